@@ -1,0 +1,37 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The pipeline reads as its stages, one module each: Ingest -> Store (-> Analysis -> Report).
+// The `analyze` executable is a thin command-line layer over them.
+let package = Package(
+    name: "analyze",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "analyze", targets: ["analyze"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Ingest", targets: ["Ingest"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    ],
+    targets: [
+        .target(
+            name: "Store",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
+        .target(name: "Ingest", dependencies: ["Store"]),
+        .executableTarget(
+            name: "analyze",
+            dependencies: [
+                "Store", "Ingest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

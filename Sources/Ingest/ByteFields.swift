@@ -1,0 +1,101 @@
+/// The fields of one line, split on a single-byte separator without copying: each field is a range
+/// into the line's bytes. Reused from line to line so the hot path allocates nothing for the split.
+struct ByteFields {
+    private(set) var bytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    private var bounds: [Range<Int>] = []
+
+    var count: Int { bounds.count }
+
+    mutating func split(_ line: UnsafeBufferPointer<UInt8>, separator: UInt8) {
+        bytes = line
+        bounds.removeAll(keepingCapacity: true)
+        var start = 0
+        for i in 0..<line.count where line[i] == separator {
+            bounds.append(start..<i)
+            start = i + 1
+        }
+        bounds.append(start..<line.count)
+    }
+
+    subscript(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[bounds[index]])
+    }
+
+    func string(_ index: Int) -> String {
+        String(decoding: self[index], as: UTF8.self)
+    }
+
+    /// The field as text, or nil when it is empty or the probe wrote `None` (a failed probe step).
+    func optionalString(_ index: Int) -> String? {
+        let field = self[index]
+        if field.isEmpty || ByteNumber.equals(field, "None") { return nil }
+        return String(decoding: field, as: UTF8.self)
+    }
+}
+
+/// Number parsing straight from bytes, exact: the common decimal forms take a fast path that is
+/// correctly rounded (integer mantissa below 2^53 scaled by an exact power of ten); anything else
+/// goes through the standard library's parser.
+enum ByteNumber {
+    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        guard bytes.count == text.utf8CodeUnitCount else { return false }
+        let other = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        return bytes.elementsEqual(other)
+    }
+
+    static func int(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        var negative = false
+        if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        guard i < bytes.count, bytes.count - i <= 18 else { return nil }
+        var value = 0
+        while i < bytes.count {
+            let digit = Int(bytes[i]) &- 48
+            guard digit >= 0, digit <= 9 else { return nil }
+            value = value * 10 + digit
+            i += 1
+        }
+        return negative ? -value : value
+    }
+
+    private static let exactPowersOfTen: [Double] = (0...22).map { pow10($0) }
+    private static func pow10(_ n: Int) -> Double { n == 0 ? 1 : 10 * pow10(n - 1) }
+
+    static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0
+        var negative = false
+        if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0, fractionDigits = 0
+        var seenPoint = false
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: ".") && !seenPoint {
+                seenPoint = true
+            } else if byte >= 48 && byte <= 57 {
+                guard digits < 19 else { return slowDouble(bytes) }
+                mantissa = mantissa * 10 + UInt64(byte - 48)
+                digits += 1
+                if seenPoint { fractionDigits += 1 }
+            } else {
+                return slowDouble(bytes)  // exponent, inf, nan, or not a number
+            }
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        guard mantissa < 1 << 53, fractionDigits <= 22 else { return slowDouble(bytes) }
+        let value = Double(mantissa) / exactPowersOfTen[fractionDigits]
+        return negative ? -value : value
+    }
+
+    private static func slowDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return nil }
+        return value
+    }
+}

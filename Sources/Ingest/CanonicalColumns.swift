@@ -1,0 +1,137 @@
+import Store
+
+/// A value of a canonical JSON Lines or CSV field before it is typed.
+enum CanonicalValue {
+    case text(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+}
+
+/// The canonical invocation fields shared by the JSON Lines and CSV readers (documented in
+/// `docs/formats.md`): each name, its type and the record property it sets. Times are epoch ms,
+/// durations ms, uptime s.
+enum CanonicalColumns {
+    typealias Setter = @Sendable (inout InvocationRecord, CanonicalValue, String) throws(RecordProblem) -> Void
+
+    static let setters: [String: Setter] = [
+        "provider": text { $0.provider = $1?.lowercased() ?? "unknown" },
+        "account": text { $0.account = $1 },
+        "region": text { $0.region = $1 },
+        "function": text { $0.functionName = $1 },
+        "runtime": text { $0.runtime = $1 },
+        "memory_mb": integer { $0.memoryMB = $1 },
+        "version": text { $0.functionVersion = $1 },
+        "instance_id": text { $0.instanceID = $1 },
+        "request_id": text { $0.requestID = $1 },
+        "vm_id": text { $0.vmID = $1 },
+        "procfs_instance_id": text { $0.procfsInstanceID = $1 },
+        "vm_private_ip": text { $0.vmPrivateIP = $1 },
+        "vm_public_ip": text { $0.vmPublicIP = $1 },
+        "instance_private_ip": text { $0.instancePrivateIP = $1 },
+        "experiment": text { $0.experimentKind = $1 },
+        "round_no": integer { $0.roundNo = $1 },
+        "batch_no": integer { $0.batchNo = $1 },
+        "batch_size": integer { $0.batchSize = $1 },
+        "worker_no": integer { $0.workerNo = $1 },
+        "interval_s": number { $0.intervalSeconds = $1 },
+        "delay_s": number { $0.delaySeconds = $1 },
+        "request_sent_ms": number { $0.requestSentMs = $1 },
+        "response_received_ms": number { $0.responseReceivedMs = $1 },
+        "round_trip_ms": number { $0.roundTripMs = $1 },
+        "function_start_ms": number { $0.functionStartMs = $1 },
+        "function_end_ms": number { $0.functionEndMs = $1 },
+        "function_duration_ms": number { $0.functionDurationMs = $1 },
+        "init_duration_ms": number { $0.initDurationMs = $1 },
+        "is_cold": flag { $0.declaredCold = $1 },
+        "vm_uptime_s": number { $0.vmUptimeSeconds = $1 },
+        "vm_idle_s": number { $0.vmIdleSeconds = $1 },
+        "ncpu": integer { $0.ncpu = $1 },
+        "cpu_model": text { $0.cpuModel = $1 },
+        "reported_version": text { $0.reportedVersion = $1 },
+        "factorial_ms": number { $0.factorialMs = $1 },
+        "status": { record, value, name throws(RecordProblem) in
+            switch value {
+            case .null, .text("ok"): break
+            case .text("error"): record.error = record.error ?? "error"
+            default: throw RecordProblem("field '\(name)' must be \"ok\" or \"error\"")
+            }
+        },
+        "error": text { $0.error = $1 },
+    ]
+
+    /// Sets the named field; false when the name is not canonical (the caller keeps it in `extra`).
+    static func assign(_ name: String, _ value: CanonicalValue, to record: inout InvocationRecord) throws(RecordProblem) -> Bool {
+        guard let setter = setters[name] else { return false }
+        try setter(&record, value, name)
+        return true
+    }
+
+    /// Checks that hold across fields, once the record is assembled.
+    static func validate(_ record: InvocationRecord) throws(RecordProblem) {
+        if let sent = record.requestSentMs, let received = record.responseReceivedMs, received < sent {
+            throw RecordProblem("response_received_ms is before request_sent_ms")
+        }
+        if let start = record.functionStartMs, let end = record.functionEndMs, end < start {
+            throw RecordProblem("function_end_ms is before function_start_ms")
+        }
+    }
+
+    // MARK: Typed setters
+
+    private static func text(_ set: @escaping @Sendable (inout InvocationRecord, String?) -> Void) -> Setter {
+        { record, value, name throws(RecordProblem) in
+            switch value {
+            case .null: set(&record, nil)
+            case .text(let text): set(&record, text.isEmpty ? nil : text)
+            case .number(let number): set(&record, number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number))
+            case .bool: throw RecordProblem("field '\(name)' must be text, not true/false")
+            }
+        }
+    }
+
+    /// A non-negative number (every numeric canonical field is a time, duration, size or count).
+    private static func number(_ set: @escaping @Sendable (inout InvocationRecord, Double?) -> Void) -> Setter {
+        { record, value, name throws(RecordProblem) in set(&record, try parseNumber(value, name)) }
+    }
+
+    private static func integer(_ set: @escaping @Sendable (inout InvocationRecord, Int?) -> Void) -> Setter {
+        { record, value, name throws(RecordProblem) in
+            guard let number = try parseNumber(value, name) else { return set(&record, nil) }
+            guard number == number.rounded(), number < 9e15 else {
+                throw RecordProblem("field '\(name)' is not an integer: \(number)")
+            }
+            set(&record, Int(number))
+        }
+    }
+
+    private static func parseNumber(_ value: CanonicalValue, _ name: String) throws(RecordProblem) -> Double? {
+        let number: Double
+        switch value {
+        case .null: return nil
+        case .number(let value): number = value
+        case .text(let text):
+            if text.isEmpty { return nil }
+            guard let value = Double(text), value.isFinite else {
+                throw RecordProblem("field '\(name)' is not a number: '\(text.prefix(40))'")
+            }
+            number = value
+        case .bool: throw RecordProblem("field '\(name)' must be a number, not true/false")
+        }
+        guard number >= 0 else { throw RecordProblem("field '\(name)' is negative: \(number)") }
+        return number
+    }
+
+    private static func flag(_ set: @escaping @Sendable (inout InvocationRecord, Bool?) -> Void) -> Setter {
+        { record, value, name throws(RecordProblem) in
+            switch value {
+            case .null: set(&record, nil)
+            case .bool(let flag): set(&record, flag)
+            case .number(1), .text("1"), .text("true"): set(&record, true)
+            case .number(0), .text("0"), .text("false"): set(&record, false)
+            case .text(""): set(&record, nil)
+            default: throw RecordProblem("field '\(name)' must be true or false")
+            }
+        }
+    }
+}

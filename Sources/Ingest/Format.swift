@@ -1,0 +1,51 @@
+/// The input formats `analyze ingest` reads, detected from a file's first line or forced with
+/// `--format`.
+public enum Format: String, CaseIterable, Sendable {
+    case faasMeasure = "faas-measure"
+    case jsonLines = "jsonl"
+    case csv = "csv"
+
+    /// The result of looking at the start of a file.
+    public enum Detection: Equatable, Sendable {
+        case format(Format)
+        /// No line with content: stored as an empty file.
+        case empty
+        /// Not a measurement file; the reason says why.
+        case unusable(String)
+    }
+
+    /// Detects the format from the first bytes of a file (the first 64 KiB is plenty: one line).
+    public static func detect(head: UnsafeBufferPointer<UInt8>) -> Detection {
+        if head.contains(0) { return .unusable("binary file (NUL bytes in its first 64 KiB), not a measurement log") }
+        var bytes = head[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+        guard let first = lines.first(where: { line in line.contains { !isSpace($0) } }) else {
+            return head.count >= 65536 ? .unusable("no line break in the first 64 KiB") : .empty
+        }
+        var line = Array(first)
+        if line.last == UInt8(ascii: "\r") { line.removeLast() }
+        if line.first(where: { !isSpace($0) }) == UInt8(ascii: "{") { return .format(.jsonLines) }
+        let isFaasMeasure = line.withUnsafeBufferPointer { FaasMeasureReader.matches($0) }
+        if isFaasMeasure { return .format(.faasMeasure) }
+        if let names = CSVReader.split(line) {
+            let canonical = names.filter { CanonicalColumns.setters[$0.trimmingWhitespace()] != nil }
+            if canonical.count >= 2 { return .format(.csv) }
+        }
+        return .unusable(
+            "unrecognized format: the first line is neither '#'-separated faas_measure fields, a JSON object, "
+                + "nor a CSV header with canonical column names (use --format to force one)")
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D
+    }
+
+    func reader(manifest: Manifest) -> RecordReader {
+        switch self {
+        case .faasMeasure: FaasMeasureReader(template: manifest.template, tests: manifest.tests)
+        case .jsonLines: JSONLinesReader(template: manifest.template)
+        case .csv: CSVReader(template: manifest.template)
+        }
+    }
+}

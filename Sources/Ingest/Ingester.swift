@@ -1,0 +1,244 @@
+import Foundation
+import GRDB
+import Store
+
+/// Runs an ingest: finds the files under the given paths, detects each one's format, and writes each
+/// in its own transaction under its snapshot. A file that cannot be used is reported (and rejected in
+/// the store where it has a snapshot); the other files go on.
+public struct Ingester {
+    public struct Options: Sendable {
+        /// Overrides every manifest's snapshot name.
+        public var snapshot: String?
+        /// Forces a format instead of detecting it.
+        public var format: Format?
+        public init(snapshot: String? = nil, format: Format? = nil) {
+            self.snapshot = snapshot
+            self.format = format
+        }
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var files = 0
+        public var ingested = 0
+        /// Already in the store (same content, same snapshot): nothing written.
+        public var skipped = 0
+        /// Could not be ingested at all (unreadable, not a measurement format, I/O error).
+        public var failed = 0
+        public var records = 0
+        public var rejected = 0
+        public var bytes: Int64 = 0
+        public init() {}
+    }
+
+    /// What happened to one file, for the caller to report.
+    public enum FileEvent: Sendable {
+        case ingested(path: String, format: Format?, records: Int, rejected: Int)
+        case skipped(path: String)
+        case failed(path: String, reason: String)
+    }
+
+    public static let defaultSnapshot = "default"
+    /// File names a directory walk leaves alone: run metadata and documentation, not measurements.
+    static let nonDataNames: Set<String> = ["manifest.json", "truth.json", "SOURCE.txt", "NOTICE", "LICENSE"]
+
+    private let store: Store
+    private let options: Options
+
+    public init(store: Store, options: Options = Options()) {
+        self.store = store
+        self.options = options
+    }
+
+    /// Ingests every file under `paths`. `onFile` hears about each file when it is done;
+    /// `onProgress` is called now and then with the running summary (for a progress line).
+    public func run(
+        paths: [String], onFile: (FileEvent) -> Void = { _ in }, onProgress: (Summary) -> Void = { _ in }
+    ) throws -> Summary {
+        var summary = Summary()
+        var manifests = ManifestFinder()
+        try store.queue.inDatabase { db in
+            let writer = try StoreWriter(db)
+            for root in paths {
+                for path in try Self.files(under: root) {
+                    summary.files += 1
+                    let event = ingestFile(path, root: root, manifests: &manifests, writer: writer, summary: &summary, onProgress: onProgress)
+                    switch event {
+                    case let .ingested(_, _, records, rejected):
+                        summary.ingested += 1
+                        summary.records += records
+                        summary.rejected += rejected
+                    case .skipped: summary.skipped += 1
+                    case .failed: summary.failed += 1
+                    }
+                    onFile(event)
+                    onProgress(summary)
+                }
+            }
+        }
+        return summary
+    }
+
+    /// The data files at `root`: the file itself, or every file below a directory in sorted order,
+    /// leaving out hidden entries and run metadata (`manifest.json`, `truth.json`, READMEs, licences).
+    static func files(under root: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
+            // A dangling symlink is a file that cannot be opened; a missing path is a mistake.
+            if (try? FileManager.default.destinationOfSymbolicLink(atPath: root)) != nil { return [root] }
+            throw IngestError.cannotOpen(path: root, reason: "no such file or directory")
+        }
+        guard isDirectory.boolValue else { return [root] }
+        guard let walker = FileManager.default.enumerator(atPath: root) else {
+            throw IngestError.cannotOpen(path: root, reason: "cannot list the directory")
+        }
+        var files: [String] = []
+        while let relative = walker.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            if name.hasPrefix(".") {
+                walker.skipDescendants()
+                continue
+            }
+            let path = (root as NSString).appendingPathComponent(relative)
+            var entryIsDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &entryIsDirectory)
+            if entryIsDirectory.boolValue || nonDataNames.contains(name) || name.hasPrefix("README") || name.hasSuffix(".md") {
+                continue
+            }
+            files.append(path)
+        }
+        return files.sorted()
+    }
+
+    private func ingestFile(
+        _ path: String, root: String, manifests: inout ManifestFinder, writer: StoreWriter,
+        summary: inout Summary, onProgress: (Summary) -> Void
+    ) -> FileEvent {
+        let manifest: Manifest
+        do {
+            manifest = try manifests.manifest(for: path, root: root)
+        } catch {
+            return .failed(path: path, reason: "\(error)")
+        }
+        var snapshotID: Int64?
+        do {
+            let name = options.snapshot ?? manifest.snapshot ?? Self.defaultSnapshot
+            let id = try writer.snapshotID(named: name, description: manifest.description)
+            snapshotID = id
+            return try ingest(path, manifest: manifest, snapshotID: id, writer: writer, summary: &summary, onProgress: onProgress)
+        } catch {
+            let reason: String
+            switch error {
+            case IngestError.cannotOpen(_, let why), IngestError.cannotRead(_, let why): reason = "cannot read the file: \(why)"
+            case let header as CSVHeaderError: reason = header.reason
+            default: reason = "\(error)"
+            }
+            if let snapshotID { try? writer.rejectFile(snapshotID: snapshotID, path: path, reason: reason) }
+            return .failed(path: path, reason: reason)
+        }
+    }
+
+    private func ingest(
+        _ path: String, manifest: Manifest, snapshotID: Int64, writer: StoreWriter,
+        summary: inout Summary, onProgress: (Summary) -> Void
+    ) throws -> FileEvent {
+        let reader = LineReader(path: path)
+        let size = try Self.regularFileSize(path)
+        let detection = try options.format.map(Format.Detection.format) ?? Self.detect(path)
+        let format: Format?
+        switch detection {
+        case .unusable(let reason):
+            try writer.rejectFile(snapshotID: snapshotID, path: path, reason: reason)
+            return .failed(path: path, reason: reason)
+        case .empty: format = nil
+        case .format(let detected): format = detected
+        }
+        if try writer.hasFile(snapshotID: snapshotID, sizeBytes: size) {
+            var hash = SHA256()
+            try reader.forEach(onChunk: { hash.update($0) }) { _ in }
+            if try writer.hasFile(snapshotID: snapshotID, sha256: hash.finalize()) { return .skipped(path: path) }
+        }
+
+        let recordsBefore = summary.records
+        let outcome = try writer.writeFile(
+            snapshotID: snapshotID, path: path, format: format?.rawValue ?? "empty", sizeBytes: size
+        ) { sink in
+            var hash = SHA256()
+            var parser = format?.reader(manifest: manifest)
+            try reader.forEach(onChunk: { hash.update($0) }) { event in
+                switch event {
+                case .line(let line): try parser?.read(line, into: sink)
+                case let .tooLong(number, length):
+                    try sink.reject(line: number, reason: "line of \(length) bytes is longer than the \(reader.maxLineLength >> 20) MiB limit")
+                }
+                if sink.records & 0xFFFF == 0xFFFF {
+                    summary.records = recordsBefore + sink.records
+                    onProgress(summary)
+                }
+            }
+            try parser?.finish(into: sink)
+            summary.records = recordsBefore
+            return hash.finalize()
+        }
+        summary.bytes += size
+        switch outcome {
+        case .duplicate: return .skipped(path: path)
+        case let .ingested(records, rejected): return .ingested(path: path, format: format, records: records, rejected: rejected)
+        }
+    }
+
+    private static func regularFileSize(_ path: String) throws -> Int64 {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw IngestError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw IngestError.cannotOpen(path: path, reason: "not a regular file")
+        }
+        return Int64(info.st_size)
+    }
+
+    /// Reads the first 64 KiB of the file and detects its format.
+    static func detect(_ path: String) throws -> Format.Detection {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw IngestError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 65536)
+        var filled = 0
+        while filled < head.count {
+            let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw IngestError.cannotRead(path: path, reason: String(cString: strerror(errno))) }
+            if count == 0 { break }
+            filled += count
+        }
+        return head.withUnsafeBufferPointer { Format.detect(head: UnsafeBufferPointer(rebasing: $0[..<filled])) }
+    }
+}
+
+/// Finds the manifest that governs a file: the nearest `manifest.json` in its directory or an
+/// ancestor, up to the ingest root. Each directory is looked at once.
+struct ManifestFinder {
+    private var byDirectory: [String: Manifest] = [:]
+
+    mutating func manifest(for path: String, root: String) throws -> Manifest {
+        var isDirectory: ObjCBool = false
+        let rootIsDirectory = FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) && isDirectory.boolValue
+        let top = rootIsDirectory ? (root as NSString).standardizingPath : ((root as NSString).deletingLastPathComponent as NSString).standardizingPath
+        return try manifest(inOrAbove: ((path as NSString).deletingLastPathComponent as NSString).standardizingPath, top: top)
+    }
+
+    private mutating func manifest(inOrAbove directory: String, top: String) throws -> Manifest {
+        if let known = byDirectory[directory] { return known }
+        let candidate = (directory as NSString).appendingPathComponent("manifest.json")
+        let found: Manifest
+        if FileManager.default.fileExists(atPath: candidate) {
+            found = try Manifest(contentsOf: candidate)
+        } else if directory == top || directory == "/" || directory.isEmpty || directory == "." {
+            found = Manifest()
+        } else {
+            found = try manifest(inOrAbove: (directory as NSString).deletingLastPathComponent, top: top)
+        }
+        byDirectory[directory] = found
+        return found
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Store
+
+/// Reads canonical JSON Lines: one JSON object per line whose keys are the canonical fields
+/// (`CanonicalColumns`); other keys are kept in `extra`. Blank lines are skipped.
+struct JSONLinesReader: RecordReader {
+    let template: InvocationRecord
+
+    mutating func read(_ line: Line, into sink: FileSink) throws {
+        if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        if let problem = TextCheck.problem(in: line.bytes) {
+            return try sink.reject(line: line.number, reason: problem, raw: TextCheck.printable(line.bytes))
+        }
+        do {
+            try sink.add(try parse(line.bytes), line: line.number)
+        } catch let problem as RecordProblem {
+            let truncated = line.unterminated ? " (the file ends inside this line: truncated?)" : ""
+            try sink.reject(line: line.number, reason: problem.reason + truncated, raw: String(decoding: line.bytes, as: UTF8.self))
+        }
+    }
+
+    private func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordProblem) -> InvocationRecord {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(buffer: bytes), options: [.fragmentsAllowed])
+        } catch {
+            throw RecordProblem("not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else { throw RecordProblem("not a JSON object") }
+        var record = template
+        var extra: [String: Any] = [:]
+        for (name, value) in fields {
+            let canonical: CanonicalValue
+            switch value {
+            case is NSNull: canonical = .null
+            case let text as String: canonical = .text(text)
+            // JSON true/false arrive as NSNumber whose type code is "c" (char), on Linux and macOS.
+            case let number as NSNumber where String(cString: number.objCType) == "c": canonical = .bool(number.boolValue)
+            case let number as NSNumber: canonical = .number(number.doubleValue)
+            default:
+                extra[name] = value  // nested objects and arrays have no canonical column
+                continue
+            }
+            if try !CanonicalColumns.assign(name, canonical, to: &record) { extra[name] = value }
+        }
+        try CanonicalColumns.validate(record)
+        record.extra = JSONText.object(extra)
+        return record
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Store
+
+/// A run directory's `manifest.json`: what the log lines themselves do not say. It applies to every
+/// file in its directory and below, unless a deeper manifest takes over. Documented in
+/// `docs/formats.md`. All keys are optional:
+///
+/// ```json
+/// {
+///   "snapshot": "aws-2017-lifetime",
+///   "description": "Instance lifetime, 5 s interval",
+///   "provider": "aws",
+///   "account": "tenant-a",
+///   "function_version": "v1",
+///   "experiment": "lifetime",
+///   "parameters": { "interval_s": 5 },
+///   "tests": ["cpu", "io", "net", "factorial", "version"]
+/// }
+/// ```
+public struct Manifest: Equatable, Sendable {
+    public var snapshot: String?
+    public var description: String?
+    public var provider: String?
+    public var account: String?
+    public var functionVersion: String?
+    public var experiment: String?
+    /// The experiment's parameters as a JSON object with sorted keys.
+    public var parametersJSON: String?
+    public var intervalSeconds: Double?
+    public var delaySeconds: Double?
+    /// The order of the optional test-result fields in faas_measure lines; nil to infer from shape.
+    public var tests: [FaasMeasureTest]?
+
+    public init() {}
+
+    static let knownKeys: Set<String> = [
+        "snapshot", "description", "provider", "account", "function_version", "experiment", "parameters", "tests",
+    ]
+
+    public init(contentsOf path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IngestError.cannotOpen(path: path, reason: "unreadable")
+        }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw IngestError.badManifest(path: path, reason: "not valid JSON (\(error.localizedDescription))")
+        }
+        guard let root = object as? [String: Any] else {
+            throw IngestError.badManifest(path: path, reason: "the top level must be a JSON object")
+        }
+        if let unknown = root.keys.sorted().first(where: { !Self.knownKeys.contains($0) }) {
+            throw IngestError.badManifest(
+                path: path, reason: "unknown key '\(unknown)' (known: \(Self.knownKeys.sorted().joined(separator: ", ")))")
+        }
+        func text(_ key: String) throws -> String? {
+            guard let value = root[key] else { return nil }
+            guard let text = value as? String else {
+                throw IngestError.badManifest(path: path, reason: "'\(key)' must be a string")
+            }
+            return text
+        }
+        snapshot = try text("snapshot")
+        description = try text("description")
+        provider = try text("provider")?.lowercased()
+        account = try text("account")
+        functionVersion = try text("function_version")
+        experiment = try text("experiment")
+        if let parameters = root["parameters"] {
+            guard let dictionary = parameters as? [String: Any] else {
+                throw IngestError.badManifest(path: path, reason: "'parameters' must be an object")
+            }
+            let json = try JSONSerialization.data(withJSONObject: dictionary, options: [.sortedKeys])
+            parametersJSON = String(decoding: json, as: UTF8.self)
+            for (key, target) in [("interval_s", \Manifest.intervalSeconds), ("delay_s", \Manifest.delaySeconds)] {
+                guard let value = dictionary[key] else { continue }
+                guard let number = value as? NSNumber, !(value is Bool) else {
+                    throw IngestError.badManifest(path: path, reason: "'parameters.\(key)' must be a number of seconds")
+                }
+                self[keyPath: target] = number.doubleValue
+            }
+        }
+        if let tests = root["tests"] {
+            guard let names = tests as? [String] else {
+                throw IngestError.badManifest(path: path, reason: "'tests' must be an array of strings")
+            }
+            self.tests = try names.map { name in
+                guard let test = FaasMeasureTest(rawValue: name) else {
+                    throw IngestError.badManifest(
+                        path: path,
+                        reason: "unknown test '\(name)' in 'tests' (known: \(FaasMeasureTest.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                return test
+            }
+        }
+    }
+
+    /// The record every reader starts from for a file under this manifest.
+    var template: InvocationRecord {
+        var record = InvocationRecord()
+        if let provider { record.provider = provider }
+        record.account = account
+        record.functionVersion = functionVersion
+        record.experimentKind = experiment ?? (parametersJSON == nil ? nil : "unspecified")
+        record.experimentParameters = parametersJSON
+        record.intervalSeconds = intervalSeconds
+        record.delaySeconds = delaySeconds
+        return record
+    }
+}

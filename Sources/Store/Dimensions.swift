@@ -1,0 +1,180 @@
+import GRDB
+
+/// Turns the repeated strings of invocation records into keys of the dimension tables
+/// (`function`, `instance`, `vm`, `cpu_model`, `experiment`), inserting rows on first sight.
+///
+/// Lookups go through in-memory caches. The instance cache is bounded (an ingest of tens of millions
+/// of records must keep flat memory): when it fills it is emptied and misses fall back to the unique
+/// index. Every cache must be emptied when a transaction rolls back, since the ids it holds may
+/// belong to rows that no longer exist: see `forget()`.
+final class Dimensions {
+    struct FunctionKey: Hashable {
+        var provider: String, account: String?, region: String?, name: String?
+        var runtime: String?, memoryMB: Int?, version: String?
+    }
+
+    struct ProviderScopedKey: Hashable {
+        var provider: String, key: String
+    }
+
+    private static let instanceCacheLimit = 200_000
+
+    private var functions: [FunctionKey: Int64] = [:]
+    private var lastFunction: (key: FunctionKey, id: Int64)?
+    private var instances: [ProviderScopedKey: Int64] = [:]
+    private var vms: [ProviderScopedKey: Int64] = [:]
+    private var cpuModels: [String: Int64] = [:]
+    private var experiments: [String: Int64] = [:]
+
+    private let insertFunction, selectFunction: PreparedStatement
+    private let insertInstance, selectInstance: PreparedStatement
+    private let insertVM, selectVM: PreparedStatement
+    private let insertCPUModel, selectCPUModel: PreparedStatement
+    private let insertExperiment, selectExperiment: PreparedStatement
+
+    init(_ db: Database) throws {
+        insertFunction = try PreparedStatement(db, """
+            INSERT INTO function (provider, account, region, name, runtime, memory_mb, version)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            """)
+        selectFunction = try PreparedStatement(db, """
+            SELECT id FROM function WHERE provider = ?1 AND ifnull(account, '') = ifnull(?2, '')
+              AND ifnull(region, '') = ifnull(?3, '') AND ifnull(name, '') = ifnull(?4, '')
+              AND ifnull(runtime, '') = ifnull(?5, '') AND ifnull(memory_mb, -1) = ifnull(?6, -1)
+              AND ifnull(version, '') = ifnull(?7, '')
+            """)
+        insertInstance = try PreparedStatement(db, """
+            INSERT INTO instance (provider, instance_key, function_id, vm_id, procfs_instance_id, private_ip)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """)
+        selectInstance = try PreparedStatement(db, "SELECT id FROM instance WHERE provider = ?1 AND instance_key = ?2")
+        insertVM = try PreparedStatement(db, """
+            INSERT INTO vm (provider, vm_key, key_source, cpu_model_id, ncpu, boot_time_s, private_ip, public_ip)
+            VALUES (?1, ?2, 'vm-id', ?3, ?4, ?5, ?6, ?7)
+            """)
+        selectVM = try PreparedStatement(db, "SELECT id FROM vm WHERE provider = ?1 AND vm_key = ?2")
+        insertCPUModel = try PreparedStatement(db, "INSERT INTO cpu_model (name) VALUES (?1)")
+        selectCPUModel = try PreparedStatement(db, "SELECT id FROM cpu_model WHERE name = ?1")
+        insertExperiment = try PreparedStatement(db, "INSERT INTO experiment (kind, parameters) VALUES (?1, ?2)")
+        selectExperiment = try PreparedStatement(db, "SELECT id FROM experiment WHERE kind = ?1 AND parameters = ?2")
+    }
+
+    /// Empties every cache; called after a rollback.
+    func forget() {
+        functions = [:]
+        lastFunction = nil
+        instances = [:]
+        vms = [:]
+        cpuModels = [:]
+        experiments = [:]
+    }
+
+    func functionID(_ record: InvocationRecord) throws -> Int64 {
+        let key = FunctionKey(
+            provider: record.provider, account: record.account, region: record.region,
+            name: record.functionName, runtime: record.runtime, memoryMB: record.memoryMB,
+            version: record.functionVersion)
+        if let lastFunction, lastFunction.key == key { return lastFunction.id }
+        let id = try functions[key] ?? {
+            let id = try findOrInsert(select: selectFunction, insert: insertFunction) { statement in
+                statement.bind(key.provider, at: 1)
+                statement.bind(key.account, at: 2)
+                statement.bind(key.region, at: 3)
+                statement.bind(key.name, at: 4)
+                statement.bind(key.runtime, at: 5)
+                statement.bind(key.memoryMB, at: 6)
+                statement.bind(key.version, at: 7)
+            }
+            functions[key] = id
+            return id
+        }()
+        lastFunction = (key, id)
+        return id
+    }
+
+    func cpuModelID(_ name: String?) throws -> Int64? {
+        guard let name else { return nil }
+        if let id = cpuModels[name] { return id }
+        let id = try findOrInsert(select: selectCPUModel, insert: insertCPUModel) { $0.bind(name, at: 1) }
+        cpuModels[name] = id
+        return id
+    }
+
+    func experimentID(kind: String?, parameters: String?) throws -> Int64? {
+        guard let kind else { return nil }
+        let parameters = parameters ?? "{}"
+        let cacheKey = kind + "\u{0}" + parameters
+        if let id = experiments[cacheKey] { return id }
+        let id = try findOrInsert(select: selectExperiment, insert: insertExperiment) {
+            $0.bind(kind, at: 1)
+            $0.bind(parameters, at: 2)
+        }
+        experiments[cacheKey] = id
+        return id
+    }
+
+    /// The host VM of the record, created with the record's CPU, IPs and boot-time estimate on first sight.
+    func vmID(_ record: InvocationRecord, cpuModelID: Int64?) throws -> Int64? {
+        guard let vmKey = record.vmID else { return nil }
+        let key = ProviderScopedKey(provider: record.provider, key: vmKey)
+        if let id = vms[key] { return id }
+        let id = try findOrInsert(select: selectVM, insert: insertVM, key: key) { statement in
+            statement.bind(cpuModelID, at: 3)
+            statement.bind(record.ncpu, at: 4)
+            statement.bind(Self.bootTimeEstimate(record), at: 5)
+            statement.bind(record.vmPrivateIP, at: 6)
+            statement.bind(record.vmPublicIP, at: 7)
+        }
+        vms[key] = id
+        return id
+    }
+
+    func instanceID(_ record: InvocationRecord, functionID: Int64, vmID: Int64?) throws -> Int64? {
+        guard let instanceKey = record.instanceID else { return nil }
+        let key = ProviderScopedKey(provider: record.provider, key: instanceKey)
+        if let id = instances[key] { return id }
+        let id = try findOrInsert(select: selectInstance, insert: insertInstance, key: key) { statement in
+            statement.bind(functionID, at: 3)
+            statement.bind(vmID, at: 4)
+            statement.bind(record.procfsInstanceID, at: 5)
+            statement.bind(record.instancePrivateIP, at: 6)
+        }
+        if instances.count >= Self.instanceCacheLimit { instances.removeAll(keepingCapacity: true) }
+        instances[key] = id
+        return id
+    }
+
+    /// Host boot time in epoch seconds, to 1 s: the instance's clock when it read `/proc/uptime`
+    /// (function start, else the client's request time) minus the uptime it read.
+    static func bootTimeEstimate(_ record: InvocationRecord) -> Double? {
+        guard let uptime = record.vmUptimeSeconds, let clock = record.functionStartMs ?? record.requestSentMs else {
+            return nil
+        }
+        return (clock / 1000 - uptime).rounded()
+    }
+
+    /// `findOrInsert` for a provider-scoped key bound as parameters 1 and 2; `bindRest` binds the
+    /// insert's other columns.
+    private func findOrInsert(
+        select: PreparedStatement, insert: PreparedStatement, key: ProviderScopedKey,
+        bindRest: @escaping (PreparedStatement) -> Void
+    ) throws -> Int64 {
+        try findOrInsert(select: select, insert: insert) { statement in
+            statement.bind(key.provider, at: 1)
+            statement.bind(key.key, at: 2)
+            if statement === insert { bindRest(statement) }
+        }
+    }
+
+    /// Binds the key columns into `select`, returns the existing id or inserts through `insert`
+    /// (whose leading parameters are the same key columns) and returns the new id.
+    private func findOrInsert(
+        select: PreparedStatement, insert: PreparedStatement, bind: (PreparedStatement) -> Void
+    ) throws -> Int64 {
+        bind(select)
+        if let id = try select.firstInt64() { return id }
+        bind(insert)
+        try insert.execute()
+        return insert.lastInsertedRowID
+    }
+}

@@ -1,0 +1,88 @@
+import GRDB
+import GRDBSQLite
+
+/// A statement prepared once and bound at the C level for each row.
+///
+/// The ingest hot path goes through these rather than GRDB statements: binding through the C API
+/// measured about 1M rows/s here against about 0.58M/s through GRDB's `Statement`.
+final class PreparedStatement {
+    private let handle: OpaquePointer
+    private let connection: OpaquePointer
+    let sql: String
+
+    /// SQLite copies bound text before `bind` returns (SQLITE_TRANSIENT).
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(_ db: Database, _ sql: String) throws {
+        guard let connection = db.sqliteConnection else { throw StoreError.closed }
+        var statement: OpaquePointer?
+        let code = sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard code == SQLITE_OK, let statement else {
+            throw StoreError.sqlite(code: code, message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+        }
+        self.handle = statement
+        self.connection = connection
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    func bind(_ value: Int?, at index: Int32) {
+        if let value { sqlite3_bind_int64(handle, index, Int64(value)) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    func bind(_ value: Int64?, at index: Int32) {
+        if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    func bind(_ value: Double?, at index: Int32) {
+        if let value, value.isFinite { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    func bind(_ value: Bool?, at index: Int32) {
+        bind(value.map { $0 ? 1 : 0 } as Int?, at: index)
+    }
+
+    func bind(_ value: String?, at index: Int32) {
+        guard var text = value else { sqlite3_bind_null(handle, index); return }
+        text.withUTF8 { bytes in
+            _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+        }
+    }
+
+    /// Runs a statement that returns no rows, then resets it for the next binding.
+    func execute() throws {
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE || code == SQLITE_ROW else { throw error(code) }
+    }
+
+    /// Runs a query and returns the first column of its first row as an integer, if any.
+    func firstInt64() throws -> Int64? {
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_ROW: return sqlite3_column_type(handle, 0) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, 0)
+        case SQLITE_DONE: return nil
+        default: throw error(code)
+        }
+    }
+
+    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(connection) }
+
+    private func error(_ code: Int32) -> StoreError {
+        .sqlite(code: code, message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+    }
+}
+
+public enum StoreError: Error, CustomStringConvertible {
+    case closed
+    case sqlite(code: Int32, message: String, sql: String)
+
+    public var description: String {
+        switch self {
+        case .closed: "the database connection is closed"
+        case let .sqlite(code, message, sql): "SQLite error \(code): \(message) (in: \(sql.prefix(80)))"
+        }
+    }
+}

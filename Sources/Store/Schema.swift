@@ -1,0 +1,253 @@
+import GRDB
+
+/// The store's schema, created and upgraded by migrations.
+///
+/// Every table and column is documented in `docs/schema.md`; keep the two in step.
+/// Units are in the column names: `_ms` epoch or duration milliseconds, `_s` seconds, `_mb` megabytes.
+/// Repeated strings (function, runtime, region, VM, instance, CPU model) live in dimension tables so
+/// that the `invocation` fact table holds numbers and keys.
+public enum Schema {
+    /// Names of the cold-start classification rules, by `cold_rule.id`.
+    public enum ColdRule: Int, Sendable, CaseIterable {
+        /// Nothing decided the invocation's temperature.
+        case unknown = 0
+        /// The paper's rule: request id equals instance id exactly on an instance's first request.
+        case requestIdEqualsInstanceId = 1
+        /// The platform reported an init phase (e.g. a Lambda REPORT line's Init Duration).
+        case platformInitField = 2
+        /// The source declared the flag itself (a canonical record's `is_cold`).
+        case declaredBySource = 3
+
+        public var name: String {
+            switch self {
+            case .unknown: "unknown"
+            case .requestIdEqualsInstanceId: "request-id-equals-instance-id"
+            case .platformInitField: "platform-init-field"
+            case .declaredBySource: "declared-by-source"
+            }
+        }
+
+        var summary: String {
+            switch self {
+            case .unknown: "no rule applied; is_cold is NULL"
+            case .requestIdEqualsInstanceId:
+                "cold exactly when the request id equals the instance id (the instance's first request)"
+            case .platformInitField: "cold when the platform reports an init duration"
+            case .declaredBySource: "the source record states is_cold"
+            }
+        }
+    }
+
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: canonical store") { db in
+            try db.execute(sql: v1)
+            for rule in ColdRule.allCases {
+                try db.execute(
+                    sql: "INSERT INTO cold_rule (id, name, description) VALUES (?, ?, ?)",
+                    arguments: [rule.rawValue, rule.name, rule.summary])
+            }
+        }
+        return migrator
+    }
+
+    private static let v1 = """
+        CREATE TABLE snapshot (
+            id          INTEGER PRIMARY KEY,
+            name        TEXT NOT NULL UNIQUE,
+            description TEXT,
+            created_at  TEXT NOT NULL                  -- ISO 8601 UTC
+        );
+
+        CREATE TABLE source_file (
+            id          INTEGER PRIMARY KEY,
+            snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),
+            path        TEXT NOT NULL,                 -- as given on the command line
+            sha256      TEXT NOT NULL,                 -- hex digest of the file's bytes
+            format      TEXT NOT NULL,                 -- reader that parsed it
+            size_bytes  INTEGER NOT NULL,
+            records     INTEGER NOT NULL,              -- invocations stored
+            rejected    INTEGER NOT NULL,              -- records rejected
+            ingested_at TEXT NOT NULL,                 -- ISO 8601 UTC
+            UNIQUE (snapshot_id, sha256)
+        );
+
+        CREATE TABLE experiment (
+            id         INTEGER PRIMARY KEY,
+            kind       TEXT NOT NULL,                  -- e.g. coldstart, lifetime, consistency
+            parameters TEXT NOT NULL,                  -- JSON object, keys sorted
+            UNIQUE (kind, parameters)
+        );
+
+        CREATE TABLE function (
+            id        INTEGER PRIMARY KEY,
+            provider  TEXT NOT NULL,                   -- aws, azure, google, unknown
+            account   TEXT,
+            region    TEXT,
+            name      TEXT,
+            runtime   TEXT,
+            memory_mb INTEGER,                         -- configured function memory
+            version   TEXT                             -- deployed version, when known
+        );
+        CREATE UNIQUE INDEX function_key ON function (
+            provider, ifnull(account, ''), ifnull(region, ''), ifnull(name, ''),
+            ifnull(runtime, ''), ifnull(memory_mb, -1), ifnull(version, ''));
+
+        CREATE TABLE cpu_model (
+            id   INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+
+        CREATE TABLE vm (
+            id            INTEGER PRIMARY KEY,
+            provider      TEXT NOT NULL,
+            vm_key        TEXT NOT NULL,               -- provider-scoped host VM identity
+            key_source    TEXT NOT NULL,               -- 'vm-id' (procfs/env) or 'boot-time'
+            cpu_model_id  INTEGER REFERENCES cpu_model(id),
+            ncpu          INTEGER,
+            memory_mb     INTEGER,
+            boot_time_s   REAL,                        -- epoch s, first estimate, 1 s resolution
+            private_ip    TEXT,                        -- as first seen
+            public_ip     TEXT,                        -- as first seen
+            first_seen_ms REAL,                        -- earliest request sent to one of its instances
+            last_seen_ms  REAL,
+            UNIQUE (provider, vm_key)
+        );
+
+        CREATE TABLE instance (
+            id                INTEGER PRIMARY KEY,
+            provider          TEXT NOT NULL,
+            instance_key      TEXT NOT NULL,           -- provider-scoped function instance identity
+            function_id       INTEGER REFERENCES function(id),
+            vm_id             INTEGER REFERENCES vm(id),
+            procfs_instance_id TEXT,                   -- second element of the cgroup line (AWS)
+            private_ip        TEXT,                    -- as first seen
+            first_seen_ms     REAL,                    -- earliest request sent
+            last_seen_ms      REAL,                    -- latest response received (else request sent)
+            UNIQUE (provider, instance_key)
+        );
+
+        CREATE TABLE cold_rule (
+            id          INTEGER PRIMARY KEY,
+            name        TEXT NOT NULL UNIQUE,
+            description TEXT NOT NULL
+        );
+
+        CREATE TABLE invocation (
+            id                   INTEGER PRIMARY KEY,
+            snapshot_id          INTEGER NOT NULL REFERENCES snapshot(id),
+            source_file_id       INTEGER NOT NULL REFERENCES source_file(id),
+            line                 INTEGER NOT NULL,     -- 1-based line (or record) number in the file
+            function_id          INTEGER NOT NULL REFERENCES function(id),
+            instance_id          INTEGER REFERENCES instance(id),
+            vm_id                INTEGER REFERENCES vm(id),
+            experiment_id        INTEGER REFERENCES experiment(id),
+            request_id           TEXT,
+            round_no             INTEGER,
+            batch_no             INTEGER,              -- sub-round: one batch of concurrent requests
+            batch_size           INTEGER,              -- requests in the batch
+            worker_no            INTEGER,
+            interval_s           REAL,                 -- request interval of the experiment
+            delay_s              REAL,                 -- delay after an update (consistency runs)
+            request_sent_ms      REAL,                 -- epoch ms, client clock
+            response_received_ms REAL,                 -- epoch ms, client clock
+            round_trip_ms        REAL,
+            function_start_ms    REAL,                 -- epoch ms, instance clock
+            function_end_ms      REAL,                 -- epoch ms, instance clock
+            function_duration_ms REAL,
+            init_duration_ms     REAL,                 -- platform-reported init phase
+            is_cold              INTEGER CHECK (is_cold IN (0, 1)),   -- NULL = unknown
+            cold_rule_id         INTEGER NOT NULL REFERENCES cold_rule(id),
+            vm_uptime_s          REAL,                 -- host /proc/uptime, first field
+            vm_idle_s            REAL,                 -- host /proc/uptime, second field
+            ncpu                 INTEGER,
+            cpu_model_id         INTEGER REFERENCES cpu_model(id),
+            reported_version     TEXT,                 -- version the instance says it runs
+            factorial_ms         REAL,                 -- factorial test duration
+            status               TEXT NOT NULL CHECK (status IN ('ok', 'error')),
+            error                TEXT,
+            extra                TEXT                  -- JSON object of fields with no column
+        );
+        CREATE INDEX invocation_by_snapshot ON invocation (snapshot_id, function_id);
+        CREATE INDEX invocation_by_instance ON invocation (instance_id, request_sent_ms);
+        CREATE INDEX invocation_by_vm ON invocation (vm_id);
+
+        CREATE TABLE cpu_sample (
+            invocation_id INTEGER PRIMARY KEY REFERENCES invocation(id),
+            timestamps    INTEGER NOT NULL,            -- timestamps the busy loop recorded
+            distinct_ms   INTEGER NOT NULL,            -- distinct whole milliseconds among them
+            first_ms      REAL NOT NULL,               -- epoch ms
+            last_ms       REAL NOT NULL
+        );
+
+        CREATE TABLE io_sample (
+            invocation_id   INTEGER NOT NULL REFERENCES invocation(id),
+            round_no        INTEGER NOT NULL,          -- dd round, 1-based
+            seconds         REAL NOT NULL,
+            throughput_mb_s REAL NOT NULL,
+            PRIMARY KEY (invocation_id, round_no)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE net_sample (
+            invocation_id INTEGER PRIMARY KEY REFERENCES invocation(id),
+            bandwidth_bps REAL NOT NULL,               -- iperf bits per second
+            rtt_mean_ms   REAL,
+            rtt_min_ms    REAL,
+            rtt_max_ms    REAL
+        );
+
+        CREATE TABLE metric (
+            id          INTEGER PRIMARY KEY,
+            snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),
+            metric      TEXT NOT NULL,                 -- stable id, e.g. coldstart.latency_ms
+            provider    TEXT,
+            runtime     TEXT,
+            memory_mb   INTEGER,
+            setting     TEXT,
+            statistic   TEXT NOT NULL,                 -- median, p99, max, fraction, ...
+            value       REAL NOT NULL,
+            unit        TEXT NOT NULL,
+            n           INTEGER,
+            ci_low      REAL,
+            ci_high     REAL,
+            source      TEXT
+        );
+        CREATE INDEX metric_by_snapshot ON metric (snapshot_id, metric);
+
+        CREATE TABLE rejected_record (
+            id             INTEGER PRIMARY KEY,
+            snapshot_id    INTEGER NOT NULL REFERENCES snapshot(id),
+            source_file_id INTEGER REFERENCES source_file(id),  -- NULL: the file itself was unusable
+            path           TEXT NOT NULL,
+            line           INTEGER,                             -- NULL: the whole file
+            reason         TEXT NOT NULL,
+            raw            TEXT                                 -- the record, truncated to 200 bytes
+        );
+        CREATE INDEX rejected_by_file ON rejected_record (source_file_id);
+
+        -- One row per invocation with its dimensions spelled out: the place to start a query.
+        CREATE VIEW invocation_view AS
+        SELECT i.id, s.name AS snapshot, sf.path AS source_path, i.line,
+               f.provider, f.account, f.region, f.name AS function, f.runtime, f.memory_mb, f.version,
+               e.kind AS experiment, e.parameters AS experiment_parameters,
+               inst.instance_key, i.request_id, vm.vm_key,
+               i.round_no, i.batch_no, i.batch_size, i.worker_no, i.interval_s, i.delay_s,
+               i.request_sent_ms, i.response_received_ms, i.round_trip_ms,
+               i.function_start_ms, i.function_end_ms, i.function_duration_ms, i.init_duration_ms,
+               i.function_start_ms - i.request_sent_ms AS start_latency_ms,
+               i.is_cold, cr.name AS cold_rule,
+               i.vm_uptime_s, i.vm_idle_s, i.ncpu, cm.name AS cpu_model,
+               vm.private_ip AS vm_private_ip, vm.public_ip AS vm_public_ip,
+               inst.private_ip AS instance_private_ip,
+               i.reported_version, i.factorial_ms, i.status, i.error, i.extra
+        FROM invocation i
+        JOIN snapshot s ON s.id = i.snapshot_id
+        JOIN source_file sf ON sf.id = i.source_file_id
+        JOIN function f ON f.id = i.function_id
+        JOIN cold_rule cr ON cr.id = i.cold_rule_id
+        LEFT JOIN experiment e ON e.id = i.experiment_id
+        LEFT JOIN instance inst ON inst.id = i.instance_id
+        LEFT JOIN vm ON vm.id = i.vm_id
+        LEFT JOIN cpu_model cm ON cm.id = i.cpu_model_id;
+        """
+}

@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+
+/// The SQLite store: one database file, its schema kept current by `Schema.migrator`.
+public struct Store: Sendable {
+    public let queue: DatabaseQueue
+
+    /// Opens (creating if needed) a store for writing and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // WAL keeps readers consistent and makes an interrupted write roll back cleanly on the
+            // next open; NORMAL sync is durable at checkpoints, which is what a re-runnable ingest needs.
+            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
+        }
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        try Schema.migrator.migrate(queue)
+    }
+
+    /// Opens an existing store read-only: nothing run through it can change the file.
+    public init(readOnlyPath path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreOpenError.missing(path)
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        let applied = try queue.read { try Schema.migrator.hasCompletedMigrations($0) }
+        guard applied else { throw StoreOpenError.outdated(path) }
+    }
+}
+
+public enum StoreOpenError: Error, CustomStringConvertible {
+    case missing(String)
+    case outdated(String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path): "no store at \(path) (run `analyze ingest` first, or pass --db)"
+        case .outdated(let path): "\(path) has an older or foreign schema; open it once for writing to migrate it"
+        }
+    }
+}
+
+enum Timestamp {
+    /// The current time as ISO 8601 UTC with seconds, e.g. 2026-11-27T05:07:37Z.
+    static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date())
+    }
+}

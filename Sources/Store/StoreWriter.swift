@@ -1,0 +1,266 @@
+import GRDB
+
+/// Writes source files into the store, one transaction per file: a file is either fully in (its
+/// `source_file` row, invocations, samples and rejects) or not at all.
+///
+/// Create one per ingest run inside `Store.queue.inDatabase`; it prepares its statements once.
+public final class StoreWriter {
+    private let db: Database
+    private let dimensions: Dimensions
+    private let insertInvocation, insertCPUSample, insertIOSample, insertNetSample: PreparedStatement
+    private let insertReject: PreparedStatement
+
+    public init(_ db: Database) throws {
+        self.db = db
+        dimensions = try Dimensions(db)
+        insertInvocation = try PreparedStatement(db, """
+            INSERT INTO invocation (
+                snapshot_id, source_file_id, line, function_id, instance_id, vm_id, experiment_id,
+                request_id, round_no, batch_no, batch_size, worker_no, interval_s, delay_s,
+                request_sent_ms, response_received_ms, round_trip_ms,
+                function_start_ms, function_end_ms, function_duration_ms, init_duration_ms,
+                is_cold, cold_rule_id, vm_uptime_s, vm_idle_s, ncpu, cpu_model_id,
+                reported_version, factorial_ms, status, error, extra)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                    ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)
+            """)
+        insertCPUSample = try PreparedStatement(db, """
+            INSERT INTO cpu_sample (invocation_id, timestamps, distinct_ms, first_ms, last_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5)
+            """)
+        insertIOSample = try PreparedStatement(db, """
+            INSERT INTO io_sample (invocation_id, round_no, seconds, throughput_mb_s) VALUES (?1, ?2, ?3, ?4)
+            """)
+        insertNetSample = try PreparedStatement(db, """
+            INSERT INTO net_sample (invocation_id, bandwidth_bps, rtt_mean_ms, rtt_min_ms, rtt_max_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5)
+            """)
+        insertReject = try PreparedStatement(db, """
+            INSERT INTO rejected_record (snapshot_id, source_file_id, path, line, reason, raw)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """)
+    }
+
+    /// The id of the named snapshot, created with `description` if it does not exist yet.
+    public func snapshotID(named name: String, description: String? = nil) throws -> Int64 {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM snapshot WHERE name = ?", arguments: [name]) {
+            return id
+        }
+        try db.execute(
+            sql: "INSERT INTO snapshot (name, description, created_at) VALUES (?, ?, ?)",
+            arguments: [name, description, Timestamp.now()])
+        return db.lastInsertedRowID
+    }
+
+    /// Whether the snapshot already holds a file of exactly this size (only then is a content
+    /// hash needed before reading: equal content implies equal size).
+    public func hasFile(snapshotID: Int64, sizeBytes: Int64) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM source_file WHERE snapshot_id = ? AND size_bytes = ?)",
+            arguments: [snapshotID, sizeBytes]) ?? false
+    }
+
+    public func hasFile(snapshotID: Int64, sha256: String) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM source_file WHERE snapshot_id = ? AND sha256 = ?)",
+            arguments: [snapshotID, sha256]) ?? false
+    }
+
+    public enum FileOutcome: Equatable, Sendable {
+        case ingested(records: Int, rejected: Int)
+        /// The content was already in the snapshot; nothing was written.
+        case duplicate
+    }
+
+    /// Writes one file in one transaction. `read` streams the file's records into the sink and
+    /// returns the SHA-256 of the bytes it read; if that content is already in the snapshot the
+    /// transaction rolls back and the outcome is `.duplicate`. Any error thrown rolls it back too.
+    public func writeFile(
+        snapshotID: Int64, path: String, format: String, sizeBytes: Int64,
+        read: (FileSink) throws -> String
+    ) throws -> FileOutcome {
+        var outcome = FileOutcome.duplicate
+        do {
+            try db.inTransaction(.immediate) {
+                try db.execute(
+                    sql: """
+                        INSERT INTO source_file (snapshot_id, path, sha256, format, size_bytes, records, rejected, ingested_at)
+                        VALUES (?, ?, 'pending', ?, ?, 0, 0, ?)
+                        """,
+                    arguments: [snapshotID, path, format, sizeBytes, Timestamp.now()])
+                let sink = FileSink(writer: self, snapshotID: snapshotID, fileID: db.lastInsertedRowID, path: path)
+                let sha256 = try read(sink)
+                if try hasFile(snapshotID: snapshotID, sha256: sha256) { return .rollback }
+                try db.execute(
+                    sql: "UPDATE source_file SET sha256 = ?, records = ?, rejected = ? WHERE id = ?",
+                    arguments: [sha256, sink.records, sink.rejected, sink.fileID])
+                if let rows = sink.invocationRows { try updateFirstAndLastSeen(rows) }
+                // A file that failed to open earlier and now reads leaves its old file-level reject behind.
+                try db.execute(
+                    sql: "DELETE FROM rejected_record WHERE snapshot_id = ? AND path = ? AND source_file_id IS NULL",
+                    arguments: [snapshotID, path])
+                outcome = .ingested(records: sink.records, rejected: sink.rejected)
+                return .commit
+            }
+        } catch {
+            dimensions.forget()
+            throw error
+        }
+        if outcome == .duplicate { dimensions.forget() }
+        return outcome
+    }
+
+    /// Records that a whole file could not be used (unreadable, not a measurement format), once per
+    /// snapshot, path and reason.
+    public func rejectFile(snapshotID: Int64, path: String, reason: String) throws {
+        let known = try Bool.fetchOne(
+            db, sql: """
+                SELECT EXISTS (SELECT 1 FROM rejected_record
+                WHERE snapshot_id = ? AND path = ? AND source_file_id IS NULL AND reason = ?)
+                """,
+            arguments: [snapshotID, path, reason]) ?? false
+        guard !known else { return }
+        try db.execute(
+            sql: "INSERT INTO rejected_record (snapshot_id, source_file_id, path, line, reason) VALUES (?, NULL, ?, NULL, ?)",
+            arguments: [snapshotID, path, reason])
+    }
+
+    /// Widens each touched instance's and VM's first/last seen times with this file's invocations
+    /// (rows `rows`, contiguous because they were inserted in one transaction).
+    private func updateFirstAndLastSeen(_ rows: ClosedRange<Int64>) throws {
+        for (table, column) in [("instance", "instance_id"), ("vm", "vm_id")] {
+            try db.execute(
+                sql: """
+                    UPDATE \(table) SET
+                        first_seen_ms = CASE WHEN \(table).first_seen_ms IS NULL OR seen.first < \(table).first_seen_ms
+                                        THEN seen.first ELSE \(table).first_seen_ms END,
+                        last_seen_ms = CASE WHEN \(table).last_seen_ms IS NULL OR seen.last > \(table).last_seen_ms
+                                       THEN seen.last ELSE \(table).last_seen_ms END
+                    FROM (SELECT \(column) AS id,
+                                 min(coalesce(request_sent_ms, function_start_ms)) AS first,
+                                 max(coalesce(response_received_ms, request_sent_ms, function_end_ms)) AS last
+                          FROM invocation WHERE id BETWEEN ? AND ? AND \(column) IS NOT NULL
+                          GROUP BY \(column)) AS seen
+                    WHERE \(table).id = seen.id
+                    """,
+                arguments: [rows.lowerBound, rows.upperBound])
+        }
+    }
+
+    fileprivate func insert(_ record: InvocationRecord, line: Int, snapshotID: Int64, fileID: Int64) throws -> Int64 {
+        let functionID = try dimensions.functionID(record)
+        let cpuModelID = try dimensions.cpuModelID(record.cpuModel)
+        let vmID = try dimensions.vmID(record, cpuModelID: cpuModelID)
+        let instanceID = try dimensions.instanceID(record, functionID: functionID, vmID: vmID)
+        let experimentID = try dimensions.experimentID(kind: record.experimentKind, parameters: record.experimentParameters)
+        let (isCold, rule) = record.coldClassification
+
+        let s = insertInvocation
+        s.bind(snapshotID, at: 1)
+        s.bind(fileID, at: 2)
+        s.bind(line, at: 3)
+        s.bind(functionID, at: 4)
+        s.bind(instanceID, at: 5)
+        s.bind(vmID, at: 6)
+        s.bind(experimentID, at: 7)
+        s.bind(record.requestID, at: 8)
+        s.bind(record.roundNo, at: 9)
+        s.bind(record.batchNo, at: 10)
+        s.bind(record.batchSize, at: 11)
+        s.bind(record.workerNo, at: 12)
+        s.bind(record.intervalSeconds, at: 13)
+        s.bind(record.delaySeconds, at: 14)
+        s.bind(record.requestSentMs, at: 15)
+        s.bind(record.responseReceivedMs, at: 16)
+        s.bind(record.roundTripMs, at: 17)
+        s.bind(record.functionStartMs, at: 18)
+        s.bind(record.functionEndMs, at: 19)
+        s.bind(record.functionDurationMs, at: 20)
+        s.bind(record.initDurationMs, at: 21)
+        s.bind(isCold, at: 22)
+        s.bind(rule.rawValue, at: 23)
+        s.bind(record.vmUptimeSeconds, at: 24)
+        s.bind(record.vmIdleSeconds, at: 25)
+        s.bind(record.ncpu, at: 26)
+        s.bind(cpuModelID, at: 27)
+        s.bind(record.reportedVersion, at: 28)
+        s.bind(record.factorialMs, at: 29)
+        s.bind(record.error == nil ? "ok" : "error", at: 30)
+        s.bind(record.error, at: 31)
+        s.bind(record.extra, at: 32)
+        try s.execute()
+        let invocationID = s.lastInsertedRowID
+
+        if let cpu = record.cpuTest {
+            insertCPUSample.bind(invocationID, at: 1)
+            insertCPUSample.bind(cpu.timestamps, at: 2)
+            insertCPUSample.bind(cpu.distinctMs, at: 3)
+            insertCPUSample.bind(cpu.firstMs, at: 4)
+            insertCPUSample.bind(cpu.lastMs, at: 5)
+            try insertCPUSample.execute()
+        }
+        for (index, round) in record.ioRounds.enumerated() {
+            insertIOSample.bind(invocationID, at: 1)
+            insertIOSample.bind(index + 1, at: 2)
+            insertIOSample.bind(round.seconds, at: 3)
+            insertIOSample.bind(round.throughputMBs, at: 4)
+            try insertIOSample.execute()
+        }
+        if let net = record.network {
+            insertNetSample.bind(invocationID, at: 1)
+            insertNetSample.bind(net.bandwidthBps, at: 2)
+            insertNetSample.bind(net.rttMeanMs, at: 3)
+            insertNetSample.bind(net.rttMinMs, at: 4)
+            insertNetSample.bind(net.rttMaxMs, at: 5)
+            try insertNetSample.execute()
+        }
+        return invocationID
+    }
+
+    fileprivate func insertReject(
+        snapshotID: Int64, fileID: Int64, path: String, line: Int?, reason: String, raw: String?
+    ) throws {
+        insertReject.bind(snapshotID, at: 1)
+        insertReject.bind(fileID, at: 2)
+        insertReject.bind(path, at: 3)
+        insertReject.bind(line, at: 4)
+        insertReject.bind(reason, at: 5)
+        insertReject.bind(raw, at: 6)
+        try insertReject.execute()
+    }
+}
+
+/// Where a reader puts what it parsed from one file. Every call writes at once (streaming).
+public final class FileSink {
+    /// Raw text kept with a reject, at most this many bytes.
+    public static let rawLimit = 200
+
+    private let writer: StoreWriter
+    let snapshotID: Int64
+    let fileID: Int64
+    public let path: String
+    public private(set) var records = 0
+    public private(set) var rejected = 0
+    private(set) var invocationRows: ClosedRange<Int64>?
+
+    fileprivate init(writer: StoreWriter, snapshotID: Int64, fileID: Int64, path: String) {
+        self.writer = writer
+        self.snapshotID = snapshotID
+        self.fileID = fileID
+        self.path = path
+    }
+
+    public func add(_ record: InvocationRecord, line: Int) throws {
+        let row = try writer.insert(record, line: line, snapshotID: snapshotID, fileID: fileID)
+        invocationRows = (invocationRows?.lowerBound ?? row)...row
+        records += 1
+    }
+
+    /// Rejects a record (`line` nil: the file as a whole) with a reason a person can act on.
+    public func reject(line: Int?, reason: String, raw: String? = nil) throws {
+        try writer.insertReject(
+            snapshotID: snapshotID, fileID: fileID, path: path, line: line, reason: reason,
+            raw: raw.map { String($0.utf8.prefix(Self.rawLimit)) ?? String($0.prefix(Self.rawLimit)) })
+        rejected += 1
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import Store
+
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Read measurement files into the store.",
+        discussion: """
+            Files and directories (recursively); each file's format is detected from its content \
+            (faas-measure '#' logs, canonical JSON Lines, canonical CSV). A run directory's manifest.json \
+            sets snapshot, provider, account and experiment. Each file is written in one transaction; a \
+            file already in the snapshot (same SHA-256) is skipped. Rejected records are kept with file, \
+            line and reason (see `analyze rejects`).
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "Files or directories to ingest.")
+    var paths: [String]
+
+    @Option(help: "Snapshot name for everything ingested (overrides manifests; default: the manifest's, else 'default').")
+    var snapshot: String?
+
+    @Option(help: "Force a format instead of detecting it: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: String?
+
+    @Flag(help: "Fail (exit 1) if any record or file is rejected.")
+    var strict = false
+
+    func run() throws {
+        let forced = try format.map { name in
+            guard let format = Format(rawValue: name) else { throw ValidationError(IngestError.unknownFormat(name).description) }
+            return format
+        }
+        for path in paths where !FileManager.default.fileExists(atPath: path)
+            && (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) == nil {
+            throw ValidationError("\(path): no such file or directory")
+        }
+        let started = Date()
+        let progress = ProgressLine()
+        let ingester = Ingester(store: try Store(path: store.db), options: .init(snapshot: snapshot, format: forced))
+        let summary = try ingester.run(
+            paths: paths,
+            onFile: { event in
+                switch event {
+                case let .ingested(path, _, _, rejected) where rejected > 0:
+                    progress.note("\(path): \(rejected) record\(rejected == 1 ? "" : "s") rejected (see `analyze rejects`)")
+                case let .failed(path, reason):
+                    progress.note("\(path): not ingested: \(reason)")
+                default: break
+                }
+            },
+            onProgress: { summary in
+                progress.update("\(summary.files) files, \(summary.records.formatted()) records, \(summary.rejected) rejected")
+            })
+        progress.finish()
+        let seconds = Date().timeIntervalSince(started)
+        let rate = seconds > 0 ? Int(Double(summary.records) / seconds) : 0
+        print("files: \(summary.files) (ingested \(summary.ingested), skipped \(summary.skipped) already in store, "
+            + "failed \(summary.failed)); records: \(summary.records); rejected: \(summary.rejected); "
+            + String(format: "%.2f s", seconds) + "; \(rate) records/s")
+        if strict, summary.rejected > 0 || summary.failed > 0 {
+            throw ExitError(reason: "--strict: \(summary.rejected) records rejected, \(summary.failed) files failed")
+        }
+    }
+}
+
+/// A one-line failure for stderr with exit code 1.
+struct ExitError: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { reason }
+}
+
+/// A progress line on stderr, redrawn in place, shown only when stderr is a terminal.
+final class ProgressLine {
+    private let enabled = isatty(STDERR_FILENO) == 1
+    private var lastDraw = Date.distantPast
+    private var visible = false
+
+    func update(_ text: @autoclosure () -> String) {
+        guard enabled, Date().timeIntervalSince(lastDraw) >= 0.2 else { return }
+        lastDraw = Date()
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text()).utf8))
+        visible = true
+    }
+
+    /// A message that stays (printed on its own line whether or not stderr is a terminal).
+    func note(_ text: String) {
+        finish()
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    func finish() {
+        guard visible else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        visible = false
+    }
+}

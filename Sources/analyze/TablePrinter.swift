@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+
+/// Prints query results as an aligned text table, CSV (RFC 4180) or JSON (an array of objects).
+struct TablePrinter {
+    let format: OutputFormat
+
+    func print(columns: [String], rows: [[DatabaseValue]]) {
+        switch format {
+        case .table: printTable(columns, rows)
+        case .csv:
+            Swift.print(columns.map(csvField).joined(separator: ","))
+            for row in rows { Swift.print(row.map { csvField(text($0)) }.joined(separator: ",")) }
+        case .json:
+            let objects = rows.map { row in
+                "{" + zip(columns, row).map { "\(jsonString($0)):\(json($1))" }.joined(separator: ",") + "}"
+            }
+            Swift.print("[" + objects.joined(separator: ",\n ") + "]")
+        }
+    }
+
+    private func printTable(_ columns: [String], _ rows: [[DatabaseValue]]) {
+        let cells = rows.map { $0.map(text) }
+        var widths = columns.map(\.count)
+        for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func line(_ values: [String]) -> String {
+            zip(values, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        Swift.print(line(columns))
+        Swift.print(line(widths.map { String(repeating: "-", count: $0) }))
+        for row in cells { Swift.print(line(row)) }
+    }
+
+    private func text(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .null: ""
+        case .int64(let int): String(int)
+        case .double(let double): double == double.rounded() && abs(double) < 1e15 ? String(format: "%.1f", double) : String(double)
+        case .string(let string): string
+        case .blob(let data): "<\(data.count) bytes>"
+        }
+    }
+
+    private func csvField(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    private func json(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .null: "null"
+        case .int64(let int): String(int)
+        case .double(let double): double.isFinite ? String(double) : "null"
+        case .string(let string): jsonString(string)
+        case .blob(let data): jsonString(data.base64EncodedString())
+        }
+    }
+
+    private func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension Database {
+    /// Runs a query and returns its column names and every row's values.
+    func table(_ sql: String, arguments: StatementArguments = []) throws -> (columns: [String], rows: [[DatabaseValue]]) {
+        let statement = try makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let rows = try Row.fetchAll(statement).map { Array($0.databaseValues) }
+        return (statement.columnNames, rows)
+    }
+}
