@@ -36,6 +36,7 @@ struct FaasMeasureReader: RecordReader {
     private var fields = ByteFields()
     private var parts = ByteFields()
     private var timestamps: [Double] = []
+    private var lastRegion: (region: String, provider: String)?
 
     init(template: InvocationRecord, tests: [FaasMeasureTest]?) {
         self.template = template
@@ -83,7 +84,7 @@ struct FaasMeasureReader: RecordReader {
         record.runtime = fields.optionalString(5)
         record.memoryMB = try integer(6, "memory MB")
         record.functionName = fields.optionalString(7)
-        if record.provider == "unknown", let region = record.region { record.provider = Provider.guess(fromRegion: region) }
+        if record.provider == "unknown", let region = record.region { record.provider = provider(ofRegion: region) }
 
         if let errorField = (8..<n).first(where: { Self.isError(fields[$0]) }) {
             return try parseFailure(record, errorField: errorField)
@@ -117,6 +118,14 @@ struct FaasMeasureReader: RecordReader {
             try parseClientTiming(from: n - 3, into: &record, required: false)
         }
         return record
+    }
+
+    /// `Provider.guess`, remembered for the last region (a log rarely changes region).
+    private mutating func provider(ofRegion region: String) -> String {
+        if let lastRegion, lastRegion.region == region { return lastRegion.provider }
+        let provider = Provider.guess(fromRegion: region)
+        lastRegion = (region, provider)
+        return provider
     }
 
     private func integer(_ index: Int, _ name: String) throws(RecordProblem) -> Int? {
