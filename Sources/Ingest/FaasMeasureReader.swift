@@ -44,11 +44,12 @@ struct FaasMeasureReader: RecordReader {
     }
 
     /// Whether a line looks like this format: enough `#`-separated fields, numeric leading ids.
-    static func matches(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Of a line too long to see whole, the fixed fields must be there.
+    static func matches(_ line: UnsafeBufferPointer<UInt8>, isWholeLine: Bool = true) -> Bool {
         var fields = ByteFields()
         fields.split(line, separator: UInt8(ascii: "#"))
         guard fields.count >= 9, ByteNumber.int(fields[0]) != nil, ByteNumber.int(fields[1]) != nil else { return false }
-        return fields.count >= minimumFields || (8..<fields.count).contains { isError(fields[$0]) }
+        return fields.count >= (isWholeLine ? minimumFields : fixedFields) || (8..<fields.count).contains { isError(fields[$0]) }
     }
 
     mutating func read(_ line: Line, into sink: FileSink) throws {

@@ -14,21 +14,22 @@ public enum Format: String, CaseIterable, Sendable {
         case unusable(String)
     }
 
-    /// Detects the format from the first bytes of a file (the first 64 KiB is plenty: one line).
+    /// Detects the format from the first bytes of a file, judging by its first line with content.
+    /// `head` is the first 64 KiB; when the first line is longer, its start is judged.
     public static func detect(head: UnsafeBufferPointer<UInt8>) -> Detection {
-        if head.contains(0) { return .unusable("binary file (NUL bytes in its first 64 KiB), not a measurement log") }
         var bytes = head[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
-        guard let first = lines.first(where: { line in line.contains { !isSpace($0) } }) else {
-            return head.count >= 65536 ? .unusable("no line break in the first 64 KiB") : .empty
-        }
+        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)[...]
+        while let line = lines.first, line.allSatisfy(isSpace) { lines = lines.dropFirst() }
+        guard let first = lines.first else { return .empty }
+        let isWholeLine = first.endIndex < bytes.endIndex || head.count < 65536
+        if first.contains(0) { return .unusable("binary file (NUL bytes in its first line), not a measurement log") }
         var line = Array(first)
         if line.last == UInt8(ascii: "\r") { line.removeLast() }
         if line.first(where: { !isSpace($0) }) == UInt8(ascii: "{") { return .format(.jsonLines) }
-        let isFaasMeasure = line.withUnsafeBufferPointer { FaasMeasureReader.matches($0) }
+        let isFaasMeasure = line.withUnsafeBufferPointer { FaasMeasureReader.matches($0, isWholeLine: isWholeLine) }
         if isFaasMeasure { return .format(.faasMeasure) }
-        if let names = CSVReader.split(line) {
+        if isWholeLine, let names = CSVReader.split(line) {
             let canonical = names.filter { CanonicalColumns.setters[$0.trimmingWhitespace()] != nil }
             if canonical.count >= 2 { return .format(.csv) }
         }

@@ -12,19 +12,18 @@ struct JSONLinesReader: RecordReader {
             return try sink.reject(line: line.number, reason: problem, raw: TextCheck.printable(line.bytes))
         }
         do {
-            try sink.add(try parse(line.bytes), line: line.number)
+            try sink.add(try parse(line), line: line.number)
         } catch let problem as RecordProblem {
-            let truncated = line.unterminated ? " (the file ends inside this line: truncated?)" : ""
-            try sink.reject(line: line.number, reason: problem.reason + truncated, raw: String(decoding: line.bytes, as: UTF8.self))
+            try sink.reject(line: line.number, reason: problem.reason, raw: String(decoding: line.bytes, as: UTF8.self))
         }
     }
 
-    private func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordProblem) -> InvocationRecord {
+    private func parse(_ line: Line) throws(RecordProblem) -> InvocationRecord {
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: Data(buffer: bytes), options: [.fragmentsAllowed])
+            object = try JSONSerialization.jsonObject(with: Data(buffer: line.bytes), options: [.fragmentsAllowed])
         } catch {
-            throw RecordProblem("not valid JSON")
+            throw RecordProblem("not valid JSON" + (line.unterminated ? " (the file ends inside this line: truncated?)" : ""))
         }
         guard let fields = object as? [String: Any] else { throw RecordProblem("not a JSON object") }
         var record = template

@@ -86,9 +86,9 @@ public struct LineReader {
                 var cursor = scanFrom
                 while cursor < end, let hit = memchr(base + cursor, Int32(UInt8(ascii: "\n")), end - cursor) {
                     let newline = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    if let skipped = skipping {
+                    if skipping != nil || newline - start > maxLineLength {
                         lineNumber += 1
-                        try body(.tooLong(number: lineNumber, length: skipped + newline - start))
+                        try body(.tooLong(number: lineNumber, length: (skipping ?? 0) + newline - start))
                         skipping = nil
                     } else {
                         try emit(base, start, newline, unterminated: false)

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Ingest
+import Store
+
+@Suite struct JSONLinesReaderTests {
+    @Test func canonicalFieldsAndExtras() throws {
+        let workspace = try Workspace()
+        try workspace.write("probe.jsonl", """
+            {"provider":"Google","region":"us-central1","function":"f","runtime":"nodejs8","memory_mb":2048,"instance_id":"i-1","request_id":"i-1","request_sent_ms":1000,"function_start_ms":1110.5,"function_end_ms":1200,"response_received_ms":1250,"vm_uptime_s":33.5,"colo":"iad","tags":["a","b"]}
+
+            {"provider":"google","function":"f","runtime":"nodejs8","memory_mb":2048,"instance_id":"i-1","request_id":"r-2","request_sent_ms":2000,"function_start_ms":2040,"status":"ok"}
+            {"provider":"aws","function":"g","init_duration_ms":212.3,"experiment":"coldstart"}
+            {"provider":"aws","function":"g","is_cold":false,"status":"error","error":"throttled"}
+            """)
+        let (summary, _) = try workspace.ingest(["probe.jsonl"])
+        #expect(summary.records == 4 && summary.rejected == 0)
+        let rows = try workspace.rows("SELECT * FROM invocation_view ORDER BY line")
+        #expect(rows.map { $0["line"] as Int } == [1, 3, 4, 5])
+        #expect(rows[0].text("provider") == "google" && rows[0].int("memory_mb") == 2048 && rows[0].double("start_latency_ms") == 110.5)
+        #expect(rows[0].double("vm_uptime_s") == 33.5)
+        #expect(rows[0].text("extra") == #"{"colo":"iad","tags":["a","b"]}"#)
+        #expect(rows.map { $0["is_cold"] as Int? } == [1, 0, 1, 0])
+        #expect(rows.map { $0["cold_rule"] as String } == [
+            "request-id-equals-instance-id", "request-id-equals-instance-id", "platform-init-field", "declared-by-source",
+        ])
+        #expect(rows[2].text("experiment") == "coldstart" && rows[2].double("init_duration_ms") == 212.3)
+        #expect(rows[3].text("status") == "error" && rows[3].text("error") == "throttled")
+    }
+
+    @Test func badRecords() throws {
+        let workspace = try Workspace()
+        try workspace.write("probe.jsonl", """
+            {"provider":"aws","request_sent_ms":5}
+            {"provider":"aws","request_sent_ms":"soon"}
+            {"provider":"aws","request_sent_ms":-1}
+            {"provider":"aws","request_sent_ms":10,"response_received_ms":9}
+            [1,2]
+            {"provider":"aws",
+            {"provider":"aws","memory_mb":1.5}
+            {"provider":"aws","is_cold":"maybe"}
+            """)
+        try workspace.ingest(["probe.jsonl"])
+        #expect(try workspace.rejects().map { "\($0.line!): \($0.reason)" } == [
+            "2: field 'request_sent_ms' is not a number: 'soon'",
+            "3: field 'request_sent_ms' is negative: -1.0",
+            "4: response_received_ms is before request_sent_ms",
+            "5: not a JSON object",
+            "6: not valid JSON",
+            "7: field 'memory_mb' is not an integer: 1.5",
+            "8: field 'is_cold' must be true or false",
+        ])
+        #expect(try workspace.int("SELECT count(*) FROM invocation") == 1)
+    }
+}
+
+@Suite struct CSVReaderTests {
+    @Test func quotedFieldsEmptyCellsAndExtras() throws {
+        let workspace = try Workspace()
+        let lines = [
+            #"provider,function,runtime,memory_mb,request_sent_ms,function_start_ms,cpu_model,note"#,
+            #"aws,"fn,with,commas",java8,512,1000,1300,"Intel(R) Xeon(R) CPU @ 2.50GHz","#,
+            #"aws,plain,java8,,2000,2100,"say ""hi""","multi"#,
+            #"line note""#,
+            #"aws,plain,java8,512,3000"#,
+            "",
+        ]
+        try workspace.write("probe.csv", lines.joined(separator: "\r\n"))
+        let (summary, _) = try workspace.ingest(["probe.csv"])
+        #expect(summary.records == 2)
+        let rows = try workspace.rows("SELECT * FROM invocation_view ORDER BY line")
+        #expect(rows[0].text("function") == "fn,with,commas" && rows[0].int("memory_mb") == 512 && rows[0].double("start_latency_ms") == 300.0)
+        #expect(rows[0].text("cpu_model") == "Intel(R) Xeon(R) CPU @ 2.50GHz" && rows[0].text("extra") == nil)
+        #expect(rows[1].int("line") == 3 && rows[1].int("memory_mb") == nil && rows[1].text("cpu_model") == #"say "hi""#)
+        #expect(rows[1].text("extra") == #"{"note":"multi\nline note"}"#)
+        #expect(try workspace.rejects().map { "\($0.line!): \($0.reason)" } == ["5: 5 fields, but the header has 8"])
+    }
+
+    @Test func unclosedQuoteAtEndOfFile() throws {
+        let workspace = try Workspace()
+        try workspace.write("probe.csv", "provider,function\naws,ok\naws,\"never closed\n")
+        try workspace.ingest(["probe.csv"])
+        #expect(try workspace.rejects().map { "\($0.line!): \($0.reason)" } == ["3: quoted field not closed at end of file (truncated?)"])
+    }
+
+    @Test func duplicateHeaderRejectsTheFile() throws {
+        let workspace = try Workspace()
+        try workspace.write("probe.csv", "provider,function,provider\naws,f,aws\n")
+        let (summary, events) = try workspace.ingest(["probe.csv"])
+        #expect(summary.failed == 1 && summary.records == 0)
+        guard case .failed(_, let reason) = events.first else { Issue.record("not failed"); return }
+        #expect(reason == "duplicate column 'provider' in the header")
+        #expect(try workspace.int("SELECT count(*) FROM source_file") == 0)
+        #expect(try workspace.int("SELECT count(*) FROM rejected_record WHERE line IS NULL AND source_file_id IS NULL") == 1)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Ingest
+import Store
+
+@Suite struct IngesterTests {
+    /// A directory mixing every format, documentation, a binary file and a manifest.
+    private func mixedDirectory(_ workspace: Workspace) throws {
+        try workspace.write("runs/manifest.json", #"{"snapshot": "mixed", "provider": "aws", "account": "tenant-a"}"#)
+        try workspace.write("runs/a/run.log", [LogLine(), LogLine().warm(request: "r2", after: 5)].map(\.text).joined(separator: "\n"))
+        try workspace.write("runs/b/probe.jsonl", #"{"function":"j","request_sent_ms":1,"response_received_ms":2}"# + "\n")
+        try workspace.write("runs/b/probe.csv", "function,request_sent_ms\nc,7\n")
+        try workspace.write("runs/README.md", "# Notes, prose\n")
+        try workspace.write("runs/b/SOURCE.txt", "from somewhere\n")
+        try workspace.write("runs/.hidden/run.log", LogLine().text)
+        try workspace.write("runs/b/core.bin", bytes: [0x7F, 0x45, 0x4C, 0x46, 0, 0, 1, 2])
+        try workspace.write("runs/empty.log", "")
+    }
+
+    @Test func directoryWithMixedFormats() throws {
+        let workspace = try Workspace()
+        try mixedDirectory(workspace)
+        let (summary, events) = try workspace.ingest(["runs"])
+        #expect(summary.files == 5)  // README, SOURCE.txt, manifest and the hidden folder are not data
+        #expect(summary.ingested == 4 && summary.failed == 1 && summary.records == 4)
+        let failed = events.compactMap { event -> String? in
+            if case let .failed(path, reason) = event { return "\((path as NSString).lastPathComponent): \(reason)" }
+            return nil
+        }
+        #expect(failed == ["core.bin: binary file (NUL bytes in its first line), not a measurement log"])
+        let files = try workspace.rows("SELECT format, records FROM source_file ORDER BY path").map { "\($0[0] as String):\($0[1] as Int)" }
+        #expect(files == ["faas-measure:2", "csv:1", "jsonl:1", "empty:0"])
+        // The manifest applies to every file below it.
+        #expect(try workspace.rows("SELECT DISTINCT snapshot, provider, account FROM invocation_view").map {
+            [$0[0], $0[1], $0[2]] as [String]
+        } == [["mixed", "aws", "tenant-a"]])
+    }
+
+    @Test func secondIngestChangesNothing() throws {
+        let workspace = try Workspace()
+        try mixedDirectory(workspace)
+        try workspace.ingest(["runs"])
+        let dump = try databaseDump(workspace)
+        let (summary, _) = try workspace.ingest(["runs"])
+        #expect(summary.skipped == 4 && summary.ingested == 0 && summary.failed == 1 && summary.records == 0)
+        #expect(try databaseDump(workspace) == dump)
+    }
+
+    @Test func sameContentUnderAnotherNameIsSkipped() throws {
+        let workspace = try Workspace()
+        try workspace.write("a.log", LogLine().text)
+        try workspace.write("copy/a.log", LogLine().text)
+        let (summary, _) = try workspace.ingest(["a.log", "copy/a.log"])
+        #expect(summary.ingested == 1 && summary.skipped == 1)
+        #expect(try workspace.int("SELECT count(*) FROM invocation") == 1)
+    }
+
+    @Test func snapshotOptionOverridesTheManifest() throws {
+        let workspace = try Workspace()
+        try workspace.write("run/manifest.json", #"{"snapshot": "from-manifest"}"#)
+        try workspace.write("run/a.log", LogLine().text)
+        try workspace.ingest(["run"], options: .init(snapshot: "chosen"))
+        #expect(try workspace.rows("SELECT name FROM snapshot").map { $0[0] as String } == ["chosen"])
+    }
+
+    @Test func unreadableFileIsReportedAndTheRestGoesOn() throws {
+        let workspace = try Workspace()
+        try workspace.write("run/a.log", LogLine().text)
+        try FileManager.default.createSymbolicLink(atPath: workspace.directory + "/run/gone.log", withDestinationPath: "/nonexistent/file")
+        var locked: String?
+        if getuid() != 0 {  // root reads through any permission bits
+            locked = try workspace.write("run/locked.log", LogLine().text)
+            chmod(locked!, 0)
+        }
+        let (summary, events) = try workspace.ingest(["run"])
+        #expect(summary.ingested == 1 && summary.failed == (locked == nil ? 1 : 2))
+        let reasons = events.compactMap { event -> String? in
+            if case let .failed(_, reason) = event { return reason }
+            return nil
+        }
+        #expect(reasons.contains("cannot read the file: No such file or directory"))
+        if locked != nil { #expect(reasons.contains("cannot read the file: Permission denied")) }
+        #expect(try workspace.int("SELECT count(*) FROM rejected_record WHERE source_file_id IS NULL") == summary.failed)
+    }
+
+    @Test func forcedFormatOverridesDetection() throws {
+        let workspace = try Workspace()
+        try workspace.write("odd.txt", "provider,function\naws,f\n")
+        let (summary, _) = try workspace.ingest(["odd.txt"], options: .init(format: .jsonLines))
+        #expect(summary.records == 0 && summary.rejected == 2)
+    }
+
+    @Test func badManifestNamesTheFileAndKey() throws {
+        let workspace = try Workspace()
+        try workspace.write("run/manifest.json", #"{"snapshot": "x", "interval": 5}"#)
+        try workspace.write("run/a.log", LogLine().text)
+        let (summary, events) = try workspace.ingest(["run"])
+        #expect(summary.failed == 1)
+        guard case .failed(_, let reason) = events.first else { Issue.record("not failed"); return }
+        #expect(reason.contains("manifest.json: invalid manifest: unknown key 'interval'"))
+    }
+
+    @Test func manifestParametersReachTheInvocations() throws {
+        let workspace = try Workspace()
+        try workspace.write("run/manifest.json", """
+            {"experiment": "consistency", "function_version": "v2",
+             "parameters": {"delay_s": 6, "interval_s": 0.5, "update_time_ms": 1514764800000}}
+            """)
+        try workspace.write("run/deeper/a.log", LogLine().text)
+        try workspace.ingest(["run"])
+        let row = try #require(try workspace.rows("SELECT * FROM invocation_view").first)
+        #expect(row.text("experiment") == "consistency" && row.text("version") == "v2")
+        #expect(row.text("experiment_parameters") == #"{"delay_s":6,"interval_s":0.5,"update_time_ms":1514764800000}"#)
+        #expect(row.double("interval_s") == 0.5 && row.double("delay_s") == 6.0)
+    }
+
+    @Test func foreignKeysHoldAfterIngest() throws {
+        let workspace = try Workspace()
+        try mixedDirectory(workspace)
+        try workspace.ingest(["runs"])
+        #expect(try workspace.rows("PRAGMA foreign_key_check").isEmpty)
+        #expect(try workspace.rows("PRAGMA integrity_check").map { $0[0] as String } == ["ok"])
+    }
+
+    /// Every table's rows except ingest timestamps, in a stable order.
+    private func databaseDump(_ workspace: Workspace) throws -> [String] {
+        let tables = try workspace.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map { $0[0] as String }
+        return try tables.flatMap { table in
+            try workspace.rows("SELECT * FROM \(table) ORDER BY 1").map { row in
+                table + ": " + row.columnNames.filter { $0 != "ingested_at" && $0 != "created_at" }
+                    .map { "\(row[$0] as DatabaseValue)" }.joined(separator: "|")
+            }
+        }
+    }
+}

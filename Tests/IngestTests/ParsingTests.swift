@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import Ingest
+
+@Suite struct SHA256Tests {
+    // Expected digests from `printf 'abc' | sha256sum` and friends (coreutils 9.1).
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+    ])
+    func knownVectors(input: String, digest: String) {
+        var hash = SHA256()
+        hash.update(Array(input.utf8))
+        #expect(hash.finalize() == digest)
+    }
+
+    @Test func oneMillionAsInUnevenChunks() {
+        // FIPS 180-2 appendix B.3: one million 'a'.
+        var hash = SHA256()
+        let bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        var offset = 0
+        var step = 1
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + step)
+            bytes[offset..<end].withUnsafeBytes { hash.update($0) }
+            offset = end
+            step = step * 3 % 1031 + 1
+        }
+        #expect(hash.finalize() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}
+
+@Suite struct ByteNumberTests {
+    private func parse(_ text: String) -> Double? {
+        Array(text.utf8).withUnsafeBufferPointer { ByteNumber.double($0) }
+    }
+
+    @Test func fastPathAgreesWithTheStandardLibraryToTheLastBit() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let digits = Int.random(in: 1...16, using: &generator)
+            let fraction = Int.random(in: 0...min(digits, 6), using: &generator)
+            var text = String((0..<digits).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+            if fraction > 0 { text.insert(".", at: text.index(text.endIndex, offsetBy: -fraction)) }
+            #expect(parse(text)?.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+    }
+
+    @Test func formsAndFailures() {
+        #expect(parse("1514764800100.5") == 1514764800100.5)
+        #expect(parse("-2.5") == -2.5)
+        #expect(parse("1e3") == 1000)
+        #expect(parse(".5") == 0.5)
+        #expect(parse("12345678901234567890.5") == 12345678901234567890.5)
+        #expect(parse("") == nil)
+        #expect(parse("None") == nil)
+        #expect(parse("inf") == nil)
+        #expect(parse("1.2.3") == nil)
+        #expect(parse(" 1") == nil)
+    }
+
+    @Test func integers() {
+        func int(_ text: String) -> Int? { Array(text.utf8).withUnsafeBufferPointer { ByteNumber.int($0) } }
+        #expect(int("0") == 0 && int("42") == 42 && int("-7") == -7)
+        #expect(int("") == nil && int("4.0") == nil && int("12a") == nil && int("9999999999999999999") == nil)
+    }
+}
+
+@Suite struct LineReaderTests {
+    private func lines(_ bytes: [UInt8], chunkSize: Int, maxLineLength: Int = 1 << 20) throws -> [String] {
+        let workspace = try Workspace()
+        let path = try workspace.write("f", bytes: bytes)
+        var reader = LineReader(path: path)
+        reader.chunkSize = chunkSize
+        reader.maxLineLength = maxLineLength
+        var out: [String] = []
+        var hash = SHA256()
+        try reader.forEach(onChunk: { hash.update($0) }) { event in
+            switch event {
+            case .line(let line): out.append("\(line.number):" + String(decoding: line.bytes, as: UTF8.self) + (line.unterminated ? "$" : ""))
+            case let .tooLong(number, length): out.append("\(number):too long \(length)")
+            }
+        }
+        var whole = SHA256()
+        whole.update(bytes)
+        #expect(hash.finalize() == whole.finalize())  // every byte went through the hash, in order
+        return out
+    }
+
+    @Test(arguments: [1, 2, 3, 7, 64, 4096])
+    func linesSurviveEveryChunkBoundary(chunkSize: Int) throws {
+        let text = "\u{FEFF}alpha\r\nbeta\n\ngamma delta\nlast"
+        #expect(try lines(Array(text.utf8), chunkSize: chunkSize) == ["1:alpha", "2:beta", "3:", "4:gamma delta", "5:last$"])
+    }
+
+    @Test func emptyFileHasNoLines() throws {
+        #expect(try lines([], chunkSize: 16).isEmpty)
+    }
+
+    @Test(arguments: [3, 16])
+    func overLongLinesAreReportedNotHeld(chunkSize: Int) throws {
+        let text = "ok\n" + String(repeating: "x", count: 50) + "\nfine\n" + String(repeating: "y", count: 40)
+        #expect(try lines(Array(text.utf8), chunkSize: chunkSize, maxLineLength: 20) == ["1:ok", "2:too long 50", "3:fine", "4:too long 40"])
+    }
+}
+
+@Suite struct FormatDetectionTests {
+    private func detect(_ text: String) -> Format.Detection {
+        Array(text.utf8).withUnsafeBufferPointer { Format.detect(head: $0) }
+    }
+
+    @Test func eachFormat() {
+        #expect(detect(LogLine().text + "\n") == .format(.faasMeasure))
+        #expect(detect("1#2#3#0#us-east-1#python2.7#128#fn#ERROR timeout") == .format(.faasMeasure))
+        #expect(detect("\n\n  {\"provider\": \"aws\"}\n") == .format(.jsonLines))
+        #expect(detect("\u{FEFF}provider,runtime,request_sent_ms\r\naws,java8,1\r\n") == .format(.csv))
+        #expect(detect("") == .empty)
+        #expect(detect("\n  \n") == .empty)
+    }
+
+    @Test func notAMeasurementFile() {
+        guard case .unusable(let reason) = detect("# Title\nSome prose, with commas.\n") else {
+            Issue.record("prose was taken for a format")
+            return
+        }
+        #expect(reason.hasPrefix("unrecognized format"))
+        #expect(detect("a\u{0}b") == .unusable("binary file (NUL bytes in its first line), not a measurement log"))
+        #expect(detect("name,size\nx,1\n") != .format(.csv))  // a CSV, but not with canonical columns
+    }
+}
