@@ -36,6 +36,10 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: ["Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Runs the built executable (a dependency, so that `swift test` builds it first).
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["analyze", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

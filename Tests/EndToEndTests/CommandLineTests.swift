@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import Testing
+
+/// The `analyze` executable as a user runs it: exit codes, output, and what a crash leaves behind.
+@Suite(.serialized) struct CommandLineTests {
+    private func count(_ db: String, _ sql: String) throws -> Int {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: db, configuration: configuration).read { try Int.fetchOne($0, sql: sql) } ?? -1
+    }
+
+    @Test func millionLineLogIngestsCompletelyAndOnce() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let written = try LogGenerator.write(path: directory + "/big.log", lines: 1_000_000, seed: 7)
+
+        let first = try AnalyzeCommand.run(["ingest", "big.log"], in: directory)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("records: 1000000; rejected: 0"), "\(first.stdout)")
+        let db = directory + "/analyze.sqlite"
+        #expect(try count(db, "SELECT count(*) FROM invocation") == 1_000_000)
+        #expect(try count(db, "SELECT count(*) FROM invocation WHERE is_cold = 1") == written.coldStarts)
+        #expect(try count(db, "SELECT count(*) FROM instance") == written.coldStarts)
+        #expect(try count(db, "SELECT count(*) FROM vm") <= 50)
+
+        let second = try AnalyzeCommand.run(["ingest", "big.log"], in: directory)
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("ingested 0, skipped 1 already in store"), "\(second.stdout)")
+        #expect(try count(db, "SELECT count(*) FROM invocation") == 1_000_000)
+        #expect(try count(db, "SELECT count(*) FROM source_file") == 1)
+    }
+
+    @Test func killedIngestLeavesAConsistentStoreAndARerunCompletesIt() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/runs", withIntermediateDirectories: true)
+        let linesPerFile = 150_000
+        for file in 0..<4 {
+            _ = try LogGenerator.write(path: directory + "/runs/part\(file).log", lines: linesPerFile, seed: UInt64(file + 1))
+        }
+        let db = directory + "/killed.sqlite"
+
+        // Kill -9 while the second or a later file is being written: its transaction is open.
+        let (process, _, _) = try AnalyzeCommand.start(["ingest", "runs", "--db", "killed.sqlite"], in: directory)
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, process.isRunning {
+            if FileManager.default.fileExists(atPath: db), (try? count(db, "SELECT count(*) FROM source_file")) ?? 0 >= 1 { break }
+            usleep(20_000)
+        }
+        usleep(300_000)
+        #expect(process.isRunning, "the ingest finished before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+
+        #expect(try count(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1)
+        let files = try count(db, "SELECT count(*) FROM source_file")
+        #expect(files >= 1 && files < 4)
+        // Only whole files: every stored file has all its records, and nothing else is there.
+        #expect(try count(db, "SELECT count(*) FROM source_file WHERE records != \(linesPerFile)") == 0)
+        #expect(try count(db, "SELECT count(*) FROM invocation") == files * linesPerFile)
+
+        let rerun = try AnalyzeCommand.run(["ingest", "runs", "--db", "killed.sqlite"], in: directory)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stdout.contains("ingested \(4 - files), skipped \(files) already in store"), "\(rerun.stdout)")
+        let clean = try AnalyzeCommand.run(["ingest", "runs", "--db", "clean.sqlite"], in: directory)
+        #expect(clean.status == 0)
+
+        for sql in [
+            "SELECT count(*) FROM invocation", "SELECT count(*) FROM source_file", "SELECT count(*) FROM instance",
+            "SELECT count(*) FROM vm", "SELECT count(*) FROM function", "SELECT sum(is_cold) FROM invocation",
+            "SELECT count(*) FROM rejected_record",
+        ] {
+            #expect(try count(db, sql) == count(directory + "/clean.sqlite", sql), "\(sql)")
+        }
+    }
+
+    @Test func strictTurnsRejectsIntoFailure() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try LogGenerator.write(path: directory + "/a.log", lines: 3, seed: 1)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/a.log"))
+        try handle.seekToEnd()
+        handle.write(Data("not a record\n".utf8))
+        try handle.close()
+
+        let lenient = try AnalyzeCommand.run(["ingest", "a.log"], in: directory)
+        #expect(lenient.status == 0)
+        #expect(lenient.stderr.contains("a.log: 1 record rejected (see `analyze rejects`)"))
+        let strict = try AnalyzeCommand.run(["ingest", "a.log", "--db", "strict.sqlite", "--strict"], in: directory)
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("--strict: 1 records rejected, 0 files failed"))
+
+        let rejects = try AnalyzeCommand.run(["rejects", "--format", "csv"], in: directory)
+        #expect(rejects.stdout == "snapshot,path,line,reason,raw\ndefault,a.log,4,too few fields: 1 (a faas_measure line has at least 23),not a record\n")
+    }
+
+    @Test func queryIsReadOnlyAndPrintsEachFormat() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try LogGenerator.write(path: directory + "/a.log", lines: 20, seed: 3)
+        #expect(try AnalyzeCommand.run(["ingest", "a.log", "--snapshot", "demo"], in: directory).status == 0)
+
+        let json = try AnalyzeCommand.run(
+            ["query", "SELECT runtime, count(*) AS n FROM invocation_view GROUP BY runtime ORDER BY runtime", "--format", "json"],
+            in: directory)
+        #expect(json.stdout == #"[{"runtime":"java8","n":6},"# + "\n " + #"{"runtime":"nodejs6.10","n":7},"# + "\n " + #"{"runtime":"python2.7","n":7}]"# + "\n")
+
+        let write = try AnalyzeCommand.run(["query", "DELETE FROM invocation"], in: directory)
+        #expect(write.status != 0)
+        #expect(write.stderr.contains("readonly"))
+        #expect(try count(directory + "/analyze.sqlite", "SELECT count(*) FROM invocation") == 20)
+
+        let snapshots = try AnalyzeCommand.run(["snapshots", "--format", "csv"], in: directory)
+        #expect(snapshots.stdout.hasPrefix("snapshot,files,records,rejected,providers,first_seen,last_seen,formats,description\ndemo,1,20,0,aws,2018-01-01T00:00:00Z,"))
+    }
+
+    @Test func missingPathsAndUnknownFormatsAreUsageErrors() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let missing = try AnalyzeCommand.run(["ingest", "nope.log"], in: directory)
+        #expect(missing.status != 0 && missing.stderr.contains("nope.log: no such file or directory"))
+        let format = try AnalyzeCommand.run(["ingest", ".", "--format", "xml"], in: directory)
+        #expect(format.status != 0 && format.stderr.contains("unknown format 'xml'"))
+        let noStore = try AnalyzeCommand.run(["snapshots"], in: directory)
+        #expect(noStore.status != 0 && noStore.stderr.contains("no store at analyze.sqlite"))
+    }
+}
