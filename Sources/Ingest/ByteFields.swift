@@ -43,13 +43,15 @@ enum ByteNumber {
         return bytes.elementsEqual(other)
     }
 
+    /// Whether the number is negative, and where its digits start (after an optional sign).
+    private static func sign(_ bytes: UnsafeBufferPointer<UInt8>) -> (negative: Bool, digits: Int) {
+        guard let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") else { return (false, 0) }
+        return (first == UInt8(ascii: "-"), 1)
+    }
+
     static func int(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var i = 0
-        var negative = false
-        if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
-            negative = bytes[i] == UInt8(ascii: "-")
-            i += 1
-        }
+        let (negative, start) = sign(bytes)
+        var i = start
         guard i < bytes.count, bytes.count - i <= 18 else { return nil }
         var value = 0
         while i < bytes.count {
@@ -65,12 +67,8 @@ enum ByteNumber {
     private static func pow10(_ n: Int) -> Double { n == 0 ? 1 : 10 * pow10(n - 1) }
 
     static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
-        var i = 0
-        var negative = false
-        if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
-            negative = bytes[i] == UInt8(ascii: "-")
-            i += 1
-        }
+        let (negative, start) = sign(bytes)
+        var i = start
         var mantissa: UInt64 = 0
         var digits = 0, fractionDigits = 0
         var seenPoint = false
