@@ -49,6 +49,7 @@ enum CanonicalColumns {
         "ncpu": integer { $0.ncpu = $1 },
         "cpu_model": text { $0.cpuModel = $1 },
         "reported_version": text { $0.reportedVersion = $1 },
+        "expected_version": text { $0.expectedVersion = $1 },
         "factorial_ms": number { $0.factorialMs = $1 },
         "status": { record, value, name throws(RecordProblem) in
             switch value {

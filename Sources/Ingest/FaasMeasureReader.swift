@@ -13,6 +13,8 @@ public enum FaasMeasureTest: String, CaseIterable, Sendable {
     case factorial
     /// The version (or role) the instance says it runs, in update-consistency runs.
     case version
+    /// The version the client expects after the update (written by the client, after `version`).
+    case expected
 }
 
 /// Reads the paper's own log format (SPEC 4.1): one invocation per line, fields separated by `#`.
@@ -205,7 +207,7 @@ struct FaasMeasureReader: RecordReader {
                 failed.append(test?.rawValue ?? "field \(index)")
                 continue
             }
-            guard let kind = test ?? inferTest(field) else {
+            guard let kind = test ?? inferTest(field, record: record) else {
                 unrecognized.append(fields.string(index))
                 continue
             }
@@ -218,7 +220,7 @@ struct FaasMeasureReader: RecordReader {
     }
 
     /// The test a field holds, judged by its shape when no manifest names the order.
-    private mutating func inferTest(_ field: UnsafeBufferPointer<UInt8>) -> FaasMeasureTest? {
+    private mutating func inferTest(_ field: UnsafeBufferPointer<UInt8>, record: InvocationRecord) -> FaasMeasureTest? {
         parts.split(field, separator: UInt8(ascii: ";"))
         let first = parts[0]
         let commas = first.count { $0 == UInt8(ascii: ",") }
@@ -226,7 +228,11 @@ struct FaasMeasureReader: RecordReader {
         case 1: return .io
         case 3: return .net
         case 0:
-            guard let value = ByteNumber.double(first) else { return parts.count == 1 ? .version : nil }
+            guard let value = ByteNumber.double(first) else {
+                // Text: the reported version, then the expected one.
+                guard parts.count == 1 else { return nil }
+                return record.reportedVersion == nil ? .version : record.expectedVersion == nil ? .expected : nil
+            }
             // Epoch-millisecond timestamps are > 1e11; a factorial time in ms is far below that.
             return parts.count > 1 || value > 1e11 ? .cpu : .factorial
         default: return nil
@@ -282,6 +288,8 @@ struct FaasMeasureReader: RecordReader {
             record.factorialMs = value
         case .version:
             record.reportedVersion = fields.string(index)
+        case .expected:
+            record.expectedVersion = fields.string(index)
         }
     }
 }

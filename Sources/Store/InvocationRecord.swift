@@ -47,6 +47,8 @@ public struct InvocationRecord: Sendable, Equatable {
     public var cpuModel: String?
 
     public var reportedVersion: String?
+    /// The version the client expects to be served after an update (update-consistency runs).
+    public var expectedVersion: String?
     public var factorialMs: Double?
     public var cpuTest: CPUTest?
     public var ioRounds: [IORound] = []

@@ -163,6 +163,7 @@ public enum Schema {
             ncpu                 INTEGER,
             cpu_model_id         INTEGER REFERENCES cpu_model(id),
             reported_version     TEXT,                 -- version the instance says it runs
+            expected_version     TEXT,                 -- version the client expects (consistency runs)
             factorial_ms         REAL,                 -- factorial test duration
             status               TEXT NOT NULL CHECK (status IN ('ok', 'error')),
             error                TEXT,
@@ -239,7 +240,7 @@ public enum Schema {
                i.vm_uptime_s, i.vm_idle_s, i.ncpu, cm.name AS cpu_model,
                vm.private_ip AS vm_private_ip, vm.public_ip AS vm_public_ip,
                inst.private_ip AS instance_private_ip,
-               i.reported_version, i.factorial_ms, i.status, i.error, i.extra
+               i.reported_version, i.expected_version, i.factorial_ms, i.status, i.error, i.extra
         FROM invocation i
         JOIN snapshot s ON s.id = i.snapshot_id
         JOIN source_file sf ON sf.id = i.source_file_id

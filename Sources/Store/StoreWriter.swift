@@ -20,9 +20,9 @@ public final class StoreWriter {
                 request_sent_ms, response_received_ms, round_trip_ms,
                 function_start_ms, function_end_ms, function_duration_ms, init_duration_ms,
                 is_cold, cold_rule_id, vm_uptime_s, vm_idle_s, ncpu, cpu_model_id,
-                reported_version, factorial_ms, status, error, extra)
+                reported_version, expected_version, factorial_ms, status, error, extra)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                    ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)
+                    ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)
             """)
         insertCPUSample = try PreparedStatement(db, """
             INSERT INTO cpu_sample (invocation_id, timestamps, distinct_ms, first_ms, last_ms)
@@ -184,10 +184,11 @@ public final class StoreWriter {
         s.bind(record.ncpu, at: 26)
         s.bind(cpuModelID, at: 27)
         s.bind(record.reportedVersion, at: 28)
-        s.bind(record.factorialMs, at: 29)
-        s.bind(record.error == nil ? "ok" : "error", at: 30)
-        s.bind(record.error, at: 31)
-        s.bind(record.extra, at: 32)
+        s.bind(record.expectedVersion, at: 29)
+        s.bind(record.factorialMs, at: 30)
+        s.bind(record.error == nil ? "ok" : "error", at: 31)
+        s.bind(record.error, at: 32)
+        s.bind(record.extra, at: 33)
         try s.execute()
         let invocationID = s.lastInsertedRowID
 

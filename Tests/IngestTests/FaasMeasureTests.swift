@@ -66,6 +66,7 @@ import Store
             "943000000,0.35,0.21,1.2",  // iperf
             "12.5",  // factorial ms
             "v2",  // version the instance runs
+            "v3",  // version the client expects
         ]
         try workspace.write("run.log", line.text)
         try workspace.ingest(["run.log"])
@@ -77,8 +78,9 @@ import Store
         #expect(io.map { [$0["round_no"], $0["seconds"], $0["throughput_mb_s"]] as [Double] } == [[1, 0.52, 196.3], [2, 0.48, 210.1]])
         let net = try #require(try workspace.rows("SELECT * FROM net_sample").first)
         #expect(net.double("bandwidth_bps") == 943000000.0 && net.double("rtt_mean_ms") == 0.35 && net.double("rtt_min_ms") == 0.21 && net.double("rtt_max_ms") == 1.2)
-        let invocation = try #require(try workspace.rows("SELECT factorial_ms, reported_version FROM invocation").first)
+        let invocation = try #require(try workspace.rows("SELECT factorial_ms, reported_version, expected_version FROM invocation").first)
         #expect(invocation.double("factorial_ms") == 12.5 && invocation.text("reported_version") == "v2")
+        #expect(invocation.text("expected_version") == "v3")
     }
 
     @Test func manifestNamesTheTestFieldsAndNoneMarksAFailedProbe() throws {
