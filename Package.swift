@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "analyze", targets: ["analyze"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "Simulate", targets: ["Simulate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,10 +24,12 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         .target(name: "Ingest", dependencies: ["Store"]),
+        // A platform model that writes faas_measure runs with their ground truth.
+        .target(name: "Simulate", resources: [.copy("Profiles")]),
         .executableTarget(
             name: "analyze",
             dependencies: [
-                "Store", "Ingest",
+                "Store", "Ingest", "Simulate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
@@ -36,6 +39,9 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: ["Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "SimulateTests",
+            dependencies: ["Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         // Runs the built executable (a dependency, so that `swift test` builds it first).
         .testTarget(
             name: "EndToEndTests",

@@ -1,0 +1,140 @@
+import Foundation
+
+/// The paper's experiments, each a run generator over a fresh `Platform`.
+public enum Experiment: String, CaseIterable, Sendable {
+    case inventory, coresidency, scalability, placement, coldstart, colevel, lifetime, idle, consistency, cpu, isolation, hourly
+
+    /// Parses `all` or a comma-separated list.
+    public static func parse(_ list: String) throws -> [Experiment] {
+        if list == "all" { return allCases }
+        return try list.split(separator: ",").map { name in
+            guard let experiment = Experiment(rawValue: String(name)) else {
+                throw SimulateError.unknownExperiment(String(name), known: allCases.map(\.rawValue))
+            }
+            return experiment
+        }
+    }
+
+    fileprivate func run(_ context: ExperimentContext) throws {
+        switch self {
+        case .inventory: try Inventory.run(context)
+        case .coresidency: try Coresidency.run(context)
+        case .scalability: try Scalability.run(context)
+        case .placement: try Placement.run(context)
+        case .coldstart: try ColdStart.run(context)
+        case .colevel: try ConcurrentColdStart.run(context)
+        case .lifetime: try Lifetime.run(context)
+        case .idle: try IdleRecycling.run(context)
+        case .consistency: try Consistency.run(context)
+        case .cpu: try CPUShare.run(context)
+        case .isolation: try IOAndNetwork.run(context)
+        case .hourly: try HourlyColdStart.run(context)
+        }
+    }
+}
+
+/// Writes simulated runs: `OUT/<profile>/<experiment>/<run>/{manifest.json, invocations.log, truth.json}`.
+public struct Simulator {
+    public let profile: Profile
+    public let seed: UInt64
+    /// Multiplies the number of repetitions (rounds, probes, instances) of every experiment.
+    public let scale: Double
+
+    public init(profile: Profile, seed: UInt64, scale: Double) {
+        self.profile = profile
+        self.seed = seed
+        self.scale = scale
+    }
+
+    /// The snapshot every run of this profile goes into.
+    public var snapshot: String { "simulated-\(profile.name)" }
+
+    /// Runs the experiments and returns the number of log lines written.
+    @discardableResult
+    public func run(_ experiments: [Experiment], into output: URL) throws -> Int {
+        var lines = 0
+        for experiment in experiments {
+            let context = ExperimentContext(
+                profile: profile, seed: seed &+ UInt64(Experiment.allCases.firstIndex(of: experiment)!) &* 0x9E37_79B9,
+                scale: scale, experiment: experiment, snapshot: snapshot,
+                directory: output.appendingPathComponent(profile.name).appendingPathComponent(experiment.rawValue))
+            try experiment.run(context)
+            lines += context.linesWritten
+        }
+        return lines
+    }
+}
+
+/// What an experiment needs: its profile, a seed, the scale, and where its runs go.
+final class ExperimentContext {
+    let profile: Profile
+    let seed: UInt64
+    let scale: Double
+    let experiment: Experiment
+    let snapshot: String
+    let directory: URL
+    private(set) var linesWritten = 0
+
+    init(profile: Profile, seed: UInt64, scale: Double, experiment: Experiment, snapshot: String, directory: URL) {
+        self.profile = profile
+        self.seed = seed
+        self.scale = scale
+        self.experiment = experiment
+        self.snapshot = snapshot
+        self.directory = directory
+    }
+
+    /// `count` scaled, at least `minimum`.
+    func scaled(_ count: Int, minimum: Int = 1) -> Int {
+        max(minimum, Int((Double(count) * scale).rounded()))
+    }
+
+    func platform() -> Platform { Platform(profile: profile, seed: seed) }
+
+    /// Opens a run directory with its manifest; `parameters` are the run's experiment parameters.
+    func run(_ name: String, on platform: Platform, parameters: [String: Any] = [:], tests: [String] = []) throws -> RunWriter {
+        var manifest: [String: Any] = [
+            "snapshot": snapshot,
+            "description": "Simulated with profile \(profile.name): \(profile.description)",
+            "provider": profile.provider,
+            "experiment": experiment.rawValue,
+            "parameters": parameters,
+        ]
+        if !tests.isEmpty { manifest["tests"] = tests }
+        return try RunWriter(directory: directory.appendingPathComponent(name), platform: platform, manifest: manifest, seed: seed)
+    }
+
+    func finish(_ writer: RunWriter, truth expected: [String: Any], parameters: [String: Any] = [:]) throws {
+        linesWritten += writer.lines
+        try writer.finish(truth: [
+            "profile": profile.name,
+            "experiment": experiment.rawValue,
+            "seed": seed,
+            "scale": scale,
+            "parameters": parameters,
+            "expected": expected,
+        ])
+    }
+
+    /// A function of a fresh name.
+    private var functionCount = 0
+    func function(account: String = "tenant-a", runtime: String? = nil, memoryMB: Int? = nil) -> SimFunction {
+        functionCount += 1
+        let runtime = runtime ?? profile.runtimeNames[0]
+        let memory = memoryMB ?? profile.memorySizesMb[0]
+        return SimFunction(account: account, name: "\(experiment.rawValue)-\(runtime)-\(memory)-\(functionCount)", runtime: runtime, memoryMB: memory)
+    }
+}
+
+/// Quantiles for truth files (type 7, as the analyses use).
+enum TruthStatistics {
+    static func quantile(_ values: [Double], _ p: Double) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let h = Double(sorted.count - 1) * p
+        let low = Int(h.rounded(.down)), high = Int(h.rounded(.up))
+        return sorted[low] + (h - Double(low)) * (sorted[high] - sorted[low])
+    }
+
+    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
+}
