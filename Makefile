@@ -5,7 +5,7 @@ BIN_DIR = $(shell swift build $(SWIFT_FLAGS) --show-bin-path)
 ANALYZE = $(BIN_DIR)/analyze
 DB ?= analyze.sqlite
 
-.PHONY: build test ingest clean
+.PHONY: build test ingest simulated clean
 
 build:
 	swift build $(SWIFT_FLAGS) --product analyze
@@ -15,6 +15,14 @@ ingest: build
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(ANALYZE) ingest Datasets --db $(DB)
 	$(ANALYZE) snapshots --db $(DB)
+
+# Regenerates Datasets/simulated: every experiment of every built-in profile, small scale, fixed seed.
+PROFILES := aws-2017 azure-2017 google-2017 aws-2018 azure-2018 google-2018
+simulated: build
+	rm -rf Datasets/simulated
+	for profile in $(PROFILES); do \
+		$(ANALYZE) simulate --profile $$profile --out Datasets/simulated --seed 2017 --scale 0.05 || exit 1; \
+	done
 
 test:
 	swift test $(SWIFT_FLAGS) --disable-xctest

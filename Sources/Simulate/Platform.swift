@@ -133,7 +133,9 @@ final class Platform {
             starting = min(starting, Int((Double(starting) * fraction).rounded(.up)))
         }
         if let cap = profile.scaling.maxInstances {
-            starting = min(starting, max(0, cap - aliveInstances(of: function).count))
+            // Old-version instances are being drained and do not count; at least one instance serves.
+            let current = aliveInstances(of: function).filter { instances[$0].version == function.version }.count
+            starting = min(starting, max(cap - current, current == 0 ? 1 : 0))
         }
         let queued = coldRequests[starting...].map(\.request)
 

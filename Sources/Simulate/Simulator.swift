@@ -89,7 +89,13 @@ final class ExperimentContext {
         max(minimum, Int((Double(count) * scale).rounded()))
     }
 
-    func platform() -> Platform { Platform(profile: profile, seed: seed) }
+    /// A fresh platform for one run; each run of the experiment gets its own random stream (so its
+    /// instance and VM ids are its own).
+    private var platforms: UInt64 = 0
+    func platform() -> Platform {
+        platforms += 1
+        return Platform(profile: profile, seed: seed &+ platforms &* 0xD1B5_4A32_D192_ED03)
+    }
 
     /// Opens a run directory with its manifest; `parameters` are the run's experiment parameters.
     func run(_ name: String, on platform: Platform, parameters: [String: Any] = [:], tests: [String] = []) throws -> RunWriter {

@@ -11,9 +11,9 @@ enum Coresidency {
         var launched = 0
         while launched < perAccount {
             let count = min(batchSize, perAccount - launched)
-            for account in ["tenant-a", "tenant-b"] {
+            for (offset, account) in ["tenant-a", "tenant-b"].enumerated() {
                 let function = context.function(account: account)
-                writer.write(platform.batch(function, count: count, atMs: time), round: 1, batch: batch)
+                writer.write(platform.batch(function, count: count, atMs: time + Double(offset) * 3), round: 1, batch: batch)
             }
             launched += count
             batch += 1

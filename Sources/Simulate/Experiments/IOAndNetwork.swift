@@ -8,7 +8,7 @@ enum IOAndNetwork {
         var time = platform.startMs
         var account = 0
         var groups: [[String: Any]] = []
-        let memories = [context.profile.memorySizesMb.first!, context.profile.memorySizesMb.last!]
+        let memories = Array(Set([context.profile.memorySizesMb.first!, context.profile.memorySizesMb.last!])).sorted()
         for memory in memories {
             let memoryFactor = performance.throughputFullMemoryMb.map { min(1, Double(memory) / $0) } ?? 1
             for colevel in [1, 2, 4, 8] {

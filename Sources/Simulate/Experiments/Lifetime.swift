@@ -3,7 +3,7 @@
 enum Lifetime {
     static func run(_ context: ExperimentContext) throws {
         let profile = context.profile
-        let memories = [profile.memorySizesMb.first!, profile.memorySizesMb.last!]
+        let memories = Array(Set([profile.memorySizesMb.first!, profile.memorySizesMb.last!])).sorted()
         let intervals: [Double] = context.scale >= 0.5 ? [5, 30, 60] : [60]
         let concurrency = context.scaled(10, minimum: 1)
         for interval in intervals {
