@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "Simulate", targets: ["Simulate"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,12 +25,16 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         .target(name: "Ingest", dependencies: ["Store"]),
+        // One stage per measurement of the paper, over the store, writing metric rows.
+        .target(
+            name: "Analysis",
+            dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         // A platform model that writes faas_measure runs with their ground truth.
         .target(name: "Simulate", resources: [.copy("Profiles")]),
         .executableTarget(
             name: "analyze",
             dependencies: [
-                "Store", "Ingest", "Simulate",
+                "Store", "Ingest", "Simulate", "Analysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
@@ -39,6 +44,9 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: ["Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "AnalysisTests",
+            dependencies: ["Analysis", "Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "SimulateTests",
             dependencies: ["Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),

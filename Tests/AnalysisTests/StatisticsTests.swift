@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import Analysis
+
+/// Expected values computed with numpy 2.4.6 and scipy 1.17.1 on this machine:
+///
+///     a = [12.1, 15.3, 9.8, 22.4, 15.3, 11.0, 13.7, 18.2, 10.5, 14.9]
+///     b = [16.2, 19.8, 15.3, 25.1, 21.7, 17.4, 20.3, 23.9, 18.8, 16.9, 22.2, 19.1]
+///     [np.quantile(a, p) for p in (0, .1, .25, .5, .9, .99, 1)]
+///     np.mean(a), np.std(a, ddof=1)
+///     stats.mannwhitneyu(a, b)                   # ties (15.3) -> asymptotic, tie + continuity corrected
+///     stats.ks_2samp(a, b, method='exact')
+///     c = [1.2, 3.4, 2.2, 5.1, 4.4]; d = [6.0, 2.9, 7.7, 8.1, 5.5, 9.3]
+///     stats.mannwhitneyu(c, d)                   # n < 8, no ties -> exact
+///     stats.ks_2samp(c, d, method='exact')
+///     stats.kstwobign.sf(x) for x in (0.2, 0.5, 1.0, 2.0)
+@Suite struct StatisticsTests {
+    let a = Sample([12.1, 15.3, 9.8, 22.4, 15.3, 11.0, 13.7, 18.2, 10.5, 14.9])
+    let b = Sample([16.2, 19.8, 15.3, 25.1, 21.7, 17.4, 20.3, 23.9, 18.8, 16.9, 22.2, 19.1])
+    let c = Sample([1.2, 3.4, 2.2, 5.1, 4.4])
+    let d = Sample([6.0, 2.9, 7.7, 8.1, 5.5, 9.3])
+
+    private func close(_ x: Double?, _ y: Double, _ tolerance: Double = 1e-12) -> Bool {
+        guard let x else { return false }
+        return abs(x - y) <= tolerance * max(1, abs(y))
+    }
+
+    @Test func type7Quantiles() {
+        let expected: [(Double, Double)] = [
+            (0, 9.8), (0.1, 10.43), (0.25, 11.275), (0.5, 14.3), (0.9, 18.619999999999997), (0.99, 22.022), (1, 22.4),
+        ]
+        for (p, value) in expected { #expect(close(a.quantile(p), value), "p = \(p)") }
+        #expect(Sample([]).median == nil)
+        #expect(Sample([7]).quantile(0.9) == 7)
+    }
+
+    @Test func meanStandardDeviationModeECDF() {
+        #expect(close(a.mean, 14.320000000000002))
+        #expect(close(a.standardDeviation, 3.857978745405422))
+        #expect(a.mode == 15.3)
+        #expect(Sample([3, 1, 3, 1]).mode == 1)  // the smallest of equally frequent values
+        let steps = Sample([2, 1, 2, 3]).ecdf
+        #expect(steps.map(\.value) == [1, 2, 3] && steps.map(\.fraction) == [0.25, 0.75, 1])
+        #expect(Sample([2, 1, 2, 3]).cdf(2) == 0.75 && Sample([2, 1, 2, 3]).cdf(0.5) == 0)
+    }
+
+    @Test func mannWhitneyWithTiesIsAsymptotic() throws {
+        let test = try #require(MannWhitney(a, b))
+        #expect(test.u == 15)
+        #expect(close(test.pValue, 0.003308036058864694, 1e-9))
+    }
+
+    @Test func mannWhitneySmallWithoutTiesIsExact() throws {
+        let test = try #require(MannWhitney(c, d))
+        #expect(test.u == 3)
+        #expect(close(test.pValue, 0.030303030303030304, 1e-12))
+        #expect(try #require(MannWhitney(c, c)).pValue == 1)
+    }
+
+    @Test func kolmogorovSmirnovExact() throws {
+        let ab = try #require(KolmogorovSmirnov(a, b))
+        #expect(close(ab.d, 0.7166666666666667) && ab.exact)
+        #expect(close(ab.pValue, 0.003918681937257788, 1e-9))
+        let cd = try #require(KolmogorovSmirnov(c, d))
+        #expect(close(cd.d, 0.8333333333333334))
+        #expect(close(cd.pValue, 0.025974025974025972, 1e-9))
+        #expect(try #require(KolmogorovSmirnov(a, a)).pValue == 1)
+    }
+
+    @Test func kolmogorovDistributionTail() {
+        let expected: [(Double, Double)] = [
+            (0.2, 0.999999999999495), (0.5, 0.9639452436648751), (1.0, 0.26999967167735456), (2.0, 0.0006709252557796953),
+        ]
+        for (x, p) in expected { #expect(close(KolmogorovSmirnov.kolmogorovSurvival(x), p, 1e-9), "x = \(x)") }
+    }
+
+    @Test func largeSamplesUseTheAsymptoticTail() throws {
+        let x = Sample((0..<1500).map { Double($0 % 97) })
+        let y = Sample((0..<1000).map { Double($0 % 89) + 3 })
+        let test = try #require(KolmogorovSmirnov(x, y))
+        #expect(!test.exact)
+        #expect(close(test.pValue, KolmogorovSmirnov.kolmogorovSurvival((1500.0 * 1000 / 2500).squareRoot() * test.d)))
+    }
+
+    @Test func bootstrapIsSeededAndBracketsTheMedian() throws {
+        let bootstrap = Bootstrap(seed: 7, resamples: 500)
+        let first = try #require(bootstrap.medianInterval(b))
+        let again = try #require(bootstrap.medianInterval(b))
+        #expect(first == again)
+        #expect(first.low <= b.median! && b.median! <= first.high)
+        #expect(first.low >= b.min! && first.high <= b.max!)
+        let constant = try #require(bootstrap.medianInterval(Sample([4, 4, 4])))
+        #expect(constant == (4, 4))
+        let ratio = try #require(bootstrap.ratioOfMediansInterval(a, b))
+        #expect(ratio.low <= b.median! / a.median! && b.median! / a.median! <= ratio.high)
+        #expect(ratio.low > 1)  // b is clearly larger
+    }
+
+    @Test func resampledMedianByCountingEqualsSorting() {
+        // The counting shortcut must give exactly the median of the sorted resample.
+        for n in [1, 2, 5, 10, 31] {
+            let sample = Sample((0..<n).map { Double($0 * $0 % 17) })
+            var counting = StatisticsRandom(seed: UInt64(n)), sorting = StatisticsRandom(seed: UInt64(n))
+            for _ in 0..<50 {
+                let fast = Bootstrap.resampledMedian(sample, &counting)
+                let draws = (0..<n).map { _ in sample.sorted[Int(sorting.next() % UInt64(n))] }
+                #expect(fast == Sample(draws).median!)
+            }
+        }
+    }
+}
