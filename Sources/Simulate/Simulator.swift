@@ -97,8 +97,10 @@ final class ExperimentContext {
         return Platform(profile: profile, seed: seed &+ platforms &* 0xD1B5_4A32_D192_ED03)
     }
 
-    /// Opens a run directory with its manifest; `parameters` are the run's experiment parameters.
-    func run(_ name: String, on platform: Platform, parameters: [String: Any] = [:], tests: [String] = []) throws -> RunWriter {
+    /// Opens a run directory with its manifest; `parameters` are the run's experiment parameters,
+    /// `account` the tenant account the manifest names (the log lines cannot say).
+    func run(_ name: String, on platform: Platform, parameters: [String: Any] = [:], tests: [String] = [],
+             account: String? = nil) throws -> RunWriter {
         var manifest: [String: Any] = [
             "snapshot": snapshot,
             "description": "Simulated with profile \(profile.name): \(profile.description)",
@@ -107,6 +109,7 @@ final class ExperimentContext {
             "parameters": parameters,
         ]
         if !tests.isEmpty { manifest["tests"] = tests }
+        if let account { manifest["account"] = account }
         return try RunWriter(directory: directory.appendingPathComponent(name), platform: platform, manifest: manifest, seed: seed)
     }
 

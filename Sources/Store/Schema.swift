@@ -48,6 +48,16 @@ public enum Schema {
                     arguments: [rule.rawValue, rule.name, rule.summary])
             }
         }
+        migrator.registerMigration("v2: metric samples") { db in
+            try db.execute(sql: """
+                -- The sample behind a distribution metric (on its median row), for charts and comparisons.
+                CREATE TABLE metric_sample (
+                    metric_id INTEGER NOT NULL REFERENCES metric(id),
+                    value     REAL NOT NULL
+                );
+                CREATE INDEX metric_sample_by_metric ON metric_sample (metric_id);
+                """)
+        }
         return migrator
     }
 

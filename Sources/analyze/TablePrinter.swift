@@ -36,7 +36,10 @@ struct TablePrinter {
         switch value.storage {
         case .null: ""
         case .int64(let int): String(int)
-        case .double(let double): double == double.rounded() && abs(double) < 1e15 ? String(format: "%.1f", double) : String(double)
+        case .double(let double):
+            // Tables show 6 significant digits; CSV and JSON keep every digit.
+            format == .table ? String(format: "%.6g", double)
+                : double == double.rounded() && abs(double) < 1e15 ? String(format: "%.1f", double) : String(double)
         case .string(let string): string
         case .blob(let data): "<\(data.count) bytes>"
         }

@@ -121,8 +121,8 @@ final class Folder {
         // AWS packs an account's instances up to the usable VM memory.
         #expect(try truth("aws-2017", .placement, run: "mixed-memory")["max_vm_memory_mb"] as? Int == 3328)
         // AWS keeps accounts apart; Azure mixes them.
-        #expect(try truth("aws-2017", .coresidency, run: "two-accounts")["cross_tenant_fraction"] as? Double == 0)
-        #expect((try truth("azure-2017", .coresidency, run: "two-accounts")["cross_tenant_fraction"] as? Double ?? 0) > 0.1)
+        #expect(try truth("aws-2017", .coresidency, run: "tenant-a")["cross_tenant_fraction"] as? Double == 0)
+        #expect((try truth("azure-2017", .coresidency, run: "tenant-a")["cross_tenant_fraction"] as? Double ?? 0) > 0.1)
         // Stale requests only inside the window after an update.
         let atZero = try truth("aws-2017", .consistency, run: "k50-delay-0s")["stale_fraction"] as! Double
         #expect(atZero > 0.01 && atZero < 0.07)

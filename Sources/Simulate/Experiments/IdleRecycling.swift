@@ -1,7 +1,8 @@
 /// Idle recycling (section 5.3): a fresh function gets a request, then another after a gap (between
 /// the two requests' send times); the same instance answering means it survived the idle time. Per account (one VM each under bin packing):
-/// a binary search over the gap (1 to 120 minutes, to a minute), then repeated probes at gaps around
-/// the longest survival found, then probes whose VM another instance keeps busy.
+/// a binary search over the gap (1 to 120 minutes, to a minute), then repeated probes at gaps from just
+/// below the longest survival found to 12 minutes above it, then probes whose VM another instance
+/// keeps busy.
 enum IdleRecycling {
     static func run(_ context: ExperimentContext) throws {
         let platform = context.platform()
@@ -53,8 +54,9 @@ enum IdleRecycling {
             }
             longest = max(longest, low)
         }
-        // Confirmation: many probes at once, at whole minutes around the longest survival found.
-        for gap in stride(from: max(1, longest - 3), through: longest + 3, by: 1) {
+        // Confirmation: many probes at once, at every whole minute from a little below the longest
+        // survival found to well above it (survival falls off steeply; the tail needs many probes).
+        for gap in stride(from: max(1, longest - 3), through: longest + 12, by: 1) {
             _ = probes(gap: gap, count: context.scaled(100, minimum: 10), round: 1000 + Int(gap))
         }
         // A busy VM keeps idle instances longer.

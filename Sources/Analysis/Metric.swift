@@ -1,0 +1,95 @@
+/// One computed number, in the shape of a `metric` row (SPEC section 7), with the sample behind it
+/// where there is one (distribution metrics keep it on their median row, for charts and comparisons).
+public struct Metric: Sendable, Equatable {
+    public var metric: String
+    public var provider: String?
+    public var runtime: String?
+    public var memoryMB: Int?
+    public var setting: String?
+    public var statistic: String
+    public var value: Double
+    public var unit: String
+    public var n: Int?
+    public var ciLow: Double?
+    public var ciHigh: Double?
+    public var source: String?
+    public var samples: [Double]?
+
+    public init(
+        _ metric: String, provider: String?, runtime: String? = nil, memoryMB: Int? = nil, setting: String? = nil,
+        statistic: String, value: Double, unit: String, n: Int? = nil, ci: (low: Double, high: Double)? = nil,
+        source: String? = nil, samples: [Double]? = nil
+    ) {
+        self.metric = metric
+        self.provider = provider
+        self.runtime = runtime
+        self.memoryMB = memoryMB
+        self.setting = setting
+        self.statistic = statistic
+        self.value = value
+        self.unit = unit
+        self.n = n
+        self.ciLow = ci?.low
+        self.ciHigh = ci?.high
+        self.source = source
+        self.samples = samples
+    }
+
+    public static func == (a: Metric, b: Metric) -> Bool {
+        a.metric == b.metric && a.provider == b.provider && a.runtime == b.runtime && a.memoryMB == b.memoryMB
+            && a.setting == b.setting && a.statistic == b.statistic && a.value == b.value && a.unit == b.unit
+            && a.n == b.n && a.ciLow == b.ciLow && a.ciHigh == b.ciHigh && a.source == b.source && a.samples == b.samples
+    }
+}
+
+/// Where a group of metrics belongs: provider, runtime, memory and setting.
+public struct MetricGroup: Hashable, Sendable, Comparable {
+    public var provider: String?
+    public var runtime: String?
+    public var memoryMB: Int?
+    public var setting: String?
+
+    public init(provider: String?, runtime: String? = nil, memoryMB: Int? = nil, setting: String? = nil) {
+        self.provider = provider
+        self.runtime = runtime
+        self.memoryMB = memoryMB
+        self.setting = setting
+    }
+
+    public static func < (a: MetricGroup, b: MetricGroup) -> Bool {
+        (a.provider ?? "", a.runtime ?? "", a.memoryMB ?? -1, a.setting ?? "")
+            < (b.provider ?? "", b.runtime ?? "", b.memoryMB ?? -1, b.setting ?? "")
+    }
+
+    /// The usual statistics of a distribution: median (with bootstrap CI and the sample), p90, p99,
+    /// mean, max.
+    func distribution(_ metric: String, _ sample: Sample, unit: String, bootstrap: Bootstrap,
+                      statistics: [String] = ["median", "p90", "p99", "mean"]) -> [Metric] {
+        guard !sample.isEmpty else { return [] }
+        return statistics.compactMap { statistic in
+            let value: Double?
+            var ci: (low: Double, high: Double)?
+            var samples: [Double]?
+            switch statistic {
+            case "median":
+                value = sample.median
+                ci = bootstrap.medianInterval(sample)
+                samples = sample.sorted
+            case "mean": value = sample.mean
+            case "max": value = sample.max
+            case "min": value = sample.min
+            default:
+                guard statistic.hasPrefix("p"), let percent = Double(statistic.dropFirst()) else { return nil }
+                value = sample.quantile(percent / 100)
+            }
+            guard let value else { return nil }
+            return Metric(metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting,
+                          statistic: statistic, value: value, unit: unit, n: sample.count, ci: ci, samples: samples)
+        }
+    }
+
+    func value(_ metric: String, statistic: String, _ value: Double, unit: String, n: Int? = nil) -> Metric {
+        Metric(metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting,
+               statistic: statistic, value: value, unit: unit, n: n)
+    }
+}

@@ -1,0 +1,47 @@
+import GRDB
+import Store
+
+/// Reads and writes `metric` rows (and their samples).
+public struct MetricStore {
+    private let db: Database
+
+    public init(_ db: Database) {
+        self.db = db
+    }
+
+    /// Replaces every metric of the snapshot.
+    func replace(snapshotID: Int64, with metrics: [Metric], source: String) throws {
+        try db.execute(sql: "DELETE FROM metric_sample WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ?)",
+                       arguments: [snapshotID])
+        try db.execute(sql: "DELETE FROM metric WHERE snapshot_id = ?", arguments: [snapshotID])
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO metric (snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, value, unit, n,
+                                ci_low, ci_high, source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertSample = try db.makeStatement(sql: "INSERT INTO metric_sample (metric_id, value) VALUES (?, ?)")
+        for metric in metrics {
+            try insert.execute(arguments: [
+                snapshotID, metric.metric, metric.provider, metric.runtime, metric.memoryMB, metric.setting,
+                metric.statistic, metric.value, metric.unit, metric.n, metric.ciLow, metric.ciHigh, metric.source ?? source,
+            ])
+            let id = db.lastInsertedRowID
+            for value in metric.samples ?? [] { try insertSample.execute(arguments: [id, value]) }
+        }
+    }
+
+    /// The snapshot's metrics in a stable order (samples not loaded).
+    public func metrics(snapshot: String) throws -> [Metric] {
+        try Row.fetchAll(db, sql: """
+            SELECT m.* FROM metric m JOIN snapshot s ON s.id = m.snapshot_id WHERE s.name = ?
+            ORDER BY m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic
+            """, arguments: [snapshot]).map { row in
+            var metric = Metric(row["metric"], provider: row["provider"], runtime: row["runtime"], memoryMB: row["memory_mb"],
+                                setting: row["setting"], statistic: row["statistic"], value: row["value"], unit: row["unit"],
+                                n: row["n"], source: row["source"])
+            metric.ciLow = row["ci_low"]
+            metric.ciHigh = row["ci_high"]
+            return metric
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import GRDB
+
+/// CPU share (section 6.1): the distinct milliseconds a 1,000 ms busy loop recorded, / 1000, per
+/// invocation; by provider x memory x colevel (instances running the test in the same batch on one VM).
+struct CPUShare: Stage {
+    let title = "Performance isolation: CPU"
+    let requires = "CPU-utilization test results (cpu_sample)"
+
+    func run(_ context: AnalysisContext) throws -> StageOutcome {
+        let rows = try context.rows("""
+            SELECT f.provider, f.memory_mb, min(1.0, c.distinct_ms / 1000.0) AS share,
+                   count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, i.vm_id) AS colevel
+            FROM cpu_sample c JOIN invocation i ON i.id = c.invocation_id JOIN function f ON f.id = i.function_id
+            WHERE i.snapshot_id = ?1
+            """)
+        guard !rows.isEmpty else { return .notMeasurable("no CPU-utilization test results in this snapshot") }
+        let groups = Dictionary(grouping: rows) { row in
+            MetricGroup(provider: row["provider"], memoryMB: row["memory_mb"], setting: "colevel=\(row["colevel"] as Int)")
+        }
+        return .metrics(groups.sorted { $0.key < $1.key }.flatMap { group, rows in
+            group.distribution("cpu.utilization", Sample(rows.map { $0["share"] as Double }), unit: "fraction",
+                               bootstrap: context.bootstrap, statistics: ["median", "mean", "min", "max"])
+        })
+    }
+}

@@ -1,0 +1,113 @@
+import GRDB
+
+/// Cold and warm start latency (section 5.1): function start minus request sent, split by the
+/// cold-start classifier decided at ingest (never by a latency threshold). By provider x runtime x
+/// memory and per provider; cold starts on a new VM against an existing one; cold starts launched
+/// together on one VM; hourly medians over time.
+struct ColdStart: Stage {
+    let title = "Cold and warm start latency"
+    let requires = "request_sent_ms, function_start_ms and a cold/warm classification"
+
+    func run(_ context: AnalysisContext) throws -> StageOutcome {
+        let (condition, label) = try context.scope(preferring: "coldstart")
+        let rows = try context.rows("""
+            SELECT f.provider, f.runtime, f.memory_mb, i.is_cold, i.function_start_ms - i.request_sent_ms AS latency
+            FROM \(context.invocations)
+            WHERE i.snapshot_id = ?1 AND \(condition) AND i.status = 'ok' AND i.is_cold IS NOT NULL
+              AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
+            """)
+        guard !rows.isEmpty else { return .notMeasurable("no successful invocation with both timestamps and a cold/warm flag (\(requires))") }
+        var metrics: [Metric] = []
+        for cold in [true, false] {
+            let metric = cold ? "coldstart.latency_ms" : "warmstart.latency_ms"
+            let kind = cold ? "cold starts" : "warm starts"
+            let selected = rows.filter { ($0["is_cold"] as Int) == (cold ? 1 : 0) }
+            let detailed = Dictionary(grouping: selected) { row in
+                MetricGroup(provider: row["provider"], runtime: row["runtime"], memoryMB: row["memory_mb"], setting: "\(kind), \(label)")
+            }
+            let perProvider = Dictionary(grouping: selected) { row in MetricGroup(provider: row["provider"], setting: "all \(kind), \(label)") }
+            for (group, groupRows) in detailed.merging(perProvider, uniquingKeysWith: { a, _ in a }).sorted(by: { $0.key < $1.key }) {
+                metrics += group.distribution(metric, Sample(groupRows.map { $0["latency"] as Double }), unit: "ms", bootstrap: context.bootstrap)
+            }
+        }
+        metrics += try newVersusExistingVM(context, condition: condition, label: label)
+        metrics += try launchedTogether(context)
+        metrics += try hourly(context)
+        return .metrics(metrics)
+    }
+
+    /// Cold starts in the first batch that reached their VM, against cold starts on a VM already in use.
+    private func newVersusExistingVM(_ context: AnalysisContext, condition: String, label: String) throws -> [Metric] {
+        let rows = try context.rows("""
+            WITH first AS (
+                SELECT vm_id, source_file_id, round_no, batch_no FROM (
+                    SELECT vm_id, source_file_id, round_no, batch_no,
+                           row_number() OVER (PARTITION BY vm_id ORDER BY request_sent_ms, id) AS position
+                    FROM invocation WHERE snapshot_id = ?1 AND vm_id IS NOT NULL) WHERE position = 1)
+            SELECT f.provider, i.function_start_ms - i.request_sent_ms AS latency,
+                   (i.source_file_id = first.source_file_id AND i.round_no IS first.round_no AND i.batch_no IS first.batch_no) AS new_vm
+            FROM \(context.invocations) JOIN first ON first.vm_id = i.vm_id
+            WHERE i.snapshot_id = ?1 AND \(condition) AND i.is_cold = 1 AND i.status = 'ok'
+              AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
+            """)
+        var metrics: [Metric] = []
+        for (provider, providerRows) in Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }) {
+            let newVM = Sample(providerRows.filter { $0["new_vm"] as Bool }.map { $0["latency"] as Double })
+            let existing = Sample(providerRows.filter { !($0["new_vm"] as Bool) }.map { $0["latency"] as Double })
+            guard let newMedian = newVM.median, let existingMedian = existing.median else { continue }
+            metrics += MetricGroup(provider: provider, setting: "cold starts on a new VM, \(label)")
+                .distribution("coldstart.latency_ms", newVM, unit: "ms", bootstrap: context.bootstrap, statistics: ["median"])
+            metrics += MetricGroup(provider: provider, setting: "cold starts on a VM already in use, \(label)")
+                .distribution("coldstart.latency_ms", existing, unit: "ms", bootstrap: context.bootstrap, statistics: ["median"])
+            metrics.append(MetricGroup(provider: provider, setting: "cold starts on a new VM vs on a VM already in use, \(label)").value(
+                "coldstart.new_vm_minus_existing_vm_ms", statistic: "median_difference", newMedian - existingMedian, unit: "ms",
+                n: newVM.count + existing.count))
+        }
+        return metrics
+    }
+
+    /// Mean cold start by the number of instances that started in the same batch on the same VM
+    /// (runs of the 'colevel' experiment).
+    private func launchedTogether(_ context: AnalysisContext) throws -> [Metric] {
+        guard try context.hasExperiment("colevel") else { return [] }
+        let rows = try context.rows("""
+            SELECT f.provider, f.runtime, f.memory_mb, i.function_start_ms - i.request_sent_ms AS latency,
+                   count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, i.vm_id) AS colevel
+            FROM \(context.invocations)
+            WHERE i.snapshot_id = ?1 AND e.kind = 'colevel' AND i.is_cold = 1 AND i.vm_id IS NOT NULL AND i.status = 'ok'
+              AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
+            """)
+        let groups = Dictionary(grouping: rows) { row in
+            MetricGroup(provider: row["provider"], runtime: row["runtime"], memoryMB: row["memory_mb"],
+                        setting: "colevel=\(row["colevel"] as Int) (instances launched together on one VM)")
+        }
+        return groups.sorted { ($0.key.provider ?? "", colevel($0.key)) < ($1.key.provider ?? "", colevel($1.key)) }.flatMap { group, rows in
+            group.distribution("coldstart.latency_ms", Sample(rows.map { $0["latency"] as Double }), unit: "ms",
+                               bootstrap: context.bootstrap, statistics: ["mean", "median"])
+        }
+    }
+
+    private func colevel(_ group: MetricGroup) -> Int {
+        Int(group.setting?.dropFirst("colevel=".count).prefix { $0.isNumber } ?? "") ?? 0
+    }
+
+    /// The median cold start of every hour (runs of the 'hourly' experiment): the median and range of
+    /// the hourly medians, the hourly medians as the sample.
+    private func hourly(_ context: AnalysisContext) throws -> [Metric] {
+        guard try context.hasExperiment("hourly") else { return [] }
+        let rows = try context.rows("""
+            SELECT f.provider, CAST(i.request_sent_ms / 3600000 AS INTEGER) AS hour, i.function_start_ms - i.request_sent_ms AS latency
+            FROM \(context.invocations)
+            WHERE i.snapshot_id = ?1 AND e.kind = 'hourly' AND i.is_cold = 1 AND i.status = 'ok'
+              AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
+            ORDER BY hour
+            """)
+        return Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }).flatMap { provider, rows in
+            let hours = Dictionary(grouping: rows, by: { $0["hour"] as Int })
+            let medians = Sample(hours.keys.sorted().map { Sample(hours[$0]!.map { $0["latency"] as Double }).median! })
+            return MetricGroup(provider: provider, setting: "hourly medians of cold starts over \(medians.count) hours")
+                .distribution("coldstart.hourly_median_ms", medians, unit: "ms", bootstrap: context.bootstrap,
+                              statistics: ["median", "min", "max"])
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import GRDB
+
+/// I/O and network isolation (section 6.2): per invocation, the mean `dd` throughput of its rounds
+/// and the iperf bandwidth; by provider x memory x colevel; slowdown = median alone / median at colevel c.
+struct IOAndNetwork: Stage {
+    let title = "Performance isolation: I/O and network"
+    let requires = "dd or iperf test results (io_sample, net_sample)"
+
+    func run(_ context: AnalysisContext) throws -> StageOutcome {
+        let io = try context.rows("""
+            SELECT f.provider, f.memory_mb, avg(s.throughput_mb_s) AS value,
+                   count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, i.vm_id) AS colevel
+            FROM io_sample s JOIN invocation i ON i.id = s.invocation_id JOIN function f ON f.id = i.function_id
+            WHERE i.snapshot_id = ?1 GROUP BY i.id
+            """)
+        let network = try context.rows("""
+            SELECT f.provider, f.memory_mb, s.bandwidth_bps / 1e6 AS value,
+                   count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, i.vm_id) AS colevel
+            FROM net_sample s JOIN invocation i ON i.id = s.invocation_id JOIN function f ON f.id = i.function_id
+            WHERE i.snapshot_id = ?1
+            """)
+        guard !io.isEmpty || !network.isEmpty else { return .notMeasurable("no dd or iperf test results in this snapshot") }
+        return .metrics(
+            measure(io, metric: "io.throughput_mb_s", unit: "MB/s", slowdown: "isolation.io_slowdown", context)
+                + measure(network, metric: "network.throughput_mbps", unit: "Mbps", slowdown: "isolation.network_slowdown", context))
+    }
+
+    private func measure(_ rows: [Row], metric: String, unit: String, slowdown: String, _ context: AnalysisContext) -> [Metric] {
+        var metrics: [Metric] = []
+        let byMemory = Dictionary(grouping: rows) { MetricGroup(provider: $0["provider"], memoryMB: $0["memory_mb"]) }
+        for (base, memoryRows) in byMemory.sorted(by: { $0.key < $1.key }) {
+            let byColevel = Dictionary(grouping: memoryRows, by: { $0["colevel"] as Int })
+            let alone = byColevel[1].map { Sample($0.map { $0["value"] as Double }) }
+            for (colevel, colevelRows) in byColevel.sorted(by: { $0.key < $1.key }) {
+                var group = base
+                group.setting = "colevel=\(colevel)"
+                let sample = Sample(colevelRows.map { $0["value"] as Double })
+                metrics += group.distribution(metric, sample, unit: unit, bootstrap: context.bootstrap, statistics: ["median", "mean", "min", "max"])
+                if colevel > 1, let aloneMedian = alone?.median, let median = sample.median, median > 0 {
+                    metrics.append(group.value(slowdown, statistic: "ratio_of_medians", aloneMedian / median, unit: "x", n: sample.count))
+                }
+            }
+        }
+        return metrics
+    }
+}

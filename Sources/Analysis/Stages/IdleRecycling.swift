@@ -1,0 +1,54 @@
+import GRDB
+
+/// Idle recycling (section 5.3): consecutive requests to one function, `gap` minutes apart (between
+/// the send times, rounded to the minute): did the same instance answer (it survived the idle time),
+/// and was the second request cold? The longest survived gap is the maximum idle time; a VM that
+/// another instance used during the gap counts as kept busy.
+struct IdleRecycling: Stage {
+    let title = "Idle recycling"
+    let requires = "instance id and request times, in runs of the 'idle' experiment"
+
+    func run(_ context: AnalysisContext) throws -> StageOutcome {
+        guard try context.hasExperiment("idle") else {
+            return .notMeasurable("no runs of the 'idle' experiment (manifest experiment)")
+        }
+        let rows = try context.rows("""
+            WITH pairs AS (
+                SELECT i.id, i.vm_id, i.instance_id, i.is_cold, i.request_sent_ms, f.provider,
+                       lag(i.instance_id) OVER w AS previous_instance, lag(i.request_sent_ms) OVER w AS previous_sent
+                FROM \(context.invocations)
+                WHERE i.snapshot_id = ?1 AND e.kind = 'idle' AND i.instance_id IS NOT NULL AND i.request_sent_ms IS NOT NULL
+                WINDOW w AS (PARTITION BY i.source_file_id, i.function_id ORDER BY i.request_sent_ms, i.id))
+            SELECT provider, round((request_sent_ms - previous_sent) / 60000.0) AS gap, instance_id = previous_instance AS survived, is_cold,
+                   vm_id IS NOT NULL AND EXISTS (SELECT 1 FROM invocation o WHERE o.snapshot_id = ?1 AND o.vm_id = p.vm_id
+                       AND o.instance_id != p.previous_instance AND o.request_sent_ms > p.previous_sent AND o.request_sent_ms < p.request_sent_ms) AS busy
+            FROM pairs p WHERE previous_sent IS NOT NULL
+            """)
+        guard !rows.isEmpty else { return .notMeasurable("idle runs without repeated requests to a function") }
+        var metrics: [Metric] = []
+        for (provider, providerRows) in Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }) {
+            for busy in [false, true] {
+                let selected = providerRows.filter { ($0["busy"] as Bool) == busy }
+                guard !selected.isEmpty else { continue }
+                let vm = busy ? "VM kept busy by another instance" : "idle instances of one function"
+                let survivedGaps = selected.filter { $0["survived"] as Bool }.map { $0["gap"] as Double }
+                metrics.append(MetricGroup(provider: provider, setting: vm).value(
+                    "idle.max_idle_minutes", statistic: "max", survivedGaps.max() ?? 0, unit: "minutes", n: selected.count))
+                guard !busy else { continue }
+                for (gap, gapRows) in Dictionary(grouping: selected, by: { $0["gap"] as Double }).sorted(by: { $0.key < $1.key }) {
+                    let group = MetricGroup(provider: provider, setting: "idle=\(Int(gap))min")
+                    let survived = gapRows.filter { $0["survived"] as Bool }.count
+                    metrics.append(group.value("idle.survival_fraction", statistic: "fraction", Double(survived) / Double(gapRows.count),
+                                               unit: "fraction", n: gapRows.count))
+                    let classified = gapRows.compactMap { $0["is_cold"] as Int? }
+                    if !classified.isEmpty {
+                        metrics.append(group.value("idle.cold_probability", statistic: "fraction",
+                                                   Double(classified.filter { $0 == 1 }.count) / Double(classified.count),
+                                                   unit: "fraction", n: classified.count))
+                    }
+                }
+            }
+        }
+        return .metrics(metrics)
+    }
+}

@@ -1,0 +1,47 @@
+import GRDB
+
+/// Instance lifetime (section 5.2): per instance, last seen (latest response) minus first seen
+/// (earliest request) within a run; ECDF by provider x memory x request interval. Instances still
+/// answering in a run's last round are cut off by the run's end, not by the platform, and are left out.
+/// Also the longest host VM uptime seen.
+struct Lifetime: Stage {
+    let title = "Instance lifetime"
+    let requires = "instance id and timestamps, in runs of the 'lifetime' experiment; vm_uptime_s for VM uptime"
+
+    func run(_ context: AnalysisContext) throws -> StageOutcome {
+        var metrics: [Metric] = []
+        if try context.hasExperiment("lifetime") {
+            let rows = try context.rows("""
+                WITH last_round AS (SELECT source_file_id, max(round_no) AS round_no FROM invocation WHERE snapshot_id = ?1 GROUP BY source_file_id)
+                SELECT f.provider, f.memory_mb, i.interval_s,
+                       (max(coalesce(i.response_received_ms, i.request_sent_ms)) - min(i.request_sent_ms)) / 60000.0 AS minutes
+                FROM \(context.invocations) JOIN last_round l ON l.source_file_id = i.source_file_id
+                WHERE i.snapshot_id = ?1 AND e.kind = 'lifetime' AND i.instance_id IS NOT NULL AND i.request_sent_ms IS NOT NULL
+                GROUP BY f.provider, f.memory_mb, i.interval_s, i.source_file_id, i.instance_id
+                HAVING max(i.round_no) < max(l.round_no)
+                """)
+            let groups = Dictionary(grouping: rows) { row in
+                MetricGroup(provider: row["provider"], memoryMB: row["memory_mb"],
+                            setting: (row["interval_s"] as Double?).map { "interval=\(Int($0))s" } ?? "interval unknown")
+            }
+            for (group, groupRows) in groups.sorted(by: { $0.key < $1.key }) {
+                metrics += group.distribution("lifetime.instance_minutes", Sample(groupRows.map { $0["minutes"] as Double }),
+                                              unit: "minutes", bootstrap: context.bootstrap, statistics: ["median", "p90", "max"])
+            }
+            for (provider, providerRows) in Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }) {
+                metrics += MetricGroup(provider: provider, setting: "all settings").distribution(
+                    "lifetime.instance_hours", Sample(providerRows.map { ($0["minutes"] as Double) / 60 }), unit: "hours",
+                    bootstrap: context.bootstrap, statistics: ["median", "max"])
+            }
+        }
+        let uptimes = try context.rows("""
+            SELECT f.provider, max(i.vm_uptime_s) / 3600.0 AS hours, count(DISTINCT i.vm_id) AS vms FROM \(context.invocations)
+            WHERE i.snapshot_id = ?1 AND i.vm_uptime_s IS NOT NULL GROUP BY f.provider ORDER BY f.provider
+            """)
+        for row in uptimes {
+            metrics.append(MetricGroup(provider: row["provider"], setting: "longest host VM uptime seen").value(
+                "lifetime.vm_uptime_hours", statistic: "max", row["hours"], unit: "hours", n: row["vms"]))
+        }
+        return metrics.isEmpty ? .notMeasurable("no runs of the 'lifetime' experiment and no VM uptime") : .metrics(metrics)
+    }
+}

@@ -1,0 +1,49 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import GRDB
+import Store
+
+struct MetricsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Run every analysis on a snapshot and print its metrics.",
+        discussion: """
+            Runs the stages in the paper's order (VM inventory, coresidency, scalability, placement, cold \
+            and warm starts, lifetime, idle recycling, update consistency, CPU, I/O and network), replaces \
+            the snapshot's rows in the metric table, and prints them. A stage whose data is missing says \
+            so on stderr. Quantiles are type 7; confidence intervals are 95% percentile-bootstrap \
+            intervals of the median with seed \(Bootstrap.defaultSeed).
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The snapshot (default: every snapshot).")
+    var snapshot: String?
+
+    @Option(help: "Output: table, csv or json.")
+    var format = OutputFormat.table
+
+    func run() throws {
+        let store = try Store(path: self.store.db)
+        let snapshots = try snapshot.map { [$0] } ?? store.queue.read { try String.fetchAll($0, sql: "SELECT name FROM snapshot ORDER BY name") }
+        guard !snapshots.isEmpty else { throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)") }
+        for name in snapshots {
+            for report in try Analyzer(store: store).run(snapshot: name) {
+                if case .notMeasurable(let reason) = report.outcome {
+                    FileHandle.standardError.write(Data("\(name): \(report.title): not measurable: \(reason)\n".utf8))
+                }
+            }
+        }
+        let result = try store.queue.read { db in
+            try db.table("""
+                SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic, m.value, m.unit,
+                       m.n, m.ci_low, m.ci_high
+                FROM metric m JOIN snapshot s ON s.id = m.snapshot_id
+                WHERE s.name IN (SELECT value FROM json_each(?))
+                ORDER BY s.name, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic
+                """, arguments: [String(decoding: try JSONEncoder().encode(snapshots), as: UTF8.self)])
+        }
+        TablePrinter(format: format).print(columns: result.columns, rows: result.rows)
+    }
+}
