@@ -30,7 +30,7 @@ final class Folder {
         try Simulator(profile: profile, seed: 42, scale: 0.02).run(Experiment.allCases, into: b.url)
         try Simulator(profile: profile, seed: 43, scale: 0.02).run(Experiment.allCases, into: c.url)
         let first = try a.contents(), second = try b.contents(), third = try c.contents()
-        #expect(first.count == 3 * 30)  // 30 runs, each with manifest, log and truth
+        #expect(first.count == 3 * 31)  // 31 runs, each with manifest, log and truth
         #expect(first == second)
         #expect(first != third)
     }

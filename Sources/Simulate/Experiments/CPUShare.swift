@@ -13,11 +13,11 @@ enum CPUShare {
         for memory in profile.memorySizesMb {
             for colevel in [1, 2, 4] {
                 var shares: [Double] = []
-                for repetition in 0..<context.scaled(5, minimum: 1) {
+                for _ in 0..<context.scaled(5, minimum: 1) {
                     account += 1
                     let function = context.function(account: "cpu-\(account)", memoryMB: memory)
                     let served = platform.batch(function, count: colevel, atMs: time, executionMs: 1000...1002)
-                    writer.write(served, round: colevel, batch: repetition) { request in
+                    writer.write(served, round: colevel, batch: account) { request in
                         let share = self.share(platform, request, memoryMB: memory, startedTogether: served.count)
                         shares.append(share)
                         return [timestamps(from: request.startMs, share: share)]

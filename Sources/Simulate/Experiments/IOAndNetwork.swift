@@ -12,11 +12,11 @@ enum IOAndNetwork {
         for memory in memories {
             let memoryFactor = performance.throughputFullMemoryMb.map { min(1, Double(memory) / $0) } ?? 1
             for colevel in [1, 2, 4, 8] {
-                for repetition in 0..<context.scaled(5, minimum: 1) {
+                for _ in 0..<context.scaled(5, minimum: 1) {
                     account += 1
                     let function = context.function(account: "io-\(account)", memoryMB: memory)
                     let served = platform.batch(function, count: colevel, atMs: time, executionMs: 3000...3500)
-                    writer.write(served, round: colevel, batch: repetition) { _ in
+                    writer.write(served, round: colevel, batch: account) { _ in
                         func jitter() -> Double { max(0.05, 1 + performance.throughputJitter * platform.random.normal()) }
                         let rounds = (0..<3).map { _ in
                             let throughput = performance.vmIoMbS * memoryFactor / Double(colevel) * jitter()
