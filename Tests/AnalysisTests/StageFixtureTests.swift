@@ -1,0 +1,220 @@
+import Foundation
+import GRDB
+import Ingest
+import Store
+import Testing
+@testable import Analysis
+
+/// Small hand-made runs whose metrics are worked out by hand in each test: they pin down what every
+/// stage's metrics mean.
+@Suite struct StageFixtureTests {
+    /// One faas_measure line; times in ms from an epoch base, the request sent at `sent`.
+    struct Call {
+        var round = 1, batch = 1, batchSize = 1
+        var runtime = "python2.7", memory = 128, function = "f"
+        var instance: String
+        var request: String? = nil  // nil: equal to the instance id (a cold start)
+        var vm = "vm-1", cpu = "2,Intel Xeon X"
+        var tests: [String] = []
+        var sent: Double = 0
+        var latency: Double = 100
+        var duration: Double = 10
+
+        var line: String {
+            let base = 1_514_764_800_000.0
+            let start = base + sent + latency, end = start + duration
+            return ([String(round), String(batch), String(batchSize), "0", "us-east-1", runtime, String(memory), function,
+                     instance, request ?? instance, vm, "sb", "10.0.0.1", "None", "172.16.0.1", "100.0,150.0", cpu] + tests
+                    + [String(start), String(end), String(duration), String(base + sent), String(end + 5), String(end + 5 - base - sent)])
+                .joined(separator: "#")
+        }
+    }
+
+    /// Writes each run (manifest JSON, calls) under one snapshot, ingests and analyzes it.
+    final class Fixture {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("fixture-" + UUID().uuidString)
+        private(set) var metrics: [Metric] = []
+        private(set) var reports: [StageReport] = []
+
+        init(_ runs: [(manifest: String, calls: [Call])]) throws {
+            for (index, run) in runs.enumerated() {
+                let directory = folder.appendingPathComponent("runs/run\(index)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                try Data(run.manifest.utf8).write(to: directory.appendingPathComponent("manifest.json"))
+                try Data(run.calls.map(\.line).joined(separator: "\n").utf8).write(to: directory.appendingPathComponent("calls.log"))
+            }
+            let store = try Store(path: folder.path + "/store.sqlite")
+            let summary = try Ingester(store: store, options: .init(snapshot: "fixture")).run(paths: [folder.path + "/runs"])
+            #expect(summary.rejected == 0 && summary.failed == 0)
+            reports = try Analyzer(store: store).run(snapshot: "fixture")
+            metrics = try store.queue.read { try MetricStore($0).metrics(snapshot: "fixture") }
+        }
+
+        deinit { try? FileManager.default.removeItem(at: folder) }
+
+        func value(_ metric: String, _ statistic: String, memory: Int? = nil, runtime: String? = nil, setting: String? = nil) -> Double? {
+            metrics.first {
+                $0.metric == metric && $0.statistic == statistic && $0.memoryMB == memory && $0.runtime == runtime
+                    && (setting == nil || $0.setting == setting)
+            }?.value
+        }
+
+        func outcome(_ title: String) -> StageOutcome? { reports.first { $0.title == title }?.outcome }
+    }
+
+    private static let aws = #"{"provider": "aws"}"#
+
+    @Test func vmInventory() throws {
+        // Two VMs: vm-a (model X, 2 vCPU) hosts i1 and i2, vm-b (model Y, 4 vCPU) hosts i3.
+        let fixture = try Fixture([(Self.aws, [
+            Call(instance: "i1", vm: "vm-a", cpu: "2,X"), Call(instance: "i2", vm: "vm-a", cpu: "2,X", sent: 1),
+            Call(instance: "i3", vm: "vm-b", cpu: "4,Y", sent: 2),
+        ])])
+        #expect(fixture.value("vm.count", "count") == 2)
+        #expect(fixture.value("vm.configurations", "count") == 2)
+        #expect(fixture.value("vm.vcpus", "mode") == 2)  // one VM each: the smaller wins the tie
+        #expect(fixture.value("vm.vcpus", "max") == 4)
+        #expect(fixture.value("vm.configuration_share", "fraction", setting: "X, 2 vCPU") == 2.0 / 3)
+        #expect(fixture.value("vm.configuration_share", "fraction", setting: "Y, 4 vCPU") == 1.0 / 3)
+    }
+
+    @Test func coresidency() throws {
+        // Account A: a1 on vm-1, a2 on vm-2. Account B: b1 on vm-1. vm-1 hosts both: a1 and b1 share.
+        let fixture = try Fixture([
+            (#"{"provider": "aws", "account": "A", "experiment": "coresidency"}"#,
+             [Call(instance: "a1", vm: "vm-1"), Call(instance: "a2", vm: "vm-2", sent: 1)]),
+            (#"{"provider": "aws", "account": "B", "experiment": "coresidency"}"#, [Call(instance: "b1", vm: "vm-1", sent: 2)]),
+        ])
+        #expect(fixture.value("coresidency.cross_tenant_fraction", "fraction") == 2.0 / 3)
+        #expect(fixture.value("coresidency.vms", "count") == 2)
+    }
+
+    @Test func coresidencyNeedsTwoAccounts() throws {
+        let fixture = try Fixture([(Self.aws, [Call(instance: "i1")])])
+        guard case .notMeasurable(let reason) = fixture.outcome("Isolation: tenant coresidency") else {
+            Issue.record("coresidency measured from one account")
+            return
+        }
+        #expect(reason.contains("two or more accounts"))
+    }
+
+    @Test func scalability() throws {
+        // Batch 1: 4 concurrent requests served by 3 instances (i3 twice). Batch 2: 2 requests, 2 instances.
+        let manifest = #"{"provider": "aws", "experiment": "scalability"}"#
+        let fixture = try Fixture([(manifest, [
+            Call(batch: 1, batchSize: 4, instance: "i1"), Call(batch: 1, batchSize: 4, instance: "i2"),
+            Call(batch: 1, batchSize: 4, instance: "i3"), Call(batch: 1, batchSize: 4, instance: "i3", request: "r", sent: 200),
+            Call(batch: 2, batchSize: 2, function: "g", instance: "j1", sent: 1000), Call(batch: 2, batchSize: 2, function: "g", instance: "j2", sent: 1000),
+        ])])
+        #expect(fixture.value("scalability.instances_per_request", "mean", setting: "concurrency=4") == 0.75)
+        #expect(fixture.value("scalability.instances_per_request", "mean", setting: "concurrency=2") == 1)
+        #expect(fixture.value("scalability.max_concurrent_instances", "max") == 3)
+    }
+
+    @Test func placement() throws {
+        // vm-1: 1536 + 1024 + 512 MB instances (one of them answering twice) = 3072 MB; vm-2: 128 MB.
+        let fixture = try Fixture([(#"{"provider": "aws", "experiment": "placement"}"#, [
+            Call(memory: 1536, function: "big", instance: "p1", vm: "vm-1"),
+            Call(memory: 1024, function: "mid", instance: "p2", vm: "vm-1", sent: 1),
+            Call(memory: 512, function: "small", instance: "p3", vm: "vm-1", sent: 2),
+            Call(memory: 512, function: "small", instance: "p3", request: "again", vm: "vm-1", sent: 500),
+            Call(memory: 128, function: "tiny", instance: "p4", vm: "vm-2", sent: 3),
+        ])])
+        #expect(fixture.value("placement.vm_memory_mb", "max") == 3072)
+        #expect(fixture.value("placement.vm_memory_mb", "median") == 1600)  // type 7 of [128, 3072]
+        #expect(fixture.value("placement.utilization", "max") == 3072.0 / 3328)
+    }
+
+    @Test func coldAndWarmStart() throws {
+        // Cold latencies 100, 200, 300 ms; warm 10 and 20 ms (python2.7, 128 MB).
+        let fixture = try Fixture([(Self.aws, [
+            Call(batch: 1, instance: "c1", latency: 100), Call(batch: 2, instance: "c2", sent: 1000, latency: 200),
+            Call(batch: 3, instance: "c3", sent: 2000, latency: 300),
+            Call(batch: 4, instance: "c1", request: "w1", sent: 3000, latency: 10),
+            Call(batch: 5, instance: "c2", request: "w2", sent: 4000, latency: 20),
+        ])])
+        #expect(fixture.value("coldstart.latency_ms", "median", memory: 128, runtime: "python2.7") == 200)
+        #expect(fixture.value("coldstart.latency_ms", "p90", memory: 128, runtime: "python2.7") == 280)  // 200 + 0.8 * 100
+        #expect(fixture.value("coldstart.latency_ms", "mean", memory: 128, runtime: "python2.7") == 200)
+        #expect(fixture.value("warmstart.latency_ms", "median", memory: 128, runtime: "python2.7") == 15)
+        let median = try #require(fixture.metrics.first { $0.metric == "coldstart.latency_ms" && $0.statistic == "median" && $0.runtime != nil })
+        #expect(median.n == 3)
+        #expect(median.ciLow! >= 100 && median.ciHigh! <= 300)
+        // All three cold starts hit vm-1, each in its own batch; c1's batch was the VM's first: new VM
+        // 100 ms against a VM already in use, median of 200 and 300 = 250 ms.
+        #expect(fixture.value("coldstart.new_vm_minus_existing_vm_ms", "median_difference") == -150)
+    }
+
+    @Test func lifetime() throws {
+        // Interval 60 s: i1 answers rounds 0-2 (sent at 0, 60, 120 s), i2 rounds 3-4. Round 4 is the
+        // last, so i2 is cut off by the run's end and left out. i1: last response 120 s + 100 + 10 + 5 ms.
+        let manifest = #"{"provider": "aws", "experiment": "lifetime", "parameters": {"interval_s": 60}}"#
+        var calls: [Call] = []
+        for round in 0..<5 {
+            let instance = round < 3 ? "i1" : "i2"
+            calls.append(Call(round: round, instance: instance, request: round == 0 || round == 3 ? nil : "r\(round)",
+                              sent: Double(round) * 60_000))
+        }
+        let fixture = try Fixture([(manifest, calls)])
+        let expected = (120_000 + 115.0) / 60_000
+        #expect(fixture.value("lifetime.instance_minutes", "median", memory: 128, setting: "interval=60s") == expected)
+        #expect(fixture.metrics.first { $0.metric == "lifetime.instance_minutes" && $0.statistic == "median" }?.n == 1)
+        #expect(fixture.value("lifetime.vm_uptime_hours", "max") == 100.0 / 3600)
+    }
+
+    @Test func idleRecycling() throws {
+        // f1: requests 10 min apart, same instance (survived). f2: 30 min apart, a new instance (cold).
+        let fixture = try Fixture([(#"{"provider": "aws", "experiment": "idle"}"#, [
+            Call(function: "f1", instance: "a", vm: "vm-1"), Call(function: "f2", instance: "b", vm: "vm-2", sent: 5),
+            Call(function: "f1", instance: "a", request: "r2", vm: "vm-1", sent: 600_000),
+            Call(function: "f2", instance: "c", vm: "vm-2", sent: 1_800_005),
+        ])])
+        #expect(fixture.value("idle.max_idle_minutes", "max", setting: "idle instances of one function") == 10)
+        #expect(fixture.value("idle.survival_fraction", "fraction", setting: "idle=10min") == 1)
+        #expect(fixture.value("idle.survival_fraction", "fraction", setting: "idle=30min") == 0)
+        #expect(fixture.value("idle.cold_probability", "fraction", setting: "idle=30min") == 1)
+    }
+
+    @Test func updateConsistency() throws {
+        // k = 2. Delay 0: after the update (expected v1 -> v2), one of two requests is served by v1, by a
+        // reused (warm) instance: stale 1/2, stale new instances 0. Delay 6: none stale, so safe from 6 s.
+        func run(delay: Int, staleSecond: Bool) -> (String, [Call]) {
+            let manifest = #"{"provider": "aws", "experiment": "consistency", "tests": ["version", "expected"], "parameters": {"delay_s": \#(delay)}}"#
+            return (manifest, [
+                Call(round: 0, batch: 1, batchSize: 2, instance: "a\(delay)", tests: ["v1", "v1"]),
+                Call(round: 0, batch: 1, batchSize: 2, instance: "b\(delay)", tests: ["v1", "v1"], sent: 1),
+                Call(round: 0, batch: 2, batchSize: 2, instance: "c\(delay)", tests: ["v2", "v2"], sent: 10_000),
+                staleSecond
+                    ? Call(round: 0, batch: 2, batchSize: 2, instance: "a\(delay)", request: "x", tests: ["v1", "v2"], sent: 10_001)
+                    : Call(round: 0, batch: 2, batchSize: 2, instance: "d\(delay)", tests: ["v2", "v2"], sent: 10_001),
+            ])
+        }
+        let fixture = try Fixture([run(delay: 0, staleSecond: true), run(delay: 6, staleSecond: false)])
+        #expect(fixture.value("consistency.stale_fraction", "fraction", setting: "k=2 delay=0s") == 0.5)
+        #expect(fixture.value("consistency.stale_new_instance_fraction", "fraction", setting: "k=2 delay=0s") == 0)
+        #expect(fixture.value("consistency.stale_fraction", "fraction", setting: "delay=6s") == 0)
+        #expect(fixture.value("consistency.safe_delay_s", "min") == 6)
+    }
+
+    @Test func cpuIOAndNetwork() throws {
+        // CPU alone: 100 and 120 distinct ms -> shares 0.10 and 0.12, median 0.11.
+        // I/O alone: rounds (100, 80 MB/s) -> 90; two together on vm-2: 45 and 40 -> median 42.5; slowdown 90 / 42.5.
+        // Network alone 500 Mbps; together 250 and 200 -> 225; slowdown 500 / 225.
+        func stamps(_ distinct: Int) -> String { (0..<distinct).map { String(1_514_764_800_000 + $0 * 7) }.joined(separator: ";") }
+        let cpu = #"{"provider": "aws", "experiment": "cpu", "tests": ["cpu"]}"#
+        let io = #"{"provider": "aws", "experiment": "isolation", "tests": ["io", "net"]}"#
+        let fixture = try Fixture([
+            (cpu, [Call(batch: 1, instance: "c1", vm: "vm-1", tests: [stamps(100)]),
+                   Call(batch: 2, instance: "c2", vm: "vm-3", tests: [stamps(120)], sent: 5000)]),
+            (io, [Call(batch: 1, instance: "d1", vm: "vm-1", tests: ["1.0,100;1.25,80", "500000000,0.3,0.2,0.9"]),
+                  Call(batch: 2, batchSize: 2, instance: "d2", vm: "vm-2", tests: ["2.2,45;2.2,45", "250000000,0.3,0.2,0.9"], sent: 5000),
+                  Call(batch: 2, batchSize: 2, instance: "d3", vm: "vm-2", tests: ["2.5,40", "200000000,0.3,0.2,0.9"], sent: 5001)]),
+        ])
+        #expect(abs(fixture.value("cpu.utilization", "median", memory: 128, setting: "colevel=1")! - 0.11) < 1e-15)
+        #expect(fixture.value("io.throughput_mb_s", "median", memory: 128, setting: "colevel=1") == 90)
+        #expect(fixture.value("io.throughput_mb_s", "median", memory: 128, setting: "colevel=2") == 42.5)
+        #expect(fixture.value("isolation.io_slowdown", "ratio_of_medians", memory: 128, setting: "colevel=2") == 90 / 42.5)
+        #expect(fixture.value("network.throughput_mbps", "median", memory: 128, setting: "colevel=2") == 225)
+        #expect(fixture.value("isolation.network_slowdown", "ratio_of_medians", memory: 128, setting: "colevel=2") == 500.0 / 225)
+    }
+}
