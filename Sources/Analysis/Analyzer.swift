@@ -21,6 +21,8 @@ public enum StageOutcome: Sendable, Equatable {
 public struct StageReport: Sendable, Equatable {
     public let title: String
     public let outcome: StageOutcome
+    /// Wall-clock time the stage took.
+    public let seconds: Double
 }
 
 /// Runs every stage on one snapshot and replaces the snapshot's metrics with what they compute, in one
@@ -53,7 +55,11 @@ public struct Analyzer {
                 throw AnalysisError.unknownSnapshot(snapshot)
             }
             let context = AnalysisContext(db: db, snapshotID: snapshotID, options: options)
-            let reports = try Self.stages.map { stage in StageReport(title: stage.title, outcome: try stage.run(context)) }
+            let reports = try Self.stages.map { stage in
+                let started = Date()
+                let outcome = try stage.run(context)
+                return StageReport(title: stage.title, outcome: outcome, seconds: Date().timeIntervalSince(started))
+            }
             try MetricStore(db).replace(snapshotID: snapshotID, with: reports.flatMap { report -> [Metric] in
                 if case .metrics(let metrics) = report.outcome { return metrics }
                 return []
@@ -89,9 +95,9 @@ final class AnalysisContext {
     /// Whether the snapshot holds runs of the experiment (the manifest's `experiment`).
     func hasExperiment(_ kind: String) throws -> Bool {
         try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM invocation i JOIN experiment e ON e.id = i.experiment_id
-                           WHERE i.snapshot_id = ? AND e.kind = ?)
-            """, arguments: [snapshotID, kind]) ?? false
+            SELECT EXISTS (SELECT 1 FROM experiment e WHERE e.kind = ?
+                           AND EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = ? AND i.experiment_id = e.id))
+            """, arguments: [kind, snapshotID]) ?? false
     }
 
     /// The invocations a stage looks at, as a SQL condition on `i` (invocation) and `e` (experiment):

@@ -58,6 +58,14 @@ public enum Schema {
                 CREATE INDEX metric_sample_by_metric ON metric_sample (metric_id);
                 """)
         }
+        migrator.registerMigration("v3: invocations by snapshot and experiment") { db in
+            // Stages read a snapshot's invocations experiment by experiment: this order keeps each
+            // experiment's rows in insertion order, so reading them is close to a sequential scan.
+            try db.execute(sql: """
+                DROP INDEX invocation_by_snapshot;
+                CREATE INDEX invocation_by_snapshot ON invocation (snapshot_id, experiment_id);
+                """)
+        }
         return migrator
     }
 

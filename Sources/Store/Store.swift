@@ -5,6 +5,10 @@ import GRDB
 public struct Store: Sendable {
     public let queue: DatabaseQueue
 
+    /// Analyses scan a snapshot several times: reading the file through a memory map (up to 1 GiB)
+    /// saves a copy per page read. Mapped pages are the OS page cache, not the process's heap.
+    static let mmapSize = 1 << 30
+
     /// Opens (creating if needed) a store for writing and brings its schema up to date.
     public init(path: String) throws {
         var configuration = Configuration()
@@ -16,6 +20,7 @@ public struct Store: Sendable {
             // WAL keeps readers consistent and makes an interrupted write roll back cleanly on the
             // next open; NORMAL sync is durable at checkpoints, which is what a re-runnable ingest needs.
             try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
+            try db.execute(sql: "PRAGMA mmap_size = \(Store.mmapSize)")
         }
         queue = try DatabaseQueue(path: path, configuration: configuration)
         try Schema.migrator.migrate(queue)
@@ -28,6 +33,7 @@ public struct Store: Sendable {
         }
         var configuration = Configuration()
         configuration.readonly = true
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = \(Store.mmapSize)") }
         queue = try DatabaseQueue(path: path, configuration: configuration)
         let applied = try queue.read { try Schema.migrator.hasCompletedMigrations($0) }
         guard applied else { throw StoreOpenError.outdated(path) }

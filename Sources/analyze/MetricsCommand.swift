@@ -24,12 +24,18 @@ struct MetricsCommand: ParsableCommand {
     @Option(help: "Output: table, csv or json.")
     var format = OutputFormat.table
 
+    @Flag(help: "Print each stage's run time on stderr.")
+    var timings = false
+
     func run() throws {
         let store = try Store(path: self.store.db)
         let snapshots = try snapshot.map { [$0] } ?? store.queue.read { try String.fetchAll($0, sql: "SELECT name FROM snapshot ORDER BY name") }
         guard !snapshots.isEmpty else { throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)") }
         for name in snapshots {
             for report in try Analyzer(store: store).run(snapshot: name) {
+                if timings {
+                    FileHandle.standardError.write(Data((String(format: "%8.3f s  ", report.seconds) + "\(name): \(report.title)\n").utf8))
+                }
                 if case .notMeasurable(let reason) = report.outcome {
                     FileHandle.standardError.write(Data("\(name): \(report.title): not measurable: \(reason)\n".utf8))
                 }

@@ -103,7 +103,7 @@ import Testing
             var counting = StatisticsRandom(seed: UInt64(n)), sorting = StatisticsRandom(seed: UInt64(n))
             for _ in 0..<50 {
                 let fast = Bootstrap.resampledMedian(sample, &counting)
-                let draws = (0..<n).map { _ in sample.sorted[Int(sorting.next() % UInt64(n))] }
+                let draws = (0..<n).map { _ in sample.sorted[sorting.index(below: n)] }
                 #expect(fast == Sample(draws).median!)
             }
         }

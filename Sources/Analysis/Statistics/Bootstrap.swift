@@ -20,23 +20,34 @@ public struct Bootstrap: Sendable {
     /// (1 - level) / 2 and (1 + level) / 2.
     public func medianInterval(_ sample: Sample) -> (low: Double, high: Double)? {
         guard !sample.isEmpty else { return nil }
-        var random = StatisticsRandom(seed: seed)
-        let medians = (0..<resamples).map { _ in Self.resampledMedian(sample, &random) }
-        return interval(Sample(medians))
+        return interval(Sample(resampled { random in Self.resampledMedian(sample, &random) }))
     }
 
     /// CI of median(b) / median(a), resampling both samples independently.
     public func ratioOfMediansInterval(_ a: Sample, _ b: Sample) -> (low: Double, high: Double)? {
         guard !a.isEmpty, !b.isEmpty else { return nil }
-        var random = StatisticsRandom(seed: seed)
-        var ratios: [Double] = []
-        ratios.reserveCapacity(resamples)
-        for _ in 0..<resamples {
+        let ratios = resampled { random -> Double in
             let denominator = Self.resampledMedian(a, &random)
             let numerator = Self.resampledMedian(b, &random)
-            if denominator != 0 { ratios.append(numerator / denominator) }
+            return denominator == 0 ? .nan : numerator / denominator
         }
-        return ratios.isEmpty ? nil : interval(Sample(ratios))
+        let defined = Sample(ratios)  // drops the NaNs of zero denominators
+        return defined.isEmpty ? nil : interval(defined)
+    }
+
+    /// One estimate per resample. Resample k draws from its own stream (seeded by the seed and k), so
+    /// the resamples can run on every core and still give the same numbers.
+    private func resampled(_ estimate: @Sendable (inout StatisticsRandom) -> Double) -> [Double] {
+        var estimates = [Double](repeating: 0, count: resamples)
+        let seed = self.seed
+        estimates.withUnsafeMutableBufferPointer { buffer in
+            let output = UnsafeMutableSendableBuffer(buffer)
+            DispatchQueue.concurrentPerform(iterations: resamples) { k in
+                var random = StatisticsRandom(seed: seed ^ (UInt64(k) &* 0x9E37_79B9_7F4A_7C15))
+                output.buffer[k] = estimate(&random)
+            }
+        }
+        return estimates
     }
 
     private func interval(_ estimates: Sample) -> (low: Double, high: Double) {
@@ -48,7 +59,7 @@ public struct Bootstrap: Sendable {
     static func resampledMedian(_ sample: Sample, _ random: inout StatisticsRandom) -> Double {
         let n = sample.count
         var counts = [Int32](repeating: 0, count: n)
-        for _ in 0..<n { counts[Int(random.next() % UInt64(n))] += 1 }
+        for _ in 0..<n { counts[random.index(below: n)] += 1 }
         let h = Double(n - 1) * 0.5
         let lowRank = Int(h.rounded(.down)), highRank = Int(h.rounded(.up))
         var seen = 0, low = 0.0, index = 0
@@ -64,6 +75,12 @@ public struct Bootstrap: Sendable {
     }
 }
 
+/// A buffer that concurrent iterations write at distinct indices.
+private struct UnsafeMutableSendableBuffer: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Double>
+    init(_ buffer: UnsafeMutableBufferPointer<Double>) { self.buffer = buffer }
+}
+
 /// SplitMix64: a small seeded generator for resampling.
 struct StatisticsRandom {
     private var state: UInt64
@@ -74,5 +91,10 @@ struct StatisticsRandom {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+
+    /// Uniform in 0..<n: the high word of a 64 x 64-bit product (no division; bias below n / 2^64).
+    mutating func index(below n: Int) -> Int {
+        Int(next().multipliedFullWidth(by: UInt64(n)).high)
     }
 }
