@@ -19,15 +19,29 @@ public struct MetricStore {
                                 ci_low, ci_high, source)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let insertSample = try db.makeStatement(sql: "INSERT INTO metric_sample (metric_id, value) VALUES (?, ?)")
+        let insertSample = try db.makeStatement(sql: "INSERT INTO metric_sample (metric_id, n, sorted_values) VALUES (?, ?, ?)")
         for metric in metrics {
             try insert.execute(arguments: [
                 snapshotID, metric.metric, metric.provider, metric.runtime, metric.memoryMB, metric.setting,
                 metric.statistic, metric.value, metric.unit, metric.n, metric.ciLow, metric.ciHigh, metric.source ?? source,
             ])
             let id = db.lastInsertedRowID
-            for value in metric.samples ?? [] { try insertSample.execute(arguments: [id, value]) }
+            if let samples = metric.samples {
+                try insertSample.execute(arguments: [id, samples.count, Self.json(samples)])
+            }
         }
+    }
+
+    /// The values as a JSON array; Swift's shortest round-trip form, so reading them back gives the
+    /// same doubles.
+    static func json(_ values: [Double]) -> String {
+        var text = "["
+        text.reserveCapacity(values.count * 12)
+        for (index, value) in values.enumerated() {
+            if index > 0 { text += "," }
+            text += value.isFinite ? "\(value)" : "null"
+        }
+        return text + "]"
     }
 
     /// The snapshot's metrics in a stable order (samples not loaded).

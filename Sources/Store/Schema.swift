@@ -50,12 +50,13 @@ public enum Schema {
         }
         migrator.registerMigration("v2: metric samples") { db in
             try db.execute(sql: """
-                -- The sample behind a distribution metric (on its median row), for charts and comparisons.
+                -- The sample behind a distribution metric (on its median row), for charts and comparisons:
+                -- one row per metric, the values sorted, as a JSON array (query them with json_each).
                 CREATE TABLE metric_sample (
-                    metric_id INTEGER NOT NULL REFERENCES metric(id),
-                    value     REAL NOT NULL
+                    metric_id     INTEGER PRIMARY KEY REFERENCES metric(id),
+                    n             INTEGER NOT NULL,
+                    sorted_values TEXT NOT NULL
                 );
-                CREATE INDEX metric_sample_by_metric ON metric_sample (metric_id);
                 """)
         }
         migrator.registerMigration("v3: invocations by snapshot and experiment") { db in

@@ -96,16 +96,35 @@ import Testing
         #expect(ratio.low > 1)  // b is clearly larger
     }
 
-    @Test func resampledMedianByCountingEqualsSorting() {
-        // The counting shortcut must give exactly the median of the sorted resample.
-        for n in [1, 2, 5, 10, 31] {
-            let sample = Sample((0..<n).map { Double($0 * $0 % 17) })
-            var counting = StatisticsRandom(seed: UInt64(n)), sorting = StatisticsRandom(seed: UInt64(n))
-            for _ in 0..<50 {
-                let fast = Bootstrap.resampledMedian(sample, &counting)
-                let draws = (0..<n).map { _ in sample.sorted[sorting.index(below: n)] }
-                #expect(fast == Sample(draws).median!)
-            }
-        }
+    /// The bootstrap median's exact distribution for a 3-value sample, by enumerating all 27
+    /// resamples: median x1 in 7 (three or two draws of x1), x2 in 13, x3 in 7. The binomial-splitting
+    /// sampler must reproduce it (200,000 draws; 4 standard errors is about 0.004).
+    @Test func resampledMedianHasTheExactBootstrapDistribution() {
+        let sample = Sample([1, 2, 3])
+        var random = StatisticsRandom(seed: 99)
+        var counts: [Double: Int] = [:]
+        let draws = 200_000
+        for _ in 0..<draws { counts[Bootstrap.resampledMedian(sample, &random), default: 0] += 1 }
+        #expect(abs(Double(counts[1]!) / Double(draws) - 7.0 / 27) < 0.004)
+        #expect(abs(Double(counts[2]!) / Double(draws) - 13.0 / 27) < 0.004)
+        #expect(abs(Double(counts[3]!) / Double(draws) - 7.0 / 27) < 0.004)
+        // Even n: the mean of the two middle order statistics. For [1, 2]: resamples {1,1} -> 1,
+        // {1,2} and {2,1} -> 1.5, {2,2} -> 2, each ordered pair with probability 1/4.
+        var even: [Double: Int] = [:]
+        for _ in 0..<draws { even[Bootstrap.resampledMedian(Sample([1, 2]), &random), default: 0] += 1 }
+        #expect(abs(Double(even[1.5]!) / Double(draws) - 0.5) < 0.004)
+        #expect(abs(Double(even[1]!) / Double(draws) - 0.25) < 0.004)
+    }
+
+    /// Binomial draws match the distribution's mean and variance (n = 1000, p = 0.3: mean 300,
+    /// variance 210) and its edges.
+    @Test func binomialDraws() {
+        var random = StatisticsRandom(seed: 5)
+        let values = (0..<100_000).map { _ in Double(Bootstrap.binomial(1000, 0.3, &random)) }
+        let sample = Sample(values)
+        #expect(abs(sample.mean! - 300) < 0.3)
+        #expect(abs(sample.standardDeviation! * sample.standardDeviation! - 210) < 6)
+        #expect(Bootstrap.binomial(0, 0.5, &random) == 0 && Bootstrap.binomial(7, 1, &random) == 7)
+        #expect(Bootstrap.binomial(7, 0, &random) == 0)
     }
 }

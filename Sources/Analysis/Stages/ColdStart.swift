@@ -10,24 +10,34 @@ struct ColdStart: Stage {
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         let (condition, label) = try context.scope(preferring: "coldstart")
-        let rows = try context.rows("""
-            SELECT f.provider, f.runtime, f.memory_mb, i.is_cold, i.function_start_ms - i.request_sent_ms AS latency
+        // Latencies per function and temperature, read once through a cursor (1M rows stay cheap).
+        let functions = try Row.fetchAll(context.db, sql: "SELECT id, provider, runtime, memory_mb FROM function")
+            .reduce(into: [Int64: (provider: String, runtime: String?, memoryMB: Int?)]()) { $0[$1[0]] = ($1[1], $1[2], $1[3]) }
+        var latencies: [Int64: [[Double]]] = [:]  // function id -> [warm, cold]
+        let cursor = try Row.fetchCursor(context.db, sql: """
+            SELECT i.function_id, i.is_cold, i.function_start_ms - i.request_sent_ms
             FROM \(context.invocations)
             WHERE i.snapshot_id = ?1 AND \(condition) AND i.status = 'ok' AND i.is_cold IS NOT NULL
               AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
-            """)
-        guard !rows.isEmpty else { return .notMeasurable("no successful invocation with both timestamps and a cold/warm flag (\(requires))") }
+            """, arguments: [context.snapshotID])
+        while let row = try cursor.next() {
+            latencies[row[0], default: [[], []]][row[1] as Int].append(row[2])
+        }
+        guard !latencies.isEmpty else { return .notMeasurable("no successful invocation with both timestamps and a cold/warm flag (\(requires))") }
         var metrics: [Metric] = []
         for cold in [true, false] {
             let metric = cold ? "coldstart.latency_ms" : "warmstart.latency_ms"
             let kind = cold ? "cold starts" : "warm starts"
-            let selected = rows.filter { ($0["is_cold"] as Int) == (cold ? 1 : 0) }
-            let detailed = Dictionary(grouping: selected) { row in
-                MetricGroup(provider: row["provider"], runtime: row["runtime"], memoryMB: row["memory_mb"], setting: "\(kind), \(label)")
+            var groups: [MetricGroup: [Double]] = [:]
+            for (function, values) in latencies {
+                let (provider, runtime, memory) = functions[function]!
+                let selected = values[cold ? 1 : 0]
+                guard !selected.isEmpty else { continue }
+                groups[MetricGroup(provider: provider, runtime: runtime, memoryMB: memory, setting: "\(kind), \(label)"), default: []] += selected
+                groups[MetricGroup(provider: provider, setting: "all \(kind), \(label)"), default: []] += selected
             }
-            let perProvider = Dictionary(grouping: selected) { row in MetricGroup(provider: row["provider"], setting: "all \(kind), \(label)") }
-            for (group, groupRows) in detailed.merging(perProvider, uniquingKeysWith: { a, _ in a }).sorted(by: { $0.key < $1.key }) {
-                metrics += group.distribution(metric, Sample(groupRows.map { $0["latency"] as Double }), unit: "ms", bootstrap: context.bootstrap)
+            for (group, values) in groups.sorted(by: { $0.key < $1.key }) {
+                metrics += group.distribution(metric, Sample(values), unit: "ms", bootstrap: context.bootstrap)
             }
         }
         metrics += try newVersusExistingVM(context, condition: condition, label: label)
