@@ -59,7 +59,7 @@ public struct Ingester {
         try store.queue.inDatabase { db in
             let writer = try StoreWriter(db)
             for root in paths {
-                for path in try Self.files(under: root) {
+                for path in try Self.files(under: root) where !isStoreFile(path) {
                     summary.files += 1
                     let event = ingestFile(path, root: root, manifests: &manifests, writer: writer, summary: &summary, onProgress: onProgress)
                     switch event {
@@ -76,6 +76,14 @@ public struct Ingester {
             }
         }
         return summary
+    }
+
+    /// Whether the path is the store being written or one of its companions (`-wal`, `-shm`,
+    /// `-journal`): a store kept inside a data directory is not data.
+    private func isStoreFile(_ path: String) -> Bool {
+        let store = URL(fileURLWithPath: self.store.queue.path).standardizedFileURL.path
+        let file = URL(fileURLWithPath: path).standardizedFileURL.path
+        return [store, store + "-wal", store + "-shm", store + "-journal"].contains(file)
     }
 
     /// The data files at `root`: the file itself, or every file below a directory in sorted order,

@@ -84,6 +84,14 @@ import Store
         #expect(try workspace.int("SELECT count(*) FROM rejected_record WHERE source_file_id IS NULL") == summary.failed)
     }
 
+    @Test func theStoreInsideADataDirectoryIsNotData() throws {
+        let workspace = try Workspace()  // its store lives in the workspace directory itself
+        try workspace.write("a.log", LogLine().text)
+        try workspace.ingest(["a.log"])
+        let (summary, _) = try workspace.ingest(["."])
+        #expect(summary.files == 1 && summary.skipped == 1 && summary.failed == 0)
+    }
+
     @Test func forcedFormatOverridesDetection() throws {
         let workspace = try Workspace()
         try workspace.write("odd.txt", "provider,function\naws,f\n")
