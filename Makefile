@@ -5,16 +5,24 @@ BIN_DIR = $(shell swift build $(SWIFT_FLAGS) --show-bin-path)
 ANALYZE = $(BIN_DIR)/analyze
 DB ?= analyze.sqlite
 
-.PHONY: build test ingest simulated clean
+.PHONY: build test ingest report simulated clean
 
 build:
 	swift build $(SWIFT_FLAGS) --product analyze
 
-# The main job: build, ingest everything under Datasets/ into a fresh store, list the snapshots.
+# Build, ingest everything under Datasets/ into a fresh store, list the snapshots.
 ingest: build
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(ANALYZE) ingest Datasets --db $(DB)
 	$(ANALYZE) snapshots --db $(DB)
+
+# The main job: ingest, then run every analysis and write Reports/<snapshot>/metrics.csv.
+report: ingest
+	rm -rf Reports/*/
+	for snapshot in $$($(ANALYZE) query "SELECT name FROM snapshot ORDER BY name" --db $(DB) --format csv | tail -n +2); do \
+		mkdir -p Reports/$$snapshot && \
+		$(ANALYZE) metrics --db $(DB) --snapshot $$snapshot --format csv > Reports/$$snapshot/metrics.csv || exit 1; \
+	done
 
 # Regenerates Datasets/simulated: every experiment of every built-in profile, small scale, fixed seed.
 PROFILES := aws-2017 azure-2017 google-2017 aws-2018 azure-2018 google-2018
