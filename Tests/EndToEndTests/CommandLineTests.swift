@@ -116,6 +116,21 @@ import Testing
         #expect(snapshots.stdout.hasPrefix("snapshot,files,records,rejected,providers,first_seen,last_seen,formats,description\ndemo,1,20,0,aws,2018-01-01T00:00:00Z,"))
     }
 
+    /// `Reports/` holds what `make report` writes; the metrics of one snapshot, recomputed from its
+    /// committed data in a fresh store, are the same bytes.
+    @Test func committedMetricsAreReproducible() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let data = root.appendingPathComponent("Datasets/simulated/aws-2017").path
+        #expect(try AnalyzeCommand.run(["ingest", data], in: directory).status == 0)
+        let metrics = try AnalyzeCommand.run(["metrics", "--snapshot", "simulated-aws-2017", "--format", "csv"], in: directory)
+        #expect(metrics.status == 0)
+        let committed = try String(contentsOf: root.appendingPathComponent("Reports/simulated-aws-2017/metrics.csv"), encoding: .utf8)
+        #expect(metrics.stdout == committed)
+        #expect(metrics.stdout.contains("placement.vm_memory_mb,aws,,,\"aggregate memory of the instances on one VM, experiment=placement\",max,3328.0,MB,"))
+    }
+
     @Test func missingPathsAndUnknownFormatsAreUsageErrors() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -27,7 +27,7 @@ import Store
         }
         #expect(tables == [
             "cold_rule", "cpu_model", "cpu_sample", "experiment", "function", "instance", "invocation", "invocation_view",
-            "io_sample", "metric", "net_sample", "rejected_record", "snapshot", "source_file", "vm",
+            "io_sample", "metric", "metric_sample", "net_sample", "rejected_record", "snapshot", "source_file", "vm",
         ])
         let rules = try store.queue.read { try String.fetchAll($0, sql: "SELECT name FROM cold_rule ORDER BY id") }
         #expect(rules == Schema.ColdRule.allCases.map(\.name))
