@@ -100,6 +100,11 @@ final class AnalysisContext {
             """, arguments: [kind, snapshotID]) ?? false
     }
 
+    /// `.notMeasurable` when the snapshot has no runs of the experiment a stage needs, else nil.
+    func missing(experiment kind: String) throws -> StageOutcome? {
+        try hasExperiment(kind) ? nil : .notMeasurable("no runs of the '\(kind)' experiment (manifest experiment)")
+    }
+
     /// The invocations a stage looks at, as a SQL condition on `i` (invocation) and `e` (experiment):
     /// the runs of `experiment` when the snapshot has any, else every invocation. The label says which.
     func scope(preferring experiment: String) throws -> (condition: String, label: String) {

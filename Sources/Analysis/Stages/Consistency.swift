@@ -9,9 +9,7 @@ struct Consistency: Stage {
     let requires = "reported_version and expected_version, delay_s, in runs of the 'consistency' experiment"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
-        guard try context.hasExperiment("consistency") else {
-            return .notMeasurable("no runs of the 'consistency' experiment (manifest experiment)")
-        }
+        if let missing = try context.missing(experiment: "consistency") { return missing }
         let rows = try context.rows("""
             WITH batches AS (
                 SELECT i.function_id, i.source_file_id, i.round_no, i.batch_no, min(i.request_sent_ms) AS sent,

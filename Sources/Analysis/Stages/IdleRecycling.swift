@@ -9,9 +9,7 @@ struct IdleRecycling: Stage {
     let requires = "instance id and request times, in runs of the 'idle' experiment"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
-        guard try context.hasExperiment("idle") else {
-            return .notMeasurable("no runs of the 'idle' experiment (manifest experiment)")
-        }
+        if let missing = try context.missing(experiment: "idle") { return missing }
         let rows = try context.rows("""
             WITH pairs AS (
                 SELECT i.id, i.vm_id, i.instance_id, i.is_cold, i.request_sent_ms, f.provider,

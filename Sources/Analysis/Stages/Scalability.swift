@@ -7,9 +7,7 @@ struct Scalability: Stage {
     let requires = "batch, batch_size and instance id, in runs of the 'scalability' experiment"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
-        guard try context.hasExperiment("scalability") else {
-            return .notMeasurable("no runs of the 'scalability' experiment (manifest experiment)")
-        }
+        if let missing = try context.missing(experiment: "scalability") { return missing }
         let batches = try context.rows("""
             SELECT f.provider, i.batch_size AS level, count(DISTINCT i.instance_id) AS instances
             FROM \(context.invocations)
