@@ -16,11 +16,11 @@ ingest: build
 	$(ANALYZE) ingest Datasets --db $(DB)
 	$(ANALYZE) snapshots --db $(DB)
 
-# The main job: ingest, then run every analysis and write Reports/<snapshot>/metrics.csv.
+# The main job: ingest, then write Reports/<snapshot>/ (report.md, figures/*.svg, metrics.csv).
 report: ingest
 	rm -rf Reports/*/
+	$(ANALYZE) report --db $(DB) --out Reports
 	for snapshot in $$($(ANALYZE) query "SELECT name FROM snapshot ORDER BY name" --db $(DB) --format csv | tail -n +2); do \
-		mkdir -p Reports/$$snapshot && \
 		$(ANALYZE) metrics --db $(DB) --snapshot $$snapshot --format csv > Reports/$$snapshot/metrics.csv || exit 1; \
 	done
 

@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "Simulate", targets: ["Simulate"]),
         .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,12 +30,14 @@ let package = Package(
         .target(
             name: "Analysis",
             dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Paper-style Markdown reports with standalone SVG charts.
+        .target(name: "Report", dependencies: ["Analysis", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         // A platform model that writes faas_measure runs with their ground truth.
         .target(name: "Simulate", resources: [.copy("Profiles")]),
         .executableTarget(
             name: "analyze",
             dependencies: [
-                "Store", "Ingest", "Simulate", "Analysis",
+                "Store", "Ingest", "Simulate", "Analysis", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
@@ -47,6 +50,10 @@ let package = Package(
         .testTarget(
             name: "AnalysisTests",
             dependencies: ["Analysis", "Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "ReportTests",
+            dependencies: ["Report", "Analysis", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Golden")]),
         .testTarget(
             name: "SimulateTests",
             dependencies: ["Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),

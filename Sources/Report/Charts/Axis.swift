@@ -1,0 +1,47 @@
+import Foundation
+
+/// A chart axis: the data range, linear or log (base 10), and round tick values.
+struct Axis {
+    let title: String
+    let low: Double
+    let high: Double
+    let logarithmic: Bool
+    let ticks: [Double]
+
+    /// An axis covering `values`; log scale when they are positive and span more than two decades.
+    init(title: String, values: [Double], includeZero: Bool = false, allowLog: Bool = true) {
+        self.title = title
+        var low = values.min() ?? 0, high = values.max() ?? 1
+        if includeZero { low = min(low, 0); high = max(high, 0) }
+        logarithmic = allowLog && low > 0 && high / low > 100
+        if logarithmic {
+            let first = floor(log10(low)), last = ceil(log10(high))
+            self.low = pow(10, first)
+            self.high = pow(10, last)
+            ticks = stride(from: first, through: last, by: 1).map { pow(10, $0) }
+        } else {
+            if low == high { low -= 1; high += 1 }
+            let step = Axis.niceStep((high - low) / 5)
+            self.low = floor(low / step) * step
+            self.high = ceil(high / step) * step
+            ticks = stride(from: self.low, through: self.high + step / 2, by: step).map { ($0 / step).rounded() * step }
+        }
+    }
+
+    /// 1, 2 or 5 times a power of ten, at least `raw`.
+    static func niceStep(_ raw: Double) -> Double {
+        let power = pow(10, floor(log10(raw)))
+        for factor in [1.0, 2, 5, 10] where factor * power >= raw { return factor * power }
+        return 10 * power
+    }
+
+    /// Position of a value between 0 (low) and 1 (high).
+    func fraction(_ value: Double) -> Double {
+        if logarithmic {
+            return (log10(max(value, low)) - log10(low)) / (log10(high) - log10(low))
+        }
+        return (value - low) / (high - low)
+    }
+
+    func label(_ value: Double) -> String { Text.number(value, significant: 3) }
+}

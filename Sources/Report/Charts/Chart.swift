@@ -1,0 +1,184 @@
+/// Charts as standalone SVG: a title, two axes with round ticks (log scale when the data spans more
+/// than two decades) and titles with units, and a legend to the right of the plot, never over the data.
+/// Kinds: ECDF step lines, lines (time series), scatter points, bars with error bars, box plots.
+public enum Chart {
+    public enum Kind: Sendable { case ecdf, line, scatter }
+
+    public struct Series: Sendable {
+        public var name: String
+        public var points: [Point]
+        public init(_ name: String, _ points: [Point]) {
+            self.name = name
+            self.points = points
+        }
+    }
+
+    public struct Point: Sendable {
+        public var x: Double
+        public var y: Double
+        public init(_ x: Double, _ y: Double) {
+            self.x = x
+            self.y = y
+        }
+    }
+
+    /// One bar of a categorical chart, with an optional interval (a 95% CI) drawn as an error bar.
+    public struct Bar: Sendable {
+        public var category: String
+        public var value: Double
+        public var low: Double?
+        public var high: Double?
+        public init(_ category: String, _ value: Double, low: Double? = nil, high: Double? = nil) {
+            self.category = category
+            self.value = value
+            self.low = low
+            self.high = high
+        }
+    }
+
+    /// A box: quartiles, median, whiskers at the 5th and 95th percentiles (type-7 quantiles).
+    public struct Box: Sendable {
+        public var category: String
+        public var p5, q1, median, q3, p95: Double
+        public init(_ category: String, sortedSample sorted: [Double]) {
+            func q(_ p: Double) -> Double {
+                let h = Double(sorted.count - 1) * p
+                let low = Int(h.rounded(.down)), high = Int(h.rounded(.up))
+                return sorted[low] + (h - Double(low)) * (sorted[high] - sorted[low])
+            }
+            self.category = category
+            (p5, q1, median, q3, p95) = (q(0.05), q(0.25), q(0.5), q(0.75), q(0.95))
+        }
+    }
+
+    static let width = 760.0, height = 420.0
+    static let left = 78.0, right = 210.0, top = 44.0, bottom = 84.0
+    static let plotWidth = width - left - right
+    static let plotHeight = height - top - bottom
+
+    // MARK: Kinds
+
+    /// Lines, ECDF steps or points: one style (colour, dash, marker) per series.
+    public static func xy(_ kind: Kind, title: String, x: String, y: String, series: [Series], yFromZero: Bool = false) -> String {
+        let xAxis = Axis(title: x, values: series.flatMap { $0.points.map(\.x) })
+        let yAxis = kind == .ecdf
+            ? Axis(title: y, values: [0, 1], allowLog: false)
+            : Axis(title: y, values: series.flatMap { $0.points.map(\.y) }, includeZero: yFromZero)
+        var canvas = frame(title: title, x: xAxis, y: yAxis)
+        for (index, item) in series.enumerated() {
+            let color = Palette.color(index)
+            var path = item.points.map { (px(xAxis, $0.x), py(yAxis, $0.y)) }
+            if kind == .ecdf, let first = item.points.first {  // steps, from 0 before the first value
+                path = [(px(xAxis, first.x), py(yAxis, 0))]
+                var previous = 0.0
+                for point in item.points {
+                    path.append((px(xAxis, point.x), py(yAxis, previous)))
+                    path.append((px(xAxis, point.x), py(yAxis, point.y)))
+                    previous = point.y
+                }
+            }
+            if kind != .scatter { canvas.polyline(path, stroke: color, dash: Palette.dash(index)) }
+            // Markers: every point of a scatter, about ten along a line.
+            let every = kind == .scatter ? 1 : max(1, item.points.count / 10)
+            for (position, point) in item.points.enumerated() where position % every == 0 || position == item.points.count - 1 {
+                canvas.marker(Palette.marker(index), px(xAxis, point.x), py(yAxis, point.y), color: color, size: kind == .scatter ? 3 : 4)
+            }
+        }
+        legend(&canvas, series.map(\.name))
+        return canvas.document
+    }
+
+    /// Bars with error bars, one per category.
+    public static func bars(title: String, y: String, bars: [Bar]) -> String {
+        let values = bars.flatMap { [$0.value, $0.low, $0.high].compactMap { $0 } }
+        let yAxis = Axis(title: y, values: values, includeZero: true, allowLog: false)
+        var canvas = frame(title: title, x: nil, y: yAxis)
+        let slot = plotWidth / Double(max(bars.count, 1))
+        for (index, bar) in bars.enumerated() {
+            let center = left + slot * (Double(index) + 0.5)
+            let top = py(yAxis, bar.value), zero = py(yAxis, max(yAxis.low, 0))
+            canvas.rect(center - slot * 0.3, min(top, zero), slot * 0.6, abs(zero - top), fill: Palette.color(0), opacity: 0.8)
+            if let low = bar.low, let high = bar.high {
+                canvas.line(center, py(yAxis, low), center, py(yAxis, high), stroke: "#000000", width: 1.5)
+                canvas.line(center - 6, py(yAxis, low), center + 6, py(yAxis, low), stroke: "#000000", width: 1.5)
+                canvas.line(center - 6, py(yAxis, high), center + 6, py(yAxis, high), stroke: "#000000", width: 1.5)
+            }
+            categoryLabel(&canvas, bar.category, center, slot: slot)
+        }
+        if bars.contains(where: { $0.low != nil }) { notes(&canvas, ["error bars: 95% CI"]) }
+        return canvas.document
+    }
+
+    /// Box plots by category.
+    public static func boxes(title: String, y: String, boxes: [Box]) -> String {
+        let yAxis = Axis(title: y, values: boxes.flatMap { [$0.p5, $0.p95] })
+        var canvas = frame(title: title, x: nil, y: yAxis)
+        let slot = plotWidth / Double(max(boxes.count, 1))
+        for (index, box) in boxes.enumerated() {
+            let center = left + slot * (Double(index) + 0.5), half = min(slot * 0.25, 30)
+            canvas.line(center, py(yAxis, box.p5), center, py(yAxis, box.q1), stroke: "#000000")
+            canvas.line(center, py(yAxis, box.q3), center, py(yAxis, box.p95), stroke: "#000000")
+            canvas.line(center - half / 2, py(yAxis, box.p5), center + half / 2, py(yAxis, box.p5), stroke: "#000000")
+            canvas.line(center - half / 2, py(yAxis, box.p95), center + half / 2, py(yAxis, box.p95), stroke: "#000000")
+            canvas.rect(center - half, py(yAxis, box.q3), 2 * half, py(yAxis, box.q1) - py(yAxis, box.q3),
+                        fill: Palette.color(5), stroke: "#000000")
+            canvas.line(center - half, py(yAxis, box.median), center + half, py(yAxis, box.median), stroke: "#000000", width: 2.5)
+            categoryLabel(&canvas, box.category, center, slot: slot)
+        }
+        notes(&canvas, ["box: quartiles", "thick line: median", "whiskers: p5 and p95"])
+        return canvas.document
+    }
+
+    // MARK: Frame
+
+    private static func px(_ axis: Axis, _ value: Double) -> Double { left + axis.fraction(value) * plotWidth }
+    private static func py(_ axis: Axis, _ value: Double) -> Double { top + (1 - axis.fraction(value)) * plotHeight }
+
+    private static func frame(title: String, x: Axis?, y: Axis) -> SVGCanvas {
+        var canvas = SVGCanvas(width: width, height: height)
+        canvas.text(title, left + plotWidth / 2, 24, size: 15, anchor: .middle, bold: true)
+        for tick in y.ticks {
+            let position = py(y, tick)
+            canvas.line(left, position, left + plotWidth, position, stroke: "#dddddd")
+            canvas.text(y.label(tick), left - 6, position + 4, size: 11, anchor: .end)
+        }
+        if let x {
+            for tick in x.ticks {
+                let position = px(x, tick)
+                canvas.line(position, top, position, top + plotHeight, stroke: "#eeeeee")
+                canvas.text(x.label(tick), position, top + plotHeight + 16, size: 11, anchor: .middle)
+            }
+            canvas.text(x.title + (x.logarithmic ? " (log scale)" : ""), left + plotWidth / 2, height - 16, size: 12, anchor: .middle)
+        }
+        canvas.line(left, top + plotHeight, left + plotWidth, top + plotHeight, stroke: "#000000")
+        canvas.line(left, top, left, top + plotHeight, stroke: "#000000")
+        canvas.text(y.title + (y.logarithmic ? " (log scale)" : ""), 20, top + plotHeight / 2, size: 12, anchor: .middle, angle: -90)
+        return canvas
+    }
+
+    /// A category's name under its bar or box; turned 30 degrees when the slots are too narrow for it.
+    private static func categoryLabel(_ canvas: inout SVGCanvas, _ text: String, _ center: Double, slot: Double) {
+        let label = text.count > 18 ? String(text.prefix(17)) + "…" : text
+        if Double(label.count) * 6.5 < slot {
+            canvas.text(label, center, top + plotHeight + 16, size: 11, anchor: .middle)
+        } else {
+            canvas.text(label, center + 4, top + plotHeight + 12, size: 10, anchor: .end, angle: -30)
+        }
+    }
+
+    private static func legend(_ canvas: inout SVGCanvas, _ names: [String]) {
+        let x = width - right + 16
+        for (index, name) in names.enumerated() {
+            let y = top + 10 + Double(index) * 20
+            canvas.line(x, y, x + 24, y, stroke: Palette.color(index), width: 2, dash: Palette.dash(index))
+            canvas.marker(Palette.marker(index), x + 12, y, color: Palette.color(index))
+            canvas.text(name.count > 26 ? String(name.prefix(25)) + "…" : name, x + 30, y + 4, size: 11)
+        }
+    }
+
+    private static func notes(_ canvas: inout SVGCanvas, _ lines: [String]) {
+        for (index, line) in lines.enumerated() {
+            canvas.text(line, width - right + 16, top + 14 + Double(index) * 18, size: 11)
+        }
+    }
+}

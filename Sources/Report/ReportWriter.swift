@@ -1,0 +1,394 @@
+import Analysis
+import Foundation
+import GRDB
+import Store
+
+/// Writes `report.md` and `figures/*.svg` for one snapshot: the paper's sections in its order, each
+/// with its tables and charts (or one line saying what is missing), then methods and data quality.
+/// Same store, same bytes.
+public struct ReportWriter {
+    private let store: Store
+    private let options: Analyzer.Options
+
+    public init(store: Store, options: Analyzer.Options = .init()) {
+        self.store = store
+        self.options = options
+    }
+
+    /// Runs the analyses, then writes the report into `directory` (created; old figures replaced).
+    public func write(snapshot: String, to directory: URL) throws {
+        let reports = try Analyzer(store: store, options: options).run(snapshot: snapshot)
+        let figures = directory.appendingPathComponent("figures")
+        try? FileManager.default.removeItem(at: figures)
+        try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
+        let document = try store.queue.read { db in
+            var builder = Builder(db: db, snapshot: snapshot, reports: reports, bootstrap: options.bootstrap)
+            try builder.build()
+            return builder
+        }
+        for (name, svg) in document.figures {
+            try Data(svg.utf8).write(to: figures.appendingPathComponent(name))
+        }
+        try Data(document.markdown.text.utf8).write(to: directory.appendingPathComponent("report.md"))
+    }
+}
+
+/// Builds one report in memory.
+private struct Builder {
+    let db: Database
+    let snapshot: String
+    let reports: [StageReport]
+    let bootstrap: Bootstrap
+    var markdown = Markdown()
+    var figures: [(String, String)] = []
+
+    init(db: Database, snapshot: String, reports: [StageReport], bootstrap: Bootstrap) {
+        self.db = db
+        self.snapshot = snapshot
+        self.reports = reports
+        self.bootstrap = bootstrap
+    }
+
+    /// The metrics of one stage, or the reason it is not measurable.
+    func stage(_ title: String) -> (metrics: [Metric], missing: String?) {
+        switch reports.first(where: { $0.title == title })?.outcome {
+        case .metrics(let metrics): (metrics, nil)
+        case .notMeasurable(let reason): ([], reason)
+        case nil: ([], "stage not run")
+        }
+    }
+
+    func n(_ metric: Metric) -> String { metric.n.map(String.init) ?? "" }
+    func number(_ value: Double?) -> String { value.map { Text.number($0) } ?? "" }
+    func withCI(_ metric: Metric?) -> String {
+        guard let metric else { return "" }
+        guard let low = metric.ciLow, let high = metric.ciHigh else { return Text.number(metric.value) }
+        return "\(Text.number(metric.value)) [\(Text.number(low)), \(Text.number(high))]"
+    }
+
+    mutating func figure(_ name: String, _ svg: String, _ caption: String) {
+        figures.append((name, svg))
+        markdown.figure(name, caption)
+    }
+
+    /// Opens a section; returns its metrics, or nil after writing the one-line reason it is empty.
+    mutating func section(_ number: Int, _ heading: String, stage title: String) -> [Metric]? {
+        markdown.heading(2, "\(number). \(heading)")
+        let (metrics, missing) = stage(title)
+        if let missing {
+            markdown.paragraph("Not measurable from this data: \(missing).")
+            return nil
+        }
+        return metrics
+    }
+
+    // MARK: Document
+
+    mutating func build() throws {
+        let info = try Row.fetchOne(db, sql: """
+            SELECT s.description,
+                   (SELECT count(*) FROM source_file f WHERE f.snapshot_id = s.id) AS files,
+                   (SELECT count(*) FROM invocation i WHERE i.snapshot_id = s.id) AS records,
+                   (SELECT strftime('%Y-%m-%d %H:%M', min(request_sent_ms) / 1000, 'unixepoch') FROM invocation i WHERE i.snapshot_id = s.id) AS first,
+                   (SELECT strftime('%Y-%m-%d %H:%M', max(request_sent_ms) / 1000, 'unixepoch') FROM invocation i WHERE i.snapshot_id = s.id) AS last
+            FROM snapshot s WHERE s.name = ?
+            """, arguments: [snapshot])!
+        let description: String = info["description"] ?? ""
+        if description.hasPrefix("Simulated with profile ") {
+            let profile = description.dropFirst("Simulated with profile ".count).prefix { $0 != ":" }
+            markdown.paragraph("> **Simulated data** from `analyze simulate`, profile `\(profile)`: a model calibrated on the paper's published numbers, not measurements of a platform.")
+        }
+        markdown.heading(1, "Serverless platform measurements: \(Text.markdown(snapshot))")
+        let span = info["first"] == nil ? "" : ", sent \(info["first"] as String) to \(info["last"] as String) UTC"
+        markdown.paragraph("\(Text.markdown(description.isEmpty ? "Snapshot \(snapshot)." : description))\n\n"
+            + "\(info["records"] as Int) invocations from \(info["files"] as Int) file\((info["files"] as Int) == 1 ? "" : "s")\(span). Sections follow the paper "
+            + "(Wang et al., *Peeking Behind the Curtains of Serverless Platforms*, USENIX ATC 2018); every number carries its unit and n.")
+        inventory()
+        coresidency()
+        scalability()
+        placement()
+        try coldStarts()
+        lifetime()
+        idle()
+        consistency()
+        performance()
+        try methods()
+    }
+
+    // MARK: Sections
+
+    mutating func inventory() {
+        guard let metrics = section(1, "Architecture and VM inventory", stage: "Architecture and VM inventory") else { return }
+        let providers = Set(metrics.compactMap(\.provider)).sorted()
+        func find(_ provider: String, _ id: String, _ statistic: String) -> String {
+            number(metrics.first { $0.provider == provider && $0.metric == id && $0.statistic == statistic }?.value)
+        }
+        markdown.table(["provider", "host VMs", "configurations", "vCPUs (mode)", "vCPUs (max)"], providers.map { provider in
+            [provider, find(provider, "vm.count", "count"), find(provider, "vm.configurations", "count"),
+             find(provider, "vm.vcpus", "mode"), find(provider, "vm.vcpus", "max")]
+        }, rightAligned: [1, 2, 3, 4])
+        let shares = metrics.filter { $0.metric == "vm.configuration_share" }
+        markdown.table(["provider", "configuration (CPU model, vCPUs)", "share of instances", "instances"], shares.map {
+            [$0.provider ?? "", $0.setting ?? "", Text.number($0.value, significant: 3), n($0)]
+        }, rightAligned: [2, 3])
+    }
+
+    mutating func coresidency() {
+        guard let metrics = section(2, "Isolation: tenant coresidency", stage: "Isolation: tenant coresidency") else { return }
+        let fractions = metrics.filter { $0.metric == "coresidency.cross_tenant_fraction" }
+        markdown.table(["provider", "setting", "instances sharing a VM with another account", "VMs", "instances"], fractions.map { fraction in
+            let vms = metrics.first { $0.metric == "coresidency.vms" && $0.provider == fraction.provider }
+            return [fraction.provider ?? "", fraction.setting ?? "", Text.number(fraction.value, significant: 3), number(vms?.value), n(fraction)]
+        }, rightAligned: [2, 3, 4])
+    }
+
+    mutating func scalability() {
+        guard let metrics = section(3, "Scalability", stage: "Scalability") else { return }
+        let levels = metrics.filter { $0.metric == "scalability.instances_per_request" }
+        let providers = Set(levels.compactMap(\.provider)).sorted()
+        func level(_ metric: Metric) -> Double { Double(metric.setting?.dropFirst("concurrency=".count) ?? "") ?? 0 }
+        markdown.table(["provider", "most instances for one batch", "instances per request, concurrency 5", "at 50", "at the highest level"],
+                       providers.map { provider in
+            let mine = levels.filter { $0.provider == provider }.sorted { level($0) < level($1) }
+            let most = metrics.first { $0.metric == "scalability.max_concurrent_instances" && $0.provider == provider }
+            return [provider, number(most?.value), number(mine.first { level($0) == 5 }?.value),
+                    number(mine.first { level($0) == 50 }?.value), mine.last.map { "\(Text.number($0.value)) (concurrency \(Int(level($0))))" } ?? ""]
+        }, rightAligned: [1, 2, 3])
+        let series = providers.map { provider in
+            Chart.Series(provider, levels.filter { $0.provider == provider }.map { Chart.Point(level($0), $0.value) }.sorted { $0.x < $1.x })
+        }
+        figure("scalability.svg", Chart.xy(.line, title: "Instances per concurrent request", x: "concurrent requests",
+                                           y: "instances / requests", series: series, yFromZero: true),
+               "Distinct instances serving a batch of N concurrent requests, divided by N (mean over batches).")
+    }
+
+    mutating func placement() {
+        guard let metrics = section(4, "Placement: VM memory utilization", stage: "Placement: VM memory utilization") else { return }
+        markdown.table(["provider", "setting", "statistic", "value", "unit", "VMs"], metrics.map {
+            [$0.provider ?? "", $0.setting ?? "", $0.statistic, Text.number($0.value), $0.unit, n($0)]
+        }, rightAligned: [3, 5])
+        let medians = metrics.filter { $0.metric == "placement.vm_memory_mb" && $0.statistic == "median" && $0.samples != nil }
+        if !medians.isEmpty {
+            figure("placement.svg", Chart.boxes(title: "Instance memory per VM", y: "aggregate instance memory (MB)",
+                                                boxes: medians.map { Chart.Box($0.provider ?? "", sortedSample: $0.samples!) }),
+                   "Aggregate configured memory of the distinct instances seen on one VM during a run.")
+        }
+    }
+
+    mutating func coldStarts() throws {
+        guard let metrics = section(5, "Cold and warm start latency", stage: "Cold and warm start latency") else { return }
+        markdown.paragraph("Latency = function start (instance clock) minus request sent (client clock). Cold or warm as decided at ingest "
+            + "(see methods), never by a latency threshold. Medians with 95% bootstrap CIs.")
+        let detailed = metrics.filter { $0.runtime != nil && $0.statistic == "median" && ($0.setting ?? "").hasPrefix("cold starts,") }
+        markdown.table(["provider", "runtime", "memory (MB)", "cold median (ms) [95% CI]", "cold p90", "cold p99", "n cold", "warm median (ms)", "n warm"],
+                       detailed.map { cold in
+            func other(_ metric: String, _ statistic: String, warm: Bool = false) -> Metric? {
+                metrics.first { $0.metric == metric && $0.statistic == statistic && $0.provider == cold.provider && $0.runtime == cold.runtime
+                    && $0.memoryMB == cold.memoryMB && ($0.setting ?? "").hasPrefix(warm ? "warm starts," : "cold starts,") }
+            }
+            let warm = other("warmstart.latency_ms", "median", warm: true)
+            return [cold.provider ?? "", cold.runtime ?? "", cold.memoryMB.map(String.init) ?? "", withCI(cold),
+                    number(other("coldstart.latency_ms", "p90")?.value), number(other("coldstart.latency_ms", "p99")?.value), n(cold),
+                    warm.map { withCI($0) } ?? "", warm.map(n) ?? ""]
+        }, rightAligned: [2, 3, 4, 5, 6, 7, 8])
+        let pooled = metrics.filter { $0.runtime == nil && $0.statistic == "median" && ($0.setting ?? "").hasPrefix("all ") }
+        markdown.table(["provider", "metric", "setting", "median (ms) [95% CI]", "n"], pooled.map {
+            [$0.provider ?? "", $0.metric, $0.setting ?? "", withCI($0), n($0)]
+        }, rightAligned: [3, 4])
+        let withSamples = detailed.filter { $0.samples != nil }.prefix(8)
+        if !withSamples.isEmpty {
+            figure("coldstart-ecdf.svg", Chart.xy(.ecdf, title: "Cold-start latency", x: "latency (ms)", y: "fraction of cold starts",
+                                                  series: withSamples.map { ecdfSeries("\($0.runtime ?? "") \($0.memoryMB.map { "\($0) MB" } ?? "")", $0.samples!) }),
+                   "ECDF of cold-start latency by runtime and memory\(detailed.count > 8 ? " (the first 8 groups)" : "").")
+            let boxed = detailed.filter { $0.samples != nil }
+            figure("coldstart-box.svg", Chart.boxes(title: "Cold-start latency by group", y: "latency (ms)",
+                                                    boxes: boxed.prefix(16).map {
+                                                        Chart.Box("\($0.runtime ?? "") \($0.memoryMB.map(String.init) ?? "")", sortedSample: $0.samples!)
+                                                    }),
+                   "Cold-start latency by runtime and memory (MB)\(boxed.count > 16 ? " (the first 16 groups)" : "").")
+        }
+        let difference = metrics.filter { $0.metric == "coldstart.new_vm_minus_existing_vm_ms" }
+        if !difference.isEmpty {
+            markdown.heading(3, "Cold starts on a new VM")
+            markdown.table(["provider", "new VM median (ms)", "VM in use median (ms)", "difference (ms)", "n"], difference.map { row in
+                let newVM = metrics.first { $0.provider == row.provider && ($0.setting ?? "").hasPrefix("cold starts on a new VM,") }
+                let existing = metrics.first { $0.provider == row.provider && ($0.setting ?? "").hasPrefix("cold starts on a VM already in use,") }
+                return [row.provider ?? "", withCI(newVM), withCI(existing), Text.number(row.value), n(row)]
+            }, rightAligned: [1, 2, 3, 4])
+        }
+        let colevels = metrics.filter { ($0.setting ?? "").hasPrefix("colevel=") && $0.statistic == "mean" }
+        if !colevels.isEmpty {
+            markdown.heading(3, "Instances launched together on one VM")
+            func level(_ metric: Metric) -> Double { Double(metric.setting!.dropFirst("colevel=".count).prefix { $0.isNumber }) ?? 0 }
+            let groups = Dictionary(grouping: colevels) { "\($0.provider ?? "") \($0.runtime ?? "") \($0.memoryMB.map { "\($0) MB" } ?? "")" }
+            let series = groups.keys.sorted().map { key in Chart.Series(key, groups[key]!.map { Chart.Point(level($0), $0.value) }.sorted { $0.x < $1.x }) }
+            markdown.table(["group", "colevel 1 (ms)", "highest colevel", "mean there (ms)"], series.map { item in
+                [item.name, number(item.points.first?.y), number(item.points.last?.x), number(item.points.last?.y)]
+            }, rightAligned: [1, 2, 3])
+            figure("coldstart-colevel.svg", Chart.xy(.line, title: "Cold starts launched together", x: "instances starting together on one VM",
+                                                     y: "mean cold-start latency (ms)", series: series, yFromZero: true),
+                   "Mean cold-start latency against the number of instances starting in the same batch on the same VM.")
+        }
+        let hourly = try Row.fetchAll(db, sql: """
+            SELECT f.provider, CAST(i.request_sent_ms / 3600000 AS INTEGER) AS hour, i.function_start_ms - i.request_sent_ms AS latency
+            FROM invocation i JOIN function f ON f.id = i.function_id JOIN experiment e ON e.id = i.experiment_id
+            JOIN snapshot s ON s.id = i.snapshot_id
+            WHERE s.name = ? AND e.kind = 'hourly' AND i.is_cold = 1 AND i.status = 'ok' AND i.function_start_ms IS NOT NULL
+            ORDER BY f.provider, hour
+            """, arguments: [snapshot])
+        if !hourly.isEmpty {
+            markdown.heading(3, "Cold starts over time")
+            let byProvider = Dictionary(grouping: hourly, by: { $0["provider"] as String })
+            let firstHour = Double(hourly.map { $0["hour"] as Int }.min()!)
+            let series = byProvider.keys.sorted().map { provider -> Chart.Series in
+                let hours = Dictionary(grouping: byProvider[provider]!, by: { $0["hour"] as Int })
+                return Chart.Series(provider, hours.keys.sorted().map { hour in
+                    Chart.Point(Double(hour) - firstHour, Sample(hours[hour]!.map { $0["latency"] as Double }).median!)
+                })
+            }
+            for row in metrics.filter({ $0.metric == "coldstart.hourly_median_ms" && $0.statistic == "median" }) {
+                markdown.paragraph("\(row.provider ?? ""): median of the hourly medians \(Text.number(row.value)) ms over \(n(row)) hours.")
+            }
+            figure("coldstart-hourly.svg", Chart.xy(.line, title: "Hourly median cold start", x: "hours since the first measurement",
+                                                    y: "median cold-start latency (ms)", series: series),
+                   "Median cold-start latency of each hour.")
+        }
+    }
+
+    mutating func lifetime() {
+        guard let metrics = section(6, "Instance lifetime", stage: "Instance lifetime") else { return }
+        let medians = metrics.filter { $0.metric == "lifetime.instance_minutes" && $0.statistic == "median" }
+        markdown.table(["provider", "memory (MB)", "setting", "median (min) [95% CI]", "p90 (min)", "max (min)", "instances"], medians.map { median in
+            func other(_ statistic: String) -> String {
+                number(metrics.first { $0.metric == median.metric && $0.statistic == statistic && $0.provider == median.provider
+                    && $0.memoryMB == median.memoryMB && $0.setting == median.setting }?.value)
+            }
+            return [median.provider ?? "", median.memoryMB.map(String.init) ?? "", median.setting ?? "", withCI(median), other("p90"), other("max"), n(median)]
+        }, rightAligned: [3, 4, 5, 6])
+        for uptime in metrics.filter({ $0.metric == "lifetime.vm_uptime_hours" }) {
+            markdown.paragraph("\(uptime.provider ?? ""): longest host VM uptime seen \(Text.number(uptime.value)) hours (\(n(uptime)) VMs).")
+        }
+        let withSamples = medians.filter { $0.samples != nil }.prefix(8)
+        if !withSamples.isEmpty {
+            figure("lifetime-ecdf.svg", Chart.xy(.ecdf, title: "Instance lifetime", x: "lifetime (minutes)", y: "fraction of instances",
+                                                 series: withSamples.map { ecdfSeries("\($0.memoryMB.map { "\($0) MB" } ?? "") \($0.setting ?? "")", $0.samples!) }),
+                   "ECDF of instance lifetime by memory and request interval.")
+        }
+    }
+
+    mutating func idle() {
+        guard let metrics = section(7, "Idle recycling", stage: "Idle recycling") else { return }
+        markdown.table(["provider", "setting", "longest idle time survived (min)", "request pairs"],
+                       metrics.filter { $0.metric == "idle.max_idle_minutes" }.map { [$0.provider ?? "", $0.setting ?? "", Text.number($0.value), n($0)] },
+                       rightAligned: [2, 3])
+        let survival = metrics.filter { $0.metric == "idle.survival_fraction" }
+        func gap(_ metric: Metric) -> Double { Double(metric.setting?.dropFirst("idle=".count).prefix { $0.isNumber } ?? "") ?? 0 }
+        let providers = Set(survival.compactMap(\.provider)).sorted()
+        if !survival.isEmpty {
+            figure("idle-survival.svg", Chart.xy(.line, title: "Idle instances still alive", x: "idle gap (minutes)", y: "fraction of instances reused",
+                                                 series: providers.map { provider in
+                                                     Chart.Series(provider, survival.filter { $0.provider == provider }.map { Chart.Point(gap($0), $0.value) })
+                                                 }, yFromZero: true),
+                   "Fraction of second requests answered by the same instance, by the gap between the two requests.")
+        }
+    }
+
+    mutating func consistency() {
+        guard let metrics = section(8, "Update consistency", stage: "Update consistency") else { return }
+        let perRun = metrics.filter { $0.metric == "consistency.stale_fraction" && ($0.setting ?? "").hasPrefix("k=") }
+        markdown.table(["provider", "setting", "stale requests", "stale new instances", "requests"], perRun.map { stale in
+            let fresh = metrics.first { $0.metric == "consistency.stale_new_instance_fraction" && $0.provider == stale.provider && $0.setting == stale.setting }
+            return [stale.provider ?? "", stale.setting ?? "", Text.number(stale.value, significant: 3), number(fresh?.value), n(stale)]
+        }, rightAligned: [2, 3, 4])
+        for safe in metrics.filter({ $0.metric == "consistency.safe_delay_s" }) {
+            markdown.paragraph("\(safe.provider ?? ""): no stale request from a delay of \(Text.number(safe.value)) s on.")
+        }
+        let byDelay = metrics.filter { $0.metric == "consistency.stale_fraction" && ($0.setting ?? "").hasPrefix("delay=") }
+        func delay(_ metric: Metric) -> Double { Double(metric.setting?.dropFirst("delay=".count).prefix { $0.isNumber || $0 == "." } ?? "") ?? 0 }
+        if !byDelay.isEmpty {
+            let providers = Set(byDelay.compactMap(\.provider)).sorted()
+            figure("consistency.svg", Chart.xy(.line, title: "Requests served by the old version", x: "delay after the update (s)",
+                                               y: "fraction of requests", series: providers.map { provider in
+                                                   Chart.Series(provider, byDelay.filter { $0.provider == provider }.map { Chart.Point(delay($0), $0.value) }.sorted { $0.x < $1.x })
+                                               }, yFromZero: true),
+                   "Stale fraction of the requests in the first batch after an update, by the delay before it was sent.")
+        }
+    }
+
+    mutating func performance() {
+        markdown.heading(2, "9. Performance isolation")
+        let (cpu, cpuMissing) = stage("Performance isolation: CPU")
+        if let cpuMissing {
+            markdown.paragraph("CPU: not measurable from this data: \(cpuMissing).")
+        } else {
+            let medians = cpu.filter { $0.statistic == "median" }
+            markdown.table(["provider", "memory (MB)", "colevel", "CPU share median [95% CI]", "n"], medians.map {
+                [$0.provider ?? "", $0.memoryMB.map(String.init) ?? "", $0.setting ?? "", withCI($0), n($0)]
+            }, rightAligned: [1, 3, 4])
+            let alone = medians.filter { $0.setting == "colevel=1" }
+            if !alone.isEmpty {
+                figure("cpu-share.svg", Chart.bars(title: "CPU share of an instance alone", y: "share of one CPU",
+                                                   bars: alone.map { Chart.Bar("\($0.provider ?? "") \($0.memoryMB.map(String.init) ?? "")", $0.value, low: $0.ciLow, high: $0.ciHigh) }),
+                       "Median CPU share of instances running the busy loop alone, by provider and memory (MB).")
+            }
+        }
+        let (io, ioMissing) = stage("Performance isolation: I/O and network")
+        if let ioMissing {
+            markdown.paragraph("I/O and network: not measurable from this data: \(ioMissing).")
+            return
+        }
+        let medians = io.filter { $0.statistic == "median" }
+        markdown.table(["provider", "metric", "memory (MB)", "colevel", "median [95% CI]", "unit", "slowdown vs alone", "n"], medians.map { median in
+            let slowdownID = median.metric.hasPrefix("io.") ? "isolation.io_slowdown" : "isolation.network_slowdown"
+            let slowdown = io.first { $0.metric == slowdownID && $0.provider == median.provider && $0.memoryMB == median.memoryMB && $0.setting == median.setting }
+            return [median.provider ?? "", median.metric, median.memoryMB.map(String.init) ?? "", median.setting ?? "", withCI(median), median.unit,
+                    slowdown.map { Text.number($0.value, significant: 3) + "x" } ?? "", n(median)]
+        }, rightAligned: [2, 4, 6, 7])
+    }
+
+    mutating func methods() throws {
+        markdown.heading(2, "10. Methods and data quality")
+        markdown.paragraph("**Clocks.** `request_sent_ms` and `response_received_ms` are the client's clock; `function_start_ms` and "
+            + "`function_end_ms` the instance's. Start latency mixes the two, as in the paper.")
+        markdown.paragraph("**Quantiles** are type 7 (linear interpolation between order statistics: h = (n - 1)p, "
+            + "q = x[floor h] + (h - floor h)(x[ceil h] - x[floor h]); numpy's and R's default). "
+            + "**Confidence intervals** are 95% percentile-bootstrap intervals of the median, \(bootstrap.resamples) resamples, seed \(bootstrap.seed).")
+        let rules = try Row.fetchAll(db, sql: """
+            SELECT cr.name, cr.description, count(i.id) AS n FROM cold_rule cr
+            LEFT JOIN invocation i ON i.cold_rule_id = cr.id AND i.snapshot_id = (SELECT id FROM snapshot WHERE name = ?)
+            GROUP BY cr.id ORDER BY cr.id
+            """, arguments: [snapshot])
+        markdown.paragraph("**Cold-start classifier**: the rule that decided each invocation.")
+        markdown.table(["rule", "meaning", "invocations"], rules.map { [$0["name"], $0["description"], String($0["n"] as Int)] }, rightAligned: [2])
+        let sources = try Row.fetchAll(db, sql: """
+            SELECT f.path, f.format, f.size_bytes, f.records, f.rejected, substr(f.sha256, 1, 16) AS hash
+            FROM source_file f JOIN snapshot s ON s.id = f.snapshot_id WHERE s.name = ? ORDER BY f.path
+            """, arguments: [snapshot])
+        markdown.paragraph("**Sources**: \(sources.count) file\(sources.count == 1 ? "" : "s") (SHA-256, first 16 hex digits).")
+        markdown.table(["file", "format", "bytes", "records", "rejected", "sha256"], sources.map {
+            [$0["path"], $0["format"], String($0["size_bytes"] as Int), String($0["records"] as Int), String($0["rejected"] as Int), $0["hash"]]
+        }, rightAligned: [2, 3, 4])
+        let rejects = try Row.fetchAll(db, sql: """
+            SELECT r.reason, count(*) AS n FROM rejected_record r JOIN snapshot s ON s.id = r.snapshot_id
+            WHERE s.name = ? GROUP BY r.reason ORDER BY n DESC, r.reason
+            """, arguments: [snapshot])
+        if rejects.isEmpty {
+            markdown.paragraph("**Rejected records**: none.")
+        } else {
+            markdown.paragraph("**Rejected records** by reason (see `analyze rejects`).")
+            markdown.table(["reason", "records"], rejects.map { [$0["reason"], String($0["n"] as Int)] }, rightAligned: [1])
+        }
+        let missing = reports.compactMap { report -> [String]? in
+            if case .notMeasurable(let reason) = report.outcome { return [report.title, reason] }
+            return nil
+        }
+        if !missing.isEmpty {
+            markdown.paragraph("**Not measurable from this data**:")
+            markdown.table(["analysis", "why"], missing)
+        }
+    }
+
+    func ecdfSeries(_ name: String, _ sorted: [Double]) -> Chart.Series {
+        Chart.Series(name, Sample(sorted).ecdf.map { Chart.Point($0.value, $0.fraction) })
+    }
+}

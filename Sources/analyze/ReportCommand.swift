@@ -1,0 +1,44 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import GRDB
+import Report
+import Store
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a paper-style Markdown report with SVG charts.",
+        discussion: """
+            Runs every analysis, then writes report.md and figures/*.svg: the paper's sections in its \
+            order, each with its tables and charts or a line saying what is missing, and a closing \
+            methods and data quality section. With --snapshot, into OUT; without, one folder per \
+            snapshot, OUT/<snapshot>/. Same store, same bytes.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The snapshot (default: every snapshot, each in its own folder).")
+    var snapshot: String?
+
+    @Option(help: "Output directory.")
+    var out: String
+
+    func run() throws {
+        let store = try Store(path: self.store.db)
+        let output = URL(fileURLWithPath: out)
+        let writer = ReportWriter(store: store)
+        if let snapshot {
+            try writer.write(snapshot: snapshot, to: output)
+            print("wrote \(output.appendingPathComponent("report.md").path)")
+            return
+        }
+        let snapshots = try store.queue.read { try String.fetchAll($0, sql: "SELECT name FROM snapshot ORDER BY name") }
+        guard !snapshots.isEmpty else { throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)") }
+        for name in snapshots {
+            let folder = output.appendingPathComponent(name)
+            try writer.write(snapshot: name, to: folder)
+            print("wrote \(folder.appendingPathComponent("report.md").path)")
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import GRDB
+import Ingest
+import Store
+import Testing
+@testable import Report
+
+/// Golden files live in `Tests/ReportTests/Golden/`; run the tests with UPDATE_GOLDEN=1 to rewrite
+/// them after an intended change, and read the diff.
+enum Golden {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    static func check(_ text: String, _ name: String) throws {
+        let url = directory.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try Data(text.utf8).write(to: url)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(text == expected, "\(name) differs from its golden file")
+    }
+}
+
+/// Every SVG must be well-formed XML and render in a real renderer.
+enum SVGCheck {
+    static func parses(_ svg: String) -> Bool {
+        let parser = XMLParser(data: Data(svg.utf8))
+        return parser.parse()
+    }
+
+    /// Renders with rsvg-convert (Debian's librsvg2-bin, installed by .ci/run) and returns the PNG size.
+    static func renderedBytes(_ svg: String) throws -> Int {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("svg-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("chart.svg"), output = folder.appendingPathComponent("chart.png")
+        try Data(svg.utf8).write(to: input)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/rsvg-convert")
+        process.arguments = [input.path, "-o", output.path]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return 0 }
+        return (try? Data(contentsOf: output).count) ?? 0
+    }
+}
+
+@Suite struct ChartTests {
+    static let series = [
+        Chart.Series("python2.7", [.init(120, 0.25), .init(150, 0.5), .init(190, 0.75), .init(260, 1)]),
+        Chart.Series("java8", [.init(700, 0.5), .init(980, 1)]),
+    ]
+
+    static let charts: [(String, String)] = [
+        ("ecdf.svg", Chart.xy(.ecdf, title: "Cold-start latency", x: "latency (ms)", y: "fraction", series: series)),
+        ("line.svg", Chart.xy(.line, title: "Hourly median", x: "hour", y: "latency (ms)",
+                              series: [Chart.Series("aws", (0..<24).map { .init(Double($0), 170 + Double($0 % 5) * 3) })])),
+        ("scatter.svg", Chart.xy(.scatter, title: "Latency against uptime", x: "uptime (s)", y: "latency (ms)",
+                                 series: [Chart.Series("cold", [.init(10, 300), .init(1_000, 200), .init(100_000, 150)])])),
+        ("bars.svg", Chart.bars(title: "CPU share", y: "share of one CPU",
+                                bars: [Chart.Bar("128 MB", 0.071, low: 0.07, high: 0.073), Chart.Bar("1536 MB", 0.857, low: 0.85, high: 0.86)])),
+        ("boxes.svg", Chart.boxes(title: "Cold starts", y: "latency (ms)",
+                                  boxes: [Chart.Box("python2.7", sortedSample: [100, 120, 150, 170, 400]), Chart.Box("java8", sortedSample: [700, 800, 900])])),
+    ]
+
+    @Test(arguments: charts.map(\.0))
+    func chartMatchesItsGoldenFileAndRenders(name: String) throws {
+        let svg = Self.charts.first { $0.0 == name }!.1
+        try Golden.check(svg, name)
+        #expect(SVGCheck.parses(svg))
+        #expect(try SVGCheck.renderedBytes(svg) > 1000)
+        #expect(!svg.contains("<script"))
+    }
+
+    @Test func logAxisWhenTheDataSpansDecades() {
+        let axis = Axis(title: "uptime (s)", values: [10, 1_000, 100_000])
+        #expect(axis.logarithmic && axis.ticks == [10, 100, 1_000, 10_000, 100_000])
+        let linear = Axis(title: "ms", values: [123, 987])
+        #expect(!linear.logarithmic && linear.ticks == [0, 200, 400, 600, 800, 1000])
+    }
+
+    @Test func textFromDataIsEscaped() {
+        #expect(Text.xml("<script>|x & \"y\"") == "&lt;script&gt;|x &amp; &quot;y&quot;")
+        #expect(Text.markdown("<script>|x *y*") == "&lt;script&gt;\\|x \\*y\\*")
+        #expect(Text.number(1234.5678) == "1235" && Text.number(0.0123456) == "0.01235" && Text.number(3328) == "3328")
+        #expect(Text.number(-0.00001) == "-1e-05".replacingOccurrences(of: "1e-05", with: "0.00001") || Text.number(-0.00001) == "-0.00001")
+    }
+}
+
+@Suite struct ReportWriterTests {
+    /// Ingests the lines, writes the report, and returns report.md and the figures.
+    private func report(_ files: [String: String], snapshot: String) throws -> (markdown: String, figures: [String: String], folder: URL) {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("report-" + UUID().uuidString)
+        for (name, text) in files {
+            let url = folder.appendingPathComponent("data/" + name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let store = try Store(path: folder.path + "/store.sqlite")
+        _ = try Ingester(store: store, options: .init(snapshot: snapshot)).run(paths: [folder.path + "/data"])
+        try ReportWriter(store: store).write(snapshot: snapshot, to: folder.appendingPathComponent("out"))
+        let markdown = try String(contentsOf: folder.appendingPathComponent("out/report.md"), encoding: .utf8)
+            .replacingOccurrences(of: folder.path, with: "TMP")
+        var figures: [String: String] = [:]
+        let figureFolder = folder.appendingPathComponent("out/figures")
+        for name in try FileManager.default.contentsOfDirectory(atPath: figureFolder.path) {
+            figures[name] = try String(contentsOf: figureFolder.appendingPathComponent(name), encoding: .utf8)
+        }
+        return (markdown, figures, folder)
+    }
+
+    /// Cold and warm starts of two runtimes, one of them named to break XML and Markdown, and a bad line.
+    static let probe: String = {
+        var lines: [String] = []
+        for (index, runtime) in ["python2.7", "<script>|x"].enumerated() {
+            for k in 0..<5 {
+                let sent = 1_514_764_800_000 + Double(index * 100_000 + k * 10_000)
+                let cold = 150 + Double(k * 10 + index * 500)
+                lines.append(#"{"provider":"aws","function":"f\#(index)","runtime":"\#(runtime)","memory_mb":128,"instance_id":"i\#(index)-\#(k)","request_id":"i\#(index)-\#(k)","request_sent_ms":\#(sent),"function_start_ms":\#(sent + cold),"response_received_ms":\#(sent + cold + 20)}"#)
+                lines.append(#"{"provider":"aws","function":"f\#(index)","runtime":"\#(runtime)","memory_mb":128,"instance_id":"i\#(index)-\#(k)","request_id":"w\#(index)-\#(k)","request_sent_ms":\#(sent + 2000),"function_start_ms":\#(sent + 2025),"response_received_ms":\#(sent + 2050)}"#)
+            }
+        }
+        lines.append("not json")
+        return lines.joined(separator: "\n") + "\n"
+    }()
+
+    @Test func reportMatchesItsGoldenFile() throws {
+        let (markdown, figures, folder) = try report(["probe.jsonl": Self.probe], snapshot: "probe")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Golden.check(markdown, "report.md")
+        #expect(Set(figures.keys) == ["coldstart-box.svg", "coldstart-ecdf.svg"])
+        for (_, svg) in figures {
+            #expect(SVGCheck.parses(svg))
+            #expect(!svg.contains("<script"))
+        }
+        #expect(figures["coldstart-ecdf.svg"]!.contains("&lt;script&gt;|x"))
+        #expect(markdown.contains("&lt;script&gt;\\|x"))
+        #expect(markdown.contains("Not measurable from this data: no runs of the 'scalability' experiment"))
+        #expect(markdown.contains("| not valid JSON | 1 |"))
+    }
+
+    @Test func sameStoreSameBytes() throws {
+        let first = try report(["probe.jsonl": Self.probe], snapshot: "probe")
+        let second = try report(["probe.jsonl": Self.probe], snapshot: "probe")
+        defer {
+            try? FileManager.default.removeItem(at: first.folder)
+            try? FileManager.default.removeItem(at: second.folder)
+        }
+        #expect(first.markdown == second.markdown && first.figures == second.figures)
+    }
+}
