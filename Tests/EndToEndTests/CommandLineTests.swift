@@ -131,6 +131,27 @@ import Testing
         #expect(metrics.stdout.contains("placement.vm_memory_mb,aws,,,\"aggregate memory of the instances on one VM, experiment=placement\",max,3328.0,MB,"))
     }
 
+    /// `make report` from a clean clone writes the committed report: ingesting `Datasets` the same way
+    /// (from the repository root) and writing one snapshot's report gives the same bytes.
+    @Test func committedReportIsReproducible() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let db = directory + "/store.sqlite"
+        #expect(try AnalyzeCommand.run(["ingest", "Datasets", "--db", db], in: root.path).status == 0)
+        let out = directory + "/out"
+        let report = try AnalyzeCommand.run(["report", "--db", db, "--snapshot", "simulated-aws-2017", "--out", out], in: root.path)
+        #expect(report.status == 0, "\(report.stderr)")
+        let committed = root.appendingPathComponent("Reports/simulated-aws-2017")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/report.md")) == Data(contentsOf: committed.appendingPathComponent("report.md")))
+        let figures = try FileManager.default.contentsOfDirectory(atPath: out + "/figures").sorted()
+        #expect(figures == (try FileManager.default.contentsOfDirectory(atPath: committed.appendingPathComponent("figures").path).sorted()))
+        for figure in figures {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/figures/" + figure))
+                == Data(contentsOf: committed.appendingPathComponent("figures/" + figure)), "\(figure)")
+        }
+    }
+
     @Test func missingPathsAndUnknownFormatsAreUsageErrors() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -90,6 +90,24 @@ enum SVGCheck {
     }
 }
 
+@Suite struct CommittedFigureTests {
+    /// Every chart in `Reports/` is well-formed XML and renders.
+    @Test func everyCommittedSVGParsesAndRenders() throws {
+        let reports = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Reports")
+        let walker = FileManager.default.enumerator(atPath: reports.path)!
+        var checked = 0
+        while let relative = walker.nextObject() as? String {
+            guard relative.hasSuffix(".svg") else { continue }
+            let svg = try String(contentsOf: reports.appendingPathComponent(relative), encoding: .utf8)
+            #expect(SVGCheck.parses(svg), "\(relative)")
+            #expect(try SVGCheck.renderedBytes(svg) > 1000, "\(relative)")
+            checked += 1
+        }
+        #expect(checked >= 30)
+    }
+}
+
 @Suite struct ReportWriterTests {
     /// Ingests the lines, writes the report, and returns report.md and the figures.
     private func report(_ files: [String: String], snapshot: String) throws -> (markdown: String, figures: [String: String], folder: URL) {
