@@ -5,7 +5,7 @@ BIN_DIR = $(shell swift build $(SWIFT_FLAGS) --show-bin-path)
 ANALYZE = $(BIN_DIR)/analyze
 DB ?= analyze.sqlite
 
-.PHONY: build test ingest report simulated clean
+.PHONY: build test ingest report compare simulated clean
 
 build:
 	swift build $(SWIFT_FLAGS) --product analyze
@@ -20,9 +20,24 @@ ingest: build
 report: ingest
 	rm -rf Reports/*/
 	$(ANALYZE) report --db $(DB) --out Reports
-	for snapshot in $$($(ANALYZE) query "SELECT name FROM snapshot ORDER BY name" --db $(DB) --format csv | tail -n +2); do \
+	for snapshot in $$($(ANALYZE) query "SELECT name FROM snapshot s WHERE EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = s.id) ORDER BY name" --db $(DB) --format csv | tail -n +2); do \
 		$(ANALYZE) metrics --db $(DB) --snapshot $$snapshot --format csv > Reports/$$snapshot/metrics.csv || exit 1; \
 	done
+	$(MAKE) --no-print-directory compare
+
+# Reports/compare-simulated-2017-vs-2018: cold starts of the Google and Azure profiles, 2017 against
+# their May 2018 reruns (known: 4x and 15x faster), each year simulated with its own seed at full scale.
+compare: build
+	rm -rf .compare Reports/compare-simulated-2017-vs-2018
+	for year in 2017 2018; do \
+		for provider in google azure; do \
+			$(ANALYZE) simulate --profile $$provider-$$year --experiments coldstart --out .compare/$$year --seed $$year --scale 1 > /dev/null || exit 1; \
+		done; \
+		$(ANALYZE) ingest .compare/$$year --snapshot simulated-$$year --db .compare/db.sqlite > /dev/null || exit 1; \
+	done
+	$(ANALYZE) metrics --db .compare/db.sqlite > /dev/null
+	$(ANALYZE) compare simulated-2017 simulated-2018 --db .compare/db.sqlite --out Reports/compare-simulated-2017-vs-2018
+	rm -rf .compare
 
 # Regenerates Datasets/simulated: every experiment of every built-in profile, small scale, fixed seed.
 PROFILES := aws-2017 azure-2017 google-2017 aws-2018 azure-2018 google-2018
@@ -36,4 +51,4 @@ test:
 	swift test $(SWIFT_FLAGS) --disable-xctest
 
 clean:
-	rm -rf .build $(DB) $(DB)-wal $(DB)-shm
+	rm -rf .build .compare $(DB) $(DB)-wal $(DB)-shm

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Simulate", targets: ["Simulate"]),
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "Compare", targets: ["Compare"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,12 +33,14 @@ let package = Package(
             dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         // Paper-style Markdown reports with standalone SVG charts.
         .target(name: "Report", dependencies: ["Analysis", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Two snapshots side by side, with statistical verdicts.
+        .target(name: "Compare", dependencies: ["Analysis", "Report", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         // A platform model that writes faas_measure runs with their ground truth.
         .target(name: "Simulate", resources: [.copy("Profiles")]),
         .executableTarget(
             name: "analyze",
             dependencies: [
-                "Store", "Ingest", "Simulate", "Analysis", "Report",
+                "Store", "Ingest", "Simulate", "Analysis", "Report", "Compare",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
@@ -54,6 +57,9 @@ let package = Package(
             name: "ReportTests",
             dependencies: ["Report", "Analysis", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Golden")]),
+        .testTarget(
+            name: "CompareTests",
+            dependencies: ["Compare", "Analysis", "Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "SimulateTests",
             dependencies: ["Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),

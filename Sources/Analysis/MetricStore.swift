@@ -9,11 +9,12 @@ public struct MetricStore {
         self.db = db
     }
 
-    /// Replaces every metric of the snapshot.
+    /// Replaces the snapshot's metrics from `source` (metrics ingested from a file, such as the
+    /// paper's published numbers, stay).
     func replace(snapshotID: Int64, with metrics: [Metric], source: String) throws {
-        try db.execute(sql: "DELETE FROM metric_sample WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ?)",
-                       arguments: [snapshotID])
-        try db.execute(sql: "DELETE FROM metric WHERE snapshot_id = ?", arguments: [snapshotID])
+        try db.execute(sql: "DELETE FROM metric_sample WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ? AND source = ?)",
+                       arguments: [snapshotID, source])
+        try db.execute(sql: "DELETE FROM metric WHERE snapshot_id = ? AND source = ?", arguments: [snapshotID, source])
         let insert = try db.makeStatement(sql: """
             INSERT INTO metric (snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, value, unit, n,
                                 ci_low, ci_high, source)
@@ -44,17 +45,25 @@ public struct MetricStore {
         return text + "]"
     }
 
-    /// The snapshot's metrics in a stable order (samples not loaded).
-    public func metrics(snapshot: String) throws -> [Metric] {
+    /// The numbers of a JSON array written by `json(_:)` (`null` for a non-finite value is skipped).
+    static func values(_ json: String) -> [Double] {
+        json.dropFirst().dropLast().split(separator: ",").compactMap { Double($0) }
+    }
+
+    /// The snapshot's metrics in a stable order, with their samples when `samples` is set.
+    public func metrics(snapshot: String, samples: Bool = false) throws -> [Metric] {
         try Row.fetchAll(db, sql: """
-            SELECT m.* FROM metric m JOIN snapshot s ON s.id = m.snapshot_id WHERE s.name = ?
-            ORDER BY m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic
-            """, arguments: [snapshot]).map { row in
+            SELECT m.*, CASE WHEN ? THEN ms.sorted_values END AS sorted_values
+            FROM metric m JOIN snapshot s ON s.id = m.snapshot_id LEFT JOIN metric_sample ms ON ms.metric_id = m.id
+            WHERE s.name = ?
+            ORDER BY m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic, m.source
+            """, arguments: [samples, snapshot]).map { row in
             var metric = Metric(row["metric"], provider: row["provider"], runtime: row["runtime"], memoryMB: row["memory_mb"],
                                 setting: row["setting"], statistic: row["statistic"], value: row["value"], unit: row["unit"],
                                 n: row["n"], source: row["source"])
             metric.ciLow = row["ci_low"]
             metric.ciHigh = row["ci_high"]
+            if let json: String = row["sorted_values"] { metric.samples = Self.values(json) }
             return metric
         }
     }

@@ -4,6 +4,8 @@ public enum Format: String, CaseIterable, Sendable {
     case faasMeasure = "faas-measure"
     case jsonLines = "jsonl"
     case csv = "csv"
+    /// Metric rows (summary numbers), not invocations.
+    case metricsCSV = "metrics-csv"
 
     /// The result of looking at the start of a file.
     public enum Detection: Equatable, Sendable {
@@ -30,6 +32,7 @@ public enum Format: String, CaseIterable, Sendable {
         let isFaasMeasure = line.withUnsafeBufferPointer { FaasMeasureReader.matches($0, isWholeLine: isWholeLine) }
         if isFaasMeasure { return .format(.faasMeasure) }
         if isWholeLine, let names = CSVReader.split(line) {
+            if MetricsCSVReader.matches(names) { return .format(.metricsCSV) }
             let canonical = names.filter { CanonicalColumns.setters[$0.trimmingWhitespace()] != nil }
             if canonical.count >= 2 { return .format(.csv) }
         }
@@ -47,6 +50,7 @@ public enum Format: String, CaseIterable, Sendable {
         case .faasMeasure: FaasMeasureReader(template: manifest.template, tests: manifest.tests)
         case .jsonLines: JSONLinesReader(template: manifest.template)
         case .csv: CSVReader(template: manifest.template)
+        case .metricsCSV: MetricsCSVReader()
         }
     }
 }

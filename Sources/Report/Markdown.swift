@@ -1,17 +1,19 @@
 /// A Markdown document under construction: headings, paragraphs, GitHub-flavoured tables.
-struct Markdown {
-    private(set) var text = ""
+public struct Markdown {
+    public private(set) var text = ""
 
-    mutating func heading(_ level: Int, _ title: String) {
+    public init() {}
+
+    public mutating func heading(_ level: Int, _ title: String) {
         text += String(repeating: "#", count: level) + " " + title + "\n\n"
     }
 
-    mutating func paragraph(_ line: String) {
+    public mutating func paragraph(_ line: String) {
         text += line + "\n\n"
     }
 
     /// A table; cells are escaped here, so callers pass plain text.
-    mutating func table(_ headers: [String], _ rows: [[String]], rightAligned: Set<Int> = []) {
+    public mutating func table(_ headers: [String], _ rows: [[String]], rightAligned: Set<Int> = []) {
         guard !rows.isEmpty else { return }
         text += "| " + headers.map(Text.markdown).joined(separator: " | ") + " |\n"
         text += "|" + headers.indices.map { rightAligned.contains($0) ? "---:" : "---" }.joined(separator: "|") + "|\n"
@@ -21,7 +23,7 @@ struct Markdown {
         text += "\n"
     }
 
-    mutating func figure(_ file: String, _ caption: String) {
+    public mutating func figure(_ file: String, _ caption: String) {
         text += "![\(Text.markdown(caption))](figures/\(file))\n\n*\(Text.markdown(caption))*\n\n"
     }
 }

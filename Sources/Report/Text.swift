@@ -1,9 +1,9 @@
 import Foundation
 
 /// Escaping and number formatting shared by the Markdown and SVG writers.
-enum Text {
+public enum Text {
     /// Text for XML character data and attribute values.
-    static func xml(_ text: String) -> String {
+    public static func xml(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -21,7 +21,7 @@ enum Text {
     }
 
     /// Text for a GitHub-flavoured Markdown table cell: Markdown and HTML specials escaped, no line breaks.
-    static func markdown(_ text: String) -> String {
+    public static func markdown(_ text: String) -> String {
         var out = ""
         for character in text {
             switch character {
@@ -38,7 +38,7 @@ enum Text {
 
     /// A number with `significant` significant digits, without exponent for everyday magnitudes and
     /// without trailing zeros: 1234.5678 -> "1235", 0.0123456 -> "0.01235", 3328 -> "3328".
-    static func number(_ value: Double, significant: Int = 4) -> String {
+    public static func number(_ value: Double, significant: Int = 4) -> String {
         guard value.isFinite else { return value.isNaN ? "n/a" : (value > 0 ? "inf" : "-inf") }
         if value == 0 { return "0" }
         let magnitude = Int(log10(abs(value)).rounded(.down))
@@ -53,7 +53,7 @@ enum Text {
     }
 
     /// Fixed two-decimal coordinates for SVG: the same bytes on every machine.
-    static func coordinate(_ value: Double) -> String {
+    public static func coordinate(_ value: Double) -> String {
         let text = String(format: "%.2f", value)
         return text == "-0.00" ? "0.00" : text
     }

@@ -9,6 +9,7 @@ public final class StoreWriter {
     private let dimensions: Dimensions
     private let insertInvocation, insertCPUSample, insertIOSample, insertNetSample: PreparedStatement
     private let insertReject: PreparedStatement
+    private let insertMetric: PreparedStatement
 
     public init(_ db: Database) throws {
         self.db = db
@@ -38,6 +39,11 @@ public final class StoreWriter {
         insertReject = try PreparedStatement(db, """
             INSERT INTO rejected_record (snapshot_id, source_file_id, path, line, reason, raw)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """)
+        insertMetric = try PreparedStatement(db, """
+            INSERT INTO metric (snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, value, unit, n,
+                                ci_low, ci_high, source)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """)
     }
 
@@ -218,6 +224,24 @@ public final class StoreWriter {
         return invocationID
     }
 
+    fileprivate func insert(_ row: MetricRecord, snapshotID: Int64) throws {
+        let s = insertMetric
+        s.bind(snapshotID, at: 1)
+        s.bind(row.metric, at: 2)
+        s.bind(row.provider, at: 3)
+        s.bind(row.runtime, at: 4)
+        s.bind(row.memoryMB, at: 5)
+        s.bind(row.setting, at: 6)
+        s.bind(row.statistic, at: 7)
+        s.bind(row.value, at: 8)
+        s.bind(row.unit, at: 9)
+        s.bind(row.n, at: 10)
+        s.bind(row.ciLow, at: 11)
+        s.bind(row.ciHigh, at: 12)
+        s.bind(row.source, at: 13)
+        try s.execute()
+    }
+
     fileprivate func insertReject(
         snapshotID: Int64, fileID: Int64, path: String, line: Int?, reason: String, raw: String?
     ) throws {
@@ -257,11 +281,40 @@ public final class FileSink {
         records += 1
     }
 
+    /// Adds a metric row read from a file (a snapshot of published numbers); counts as a record.
+    public func add(_ metric: MetricRecord) throws {
+        try writer.insert(metric, snapshotID: snapshotID)
+        records += 1
+    }
+
     /// Rejects a record (`line` nil: the file as a whole) with a reason a person can act on.
     public func reject(line: Int?, reason: String, raw: String? = nil) throws {
         try writer.insertReject(
             snapshotID: snapshotID, fileID: fileID, path: path, line: line, reason: reason,
             raw: raw.map { String($0.utf8.prefix(Self.rawLimit)) ?? String($0.prefix(Self.rawLimit)) })
         rejected += 1
+    }
+}
+
+/// A `metric` row as a file states it (the shape of `../shared/reference/paper-2018-metrics.csv`).
+public struct MetricRecord: Sendable, Equatable {
+    public var metric: String
+    public var provider: String?
+    public var runtime: String?
+    public var memoryMB: Int?
+    public var setting: String?
+    public var statistic: String
+    public var value: Double
+    public var unit: String
+    public var n: Int?
+    public var ciLow: Double?
+    public var ciHigh: Double?
+    public var source: String?
+
+    public init(metric: String, statistic: String, value: Double, unit: String) {
+        self.metric = metric
+        self.statistic = statistic
+        self.value = value
+        self.unit = unit
     }
 }

@@ -33,7 +33,10 @@ struct ReportCommand: ParsableCommand {
             print("wrote \(output.appendingPathComponent("report.md").path)")
             return
         }
-        let snapshots = try store.queue.read { try String.fetchAll($0, sql: "SELECT name FROM snapshot ORDER BY name") }
+        // Snapshots of measurements; those holding only published summary numbers have nothing to report.
+        let snapshots = try store.queue.read {
+            try String.fetchAll($0, sql: "SELECT name FROM snapshot s WHERE EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = s.id) ORDER BY name")
+        }
         guard !snapshots.isEmpty else { throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)") }
         for name in snapshots {
             let folder = output.appendingPathComponent(name)

@@ -158,7 +158,7 @@ public enum Chart {
 
     /// A category's name under its bar or box; turned 30 degrees when the slots are too narrow for it.
     private static func categoryLabel(_ canvas: inout SVGCanvas, _ text: String, _ center: Double, slot: Double) {
-        let label = text.count > 18 ? String(text.prefix(17)) + "…" : text
+        let label = text.count > 22 ? String(text.prefix(21)) + "…" : text
         if Double(label.count) * 6.5 < slot {
             canvas.text(label, center, top + plotHeight + 16, size: 11, anchor: .middle)
         } else {

@@ -1,0 +1,157 @@
+import Analysis
+import GRDB
+import Store
+
+/// Two snapshots' metrics side by side: joined metric by metric, each pair with B/A and, where both
+/// sides kept their samples, a bootstrap CI of the ratio of medians, Mann-Whitney and KS p-values and
+/// a verdict. Metrics on one side only are kept and listed.
+///
+/// Join rules, in order (each pair records the one that matched it):
+/// 1. `same key`: equal metric, provider, runtime, memory, setting and statistic.
+/// 2. `same setting core`: equal except that the settings agree only up to their first ", " or " (",
+///    e.g. the paper's "all warm starts" and "all warm starts, experiment=coldstart". Used only when
+///    exactly one row on the other side qualifies.
+/// 3. `over memory sizes`: a summary over memory sizes (statistic `median_min` or `median_max`, no
+///    memory) against the smallest or largest per-memory median of the same metric, provider and
+///    runtime on the other side, taken from the setting that covers the most memory sizes.
+public struct Comparison: Sendable {
+    public struct Pair: Sendable {
+        public var a: Metric
+        public var b: Metric
+        public var rule: String
+        /// B / A, when A is not zero.
+        public var ratio: Double?
+        public var ratioCI: (low: Double, high: Double)?
+        public var mannWhitneyP: Double?
+        public var kolmogorovSmirnovP: Double?
+        public var verdict: String
+    }
+
+    public let a: String
+    public let b: String
+    public let pairs: [Pair]
+    public let onlyA: [Metric]
+    public let onlyB: [Metric]
+    /// Significance level of the verdicts.
+    public let level: Double
+    public let bootstrap: Bootstrap
+
+    public init(store: Store, a: String, b: String, bootstrap: Bootstrap = Bootstrap(), level: Double = 0.05) throws {
+        self.a = a
+        self.b = b
+        self.level = level
+        self.bootstrap = bootstrap
+        let (left, right) = try store.queue.read { db -> ([Metric], [Metric]) in
+            for name in [a, b] where try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM snapshot WHERE name = ?)", arguments: [name])! {
+                throw AnalysisError.unknownSnapshot(name)
+            }
+            return (try MetricStore(db).metrics(snapshot: a, samples: true), try MetricStore(db).metrics(snapshot: b, samples: true))
+        }
+        var unmatchedA = left, unmatchedB = right
+        var joined: [(Metric, Metric, String)] = []
+
+        // 1. Same key.
+        var byKey: [Key: [Int]] = [:]
+        for (index, metric) in unmatchedB.enumerated() { byKey[Key(metric), default: []].append(index) }
+        var takenB = Set<Int>()
+        unmatchedA = unmatchedA.filter { metric in
+            guard let index = byKey[Key(metric)]?.first(where: { !takenB.contains($0) }) else { return true }
+            takenB.insert(index)
+            joined.append((metric, unmatchedB[index], "same key"))
+            return false
+        }
+        unmatchedB = unmatchedB.enumerated().filter { !takenB.contains($0.offset) }.map(\.element)
+
+        // 2. Same setting core, when unambiguous.
+        var stillA: [Metric] = []
+        for metric in unmatchedA {
+            let candidates = unmatchedB.indices.filter { Key(unmatchedB[$0], core: true) == Key(metric, core: true) }
+            if candidates.count == 1 {
+                joined.append((metric, unmatchedB[candidates[0]], "same setting core"))
+                unmatchedB.remove(at: candidates[0])
+            } else {
+                stillA.append(metric)
+            }
+        }
+        unmatchedA = stillA
+
+        // 3. Summaries over memory sizes, on either side.
+        stillA = []
+        for metric in unmatchedA {
+            if let derived = Self.overMemorySizes(metric, from: right) {
+                joined.append((metric, derived, "over memory sizes: \(derived.setting ?? "")"))
+            } else {
+                stillA.append(metric)
+            }
+        }
+        unmatchedA = stillA
+        unmatchedB = unmatchedB.filter { metric in
+            guard let derived = Self.overMemorySizes(metric, from: left) else { return true }
+            joined.append((derived, metric, "over memory sizes: \(derived.setting ?? "")"))
+            return false
+        }
+
+        onlyA = unmatchedA
+        onlyB = unmatchedB
+        pairs = joined.map { Self.pair($0.0, $0.1, rule: $0.2, bootstrap: bootstrap, level: level) }
+            .sorted { Key($0.a).order < Key($1.a).order }
+    }
+
+    /// The smallest (`median_min`) or largest (`median_max`) per-memory median standing for a summary
+    /// over memory sizes.
+    static func overMemorySizes(_ summary: Metric, from other: [Metric]) -> Metric? {
+        guard summary.memoryMB == nil, summary.statistic == "median_min" || summary.statistic == "median_max" else { return nil }
+        let candidates = other.filter {
+            $0.metric == summary.metric && $0.provider == summary.provider && $0.runtime == summary.runtime
+                && $0.statistic == "median" && $0.memoryMB != nil
+        }
+        let bySetting = Dictionary(grouping: candidates) { Key.core($0.setting) }
+        guard let (_, rows) = bySetting.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) }) else { return nil }
+        let chosen = summary.statistic == "median_min" ? rows.min { $0.value < $1.value }! : rows.max { $0.value < $1.value }!
+        var derived = chosen
+        derived.statistic = summary.statistic
+        derived.setting = "\(summary.statistic == "median_min" ? "smallest" : "largest") of \(rows.count) per-memory medians (\(chosen.memoryMB!) MB, \(Key.core(chosen.setting)))"
+        derived.memoryMB = nil
+        return derived
+    }
+
+    static func pair(_ a: Metric, _ b: Metric, rule: String, bootstrap: Bootstrap, level: Double) -> Pair {
+        var pair = Pair(a: a, b: b, rule: rule, ratio: a.value != 0 ? b.value / a.value : nil, verdict: "summary only")
+        guard let left = a.samples, let right = b.samples, !left.isEmpty, !right.isEmpty, a.statistic == "median", b.statistic == "median" else {
+            return pair
+        }
+        let sampleA = Sample(left), sampleB = Sample(right)
+        pair.ratioCI = bootstrap.ratioOfMediansInterval(sampleA, sampleB)
+        pair.mannWhitneyP = MannWhitney(sampleA, sampleB)?.pValue
+        pair.kolmogorovSmirnovP = KolmogorovSmirnov(sampleA, sampleB)?.pValue
+        let separated = pair.ratioCI.map { $0.low > 1 || $0.high < 1 } ?? false
+        guard separated, let p = pair.mannWhitneyP, p < level, let ratio = pair.ratio else {
+            pair.verdict = "unchanged"
+            return pair
+        }
+        let isTime = ["ms", "s", "minutes", "hours"].contains(a.unit) && a.metric.contains("latency")
+        pair.verdict = isTime ? (ratio < 1 ? "faster" : "slower") : (ratio < 1 ? "lower" : "higher")
+        return pair
+    }
+
+    /// The join key of a metric; with `core`, the setting up to its first ", " or " (".
+    struct Key: Hashable {
+        var metric: String, provider: String?, runtime: String?, memoryMB: Int?, setting: String?, statistic: String
+
+        init(_ m: Metric, core: Bool = false) {
+            (metric, provider, runtime, memoryMB, statistic) = (m.metric, m.provider, m.runtime, m.memoryMB, m.statistic)
+            setting = core ? Key.core(m.setting) : m.setting
+        }
+
+        static func core(_ setting: String?) -> String {
+            guard let setting else { return "" }
+            var end = setting.endIndex
+            for separator in [", ", " ("] {
+                if let range = setting.range(of: separator), range.lowerBound < end { end = range.lowerBound }
+            }
+            return String(setting[..<end])
+        }
+
+        var order: String { "\(metric)|\(provider ?? "")|\(runtime ?? "")|\(String(format: "%08d", memoryMB ?? -1))|\(setting ?? "")|\(statistic)" }
+    }
+}

@@ -1,0 +1,117 @@
+import Analysis
+import Foundation
+import Report
+
+/// Writes a comparison as `compare.md` with `figures/*.svg` (ratios with their CIs, and overlaid ECDFs
+/// of every distribution both sides kept), or as CSV or JSON rows.
+public struct ComparisonReport {
+    public let comparison: Comparison
+
+    public init(_ comparison: Comparison) {
+        self.comparison = comparison
+    }
+
+    static let columns = ["metric", "provider", "runtime", "memory_mb", "setting_a", "setting_b", "statistic", "a", "b", "unit",
+                          "b_over_a", "ci_low", "ci_high", "mann_whitney_p", "ks_p", "verdict", "join_rule"]
+
+    /// One row per pair, as text, in `columns` order.
+    var rows: [[String?]] {
+        comparison.pairs.map { pair in
+            [pair.a.metric, pair.a.provider, pair.a.runtime, pair.a.memoryMB.map(String.init), pair.a.setting, pair.b.setting,
+             pair.a.statistic, "\(pair.a.value)", "\(pair.b.value)", pair.a.unit, pair.ratio.map { "\($0)" },
+             pair.ratioCI.map { "\($0.low)" }, pair.ratioCI.map { "\($0.high)" }, pair.mannWhitneyP.map { "\($0)" },
+             pair.kolmogorovSmirnovP.map { "\($0)" }, pair.verdict, pair.rule]
+        }
+    }
+
+    public func csv() -> String {
+        func field(_ text: String?) -> String {
+            guard let text else { return "" }
+            return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+        return ([Self.columns.joined(separator: ",")] + rows.map { $0.map(field).joined(separator: ",") }).joined(separator: "\n") + "\n"
+    }
+
+    public func json() throws -> String {
+        let objects = rows.map { row in
+            Dictionary(uniqueKeysWithValues: zip(Self.columns, row).map { ($0, $1.map { $0 as Any } ?? NSNull()) })
+        }
+        let document: [String: Any] = [
+            "a": comparison.a, "b": comparison.b, "pairs": objects,
+            "only_a": comparison.onlyA.map(\.metric), "only_b": comparison.onlyB.map(\.metric),
+        ]
+        return String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self) + "\n"
+    }
+
+    /// Writes `compare.md` and `figures/` into `directory`.
+    public func write(to directory: URL) throws {
+        let figures = directory.appendingPathComponent("figures")
+        try? FileManager.default.removeItem(at: figures)
+        try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
+        var markdown = Markdown()
+        let c = comparison
+        markdown.heading(1, "Comparison: \(Text.markdown(c.a)) (A) against \(Text.markdown(c.b)) (B)")
+        markdown.paragraph("\(c.pairs.count) metrics on both sides, \(c.onlyA.count) only in A, \(c.onlyB.count) only in B. "
+            + "B/A is the ratio of B's value to A's. Where both sides kept the sample behind a median: a 95% percentile-bootstrap CI "
+            + "of the ratio of medians (\(c.bootstrap.resamples) resamples, seed \(c.bootstrap.seed)), two-sided Mann-Whitney U and "
+            + "Kolmogorov-Smirnov p-values, and a verdict: faster or slower (latencies), higher or lower (other metrics) when the CI "
+            + "excludes 1 and the Mann-Whitney p-value is below \(Text.number(c.level)); otherwise unchanged. \"Summary only\": at "
+            + "least one side has no sample (published numbers), so only the ratio is given.")
+        markdown.paragraph("Join rules: **same key** (metric, provider, runtime, memory, setting, statistic); **same setting core** "
+            + "(settings equal up to their first \", \" or \" (\", when that matches exactly one row); **over memory sizes** (a "
+            + "summary over memory sizes, `median_min` or `median_max`, against the smallest or largest per-memory median of the "
+            + "other side). The rule used is in the last column.")
+        markdown.table(["metric", "provider", "runtime", "memory (MB)", "setting (A)", "statistic", "A", "B", "unit", "B/A",
+                        "95% CI of B/A", "Mann-Whitney p", "KS p", "verdict", "join"],
+                       c.pairs.map { pair in
+            [pair.a.metric, pair.a.provider ?? "", pair.a.runtime ?? "", pair.a.memoryMB.map(String.init) ?? "", pair.a.setting ?? "",
+             pair.a.statistic, Text.number(pair.a.value), Text.number(pair.b.value), pair.a.unit, pair.ratio.map { Text.number($0, significant: 3) } ?? "",
+             pair.ratioCI.map { "\(Text.number($0.low, significant: 3)) to \(Text.number($0.high, significant: 3))" } ?? "",
+             pair.mannWhitneyP.map(Self.pValue) ?? "", pair.kolmogorovSmirnovP.map(Self.pValue) ?? "",
+             pair.verdict, pair.rule]
+        }, rightAligned: [6, 7, 9, 11, 12])
+
+        let withCI = c.pairs.filter { $0.ratioCI != nil && $0.ratio != nil }
+        if !withCI.isEmpty {
+            let shown = Array(withCI.prefix(16))
+            let svg = Chart.bars(title: "B / A with 95% CIs", y: "ratio of medians (B / A)", bars: shown.map { pair in
+                Chart.Bar(shortMetric(pair) + " " + label(pair), pair.ratio!, low: pair.ratioCI!.low, high: pair.ratioCI!.high)
+            })
+            try Data(svg.utf8).write(to: figures.appendingPathComponent("ratios.svg"))
+            markdown.figure("ratios.svg", "Ratio of medians B / A with its 95% bootstrap CI\(withCI.count > 16 ? " (the first 16 pairs)" : "").")
+        }
+        for (index, pair) in c.pairs.filter({ $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == "median" }).prefix(24).enumerated() {
+            let name = String(format: "ecdf-%02d.svg", index + 1)
+            let series = [(c.a, pair.a.samples!), (c.b, pair.b.samples!)].map { title, values in
+                Chart.Series(title, Sample(values).ecdf.map { Chart.Point($0.value, $0.fraction) })
+            }
+            try Data(Chart.xy(.ecdf, title: label(pair), x: "\(pair.a.metric) (\(pair.a.unit))", y: "fraction", series: series).utf8)
+                .write(to: figures.appendingPathComponent(name))
+            markdown.figure(name, "ECDFs of A and B: \(pair.a.metric), \(label(pair)).")
+        }
+
+        for (title, metrics) in [("Only in A (\(c.a))", c.onlyA), ("Only in B (\(c.b))", c.onlyB)] where !metrics.isEmpty {
+            markdown.heading(2, Text.markdown(title))
+            markdown.table(["metric", "provider", "runtime", "memory (MB)", "setting", "statistic", "value", "unit"], metrics.map {
+                [$0.metric, $0.provider ?? "", $0.runtime ?? "", $0.memoryMB.map(String.init) ?? "", $0.setting ?? "", $0.statistic,
+                 Text.number($0.value), $0.unit]
+            }, rightAligned: [3, 6])
+        }
+        try Data(markdown.text.utf8).write(to: directory.appendingPathComponent("compare.md"))
+    }
+
+    /// Two significant digits; below double precision's reach, a bound instead of a false 0.
+    static func pValue(_ p: Double) -> String {
+        p < 1e-15 ? "< 1e-15" : Text.number(p, significant: 2)
+    }
+
+    /// "cold" or "warm" for start latencies, else the metric's family (`coldstart.latency_ms` -> cold).
+    private func shortMetric(_ pair: Comparison.Pair) -> String {
+        let family = pair.a.metric.split(separator: ".").first.map(String.init) ?? pair.a.metric
+        return ["coldstart": "cold", "warmstart": "warm"][family] ?? family
+    }
+
+    private func label(_ pair: Comparison.Pair) -> String {
+        [pair.a.provider, pair.a.runtime, pair.a.memoryMB.map { "\($0) MB" }].compactMap { $0 }.joined(separator: " ")
+    }
+}

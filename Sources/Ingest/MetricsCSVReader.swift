@@ -1,0 +1,67 @@
+import Store
+
+/// Reads metric rows (not invocations): a CSV whose header starts `metric,provider,runtime,memory_mb,
+/// setting,statistic,value,unit`, with optional `n`, `ci_low`, `ci_high`, `source` columns. This is how
+/// published summary numbers, such as the paper's (`Datasets/paper-2018/metrics.csv`), become a
+/// snapshot that comparisons can use.
+struct MetricsCSVReader: RecordReader {
+    static let requiredColumns = ["metric", "provider", "runtime", "memory_mb", "setting", "statistic", "value", "unit"]
+    static let optionalColumns: Set<String> = ["n", "ci_low", "ci_high", "source"]
+
+    private var header: [String]?
+
+    static func matches(_ header: [String]) -> Bool {
+        Array(header.prefix(requiredColumns.count)).map { $0.trimmingWhitespace() } == requiredColumns
+    }
+
+    mutating func read(_ line: Line, into sink: FileSink) throws {
+        if line.bytes.isEmpty { return }
+        if let problem = TextCheck.problem(in: line.bytes) {
+            return try sink.reject(line: line.number, reason: problem, raw: TextCheck.printable(line.bytes))
+        }
+        let text = String(decoding: line.bytes, as: UTF8.self)
+        guard let cells = CSVReader.split(Array(line.bytes)) else {
+            return try sink.reject(line: line.number, reason: "unclosed quote (a metric row is one line)", raw: text)
+        }
+        guard let header else {
+            let names = cells.map { $0.trimmingWhitespace() }
+            let extra = names.dropFirst(Self.requiredColumns.count).filter { !Self.optionalColumns.contains($0) }
+            guard Self.matches(names), extra.isEmpty else { throw CSVHeaderError(reason: "a metrics CSV header starts \(Self.requiredColumns.joined(separator: ",")) and may add n, ci_low, ci_high, source") }
+            self.header = names
+            return
+        }
+        do {
+            try sink.add(try parse(cells, header: header))
+        } catch let problem as RecordProblem {
+            try sink.reject(line: line.number, reason: problem.reason, raw: text)
+        }
+    }
+
+    private func parse(_ cells: [String], header: [String]) throws(RecordProblem) -> MetricRecord {
+        guard cells.count == header.count else { throw RecordProblem("\(cells.count) fields, but the header has \(header.count)") }
+        var fields: [String: String] = [:]
+        for (name, cell) in zip(header, cells) where !cell.isEmpty { fields[name] = cell }
+        func number(_ name: String) throws(RecordProblem) -> Double? {
+            guard let text = fields[name] else { return nil }
+            guard let value = Double(text), value.isFinite else { throw RecordProblem("'\(name)' is not a number: '\(text.prefix(40))'") }
+            return value
+        }
+        guard let metric = fields["metric"], let statistic = fields["statistic"], let unit = fields["unit"] else {
+            throw RecordProblem("metric, statistic and unit are required")
+        }
+        guard let value = try number("value") else { throw RecordProblem("value is required") }
+        var row = MetricRecord(metric: metric, statistic: statistic, value: value, unit: unit)
+        row.provider = fields["provider"]
+        row.runtime = fields["runtime"]
+        row.setting = fields["setting"]
+        row.source = fields["source"] ?? "file"
+        if let memory = try number("memory_mb") {
+            guard memory == memory.rounded() else { throw RecordProblem("memory_mb is not an integer") }
+            row.memoryMB = Int(memory)
+        }
+        if let n = try number("n") { row.n = Int(n) }
+        row.ciLow = try number("ci_low")
+        row.ciHigh = try number("ci_high")
+        return row
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Compare
+import Foundation
+import Store
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare two snapshots metric by metric, with statistical verdicts.",
+        discussion: """
+            Joins A's and B's metrics on metric, provider, runtime, memory, setting and statistic (then \
+            by documented looser rules), and gives both values, B/A, and where both sides kept samples a \
+            bootstrap CI of the ratio of medians, Mann-Whitney and KS p-values and a verdict. Metrics on \
+            one side only are listed. Run `analyze metrics` on both snapshots first. The paper's \
+            published numbers are the snapshot paper-2018 (`analyze ingest Datasets/paper-2018`).
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "Snapshot A (the baseline, e.g. paper-2018).")
+    var a: String
+
+    @Argument(help: "Snapshot B.")
+    var b: String
+
+    @Option(help: "md (compare.md and figures/ in --out), csv or json (printed).")
+    var format = "md"
+
+    @Option(help: "Output directory for --format md.")
+    var out: String?
+
+    func run() throws {
+        let comparison = try Comparison(store: try Store(path: store.db), a: a, b: b)
+        let report = ComparisonReport(comparison)
+        switch format {
+        case "csv": print(report.csv(), terminator: "")
+        case "json": print(try report.json(), terminator: "")
+        case "md":
+            guard let out else { throw ValidationError("--format md writes files: give --out DIR") }
+            try report.write(to: URL(fileURLWithPath: out))
+            print("wrote \(out)/compare.md: \(comparison.pairs.count) pairs, \(comparison.onlyA.count) only in A, \(comparison.onlyB.count) only in B")
+        default: throw ValidationError("unknown format '\(format)' (md, csv or json)")
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+import Ingest
+import Store
+import Testing
+@testable import Analysis
+@testable import Compare
+@testable import Simulate
+
+@Suite struct ComparisonTests {
+    /// A store holding snapshots A and B with the given metrics.
+    private func store(_ a: [Metric], _ b: [Metric]) throws -> (Store, URL) {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("compare-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let store = try Store(path: folder.path + "/store.sqlite")
+        try store.queue.write { db in
+            for (name, metrics) in [("A", a), ("B", b)] {
+                try db.execute(sql: "INSERT INTO snapshot (name, created_at) VALUES (?, '2026-01-01T00:00:00Z')", arguments: [name])
+                try MetricStore(db).replace(snapshotID: db.lastInsertedRowID, with: metrics, source: "analyze")
+            }
+        }
+        return (store, folder)
+    }
+
+    /// Log-normal-ish latencies around `median` (a fixed pseudo-random sequence per seed).
+    private func latencies(median: Double, count: Int, seed: UInt64) -> [Double] {
+        var random = SeededRandom(seed: seed)
+        return Sample((0..<count).map { _ in random.logNormal(median: median, sigma: 0.3) }).sorted
+    }
+
+    private func median(_ values: [Double], runtime: String = "python2.7", memory: Int? = 128, setting: String = "cold starts") -> Metric {
+        Metric("coldstart.latency_ms", provider: "aws", runtime: runtime, memoryMB: memory, setting: setting, statistic: "median",
+               value: Sample(values).median!, unit: "ms", n: values.count, samples: values)
+    }
+
+    @Test func joinRulesAndUnmatchedMetrics() throws {
+        let paper = [
+            Metric("warmstart.latency_ms", provider: "aws", setting: "all warm starts", statistic: "median", value: 25, unit: "ms"),
+            Metric("coldstart.latency_ms", provider: "aws", runtime: "java8", setting: "across memory sizes (lowest setting median)",
+                   statistic: "median_min", value: 824, unit: "ms"),
+            Metric("vm.count", provider: "aws", setting: "host VMs seen", statistic: "count", value: 10, unit: "VMs"),
+            Metric("paper.only", provider: "aws", statistic: "max", value: 1, unit: "x"),
+        ]
+        let rerun = [
+            Metric("warmstart.latency_ms", provider: "aws", setting: "all warm starts, experiment=coldstart", statistic: "median", value: 30, unit: "ms"),
+            Metric("coldstart.latency_ms", provider: "aws", runtime: "java8", memoryMB: 128, setting: "cold starts, experiment=coldstart",
+                   statistic: "median", value: 900, unit: "ms"),
+            Metric("coldstart.latency_ms", provider: "aws", runtime: "java8", memoryMB: 1536, setting: "cold starts, experiment=coldstart",
+                   statistic: "median", value: 800, unit: "ms"),
+            Metric("vm.count", provider: "aws", setting: "host VMs seen", statistic: "count", value: 12, unit: "VMs"),
+            Metric("rerun.only", provider: "aws", statistic: "max", value: 2, unit: "x"),
+        ]
+        let (store, folder) = try store(paper, rerun)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let comparison = try Comparison(store: store, a: "A", b: "B")
+        let rules = Dictionary(uniqueKeysWithValues: comparison.pairs.map { ($0.a.metric + "/" + $0.a.statistic, $0) })
+        #expect(rules["vm.count/count"]?.rule == "same key")
+        #expect(rules["vm.count/count"]?.ratio == 1.2)
+        #expect(rules["warmstart.latency_ms/median"]?.rule == "same setting core")
+        let overMemory = try #require(rules["coldstart.latency_ms/median_min"])
+        #expect(overMemory.rule.hasPrefix("over memory sizes"))
+        #expect(overMemory.b.value == 800)  // the smaller of the two per-memory medians
+        #expect(overMemory.verdict == "summary only")
+        #expect(comparison.onlyA.map(\.metric) == ["paper.only"])
+        // The 128 MB median stood in for nothing, and is listed with B's extra metric.
+        #expect(Set(comparison.onlyB.map(\.metric)) == ["rerun.only", "coldstart.latency_ms"])
+    }
+
+    @Test func verdictsOnKnownShiftsAndOnNone() throws {
+        let base = latencies(median: 200, count: 200, seed: 1)
+        let doubled = latencies(median: 400, count: 200, seed: 2)
+        // No shift: the two halves of one sample, every other value (A gets the even ranks, B the odd).
+        let pooled = latencies(median: 200, count: 400, seed: 3)
+        let evens = pooled.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        let odds = pooled.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        let (store, folder) = try store(
+            [median(base, memory: 128), median(evens, memory: 256), median(base, memory: 512)],
+            [median(doubled, memory: 128), median(odds, memory: 256),
+             Metric("coldstart.latency_ms", provider: "aws", runtime: "python2.7", memoryMB: 512, setting: "cold starts",
+                    statistic: "median", value: 150, unit: "ms")])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pairs = Dictionary(uniqueKeysWithValues: try Comparison(store: store, a: "A", b: "B").pairs.map { ($0.a.memoryMB!, $0) })
+        let slower = try #require(pairs[128])
+        #expect(slower.verdict == "slower")
+        #expect(slower.ratioCI!.low > 1 && slower.ratioCI!.low < slower.ratio! && slower.ratio! < slower.ratioCI!.high)
+        #expect(abs(slower.ratio! - 2) < 0.2)
+        #expect(slower.mannWhitneyP! < 1e-10 && slower.kolmogorovSmirnovP! < 1e-10)
+        let unchanged = try #require(pairs[256])
+        #expect(unchanged.verdict == "unchanged")
+        #expect(unchanged.ratioCI!.low < 1 && unchanged.ratioCI!.high > 1)
+        #expect(try #require(pairs[512]).verdict == "summary only")  // B has no sample
+    }
+
+    @Test func reportEscapesTextFromData() throws {
+        let values = latencies(median: 100, count: 50, seed: 4)
+        let (store, folder) = try store([median(values, runtime: "<script>|x")], [median(values.map { $0 * 3 }, runtime: "<script>|x")])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out")
+        try ComparisonReport(try Comparison(store: store, a: "A", b: "B")).write(to: out)
+        let markdown = try String(contentsOf: out.appendingPathComponent("compare.md"), encoding: .utf8)
+        #expect(markdown.contains("&lt;script&gt;\\|x") && !markdown.contains("<script"))
+        for name in try FileManager.default.contentsOfDirectory(atPath: out.path + "/figures") {
+            let svg = try String(contentsOf: out.appendingPathComponent("figures/" + name), encoding: .utf8)
+            #expect(!svg.contains("<script") && svg.contains("&lt;script&gt;|x"), "\(name)")
+        }
+        let csv = ComparisonReport(try Comparison(store: store, a: "A", b: "B")).csv()
+        #expect(csv.hasPrefix("metric,provider,runtime,memory_mb,setting_a,setting_b,statistic,a,b,unit,b_over_a,"))
+        #expect(csv.contains("slower"))
+    }
+
+    /// The simulated 2017 and 2018 profiles differ by design: Google cold starts 4x faster, Azure 15x.
+    @Test func simulatedRerunShowsTheKnownSpeedups() throws {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("speedup-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Store(path: folder.path + "/store.sqlite")
+        for (year, seed) in [("2017", UInt64(2017)), ("2018", UInt64(2018))] {
+            for provider in ["google", "azure"] {
+                try Simulator(profile: try Profile.builtIn("\(provider)-\(year)"), seed: seed, scale: 1).run([.coldstart], into: folder.appendingPathComponent(year))
+            }
+            _ = try Ingester(store: store, options: .init(snapshot: "simulated-\(year)")).run(paths: [folder.appendingPathComponent(year).path])
+            _ = try Analyzer(store: store).run(snapshot: "simulated-\(year)")
+        }
+        let comparison = try Comparison(store: store, a: "simulated-2017", b: "simulated-2018")
+        for (provider, speedup) in [("google", 4.0), ("azure", 15.0)] {
+            let pair = try #require(comparison.pairs.first {
+                $0.a.provider == provider && $0.a.metric == "coldstart.latency_ms" && $0.a.statistic == "median" && ($0.a.setting ?? "").hasPrefix("all cold starts")
+            })
+            let measured = 1 / pair.ratio!
+            #expect(abs(measured / speedup - 1) <= 0.10, "\(provider): \(measured)x")
+            #expect(pair.ratioCI!.high < 1)  // the CI of B/A excludes 1
+            #expect(pair.verdict == "faster")
+        }
+    }
+}
