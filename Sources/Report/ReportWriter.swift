@@ -210,6 +210,7 @@ private struct Builder {
         let difference = metrics.filter { $0.metric == "coldstart.new_vm_minus_existing_vm_ms" }
         if !difference.isEmpty {
             markdown.heading(3, "Cold starts on a new VM")
+            markdown.paragraph("Difference: the median, over runtime x memory groups, of the group's new-VM median minus its VM-in-use median.")
             markdown.table(["provider", "new VM median (ms)", "VM in use median (ms)", "difference (ms)", "n"], difference.map { row in
                 let newVM = metrics.first { $0.provider == row.provider && ($0.setting ?? "").hasPrefix("cold starts on a new VM,") }
                 let existing = metrics.first { $0.provider == row.provider && ($0.setting ?? "").hasPrefix("cold starts on a VM already in use,") }

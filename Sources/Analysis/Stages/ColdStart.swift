@@ -47,6 +47,8 @@ struct ColdStart: Stage {
     }
 
     /// Cold starts in the first batch that reached their VM, against cold starts on a VM already in use.
+    /// Runtimes and memory sizes differ in both latency and how often they open a VM, so the difference
+    /// is taken within each runtime x memory group and summarized by its median over the groups.
     private func newVersusExistingVM(_ context: AnalysisContext, condition: String, label: String) throws -> [Metric] {
         let rows = try context.rows("""
             WITH first AS (
@@ -54,7 +56,7 @@ struct ColdStart: Stage {
                     SELECT vm_id, source_file_id, round_no, batch_no,
                            row_number() OVER (PARTITION BY vm_id ORDER BY request_sent_ms, id) AS position
                     FROM invocation WHERE snapshot_id = ?1 AND vm_id IS NOT NULL) WHERE position = 1)
-            SELECT f.provider, i.function_start_ms - i.request_sent_ms AS latency,
+            SELECT f.provider, f.runtime, f.memory_mb, i.function_start_ms - i.request_sent_ms AS latency,
                    (i.source_file_id = first.source_file_id AND i.round_no IS first.round_no AND i.batch_no IS first.batch_no) AS new_vm
             FROM \(context.invocations) JOIN first ON first.vm_id = i.vm_id
             WHERE i.snapshot_id = ?1 AND \(condition) AND i.is_cold = 1 AND i.status = 'ok'
@@ -64,14 +66,26 @@ struct ColdStart: Stage {
         for (provider, providerRows) in Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }) {
             let newVM = Sample(providerRows.filter { $0["new_vm"] as Bool }.map { $0["latency"] as Double })
             let existing = Sample(providerRows.filter { !($0["new_vm"] as Bool) }.map { $0["latency"] as Double })
-            guard let newMedian = newVM.median, let existingMedian = existing.median else { continue }
+            guard !newVM.isEmpty, !existing.isEmpty else { continue }
             metrics += MetricGroup(provider: provider, setting: "cold starts on a new VM, \(label)")
                 .distribution("coldstart.latency_ms", newVM, unit: "ms", bootstrap: context.bootstrap, statistics: ["median"])
             metrics += MetricGroup(provider: provider, setting: "cold starts on a VM already in use, \(label)")
                 .distribution("coldstart.latency_ms", existing, unit: "ms", bootstrap: context.bootstrap, statistics: ["median"])
-            metrics.append(MetricGroup(provider: provider, setting: "cold starts on a new VM vs on a VM already in use, \(label)").value(
-                "coldstart.new_vm_minus_existing_vm_ms", statistic: "median_difference", newMedian - existingMedian, unit: "ms",
-                n: newVM.count + existing.count))
+            let groups = Dictionary(grouping: providerRows) { "\($0["runtime"] as String? ?? "")|\($0["memory_mb"] as Int? ?? -1)" }
+            var differences: [Double] = []
+            var count = 0
+            for key in groups.keys.sorted() {
+                let group = groups[key]!
+                let groupNew = Sample(group.filter { $0["new_vm"] as Bool }.map { $0["latency"] as Double })
+                let groupExisting = Sample(group.filter { !($0["new_vm"] as Bool) }.map { $0["latency"] as Double })
+                guard let a = groupNew.median, let b = groupExisting.median else { continue }
+                differences.append(a - b)
+                count += group.count
+            }
+            guard let difference = Sample(differences).median else { continue }
+            metrics.append(MetricGroup(provider: provider,
+                                       setting: "cold starts on a new VM vs on a VM already in use, median over \(differences.count) runtime x memory groups, \(label)")
+                .value("coldstart.new_vm_minus_existing_vm_ms", statistic: "median_difference", difference, unit: "ms", n: count))
         }
         return metrics
     }
