@@ -1,46 +1,4 @@
-/// One computed number, in the shape of a `metric` row (SPEC section 7), with the sample behind it
-/// where there is one (distribution metrics keep it on their median row, for charts and comparisons).
-public struct Metric: Sendable, Equatable {
-    public var metric: String
-    public var provider: String?
-    public var runtime: String?
-    public var memoryMB: Int?
-    public var setting: String?
-    public var statistic: String
-    public var value: Double
-    public var unit: String
-    public var n: Int?
-    public var ciLow: Double?
-    public var ciHigh: Double?
-    public var source: String?
-    public var samples: [Double]?
-
-    public init(
-        _ metric: String, provider: String?, runtime: String? = nil, memoryMB: Int? = nil, setting: String? = nil,
-        statistic: String, value: Double, unit: String, n: Int? = nil, ci: (low: Double, high: Double)? = nil,
-        source: String? = nil, samples: [Double]? = nil
-    ) {
-        self.metric = metric
-        self.provider = provider
-        self.runtime = runtime
-        self.memoryMB = memoryMB
-        self.setting = setting
-        self.statistic = statistic
-        self.value = value
-        self.unit = unit
-        self.n = n
-        self.ciLow = ci?.low
-        self.ciHigh = ci?.high
-        self.source = source
-        self.samples = samples
-    }
-
-    public static func == (a: Metric, b: Metric) -> Bool {
-        a.metric == b.metric && a.provider == b.provider && a.runtime == b.runtime && a.memoryMB == b.memoryMB
-            && a.setting == b.setting && a.statistic == b.statistic && a.value == b.value && a.unit == b.unit
-            && a.n == b.n && a.ciLow == b.ciLow && a.ciHigh == b.ciHigh && a.source == b.source && a.samples == b.samples
-    }
-}
+import Store
 
 /// Where a group of metrics belongs: provider, runtime, memory and setting.
 public struct MetricGroup: Hashable, Sendable, Comparable {

@@ -37,7 +37,7 @@ struct MetricsCSVReader: RecordReader {
         }
     }
 
-    private func parse(_ cells: [String], header: [String]) throws(RecordProblem) -> MetricRecord {
+    private func parse(_ cells: [String], header: [String]) throws(RecordProblem) -> Metric {
         guard cells.count == header.count else { throw RecordProblem("\(cells.count) fields, but the header has \(header.count)") }
         var fields: [String: String] = [:]
         for (name, cell) in zip(header, cells) where !cell.isEmpty { fields[name] = cell }
@@ -50,11 +50,8 @@ struct MetricsCSVReader: RecordReader {
             throw RecordProblem("metric, statistic and unit are required")
         }
         guard let value = try number("value") else { throw RecordProblem("value is required") }
-        var row = MetricRecord(metric: metric, statistic: statistic, value: value, unit: unit)
-        row.provider = fields["provider"]
-        row.runtime = fields["runtime"]
-        row.setting = fields["setting"]
-        row.source = fields["source"] ?? "file"
+        var row = Metric(metric, provider: fields["provider"], runtime: fields["runtime"], setting: fields["setting"],
+                         statistic: statistic, value: value, unit: unit, source: fields["source"] ?? "file")
         if let memory = try number("memory_mb") {
             guard memory == memory.rounded() else { throw RecordProblem("memory_mb is not an integer") }
             row.memoryMB = Int(memory)

@@ -224,7 +224,7 @@ public final class StoreWriter {
         return invocationID
     }
 
-    fileprivate func insert(_ row: MetricRecord, snapshotID: Int64) throws {
+    fileprivate func insert(_ row: Metric, snapshotID: Int64) throws {
         let s = insertMetric
         s.bind(snapshotID, at: 1)
         s.bind(row.metric, at: 2)
@@ -282,7 +282,7 @@ public final class FileSink {
     }
 
     /// Adds a metric row read from a file (a snapshot of published numbers); counts as a record.
-    public func add(_ metric: MetricRecord) throws {
+    public func add(_ metric: Metric) throws {
         try writer.insert(metric, snapshotID: snapshotID)
         records += 1
     }
@@ -293,28 +293,5 @@ public final class FileSink {
             snapshotID: snapshotID, fileID: fileID, path: path, line: line, reason: reason,
             raw: raw.map { String($0.utf8.prefix(Self.rawLimit)) ?? String($0.prefix(Self.rawLimit)) })
         rejected += 1
-    }
-}
-
-/// A `metric` row as a file states it (the shape of `../shared/reference/paper-2018-metrics.csv`).
-public struct MetricRecord: Sendable, Equatable {
-    public var metric: String
-    public var provider: String?
-    public var runtime: String?
-    public var memoryMB: Int?
-    public var setting: String?
-    public var statistic: String
-    public var value: Double
-    public var unit: String
-    public var n: Int?
-    public var ciLow: Double?
-    public var ciHigh: Double?
-    public var source: String?
-
-    public init(metric: String, statistic: String, value: Double, unit: String) {
-        self.metric = metric
-        self.statistic = statistic
-        self.value = value
-        self.unit = unit
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 /// CPU share (section 6.1): the distinct milliseconds a 1,000 ms busy loop recorded, / 1000, per
 /// invocation; by provider x memory x colevel (instances running the test in the same batch on one VM; without a VM id, in the same batch of one function).

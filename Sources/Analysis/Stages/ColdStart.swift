@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 /// Cold and warm start latency (section 5.1): function start minus request sent, split by the
 /// cold-start classifier decided at ingest (never by a latency threshold). By provider x runtime x

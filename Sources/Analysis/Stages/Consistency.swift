@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 /// Update consistency (section 5.4): the requests of the first batch after a function update (the
 /// batch whose expected version differs from the one before it): how many an old version served

@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 /// Tenant coresidency (section 4.2): the fraction of instances on a VM that also hosted another
 /// account's instance, and how many VMs the accounts' instances used.

@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 /// I/O and network isolation (section 6.2): per invocation, the mean `dd` throughput of its rounds
 /// and the iperf bandwidth; by provider x memory x colevel (as for the CPU share); slowdown = median alone / median at colevel c.

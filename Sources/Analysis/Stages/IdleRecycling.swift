@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 /// Idle recycling (section 5.3): consecutive requests to one function, `gap` minutes apart (between
 /// the send times, rounded to the minute): did the same instance answer (it survived the idle time),

@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 /// Instance lifetime (section 5.2): per instance, last seen (latest response) minus first seen
 /// (earliest request) within a run; ECDF by provider x memory x request interval. Instances still

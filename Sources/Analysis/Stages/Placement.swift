@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 /// Placement (section 4.4): the memory of the distinct instances seen on each VM during one run, and
 /// its utilization of the VM's usable memory (configurable per provider; 3,328 MB for AWS 2017).

@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 /// Scalability (section 4.3): for each batch of N concurrent requests, the instances that served it;
 /// per concurrency level, instances per request, and the most instances one batch got.

@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 /// VM inventory (section 4.1): the host VMs seen per provider, their configurations (CPU model,
 /// vCPUs, memory) and the share of instances on each. Where no VM id is visible (Google), the CPU
