@@ -5,7 +5,10 @@ import ArgumentParser
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Offline analysis of serverless platform measurements (ATC'18 \"Peeking Behind the Curtains\").",
-        subcommands: [IngestCommand.self, SnapshotsCommand.self, RejectsCommand.self, QueryCommand.self, SimulateCommand.self, MetricsCommand.self, ReportCommand.self, CompareCommand.self])
+        subcommands: [
+            IngestCommand.self, SnapshotsCommand.self, RejectsCommand.self, QueryCommand.self, MetricsCommand.self,
+            ReportCommand.self, CompareCommand.self, SimulateCommand.self,
+        ])
 }
 
 /// `--db PATH`, shared by every command that touches the store.

@@ -29,7 +29,10 @@ struct MetricsCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store(path: self.store.db)
-        let snapshots = try snapshot.map { [$0] } ?? store.queue.read { try String.fetchAll($0, sql: "SELECT name FROM snapshot ORDER BY name") }
+        // Without --snapshot: every snapshot of measurements (published summary numbers have nothing to analyze).
+        let snapshots = try snapshot.map { [$0] } ?? store.queue.read {
+            try String.fetchAll($0, sql: "SELECT name FROM snapshot s WHERE EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = s.id) ORDER BY name")
+        }
         guard !snapshots.isEmpty else { throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)") }
         for name in snapshots {
             for report in try Analyzer(store: store).run(snapshot: name) {
