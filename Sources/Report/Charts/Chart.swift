@@ -84,7 +84,7 @@ public enum Chart {
                 canvas.marker(Palette.marker(index), px(xAxis, point.x), py(yAxis, point.y), color: color, size: kind == .scatter ? 3 : 4)
             }
         }
-        legend(&canvas, series.map(\.name))
+        legend(&canvas, series.map(\.name), lines: kind != .scatter)
         return canvas.document
     }
 
@@ -166,11 +166,12 @@ public enum Chart {
         }
     }
 
-    private static func legend(_ canvas: inout SVGCanvas, _ names: [String]) {
+    /// One entry per series: its line (dash and colour) unless the chart has points only, and its marker.
+    private static func legend(_ canvas: inout SVGCanvas, _ names: [String], lines: Bool) {
         let x = width - right + 16
         for (index, name) in names.enumerated() {
             let y = top + 10 + Double(index) * 20
-            canvas.line(x, y, x + 24, y, stroke: Palette.color(index), width: 2, dash: Palette.dash(index))
+            if lines { canvas.line(x, y, x + 24, y, stroke: Palette.color(index), width: 2, dash: Palette.dash(index)) }
             canvas.marker(Palette.marker(index), x + 12, y, color: Palette.color(index))
             canvas.text(name.count > 26 ? String(name.prefix(25)) + "…" : name, x + 30, y + 4, size: 11)
         }
