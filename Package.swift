@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "Simulate", targets: ["Simulate"]),
+        .library(name: "Statistics", targets: ["Statistics"]),
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Compare", targets: ["Compare"]),
@@ -27,20 +28,22 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         .target(name: "Ingest", dependencies: ["Store"]),
+        // Exact statistics (quantiles, bootstrap, rank and distribution tests), no dependencies.
+        .target(name: "Statistics"),
         // One stage per measurement of the paper, over the store, writing metric rows.
         .target(
             name: "Analysis",
-            dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["Statistics", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         // Paper-style Markdown reports with standalone SVG charts.
-        .target(name: "Report", dependencies: ["Analysis", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Report", dependencies: ["Analysis", "Statistics", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         // Two snapshots side by side, with statistical verdicts.
-        .target(name: "Compare", dependencies: ["Analysis", "Report", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Compare", dependencies: ["Analysis", "Statistics", "Report", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         // A platform model that writes faas_measure runs with their ground truth.
-        .target(name: "Simulate", resources: [.copy("Profiles")]),
+        .target(name: "Simulate", dependencies: ["Statistics"], resources: [.copy("Profiles")]),
         .executableTarget(
             name: "analyze",
             dependencies: [
-                "Store", "Ingest", "Simulate", "Analysis", "Report", "Compare",
+                "Store", "Ingest", "Simulate", "Statistics", "Analysis", "Report", "Compare",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
@@ -50,16 +53,17 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: ["Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(
             name: "AnalysisTests",
-            dependencies: ["Analysis", "Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["Analysis", "Statistics", "Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ReportTests",
-            dependencies: ["Report", "Analysis", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Report", "Analysis", "Statistics", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Golden")]),
         .testTarget(
             name: "CompareTests",
-            dependencies: ["Compare", "Analysis", "Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["Compare", "Analysis", "Statistics", "Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "SimulateTests",
             dependencies: ["Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,3 +1,4 @@
+import Statistics
 import Store
 
 /// Where a group of metrics belongs: provider, runtime, memory and setting.

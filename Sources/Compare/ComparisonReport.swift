@@ -1,3 +1,4 @@
+import Statistics
 import Analysis
 import Foundation
 import Report
@@ -25,11 +26,8 @@ public struct ComparisonReport {
     }
 
     public func csv() -> String {
-        func field(_ text: String?) -> String {
-            guard let text else { return "" }
-            return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
-        return ([Self.columns.joined(separator: ",")] + rows.map { $0.map(field).joined(separator: ",") }).joined(separator: "\n") + "\n"
+        ([Self.columns.joined(separator: ",")] + rows.map { $0.map { Text.csv($0 ?? "") }.joined(separator: ",") })
+            .joined(separator: "\n") + "\n"
     }
 
     public func json() throws -> String {

@@ -1,3 +1,4 @@
+import Statistics
 import Analysis
 import Foundation
 import GRDB
@@ -170,7 +171,7 @@ private struct Builder {
         let medians = metrics.filter { $0.metric == "placement.vm_memory_mb" && $0.statistic == "median" && $0.samples != nil }
         if !medians.isEmpty {
             figure("placement.svg", Chart.boxes(title: "Instance memory per VM", y: "aggregate instance memory (MB)",
-                                                boxes: medians.map { Chart.Box($0.provider ?? "", sortedSample: $0.samples!) }),
+                                                boxes: medians.map { Chart.Box($0.provider ?? "", sample: Sample($0.samples!)) }),
                    "Aggregate configured memory of the distinct instances seen on one VM during a run.")
         }
     }
@@ -203,7 +204,7 @@ private struct Builder {
             let boxed = detailed.filter { $0.samples != nil }
             figure("coldstart-box.svg", Chart.boxes(title: "Cold-start latency by group", y: "latency (ms)",
                                                     boxes: boxed.prefix(16).map {
-                                                        Chart.Box("\($0.runtime ?? "") \($0.memoryMB.map(String.init) ?? "")", sortedSample: $0.samples!)
+                                                        Chart.Box("\($0.runtime ?? "") \($0.memoryMB.map(String.init) ?? "")", sample: Sample($0.samples!))
                                                     }),
                    "Cold-start latency by runtime and memory (MB)\(boxed.count > 16 ? " (the first 16 groups)" : "").")
         }

@@ -20,6 +20,12 @@ public enum Text {
         return out
     }
 
+    /// A CSV field (RFC 4180): quoted, with doubled quotes, when it holds a comma, quote or line break.
+    public static func csv(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
     /// Text for a GitHub-flavoured Markdown table cell: Markdown and HTML specials escaped, no line breaks.
     public static func markdown(_ text: String) -> String {
         var out = ""

@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 
 /// The paper's experiments, each a run generator over a fresh `Platform`.
 public enum Experiment: String, CaseIterable, Sendable {
@@ -133,17 +134,4 @@ final class ExperimentContext {
         let memory = memoryMB ?? profile.memorySizesMb[0]
         return SimFunction(account: account, name: "\(experiment.rawValue)-\(runtime)-\(memory)-\(functionCount)", runtime: runtime, memoryMB: memory)
     }
-}
-
-/// Quantiles for truth files (type 7, as the analyses use).
-enum TruthStatistics {
-    static func quantile(_ values: [Double], _ p: Double) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let h = Double(sorted.count - 1) * p
-        let low = Int(h.rounded(.down)), high = Int(h.rounded(.up))
-        return sorted[low] + (h - Double(low)) * (sorted[high] - sorted[low])
-    }
-
-    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
 }

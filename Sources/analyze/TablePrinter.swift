@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Report
 
 /// Prints query results as an aligned text table, CSV (RFC 4180) or JSON (an array of objects).
 struct TablePrinter {
@@ -9,8 +10,8 @@ struct TablePrinter {
         switch format {
         case .table: printTable(columns, rows)
         case .csv:
-            Swift.print(columns.map(csvField).joined(separator: ","))
-            for row in rows { Swift.print(row.map { csvField(text($0)) }.joined(separator: ",")) }
+            Swift.print(columns.map(Text.csv).joined(separator: ","))
+            for row in rows { Swift.print(row.map { Text.csv(text($0)) }.joined(separator: ",")) }
         case .json:
             let objects = rows.map { row in
                 "{" + zip(columns, row).map { "\(jsonString($0)):\(json($1))" }.joined(separator: ",") + "}"
@@ -43,11 +44,6 @@ struct TablePrinter {
         case .string(let string): string
         case .blob(let data): "<\(data.count) bytes>"
         }
-    }
-
-    private func csvField(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 
     private func json(_ value: DatabaseValue) -> String {

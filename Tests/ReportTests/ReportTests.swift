@@ -1,3 +1,4 @@
+import Statistics
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -63,7 +64,7 @@ enum SVGCheck {
         ("bars.svg", Chart.bars(title: "CPU share", y: "share of one CPU",
                                 bars: [Chart.Bar("128 MB", 0.071, low: 0.07, high: 0.073), Chart.Bar("1536 MB", 0.857, low: 0.85, high: 0.86)])),
         ("boxes.svg", Chart.boxes(title: "Cold starts", y: "latency (ms)",
-                                  boxes: [Chart.Box("python2.7", sortedSample: [100, 120, 150, 170, 400]), Chart.Box("java8", sortedSample: [700, 800, 900])])),
+                                  boxes: [Chart.Box("python2.7", sample: Sample([100, 120, 150, 170, 400])), Chart.Box("java8", sample: Sample([700, 800, 900]))])),
     ]
 
     @Test(arguments: charts.map(\.0))

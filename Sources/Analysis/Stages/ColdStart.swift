@@ -1,3 +1,4 @@
+import Statistics
 import GRDB
 import Store
 

@@ -1,3 +1,5 @@
+import Statistics
+
 /// Charts as standalone SVG: a title, two axes with round ticks (log scale when the data spans more
 /// than two decades) and titles with units, and a legend to the right of the plot, never over the data.
 /// Kinds: ECDF step lines, lines (time series), scatter points, bars with error bars, box plots.
@@ -40,14 +42,10 @@ public enum Chart {
     public struct Box: Sendable {
         public var category: String
         public var p5, q1, median, q3, p95: Double
-        public init(_ category: String, sortedSample sorted: [Double]) {
-            func q(_ p: Double) -> Double {
-                let h = Double(sorted.count - 1) * p
-                let low = Int(h.rounded(.down)), high = Int(h.rounded(.up))
-                return sorted[low] + (h - Double(low)) * (sorted[high] - sorted[low])
-            }
+        public init(_ category: String, sample: Sample) {
             self.category = category
-            (p5, q1, median, q3, p95) = (q(0.05), q(0.25), q(0.5), q(0.75), q(0.95))
+            (p5, q1, median, q3, p95) = (sample.quantile(0.05)!, sample.quantile(0.25)!, sample.median!,
+                                         sample.quantile(0.75)!, sample.quantile(0.95)!)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 
 /// CPU share (section 6.1): c instances of one account run a 1,000 ms busy loop at once, recording a
 /// timestamp every time they get the CPU; the share is the distinct milliseconds they recorded / 1000.
@@ -24,7 +25,7 @@ enum CPUShare {
                     }
                     time += 30_000
                 }
-                groups.append(["memory_mb": memory, "colevel": colevel, "mean_share": TruthStatistics.mean(shares),
+                groups.append(["memory_mb": memory, "colevel": colevel, "mean_share": Sample(shares).mean!,
                                "model_share": modelShare(profile, memoryMB: memory, ncpu: nil, colevel: colevel)])
             }
         }

@@ -1,3 +1,5 @@
+import Statistics
+
 /// Instance lifetime (section 5.2): c instances kept busy with a request every interval, for longer
 /// than the longest lifetime; each instance's lifetime is last seen minus first seen.
 enum Lifetime {
@@ -27,8 +29,8 @@ enum Lifetime {
                 }
                 var expected: [String: Any] = ["instances_ended": lifetimes.count, "max_minutes": profile.lifetime.maxMinutes]
                 if !lifetimes.isEmpty {
-                    expected["median_minutes"] = TruthStatistics.quantile(lifetimes, 0.5)
-                    expected["p90_minutes"] = TruthStatistics.quantile(lifetimes, 0.9)
+                    expected["median_minutes"] = Sample(lifetimes).median!
+                    expected["p90_minutes"] = Sample(lifetimes).quantile(0.9)!
                 }
                 try context.finish(writer, truth: expected, parameters: parameters.merging([
                     "memory_mb": memory, "model_median_minutes": profile.lifetime.median(memoryMB: memory),

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Analysis
+@testable import Statistics
 
 /// Expected values computed with numpy 2.4.6 and scipy 1.17.1 on this machine:
 ///
