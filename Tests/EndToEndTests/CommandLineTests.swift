@@ -13,7 +13,8 @@ import Testing
     @Test func millionLineLogIngestsCompletelyAndOnce() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let written = try LogGenerator.write(path: directory + "/big.log", lines: 1_000_000, seed: 7)
+        let written = try GeneratedLog(lines: 1_000_000, seed: 7, into: directory, name: "big.log")
+        #expect(written.lines == 1_000_000)
 
         let first = try AnalyzeCommand.run(["ingest", "big.log"], in: directory)
         #expect(first.status == 0, "\(first.stderr)")
@@ -22,7 +23,7 @@ import Testing
         #expect(try count(db, "SELECT count(*) FROM invocation") == 1_000_000)
         #expect(try count(db, "SELECT count(*) FROM invocation WHERE is_cold = 1") == written.coldStarts)
         #expect(try count(db, "SELECT count(*) FROM instance") == written.coldStarts)
-        #expect(try count(db, "SELECT count(*) FROM vm") <= 50)
+        #expect(try count(db, "SELECT count(*) FROM vm") <= 200)  // the generator's VM pool
 
         let second = try AnalyzeCommand.run(["ingest", "big.log"], in: directory)
         #expect(second.status == 0)
@@ -37,7 +38,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory + "/runs", withIntermediateDirectories: true)
         let linesPerFile = 150_000
         for file in 0..<4 {
-            _ = try LogGenerator.write(path: directory + "/runs/part\(file).log", lines: linesPerFile, seed: UInt64(file + 1))
+            _ = try GeneratedLog(lines: linesPerFile, seed: UInt64(file + 1), into: directory, name: "runs/part\(file).log")
         }
         let db = directory + "/killed.sqlite"
 
@@ -79,7 +80,7 @@ import Testing
     @Test func strictTurnsRejectsIntoFailure() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try LogGenerator.write(path: directory + "/a.log", lines: 3, seed: 1)
+        _ = try GeneratedLog(lines: 3, seed: 1, into: directory, name: "a.log")
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/a.log"))
         try handle.seekToEnd()
         handle.write(Data("not a record\n".utf8))
@@ -99,13 +100,14 @@ import Testing
     @Test func queryIsReadOnlyAndPrintsEachFormat() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try LogGenerator.write(path: directory + "/a.log", lines: 20, seed: 3)
+        let log = try GeneratedLog(lines: 20, seed: 3, into: directory, name: "a.log")
         #expect(try AnalyzeCommand.run(["ingest", "a.log", "--snapshot", "demo"], in: directory).status == 0)
 
         let json = try AnalyzeCommand.run(
             ["query", "SELECT runtime, count(*) AS n FROM invocation_view GROUP BY runtime ORDER BY runtime", "--format", "json"],
             in: directory)
-        #expect(json.stdout == #"[{"runtime":"java8","n":6},"# + "\n " + #"{"runtime":"nodejs6.10","n":7},"# + "\n " + #"{"runtime":"python2.7","n":7}]"# + "\n")
+        let expected = log.runtimes.keys.sorted().map { #"{"runtime":"\#($0)","n":\#(log.runtimes[$0]!)}"# }
+        #expect(json.stdout == "[" + expected.joined(separator: ",\n ") + "]\n")
 
         let write = try AnalyzeCommand.run(["query", "DELETE FROM invocation"], in: directory)
         #expect(write.status != 0)
@@ -113,7 +115,7 @@ import Testing
         #expect(try count(directory + "/analyze.sqlite", "SELECT count(*) FROM invocation") == 20)
 
         let snapshots = try AnalyzeCommand.run(["snapshots", "--format", "csv"], in: directory)
-        #expect(snapshots.stdout.hasPrefix("snapshot,files,records,rejected,providers,first_seen,last_seen,formats,description\ndemo,1,20,0,aws,2018-01-01T00:00:00Z,"))
+        #expect(snapshots.stdout.hasPrefix("snapshot,files,records,rejected,providers,first_seen,last_seen,formats,description\ndemo,1,20,0,aws,2017-09-04T00:00:00Z,"))
     }
 
     /// `Reports/` holds what `make report` writes; the metrics of one snapshot, recomputed from its

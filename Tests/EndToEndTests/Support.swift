@@ -39,58 +39,39 @@ func temporaryDirectory() throws -> String {
     return path
 }
 
-/// Writes faas_measure logs of a plain workload: requests every 5 ms over a pool of instances on
-/// 50 VMs, a new instance (cold start) on every tenth request. Deterministic for a seed.
-struct LogGenerator {
-    struct Written {
-        var lines = 0
-        var coldStarts = 0
+/// Writes a faas_measure log of `lines` invocations with `analyze simulate --records` and counts in
+/// the file itself, independently of the ingest, what the store should end up with.
+struct GeneratedLog {
+    let path: String
+    var lines = 0
+    /// Lines whose request id equals the instance id (fields 9 and 8): the instances' first requests.
+    var coldStarts = 0
+    var runtimes: [String: Int] = [:]
+
+    init(lines count: Int, seed: UInt64, into directory: String, name: String) throws {
+        let run = try AnalyzeCommand.run(["simulate", "--records", String(count), "--seed", String(seed), "--out", directory], in: directory)
+        guard run.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: run.stderr]) }
+        path = directory + "/" + name
+        try FileManager.default.moveItem(atPath: directory + "/records.log", toPath: path)
+
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        var partial: [UInt8] = []
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            partial.append(contentsOf: chunk)
+            var start = 0
+            for index in partial.indices where partial[index] == UInt8(ascii: "\n") {
+                tally(partial[start..<index])
+                start = index + 1
+            }
+            partial.removeFirst(start)
+        }
     }
 
-    static func write(path: String, lines: Int, seed: UInt64) throws -> Written {
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        var state = seed
-        func next() -> UInt64 {  // SplitMix64
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        let runtimes = ["python2.7", "nodejs6.10", "java8"]
-        var pool: [(id: String, vm: Int)] = []
-        var written = Written()
-        var buffer = ""
-        buffer.reserveCapacity(1 << 20)
-        for i in 0..<lines {
-            let runtime = runtimes[i % 3]
-            let memory = 128 << (i / 3 % 4)
-            let instance: String, request: String, vm: Int
-            if pool.isEmpty || i % 10 == 0 {
-                (instance, vm) = ("inst-\(seed)-\(i)", Int(next() % 50))
-                request = instance
-                pool.append((instance, vm))
-                if pool.count > 500 { pool.removeFirst() }
-                written.coldStarts += 1
-            } else {
-                (instance, vm) = pool[Int(next() % UInt64(pool.count))]
-                request = "req-\(seed)-\(i)"
-            }
-            let sent = 1_514_764_800_000 + i * 5
-            let start = sent + 20 + Int(next() % 300)
-            let end = start + 5 + Int(next() % 50)
-            buffer += "\(i / 100)#\(i % 100)#10#\(i % 10)#us-east-1#\(runtime)#\(memory)#fn-\(runtime)#\(instance)#\(request)"
-            buffer += "#sandbox-root-\(vm)#sandbox-\(i % 7)#10.0.\(vm).1#None#172.16.0.\(i % 200)#\(5000 + i / 100).25,9000.5"
-            buffer += "#2,Intel(R) Xeon(R) CPU E5-2680 v2 @ 2.80GHz#\(start).5#\(end)#\(end - start)#\(sent)#\(end + 12)#\(end + 12 - sent)\n"
-            written.lines += 1
-            if buffer.utf8.count > 1 << 20 {
-                handle.write(Data(buffer.utf8))
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        handle.write(Data(buffer.utf8))
-        return written
+    private mutating func tally(_ line: ArraySlice<UInt8>) {
+        let fields = line.split(separator: UInt8(ascii: "#"), omittingEmptySubsequences: false)
+        lines += 1
+        if fields[8] == fields[9] { coldStarts += 1 }
+        runtimes[String(decoding: fields[5], as: UTF8.self), default: 0] += 1
     }
 }
