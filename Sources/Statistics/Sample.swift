@@ -59,14 +59,4 @@ public struct Sample: Sendable, Equatable {
         return steps
     }
 
-    /// The fraction of the sample at or below `value`.
-    public func cdf(_ value: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        var low = 0, high = sorted.count  // first index with sorted[index] > value
-        while low < high {
-            let middle = (low + high) / 2
-            if sorted[middle] <= value { low = middle + 1 } else { high = middle }
-        }
-        return Double(low) / Double(sorted.count)
-    }
 }

@@ -35,10 +35,4 @@ public struct Metric: Sendable, Equatable {
         self.source = source
         self.samples = samples
     }
-
-    public static func == (a: Metric, b: Metric) -> Bool {
-        a.metric == b.metric && a.provider == b.provider && a.runtime == b.runtime && a.memoryMB == b.memoryMB
-            && a.setting == b.setting && a.statistic == b.statistic && a.value == b.value && a.unit == b.unit
-            && a.n == b.n && a.ciLow == b.ciLow && a.ciHigh == b.ciHigh && a.source == b.source && a.samples == b.samples
-    }
 }
