@@ -20,9 +20,6 @@ ingest: build
 report: ingest
 	rm -rf Reports/*/
 	$(ANALYZE) report --db $(DB) --out Reports
-	for snapshot in $$($(ANALYZE) query "SELECT name FROM snapshot s WHERE EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = s.id) ORDER BY name" --db $(DB) --format csv | tail -n +2); do \
-		$(ANALYZE) metrics --db $(DB) --snapshot $$snapshot --format csv > Reports/$$snapshot/metrics.csv || exit 1; \
-	done
 	$(MAKE) --no-print-directory compare
 
 # Reports/compare-simulated-2017-vs-2018: cold starts of the Google and Azure profiles, 2017 against

@@ -58,5 +58,4 @@ public struct Sample: Sendable, Equatable {
         }
         return steps
     }
-
 }

@@ -45,7 +45,13 @@ struct MetricsCommand: ParsableCommand {
                 }
             }
         }
-        let result = try store.queue.read { db in
+        let result = try Self.metricTable(store, snapshots: snapshots)
+        TablePrinter(format: format).print(columns: result.columns, rows: result.rows)
+    }
+
+    /// The stored metric rows of the snapshots, in a stable order, as `metrics` prints them.
+    static func metricTable(_ store: Store, snapshots: [String]) throws -> (columns: [String], rows: [[DatabaseValue]]) {
+        try store.queue.read { db in
             try db.table("""
                 SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic, m.value, m.unit,
                        m.n, m.ci_low, m.ci_high
@@ -54,6 +60,5 @@ struct MetricsCommand: ParsableCommand {
                 ORDER BY s.name, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic
                 """, arguments: [String(decoding: try JSONEncoder().encode(snapshots), as: UTF8.self)])
         }
-        TablePrinter(format: format).print(columns: result.columns, rows: result.rows)
     }
 }

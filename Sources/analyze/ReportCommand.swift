@@ -10,7 +10,8 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a paper-style Markdown report with SVG charts.",
         discussion: """
-            Runs every analysis, then writes report.md and figures/*.svg: the paper's sections in its \
+            Runs every analysis, then writes report.md, figures/*.svg and metrics.csv (the metric rows, as \
+            `analyze metrics --format csv` prints them): the paper's sections in its \
             order, each with its tables and charts or a line saying what is missing, and a closing \
             methods and data quality section. With --snapshot, into OUT; without, one folder per \
             snapshot, OUT/<snapshot>/. Same store, same bytes.
@@ -29,8 +30,7 @@ struct ReportCommand: ParsableCommand {
         let output = URL(fileURLWithPath: out)
         let writer = ReportWriter(store: store)
         if let snapshot {
-            try writer.write(snapshot: snapshot, to: output)
-            print("wrote \(output.appendingPathComponent("report.md").path)")
+            try write(snapshot, to: output, writer, store)
             return
         }
         // Snapshots of measurements; those holding only published summary numbers have nothing to report.
@@ -39,9 +39,16 @@ struct ReportCommand: ParsableCommand {
         }
         guard !snapshots.isEmpty else { throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)") }
         for name in snapshots {
-            let folder = output.appendingPathComponent(name)
-            try writer.write(snapshot: name, to: folder)
-            print("wrote \(folder.appendingPathComponent("report.md").path)")
+            try write(name, to: output.appendingPathComponent(name), writer, store)
         }
+    }
+
+    /// The report, and beside it `metrics.csv`: the metric rows the report's analyses just stored.
+    private func write(_ snapshot: String, to folder: URL, _ writer: ReportWriter, _ store: Store) throws {
+        try writer.write(snapshot: snapshot, to: folder)
+        let metrics = try MetricsCommand.metricTable(store, snapshots: [snapshot])
+        try Data(TablePrinter(format: .csv).render(columns: metrics.columns, rows: metrics.rows).utf8)
+            .write(to: folder.appendingPathComponent("metrics.csv"))
+        print("wrote \(folder.appendingPathComponent("report.md").path) and metrics.csv")
     }
 }

@@ -7,20 +7,24 @@ struct TablePrinter {
     let format: OutputFormat
 
     func print(columns: [String], rows: [[DatabaseValue]]) {
+        Swift.print(render(columns: columns, rows: rows), terminator: "")
+    }
+
+    /// The whole output, each line ending in a newline.
+    func render(columns: [String], rows: [[DatabaseValue]]) -> String {
         switch format {
-        case .table: printTable(columns, rows)
+        case .table: return table(columns, rows)
         case .csv:
-            Swift.print(columns.map(Text.csv).joined(separator: ","))
-            for row in rows { Swift.print(row.map { Text.csv(text($0)) }.joined(separator: ",")) }
+            return ([columns.map(Text.csv)] + rows.map { $0.map { Text.csv(text($0)) } }).map { $0.joined(separator: ",") + "\n" }.joined()
         case .json:
             let objects = rows.map { row in
                 "{" + zip(columns, row).map { "\(jsonString($0)):\(json($1))" }.joined(separator: ",") + "}"
             }
-            Swift.print("[" + objects.joined(separator: ",\n ") + "]")
+            return "[" + objects.joined(separator: ",\n ") + "]\n"
         }
     }
 
-    private func printTable(_ columns: [String], _ rows: [[DatabaseValue]]) {
+    private func table(_ columns: [String], _ rows: [[DatabaseValue]]) -> String {
         let cells = rows.map { $0.map(text) }
         var widths = columns.map(\.count)
         for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
@@ -28,9 +32,7 @@ struct TablePrinter {
             zip(values, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
                 .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
-        Swift.print(line(columns))
-        Swift.print(line(widths.map { String(repeating: "-", count: $0) }))
-        for row in cells { Swift.print(line(row)) }
+        return ([line(columns), line(widths.map { String(repeating: "-", count: $0) })] + cells.map(line)).map { $0 + "\n" }.joined()
     }
 
     private func text(_ value: DatabaseValue) -> String {
