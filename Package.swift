@@ -27,7 +27,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
-        .target(name: "Ingest", dependencies: ["Store"]),
+        .target(name: "Ingest", dependencies: ["Store"], resources: [.copy("Mappings")]),
         // Exact statistics (quantiles, bootstrap, rank and distribution tests), no dependencies.
         .target(name: "Statistics"),
         // One stage per measurement of the paper, over the store, writing metric rows.

@@ -5,42 +5,22 @@ import Store
 /// not canonical are kept in `extra`; empty cells are absent values.
 struct CSVReader: RecordReader {
     let template: InvocationRecord
+    private let records = CSVRecords()
     private var header: [String]?
-    private var pending: [UInt8] = []  // a record whose quoted field continues on the next line
-    private var pendingLine = 0
 
     init(template: InvocationRecord) {
         self.template = template
     }
 
     mutating func read(_ line: Line, into sink: FileSink) throws {
-        if let problem = TextCheck.problem(in: line.bytes) {
-            return try sink.reject(line: line.number, reason: problem, raw: TextCheck.printable(line.bytes))
-        }
-        let startLine = pending.isEmpty ? line.number : pendingLine
-        var text = pending
-        if !pending.isEmpty { text.append(UInt8(ascii: "\n")) }
-        text.append(contentsOf: line.bytes)
-        guard let cells = Self.split(text) else {
-            if text.count > LineReader.defaultMaxLineLength {
-                pending = []
-                return try sink.reject(line: startLine, reason: "quoted field never closes within 4 MiB")
-            }
-            pending = text
-            pendingLine = startLine
-            return
-        }
-        pending = []
-        try handle(cells, line: startLine, raw: text, into: sink)
+        try records.read(line, into: sink) { cells, number in try handle(cells, line: number, into: sink) }
     }
 
     mutating func finish(into sink: FileSink) throws {
-        guard !pending.isEmpty else { return }
-        try sink.reject(line: pendingLine, reason: "quoted field not closed at end of file (truncated?)",
-                        raw: String(decoding: pending, as: UTF8.self))
+        try records.finish(into: sink)
     }
 
-    private mutating func handle(_ cells: [String], line: Int, raw: [UInt8], into sink: FileSink) throws {
+    private mutating func handle(_ cells: [String], line: Int, into sink: FileSink) throws {
         guard let header else {
             let names = cells.map { $0.trimmingWhitespace() }
             if let duplicate = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
@@ -50,57 +30,19 @@ struct CSVReader: RecordReader {
             return
         }
         if cells.count == 1, cells[0].isEmpty { return }  // blank line
-        do {
-            guard cells.count == header.count else {
-                throw RecordProblem("\(cells.count) fields, but the header has \(header.count)")
-            }
-            var record = template
-            var extra: [String: Any] = [:]
-            for (name, cell) in zip(header, cells) {
-                if try !CanonicalColumns.assign(name, cell.isEmpty ? .null : .text(cell), to: &record), !cell.isEmpty {
-                    extra[name] = cell
-                }
-            }
-            try CanonicalColumns.validate(record)
-            record.extra = JSONText.object(extra)
-            try sink.add(record, line: line)
-        } catch let problem as RecordProblem {
-            try sink.reject(line: line, reason: problem.reason, raw: String(decoding: raw, as: UTF8.self))
+        guard cells.count == header.count else {
+            throw RecordProblem("\(cells.count) fields, but the header has \(header.count)")
         }
-    }
-
-    /// Splits one CSV record; nil when it ends inside a quoted field (the record goes on).
-    static func split(_ bytes: [UInt8]) -> [String]? {
-        var cells: [String] = []
-        var cell: [UInt8] = []
-        var quoted = false
-        var i = 0
-        while i < bytes.count {
-            let byte = bytes[i]
-            if quoted {
-                if byte == UInt8(ascii: "\"") {
-                    if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") {
-                        cell.append(byte)
-                        i += 1
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    cell.append(byte)
-                }
-            } else if byte == UInt8(ascii: ",") {
-                cells.append(String(decoding: cell, as: UTF8.self))
-                cell.removeAll(keepingCapacity: true)
-            } else if byte == UInt8(ascii: "\"") && cell.isEmpty {
-                quoted = true
-            } else {
-                cell.append(byte)
+        var record = template
+        var extra: [String: Any] = [:]
+        for (name, cell) in zip(header, cells) {
+            if try !CanonicalColumns.assign(name, cell.isEmpty ? .null : .text(cell), to: &record), !cell.isEmpty {
+                extra[name] = cell
             }
-            i += 1
         }
-        if quoted { return nil }
-        cells.append(String(decoding: cell, as: UTF8.self))
-        return cells
+        try CanonicalColumns.validate(record)
+        record.extra = JSONText.object(extra)
+        try sink.add(record, line: line)
     }
 }
 

@@ -6,6 +6,18 @@ public enum Format: String, CaseIterable, Sendable {
     case csv = "csv"
     /// Metric rows (summary numbers), not invocations.
     case metricsCSV = "metrics-csv"
+    /// The public collections, each with its own layout (`Datasets/`); chosen by a manifest or
+    /// `--format`, never detected.
+    case faasParallelism = "faas-parallelism"
+    case lambdaPerf = "lambda-perf"
+    case mikhailio = "mikhailio"
+    /// Read through a declarative mapping (`--mapping`, or `"mapping"` in a manifest).
+    case mapping = "mapping"
+
+    /// The names `--format` and a manifest's `"format"` accept.
+    public static var selectable: String {
+        allCases.filter { $0 != .mapping }.map(\.rawValue).joined(separator: ", ")
+    }
 
     /// The result of looking at the start of a file.
     public enum Detection: Equatable, Sendable {
@@ -31,7 +43,7 @@ public enum Format: String, CaseIterable, Sendable {
         if line.first(where: { !isSpace($0) }) == UInt8(ascii: "{") { return .format(.jsonLines) }
         let isFaasMeasure = line.withUnsafeBufferPointer { FaasMeasureReader.matches($0, isWholeLine: isWholeLine) }
         if isFaasMeasure { return .format(.faasMeasure) }
-        if isWholeLine, let names = CSVReader.split(line) {
+        if isWholeLine, let names = CSVRecords.split(line) {
             if MetricsCSVReader.matches(names) { return .format(.metricsCSV) }
             let canonical = names.filter { CanonicalColumns.setters[$0.trimmingWhitespace()] != nil }
             if canonical.count >= 2 { return .format(.csv) }
@@ -45,12 +57,25 @@ public enum Format: String, CaseIterable, Sendable {
         byte == 0x20 || byte == 0x09 || byte == 0x0D
     }
 
-    func reader(manifest: Manifest) -> RecordReader {
+    /// Why a file of this format cannot be used, known from its path alone (nil when it can).
+    func unusableReason(_ file: FileContext) -> String? {
         switch self {
-        case .faasMeasure: FaasMeasureReader(template: manifest.template, tests: manifest.tests)
-        case .jsonLines: JSONLinesReader(template: manifest.template)
-        case .csv: CSVReader(template: manifest.template)
+        case .faasParallelism: FaasParallelismReader.unusableReason(file.relativePath)
+        case .mikhailio: MikhailioReader.kind(of: file.relativePath) == .summary ? MikhailioReader.summaryReason : nil
+        default: nil
+        }
+    }
+
+    func reader(_ file: FileContext) -> RecordReader {
+        switch self {
+        case .faasMeasure: FaasMeasureReader(template: file.template, tests: file.manifest.tests)
+        case .jsonLines: JSONLinesReader(template: file.template)
+        case .csv: CSVReader(template: file.template)
         case .metricsCSV: MetricsCSVReader()
+        case .faasParallelism: FaasParallelismReader(file)
+        case .lambdaPerf: LambdaPerfReader(file)
+        case .mikhailio: MikhailioReader(file)
+        case .mapping: MappingReader(file.mapping!, file: file)
         }
     }
 }

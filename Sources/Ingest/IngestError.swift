@@ -10,7 +10,7 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
         case let .cannotOpen(path, reason): "\(path): cannot open: \(reason)"
         case let .cannotRead(path, reason): "\(path): read failed: \(reason)"
         case let .badManifest(path, reason): "\(path): invalid manifest: \(reason)"
-        case let .unknownFormat(name): "unknown format '\(name)' (known: \(Format.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case let .unknownFormat(name): "unknown format '\(name)' (known: \(Format.selectable))"
         }
     }
 }

@@ -11,9 +11,12 @@ public struct Ingester {
         public var snapshot: String?
         /// Forces a format instead of detecting it.
         public var format: Format?
-        public init(snapshot: String? = nil, format: Format? = nil) {
+        /// Reads every file through this mapping (overrides formats and manifests' mappings).
+        public var mapping: Mapping?
+        public init(snapshot: String? = nil, format: Format? = nil, mapping: Mapping? = nil) {
             self.snapshot = snapshot
             self.format = format
+            self.mapping = mapping
         }
     }
 
@@ -39,7 +42,7 @@ public struct Ingester {
 
     public static let defaultSnapshot = "default"
     /// File names a directory walk leaves alone: run metadata and documentation, not measurements.
-    static let nonDataNames: Set<String> = ["manifest.json", "truth.json", "SOURCE.txt", "NOTICE", "LICENSE"]
+    static let nonDataNames: Set<String> = ["manifest.json", "truth.json", "SOURCE.txt", "NOTICE", "LICENSE", "LICENSE.md"]
 
     private let store: Store
     private let options: Options
@@ -129,10 +132,12 @@ public struct Ingester {
         }
         var snapshotID: Int64?
         do {
-            let name = options.snapshot ?? manifest.snapshot ?? Self.defaultSnapshot
+            let relativePath = manifest.relativePath(of: path)
+            let name = try options.snapshot ?? manifest.snapshot(forRelativePath: relativePath) ?? Self.defaultSnapshot
             let id = try writer.snapshotID(named: name, description: manifest.description)
             snapshotID = id
-            return try ingest(path, manifest: manifest, snapshotID: id, writer: writer, summary: &summary, onProgress: onProgress)
+            let file = FileContext(manifest: manifest, relativePath: relativePath, mapping: options.mapping ?? manifest.mapping)
+            return try ingest(path, file: file, snapshotID: id, writer: writer, summary: &summary, onProgress: onProgress)
         } catch {
             let reason: String
             switch error {
@@ -146,12 +151,13 @@ public struct Ingester {
     }
 
     private func ingest(
-        _ path: String, manifest: Manifest, snapshotID: Int64, writer: StoreWriter,
+        _ path: String, file: FileContext, snapshotID: Int64, writer: StoreWriter,
         summary: inout Summary, onProgress: (Summary) -> Void
     ) throws -> FileEvent {
         let reader = LineReader(path: path)
         let size = try Self.regularFileSize(path)
-        let detection = try options.format.map(Format.Detection.format) ?? Self.detect(path)
+        let chosen = file.mapping != nil ? .mapping : options.format ?? file.manifest.format
+        let detection = try chosen.map(Format.Detection.format) ?? Self.detect(path)
         let format: Format?
         switch detection {
         case .unusable(let reason):
@@ -159,6 +165,10 @@ public struct Ingester {
             return .failed(path: path, reason: reason)
         case .empty: format = nil
         case .format(let detected): format = detected
+        }
+        if let reason = format?.unusableReason(file) {
+            try writer.rejectFile(snapshotID: snapshotID, path: path, reason: reason)
+            return .failed(path: path, reason: reason)
         }
         if try writer.hasFile(snapshotID: snapshotID, sizeBytes: size) {
             var hash = SHA256()
@@ -171,7 +181,7 @@ public struct Ingester {
             snapshotID: snapshotID, path: path, format: format?.rawValue ?? "empty", sizeBytes: size
         ) { sink in
             var hash = SHA256()
-            var parser = format?.reader(manifest: manifest)
+            var parser = format?.reader(file)
             try reader.forEach(onChunk: { hash.update($0) }) { event in
                 switch event {
                 case .line(let line): try parser?.read(line, into: sink)

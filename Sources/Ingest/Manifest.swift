@@ -17,7 +17,12 @@ import Store
 ///   "tests": ["cpu", "io", "net", "factorial", "version"]
 /// }
 /// ```
-public struct Manifest: Equatable, Sendable {
+///
+/// A collection in another layout says how to read it and how to split it into snapshots:
+/// `"format": "lambda-perf"` (or `"mapping": "<built-in name or file.json>"`), and
+/// `"snapshot_pattern": "^(\\d{4})"` with `"snapshot": "lambda-perf-$1"`: the pattern is matched
+/// against each file's path relative to the manifest, its groups fill `$1`, `$2`... of the name.
+public struct Manifest: Sendable {
     public var snapshot: String?
     public var description: String?
     public var provider: String?
@@ -30,11 +35,19 @@ public struct Manifest: Equatable, Sendable {
     public var delaySeconds: Double?
     /// The order of the optional test-result fields in faas_measure lines; nil to infer from shape.
     public var tests: [FaasMeasureTest]?
+    /// The format of every file under the manifest, instead of detecting it.
+    public var format: Format?
+    /// The mapping every file under the manifest is read with.
+    public var mapping: Mapping?
+    public var snapshotPattern: NSRegularExpression?
+    /// The manifest's directory (paths in it are relative to it); nil when there is no manifest.
+    public var directory: String?
 
     public init() {}
 
     static let knownKeys: Set<String> = [
         "snapshot", "description", "provider", "account", "function_version", "experiment", "parameters", "tests",
+        "format", "mapping", "snapshot_pattern",
     ]
 
     public init(contentsOf path: String) throws {
@@ -67,6 +80,27 @@ public struct Manifest: Equatable, Sendable {
         account = try text("account")
         functionVersion = try text("function_version")
         experiment = try text("experiment")
+        directory = (path as NSString).deletingLastPathComponent
+        if let name = try text("format") {
+            guard let format = Format(rawValue: name), format != .mapping else {
+                throw IngestError.badManifest(path: path, reason: "unknown format '\(name)' (known: \(Format.selectable))")
+            }
+            self.format = format
+        }
+        if let name = try text("mapping") {
+            do {
+                mapping = try Mapping(named: name, relativeTo: directory)
+            } catch {
+                throw IngestError.badManifest(path: path, reason: "mapping: \(error)")
+            }
+        }
+        if let pattern = try text("snapshot_pattern") {
+            guard let regex = try? NSRegularExpression(pattern: pattern) else {
+                throw IngestError.badManifest(path: path, reason: "'snapshot_pattern' is not a valid regular expression")
+            }
+            guard snapshot != nil else { throw IngestError.badManifest(path: path, reason: "'snapshot_pattern' needs a 'snapshot' name using $1") }
+            snapshotPattern = regex
+        }
         if let parameters = root["parameters"] {
             guard let dictionary = parameters as? [String: Any] else {
                 throw IngestError.badManifest(path: path, reason: "'parameters' must be an object")
@@ -95,6 +129,27 @@ public struct Manifest: Equatable, Sendable {
                 return test
             }
         }
+    }
+
+    /// The file's path relative to the manifest's directory (the path as given when there is no manifest).
+    func relativePath(of file: String) -> String {
+        let standardized = (file as NSString).standardizingPath
+        if let directory, standardized.hasPrefix((directory as NSString).standardizingPath + "/") {
+            return String(standardized.dropFirst((directory as NSString).standardizingPath.count + 1))
+        }
+        return file
+    }
+
+    /// The snapshot a file belongs to: the manifest's name, with `$1`... filled from `snapshot_pattern`.
+    func snapshot(forRelativePath relativePath: String) throws -> String? {
+        guard let snapshot, let snapshotPattern else { return snapshot }
+        let range = NSRange(relativePath.startIndex..., in: relativePath)
+        guard let match = snapshotPattern.firstMatch(in: relativePath, range: range) else {
+            throw IngestError.badManifest(
+                path: ((directory ?? "") as NSString).appendingPathComponent("manifest.json"),
+                reason: "'\(relativePath)' does not match snapshot_pattern '\(snapshotPattern.pattern)'")
+        }
+        return snapshotPattern.replacementString(for: match, in: relativePath, offset: 0, template: snapshot)
     }
 
     /// The record every reader starts from for a file under this manifest.

@@ -20,7 +20,7 @@ struct MetricsCSVReader: RecordReader {
             return try sink.reject(line: line.number, reason: problem, raw: TextCheck.printable(line.bytes))
         }
         let text = String(decoding: line.bytes, as: UTF8.self)
-        guard let cells = CSVReader.split(Array(line.bytes)) else {
+        guard let cells = CSVRecords.split(Array(line.bytes)) else {
             return try sink.reject(line: line.number, reason: "unclosed quote (a metric row is one line)", raw: text)
         }
         guard let header else {

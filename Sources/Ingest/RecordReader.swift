@@ -11,3 +11,14 @@ protocol RecordReader {
 extension RecordReader {
     mutating func finish(into sink: FileSink) throws {}
 }
+
+/// What a reader knows about its file besides the lines.
+struct FileContext {
+    let manifest: Manifest
+    /// The file's path relative to its manifest's directory (as given when there is no manifest).
+    let relativePath: String
+    /// The mapping in force (`--mapping` or the manifest's), for `Format.mapping`.
+    let mapping: Mapping?
+
+    var template: InvocationRecord { manifest.template }
+}

@@ -40,6 +40,10 @@ public struct InvocationRecord: Sendable, Equatable {
 
     /// A temperature the source states itself (canonical `is_cold`); the id rule takes precedence.
     public var declaredCold: Bool?
+    /// Whether the probe follows the paper's convention that an instance is named after the request
+    /// it served first, so that the two ids decide the temperature. Readers of other probes, whose
+    /// instance ids are container ids, turn it off.
+    public var instanceIDIsFirstRequestID = true
 
     public var vmUptimeSeconds: Double?
     public var vmIdleSeconds: Double?
@@ -103,7 +107,7 @@ public struct InvocationRecord: Sendable, Equatable {
     /// The cold/warm decision for this record and the rule that made it (SPEC section 6: the split is
     /// never guessed from a latency threshold).
     public var coldClassification: (isCold: Bool?, rule: Schema.ColdRule) {
-        if error == nil, let instanceID, let requestID, !instanceID.isEmpty, !requestID.isEmpty {
+        if error == nil, instanceIDIsFirstRequestID, let instanceID, let requestID, !instanceID.isEmpty, !requestID.isEmpty {
             return (instanceID == requestID, .requestIdEqualsInstanceId)
         }
         if let initDurationMs, initDurationMs > 0 {

@@ -9,8 +9,10 @@ struct IngestCommand: ParsableCommand {
         abstract: "Read measurement files into the store.",
         discussion: """
             Files and directories (recursively); each file's format is detected from its content \
-            (faas-measure '#' logs, canonical JSON Lines, canonical CSV). A run directory's manifest.json \
-            sets snapshot, provider, account and experiment. Each file is written in one transaction; a \
+            (faas-measure '#' logs, canonical JSON Lines, canonical CSV, metric rows); the public \
+            collections' layouts (faas-parallelism, lambda-perf, mikhailio) are named by a manifest or \
+            --format, another probe's format by a declarative mapping (--mapping, docs/mappings.md). A \
+            directory's manifest.json sets snapshot, provider, account, experiment, format or mapping. Each file is written in one transaction; a \
             file already in the snapshot (same SHA-256) is skipped. Rejected records are kept with file, \
             line and reason (see `analyze rejects`).
             """)
@@ -23,16 +25,25 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Snapshot name for everything ingested (overrides manifests; default: the manifest's, else 'default').")
     var snapshot: String?
 
-    @Option(help: "Force a format instead of detecting it: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Force a format instead of detecting it: \(Format.selectable).")
     var format: String?
+
+    @Option(help: ArgumentHelp("Read every file through a declarative mapping (a JSON file, or a built-in mapping's name).", valueName: "file"))
+    var mapping: String?
 
     @Flag(help: "Fail (exit 1) if any record or file is rejected.")
     var strict = false
 
     func run() throws {
         let forced = try format.map { name in
-            guard let format = Format(rawValue: name) else { throw ValidationError(IngestError.unknownFormat(name).description) }
+            guard let format = Format(rawValue: name), format != .mapping else { throw ValidationError(IngestError.unknownFormat(name).description) }
             return format
+        }
+        let mapping: Mapping?
+        do {
+            mapping = try self.mapping.map { try Mapping(named: $0) }
+        } catch {
+            throw ValidationError("\(error)")
         }
         for path in paths where !FileManager.default.fileExists(atPath: path)
             && (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) == nil {
@@ -40,7 +51,7 @@ struct IngestCommand: ParsableCommand {
         }
         let started = Date()
         let progress = ProgressLine()
-        let ingester = Ingester(store: try Store(path: store.db), options: .init(snapshot: snapshot, format: forced))
+        let ingester = Ingester(store: try Store(path: store.db), options: .init(snapshot: snapshot, format: forced, mapping: mapping))
         let summary = try ingester.run(
             paths: paths,
             onFile: { event in

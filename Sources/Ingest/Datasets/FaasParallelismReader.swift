@@ -1,0 +1,160 @@
+import Foundation
+import Store
+
+/// Reads the result files of the FaaS Parallelism Benchmark (Barcelona-Pons & Garcia-Lopez, 2020;
+/// `Datasets/faas-parallelism-benchmark-2020`): one file per run of N parallel invocations, named
+/// `<benchmark>[_warm]_size=<N>.json`, holding JSON objects separated by commas (a leading blank line,
+/// a trailing comma). Three record variants, told apart by the folder (`aws`, `azure`, `gcp`):
+///
+/// - AWS: client times `pystart_ms`/`pyend_ms`; `func_data` with the function's `initTime_ms`/
+///   `endTime_ms`, `funcActivationID` (request id), `containerID` (the `/proc/self/cgroup` line
+///   `2:cpu:/sandbox-root-<id>/sandbox-service-<x>/sandbox-<y>`), `mem_limit`, `uptime` (s).
+/// - Google: `func_data` with `executionID`, `containerID` (a uuid), and in some runs `uptime`,
+///   `meminfo`, `cpuinfo`; or an HTML error page instead of `func_data` (kept as a failed invocation).
+/// - Azure: `start`, `end`, `duration`, `invocation`, `instance` at the top level.
+///
+/// Each file is one batch of the scalability experiment (batch size N). The instance is the container;
+/// the VM is inferred from boot time (function start minus uptime, to the second), because every
+/// container has its own sandbox-root in this data, so the sandbox-root cannot name a VM.
+/// Cold or warm: in a run whose name does not say `warm`, a container's first record in the file is
+/// its cold start (records are in completion order, and a container serves one request at a time) and
+/// its later records are warm; in a `warm` run only the later records are known to be warm. Azure
+/// instances serve many requests at once, so their records stay unclassified.
+struct FaasParallelismReader: RecordReader {
+    private let records = JSONRecords(shape: .topLevelValues)
+    private let template: InvocationRecord
+    private let run: Run
+    private var seenInstances: Set<String> = []
+
+    /// What the file name says.
+    struct Run {
+        let benchmark: String
+        let parallelism: Int
+        /// "cold", "warm", or "unknown" when the name does not say.
+        let intent: String
+
+        init?(fileName: String) {
+            let stem = fileName.hasSuffix(".json") ? String(fileName.dropLast(5)) : fileName
+            guard let range = stem.range(of: "_size="), let parallelism = Int(stem[range.upperBound...]), parallelism > 0 else { return nil }
+            var tokens = stem[..<range.lowerBound].split(separator: "_").map(String.init)
+            if tokens.last == "warm" {
+                tokens.removeLast()
+                intent = "warm"
+            } else {
+                intent = tokens.last == "w" ? "unknown" : "cold"  // `work2g_2_w`: possibly warm, the name is not explicit
+            }
+            benchmark = tokens.joined(separator: "_")
+            self.parallelism = parallelism
+        }
+
+        init(benchmark: String, parallelism: Int, intent: String) {
+            self.benchmark = benchmark
+            self.parallelism = parallelism
+            self.intent = intent
+        }
+    }
+
+    init(_ file: FileContext) {
+        let components = file.relativePath.split(separator: "/").map(String.init)
+        var template = file.template
+        template.instanceIDIsFirstRequestID = false  // instances are containers, named by the platform
+        if let folder = components.first(where: { ["aws", "azure", "gcp", "google"].contains($0) }) {
+            template.provider = folder == "gcp" ? "google" : folder
+        }
+        run = Run(fileName: components.last ?? "") ?? Run(benchmark: "unknown", parallelism: 0, intent: "unknown")
+        template.functionName = run.benchmark
+        template.experimentKind = "scalability"
+        template.experimentParameters = JSONText.object(["benchmark": run.benchmark, "parallelism": run.parallelism, "intent": run.intent])
+        template.batchSize = run.parallelism
+        template.roundNo = 1
+        template.batchNo = 1
+        self.template = template
+    }
+
+    /// Why a file cannot be read as a run, before its content is looked at.
+    static func unusableReason(_ relativePath: String) -> String? {
+        Run(fileName: (relativePath as NSString).lastPathComponent) == nil
+            ? "the file name does not follow <benchmark>_size=<N>.json, so the run's parallelism is unknown" : nil
+    }
+
+    mutating func read(_ line: Line, into sink: FileSink) throws {
+        try records.read(line, into: sink) { part, value in try add(value, line: part.line, into: sink) }
+    }
+
+    mutating func finish(into sink: FileSink) throws {
+        try records.finish(into: sink) { part, value in try add(value, line: part.line, into: sink) }
+    }
+
+    private mutating func add(_ value: Any, line: Int, into sink: FileSink) throws {
+        guard let object = value as? [String: Any] else { throw RecordProblem("not a JSON object") }
+        var record = template
+        record.requestSentMs = JSONValue.number(object["pystart_ms"])
+        record.responseReceivedMs = JSONValue.number(object["pyend_ms"])
+        record.roundTripMs = JSONValue.number(object["pyduration_ms"])
+        switch object["func_data"] {
+        case let function as [String: Any]:
+            try readFunctionData(function, into: &record)
+        case let page as String:
+            record.error = Self.errorSummary(page)
+        case nil where object["instance"] != nil:
+            record.functionStartMs = JSONValue.number(object["start"])
+            record.functionEndMs = JSONValue.number(object["end"])
+            record.functionDurationMs = JSONValue.number(object["duration"])
+            record.requestID = JSONValue.text(object["invocation"])
+            record.instanceID = JSONValue.text(object["instance"])
+        default:
+            throw RecordProblem("neither func_data (AWS, Google) nor start/end/instance (Azure): not a benchmark record")
+        }
+        guard record.requestSentMs != nil || record.functionStartMs != nil else {
+            throw RecordProblem("no client time (pystart_ms) and no function start time")
+        }
+        if record.error == nil, let instance = record.instanceID, record.provider != "azure" {
+            let first = seenInstances.insert(instance).inserted
+            record.declaredCold = first ? (run.intent == "cold" ? true : nil) : false
+        }
+        try CanonicalColumns.validate(record)
+        try sink.add(record, line: line)
+    }
+
+    private func readFunctionData(_ function: [String: Any], into record: inout InvocationRecord) throws {
+        record.functionStartMs = JSONValue.number(function["initTime_ms"])
+        record.functionEndMs = JSONValue.number(function["endTime_ms"])
+        record.functionDurationMs = JSONValue.number(function["duration_ms"])
+        record.requestID = JSONValue.text(function["funcActivationID"] ?? function["executionID"])
+        if let container = JSONValue.text(function["containerID"]) {
+            // The AWS cgroup line `2:cpu:/sandbox-root-...`: the path names the container.
+            record.instanceID = container.split(separator: ":/", maxSplits: 1).last.map(String.init) ?? container
+        }
+        record.instancePrivateIP = JSONValue.text(function["hostnameIP"])
+        if let memory = JSONValue.number(function["mem_limit"]) { record.memoryMB = Int(memory) }
+        if let uptime = JSONValue.number(function["uptime"]) {
+            record.vmUptimeSeconds = uptime
+            if let start = record.functionStartMs {
+                record.vmID = "boot-\(Int((start / 1000 - uptime).rounded()))"
+            }
+        }
+        if let cpuinfo = function["cpuinfo"] as? String {
+            let fields = Self.colonFields(cpuinfo)
+            record.ncpu = fields["CPU(s)"].flatMap { Int($0) }
+            record.cpuModel = fields["Model name"].flatMap { $0 == "unknown" ? nil : $0 }
+        }
+    }
+
+    /// `lscpu` output as name -> value.
+    private static func colonFields(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[String(line[..<colon]).trimmingWhitespace()] = String(line[line.index(after: colon)...]).trimmingWhitespace()
+        }
+        return fields
+    }
+
+    /// The title of an HTML error page that came back instead of the function's result.
+    static func errorSummary(_ page: String) -> String {
+        if let open = page.range(of: "<title>"), let close = page.range(of: "</title>", range: open.upperBound..<page.endIndex) {
+            return "HTML error page instead of the function's result: " + page[open.upperBound..<close.lowerBound]
+        }
+        return "text instead of the function's result: " + page.trimmingWhitespace().prefix(80)
+    }
+}

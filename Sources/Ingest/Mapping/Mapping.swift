@@ -1,0 +1,106 @@
+import Foundation
+import Store
+
+/// A declarative mapping from another probe's JSON or CSV records to the canonical invocation columns,
+/// so a new format is ingested without writing Swift (`analyze ingest --mapping FILE`, or `"mapping"`
+/// in a manifest). Documented with a full example in `docs/mappings.md`:
+///
+/// ```json
+/// {
+///   "input": "json",
+///   "fields": {
+///     "provider": { "const": "aws" },
+///     "request_id": "req.id",
+///     "request_sent_ms": { "path": "t.sent", "unit": "epoch_s" },
+///     "vm_id": { "path": "cgroup", "regex": "sandbox-root-([A-Za-z0-9]+)" },
+///     "is_cold": { "path": "kind", "map": { "cold": true, "warm": false } }
+///   }
+/// }
+/// ```
+public struct Mapping: Sendable {
+    public enum Input: String, Sendable { case json, csv }
+
+    public let input: Input
+    /// CSV only: whether the first row names the columns; otherwise `columns` does.
+    public let header: Bool
+    public let columns: [String]?
+    public let fields: [Field]
+    /// Source fields (top-level keys, CSV columns) no field reads are kept in `extra`.
+    public let keepUnmapped: Bool
+    /// Where the mapping came from, for messages.
+    public let origin: String
+
+    /// How one target column gets its value.
+    public struct Field: Sendable {
+        /// A canonical column (`CanonicalColumns`) or `extra.<name>`.
+        public let target: String
+        public let path: [String]?
+        public let constant: Constant?
+        public let regex: String?
+        public let map: [String: Constant]?
+        public let unit: Unit?
+        public let timeFormat: TimeFormat?
+        public let defaultValue: Constant?
+        public let required: Bool
+    }
+
+    /// A JSON scalar written in the mapping (a constant, a default, a `map` result).
+    public enum Constant: Sendable, Equatable {
+        case text(String), number(Double), bool(Bool)
+    }
+
+    /// The source's unit; values are converted to the column's own (epoch ms, ms, s, MB).
+    public enum Unit: String, Sendable, CaseIterable {
+        case epochS = "epoch_s", epochMs = "epoch_ms", epochUs = "epoch_us", epochNs = "epoch_ns"
+        case s, ms, us, ns, min, h
+        case mb = "MB", gb = "GB"
+
+        /// The factor to the column's unit, or nil when the unit does not fit the column's kind.
+        func factor(to kind: ColumnKind) -> Double? {
+            switch (kind, self) {
+            case (.epochMs, .epochS): 1000
+            case (.epochMs, .epochMs): 1
+            case (.epochMs, .epochUs): 1e-3
+            case (.epochMs, .epochNs): 1e-6
+            case (.milliseconds, _), (.seconds, _): seconds.map { $0 * (kind == .milliseconds ? 1000 : 1) }
+            case (.megabytes, .mb): 1
+            case (.megabytes, .gb): 1024
+            default: nil
+            }
+        }
+
+        private var seconds: Double? {
+            switch self {
+            case .s: 1
+            case .ms: 1e-3
+            case .us: 1e-6
+            case .ns: 1e-9
+            case .min: 60
+            case .h: 3600
+            default: nil
+            }
+        }
+    }
+
+    /// How a timestamp string is written.
+    public enum TimeFormat: Sendable {
+        case iso8601
+        /// JavaScript's `Date.toString()`: `Wed Jun 07 2017 02:05:00 GMT+0100 (BST)`.
+        case javascript
+        /// A Unicode date pattern (`yyyy-MM-dd HH:mm:ss`) in a time zone.
+        case pattern(String, timeZone: String)
+    }
+
+    /// What a canonical column holds, for units.
+    enum ColumnKind { case epochMs, milliseconds, seconds, megabytes, other }
+
+    static func kind(of column: String) -> ColumnKind {
+        switch column {
+        case "request_sent_ms", "response_received_ms", "function_start_ms", "function_end_ms": .epochMs
+        case "round_trip_ms", "function_duration_ms", "init_duration_ms", "factorial_ms": .milliseconds
+        case "vm_uptime_s", "vm_idle_s", "interval_s", "delay_s": .seconds
+        case "memory_mb": .megabytes
+        default: .other
+        }
+    }
+}
