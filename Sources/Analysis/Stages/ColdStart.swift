@@ -10,36 +10,73 @@ struct ColdStart: Stage {
     let title = "Cold and warm start latency"
     let requires = "request_sent_ms, function_start_ms and a cold/warm classification"
 
+    /// What a source measured, best first: each invocation feeds the first definition it has (SPEC
+    /// section 7: the ids are never mixed). Client-only and platform-only numbers are used only where the
+    /// request and function-start times are not both known.
+    enum Definition: Int, CaseIterable {
+        /// Function start minus request sent: the paper's definition.
+        case latency
+        /// The platform's Init Duration (a Lambda REPORT line).
+        case initDuration
+        /// The client's end-to-end latency (request to response).
+        case endToEnd
+        /// The platform-reported Duration of the invocation.
+        case reportedDuration
+
+        func metric(cold: Bool) -> String? {
+            let prefix = cold ? "coldstart" : "warmstart"
+            switch self {
+            case .latency: return "\(prefix).latency_ms"
+            case .initDuration: return cold ? "coldstart.init_duration_ms" : nil
+            case .endToEnd: return "\(prefix).e2e_ms"
+            case .reportedDuration: return "\(prefix).reported_duration_ms"
+            }
+        }
+    }
+
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         let (condition, label) = try context.scope(preferring: "coldstart")
-        // Latencies per function and temperature, read once through a cursor (1M rows stay cheap).
+        struct Key: Hashable {
+            let function: Int64
+            let scenario: String?
+            let definition: Int
+        }
         let functions = try Row.fetchAll(context.db, sql: "SELECT id, provider, runtime, memory_mb FROM function")
             .reduce(into: [Int64: (provider: String, runtime: String?, memoryMB: Int?)]()) { $0[$1[0]] = ($1[1], $1[2], $1[3]) }
-        var latencies: [Int64: [[Double]]] = [:]  // function id -> [warm, cold]
+        // Values per function, scenario and definition, and temperature, read once through a cursor (1M rows stay cheap).
+        var values: [Key: [[Double]]] = [:]  // -> [warm, cold]
         let cursor = try Row.fetchCursor(context.db, sql: """
-            SELECT i.function_id, i.is_cold, i.function_start_ms - i.request_sent_ms
+            SELECT i.function_id, i.is_cold, json_extract(e.parameters, '$.scenario'),
+                   CASE WHEN i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL THEN 0
+                        WHEN i.init_duration_ms IS NOT NULL THEN 1 WHEN i.round_trip_ms IS NOT NULL THEN 2
+                        WHEN i.function_duration_ms IS NOT NULL THEN 3 END AS definition,
+                   coalesce(i.function_start_ms - i.request_sent_ms, i.init_duration_ms, i.round_trip_ms, i.function_duration_ms)
             FROM \(context.invocations)
-            WHERE i.snapshot_id = ?1 AND \(condition) AND i.status = 'ok' AND i.is_cold IS NOT NULL
-              AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
+            WHERE i.snapshot_id = ?1 AND \(condition) AND i.status = 'ok' AND i.is_cold IS NOT NULL AND definition IS NOT NULL
             """, arguments: [context.snapshotID])
         while let row = try cursor.next() {
-            latencies[row[0], default: [[], []]][row[1] as Int].append(row[2])
+            values[Key(function: row[0], scenario: row[2], definition: row[3]), default: [[], []]][row[1] as Int].append(row[4])
         }
-        guard !latencies.isEmpty else { return .notMeasurable("no successful invocation with both timestamps and a cold/warm flag (\(requires))") }
+        guard !values.isEmpty else {
+            return .notMeasurable("no successful invocation with a cold/warm flag and a latency (\(requires), or an init, end-to-end or reported duration)")
+        }
         var metrics: [Metric] = []
-        for cold in [true, false] {
-            let metric = cold ? "coldstart.latency_ms" : "warmstart.latency_ms"
-            let kind = cold ? "cold starts" : "warm starts"
-            var groups: [MetricGroup: [Double]] = [:]
-            for (function, values) in latencies {
-                let (provider, runtime, memory) = functions[function]!
-                let selected = values[cold ? 1 : 0]
-                guard !selected.isEmpty else { continue }
-                groups[MetricGroup(provider: provider, runtime: runtime, memoryMB: memory, setting: "\(kind), \(label)"), default: []] += selected
-                groups[MetricGroup(provider: provider, setting: "all \(kind), \(label)"), default: []] += selected
-            }
-            for (group, values) in groups.sorted(by: { $0.key < $1.key }) {
-                metrics += group.distribution(metric, Sample(values), unit: "ms", bootstrap: context.bootstrap)
+        for definition in Definition.allCases {
+            for cold in [true, false] {
+                guard let metric = definition.metric(cold: cold) else { continue }
+                let kind = cold ? "cold starts" : "warm starts"
+                var groups: [MetricGroup: [Double]] = [:]
+                for (key, temperatures) in values where key.definition == definition.rawValue {
+                    let (provider, runtime, memory) = functions[key.function]!
+                    let selected = temperatures[cold ? 1 : 0]
+                    guard !selected.isEmpty else { continue }
+                    let scenario = key.scenario.map { "scenario=\($0), " } ?? ""
+                    groups[MetricGroup(provider: provider, runtime: runtime, memoryMB: memory, setting: "\(scenario)\(kind), \(label)"), default: []] += selected
+                    groups[MetricGroup(provider: provider, setting: "all \(kind), \(label)"), default: []] += selected
+                }
+                for (group, values) in groups.sorted(by: { $0.key < $1.key }) {
+                    metrics += group.distribution(metric, Sample(values), unit: "ms", bootstrap: context.bootstrap)
+                }
             }
         }
         metrics += try newVersusExistingVM(context, condition: condition, label: label)

@@ -5,12 +5,15 @@ import Store
 /// the send times, rounded to the minute): did the same instance answer (it survived the idle time),
 /// and was the second request cold? The longest survived gap is the maximum idle time; a VM that
 /// another instance used during the gap counts as kept busy.
+/// Sources that publish only a scatter of (idle gap, cold or warm) give the probability of a cold start
+/// by gap, without survival (runs of the 'idle-scatter' experiment).
 struct IdleRecycling: Stage {
     let title = "Idle recycling"
-    let requires = "instance id and request times, in runs of the 'idle' experiment"
+    let requires = "instance id and request times, in runs of the 'idle' experiment (or idle gaps with a cold/warm flag, 'idle-scatter')"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
-        if let missing = try context.missing(experiment: "idle") { return missing }
+        let scatter = try scatterProbabilities(context)
+        if let missing = try context.missing(experiment: "idle") { return scatter.isEmpty ? missing : .metrics(scatter) }
         let rows = try context.rows("""
             WITH pairs AS (
                 SELECT i.id, i.vm_id, i.instance_id, i.is_cold, i.request_sent_ms, f.provider,
@@ -23,7 +26,9 @@ struct IdleRecycling: Stage {
                        AND o.instance_id != p.previous_instance AND o.request_sent_ms > p.previous_sent AND o.request_sent_ms < p.request_sent_ms) AS busy
             FROM pairs p WHERE previous_sent IS NOT NULL
             """)
-        guard !rows.isEmpty else { return .notMeasurable("idle runs without repeated requests to a function") }
+        guard !rows.isEmpty else {
+            return scatter.isEmpty ? .notMeasurable("idle runs without repeated requests to a function") : .metrics(scatter)
+        }
         var metrics: [Metric] = []
         for (provider, providerRows) in Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }) {
             for busy in [false, true] {
@@ -48,6 +53,23 @@ struct IdleRecycling: Stage {
                 }
             }
         }
-        return .metrics(metrics)
+        return .metrics(metrics + scatter)
+    }
+
+    /// P(cold) by idle gap, rounded to the minute, from requests that carry their gap and a flag.
+    private func scatterProbabilities(_ context: AnalysisContext) throws -> [Metric] {
+        guard try context.hasExperiment("idle-scatter") else { return [] }
+        let rows = try context.rows("""
+            SELECT f.provider, f.name AS series, CAST(round(i.interval_s / 60.0) AS INTEGER) AS gap,
+                   count(*) AS n, sum(i.is_cold) AS cold
+            FROM \(context.invocations)
+            WHERE i.snapshot_id = ?1 AND e.kind = 'idle-scatter' AND i.interval_s IS NOT NULL AND i.is_cold IS NOT NULL
+            GROUP BY f.provider, f.name, gap ORDER BY f.provider, f.name, gap
+            """)
+        return rows.map { row in
+            MetricGroup(provider: row["provider"], setting: "idle=\(row["gap"] as Int)min, \(row["series"] as String? ?? "scatter")")
+                .value("idle.cold_probability", statistic: "fraction", Double(row["cold"] as Int) / Double(row["n"] as Int),
+                       unit: "fraction", n: row["n"])
+        }
     }
 }

@@ -13,7 +13,7 @@ import Store
 ///   blue is a cold start, red a warm one (per the page text); experiment `idle-scatter` with
 ///   `interval_s`.
 /// - `coldstart_<cloud>_interval.json`: `[[idle minute, probability of a cold start]]`: metric rows
-///   `idle.cold_start_probability` (the page's own summary, no samples behind it).
+///   `idle.cold_probability` (the page's own summary, no samples behind it).
 ///
 /// Other files are summaries drawn from these (medians and quartiles by dimension, labelled series of
 /// a blog post): the whole file is rejected with that reason (`unusableReason`) rather than read as
@@ -122,8 +122,8 @@ struct MikhailioReader: RecordReader {
             guard point.count == 2, let minute = JSONValue.number(point[0]), let probability = JSONValue.number(point[1]),
                   minute >= 0, (0...1).contains(probability)
             else { throw RecordProblem("an interval point is [minute, probability between 0 and 1]") }
-            try sink.add(Metric("idle.cold_start_probability", provider: template.provider,
-                                setting: "idle_minutes=\(minute == minute.rounded() ? String(Int(minute)) : String(minute))",
+            try sink.add(Metric("idle.cold_probability", provider: template.provider,
+                                setting: "idle=\(minute == minute.rounded() ? String(Int(minute)) : String(minute))min",
                                 statistic: "fraction", value: probability, unit: "fraction", source: "mikhail.io"))
         case .summary:
             break

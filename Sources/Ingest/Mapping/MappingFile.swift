@@ -48,10 +48,13 @@ extension Mapping {
         do {
             object = try JSONSerialization.jsonObject(with: data)
         } catch {
-            let nsError = error as NSError
-            let line = (nsError.userInfo["NSJSONSerializationErrorIndex"] as? Int).map { index in
-                text.utf8.prefix(index).reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-            }
+            // Foundation names the byte offset: in userInfo on Darwin, in the message ("around character 48") on Linux.
+            let info = (error as NSError).userInfo
+            let index = info["NSJSONSerializationErrorIndex"] as? Int
+                ?? (info["NSDebugDescription"] as? String).flatMap { message in
+                    message.range(of: "character ").flatMap { Int(message[$0.upperBound...].prefix { $0.isNumber }) }
+                }
+            let line = index.map { index in text.utf8.prefix(index).reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) } }
             throw MappingError(file: origin, key: nil, line: line, reason: "not valid JSON")
         }
         guard let root = object as? [String: Any] else { throw fail([], "the top level must be a JSON object") }
