@@ -15,7 +15,48 @@ import Store
 /// 3. `over memory sizes`: a summary over memory sizes (statistic `median_min` or `median_max`, no
 ///    memory) against the smallest or largest per-memory median of the same metric, provider and
 ///    runtime on the other side, taken from the setting that covers the most memory sizes.
+///
+/// Different definitions or runtimes are compared only when asked for (`Aliases`): B's rows are then
+/// read under A's name, B's own rows of that name are left out, and every pair says so in its rule.
 public struct Comparison: Sendable {
+    /// Explicit requests to read B's metric ids or runtimes as A's (SPEC section 7: a comparison across
+    /// two definitions is allowed only when asked for, and labelled).
+    public struct Aliases: Sendable {
+        /// B's metric id -> A's metric id, e.g. `coldstart.init_duration_ms` -> `coldstart.latency_ms`.
+        public var metrics: [String: String] = [:]
+        /// B's runtime -> A's runtime, e.g. `python314` -> `python2.7`.
+        public var runtimes: [String: String] = [:]
+        public init(metrics: [String: String] = [:], runtimes: [String: String] = [:]) {
+            self.metrics = metrics
+            self.runtimes = runtimes
+        }
+
+        /// B's rows as A's names; B's own rows under those names are left out.
+        func apply(to rows: [Metric]) -> [Metric] {
+            let metricTargets = Set(metrics.values), runtimeTargets = Set(runtimes.values)
+            return rows.compactMap { row in
+                var row = row
+                if let target = metrics[row.metric] { row.metric = target } else if metricTargets.contains(row.metric) { return nil }
+                if let runtime = row.runtime {
+                    if let target = runtimes[runtime] { row.runtime = target } else if runtimeTargets.contains(runtime) { return nil }
+                }
+                return row
+            }
+        }
+
+        /// The label of a pair whose B side was renamed, or nil.
+        func label(for b: Metric) -> String? {
+            var parts: [String] = []
+            for (from, to) in metrics.sorted(by: { $0.key < $1.key }) where b.metric == to {
+                parts.append("B's \(from) read as \(to)")
+            }
+            for (from, to) in runtimes.sorted(by: { $0.key < $1.key }) where b.runtime == to {
+                parts.append("B's runtime \(from) read as \(to)")
+            }
+            return parts.isEmpty ? nil : "cross-definition (" + parts.joined(separator: "; ") + ")"
+        }
+    }
+
     public struct Pair: Sendable {
         public var a: Metric
         public var b: Metric
@@ -37,7 +78,7 @@ public struct Comparison: Sendable {
     public let level: Double
     public let bootstrap: Bootstrap
 
-    public init(store: Store, a: String, b: String, bootstrap: Bootstrap = Bootstrap(), level: Double = 0.05) throws {
+    public init(store: Store, a: String, b: String, aliases: Aliases = Aliases(), bootstrap: Bootstrap = Bootstrap(), level: Double = 0.05) throws {
         self.a = a
         self.b = b
         self.level = level
@@ -46,7 +87,8 @@ public struct Comparison: Sendable {
             for name in [a, b] where try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM snapshot WHERE name = ?)", arguments: [name])! {
                 throw AnalysisError.unknownSnapshot(name)
             }
-            return (try MetricStore(db).metrics(snapshot: a, samples: true), try MetricStore(db).metrics(snapshot: b, samples: true))
+            return (try MetricStore(db).metrics(snapshot: a, samples: true),
+                    aliases.apply(to: try MetricStore(db).metrics(snapshot: b, samples: true)))
         }
         var unmatchedA = left, unmatchedB = right
         var joined: [(Metric, Metric, String)] = []
@@ -94,7 +136,9 @@ public struct Comparison: Sendable {
 
         onlyA = unmatchedA
         onlyB = unmatchedB
-        pairs = joined.map { Self.pair($0.0, $0.1, rule: $0.2, bootstrap: bootstrap, level: level) }
+        pairs = joined.map { a, b, rule in
+            Self.pair(a, b, rule: aliases.label(for: b).map { "\($0), \(rule)" } ?? rule, bootstrap: bootstrap, level: level)
+        }
             .sorted { Key($0.a).order < Key($1.a).order }
     }
 

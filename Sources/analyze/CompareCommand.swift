@@ -29,8 +29,24 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Output directory for --format md.")
     var out: String?
 
+    @Option(name: .customLong("metric-as"), help: ArgumentHelp(
+        "Compare B's metric id as A's, across definitions (labelled in the output), e.g. coldstart.init_duration_ms=coldstart.latency_ms.",
+        valueName: "b-id=a-id"))
+    var metricAliases: [String] = []
+
+    @Option(name: .customLong("runtime-as"), help: ArgumentHelp("Compare B's runtime as A's (labelled), e.g. python314=python2.7.", valueName: "b=a"))
+    var runtimeAliases: [String] = []
+
     func run() throws {
-        let comparison = try Comparison(store: try Store(path: store.db), a: a, b: b)
+        func pairs(_ values: [String], _ option: String) throws -> [String: String] {
+            try values.reduce(into: [:]) { result, value in
+                let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ValidationError("--\(option) takes B=A, not '\(value)'") }
+                result[parts[0]] = parts[1]
+            }
+        }
+        let aliases = Comparison.Aliases(metrics: try pairs(metricAliases, "metric-as"), runtimes: try pairs(runtimeAliases, "runtime-as"))
+        let comparison = try Comparison(store: try Store(path: store.db), a: a, b: b, aliases: aliases)
         let report = ComparisonReport(comparison)
         switch format {
         case "csv": print(report.csv(), terminator: "")

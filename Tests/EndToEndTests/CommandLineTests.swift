@@ -141,16 +141,19 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let db = directory + "/store.sqlite"
         #expect(try AnalyzeCommand.run(["ingest", "Datasets", "--db", db], in: root.path).status == 0)
-        let out = directory + "/out"
-        let report = try AnalyzeCommand.run(["report", "--db", db, "--snapshot", "simulated-aws-2017", "--out", out], in: root.path)
-        #expect(report.status == 0, "\(report.stderr)")
-        let committed = root.appendingPathComponent("Reports/simulated-aws-2017")
-        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/report.md")) == Data(contentsOf: committed.appendingPathComponent("report.md")))
-        let figures = try FileManager.default.contentsOfDirectory(atPath: out + "/figures").sorted()
-        #expect(figures == (try FileManager.default.contentsOfDirectory(atPath: committed.appendingPathComponent("figures").path).sorted()))
-        for figure in figures {
-            #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/figures/" + figure))
-                == Data(contentsOf: committed.appendingPathComponent("figures/" + figure)), "\(figure)")
+        // A simulated snapshot and two public collections (one through a built-in mapping).
+        for snapshot in ["simulated-aws-2017", "lambda-coldstart-2017", "faas-parallelism-2020"] {
+            let out = directory + "/" + snapshot
+            let report = try AnalyzeCommand.run(["report", "--db", db, "--snapshot", snapshot, "--out", out], in: root.path)
+            #expect(report.status == 0, "\(report.stderr)")
+            let committed = root.appendingPathComponent("Reports/" + snapshot)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/report.md")) == Data(contentsOf: committed.appendingPathComponent("report.md")), "\(snapshot)")
+            let figures = try FileManager.default.contentsOfDirectory(atPath: out + "/figures").sorted()
+            #expect(figures == (try FileManager.default.contentsOfDirectory(atPath: committed.appendingPathComponent("figures").path).sorted()))
+            for figure in figures {
+                #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/figures/" + figure))
+                    == Data(contentsOf: committed.appendingPathComponent("figures/" + figure)), "\(snapshot)/\(figure)")
+            }
         }
     }
 
