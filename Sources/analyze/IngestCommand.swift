@@ -34,6 +34,8 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Fail (exit 1) if any record or file is rejected.")
     var strict = false
 
+    static let namedFailuresPerReason = 3
+
     func run() throws {
         let forced = try format.map { name in
             guard let format = Format(rawValue: name), format != .mapping else { throw ValidationError(IngestError.unknownFormat(name).description) }
@@ -52,6 +54,7 @@ struct IngestCommand: ParsableCommand {
         let started = Date()
         let progress = ProgressLine()
         let ingester = Ingester(store: try Store(path: store.db), options: .init(snapshot: snapshot, format: forced, mapping: mapping))
+        var failuresByReason: [String: Int] = [:]
         let summary = try ingester.run(
             paths: paths,
             onFile: { event in
@@ -59,7 +62,9 @@ struct IngestCommand: ParsableCommand {
                 case let .ingested(path, _, _, rejected) where rejected > 0:
                     progress.note("\(path): \(rejected) record\(rejected == 1 ? "" : "s") rejected (see `analyze rejects`)")
                 case let .failed(path, reason):
-                    progress.note("\(path): not ingested: \(reason)")
+                    // The first few files per reason by name; a collection with hundreds of files left out for one reason stays readable.
+                    failuresByReason[reason, default: 0] += 1
+                    if failuresByReason[reason]! <= Self.namedFailuresPerReason { progress.note("\(path): not ingested: \(reason)") }
                 default: break
                 }
             },
@@ -67,6 +72,9 @@ struct IngestCommand: ParsableCommand {
                 progress.update("\(summary.files) files, \(summary.records.formatted()) records, \(summary.rejected) rejected")
             })
         progress.finish()
+        for (reason, count) in failuresByReason.sorted(by: { $0.key < $1.key }) where count > Self.namedFailuresPerReason {
+            progress.note("... and \(count - Self.namedFailuresPerReason) more files not ingested: \(reason) (see `analyze rejects`)")
+        }
         let seconds = Date().timeIntervalSince(started)
         let rate = seconds > 0 ? Int(Double(summary.records) / seconds) : 0
         print("files: \(summary.files) (ingested \(summary.ingested), skipped \(summary.skipped) already in store, "

@@ -25,8 +25,15 @@ enum AnalyzeCommand {
 
     static func run(_ arguments: [String], in directory: String) throws -> Result {
         let (process, out, err) = try start(arguments, in: directory)
+        // Drain stderr on another thread: a child that fills one pipe while we wait on the other would block forever.
+        nonisolated(unsafe) var stderr = Data()
+        let drained = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            stderr = err.fileHandleForReading.readDataToEndOfFile()
+            drained.signal()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
