@@ -5,7 +5,7 @@ BIN_DIR = $(shell swift build $(SWIFT_FLAGS) --show-bin-path)
 ANALYZE = $(BIN_DIR)/analyze
 DB ?= analyze.sqlite
 
-.PHONY: build test ingest report compare compare-rerun simulated clean
+.PHONY: build test ingest report compare compare-rerun simulated bench clean
 
 build:
 	swift build $(SWIFT_FLAGS) --product analyze
@@ -58,8 +58,13 @@ simulated: build
 		$(ANALYZE) simulate --profile $$profile --out Datasets/simulated --seed 2017 --scale 0.05 || exit 1; \
 	done
 
+# Not part of `make test`: times ingest, metrics and report on 1M and 10M generated invocations against
+# DuckDB and a plain Python pipeline (installed into .build-bench/venv), writes Benchmarks/results.md.
+bench: build
+	python3 Benchmarks/bench.py --analyze $(ANALYZE)
+
 test:
 	swift test $(SWIFT_FLAGS) --disable-xctest
 
 clean:
-	rm -rf .build .compare $(DB) $(DB)-wal $(DB)-shm
+	rm -rf .build .build-bench .compare $(DB) $(DB)-wal $(DB)-shm

@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark of `analyze` against two anchors a user might write instead (`make bench`).
+
+For each size (1M and 10M invocations of `analyze simulate --records`, faas_measure format) it times:
+  - `analyze ingest` into a fresh database (wall, records/s, peak RSS from /usr/bin/time -v),
+  - `analyze metrics` and `analyze report` on the result,
+  - DuckDB (the `duckdb` package, in its own virtual environment): read_csv(delim='#') into a database
+    file, then cold/warm latency medians and p99 by runtime x memory (duckdb_pipeline.py),
+  - plain Python: split lines, sqlite3.executemany in one transaction, the same medians
+    (python_pipeline.py),
+and checks that the three agree on every median and p99 to the printed digit. Each figure is the
+median of several runs. Writes Benchmarks/results.md.
+
+Usage: bench.py --analyze PATH [--sizes 1000000,10000000] [--runs 3] [--big-runs 1] [--work DIR]
+"""
+import argparse
+import csv
+import datetime
+import io
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import venv
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DUCKDB_VERSION = "2.0.1"
+DIGITS = 4  # medians and p99 are compared and printed with 4 decimals (0.1 us)
+
+
+def timed(command, env=None):
+    """Runs a command under /usr/bin/time -v; returns (wall seconds, peak RSS MB, stdout)."""
+    result = subprocess.run(["/usr/bin/time", "-v"] + command, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-2000:]}")
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", result.stderr)
+    hours, minutes, seconds = int(wall.group(1) or 0), int(wall.group(2)), float(wall.group(3))
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
+    return hours * 3600 + minutes * 60 + seconds, rss_kb / 1024, result.stdout
+
+
+def remove_store(path):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+
+
+def duckdb_python(work):
+    """A virtual environment with duckdb, made once."""
+    env_dir = os.path.join(work, "venv")
+    python = os.path.join(env_dir, "bin", "python")
+    if not os.path.exists(python):
+        venv.create(env_dir, with_pip=True)
+        subprocess.run([python, "-m", "pip", "install", "--quiet", f"duckdb=={DUCKDB_VERSION}"], check=True)
+    return python
+
+
+def ours_medians(analyze, db):
+    """Cold and warm latency median and p99 by runtime x memory from `analyze metrics`."""
+    out = subprocess.run([analyze, "metrics", "--db", db, "--format", "csv"], capture_output=True, text=True, check=True).stdout
+    medians = {}
+    for row in csv.DictReader(io.StringIO(out)):
+        if row["metric"] not in ("coldstart.latency_ms", "warmstart.latency_ms") or not row["runtime"]:
+            continue
+        if row["statistic"] not in ("median", "p99"):
+            continue
+        cold = 1 if row["metric"].startswith("cold") else 0
+        medians[(row["runtime"], int(row["memory_mb"]), cold, row["statistic"])] = float(row["value"])
+    return medians
+
+
+def anchor_medians(stdout):
+    """runtime,memory,cold,median,p99 lines printed by the anchors."""
+    medians = {}
+    for line in stdout.strip().splitlines():
+        runtime, memory, cold, median, p99 = line.split(",")
+        medians[(runtime, int(memory), int(cold), "median")] = float(median)
+        medians[(runtime, int(memory), int(cold), "p99")] = float(p99)
+    return medians
+
+
+def same(a, b):
+    return a.keys() == b.keys() and all(f"{a[k]:.{DIGITS}f}" == f"{b[k]:.{DIGITS}f}" for k in a)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--analyze", required=True)
+    parser.add_argument("--sizes", default="1000000,10000000")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure for sizes up to 1M")
+    parser.add_argument("--big-runs", type=int, default=1, help="runs per figure above 1M")
+    parser.add_argument("--work", default=os.path.join(ROOT, ".build-bench"))
+    parser.add_argument("--out", default=os.path.join(HERE, "results.md"))
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    analyze = os.path.abspath(args.analyze)
+    python_duckdb = duckdb_python(args.work)
+    results = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        runs = args.runs if size <= 1_000_000 else args.big_runs
+        data_dir = os.path.join(args.work, f"records-{size}")
+        log = os.path.join(data_dir, "records.log")
+        if not os.path.exists(log):
+            subprocess.run([analyze, "simulate", "--records", str(size), "--seed", "2018", "--out", data_dir], check=True)
+        size_mb = os.path.getsize(log) / 1e6
+        figures = {key: [] for key in ("ingest", "ingest_rss", "metrics", "report", "report_rss", "duckdb", "duckdb_rss", "python", "python_rss")}
+        agree = True
+        for run in range(runs):
+            print(f"{size:,} records, run {run + 1}/{runs}", file=sys.stderr)
+            db = os.path.join(args.work, "analyze.sqlite")
+            remove_store(db)
+            wall, rss, _ = timed([analyze, "ingest", log, "--db", db])
+            figures["ingest"].append(wall)
+            figures["ingest_rss"].append(rss)
+            figures["metrics"].append(timed([analyze, "metrics", "--db", db, "--format", "csv"])[0])
+            wall, rss, _ = timed([analyze, "report", "--db", db, "--out", os.path.join(args.work, "report")])
+            figures["report"].append(wall)
+            figures["report_rss"].append(rss)
+            ours = ours_medians(analyze, db)
+            duck_db = os.path.join(args.work, "duck.db")
+            for path in (duck_db, duck_db + ".wal"):
+                if os.path.exists(path):
+                    os.remove(path)
+            wall, rss, out = timed([python_duckdb, os.path.join(HERE, "duckdb_pipeline.py"), log, duck_db])
+            figures["duckdb"].append(wall)
+            figures["duckdb_rss"].append(rss)
+            duck = anchor_medians(out)
+            py_db = os.path.join(args.work, "python.sqlite")
+            remove_store(py_db)
+            wall, rss, out = timed([sys.executable, os.path.join(HERE, "python_pipeline.py"), log, py_db])
+            figures["python"].append(wall)
+            figures["python_rss"].append(rss)
+            plain = anchor_medians(out)
+            agree = agree and same(ours, duck) and same(ours, plain) and len(ours) > 0
+            if not agree:
+                for key in sorted(ours.keys() | duck.keys() | plain.keys()):
+                    print(key, ours.get(key), duck.get(key), plain.get(key), file=sys.stderr)
+        results.append({"size": size, "size_mb": size_mb, "runs": runs, "groups": len(ours) // 2, "agree": agree,
+                        **{key: statistics.median(values) for key, values in figures.items()},
+                        **{key + "_all": values for key, values in figures.items()}})
+    write(results, args)
+    if not all(r["agree"] for r in results):
+        sys.exit("the three pipelines disagree on some median (see stderr)")
+
+
+def write(results, args):
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` on {datetime.date.today().isoformat()}. Machine: {os.cpu_count()} cores ({cpu}), "
+        f"{memory_gb:.0f} GB RAM, {platform.system()} {platform.release()}; {swift}; Python {platform.python_version()}, "
+        f"DuckDB {DUCKDB_VERSION}.",
+        "",
+        "Input: `analyze simulate --records N --seed 2018` (faas_measure `#` logs, 23 fields a line). Every figure is the "
+        "median of the runs shown; wall time and peak RSS from `/usr/bin/time -v`. The anchors run on the same file in "
+        "the same run: DuckDB reads it with `read_csv(delim='#')` into a database file and computes the cold and warm "
+        "latency (function start minus request sent; cold when request id = instance id) median and p99 by runtime x "
+        "memory with `quantile_cont`; the Python pipeline splits lines, inserts them with `sqlite3.executemany` in one "
+        "transaction and computes the same type-7 quantiles. `analyze metrics` computes every analysis of the paper "
+        "(with bootstrap CIs), not only these quantiles; `analyze report` runs them and writes the report.",
+        "",
+        "| records | input | runs | ingest (s) | records/s | ingest peak RSS (MB) | metrics (s) | report (s) | report peak RSS (MB) | DuckDB ingest + medians (s) | DuckDB RSS (MB) | Python pipeline (s) | Python RSS (MB) | ingest / DuckDB | Python / ingest | medians agree |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['size']:,} | {r['size_mb']:,.0f} MB | {r['runs']} | {r['ingest']:.2f} | {r['size'] / r['ingest']:,.0f} | "
+            f"{r['ingest_rss']:.0f} | {r['metrics']:.2f} | {r['report']:.2f} | {r['report_rss']:.0f} | {r['duckdb']:.2f} | "
+            f"{r['duckdb_rss']:.0f} | {r['python']:.2f} | {r['python_rss']:.0f} | {r['ingest'] / r['duckdb']:.2f} | "
+            f"{r['python'] / r['ingest']:.2f} | {'yes, ' + str(r['groups'] * 4) + ' values to ' + str(DIGITS) + ' decimals' if r['agree'] else 'NO'} |")
+    lines += ["", "All runs (seconds, in order):", ""]
+    for r in results:
+        for key in ("ingest", "metrics", "report", "duckdb", "python"):
+            lines.append(f"- {r['size']:,} {key}: " + ", ".join(f"{v:.2f}" for v in r[key + "_all"]))
+    notes = os.path.join(HERE, "notes.md")
+    if os.path.exists(notes):
+        lines += ["", open(notes).read().strip()]
+    with open(args.out, "w") as out:
+        out.write("\n".join(lines) + "\n")
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
