@@ -180,7 +180,7 @@ public struct Ingester {
         let outcome = try writer.writeFile(
             snapshotID: snapshotID, path: path, format: format?.rawValue ?? "empty", sizeBytes: size
         ) { sink in
-            var hash = SHA256()
+            let hash = BackgroundHasher()
             var parser = format?.reader(file)
             try reader.forEach(onChunk: { hash.update($0) }) { event in
                 switch event {

@@ -10,6 +10,10 @@ public final class StoreWriter {
     private let insertInvocation, insertCPUSample, insertIOSample, insertNetSample: PreparedStatement
     private let insertReject: PreparedStatement
     private let insertMetric: PreparedStatement
+    private let widenInstance, widenVM: PreparedStatement
+    /// First and last seen times of the instances and VMs the current file touched, written to their
+    /// rows before the file commits (and whenever the map grows large, so memory stays bounded).
+    private var seen = SeenTimes()
 
     public init(_ db: Database) throws {
         self.db = db
@@ -45,6 +49,17 @@ public final class StoreWriter {
                                 ci_low, ci_high, source)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """)
+        widenInstance = try PreparedStatement(db, Self.widen("instance"))
+        widenVM = try PreparedStatement(db, Self.widen("vm"))
+    }
+
+    private static func widen(_ table: String) -> String {
+        """
+        UPDATE \(table) SET
+            first_seen_ms = CASE WHEN ?2 IS NOT NULL AND (first_seen_ms IS NULL OR ?2 < first_seen_ms) THEN ?2 ELSE first_seen_ms END,
+            last_seen_ms = CASE WHEN ?3 IS NOT NULL AND (last_seen_ms IS NULL OR ?3 > last_seen_ms) THEN ?3 ELSE last_seen_ms END
+        WHERE id = ?1
+        """
     }
 
     /// The id of the named snapshot, created with `description` if it does not exist yet.
@@ -95,12 +110,15 @@ public final class StoreWriter {
                         """,
                     arguments: [snapshotID, path, format, sizeBytes, Timestamp.now()])
                 let sink = FileSink(writer: self, snapshotID: snapshotID, fileID: db.lastInsertedRowID, path: path)
+                let bulk = try isBulk(sizeBytes: sizeBytes)
+                if bulk { try db.execute(sql: Self.invocationIndexes.map { "DROP INDEX \($0.name);" }.joined()) }
                 let sha256 = try read(sink)
                 if try hasFile(snapshotID: snapshotID, sha256: sha256) { return .rollback }
+                try writeSeenTimes()
+                if bulk { try db.execute(sql: Self.invocationIndexes.map { "CREATE INDEX \($0.name) ON invocation \($0.columns);" }.joined()) }
                 try db.execute(
                     sql: "UPDATE source_file SET sha256 = ?, records = ?, rejected = ? WHERE id = ?",
                     arguments: [sha256, sink.records, sink.rejected, sink.fileID])
-                if let rows = sink.invocationRows { try updateFirstAndLastSeen(rows) }
                 // A file that failed to open earlier and now reads leaves its old file-level reject behind.
                 try db.execute(
                     sql: "DELETE FROM rejected_record WHERE snapshot_id = ? AND path = ? AND source_file_id IS NULL",
@@ -110,10 +128,31 @@ public final class StoreWriter {
             }
         } catch {
             dimensions.forget()
+            seen = SeenTimes()
             throw error
         }
-        if outcome == .duplicate { dimensions.forget() }
+        if outcome == .duplicate {
+            dimensions.forget()
+            seen = SeenTimes()
+        }
         return outcome
+    }
+
+    /// The secondary indexes of `invocation` (as migration v3 leaves them).
+    static let invocationIndexes = [
+        (name: "invocation_by_snapshot", columns: "(snapshot_id, experiment_id)"),
+        (name: "invocation_by_instance", columns: "(instance_id, request_sent_ms)"),
+        (name: "invocation_by_vm", columns: "(vm_id)"),
+    ]
+
+    /// Whether a file is large against the table it goes into: then the invocation indexes are dropped
+    /// for the file and built again from its sorted rows before it commits (inside its transaction, so an
+    /// interrupted ingest leaves them as they were), which is faster than inserting into three B-trees
+    /// row by row. A faas_measure line is about 330 bytes.
+    private func isBulk(sizeBytes: Int64) throws -> Bool {
+        guard sizeBytes >= 32 << 20 else { return false }
+        let rows = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM invocation") ?? 0
+        return rows < sizeBytes / 330
     }
 
     /// Records that a whole file could not be used (unreadable, not a measurement format), once per
@@ -131,28 +170,20 @@ public final class StoreWriter {
             arguments: [snapshotID, path, reason])
     }
 
-    /// Widens each touched instance's and VM's first/last seen times with this file's invocations
-    /// (rows `rows`, contiguous because they were inserted in one transaction).
-    private func updateFirstAndLastSeen(_ rows: ClosedRange<Int64>) throws {
-        for (table, column) in [("instance", "instance_id"), ("vm", "vm_id")] {
-            try db.execute(
-                sql: """
-                    UPDATE \(table) SET
-                        first_seen_ms = CASE WHEN \(table).first_seen_ms IS NULL OR seen.first < \(table).first_seen_ms
-                                        THEN seen.first ELSE \(table).first_seen_ms END,
-                        last_seen_ms = CASE WHEN \(table).last_seen_ms IS NULL OR seen.last > \(table).last_seen_ms
-                                       THEN seen.last ELSE \(table).last_seen_ms END
-                    FROM (SELECT \(column) AS id,
-                                 min(coalesce(request_sent_ms, function_start_ms)) AS first,
-                                 max(coalesce(response_received_ms, request_sent_ms, function_end_ms)) AS last
-                          FROM invocation WHERE id BETWEEN ? AND ? AND \(column) IS NOT NULL
-                          GROUP BY \(column)) AS seen
-                    WHERE \(table).id = seen.id
-                    """,
-                arguments: [rows.lowerBound, rows.upperBound])
+    /// Writes the first/last seen times gathered since the last write into the instance and VM rows.
+    private func writeSeenTimes() throws {
+        for (statement, times) in [(widenInstance, seen.instances), (widenVM, seen.vms)] {
+            for (id, range) in times {
+                statement.bind(id, at: 1)
+                statement.bind(range.first.isFinite ? range.first : nil, at: 2)  // NULL leaves the column as it is
+                statement.bind(range.last.isFinite ? range.last : nil, at: 3)
+                try statement.execute()
+            }
         }
+        seen = SeenTimes()
     }
 
+    @discardableResult
     fileprivate func insert(_ record: InvocationRecord, line: Int, snapshotID: Int64, fileID: Int64) throws -> Int64 {
         let functionID = try dimensions.functionID(record)
         let cpuModelID = try dimensions.cpuModelID(record.cpuModel)
@@ -197,6 +228,14 @@ public final class StoreWriter {
         s.bind(record.extra, at: 33)
         try s.execute()
         let invocationID = s.lastInsertedRowID
+        // First seen: the request (else the function's start); last seen: the response (else the request, else the function's end).
+        let first = record.requestSentMs ?? record.functionStartMs ?? .infinity
+        let last = record.responseReceivedMs ?? record.requestSentMs ?? record.functionEndMs ?? -.infinity
+        if first.isFinite || last.isFinite {
+            if let instanceID { seen.widen(instance: instanceID, first, last) }
+            if let vmID { seen.widen(vm: vmID, first, last) }
+            if seen.count >= SeenTimes.limit { try writeSeenTimes() }
+        }
 
         if let cpu = record.cpuTest {
             insertCPUSample.bind(invocationID, at: 1)
@@ -266,7 +305,6 @@ public final class FileSink {
     public let path: String
     public private(set) var records = 0
     public private(set) var rejected = 0
-    private(set) var invocationRows: ClosedRange<Int64>?
 
     fileprivate init(writer: StoreWriter, snapshotID: Int64, fileID: Int64, path: String) {
         self.writer = writer
@@ -276,8 +314,7 @@ public final class FileSink {
     }
 
     public func add(_ record: InvocationRecord, line: Int) throws {
-        let row = try writer.insert(record, line: line, snapshotID: snapshotID, fileID: fileID)
-        invocationRows = (invocationRows?.lowerBound ?? row)...row
+        try writer.insert(record, line: line, snapshotID: snapshotID, fileID: fileID)
         records += 1
     }
 
@@ -293,5 +330,26 @@ public final class FileSink {
             snapshotID: snapshotID, fileID: fileID, path: path, line: line, reason: reason,
             raw: raw.map { String($0.utf8.prefix(Self.rawLimit)) ?? String($0.prefix(Self.rawLimit)) })
         rejected += 1
+    }
+}
+
+/// Earliest and latest times seen per instance and VM id, while a file is read.
+struct SeenTimes {
+    /// Entries held before they are written out (about 50 bytes each).
+    static let limit = 250_000
+
+    private(set) var instances: [Int64: (first: Double, last: Double)] = [:]
+    private(set) var vms: [Int64: (first: Double, last: Double)] = [:]
+    var count: Int { instances.count + vms.count }
+
+    mutating func widen(instance id: Int64, _ first: Double, _ last: Double) { Self.widen(&instances, id, first, last) }
+    mutating func widen(vm id: Int64, _ first: Double, _ last: Double) { Self.widen(&vms, id, first, last) }
+
+    private static func widen(_ map: inout [Int64: (first: Double, last: Double)], _ id: Int64, _ first: Double, _ last: Double) {
+        if let known = map[id] {
+            map[id] = (min(known.first, first), max(known.last, last))
+        } else {
+            map[id] = (first, last)
+        }
     }
 }

@@ -24,6 +24,16 @@ import Testing
         #expect(try count(db, "SELECT count(*) FROM invocation WHERE is_cold = 1") == written.coldStarts)
         #expect(try count(db, "SELECT count(*) FROM instance") == written.coldStarts)
         #expect(try count(db, "SELECT count(*) FROM vm") <= 200)  // the generator's VM pool
+        // A file this large against an empty table is written without the invocation indexes, which are
+        // built again before it commits; first/last seen are gathered in memory: both must match the rows.
+        #expect(try count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'invocation'") == 3)
+        #expect(try count(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1)
+        #expect(try count(db, """
+            SELECT count(*) FROM instance n JOIN (
+                SELECT instance_id, min(request_sent_ms) AS first, max(response_received_ms) AS last FROM invocation GROUP BY instance_id
+            ) i ON i.instance_id = n.id WHERE n.first_seen_ms IS NOT i.first OR n.last_seen_ms IS NOT i.last
+            """) == 0)
+        #expect(try count(db, "SELECT count(*) FROM instance WHERE first_seen_ms IS NULL") == 0)
 
         let second = try AnalyzeCommand.run(["ingest", "big.log"], in: directory)
         #expect(second.status == 0)
