@@ -17,9 +17,12 @@ public struct Store: Sendable {
         // 0.9 s per 200k invocations here (eight parent lookups a row). Tests run foreign_key_check.
         configuration.foreignKeysEnabled = false
         configuration.prepareDatabase { db in
+            // Large pages (set when the file is created) make bulk inserts and index builds cheaper:
+            // 1M invocations ingest in 6.9 s with 64 KiB pages against 8.7 s with 4 KiB, and the
+            // analyses read as fast (make bench).
             // WAL keeps readers consistent and makes an interrupted write roll back cleanly on the
             // next open; NORMAL sync is durable at checkpoints, which is what a re-runnable ingest needs.
-            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
+            try db.execute(sql: "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
             try db.execute(sql: "PRAGMA mmap_size = \(Store.mmapSize)")
         }
         queue = try DatabaseQueue(path: path, configuration: configuration)
