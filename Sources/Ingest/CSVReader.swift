@@ -12,15 +12,15 @@ struct CSVReader: RecordReader {
         self.template = template
     }
 
-    mutating func read(_ line: Line, into sink: FileSink) throws {
+    mutating func read(_ line: Line, into sink: any RecordSink) throws {
         try records.read(line, into: sink) { cells, number in try handle(cells, line: number, into: sink) }
     }
 
-    mutating func finish(into sink: FileSink) throws {
+    mutating func finish(into sink: any RecordSink) throws {
         try records.finish(into: sink)
     }
 
-    private mutating func handle(_ cells: [String], line: Int, into sink: FileSink) throws {
+    private mutating func handle(_ cells: [String], line: Int, into sink: any RecordSink) throws {
         guard let header else {
             let names = cells.map { $0.trimmingWhitespace() }
             if let duplicate = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 })?.key {

@@ -8,7 +8,7 @@ final class CSVRecords {
     private var pendingLine = 0
 
     /// Feeds one line; `handle` gets every complete record's cells and first line number.
-    func read(_ line: Line, into sink: FileSink, handle: ([String], Int) throws -> Void) throws {
+    func read(_ line: Line, into sink: any RecordSink, handle: ([String], Int) throws -> Void) throws {
         if let problem = TextCheck.problem(in: line.bytes) {
             return try sink.reject(line: line.number, reason: problem, raw: TextCheck.printable(line.bytes))
         }
@@ -33,7 +33,7 @@ final class CSVRecords {
         }
     }
 
-    func finish(into sink: FileSink) throws {
+    func finish(into sink: any RecordSink) throws {
         guard !pending.isEmpty else { return }
         try sink.reject(line: pendingLine, reason: "quoted field not closed at end of file (truncated?)",
                         raw: String(decoding: pending, as: UTF8.self))

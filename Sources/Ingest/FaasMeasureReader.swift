@@ -54,7 +54,7 @@ struct FaasMeasureReader: RecordReader {
         return fields.count >= (isWholeLine ? minimumFields : fixedFields) || (8..<fields.count).contains { isError(fields[$0]) }
     }
 
-    mutating func read(_ line: Line, into sink: FileSink) throws {
+    mutating func read(_ line: Line, into sink: any RecordSink) throws {
         if line.bytes.isEmpty { return }
         if let problem = TextCheck.problem(in: line.bytes) {
             return try sink.reject(line: line.number, reason: problem, raw: TextCheck.printable(line.bytes))

@@ -180,28 +180,72 @@ public struct Ingester {
         let outcome = try writer.writeFile(
             snapshotID: snapshotID, path: path, format: format?.rawValue ?? "empty", sizeBytes: size
         ) { sink in
-            let hash = BackgroundHasher()
-            var parser = format?.reader(file)
-            try reader.forEach(onChunk: { hash.update($0) }) { event in
-                switch event {
-                case .line(let line): try parser?.read(line, into: sink)
-                case let .tooLong(number, length):
-                    try sink.reject(line: number, reason: "line of \(length) bytes is longer than the \(reader.maxLineLength >> 20) MiB limit")
+            let channel = ParsedBatches()
+            let parser = Parser(reader: reader, parser: format?.reader(file), channel: channel)
+            DispatchQueue.global(qos: .userInitiated).async { parser.run() }
+            do {
+                while true {
+                    switch channel.receive() {
+                    case .batch(let items):
+                        for item in items { try item.apply(to: sink) }
+                        summary.records = recordsBefore + sink.records
+                        onProgress(summary)
+                    case .end(let sha256):
+                        summary.records = recordsBefore
+                        return sha256
+                    case .failed(let error):
+                        throw error
+                    }
                 }
-                if sink.records & 0xFFFF == 0xFFFF {
-                    summary.records = recordsBefore + sink.records
-                    onProgress(summary)
-                }
+            } catch {
+                if !(error is ParserFailure) { channel.cancel() }
+                throw (error as? ParserFailure)?.error ?? error
             }
-            try parser?.finish(into: sink)
-            summary.records = recordsBefore
-            return hash.finalize()
         }
         summary.bytes += size
         switch outcome {
         case .duplicate: return .skipped(path: path)
         case let .ingested(records, rejected): return .ingested(path: path, format: format, records: records, rejected: rejected)
         }
+    }
+
+    /// The parser thread of one file: reads it, hashes it and parses it into batches for the writer.
+    private final class Parser: @unchecked Sendable {
+        private let reader: LineReader
+        private var parser: RecordReader?
+        private let channel: ParsedBatches
+
+        init(reader: LineReader, parser: RecordReader?, channel: ParsedBatches) {
+            self.reader = reader
+            self.parser = parser
+            self.channel = channel
+        }
+
+        func run() {
+            let sink = BatchingSink(channel: channel)
+            var hash = SHA256()
+            do {
+                try reader.forEach(onChunk: { hash.update($0) }) { event in
+                    switch event {
+                    case .line(let line): try parser?.read(line, into: sink)
+                    case let .tooLong(number, length):
+                        try sink.reject(line: number, reason: "line of \(length) bytes is longer than the \(reader.maxLineLength >> 20) MiB limit")
+                    }
+                }
+                try parser?.finish(into: sink)
+                try sink.flush()
+                _ = channel.send(.end(sha256: hash.finalize()))
+            } catch is BatchingSink.Stopped {
+                _ = channel.send(.end(sha256: ""))  // the writer gave up; it only waits for this
+            } catch {
+                _ = channel.send(.failed(ParserFailure(error: error)))
+            }
+        }
+    }
+
+    /// An error of the parser thread, rethrown by the writer.
+    private struct ParserFailure: Error {
+        let error: any Error
     }
 
     private static func regularFileSize(_ path: String) throws -> Int64 {

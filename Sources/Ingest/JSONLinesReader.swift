@@ -6,7 +6,7 @@ import Store
 struct JSONLinesReader: RecordReader {
     let template: InvocationRecord
 
-    mutating func read(_ line: Line, into sink: FileSink) throws {
+    mutating func read(_ line: Line, into sink: any RecordSink) throws {
         if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
         if let problem = TextCheck.problem(in: line.bytes) {
             return try sink.reject(line: line.number, reason: problem, raw: TextCheck.printable(line.bytes))

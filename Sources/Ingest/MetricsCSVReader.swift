@@ -14,7 +14,7 @@ struct MetricsCSVReader: RecordReader {
         Array(header.prefix(requiredColumns.count)).map { $0.trimmingWhitespace() } == requiredColumns
     }
 
-    mutating func read(_ line: Line, into sink: FileSink) throws {
+    mutating func read(_ line: Line, into sink: any RecordSink) throws {
         if line.bytes.isEmpty { return }
         if let problem = TextCheck.problem(in: line.bytes) {
             return try sink.reject(line: line.number, reason: problem, raw: TextCheck.printable(line.bytes))

@@ -3,13 +3,13 @@ import Store
 /// A format reader: turns the lines of one file into invocation records or rejects, writing each
 /// into the sink as soon as it is parsed.
 protocol RecordReader {
-    mutating func read(_ line: Line, into sink: FileSink) throws
+    mutating func read(_ line: Line, into sink: any RecordSink) throws
     /// Called once after the last line (a reader holding a partial record rejects it here).
-    mutating func finish(into sink: FileSink) throws
+    mutating func finish(into sink: any RecordSink) throws
 }
 
 extension RecordReader {
-    mutating func finish(into sink: FileSink) throws {}
+    mutating func finish(into sink: any RecordSink) throws {}
 }
 
 /// What a reader knows about its file besides the lines.

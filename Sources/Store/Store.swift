@@ -9,8 +9,10 @@ public struct Store: Sendable {
     /// saves a copy per page read. Mapped pages are the OS page cache, not the process's heap.
     static let mmapSize = 1 << 30
 
-    /// Opens (creating if needed) a store for writing and brings its schema up to date.
-    public init(path: String) throws {
+    /// Opens (creating if needed) a store for writing and brings its schema up to date. `memoryMapped`:
+    /// read pages through a memory map; an ingest turns it off, since mapped pages it touches count in
+    /// its resident set and it reads little.
+    public init(path: String, memoryMapped: Bool = true) throws {
         var configuration = Configuration()
         // Foreign keys are declared for readers and tools but not enforced on the write path: every
         // key the writer binds comes from a row it just found or inserted, and enforcing them cost
@@ -23,7 +25,7 @@ public struct Store: Sendable {
             // WAL keeps readers consistent and makes an interrupted write roll back cleanly on the
             // next open; NORMAL sync is durable at checkpoints, which is what a re-runnable ingest needs.
             try db.execute(sql: "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
-            try db.execute(sql: "PRAGMA mmap_size = \(Store.mmapSize)")
+            try db.execute(sql: "PRAGMA mmap_size = \(memoryMapped ? Store.mmapSize : 0)")
         }
         queue = try DatabaseQueue(path: path, configuration: configuration)
         try Schema.migrator.migrate(queue)

@@ -173,7 +173,7 @@ public final class StoreWriter {
     /// Writes the first/last seen times gathered since the last write into the instance and VM rows.
     private func writeSeenTimes() throws {
         for (statement, times) in [(widenInstance, seen.instances), (widenVM, seen.vms)] {
-            for (id, range) in times {
+            for (id, range) in times.sorted(by: { $0.key < $1.key }) {  // in id order, rows that share a page are written together
                 statement.bind(id, at: 1)
                 statement.bind(range.first.isFinite ? range.first : nil, at: 2)  // NULL leaves the column as it is
                 statement.bind(range.last.isFinite ? range.last : nil, at: 3)

@@ -79,15 +79,15 @@ struct FaasParallelismReader: RecordReader {
             ? "the file name does not follow <benchmark>_size=<N>.json, so the run's parallelism is unknown" : nil
     }
 
-    mutating func read(_ line: Line, into sink: FileSink) throws {
+    mutating func read(_ line: Line, into sink: any RecordSink) throws {
         try records.read(line, into: sink) { part, value in try add(value, line: part.line, into: sink) }
     }
 
-    mutating func finish(into sink: FileSink) throws {
+    mutating func finish(into sink: any RecordSink) throws {
         try records.finish(into: sink) { part, value in try add(value, line: part.line, into: sink) }
     }
 
-    private mutating func add(_ value: Any, line: Int, into sink: FileSink) throws {
+    private mutating func add(_ value: Any, line: Int, into sink: any RecordSink) throws {
         guard let object = value as? [String: Any] else { throw RecordProblem("not a JSON object") }
         var record = template
         record.requestSentMs = JSONValue.number(object["pystart_ms"])

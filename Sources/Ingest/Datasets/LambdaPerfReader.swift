@@ -32,15 +32,15 @@ struct LambdaPerfReader: RecordReader {
         if name.count == 15, name.hasSuffix(".json"), Self.isDay(name.prefix(10)) { day = String(name.prefix(10)) }
     }
 
-    mutating func read(_ line: Line, into sink: FileSink) throws {
+    mutating func read(_ line: Line, into sink: any RecordSink) throws {
         try records.read(line, into: sink) { part, value in try handle(part, value, into: sink) }
     }
 
-    mutating func finish(into sink: FileSink) throws {
+    mutating func finish(into sink: any RecordSink) throws {
         try records.finish(into: sink) { part, value in try handle(part, value, into: sink) }
     }
 
-    private mutating func handle(_ part: JSONStream.Part, _ value: Any, into sink: FileSink) throws {
+    private mutating func handle(_ part: JSONStream.Part, _ value: Any, into sink: any RecordSink) throws {
         switch (part.key, part.isElement) {
         case ("metadata", false):
             if day == nil, let generated = JSONValue.value(at: ["generatedAt"], in: value) as? String, Self.isDay(generated.prefix(10)) {
@@ -55,7 +55,7 @@ struct LambdaPerfReader: RecordReader {
         }
     }
 
-    private func add(_ entry: [String: Any], day: String, line: Int, into sink: FileSink) throws {
+    private func add(_ entry: [String: Any], day: String, line: Int, into sink: any RecordSink) throws {
         func field(_ v3: String, _ older: String) -> Any? { entry[v3] ?? entry[older] }
         guard let id = JSONValue.text(field("r", "runtime")) else { throw RecordProblem("no runtime id (r / runtime)") }
         guard let memory = JSONValue.number(field("m", "memorySize")), memory > 0, memory == memory.rounded() else {

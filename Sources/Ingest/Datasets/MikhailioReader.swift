@@ -84,15 +84,15 @@ struct MikhailioReader: RecordReader {
         return nil
     }
 
-    mutating func read(_ line: Line, into sink: FileSink) throws {
+    mutating func read(_ line: Line, into sink: any RecordSink) throws {
         try records.read(line, into: sink) { part, value in try add(part, value, into: sink) }
     }
 
-    mutating func finish(into sink: FileSink) throws {
+    mutating func finish(into sink: any RecordSink) throws {
         try records.finish(into: sink) { part, value in try add(part, value, into: sink) }
     }
 
-    private func add(_ part: JSONStream.Part, _ value: Any, into sink: FileSink) throws {
+    private func add(_ part: JSONStream.Part, _ value: Any, into sink: any RecordSink) throws {
         guard part.key == "points", part.isElement else { return }
         guard let point = value as? [Any] else { throw RecordProblem("a point is not an array") }
         switch kind {

@@ -14,7 +14,7 @@ final class JSONRecords {
 
     /// Feeds one line; `handle` gets every complete part with its parsed value and throws
     /// `RecordProblem` for a part it cannot use.
-    func read(_ line: Line, into sink: FileSink, handle: (JSONStream.Part, Any) throws -> Void) throws {
+    func read(_ line: Line, into sink: any RecordSink, handle: (JSONStream.Part, Any) throws -> Void) throws {
         lastLine = line.number
         if let problem = TextCheck.problem(in: line.bytes) {
             return try sink.reject(line: line.number, reason: problem, raw: TextCheck.printable(line.bytes))
@@ -26,7 +26,7 @@ final class JSONRecords {
         }
     }
 
-    func finish(into sink: FileSink, handle: (JSONStream.Part, Any) throws -> Void) throws {
+    func finish(into sink: any RecordSink, handle: (JSONStream.Part, Any) throws -> Void) throws {
         do {
             try stream.finish(lastLine: lastLine) { part in try Self.parse(part, into: sink, handle: handle) }
         } catch let broken as JSONStream.BrokenStructure {
@@ -34,7 +34,7 @@ final class JSONRecords {
         }
     }
 
-    private static func parse(_ part: JSONStream.Part, into sink: FileSink, handle: (JSONStream.Part, Any) throws -> Void) throws {
+    private static func parse(_ part: JSONStream.Part, into sink: any RecordSink, handle: (JSONStream.Part, Any) throws -> Void) throws {
         do {
             let value: Any
             do {

@@ -23,7 +23,7 @@ struct MappingReader: RecordReader {
         header = mapping.header ? nil : mapping.columns
     }
 
-    mutating func read(_ line: Line, into sink: FileSink) throws {
+    mutating func read(_ line: Line, into sink: any RecordSink) throws {
         switch mapping.input {
         case .json:
             try json.read(line, into: sink) { part, value in try addJSON(value, line: part.line, into: sink) }
@@ -32,14 +32,14 @@ struct MappingReader: RecordReader {
         }
     }
 
-    mutating func finish(into sink: FileSink) throws {
+    mutating func finish(into sink: any RecordSink) throws {
         switch mapping.input {
         case .json: try json.finish(into: sink) { part, value in try addJSON(value, line: part.line, into: sink) }
         case .csv: try csv.finish(into: sink)
         }
     }
 
-    private mutating func addJSON(_ value: Any, line: Int, into sink: FileSink) throws {
+    private mutating func addJSON(_ value: Any, line: Int, into sink: any RecordSink) throws {
         if let array = value as? [Any] {
             for element in array { try addJSON(element, line: line, into: sink) }
             return
@@ -52,7 +52,7 @@ struct MappingReader: RecordReader {
         try sink.add(try record(unmapped: unmapped) { JSONValue.value(at: $0, in: object) }, line: line)
     }
 
-    private mutating func addRow(_ cells: [String], line: Int, into sink: FileSink) throws {
+    private mutating func addRow(_ cells: [String], line: Int, into sink: any RecordSink) throws {
         guard let header else {
             let names = cells.map { $0.trimmingWhitespace() }
             if let missing = mapping.fields.compactMap({ $0.path?.first }).first(where: { !names.contains($0) }) {

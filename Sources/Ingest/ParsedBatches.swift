@@ -1,0 +1,117 @@
+import Dispatch
+import Store
+
+/// Where a reader puts what it parses: the store's `FileSink` directly, or a `BatchingSink` that
+/// hands batches to the thread writing the store.
+protocol RecordSink: AnyObject {
+    func add(_ record: InvocationRecord, line: Int) throws
+    func add(_ metric: Metric) throws
+    func reject(line: Int?, reason: String, raw: String?) throws
+}
+
+extension RecordSink {
+    func reject(line: Int?, reason: String) throws { try reject(line: line, reason: reason, raw: nil) }
+}
+
+extension FileSink: RecordSink {}
+
+/// One thing a reader produced, in file order.
+enum ParsedItem: Sendable {
+    case invocation(InvocationRecord, line: Int)
+    case metric(Metric)
+    case reject(line: Int?, reason: String, raw: String?)
+
+    func apply(to sink: any RecordSink) throws {
+        switch self {
+        case let .invocation(record, line): try sink.add(record, line: line)
+        case let .metric(metric): try sink.add(metric)
+        case let .reject(line, reason, raw): try sink.reject(line: line, reason: reason, raw: raw)
+        }
+    }
+}
+
+/// Parsing and writing run on two cores: a parser thread reads, hashes and parses the file into
+/// batches; the thread holding the store's transaction writes them. At most `capacity` batches wait,
+/// so memory stays bounded whichever side is slower.
+final class ParsedBatches: @unchecked Sendable {
+    enum Message {
+        case batch([ParsedItem])
+        /// The parser reached the end of the file: the content's SHA-256.
+        case end(sha256: String)
+        case failed(any Error)
+    }
+
+    static let batchSize = 1024
+    private static let capacity = 4
+
+    private let lock = DispatchSemaphore(value: 1)
+    private let available = DispatchSemaphore(value: 0)
+    private let slots = DispatchSemaphore(value: ParsedBatches.capacity)
+    private var messages: [Message] = []
+    private var isCancelled = false
+
+    /// Parser side: waits for room; false when the writer gave up (the parser should stop).
+    func send(_ message: Message) -> Bool {
+        slots.wait()
+        lock.wait()
+        defer { lock.signal() }
+        if isCancelled, case .batch = message { slots.signal(); return false }
+        messages.append(message)
+        available.signal()
+        return true
+    }
+
+    /// Writer side: the next message, waiting for it.
+    func receive() -> Message {
+        available.wait()
+        lock.wait()
+        let message = messages.removeFirst()
+        lock.signal()
+        slots.signal()
+        return message
+    }
+
+    /// Writer side, after a failure: tells the parser to stop and waits until it has.
+    func cancel() {
+        lock.wait()
+        isCancelled = true
+        lock.signal()
+        while true {
+            switch receive() {
+            case .batch: continue
+            case .end, .failed: return
+            }
+        }
+    }
+}
+
+/// The parser's sink: collects items and sends them in batches.
+final class BatchingSink: RecordSink {
+    private let channel: ParsedBatches
+    private var items: [ParsedItem] = []
+    struct Stopped: Error {}
+
+    init(channel: ParsedBatches) {
+        self.channel = channel
+        items.reserveCapacity(ParsedBatches.batchSize)
+    }
+
+    func add(_ record: InvocationRecord, line: Int) throws { try append(.invocation(record, line: line)) }
+    func add(_ metric: Metric) throws { try append(.metric(metric)) }
+    func reject(line: Int?, reason: String, raw: String?) throws {
+        try append(.reject(line: line, reason: reason, raw: raw.map { String($0.utf8.prefix(FileSink.rawLimit)) ?? String($0.prefix(FileSink.rawLimit)) }))
+    }
+
+    private func append(_ item: ParsedItem) throws {
+        items.append(item)
+        if items.count >= ParsedBatches.batchSize { try flush() }
+    }
+
+    /// Sends what is collected; throws `Stopped` when the writer gave up.
+    func flush() throws {
+        guard !items.isEmpty else { return }
+        let batch = items
+        items.removeAll(keepingCapacity: true)
+        guard channel.send(.batch(batch)) else { throw Stopped() }
+    }
+}
