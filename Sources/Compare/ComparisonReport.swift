@@ -2,6 +2,7 @@ import Statistics
 import Analysis
 import Foundation
 import Report
+import Store
 
 /// Writes a comparison as `compare.md` with `figures/*.svg` (ratios with their CIs, and overlaid ECDFs
 /// of every distribution both sides kept), or as CSV or JSON rows.
@@ -41,10 +42,14 @@ public struct ComparisonReport {
         return String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self) + "\n"
     }
 
-    /// Writes `compare.md` and `figures/` into `directory`.
+    /// Above this many metrics on one side only, `compare.md` groups them and `only-a.csv` / `only-b.csv` list them.
+    static let unmatchedListedInline = 200
+
+    /// Writes `compare.md` and `figures/` into `directory` (and `only-a.csv`, `only-b.csv` for long listings).
     public func write(to directory: URL) throws {
         let figures = directory.appendingPathComponent("figures")
         try? FileManager.default.removeItem(at: figures)
+        for side in ["a", "b"] { try? FileManager.default.removeItem(at: directory.appendingPathComponent("only-\(side).csv")) }
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
         var markdown = Markdown()
         let c = comparison
@@ -88,12 +93,29 @@ public struct ComparisonReport {
             markdown.figure(name, "ECDFs of A and B: \(pair.a.metric), \(label(pair)).")
         }
 
-        for (title, metrics) in [("Only in A (\(c.a))", c.onlyA), ("Only in B (\(c.b))", c.onlyB)] where !metrics.isEmpty {
+        let unmatchedColumns = ["metric", "provider", "runtime", "memory (MB)", "setting", "statistic", "value", "unit"]
+        func cells(_ metric: Metric) -> [String] {
+            [metric.metric, metric.provider ?? "", metric.runtime ?? "", metric.memoryMB.map(String.init) ?? "", metric.setting ?? "",
+             metric.statistic, Text.number(metric.value), metric.unit]
+        }
+        for (side, title, metrics) in [("a", "Only in A (\(c.a))", c.onlyA), ("b", "Only in B (\(c.b))", c.onlyB)] where !metrics.isEmpty {
             markdown.heading(2, Text.markdown(title))
-            markdown.table(["metric", "provider", "runtime", "memory (MB)", "setting", "statistic", "value", "unit"], metrics.map {
-                [$0.metric, $0.provider ?? "", $0.runtime ?? "", $0.memoryMB.map(String.init) ?? "", $0.setting ?? "", $0.statistic,
-                 Text.number($0.value), $0.unit]
-            }, rightAligned: [3, 6])
+            guard metrics.count > Self.unmatchedListedInline else {
+                markdown.table(unmatchedColumns, metrics.map { cells($0) }, rightAligned: [3, 6])
+                continue
+            }
+            // Thousands of rows (a year of daily averages, say) stay listed, in a CSV beside the report.
+            let file = "only-\(side).csv"
+            let csv = ([unmatchedColumns.joined(separator: ",")] + metrics.map { cells($0).map(Text.csv).joined(separator: ",") })
+                .joined(separator: "\n") + "\n"
+            try Data(csv.utf8).write(to: directory.appendingPathComponent(file))
+            markdown.paragraph("\(metrics.count) rows, all in [\(file)](\(file)); by metric and provider:")
+            let groups = Dictionary(grouping: metrics) { "\($0.metric)\u{0}\($0.provider ?? "")" }
+            markdown.table(["metric", "provider", "rows", "runtimes", "settings"], groups.keys.sorted().map { key in
+                let rows = groups[key]!
+                return [rows[0].metric, rows[0].provider ?? "", String(rows.count), String(Set(rows.compactMap(\.runtime)).count),
+                        String(Set(rows.compactMap(\.setting)).count)]
+            }, rightAligned: [2, 3, 4])
         }
         try Data(markdown.text.utf8).write(to: directory.appendingPathComponent("compare.md"))
     }

@@ -109,6 +109,41 @@ import Testing
         #expect(csv.contains("slower"))
     }
 
+    /// A long one-sided listing stays complete (in a CSV beside the report) and readable (grouped in the report);
+    /// and an explicit alias joins another definition, labelled as such, leaving B's own rows of that name out.
+    @Test func longUnmatchedListingsAndLabelledAliases() throws {
+        let values = latencies(median: 100, count: 40, seed: 5)
+        let daily = (1...250).map { day in
+            Metric("memory.used_mb", provider: "aws", runtime: "python312", memoryMB: 128, setting: "day=\(day)", statistic: "mean",
+                   value: Double(day), unit: "MB")
+        }
+        let initDurations = Metric("coldstart.init_duration_ms", provider: "aws", runtime: "python314", memoryMB: 128, setting: "cold starts",
+                                   statistic: "median", value: Sample(values).median!, unit: "ms", n: values.count, samples: values)
+        let native = median(values.map { $0 * 2 }, runtime: "python2.7", memory: 256)
+        let (store, folder) = try store([median(values)], daily + [initDurations, native])
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let plain = try Comparison(store: store, a: "A", b: "B")
+        #expect(plain.pairs.isEmpty && plain.onlyB.count == 252)
+        let out = folder.appendingPathComponent("out")
+        try ComparisonReport(plain).write(to: out)
+        let markdown = try String(contentsOf: out.appendingPathComponent("compare.md"), encoding: .utf8)
+        #expect(markdown.contains("252 rows, all in [only-b.csv](only-b.csv)"))
+        #expect(markdown.contains("| memory.used\\_mb | aws | 250 | 1 | 250 |"))
+        let listed = try String(contentsOf: out.appendingPathComponent("only-b.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(listed.count == 1 + 252)
+
+        let aliased = try Comparison(store: store, a: "A", b: "B", aliases: .init(
+            metrics: ["coldstart.init_duration_ms": "coldstart.latency_ms"], runtimes: ["python314": "python2.7"]))
+        #expect(aliased.pairs.count == 1)
+        #expect(aliased.pairs[0].rule == "cross-definition (B's coldstart.init_duration_ms read as coldstart.latency_ms; "
+            + "B's runtime python314 read as python2.7), same key")
+        #expect(aliased.pairs[0].ratio == 1)
+        // B's own python2.7 latency row is left out rather than mixed in with the renamed one.
+        #expect(!aliased.onlyB.contains { $0.runtime == "python2.7" })
+        #expect(aliased.onlyB.count == 250)
+    }
+
     /// The simulated 2017 and 2018 profiles differ by design: Google cold starts 4x faster, Azure 15x.
     @Test func simulatedRerunShowsTheKnownSpeedups() throws {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("speedup-" + UUID().uuidString)
