@@ -85,7 +85,7 @@ enum CanonicalColumns {
             switch value {
             case .null: set(&record, nil)
             case .text(let text): set(&record, text.isEmpty ? nil : text)
-            case .number(let number): set(&record, number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number))
+            case .number(let number): set(&record, JSONValue.text(number))
             case .bool: throw RecordProblem("field '\(name)' must be text, not true/false")
             }
         }

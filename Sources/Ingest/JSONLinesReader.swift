@@ -33,8 +33,7 @@ struct JSONLinesReader: RecordReader {
             switch value {
             case is NSNull: canonical = .null
             case let text as String: canonical = .text(text)
-            // JSON true/false arrive as NSNumber whose type code is "c" (char), on Linux and macOS.
-            case let number as NSNumber where String(cString: number.objCType) == "c": canonical = .bool(number.boolValue)
+            case let number as NSNumber where JSONValue.isBool(number): canonical = .bool(number.boolValue)
             case let number as NSNumber: canonical = .number(number.doubleValue)
             default:
                 extra[name] = value  // nested objects and arrays have no canonical column

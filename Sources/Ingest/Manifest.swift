@@ -109,8 +109,7 @@ public struct Manifest: Sendable {
             parametersJSON = String(decoding: json, as: UTF8.self)
             for (key, target) in [("interval_s", \Manifest.intervalSeconds), ("delay_s", \Manifest.delaySeconds)] {
                 guard let value = dictionary[key] else { continue }
-                // JSON true/false also arrive as NSNumber, with type code "c".
-                guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
+                guard let number = value as? NSNumber, !JSONValue.isBool(number) else {
                     throw IngestError.badManifest(path: path, reason: "'parameters.\(key)' must be a number of seconds")
                 }
                 self[keyPath: target] = number.doubleValue

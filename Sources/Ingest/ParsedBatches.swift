@@ -99,7 +99,7 @@ final class BatchingSink: RecordSink {
     func add(_ record: InvocationRecord, line: Int) throws { try append(.invocation(record, line: line)) }
     func add(_ metric: Metric) throws { try append(.metric(metric)) }
     func reject(line: Int?, reason: String, raw: String?) throws {
-        try append(.reject(line: line, reason: reason, raw: raw.map { String($0.utf8.prefix(FileSink.rawLimit)) ?? String($0.prefix(FileSink.rawLimit)) }))
+        try append(.reject(line: line, reason: reason, raw: raw.map(FileSink.truncated)))
     }
 
     private func append(_ item: ParsedItem) throws {

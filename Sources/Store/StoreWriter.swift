@@ -299,6 +299,11 @@ public final class FileSink {
     /// Raw text kept with a reject, at most this many bytes.
     public static let rawLimit = 200
 
+    /// At most `rawLimit` bytes of a reject's text (cut at a character boundary when the byte cut is not one).
+    public static func truncated(_ raw: String) -> String {
+        String(raw.utf8.prefix(rawLimit)) ?? String(raw.prefix(rawLimit))
+    }
+
     private let writer: StoreWriter
     let snapshotID: Int64
     let fileID: Int64
@@ -328,7 +333,7 @@ public final class FileSink {
     public func reject(line: Int?, reason: String, raw: String? = nil) throws {
         try writer.insertReject(
             snapshotID: snapshotID, fileID: fileID, path: path, line: line, reason: reason,
-            raw: raw.map { String($0.utf8.prefix(Self.rawLimit)) ?? String($0.prefix(Self.rawLimit)) })
+            raw: raw.map(Self.truncated))
         rejected += 1
     }
 }

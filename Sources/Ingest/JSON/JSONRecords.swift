@@ -64,11 +64,14 @@ enum JSONValue {
         switch value {
         case let text as String: text
         case let number as NSNumber where isBool(number): number.boolValue ? "true" : "false"
-        case let number as NSNumber:
-            number.doubleValue == number.doubleValue.rounded() && abs(number.doubleValue) < 1e15
-                ? String(Int(number.doubleValue)) : String(number.doubleValue)
+        case let number as NSNumber: text(number.doubleValue)
         default: nil
         }
+    }
+
+    /// A number as text the way a person writes it: `512`, not `512.0`.
+    static func text(_ number: Double) -> String {
+        number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
     }
 
     /// JSON true/false arrive as NSNumber whose type code is "c" (char), on Linux and macOS.

@@ -47,6 +47,16 @@ public struct Mapping: Sendable {
     /// A JSON scalar written in the mapping (a constant, a default, a `map` result).
     public enum Constant: Sendable, Equatable {
         case text(String), number(Double), bool(Bool)
+
+        /// A JSON scalar as parsed by Foundation; nil for objects, arrays and null.
+        init?(json value: Any) {
+            switch value {
+            case let text as String: self = .text(text)
+            case let number as NSNumber where JSONValue.isBool(number): self = .bool(number.boolValue)
+            case let number as NSNumber: self = .number(number.doubleValue)
+            default: return nil
+            }
+        }
     }
 
     /// The source's unit; values are converted to the column's own (epoch ms, ms, s, MB).

@@ -112,12 +112,8 @@ extension Mapping {
             return text
         }
         func constant(_ value: Any, _ key: [String]) throws -> Constant {
-            switch value {
-            case let text as String: return .text(text)
-            case let number as NSNumber where JSONValue.isBool(number): return .bool(number.boolValue)
-            case let number as NSNumber: return .number(number.doubleValue)
-            default: throw fail(key, "must be a string, number, or true/false")
-            }
+            guard let constant = Constant(json: value) else { throw fail(key, "must be a string, number, or true/false") }
+            return constant
         }
         let path = try string("path").map(splitPath)
         let const = try options["const"].map { try constant($0, keyPath + ["const"]) }

@@ -102,14 +102,9 @@ struct MappingReader: RecordReader {
     /// nil when absent and without a default.
     private mutating func value(of field: Mapping.Field, lookup: ([String]) -> Any?) throws(RecordProblem) -> Mapping.Constant? {
         if let constant = field.constant { return constant }
-        let source = field.path.flatMap(lookup)
-        var value: Mapping.Constant
-        switch source {
-        case let text as String where !text.isEmpty: value = .text(text)
-        case let number as NSNumber where JSONValue.isBool(number): value = .bool(number.boolValue)
-        case let number as NSNumber: value = .number(number.doubleValue)
-        case nil, is String: return field.defaultValue
-        default: throw RecordProblem("\(field.target): '\(field.path!.joined(separator: "."))' is an object or array, not a value")
+        guard let source = field.path.flatMap(lookup), (source as? String)?.isEmpty != true else { return field.defaultValue }
+        guard var value = Mapping.Constant(json: source) else {
+            throw RecordProblem("\(field.target): '\(field.path!.joined(separator: "."))' is an object or array, not a value")
         }
         if let pattern = field.regex {
             let text = Self.text(value)
@@ -149,7 +144,7 @@ struct MappingReader: RecordReader {
     private static func text(_ value: Mapping.Constant) -> String {
         switch value {
         case .text(let text): text
-        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+        case .number(let number): JSONValue.text(number)
         case .bool(let flag): flag ? "true" : "false"
         }
     }
