@@ -33,7 +33,10 @@ let package = Package(
         // One stage per measurement of the paper, over the store, writing metric rows.
         .target(
             name: "Analysis",
-            dependencies: ["Statistics", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "Statistics", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         // Paper-style Markdown reports with standalone SVG charts.
         .target(name: "Report", dependencies: ["Analysis", "Statistics", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         // Two snapshots side by side, with statistical verdicts.

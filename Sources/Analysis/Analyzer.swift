@@ -120,6 +120,12 @@ final class AnalysisContext {
         """
     }
 
+    /// Provider, runtime and memory of every function, by id.
+    func functions() throws -> [Int64: (provider: String, runtime: String?, memoryMB: Int?)] {
+        try Row.fetchAll(db, sql: "SELECT id, provider, runtime, memory_mb FROM function")
+            .reduce(into: [:]) { $0[$1[0]] = ($1[1], $1[2], $1[3]) }
+    }
+
     func rows(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
         try Row.fetchAll(db, sql: sql, arguments: [snapshotID] + arguments)
     }

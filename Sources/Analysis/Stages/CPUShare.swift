@@ -12,7 +12,8 @@ struct CPUShare: Stage {
         let rows = try context.rows("""
             SELECT f.provider, f.memory_mb, min(1.0, c.distinct_ms / 1000.0) AS share,
                    count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, ifnull(i.vm_id, -i.function_id)) AS colevel
-            FROM cpu_sample c JOIN invocation i ON i.id = c.invocation_id JOIN function f ON f.id = i.function_id
+            -- CROSS JOIN keeps SQLite from walking every invocation of the snapshot to find its samples
+            FROM cpu_sample c CROSS JOIN invocation i ON i.id = c.invocation_id JOIN function f ON f.id = i.function_id
             WHERE i.snapshot_id = ?1
             """)
         guard !rows.isEmpty else { return .notMeasurable("no CPU-utilization test results in this snapshot") }

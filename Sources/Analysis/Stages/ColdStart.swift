@@ -38,24 +38,26 @@ struct ColdStart: Stage {
         let (condition, label) = try context.scope(preferring: "coldstart")
         struct Key: Hashable {
             let function: Int64
-            let scenario: String?
+            let experiment: Int64?
             let definition: Int
+            let cold: Bool
         }
-        let functions = try Row.fetchAll(context.db, sql: "SELECT id, provider, runtime, memory_mb FROM function")
-            .reduce(into: [Int64: (provider: String, runtime: String?, memoryMB: Int?)]()) { $0[$1[0]] = ($1[1], $1[2], $1[3]) }
-        // Values per function, scenario and definition, and temperature, read once through a cursor (1M rows stay cheap).
-        var values: [Key: [[Double]]] = [:]  // -> [warm, cold]
-        let cursor = try Row.fetchCursor(context.db, sql: """
-            SELECT i.function_id, i.is_cold, json_extract(e.parameters, '$.scenario'),
+        let functions = try context.functions()
+        let scenarios = try Row.fetchAll(context.db, sql: "SELECT id, json_extract(parameters, '$.scenario') FROM experiment")
+            .reduce(into: [Int64: String]()) { $0[$1[0]] = $1[1] }
+        // Values per function, experiment (for its scenario), definition and temperature, in one pass.
+        var values: [Key: [Double]] = [:]
+        try context.scan("""
+            SELECT i.function_id, i.experiment_id, i.is_cold,
                    CASE WHEN i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL THEN 0
                         WHEN i.init_duration_ms IS NOT NULL THEN 1 WHEN i.round_trip_ms IS NOT NULL THEN 2
                         WHEN i.function_duration_ms IS NOT NULL THEN 3 END AS definition,
                    coalesce(i.function_start_ms - i.request_sent_ms, i.init_duration_ms, i.round_trip_ms, i.function_duration_ms)
-            FROM \(context.invocations)
+            FROM invocation i LEFT JOIN experiment e ON e.id = i.experiment_id
             WHERE i.snapshot_id = ?1 AND \(condition) AND i.status = 'ok' AND i.is_cold IS NOT NULL AND definition IS NOT NULL
-            """, arguments: [context.snapshotID])
-        while let row = try cursor.next() {
-            values[Key(function: row[0], scenario: row[2], definition: row[3]), default: [[], []]][row[1] as Int].append(row[4])
+            """) { row in
+            let key = Key(function: row.int(0)!, experiment: row.int(1), definition: Int(row.int(3)!), cold: row.bool(2))
+            values[key, default: []].append(row.double(4)!)
         }
         guard !values.isEmpty else {
             return .notMeasurable("no successful invocation with a cold/warm flag and a latency (\(requires), or an init, end-to-end or reported duration)")
@@ -66,11 +68,9 @@ struct ColdStart: Stage {
                 guard let metric = definition.metric(cold: cold) else { continue }
                 let kind = cold ? "cold starts" : "warm starts"
                 var groups: [MetricGroup: [Double]] = [:]
-                for (key, temperatures) in values where key.definition == definition.rawValue {
+                for (key, selected) in values where key.definition == definition.rawValue && key.cold == cold {
                     let (provider, runtime, memory) = functions[key.function]!
-                    let selected = temperatures[cold ? 1 : 0]
-                    guard !selected.isEmpty else { continue }
-                    let scenario = key.scenario.map { "scenario=\($0), " } ?? ""
+                    let scenario = key.experiment.flatMap { scenarios[$0] }.map { "scenario=\($0), " } ?? ""
                     groups[MetricGroup(provider: provider, runtime: runtime, memoryMB: memory, setting: "\(scenario)\(kind), \(label)"), default: []] += selected
                     groups[MetricGroup(provider: provider, setting: "all \(kind), \(label)"), default: []] += selected
                 }
@@ -89,36 +89,49 @@ struct ColdStart: Stage {
     /// Runtimes and memory sizes differ in both latency and how often they open a VM, so the difference
     /// is taken within each runtime x memory group and summarized by its median over the groups.
     private func newVersusExistingVM(_ context: AnalysisContext, condition: String, label: String) throws -> [Metric] {
-        let rows = try context.rows("""
-            WITH first AS MATERIALIZED (
-                -- SQLite takes the bare columns from the row holding the min(), the first such row in
-                -- rowid order: the VM's earliest request, ties to the lowest id. (A row_number() window
-                -- over the snapshot sorted every invocation: 3 s of 4 on 1M.)
-                SELECT vm_id, min(request_sent_ms), source_file_id, round_no, batch_no
-                FROM invocation WHERE snapshot_id = ?1 AND vm_id IS NOT NULL AND request_sent_ms IS NOT NULL
-                GROUP BY vm_id)
-            SELECT f.provider, f.runtime, f.memory_mb, i.function_start_ms - i.request_sent_ms AS latency,
-                   (i.source_file_id = first.source_file_id AND i.round_no IS first.round_no AND i.batch_no IS first.batch_no) AS new_vm
-            FROM \(context.invocations) JOIN first ON first.vm_id = i.vm_id
-            WHERE i.snapshot_id = ?1 AND \(condition) AND i.is_cold = 1 AND i.status = 'ok'
-              AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
-            """)
+        struct Batch: Equatable {
+            let file: Int64, round: Int64?, batch: Int64?
+        }
+        struct ColdStart {
+            let function: Int64, vm: Int64, batch: Batch, latency: Double
+        }
+        // Each VM's earliest request (ties to the lowest id: rows come in id order), and the cold starts.
+        var first: [Int64: (sent: Double, batch: Batch)] = [:]
+        var coldStarts: [ColdStart] = []
+        try context.scan("""
+            SELECT i.vm_id, i.request_sent_ms, i.source_file_id, i.round_no, i.batch_no,
+                   \(condition) AND i.is_cold = 1 AND i.status = 'ok' AND i.function_start_ms IS NOT NULL,
+                   i.function_id, i.function_start_ms - i.request_sent_ms
+            FROM invocation i LEFT JOIN experiment e ON e.id = i.experiment_id
+            WHERE i.snapshot_id = ?1 AND i.vm_id IS NOT NULL AND i.request_sent_ms IS NOT NULL
+            """) { row in
+            let vm = row.int(0)!, sent = row.double(1)!
+            let batch = Batch(file: row.int(2)!, round: row.int(3), batch: row.int(4))
+            if let earliest = first[vm]?.sent, earliest <= sent {} else { first[vm] = (sent, batch) }
+            if row.bool(5) { coldStarts.append(ColdStart(function: row.int(6)!, vm: vm, batch: batch, latency: row.double(7)!)) }
+        }
+        let functions = try context.functions()
+        let rows = coldStarts.map { start in
+            let function = functions[start.function]!
+            return (provider: function.provider, runtime: function.runtime, memoryMB: function.memoryMB, latency: start.latency,
+                    newVM: first[start.vm]!.batch == start.batch)
+        }
         var metrics: [Metric] = []
-        for (provider, providerRows) in Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }) {
-            let newVM = Sample(providerRows.filter { $0["new_vm"] as Bool }.map { $0["latency"] as Double })
-            let existing = Sample(providerRows.filter { !($0["new_vm"] as Bool) }.map { $0["latency"] as Double })
+        for (provider, providerRows) in Dictionary(grouping: rows, by: \.provider).sorted(by: { $0.key < $1.key }) {
+            let newVM = Sample(providerRows.filter(\.newVM).map(\.latency))
+            let existing = Sample(providerRows.filter { !$0.newVM }.map(\.latency))
             guard !newVM.isEmpty, !existing.isEmpty else { continue }
             metrics += MetricGroup(provider: provider, setting: "cold starts on a new VM, \(label)")
                 .distribution("coldstart.latency_ms", newVM, unit: "ms", bootstrap: context.bootstrap, statistics: ["median"])
             metrics += MetricGroup(provider: provider, setting: "cold starts on a VM already in use, \(label)")
                 .distribution("coldstart.latency_ms", existing, unit: "ms", bootstrap: context.bootstrap, statistics: ["median"])
-            let groups = Dictionary(grouping: providerRows) { "\($0["runtime"] as String? ?? "")|\($0["memory_mb"] as Int? ?? -1)" }
+            let groups = Dictionary(grouping: providerRows) { "\($0.runtime ?? "")|\($0.memoryMB ?? -1)" }
             var differences: [Double] = []
             var count = 0
             for key in groups.keys.sorted() {
                 let group = groups[key]!
-                let groupNew = Sample(group.filter { $0["new_vm"] as Bool }.map { $0["latency"] as Double })
-                let groupExisting = Sample(group.filter { !($0["new_vm"] as Bool) }.map { $0["latency"] as Double })
+                let groupNew = Sample(group.filter(\.newVM).map(\.latency))
+                let groupExisting = Sample(group.filter { !$0.newVM }.map(\.latency))
                 guard let a = groupNew.median, let b = groupExisting.median else { continue }
                 differences.append(a - b)
                 count += group.count

@@ -12,13 +12,14 @@ struct IOAndNetwork: Stage {
         let io = try context.rows("""
             SELECT f.provider, f.memory_mb, avg(s.throughput_mb_s) AS value,
                    count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, ifnull(i.vm_id, -i.function_id)) AS colevel
-            FROM io_sample s JOIN invocation i ON i.id = s.invocation_id JOIN function f ON f.id = i.function_id
+            -- CROSS JOIN keeps SQLite from walking every invocation of the snapshot to find its samples
+            FROM io_sample s CROSS JOIN invocation i ON i.id = s.invocation_id JOIN function f ON f.id = i.function_id
             WHERE i.snapshot_id = ?1 GROUP BY i.id
             """)
         let network = try context.rows("""
             SELECT f.provider, f.memory_mb, s.bandwidth_bps / 1e6 AS value,
                    count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, ifnull(i.vm_id, -i.function_id)) AS colevel
-            FROM net_sample s JOIN invocation i ON i.id = s.invocation_id JOIN function f ON f.id = i.function_id
+            FROM net_sample s CROSS JOIN invocation i ON i.id = s.invocation_id JOIN function f ON f.id = i.function_id
             WHERE i.snapshot_id = ?1
             """)
         guard !io.isEmpty || !network.isEmpty else { return .notMeasurable("no dd or iperf test results in this snapshot") }

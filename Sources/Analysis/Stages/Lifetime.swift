@@ -36,13 +36,24 @@ struct Lifetime: Stage {
                     bootstrap: context.bootstrap, statistics: ["median", "max"])
             }
         }
-        let uptimes = try context.rows("""
-            SELECT f.provider, max(i.vm_uptime_s) / 3600.0 AS hours, count(DISTINCT i.vm_id) AS vms FROM \(context.invocations)
-            WHERE i.snapshot_id = ?1 AND i.vm_uptime_s IS NOT NULL GROUP BY f.provider ORDER BY f.provider
-            """)
-        for row in uptimes {
-            metrics.append(MetricGroup(provider: row["provider"], setting: "longest host VM uptime seen").value(
-                "lifetime.vm_uptime_hours", statistic: "max", row["hours"], unit: "hours", n: row["vms"]))
+        // The longest VM uptime per provider, over its VMs reporting one.
+        let functions = try context.functions()
+        var byFunction: [Int64: (maxSeconds: Double, vms: Set<Int64>)] = [:]
+        try context.scan("SELECT function_id, vm_uptime_s, vm_id FROM invocation WHERE snapshot_id = ?1 AND vm_uptime_s IS NOT NULL") { row in
+            let function = row.int(0)!, seconds = row.double(1)!
+            var entry = byFunction.removeValue(forKey: function) ?? (seconds, [])  // moved out, so the set is not copied
+            entry.maxSeconds = max(entry.maxSeconds, seconds)
+            if let vm = row.int(2) { entry.vms.insert(vm) }
+            byFunction[function] = entry
+        }
+        let uptimes = byFunction.reduce(into: [String: (maxSeconds: Double, vms: Set<Int64>)]()) { uptimes, entry in
+            let provider = functions[entry.key]!.provider
+            uptimes[provider] = (max(uptimes[provider]?.maxSeconds ?? entry.value.maxSeconds, entry.value.maxSeconds),
+                                 entry.value.vms.union(uptimes[provider]?.vms ?? []))
+        }
+        for (provider, uptime) in uptimes.sorted(by: { $0.key < $1.key }) {
+            metrics.append(MetricGroup(provider: provider, setting: "longest host VM uptime seen").value(
+                "lifetime.vm_uptime_hours", statistic: "max", uptime.maxSeconds / 3600.0, unit: "hours", n: uptime.vms.count))
         }
         return metrics.isEmpty ? .notMeasurable("no runs of the 'lifetime' experiment and no VM uptime") : .metrics(metrics)
     }

@@ -10,16 +10,26 @@ struct Placement: Stage {
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         let (condition, label) = try context.scope(preferring: "placement")
-        let rows = try context.rows("""
-            SELECT provider, sum(memory_mb) AS memory FROM (
-                SELECT DISTINCT f.provider, i.source_file_id, i.vm_id, i.instance_id, f.memory_mb FROM \(context.invocations)
-                WHERE i.snapshot_id = ?1 AND \(condition) AND i.vm_id IS NOT NULL AND i.instance_id IS NOT NULL AND f.memory_mb IS NOT NULL)
-            GROUP BY provider, source_file_id, vm_id
-            """)
-        guard !rows.isEmpty else { return .notMeasurable("no instances with a VM id and a memory size (\(requires))") }
+        // Distinct instances per run and VM (with their function's memory), then their memory summed per run and VM.
+        struct Seen: Hashable {
+            let file: Int64, vm: Int64, instance: Int64, memoryMB: Int
+        }
+        let functions = try context.functions()
+        var byFunction: [Int64: Set<Seen>] = [:]
+        try context.scan("""
+            SELECT i.source_file_id, i.vm_id, i.instance_id, i.function_id FROM invocation i LEFT JOIN experiment e ON e.id = i.experiment_id
+            WHERE i.snapshot_id = ?1 AND \(condition) AND i.vm_id IS NOT NULL AND i.instance_id IS NOT NULL
+            """) { row in
+            let function = row.int(3)!
+            guard let memory = functions[function]!.memoryMB else { return }
+            byFunction[function, default: []].insert(Seen(file: row.int(0)!, vm: row.int(1)!, instance: row.int(2)!, memoryMB: memory))
+        }
+        let seen = byFunction.reduce(into: [String: Set<Seen>]()) { $0[functions[$1.key]!.provider, default: []].formUnion($1.value) }
+        guard !seen.isEmpty else { return .notMeasurable("no instances with a VM id and a memory size (\(requires))") }
         var metrics: [Metric] = []
-        for (provider, vmRows) in Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }) {
-            let sample = Sample(vmRows.map { Double($0["memory"] as Int) })
+        for (provider, instances) in seen.sorted(by: { $0.key < $1.key }) {
+            struct VM: Hashable { let file: Int64, vm: Int64 }
+            let sample = Sample(instances.reduce(into: [VM: Int]()) { $0[VM(file: $1.file, vm: $1.vm), default: 0] += $1.memoryMB }.values.map(Double.init))
             let group = MetricGroup(provider: provider, setting: "aggregate memory of the instances on one VM, \(label)")
             metrics += group.distribution("placement.vm_memory_mb", sample, unit: "MB", bootstrap: context.bootstrap,
                                           statistics: ["median", "max"])

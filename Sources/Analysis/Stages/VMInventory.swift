@@ -10,56 +10,69 @@ struct VMInventory: Stage {
     let requires = "vm_id, or cpu_model and ncpu"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
+        // The snapshot's VMs, and per instance the lowest CPU model id and vCPU count it reported, in one pass.
+        var vmIDs = Set<Int64>()
+        var instances: [Int64: (cpuModel: Int64?, ncpu: Int64?)] = [:]
+        try context.scan("SELECT vm_id, instance_id, cpu_model_id, ncpu FROM invocation WHERE snapshot_id = ?1") { row in
+            if let vm = row.int(0) { vmIDs.insert(vm) }
+            guard let instance = row.int(1) else { return }
+            let seen = instances[instance]
+            instances[instance] = (Self.min(seen?.cpuModel, row.int(2)), Self.min(seen?.ncpu, row.int(3)))
+        }
+        struct Configuration: Hashable {
+            let cpu: String?, ncpu: Int?, memoryMB: Int?
+        }
+        var vmsByProvider: [String: [Configuration]] = [:]
+        for row in try Row.fetchAll(context.db, sql: "SELECT vm.id, vm.provider, cm.name, vm.ncpu, vm.memory_mb FROM vm LEFT JOIN cpu_model cm ON cm.id = vm.cpu_model_id")
+        where vmIDs.contains(row[0]) {
+            vmsByProvider[row[1], default: []].append(Configuration(cpu: row[2], ncpu: row[3], memoryMB: row[4]))
+        }
         var metrics: [Metric] = []
-        let vms = try context.rows("""
-            SELECT vm.provider, count(*) AS vms, count(DISTINCT ifnull(cm.name, '') || '|' || ifnull(vm.ncpu, '') || '|' || ifnull(vm.memory_mb, '')) AS configurations
-            FROM vm LEFT JOIN cpu_model cm ON cm.id = vm.cpu_model_id
-            WHERE vm.id IN (SELECT vm_id FROM invocation WHERE snapshot_id = ?1)
-            GROUP BY vm.provider ORDER BY vm.provider
-            """)
-        for row in vms {
-            let group = MetricGroup(provider: row["provider"], setting: "host VMs seen")
-            metrics.append(group.value("vm.count", statistic: "count", Double(row["vms"] as Int), unit: "VMs"))
-            metrics.append(group.value("vm.configurations", statistic: "count", Double(row["configurations"] as Int),
-                                       unit: "configurations"))
+        for (provider, vms) in vmsByProvider.sorted(by: { $0.key < $1.key }) {
+            let group = MetricGroup(provider: provider, setting: "host VMs seen")
+            metrics.append(group.value("vm.count", statistic: "count", Double(vms.count), unit: "VMs"))
+            metrics.append(group.value("vm.configurations", statistic: "count", Double(Set(vms).count), unit: "configurations"))
         }
         // vCPUs per VM: the most common count and the largest.
-        let vcpus = try context.rows("""
-            SELECT provider, ncpu FROM vm WHERE ncpu IS NOT NULL AND id IN (SELECT vm_id FROM invocation WHERE snapshot_id = ?1)
-            """)
-        for (provider, rows) in Dictionary(grouping: vcpus, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }) {
-            let sample = Sample(rows.map { Double($0["ncpu"] as Int) })
+        for (provider, vms) in vmsByProvider.sorted(by: { $0.key < $1.key }) {
+            let sample = Sample(vms.compactMap { $0.ncpu.map(Double.init) })
+            guard !sample.isEmpty else { continue }
             let group = MetricGroup(provider: provider, setting: "host VMs seen")
             metrics.append(group.value("vm.vcpus", statistic: "mode", sample.mode!, unit: "vCPU", n: sample.count))
             metrics.append(group.value("vm.vcpus", statistic: "max", sample.max!, unit: "vCPU", n: sample.count))
         }
         // Share of instances per configuration (VM configuration, else the CPU model the instance saw).
-        let shares = try context.rows("""
-            SELECT f.provider, coalesce(vcm.name, icm.name) AS cpu, coalesce(vm.ncpu, first.ncpu) AS ncpu, count(*) AS instances
-            FROM instance inst
-            JOIN function f ON f.id = inst.function_id
-            LEFT JOIN vm ON vm.id = inst.vm_id LEFT JOIN cpu_model vcm ON vcm.id = vm.cpu_model_id
-            JOIN (SELECT instance_id, min(cpu_model_id) AS cpu_model_id, min(ncpu) AS ncpu FROM invocation
-                  WHERE snapshot_id = ?1 AND instance_id IS NOT NULL GROUP BY instance_id) first ON first.instance_id = inst.id
-            LEFT JOIN cpu_model icm ON icm.id = first.cpu_model_id
-            WHERE coalesce(vcm.name, icm.name) IS NOT NULL
-            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-            """)
-        let totals = Dictionary(grouping: shares, by: { $0["provider"] as String }).mapValues { $0.reduce(0) { $0 + ($1["instances"] as Int) } }
-        for row in shares {
-            let provider: String = row["provider"]
-            let ncpu: Int? = row["ncpu"]
-            let setting = "\(row["cpu"] as String), \(ncpu.map { "\($0) vCPU" } ?? "vCPUs unknown")"
-            metrics.append(MetricGroup(provider: provider, setting: setting).value(
-                "vm.configuration_share", statistic: "fraction", Double(row["instances"] as Int) / Double(totals[provider]!),
-                unit: "fraction", n: totals[provider]))
+        let cpuModels = try Row.fetchAll(context.db, sql: "SELECT id, name FROM cpu_model").reduce(into: [Int64: String]()) { $0[$1[0]] = $1[1] }
+        struct Share: Hashable {
+            let provider: String, cpu: String, ncpu: Int?
         }
-        let noVM = Set(shares.map { $0["provider"] as String }).subtracting(vms.map { $0["provider"] as String })
-        for provider in noVM.sorted() {
-            let models = Set(shares.filter { $0["provider"] == provider }.map { $0["cpu"] as String }).count
+        var counts: [Share: Int] = [:]
+        for row in try Row.fetchAll(context.db, sql: """
+            SELECT inst.id, f.provider, vcm.name, vm.ncpu FROM instance inst JOIN function f ON f.id = inst.function_id
+            LEFT JOIN vm ON vm.id = inst.vm_id LEFT JOIN cpu_model vcm ON vcm.id = vm.cpu_model_id
+            """) {
+            guard let seen = instances[row[0]], let cpu = (row[2] as String?) ?? seen.cpuModel.flatMap({ cpuModels[$0] }) else { continue }
+            counts[Share(provider: row[1], cpu: cpu, ncpu: (row[3] as Int?) ?? seen.ncpu.map { Int($0) }), default: 0] += 1
+        }
+        let shares = counts.sorted { ($0.key.provider, $0.key.cpu, $0.key.ncpu ?? -1) < ($1.key.provider, $1.key.cpu, $1.key.ncpu ?? -1) }
+        let totals = Dictionary(grouping: shares, by: \.key.provider).mapValues { $0.reduce(0) { $0 + $1.value } }
+        for (share, instances) in shares {
+            let setting = "\(share.cpu), \(share.ncpu.map { "\($0) vCPU" } ?? "vCPUs unknown")"
+            metrics.append(MetricGroup(provider: share.provider, setting: setting).value(
+                "vm.configuration_share", statistic: "fraction", Double(instances) / Double(totals[share.provider]!),
+                unit: "fraction", n: totals[share.provider]))
+        }
+        for provider in Set(totals.keys).subtracting(vmsByProvider.keys).sorted() {
+            let models = Set(shares.filter { $0.key.provider == provider }.map(\.key.cpu)).count
             metrics.append(MetricGroup(provider: provider, setting: "distinct CPU models (no VM id visible)").value(
                 "vm.configurations", statistic: "count", Double(models), unit: "configurations"))
         }
         return metrics.isEmpty ? .notMeasurable("no invocation reports a VM id or a CPU model") : .metrics(metrics)
+    }
+
+    /// SQL's min(): the smaller of two values, ignoring a missing one.
+    private static func min(_ a: Int64?, _ b: Int64?) -> Int64? {
+        guard let a, let b else { return a ?? b }
+        return Swift.min(a, b)
     }
 }
