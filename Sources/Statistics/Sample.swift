@@ -8,7 +8,10 @@ public struct Sample: Sendable, Equatable {
     public let sorted: [Double]
 
     public init<S: Sequence<Double>>(_ values: S) {
-        sorted = values.filter { !$0.isNaN }.sorted()
+        var values = Array(values)
+        values.removeAll { $0.isNaN }
+        values.sort()
+        sorted = values
     }
 
     public var count: Int { sorted.count }
