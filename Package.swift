@@ -27,7 +27,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
-        .target(name: "Ingest", dependencies: ["Store"], resources: [.copy("Mappings")]),
+        // SHA-256 blocks with the x86 SHA extensions, for the content hash of every ingested byte.
+        .target(name: "CSHA256"),
+        .target(name: "Ingest", dependencies: ["Store", "CSHA256"], resources: [.copy("Mappings")]),
         // Exact statistics (quantiles, bootstrap, rank and distribution tests), no dependencies.
         .target(name: "Statistics"),
         // One stage per measurement of the paper, over the store, writing metric rows.

@@ -24,6 +24,12 @@ public struct StageReport: Sendable, Equatable {
     public let outcome: StageOutcome
     /// Wall-clock time the stage took.
     public let seconds: Double
+
+    /// Its metrics (none when not measurable).
+    public var metrics: [Metric] {
+        if case .metrics(let metrics) = outcome { return metrics }
+        return []
+    }
 }
 
 /// Runs every stage on one snapshot and replaces the snapshot's metrics with what they compute, in one
@@ -50,23 +56,79 @@ public struct Analyzer {
         self.options = options
     }
 
+    /// Runs every stage on the snapshot and stores what they computed (metrics, and the stages'
+    /// outcomes with what they were computed from).
     public func run(snapshot: String) throws -> [StageReport] {
         try store.queue.write { db in
-            guard let snapshotID = try Int64.fetchOne(db, sql: "SELECT id FROM snapshot WHERE name = ?", arguments: [snapshot]) else {
-                throw AnalysisError.unknownSnapshot(snapshot)
-            }
+            let snapshotID = try Self.snapshotID(snapshot, db)
             let context = AnalysisContext(db: db, snapshotID: snapshotID, options: options)
             let reports = try Self.stages.map { stage in
                 let started = Date()
                 let outcome = try stage.run(context)
                 return StageReport(title: stage.title, outcome: outcome, seconds: Date().timeIntervalSince(started))
             }
-            try MetricStore(db).replace(snapshotID: snapshotID, with: reports.flatMap { report -> [Metric] in
-                if case .metrics(let metrics) = report.outcome { return metrics }
-                return []
-            }, source: "analyze")
+            try MetricStore(db).replace(snapshotID: snapshotID, with: reports.flatMap(\.metrics), source: Self.source)
+            try db.execute(sql: "DELETE FROM analysis_stage WHERE snapshot_id = ?", arguments: [snapshotID])
+            for (position, report) in reports.enumerated() {
+                var reason: String?
+                if case .notMeasurable(let why) = report.outcome { reason = why }
+                try db.execute(sql: """
+                    INSERT INTO analysis_stage (snapshot_id, position, title, not_measurable, metrics, seconds) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [snapshotID, position, report.title, reason, report.metrics.count, report.seconds])
+            }
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO analysis (snapshot_id, inputs, analyzed_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                """, arguments: [snapshotID, try inputs(snapshotID, db)])
             return reports
         }
+    }
+
+    /// The snapshot's stored analysis while it is current (computed from the same source files, with the
+    /// same options, by stages of the same version), else a fresh `run`. The same metrics either way:
+    /// stored values and samples read back as the same doubles.
+    public func current(snapshot: String) throws -> [StageReport] {
+        let stored = try store.queue.read { db -> [StageReport]? in
+            let snapshotID = try Self.snapshotID(snapshot, db)
+            guard try String.fetchOne(db, sql: "SELECT inputs FROM analysis WHERE snapshot_id = ?", arguments: [snapshotID])
+                    == inputs(snapshotID, db) else { return nil }
+            let stages = try Row.fetchAll(db, sql: """
+                SELECT title, not_measurable, metrics, seconds FROM analysis_stage WHERE snapshot_id = ? ORDER BY position
+                """, arguments: [snapshotID])
+            var metrics = try MetricStore(db).analyzed(snapshotID: snapshotID, source: Self.source)[...]
+            guard stages.map({ $0["title"] as String }) == Self.stages.map(\.title),
+                  metrics.count == stages.reduce(0, { $0 + ($1["metrics"] as Int) }) else { return nil }
+            return stages.map { stage in
+                let count: Int = stage["metrics"]
+                defer { metrics = metrics.dropFirst(count) }
+                let outcome: StageOutcome = (stage["not_measurable"] as String?).map { .notMeasurable($0) } ?? .metrics(Array(metrics.prefix(count)))
+                return StageReport(title: stage["title"], outcome: outcome, seconds: stage["seconds"])
+            }
+        }
+        return try stored ?? run(snapshot: snapshot)
+    }
+
+    /// The `source` of the metric rows the stages write.
+    static let source = "analyze"
+
+    /// Bumped whenever a stage changes what it computes, so that analyses stored by an older version
+    /// are computed again.
+    static let stageVersion = 1
+
+    /// What an analysis depends on besides the code: the snapshot's source files (ingest only adds
+    /// files, each with a new id) and the options.
+    private func inputs(_ snapshotID: Int64, _ db: Database) throws -> String {
+        let files = try Row.fetchOne(db, sql: "SELECT count(*), ifnull(max(id), 0) FROM source_file WHERE snapshot_id = ?",
+                                     arguments: [snapshotID])!
+        let capacities = options.vmCapacityMB.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        return "stages v\(Self.stageVersion); files \(files[0] as Int), last id \(files[1] as Int64); vm capacity MB \(capacities); "
+            + "bootstrap seed \(options.bootstrap.seed), resamples \(options.bootstrap.resamples), level \(options.bootstrap.level)"
+    }
+
+    private static func snapshotID(_ snapshot: String, _ db: Database) throws -> Int64 {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM snapshot WHERE name = ?", arguments: [snapshot]) else {
+            throw AnalysisError.unknownSnapshot(snapshot)
+        }
+        return id
     }
 }
 

@@ -1,6 +1,13 @@
+import CSHA256
+
 /// Streaming SHA-256 (FIPS 180-4), for the content hash that makes re-ingesting a file a no-op.
-/// Written here to keep the tool free of a crypto dependency; tested against `sha256sum`.
+/// Written here to keep the tool free of a crypto dependency; tested against `sha256sum`. Where the
+/// CPU has the x86 SHA extensions, whole blocks go through them (CSHA256): 336 MB took 1.4 s of the
+/// ingest's parsing thread in Swift, about 0.2 s with them.
 public struct SHA256 {
+    static let hasExtensions = sha256_x86_available() == 1
+    private let usesExtensions: Bool
+
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     private var pending = [UInt8]()  // < 64 bytes not yet compressed
@@ -17,7 +24,13 @@ public struct SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    public init() { pending.reserveCapacity(64) }
+    public init() { self.init(usingExtensions: Self.hasExtensions) }
+
+    /// `usingExtensions: false` forces the portable code (tests compare both).
+    init(usingExtensions: Bool) {
+        usesExtensions = usingExtensions && Self.hasExtensions
+        pending.reserveCapacity(64)
+    }
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         length &+= UInt64(bytes.count)
@@ -29,6 +42,14 @@ public struct SHA256 {
             guard pending.count == 64 else { return }
             pending.withUnsafeBytes { compress($0.baseAddress!) }
             pending.removeAll(keepingCapacity: true)
+        }
+        let blocks = (bytes.count - offset) / 64
+        if usesExtensions, blocks > 0 {
+            withUnsafeMutableBytes(of: &state) { words in
+                sha256_blocks_x86(words.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                  bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + offset, blocks)
+            }
+            offset += blocks * 64
         }
         while bytes.count - offset >= 64 {
             compress(bytes.baseAddress! + offset)

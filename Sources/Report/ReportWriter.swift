@@ -16,9 +16,11 @@ public struct ReportWriter {
         self.options = options
     }
 
-    /// Runs the analyses, then writes the report into `directory` (created; old figures replaced).
+    /// Writes the report into `directory` (created; old figures replaced) from the snapshot's current
+    /// analysis: the stored one if `analyze metrics` (or an earlier report) computed it from the same
+    /// data and options, else the analyses run now.
     public func write(snapshot: String, to directory: URL) throws {
-        let reports = try Analyzer(store: store, options: options).run(snapshot: snapshot)
+        let reports = try Analyzer(store: store, options: options).current(snapshot: snapshot)
         let figures = directory.appendingPathComponent("figures")
         try? FileManager.default.removeItem(at: figures)
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)

@@ -67,6 +67,28 @@ public enum Schema {
                 CREATE INDEX invocation_by_snapshot ON invocation (snapshot_id, experiment_id);
                 """)
         }
+        migrator.registerMigration("v4: stored analyses") { db in
+            try db.execute(sql: """
+                -- What each snapshot's stored analysis was computed from, so that `analyze report` can
+                -- render it without running the stages again while it is current.
+                CREATE TABLE analysis (
+                    snapshot_id INTEGER PRIMARY KEY REFERENCES snapshot(id),
+                    inputs      TEXT NOT NULL,     -- source files, options and stage version it used
+                    analyzed_at TEXT NOT NULL      -- ISO 8601 UTC
+                );
+                -- Its stages in the order they ran: the reason one was not measurable, or how many of
+                -- the snapshot's metric rows (source 'analyze', in id order) it wrote.
+                CREATE TABLE analysis_stage (
+                    snapshot_id    INTEGER NOT NULL REFERENCES snapshot(id),
+                    position       INTEGER NOT NULL,
+                    title          TEXT NOT NULL,
+                    not_measurable TEXT,
+                    metrics        INTEGER NOT NULL,
+                    seconds        REAL NOT NULL,
+                    PRIMARY KEY (snapshot_id, position)
+                );
+                """)
+        }
         return migrator
     }
 

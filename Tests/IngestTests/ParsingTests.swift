@@ -16,9 +16,10 @@ import Testing
         #expect(hash.finalize() == digest)
     }
 
-    @Test func oneMillionAsInUnevenChunks() {
+    /// Through the x86 SHA extensions where the CPU has them, and through the portable code.
+    @Test(arguments: [true, false]) func oneMillionAsInUnevenChunks(usingExtensions: Bool) {
         // FIPS 180-2 appendix B.3: one million 'a'.
-        var hash = SHA256()
+        var hash = SHA256(usingExtensions: usingExtensions)
         let bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
         var offset = 0
         var step = 1

@@ -26,7 +26,7 @@ import Store
             try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'grdb%' ORDER BY name")
         }
         #expect(tables == [
-            "cold_rule", "cpu_model", "cpu_sample", "experiment", "function", "instance", "invocation", "invocation_view",
+            "analysis", "analysis_stage", "cold_rule", "cpu_model", "cpu_sample", "experiment", "function", "instance", "invocation", "invocation_view",
             "io_sample", "metric", "metric_sample", "net_sample", "rejected_record", "snapshot", "source_file", "vm",
         ])
         let rules = try store.queue.read { try String.fetchAll($0, sql: "SELECT name FROM cold_rule ORDER BY id") }

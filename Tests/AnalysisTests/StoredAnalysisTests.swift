@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import Ingest
+import Store
+import Testing
+@testable import Analysis
+
+/// The stored analysis `analyze report` reuses: the samples read back as the same doubles, and the
+/// stored results are taken only while the data and options they came from are unchanged.
+@Suite struct StoredAnalysisTests {
+    @Test func samplesReadBackAsTheSameDoubles() {
+        let values: [Double] = [-1e308, -0.0, 0, 5e-324, 2.2250738585072014e-308, 0.1, 1.0 / 3, 40.0471, 1e21, 123456789.125, 1.7976931348623157e308]
+        #expect(MetricStore.values(MetricStore.json(values)).map(\.bitPattern) == values.map(\.bitPattern))
+        #expect(MetricStore.json([1.5, .infinity, 2]) == "[1.5,null,2.0]")
+        #expect(MetricStore.values("[1.5,null,2.0]") == [1.5, 2])
+        #expect(MetricStore.values("[]").isEmpty)
+    }
+
+    /// One run of three calls (the paper's id rule: the first request of an instance is its cold start).
+    private func writeRun(_ folder: URL, _ name: String, latencies: [Double]) throws {
+        let directory = folder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data(#"{"provider": "aws", "experiment": "coldstart"}"#.utf8).write(to: directory.appendingPathComponent("manifest.json"))
+        let calls = latencies.enumerated().map { index, latency in
+            StageFixtureTests.Call(batch: index + 1, instance: "\(name)-i\(index % 2)", request: index < 2 ? nil : "\(name)-r\(index)",
+                                   sent: Double(index) * 1000, latency: latency)
+        }
+        try Data(calls.map(\.line).joined(separator: "\n").utf8).write(to: directory.appendingPathComponent("calls.log"))
+    }
+
+    @Test func reusedWhileCurrentAndRecomputedAfterNewData() throws {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("stored-" + UUID().uuidString)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try writeRun(folder, "run1", latencies: [300, 500, 20])
+        let store = try Store(path: folder.path + "/store.sqlite")
+        _ = try Ingester(store: store, options: .init(snapshot: "s")).run(paths: [folder.path + "/run1"])
+        let analyzer = Analyzer(store: store)
+        let fresh = try analyzer.run(snapshot: "s")
+        #expect(try analyzer.current(snapshot: "s") == fresh)
+
+        // Cold starts 300 and 500 ms: median 400. Changing the stored value shows which one `current` returns.
+        func coldMedian(_ reports: [StageReport]) -> Double? {
+            reports.flatMap(\.metrics).first { $0.metric == "coldstart.latency_ms" && $0.statistic == "median" && $0.runtime == nil && $0.setting?.hasPrefix("all cold") == true }?.value
+        }
+        #expect(coldMedian(fresh) == 400)
+        try store.queue.write { try $0.execute(sql: "UPDATE metric SET value = -1 WHERE metric = 'coldstart.latency_ms' AND statistic = 'median' AND runtime IS NULL AND setting LIKE 'all cold%'") }
+        #expect(coldMedian(try analyzer.current(snapshot: "s")) == -1)
+
+        // Other options: computed again (and stored).
+        var options = Analyzer.Options()
+        options.vmCapacityMB = ["aws": 3008]
+        #expect(coldMedian(try Analyzer(store: store, options: options).current(snapshot: "s")) == 400)
+
+        // A new file in the snapshot: cold starts 300, 500, 100, 700 -> median 400 again, n = 4.
+        try store.queue.write { try $0.execute(sql: "UPDATE metric SET value = -1 WHERE metric = 'coldstart.latency_ms' AND statistic = 'median'") }
+        try writeRun(folder, "run2", latencies: [100, 700, 30])
+        _ = try Ingester(store: store, options: .init(snapshot: "s")).run(paths: [folder.path + "/run2"])
+        let after = try Analyzer(store: store, options: options).current(snapshot: "s")
+        #expect(coldMedian(after) == 400)
+        #expect(after.flatMap(\.metrics).first { $0.metric == "coldstart.latency_ms" && $0.statistic == "median" && $0.setting?.hasPrefix("all cold") == true }?.n == 4)
+    }
+}
