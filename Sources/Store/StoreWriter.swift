@@ -138,16 +138,15 @@ public final class StoreWriter {
         return outcome
     }
 
-    /// The secondary indexes of `invocation` (as migration v3 leaves them).
+    /// The secondary indexes of `invocation` (as migrations v3 and v5 leave them).
     static let invocationIndexes = [
         (name: "invocation_by_snapshot", columns: "(snapshot_id, experiment_id)"),
-        (name: "invocation_by_instance", columns: "(instance_id, request_sent_ms)"),
         (name: "invocation_by_vm", columns: "(vm_id)"),
     ]
 
     /// Whether a file is large against the table it goes into: then the invocation indexes are dropped
     /// for the file and built again from its sorted rows before it commits (inside its transaction, so an
-    /// interrupted ingest leaves them as they were), which is faster than inserting into three B-trees
+    /// interrupted ingest leaves them as they were), which is faster than inserting into both B-trees
     /// row by row. A faas_measure line is about 330 bytes.
     private func isBulk(sizeBytes: Int64) throws -> Bool {
         guard sizeBytes >= 32 << 20 else { return false }
