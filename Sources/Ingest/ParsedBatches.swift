@@ -17,13 +17,13 @@ extension FileSink: RecordSink {}
 
 /// One thing a reader produced, in file order.
 enum ParsedItem: Sendable {
-    case invocation(InvocationRecord, line: Int)
+    case invocation(InvocationRecord, keys: DimensionKeys, line: Int)
     case metric(Metric)
     case reject(line: Int?, reason: String, raw: String?)
 
-    func apply(to sink: any RecordSink) throws {
+    func apply(to sink: FileSink) throws {
         switch self {
-        case let .invocation(record, line): try sink.add(record, line: line)
+        case let .invocation(record, keys, line): try sink.add(record, keys: keys, line: line)
         case let .metric(metric): try sink.add(metric)
         case let .reject(line, reason, raw): try sink.reject(line: line, reason: reason, raw: raw)
         }
@@ -96,7 +96,7 @@ final class BatchingSink: RecordSink {
         items.reserveCapacity(ParsedBatches.batchSize)
     }
 
-    func add(_ record: InvocationRecord, line: Int) throws { try append(.invocation(record, line: line)) }
+    func add(_ record: InvocationRecord, line: Int) throws { try append(.invocation(record, keys: DimensionKeys(record), line: line)) }
     func add(_ metric: Metric) throws { try append(.metric(metric)) }
     func reject(line: Int?, reason: String, raw: String?) throws {
         try append(.reject(line: line, reason: reason, raw: raw.map(FileSink.truncated)))

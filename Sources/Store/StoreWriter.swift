@@ -183,12 +183,12 @@ public final class StoreWriter {
     }
 
     @discardableResult
-    fileprivate func insert(_ record: InvocationRecord, line: Int, snapshotID: Int64, fileID: Int64) throws -> Int64 {
-        let functionID = try dimensions.functionID(record)
-        let cpuModelID = try dimensions.cpuModelID(record.cpuModel)
-        let vmID = try dimensions.vmID(record, cpuModelID: cpuModelID)
-        let instanceID = try dimensions.instanceID(record, functionID: functionID, vmID: vmID)
-        let experimentID = try dimensions.experimentID(kind: record.experimentKind, parameters: record.experimentParameters)
+    fileprivate func insert(_ record: InvocationRecord, keys: DimensionKeys, line: Int, snapshotID: Int64, fileID: Int64) throws -> Int64 {
+        let functionID = try dimensions.functionID(keys.function)
+        let cpuModelID = try dimensions.cpuModelID(keys.cpuModel)
+        let vmID = try dimensions.vmID(keys.vm, record, cpuModelID: cpuModelID)
+        let instanceID = try dimensions.instanceID(keys.instance, record, functionID: functionID, vmID: vmID)
+        let experimentID = try dimensions.experimentID(keys.experiment)
         let (isCold, rule) = record.coldClassification
 
         let s = insertInvocation
@@ -318,7 +318,12 @@ public final class FileSink {
     }
 
     public func add(_ record: InvocationRecord, line: Int) throws {
-        try writer.insert(record, line: line, snapshotID: snapshotID, fileID: fileID)
+        try add(record, keys: DimensionKeys(record), line: line)
+    }
+
+    /// Adds a record whose dimension keys were made beforehand (on the parsing thread).
+    public func add(_ record: InvocationRecord, keys: DimensionKeys, line: Int) throws {
+        try writer.insert(record, keys: keys, line: line, snapshotID: snapshotID, fileID: fileID)
         records += 1
     }
 
