@@ -91,9 +91,10 @@ private struct Builder {
         let info = try Row.fetchOne(db, sql: """
             SELECT s.description,
                    (SELECT count(*) FROM source_file f WHERE f.snapshot_id = s.id) AS files,
-                   (SELECT count(*) FROM invocation i WHERE i.snapshot_id = s.id) AS records,
-                   (SELECT strftime('%Y-%m-%d %H:%M', min(request_sent_ms) / 1000, 'unixepoch') FROM invocation i WHERE i.snapshot_id = s.id) AS first,
-                   (SELECT strftime('%Y-%m-%d %H:%M', max(request_sent_ms) / 1000, 'unixepoch') FROM invocation i WHERE i.snapshot_id = s.id) AS last
+                   (SELECT ifnull(sum(r.invocations), 0) FROM source_file_cold_rule r JOIN source_file f ON f.id = r.source_file_id
+                    WHERE f.snapshot_id = s.id) AS records,
+                   (SELECT strftime('%Y-%m-%d %H:%M', min(first_sent_ms) / 1000, 'unixepoch') FROM source_file f WHERE f.snapshot_id = s.id) AS first,
+                   (SELECT strftime('%Y-%m-%d %H:%M', max(last_sent_ms) / 1000, 'unixepoch') FROM source_file f WHERE f.snapshot_id = s.id) AS last
             FROM snapshot s WHERE s.name = ?
             """, arguments: [snapshot])!
         let description: String = info["description"] ?? ""
@@ -251,9 +252,8 @@ private struct Builder {
         }
         let hourly = try Row.fetchAll(db, sql: """
             SELECT f.provider, CAST(i.request_sent_ms / 3600000 AS INTEGER) AS hour, i.function_start_ms - i.request_sent_ms AS latency
-            FROM invocation i JOIN function f ON f.id = i.function_id JOIN experiment e ON e.id = i.experiment_id
-            JOIN snapshot s ON s.id = i.snapshot_id
-            WHERE s.name = ? AND e.kind = 'hourly' AND i.is_cold = 1 AND i.status = 'ok' AND i.function_start_ms IS NOT NULL
+            FROM invocation i JOIN function f ON f.id = i.function_id JOIN snapshot s ON s.id = i.snapshot_id
+            WHERE s.name = ? AND i.experiment_id IN (SELECT id FROM experiment WHERE kind = 'hourly') AND i.is_cold = 1 AND i.status = 'ok' AND i.function_start_ms IS NOT NULL
             ORDER BY f.provider, hour
             """, arguments: [snapshot])
         if !hourly.isEmpty {
@@ -374,9 +374,10 @@ private struct Builder {
             + "q = x[floor h] + (h - floor h)(x[ceil h] - x[floor h]); numpy's and R's default). "
             + "**Confidence intervals** are 95% percentile-bootstrap intervals of the median, \(bootstrap.resamples) resamples, seed \(bootstrap.seed).")
         let rules = try Row.fetchAll(db, sql: """
-            SELECT cr.name, cr.description, count(i.id) AS n FROM cold_rule cr
-            LEFT JOIN invocation i ON i.cold_rule_id = cr.id AND i.snapshot_id = (SELECT id FROM snapshot WHERE name = ?)
-            GROUP BY cr.id ORDER BY cr.id
+            SELECT cr.name, cr.description,
+                   (SELECT ifnull(sum(r.invocations), 0) FROM source_file_cold_rule r JOIN source_file f ON f.id = r.source_file_id
+                    JOIN snapshot s ON s.id = f.snapshot_id WHERE s.name = ? AND r.cold_rule_id = cr.id) AS n
+            FROM cold_rule cr ORDER BY cr.id
             """, arguments: [snapshot])
         markdown.paragraph("**Cold-start classifier**: the rule that decided each invocation.")
         markdown.table(["rule", "meaning", "invocations"], rules.map { [$0["name"], $0["description"], String($0["n"] as Int)] }, rightAligned: [2])

@@ -21,7 +21,8 @@ final class Dimensions {
         var kind: String, parameters: String
     }
 
-    private static let instanceCacheLimit = 200_000
+    /// Under three quarters of 2^18 entries, the load at which the dictionary would double (see `SeenTimes.limit`).
+    private static let instanceCacheLimit = 190_000
 
     private var functions: [Hashed<FunctionKey>: Int64] = [:]
     private var lastFunction: (key: Hashed<FunctionKey>, id: Int64)?

@@ -14,6 +14,8 @@ public final class StoreWriter {
     /// First and last seen times of the instances and VMs the current file touched, written to their
     /// rows before the file commits (and whenever the map grows large, so memory stays bounded).
     private var seen = SeenTimes()
+    /// Invocations per cold-start rule and the request-time span of the current file.
+    private var tally = FileTally()
 
     public init(_ db: Database) throws {
         self.db = db
@@ -110,6 +112,7 @@ public final class StoreWriter {
                         """,
                     arguments: [snapshotID, path, format, sizeBytes, Timestamp.now()])
                 let sink = FileSink(writer: self, snapshotID: snapshotID, fileID: db.lastInsertedRowID, path: path)
+                tally = FileTally()
                 let bulk = try isBulk(sizeBytes: sizeBytes)
                 if bulk { try db.execute(sql: Self.invocationIndexes.map { "DROP INDEX \($0.name);" }.joined()) }
                 let sha256 = try read(sink)
@@ -117,8 +120,13 @@ public final class StoreWriter {
                 try writeSeenTimes()
                 if bulk { try db.execute(sql: Self.invocationIndexes.map { "CREATE INDEX \($0.name) ON invocation \($0.columns);" }.joined()) }
                 try db.execute(
-                    sql: "UPDATE source_file SET sha256 = ?, records = ?, rejected = ? WHERE id = ?",
-                    arguments: [sha256, sink.records, sink.rejected, sink.fileID])
+                    sql: "UPDATE source_file SET sha256 = ?, records = ?, rejected = ?, first_sent_ms = ?, last_sent_ms = ? WHERE id = ?",
+                    arguments: [sha256, sink.records, sink.rejected, tally.firstSentMs, tally.lastSentMs, sink.fileID])
+                for (rule, invocations) in tally.invocationsByRule.enumerated() where invocations > 0 {
+                    try db.execute(
+                        sql: "INSERT INTO source_file_cold_rule (source_file_id, cold_rule_id, invocations) VALUES (?, ?, ?)",
+                        arguments: [sink.fileID, rule, invocations])
+                }
                 // A file that failed to open earlier and now reads leaves its old file-level reject behind.
                 try db.execute(
                     sql: "DELETE FROM rejected_record WHERE snapshot_id = ? AND path = ? AND source_file_id IS NULL",
@@ -190,6 +198,7 @@ public final class StoreWriter {
         let instanceID = try dimensions.instanceID(keys.instance, record, functionID: functionID, vmID: vmID)
         let experimentID = try dimensions.experimentID(keys.experiment)
         let (isCold, rule) = record.coldClassification
+        tally.add(rule: rule, sentMs: record.requestSentMs)
 
         let s = insertInvocation
         s.bind(snapshotID, at: 1)
@@ -342,10 +351,27 @@ public final class FileSink {
     }
 }
 
+/// What the source_file row keeps about a file's invocations: how many each cold-start rule decided,
+/// and the earliest and latest request sent.
+struct FileTally {
+    private(set) var invocationsByRule = [Int](repeating: 0, count: Schema.ColdRule.allCases.count)
+    private(set) var firstSentMs: Double?
+    private(set) var lastSentMs: Double?
+
+    mutating func add(rule: Schema.ColdRule, sentMs: Double?) {
+        invocationsByRule[rule.rawValue] += 1
+        guard let sentMs, sentMs.isFinite else { return }
+        firstSentMs = min(firstSentMs ?? sentMs, sentMs)
+        lastSentMs = max(lastSentMs ?? sentMs, sentMs)
+    }
+}
+
 /// Earliest and latest times seen per instance and VM id, while a file is read.
 struct SeenTimes {
-    /// Entries held before they are written out (about 50 bytes each).
-    static let limit = 250_000
+    /// Entries held before they are written out (about 50 bytes each). Just under 196,608, three
+    /// quarters of 2^18: past that load a Swift dictionary doubles its storage (at 250,000 the peak
+    /// RSS of a 10M ingest went over 150 MB).
+    static let limit = 190_000
 
     private(set) var instances: [Int64: (first: Double, last: Double)] = [:]
     private(set) var vms: [Int64: (first: Double, last: Double)] = [:]

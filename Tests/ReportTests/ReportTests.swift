@@ -76,6 +76,19 @@ enum SVGCheck {
         #expect(!svg.contains("<script"))
     }
 
+    @Test func largeECDFsAreDrawnThroughEvenlySpacedRanks() {
+        // 5,000 steps (value i, fraction (i + 1) / 5000): 1,000 kept, at ranks floor(k * 4999 / 999).
+        let points = (0..<5000).map { Chart.Point(Double($0), Double($0 + 1) / 5000) }
+        let thinned = Chart.thinned(points)
+        #expect(thinned.count == Chart.ecdfSteps)
+        #expect(thinned.first?.x == 0 && thinned.last?.x == 4999 && thinned.last?.y == 1)
+        #expect(thinned[1].x == 5 && thinned[500].x == 2502)  // 4999 / 999 = 5.004; 500 * 4999 / 999 = 2502.0
+        #expect(Chart.thinned(Array(points.prefix(1000))).count == 1000)
+        // The figure's size no longer grows with the sample: 100k steps draw like 1,000.
+        let large = Chart.xy(.ecdf, title: "t", x: "x", y: "y", series: [Chart.Series("s", (0..<100_000).map { Chart.Point(Double($0), Double($0 + 1) / 100_000) })])
+        #expect(large.utf8.count < 60_000)
+    }
+
     @Test func logAxisWhenTheDataSpansDecades() {
         let axis = Axis(title: "uptime (s)", values: [10, 1_000, 100_000])
         #expect(axis.logarithmic && axis.ticks == [10, 100, 1_000, 10_000, 100_000])

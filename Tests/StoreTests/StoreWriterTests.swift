@@ -27,7 +27,7 @@ import Store
         }
         #expect(tables == [
             "analysis", "analysis_stage", "cold_rule", "cpu_model", "cpu_sample", "experiment", "function", "instance", "invocation", "invocation_view",
-            "io_sample", "metric", "metric_sample", "net_sample", "rejected_record", "snapshot", "source_file", "vm",
+            "io_sample", "metric", "metric_sample", "net_sample", "rejected_record", "snapshot", "source_file", "source_file_cold_rule", "vm",
         ])
         let rules = try store.queue.read { try String.fetchAll($0, sql: "SELECT name FROM cold_rule ORDER BY id") }
         #expect(rules == Schema.ColdRule.allCases.map(\.name))
@@ -103,6 +103,46 @@ import Store
         for row in seen {
             #expect(row[0] == 1000.0 && row[1] == 9100.0)
         }
+    }
+
+    /// Each file's invocations per cold-start rule and its request-time span, kept as it is written;
+    /// a store from before (schema v5) gets them from its invocations when it is opened.
+    @Test func fileTalliesMatchTheInvocations() throws {
+        var store = try Store(path: path)
+        try store.queue.inDatabase { db in
+            let writer = try StoreWriter(db)
+            let snapshot = try writer.snapshotID(named: "s")
+            _ = try writer.writeFile(snapshotID: snapshot, path: "a.log", format: "x", sizeBytes: 1) { sink in
+                try sink.add(record(instance: "i-1", request: "i-1", sent: 3000), line: 1)  // cold by the id rule
+                try sink.add(record(instance: "i-1", request: "r-2", sent: 1000), line: 2)  // warm by the id rule
+                var unknown = record(instance: "i-2", request: "", sent: 7000)
+                unknown.requestID = nil  // no rule applies
+                try sink.add(unknown, line: 3)
+                return "1"
+            }
+        }
+        let expected: [[Int]] = [[0, 1], [1, 2]]  // rule 0 (unknown): 1 invocation; rule 1 (ids): 2
+        func tallies(_ store: Store) throws -> ([[Int]], Double?, Double?) {
+            try store.queue.read { db in
+                let rules = try Row.fetchAll(db, sql: "SELECT cold_rule_id, invocations FROM source_file_cold_rule ORDER BY 1").map { [$0[0] as Int, $0[1] as Int] }
+                let span = try Row.fetchOne(db, sql: "SELECT first_sent_ms, last_sent_ms FROM source_file")!
+                return (rules, span[0], span[1])
+            }
+        }
+        let written = try tallies(store)
+        #expect(written.0 == expected && written.1 == 1000 && written.2 == 7000)
+        // The v6 migration fills them in for files written before it.
+        try store.queue.write { db in
+            try db.execute(sql: """
+                DELETE FROM source_file_cold_rule; UPDATE source_file SET first_sent_ms = NULL, last_sent_ms = NULL;
+                DELETE FROM grdb_migrations WHERE identifier LIKE 'v6:%';
+                ALTER TABLE source_file DROP COLUMN first_sent_ms; ALTER TABLE source_file DROP COLUMN last_sent_ms;
+                DROP TABLE source_file_cold_rule;
+                """)
+        }
+        store = try Store(path: path)
+        let migrated = try tallies(store)
+        #expect(migrated.0 == expected && migrated.1 == 1000 && migrated.2 == 7000)
     }
 
     @Test func readOnlyStoreRefusesWrites() throws {

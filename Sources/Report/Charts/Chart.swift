@@ -65,11 +65,12 @@ public enum Chart {
         var canvas = frame(title: title, x: xAxis, y: yAxis)
         for (index, item) in series.enumerated() {
             let color = Palette.color(index)
-            var path = item.points.map { (px(xAxis, $0.x), py(yAxis, $0.y)) }
-            if kind == .ecdf, let first = item.points.first {  // steps, from 0 before the first value
+            let points = kind == .ecdf ? thinned(item.points) : item.points
+            var path = points.map { (px(xAxis, $0.x), py(yAxis, $0.y)) }
+            if kind == .ecdf, let first = points.first {  // steps, from 0 before the first value
                 path = [(px(xAxis, first.x), py(yAxis, 0))]
                 var previous = 0.0
-                for point in item.points {
+                for point in points {
                     path.append((px(xAxis, point.x), py(yAxis, previous)))
                     path.append((px(xAxis, point.x), py(yAxis, point.y)))
                     previous = point.y
@@ -77,13 +78,23 @@ public enum Chart {
             }
             if kind != .scatter { canvas.polyline(path, stroke: color, dash: Palette.dash(index)) }
             // Markers: every point of a scatter, about ten along a line.
-            let every = kind == .scatter ? 1 : max(1, item.points.count / 10)
-            for (position, point) in item.points.enumerated() where position % every == 0 || position == item.points.count - 1 {
+            let every = kind == .scatter ? 1 : max(1, points.count / 10)
+            for (position, point) in points.enumerated() where position % every == 0 || position == points.count - 1 {
                 canvas.marker(Palette.marker(index), px(xAxis, point.x), py(yAxis, point.y), color: color, size: kind == .scatter ? 3 : 4)
             }
         }
         legend(&canvas, series.map(\.name), lines: kind != .scatter)
         return canvas.document
+    }
+
+    /// An ECDF is drawn through at most this many of its steps: more cannot show at the plot's width
+    /// (a few hundred pixels), and every step of 10M invocations made a 14 MB figure.
+    static let ecdfSteps = 1000
+
+    /// The steps at evenly spaced ranks, the first and the last included.
+    static func thinned(_ points: [Point]) -> [Point] {
+        guard points.count > ecdfSteps else { return points }
+        return (0..<ecdfSteps).map { points[$0 * (points.count - 1) / (ecdfSteps - 1)] }
     }
 
     /// Bars with error bars, one per category.
