@@ -45,19 +45,33 @@ struct ColdStart: Stage {
         let functions = try context.functions()
         let scenarios = try Row.fetchAll(context.db, sql: "SELECT id, json_extract(parameters, '$.scenario') FROM experiment")
             .reduce(into: [Int64: String]()) { $0[$1[0]] = $1[1] }
-        // Values per function, experiment (for its scenario), definition and temperature, in one pass.
+        // In one pass: values per function, experiment (for its scenario), definition and temperature;
+        // each VM's earliest request (ties to the lowest id: rows come in id order); the cold starts
+        // with a VM, for new against existing VMs.
         var values: [Key: [Double]] = [:]
+        var firstRequests = FirstRequests()
         try context.scan("""
             SELECT i.function_id, i.experiment_id, i.is_cold,
                    CASE WHEN i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL THEN 0
                         WHEN i.init_duration_ms IS NOT NULL THEN 1 WHEN i.round_trip_ms IS NOT NULL THEN 2
                         WHEN i.function_duration_ms IS NOT NULL THEN 3 END AS definition,
-                   coalesce(i.function_start_ms - i.request_sent_ms, i.init_duration_ms, i.round_trip_ms, i.function_duration_ms)
+                   coalesce(i.function_start_ms - i.request_sent_ms, i.init_duration_ms, i.round_trip_ms, i.function_duration_ms),
+                   \(condition) AND i.status = 'ok' AS usable,
+                   i.vm_id, i.request_sent_ms, i.source_file_id, i.round_no, i.batch_no
             FROM invocation i LEFT JOIN experiment e ON e.id = i.experiment_id
-            WHERE i.snapshot_id = ?1 AND \(condition) AND i.status = 'ok' AND i.is_cold IS NOT NULL AND definition IS NOT NULL
+            WHERE i.snapshot_id = ?1
             """) { row in
-            let key = Key(function: row.int(0)!, experiment: row.int(1), definition: Int(row.int(3)!), cold: row.bool(2))
-            values[key, default: []].append(row.double(4)!)
+            let usable = row.bool(5), definition = row.int(3)
+            if usable, !row.isNull(2), let definition {
+                let key = Key(function: row.int(0)!, experiment: row.int(1), definition: Int(definition), cold: row.bool(2))
+                values[key, default: []].append(row.double(4)!)
+            }
+            guard let vm = row.int(6), let sent = row.double(7) else { return }
+            let batch = FirstRequests.Batch(file: row.int(8)!, round: row.int(9), batch: row.int(10))
+            firstRequests.see(vm: vm, sent: sent, batch: batch)
+            if usable, row.int(2) == 1, definition == 0 {  // definition 0: start and sent both known
+                firstRequests.coldStarts.append(.init(function: row.int(0)!, vm: vm, batch: batch, latency: row.double(4)!))
+            }
         }
         guard !values.isEmpty else {
             return .notMeasurable("no successful invocation with a cold/warm flag and a latency (\(requires), or an init, end-to-end or reported duration)")
@@ -79,7 +93,7 @@ struct ColdStart: Stage {
                 }
             }
         }
-        metrics += try newVersusExistingVM(context, condition: condition, label: label)
+        metrics += try newVersusExistingVM(context, firstRequests, label: label)
         metrics += try launchedTogether(context)
         metrics += try hourly(context)
         return .metrics(metrics)
@@ -88,33 +102,12 @@ struct ColdStart: Stage {
     /// Cold starts in the first batch that reached their VM, against cold starts on a VM already in use.
     /// Runtimes and memory sizes differ in both latency and how often they open a VM, so the difference
     /// is taken within each runtime x memory group and summarized by its median over the groups.
-    private func newVersusExistingVM(_ context: AnalysisContext, condition: String, label: String) throws -> [Metric] {
-        struct Batch: Equatable {
-            let file: Int64, round: Int64?, batch: Int64?
-        }
-        struct ColdStart {
-            let function: Int64, vm: Int64, batch: Batch, latency: Double
-        }
-        // Each VM's earliest request (ties to the lowest id: rows come in id order), and the cold starts.
-        var first: [Int64: (sent: Double, batch: Batch)] = [:]
-        var coldStarts: [ColdStart] = []
-        try context.scan("""
-            SELECT i.vm_id, i.request_sent_ms, i.source_file_id, i.round_no, i.batch_no,
-                   \(condition) AND i.is_cold = 1 AND i.status = 'ok' AND i.function_start_ms IS NOT NULL,
-                   i.function_id, i.function_start_ms - i.request_sent_ms
-            FROM invocation i LEFT JOIN experiment e ON e.id = i.experiment_id
-            WHERE i.snapshot_id = ?1 AND i.vm_id IS NOT NULL AND i.request_sent_ms IS NOT NULL
-            """) { row in
-            let vm = row.int(0)!, sent = row.double(1)!
-            let batch = Batch(file: row.int(2)!, round: row.int(3), batch: row.int(4))
-            if let earliest = first[vm]?.sent, earliest <= sent {} else { first[vm] = (sent, batch) }
-            if row.bool(5) { coldStarts.append(ColdStart(function: row.int(6)!, vm: vm, batch: batch, latency: row.double(7)!)) }
-        }
+    private func newVersusExistingVM(_ context: AnalysisContext, _ firstRequests: FirstRequests, label: String) throws -> [Metric] {
         let functions = try context.functions()
-        let rows = coldStarts.map { start in
+        let rows = firstRequests.coldStarts.map { start in
             let function = functions[start.function]!
             return (provider: function.provider, runtime: function.runtime, memoryMB: function.memoryMB, latency: start.latency,
-                    newVM: first[start.vm]!.batch == start.batch)
+                    newVM: firstRequests.first[start.vm]!.batch == start.batch)
         }
         var metrics: [Metric] = []
         for (provider, providerRows) in Dictionary(grouping: rows, by: \.provider).sorted(by: { $0.key < $1.key }) {
@@ -186,6 +179,24 @@ struct ColdStart: Stage {
             return MetricGroup(provider: provider, setting: "hourly medians of cold starts over \(medians.count) hours")
                 .distribution("coldstart.hourly_median_ms", medians, unit: "ms", bootstrap: context.bootstrap,
                               statistics: ["median", "min", "max"])
+        }
+    }
+
+    /// Each VM's earliest request and its batch, and the cold starts on a known VM: a cold start in its
+    /// VM's first batch is one on a new VM.
+    struct FirstRequests {
+        struct Batch: Equatable {
+            let file: Int64, round: Int64?, batch: Int64?
+        }
+        struct ColdStart {
+            let function: Int64, vm: Int64, batch: Batch, latency: Double
+        }
+        private(set) var first: [Int64: (sent: Double, batch: Batch)] = [:]
+        var coldStarts: [ColdStart] = []
+
+        mutating func see(vm: Int64, sent: Double, batch: Batch) {
+            if let earliest = first[vm]?.sent, earliest <= sent { return }
+            first[vm] = (sent, batch)
         }
     }
 }

@@ -8,6 +8,12 @@ struct Coresidency: Stage {
     let requires = "vm_id and account (two or more accounts)"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
+        let notMeasurable = StageOutcome.notMeasurable("needs instances of two or more accounts with a VM id (\(requires))")
+        // Two accounts of one provider among all functions is necessary: checked before reading invocations.
+        let providersWithTwoAccounts = try Int.fetchOne(context.db, sql: """
+            SELECT count(*) FROM (SELECT provider FROM function WHERE account IS NOT NULL GROUP BY provider HAVING count(DISTINCT account) >= 2)
+            """) ?? 0
+        guard providersWithTwoAccounts > 0 else { return notMeasurable }
         let (condition, label) = try context.scope(preferring: "coresidency")
         let rows = try context.rows("""
             WITH seen AS (
@@ -19,9 +25,7 @@ struct Coresidency: Stage {
             FROM seen s JOIN vm_accounts v ON v.vm_id = s.vm_id GROUP BY s.provider ORDER BY s.provider
             """)
         let measurable = rows.filter { ($0["accounts"] as Int) >= 2 }
-        guard !measurable.isEmpty else {
-            return .notMeasurable("needs instances of two or more accounts with a VM id (\(requires))")
-        }
+        guard !measurable.isEmpty else { return notMeasurable }
         return .metrics(measurable.flatMap { row -> [Metric] in
             let group = MetricGroup(provider: row["provider"], setting: "\(row["accounts"] as Int) accounts, \(label)")
             let instances: Int = row["instances"]

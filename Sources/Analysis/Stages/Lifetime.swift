@@ -38,18 +38,19 @@ struct Lifetime: Stage {
         }
         // The longest VM uptime per provider, over its VMs reporting one.
         let functions = try context.functions()
-        var byFunction: [Int64: (maxSeconds: Double, vms: Set<Int64>)] = [:]
+        struct Seen: Hashable { let function: Int64, vm: Int64? }
+        var longest: [Seen: Double] = [:]  // per function and VM: few entries, one lookup a row
         try context.scan("SELECT function_id, vm_uptime_s, vm_id FROM invocation WHERE snapshot_id = ?1 AND vm_uptime_s IS NOT NULL") { row in
-            let function = row.int(0)!, seconds = row.double(1)!
-            var entry = byFunction.removeValue(forKey: function) ?? (seconds, [])  // moved out, so the set is not copied
-            entry.maxSeconds = max(entry.maxSeconds, seconds)
-            if let vm = row.int(2) { entry.vms.insert(vm) }
-            byFunction[function] = entry
+            let seconds = row.double(1)!
+            Self.raise(&longest[Seen(function: row.int(0)!, vm: row.int(2)), default: seconds], to: seconds)
         }
-        let uptimes = byFunction.reduce(into: [String: (maxSeconds: Double, vms: Set<Int64>)]()) { uptimes, entry in
-            let provider = functions[entry.key]!.provider
-            uptimes[provider] = (max(uptimes[provider]?.maxSeconds ?? entry.value.maxSeconds, entry.value.maxSeconds),
-                                 entry.value.vms.union(uptimes[provider]?.vms ?? []))
+        var uptimes: [String: (maxSeconds: Double, vms: Set<Int64>)] = [:]
+        for (seen, seconds) in longest {
+            let provider = functions[seen.function]!.provider
+            var entry = uptimes[provider] ?? (seconds, [])
+            entry.maxSeconds = max(entry.maxSeconds, seconds)
+            if let vm = seen.vm { entry.vms.insert(vm) }
+            uptimes[provider] = entry
         }
         for (provider, uptime) in uptimes.sorted(by: { $0.key < $1.key }) {
             metrics.append(MetricGroup(provider: provider, setting: "longest host VM uptime seen").value(
@@ -57,4 +58,6 @@ struct Lifetime: Stage {
         }
         return metrics.isEmpty ? .notMeasurable("no runs of the 'lifetime' experiment and no VM uptime") : .metrics(metrics)
     }
+
+    private static func raise(_ value: inout Double, to candidate: Double) { value = max(value, candidate) }
 }

@@ -16,8 +16,7 @@ struct VMInventory: Stage {
         try context.scan("SELECT vm_id, instance_id, cpu_model_id, ncpu FROM invocation WHERE snapshot_id = ?1") { row in
             if let vm = row.int(0) { vmIDs.insert(vm) }
             guard let instance = row.int(1) else { return }
-            let seen = instances[instance]
-            instances[instance] = (Self.min(seen?.cpuModel, row.int(2)), Self.min(seen?.ncpu, row.int(3)))
+            Self.lower(&instances[instance, default: (nil, nil)], to: (row.int(2), row.int(3)))
         }
         struct Configuration: Hashable {
             let cpu: String?, ncpu: Int?, memoryMB: Int?
@@ -70,9 +69,12 @@ struct VMInventory: Stage {
         return metrics.isEmpty ? .notMeasurable("no invocation reports a VM id or a CPU model") : .metrics(metrics)
     }
 
-    /// SQL's min(): the smaller of two values, ignoring a missing one.
-    private static func min(_ a: Int64?, _ b: Int64?) -> Int64? {
-        guard let a, let b else { return a ?? b }
-        return Swift.min(a, b)
+    /// SQL's min() over each of the pair: the smaller value, a missing one ignored.
+    private static func lower(_ seen: inout (cpuModel: Int64?, ncpu: Int64?), to row: (Int64?, Int64?)) {
+        func min(_ a: Int64?, _ b: Int64?) -> Int64? {
+            guard let a, let b else { return a ?? b }
+            return Swift.min(a, b)
+        }
+        seen = (min(seen.cpuModel, row.0), min(seen.ncpu, row.1))
     }
 }
