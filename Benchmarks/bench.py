@@ -32,6 +32,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DUCKDB_VERSION = "2.0.1"
 DIGITS = 4  # medians and p99 are compared and printed with 4 decimals (0.1 us)
+LABELS = {"ingest": "ingest", "metrics": "metrics", "report": "report after metrics", "report_fresh": "report alone",
+          "duckdb": "DuckDB", "python": "Python pipeline"}
 
 
 def timed(command, env=None):
@@ -175,7 +177,7 @@ def targets(results):
     lines.append(f"| ingest peak RSS under 150 MB at every size | {rss} | {status(all(r['ingest_rss'] < 150 for r in results))} |")
     big = by_size.get(10_000_000)
     if small and big:
-        parts = [f"{key} {big[key] / small[key]:.1f}x" for key in ("ingest", "metrics", "report", "report_fresh")]
+        parts = [f"{LABELS[key]} {big[key] / small[key]:.1f}x" for key in ("ingest", "metrics", "report", "report_fresh")]
         linear = all(big[key] / small[key] <= 10 for key in ("ingest", "metrics", "report", "report_fresh"))
         lines.append(f"| 10M no worse than linear (at most 10x the 1M time) | {', '.join(parts)} | {status(linear)} |")
     return lines
@@ -215,7 +217,7 @@ def write(results, args):
     lines += ["", "All runs (seconds, in order):", ""]
     for r in results:
         for key in ("ingest", "metrics", "report", "report_fresh", "duckdb", "python"):
-            lines.append(f"- {r['size']:,} {key}: " + ", ".join(f"{v:.2f}" for v in r[key + "_all"]))
+            lines.append(f"- {r['size']:,} {LABELS[key]}: " + ", ".join(f"{v:.2f}" for v in r[key + "_all"]))
     notes = os.path.join(HERE, "notes.md")
     if os.path.exists(notes):
         lines += ["", open(notes).read().strip()]
