@@ -218,12 +218,12 @@ private struct Builder {
         let withSamples = detailed.filter { $0.samples != nil }.prefix(8)
         if !withSamples.isEmpty {
             figure("coldstart-ecdf.svg", Chart.xy(.ecdf, title: "Cold-start latency", x: "latency (ms)", y: "fraction of cold starts",
-                                                  series: withSamples.map { ecdfSeries("\($0.runtime ?? "") \($0.memoryMB.map { "\($0) MB" } ?? "")", $0.samples!) }),
+                                                  series: zip(GroupLabels.of(Array(withSamples), memoryUnit: " MB"), withSamples).map { ecdfSeries($0, $1.samples!) }),
                    "ECDF of cold-start latency by runtime and memory\(detailed.count > 8 ? " (the first 8 groups)" : "").")
             let boxed = detailed.filter { $0.samples != nil }
             figure("coldstart-box.svg", Chart.boxes(title: "Cold-start latency by group", y: "latency (ms)",
-                                                    boxes: boxed.prefix(16).map {
-                                                        Chart.Box("\($0.runtime ?? "") \($0.memoryMB.map(String.init) ?? "")", sample: Sample($0.samples!))
+                                                    boxes: zip(GroupLabels.of(Array(boxed.prefix(16))), boxed).map {
+                                                        Chart.Box($0, sample: Sample($1.samples!))
                                                     }),
                    "Cold-start latency by runtime and memory (MB)\(boxed.count > 16 ? " (the first 16 groups)" : "").")
         }
@@ -411,5 +411,23 @@ private struct Builder {
 
     func ecdfSeries(_ name: String, _ sorted: [Double]) -> Chart.Series {
         Chart.Series(name, Sample(sorted).ecdf.map { Chart.Point($0.value, $0.fraction) })
+    }
+}
+
+enum GroupLabels {
+    /// Chart labels for runtime x memory groups charted together: with the provider when they come from
+    /// more than one, and with the scenario where the label would otherwise repeat (else two providers'
+    /// `java` would carry the same name).
+    static func of(_ charted: [Metric], memoryUnit: String = "") -> [String] {
+        let providers = Set(charted.map { $0.provider ?? "" }).count > 1
+        let labels = charted.map { metric in
+            ((providers ? [metric.provider ?? ""] : []) + [metric.runtime ?? ""] + (metric.memoryMB.map { ["\($0)\(memoryUnit)"] } ?? []))
+                .joined(separator: " ")
+        }
+        let counts = labels.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+        return zip(labels, charted).map { label, metric in
+            guard counts[label]! > 1, let setting = metric.setting, setting.hasPrefix("scenario=") else { return label }
+            return "\(label) \(setting.dropFirst("scenario=".count).prefix { $0 != "," })"
+        }
     }
 }

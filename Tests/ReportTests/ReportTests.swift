@@ -89,6 +89,20 @@ enum SVGCheck {
         #expect(large.utf8.count < 60_000)
     }
 
+    @Test func groupLabelsNameTheProviderAndScenarioOnlyWhenNeeded() {
+        func metric(_ provider: String, _ runtime: String, _ memory: Int?, _ setting: String) -> Metric {
+            Metric("coldstart.latency_ms", provider: provider, runtime: runtime, memoryMB: memory, setting: setting,
+                   statistic: "median", value: 1, unit: "ms")
+        }
+        // One provider: runtime and memory.
+        #expect(GroupLabels.of([metric("aws", "java8", 128, "cold starts"), metric("aws", "java8", 512, "cold starts")], memoryUnit: " MB")
+                == ["java8 128 MB", "java8 512 MB"])
+        // Two providers: the provider first; a scenario only where the label would repeat.
+        #expect(GroupLabels.of([metric("aws", "java", nil, "scenario=java, cold starts"), metric("azure", "java", nil, "scenario=java, cold starts"),
+                                metric("azure", "powershell", nil, "scenario=ps, cold starts"), metric("azure", "powershell", nil, "scenario=pwsh, cold starts")])
+                == ["aws java", "azure java", "azure powershell ps", "azure powershell pwsh"])
+    }
+
     @Test func logAxisWhenTheDataSpansDecades() {
         let axis = Axis(title: "uptime (s)", values: [10, 1_000, 100_000])
         #expect(axis.logarithmic && axis.ticks == [10, 100, 1_000, 10_000, 100_000])
