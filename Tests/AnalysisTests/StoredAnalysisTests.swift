@@ -9,7 +9,7 @@ import Testing
 /// stored results are taken only while the data and options they came from are unchanged.
 @Suite struct StoredAnalysisTests {
     @Test func samplesReadBackAsTheSameDoubles() {
-        let values: [Double] = [-1e308, -0.0, 0, 5e-324, 2.2250738585072014e-308, 0.1, 1.0 / 3, 40.0471, 1e21, 123456789.125, 1.7976931348623157e308]
+        let values: [Double] = [-1e308, -0.0, 0, .leastNonzeroMagnitude, 2.2250738585072014e-308, 0.1, 1.0 / 3, 40.0471, 1e21, 123456789.125, 1.7976931348623157e308]
         #expect(MetricStore.values(MetricStore.json(values)).map(\.bitPattern) == values.map(\.bitPattern))
         #expect(MetricStore.json([1.5, .infinity, 2]) == "[1.5,null,2.0]")
         #expect(MetricStore.values("[1.5,null,2.0]") == [1.5, 2])

@@ -4,6 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// The 64 round constants of SHA-256 (FIPS 180-4, 4.2.2), for the portable code too.
+const uint32_t *sha256_round_constants(void);
+
 /// Whether this CPU has the x86 SHA extensions (and SSSE3/SSE4.1) that sha256_blocks_x86 needs.
 int sha256_x86_available(void);
 
