@@ -237,8 +237,10 @@ final class AnalysisContext {
         """
     }
 
+    typealias Function = (provider: String, runtime: String?, memoryMB: Int?)
+
     /// Provider, runtime and memory of every function, by id.
-    func functions() throws -> [Int64: (provider: String, runtime: String?, memoryMB: Int?)] {
+    func functions() throws -> [Int64: Function] {
         try Row.fetchAll(db, sql: "SELECT id, provider, runtime, memory_mb FROM function")
             .reduce(into: [:]) { $0[$1[0]] = ($1[1], $1[2], $1[3]) }
     }

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import Store
 
 /// Reads and writes `metric` rows (and their samples).
@@ -98,25 +97,12 @@ public struct MetricStore {
     /// copy of the text: no Swift string is made of a sample (on 10M invocations, copying and measuring
     /// 20M numbers' worth of text cost a third as much as parsing them).
     private func samples(of condition: String, _ arguments: StatementArguments) throws -> [Int64: [Double]] {
-        let statement = try db.makeStatement(sql: """
-            SELECT ms.metric_id, ms.sorted_values FROM metric_sample ms JOIN metric m ON m.id = ms.metric_id WHERE \(condition)
-            """)
-        try statement.setArguments(arguments)
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
         var samples: [Int64: [Double]] = [:]
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return samples }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            guard let text = sqlite3_column_text(handle, 1) else { continue }
-            let count = Int(sqlite3_column_bytes(handle, 1))
-            samples[sqlite3_column_int64(handle, 0)] = text.withMemoryRebound(to: CChar.self, capacity: count + 1) {
-                Self.values($0, count: count)
-            }
+        try db.scan("SELECT ms.metric_id, ms.sorted_values FROM metric_sample ms JOIN metric m ON m.id = ms.metric_id WHERE \(condition)",
+                    arguments) { row in
+            samples[row.int(0)!] = row.withText(1, Self.values)
         }
+        return samples
     }
 
     private static func metric(_ row: Row, samples: [Int64: [Double]]) -> Metric {

@@ -93,7 +93,7 @@ struct ColdStart: Stage {
                 }
             }
         }
-        metrics += try newVersusExistingVM(context, firstRequests, label: label)
+        metrics += newVersusExistingVM(context, firstRequests, functions: functions, label: label)
         metrics += try launchedTogether(context)
         metrics += try hourly(context)
         return .metrics(metrics)
@@ -102,8 +102,8 @@ struct ColdStart: Stage {
     /// Cold starts in the first batch that reached their VM, against cold starts on a VM already in use.
     /// Runtimes and memory sizes differ in both latency and how often they open a VM, so the difference
     /// is taken within each runtime x memory group and summarized by its median over the groups.
-    private func newVersusExistingVM(_ context: AnalysisContext, _ firstRequests: FirstRequests, label: String) throws -> [Metric] {
-        let functions = try context.functions()
+    private func newVersusExistingVM(_ context: AnalysisContext, _ firstRequests: FirstRequests,
+                                     functions: [Int64: AnalysisContext.Function], label: String) -> [Metric] {
         let rows = firstRequests.coldStarts.map { start in
             let function = functions[start.function]!
             return (provider: function.provider, runtime: function.runtime, memoryMB: function.memoryMB, latency: start.latency,
