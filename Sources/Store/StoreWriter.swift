@@ -135,15 +135,18 @@ public final class StoreWriter {
                 return .commit
             }
         } catch {
-            dimensions.forget()
-            seen = SeenTimes()
+            forgetFile()
             throw error
         }
-        if outcome == .duplicate {
-            dimensions.forget()
-            seen = SeenTimes()
-        }
+        if outcome == .duplicate { forgetFile() }
         return outcome
+    }
+
+    /// After a rollback: the dimension ids cached and the first/last seen times gathered may belong to
+    /// rows that no longer exist.
+    private func forgetFile() {
+        dimensions.forget()
+        seen = SeenTimes()
     }
 
     /// The secondary indexes of `invocation` (as migrations v3 and v5 leave them).
@@ -182,8 +185,8 @@ public final class StoreWriter {
         for (statement, times) in [(widenInstance, seen.instances), (widenVM, seen.vms)] {
             for (id, range) in times.sorted(by: { $0.key < $1.key }) {  // in id order, rows that share a page are written together
                 statement.bind(id, at: 1)
-                statement.bind(range.first.isFinite ? range.first : nil, at: 2)  // NULL leaves the column as it is
-                statement.bind(range.last.isFinite ? range.last : nil, at: 3)
+                statement.bind(range.first, at: 2)  // never seen (infinite) binds NULL, which leaves the column as it is
+                statement.bind(range.last, at: 3)
                 try statement.execute()
             }
         }
@@ -381,10 +384,10 @@ struct SeenTimes {
     mutating func widen(vm id: Int64, _ first: Double, _ last: Double) { Self.widen(&vms, id, first, last) }
 
     private static func widen(_ map: inout [Int64: (first: Double, last: Double)], _ id: Int64, _ first: Double, _ last: Double) {
-        if let known = map[id] {
-            map[id] = (min(known.first, first), max(known.last, last))
-        } else {
-            map[id] = (first, last)
-        }
+        widen(&map[id, default: (first, last)], first, last)  // one lookup a row
+    }
+
+    private static func widen(_ range: inout (first: Double, last: Double), _ first: Double, _ last: Double) {
+        range = (min(range.first, first), max(range.last, last))
     }
 }
