@@ -1,8 +1,8 @@
 import Dispatch
 import Store
 
-/// Where a reader puts what it parses: the store's `FileSink` directly, or a `BatchingSink` that
-/// hands batches to the thread writing the store.
+/// Where a reader puts what it parses: readers see only this, the ingester gives them a
+/// `BatchingSink` that hands batches to the thread writing the store.
 protocol RecordSink: AnyObject {
     func add(_ record: InvocationRecord, line: Int) throws
     func add(_ metric: Metric) throws
@@ -12,8 +12,6 @@ protocol RecordSink: AnyObject {
 extension RecordSink {
     func reject(line: Int?, reason: String) throws { try reject(line: line, reason: reason, raw: nil) }
 }
-
-extension FileSink: RecordSink {}
 
 /// One thing a reader produced, in file order.
 enum ParsedItem: Sendable {
