@@ -165,7 +165,7 @@ public struct Comparison: Sendable {
         guard let left = a.samples, let right = b.samples, !left.isEmpty, !right.isEmpty, a.statistic == "median", b.statistic == "median" else {
             return pair
         }
-        let sampleA = Sample(left), sampleB = Sample(right)
+        let sampleA = Sample(sorted: left), sampleB = Sample(sorted: right)
         pair.ratioCI = bootstrap.ratioOfMediansInterval(sampleA, sampleB)
         pair.mannWhitneyP = MannWhitney(sampleA, sampleB)?.pValue
         pair.kolmogorovSmirnovP = KolmogorovSmirnov(sampleA, sampleB)?.pValue

@@ -86,7 +86,7 @@ public struct ComparisonReport {
         for (index, pair) in c.pairs.filter({ $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == "median" }).prefix(24).enumerated() {
             let name = String(format: "ecdf-%02d.svg", index + 1)
             let series = [(c.a, pair.a.samples!), (c.b, pair.b.samples!)].map { title, values in
-                Chart.Series(title, Sample(values).ecdf.map { Chart.Point($0.value, $0.fraction) })
+                Chart.Series.ecdf(title, sorted: values)
             }
             try Data(Chart.xy(.ecdf, title: label(pair), x: "\(pair.a.metric) (\(pair.a.unit))", y: "fraction", series: series).utf8)
                 .write(to: figures.appendingPathComponent(name))

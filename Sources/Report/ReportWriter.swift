@@ -174,7 +174,7 @@ private struct Builder {
         let medians = metrics.filter { $0.metric == "placement.vm_memory_mb" && $0.statistic == "median" && $0.samples != nil }
         if !medians.isEmpty {
             figure("placement.svg", Chart.boxes(title: "Instance memory per VM", y: "aggregate instance memory (MB)",
-                                                boxes: medians.map { Chart.Box($0.provider ?? "", sample: Sample($0.samples!)) }),
+                                                boxes: medians.map { Chart.Box($0.provider ?? "", sample: Sample(sorted: $0.samples!)) }),
                    "Aggregate configured memory of the distinct instances seen on one VM during a run.")
         }
     }
@@ -218,12 +218,12 @@ private struct Builder {
         let withSamples = detailed.filter { $0.samples != nil }.prefix(8)
         if !withSamples.isEmpty {
             figure("coldstart-ecdf.svg", Chart.xy(.ecdf, title: "Cold-start latency", x: "latency (ms)", y: "fraction of cold starts",
-                                                  series: zip(GroupLabels.of(Array(withSamples), memoryUnit: " MB"), withSamples).map { ecdfSeries($0, $1.samples!) }),
+                                                  series: zip(GroupLabels.of(Array(withSamples), memoryUnit: " MB"), withSamples).map { Chart.Series.ecdf($0, sorted: $1.samples!) }),
                    "ECDF of cold-start latency by runtime and memory\(detailed.count > 8 ? " (the first 8 groups)" : "").")
             let boxed = detailed.filter { $0.samples != nil }
             figure("coldstart-box.svg", Chart.boxes(title: "Cold-start latency by group", y: "latency (ms)",
                                                     boxes: zip(GroupLabels.of(Array(boxed.prefix(16))), boxed).map {
-                                                        Chart.Box($0, sample: Sample($1.samples!))
+                                                        Chart.Box($0, sample: Sample(sorted: $1.samples!))
                                                     }),
                    "Cold-start latency by runtime and memory (MB)\(boxed.count > 16 ? " (the first 16 groups)" : "").")
         }
@@ -291,7 +291,7 @@ private struct Builder {
         let withSamples = medians.filter { $0.samples != nil }.prefix(8)
         if !withSamples.isEmpty {
             figure("lifetime-ecdf.svg", Chart.xy(.ecdf, title: "Instance lifetime", x: "lifetime (minutes)", y: "fraction of instances",
-                                                 series: withSamples.map { ecdfSeries("\($0.memoryMB.map { "\($0) MB" } ?? "") \($0.setting ?? "")", $0.samples!) }),
+                                                 series: withSamples.map { Chart.Series.ecdf("\($0.memoryMB.map { "\($0) MB" } ?? "") \($0.setting ?? "")", sorted: $0.samples!) }),
                    "ECDF of instance lifetime by memory and request interval.")
         }
     }
@@ -407,10 +407,6 @@ private struct Builder {
             markdown.paragraph("**Not measurable from this data**:")
             markdown.table(["analysis", "why"], missing)
         }
-    }
-
-    func ecdfSeries(_ name: String, _ sorted: [Double]) -> Chart.Series {
-        Chart.Series(name, Sample(sorted).ecdf.map { Chart.Point($0.value, $0.fraction) })
     }
 }
 

@@ -14,6 +14,12 @@ public struct Sample: Sendable, Equatable {
         sorted = values
     }
 
+    /// A sample already sorted ascending, without NaN (a stored one): not sorted again.
+    public init(sorted: [Double]) {
+        assert(zip(sorted, sorted.dropFirst()).allSatisfy { $0 <= $1 }, "Sample(sorted:) of unsorted values")
+        self.sorted = sorted
+    }
+
     public var count: Int { sorted.count }
     public var isEmpty: Bool { sorted.isEmpty }
     public var min: Double? { sorted.first }

@@ -14,6 +14,7 @@ public struct Metric: Sendable, Equatable {
     public var ciLow: Double?
     public var ciHigh: Double?
     public var source: String?
+    /// The sample behind a median row, sorted ascending (as `metric_sample` keeps it).
     public var samples: [Double]?
 
     public init(

@@ -13,6 +13,11 @@ public enum Chart {
             self.name = name
             self.points = points
         }
+
+        /// The ECDF of a sorted sample as steps.
+        public static func ecdf(_ name: String, sorted: [Double]) -> Series {
+            Series(name, Sample(sorted: sorted).ecdf.map { Point($0.value, $0.fraction) })
+        }
     }
 
     public struct Point: Sendable {
