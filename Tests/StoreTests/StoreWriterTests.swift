@@ -20,6 +20,20 @@ import Store
 
     private struct ReadFailed: Error {}
 
+    /// Writes each file's records into snapshot "s" (content hash: the file's position).
+    private func write(_ store: Store, _ files: [(path: String, records: [InvocationRecord])]) throws {
+        try store.queue.inDatabase { db in
+            let writer = try StoreWriter(db)
+            let snapshot = try writer.snapshotID(named: "s")
+            for (index, file) in files.enumerated() {
+                _ = try writer.writeFile(snapshotID: snapshot, path: file.path, format: "x", sizeBytes: Int64(index + 1)) { sink in
+                    for (line, record) in file.records.enumerated() { try sink.add(record, line: line + 1) }
+                    return String(index + 1)
+                }
+            }
+        }
+    }
+
     @Test func schemaHasEveryTableAndTheColdRules() throws {
         let store = try Store(path: path)
         let tables = try store.queue.read {
@@ -84,19 +98,10 @@ import Store
 
     @Test func firstAndLastSeenWidenAcrossFiles() throws {
         let store = try Store(path: path)
-        try store.queue.inDatabase { db in
-            let writer = try StoreWriter(db)
-            let snapshot = try writer.snapshotID(named: "s")
-            _ = try writer.writeFile(snapshotID: snapshot, path: "later.log", format: "x", sizeBytes: 1) { sink in
-                try sink.add(record(instance: "i-1", request: "r-9", sent: 9000), line: 1)
-                return "1"
-            }
-            _ = try writer.writeFile(snapshotID: snapshot, path: "earlier.log", format: "x", sizeBytes: 2) { sink in
-                try sink.add(record(instance: "i-1", request: "i-1", sent: 1000), line: 1)
-                try sink.add(record(instance: "i-1", request: "r-5", sent: 5000), line: 2)
-                return "2"
-            }
-        }
+        try write(store, [
+            ("later.log", [record(instance: "i-1", request: "r-9", sent: 9000)]),
+            ("earlier.log", [record(instance: "i-1", request: "i-1", sent: 1000), record(instance: "i-1", request: "r-5", sent: 5000)]),
+        ])
         let seen = try store.queue.read { db in
             try ["instance", "vm"].map { try Row.fetchOne(db, sql: "SELECT first_seen_ms, last_seen_ms FROM \($0)")! }
         }
@@ -109,18 +114,13 @@ import Store
     /// a store from before (schema v5) gets them from its invocations when it is opened.
     @Test func fileTalliesMatchTheInvocations() throws {
         var store = try Store(path: path)
-        try store.queue.inDatabase { db in
-            let writer = try StoreWriter(db)
-            let snapshot = try writer.snapshotID(named: "s")
-            _ = try writer.writeFile(snapshotID: snapshot, path: "a.log", format: "x", sizeBytes: 1) { sink in
-                try sink.add(record(instance: "i-1", request: "i-1", sent: 3000), line: 1)  // cold by the id rule
-                try sink.add(record(instance: "i-1", request: "r-2", sent: 1000), line: 2)  // warm by the id rule
-                var unknown = record(instance: "i-2", request: "", sent: 7000)
-                unknown.requestID = nil  // no rule applies
-                try sink.add(unknown, line: 3)
-                return "1"
-            }
-        }
+        var unknown = record(instance: "i-2", request: "", sent: 7000)
+        unknown.requestID = nil  // no rule applies
+        try write(store, [("a.log", [
+            record(instance: "i-1", request: "i-1", sent: 3000),  // cold by the id rule
+            record(instance: "i-1", request: "r-2", sent: 1000),  // warm by the id rule
+            unknown,
+        ])])
         let expected: [[Int]] = [[0, 1], [1, 2]]  // rule 0 (unknown): 1 invocation; rule 1 (ids): 2
         func tallies(_ store: Store) throws -> ([[Int]], Double?, Double?) {
             try store.queue.read { db in
