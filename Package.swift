@@ -44,7 +44,7 @@ let package = Package(
         // Two snapshots side by side, with statistical verdicts.
         .target(name: "Compare", dependencies: ["Analysis", "Statistics", "Report", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         // A platform model that writes faas_measure runs with their ground truth.
-        .target(name: "Simulate", dependencies: ["Statistics"], resources: [.copy("Profiles")]),
+        .target(name: "Simulate", dependencies: ["Statistics", "Store"], resources: [.copy("Profiles")]),
         .executableTarget(
             name: "analyze",
             dependencies: [

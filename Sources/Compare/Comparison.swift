@@ -83,12 +83,26 @@ public struct Comparison: Sendable {
         self.b = b
         self.level = level
         self.bootstrap = bootstrap
-        let (left, right) = try store.queue.read { db -> ([Metric], [Metric]) in
-            for name in [a, b] where try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM snapshot WHERE name = ?)", arguments: [name])! {
-                throw AnalysisError.unknownSnapshot(name)
+        let measured = try store.queue.read { db in
+            try [a, b].map { name in
+                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM snapshot WHERE name = ?)", arguments: [name])! else {
+                    throw AnalysisError.unknownSnapshot(name)
+                }
+                return try Bool.fetchOne(db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM invocation i JOIN snapshot s ON s.id = i.snapshot_id WHERE s.name = ?)
+                    """, arguments: [name])!
             }
-            return (try MetricStore(db).metrics(snapshot: a, samples: true),
-                    aliases.apply(to: try MetricStore(db).metrics(snapshot: b, samples: true)))
+        }
+        // A side with measurements is compared on its current analysis, run now when none is stored.
+        for (name, hasInvocations) in zip([a, b], measured) where hasInvocations {
+            _ = try Analyzer(store: store).current(snapshot: name)
+        }
+        let (left, right) = try store.queue.read { db -> ([Metric], [Metric]) in
+            (try MetricStore(db).metrics(snapshot: a, samples: true),
+             aliases.apply(to: try MetricStore(db).metrics(snapshot: b, samples: true)))
+        }
+        for (name, rows) in [(a, left), (b, right)] where rows.isEmpty {
+            throw CompareError.noMetrics(name)
         }
         var unmatchedA = left, unmatchedB = right
         var joined: [(Metric, Metric, String)] = []
@@ -198,5 +212,15 @@ public struct Comparison: Sendable {
         }
 
         var order: String { "\(metric)|\(provider ?? "")|\(runtime ?? "")|\(String(format: "%08d", memoryMB ?? -1))|\(setting ?? "")|\(statistic)" }
+    }
+}
+
+public enum CompareError: Error, CustomStringConvertible {
+    case noMetrics(String)
+    public var description: String {
+        switch self {
+        case .noMetrics(let name):
+            "snapshot '\(name)' has no metrics to compare: no invocations to analyze and no metrics file ingested into it"
+        }
     }
 }

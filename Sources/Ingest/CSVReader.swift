@@ -17,7 +17,7 @@ struct CSVReader: RecordReader {
     }
 
     mutating func finish(into sink: any RecordSink) throws {
-        try records.finish(into: sink)
+        try records.finish(into: sink) { cells, number in try handle(cells, line: number, into: sink) }
     }
 
     private mutating func handle(_ cells: [String], line: Int, into sink: any RecordSink) throws {

@@ -3,53 +3,146 @@ import Store
 /// The record side of CSV (RFC 4180), shared by the canonical CSV reader and mappings: assembles
 /// records from lines (a quoted field may hold newlines), splits them into cells, and turns a
 /// `RecordProblem` thrown for a record into a reject naming the record's first line.
+///
+/// Linear in the input whatever it holds: each line is scanned once for the quote state it leaves,
+/// and a record is split once, when it is complete. A quote that never closes within
+/// `maxRecordLines` lines or 4 MiB is a reject of the line that opened it, and the lines held after
+/// it are read again as records of their own, so one stray quote does not swallow the rest of a file.
 final class CSVRecords {
-    private var pending: [UInt8] = []  // a record whose quoted field continues on the next line
-    private var pendingLine = 0
+    typealias Handler = ([String], Int) throws -> Void
+
+    /// A line of a record whose quoted field goes on past it.
+    private struct HeldLine {
+        let number: Int
+        let bytes: [UInt8]
+    }
+
+    private var pending: [HeldLine] = []
+    private var pendingBytes = 0
+    private var state = QuoteState()
+    static let maxRecordLines = 10_000
 
     /// Feeds one line; `handle` gets every complete record's cells and first line number.
-    func read(_ line: Line, into sink: any RecordSink, handle: ([String], Int) throws -> Void) throws {
+    func read(_ line: Line, into sink: any RecordSink, handle: Handler) throws {
         if let problem = TextCheck.problem(in: line.bytes) {
             return try sink.reject(line: line.number, reason: problem, raw: TextCheck.printable(line.bytes))
         }
-        let startLine = pending.isEmpty ? line.number : pendingLine
-        var text = pending
-        if !pending.isEmpty { text.append(UInt8(ascii: "\n")) }
-        text.append(contentsOf: line.bytes)
-        guard let cells = Self.split(text) else {
-            if text.count > LineReader.defaultMaxLineLength {
-                pending = []
-                return try sink.reject(line: startLine, reason: "quoted field never closes within 4 MiB")
-            }
-            pending = text
-            pendingLine = startLine
+        guard pending.isEmpty else { return try hold(HeldLine(number: line.number, bytes: Array(line.bytes)), into: sink, handle) }
+        var scanned = QuoteState()
+        scanned.scan(line.bytes)
+        if scanned.continues {
+            state = scanned
+            pending = [HeldLine(number: line.number, bytes: Array(line.bytes))]
+            pendingBytes = line.bytes.count
             return
         }
-        pending = []
-        do {
-            try handle(cells, startLine)
-        } catch let problem as RecordProblem {
-            try sink.reject(line: startLine, reason: problem.reason, raw: String(decoding: text, as: UTF8.self))
+        try complete(Self.split(line.bytes) ?? [], line: line.number, raw: line.bytes, into: sink, handle)
+    }
+
+    func finish(into sink: any RecordSink, handle: Handler) throws {
+        while !pending.isEmpty {
+            try giveUp(reason: "quoted field not closed at end of file (truncated?)", into: sink, handle)
         }
     }
 
-    func finish(into sink: any RecordSink) throws {
-        guard !pending.isEmpty else { return }
-        try sink.reject(line: pendingLine, reason: "quoted field not closed at end of file (truncated?)",
-                        raw: String(decoding: pending, as: UTF8.self))
+    /// A line that continues a quoted field (or, after a give-up, a line read again).
+    private func hold(_ line: HeldLine, into sink: any RecordSink, _ handle: Handler) throws {
+        if pending.isEmpty {
+            var scanned = QuoteState()
+            scanned.scan(line.bytes)
+            guard scanned.continues else {
+                return try line.bytes.withUnsafeBufferPointer { bytes in
+                    try complete(Self.split(bytes) ?? [], line: line.number, raw: bytes, into: sink, handle)
+                }
+            }
+            state = scanned
+        } else {
+            state.scan(CollectionOfOne(UInt8(ascii: "\n")))  // the line break is part of the quoted field
+            state.scan(line.bytes)
+        }
+        pending.append(line)
+        pendingBytes += line.bytes.count + 1
+        if state.continues {
+            if pending.count > Self.maxRecordLines || pendingBytes > LineReader.defaultMaxLineLength {
+                try giveUp(reason: "quoted field never closes within \(Self.maxRecordLines) lines or 4 MiB", into: sink, handle)
+            }
+            return
+        }
+        var text: [UInt8] = []
+        text.reserveCapacity(pendingBytes)
+        for (index, held) in pending.enumerated() {
+            if index > 0 { text.append(UInt8(ascii: "\n")) }
+            text.append(contentsOf: held.bytes)
+        }
+        let first = pending[0].number
+        pending = []
+        pendingBytes = 0
+        try text.withUnsafeBufferPointer { bytes in
+            try complete(Self.split(bytes) ?? [], line: first, raw: bytes, into: sink, handle)
+        }
+    }
+
+    /// Rejects the line whose quote never closed and reads the lines held after it again.
+    private func giveUp(reason: String, into sink: any RecordSink, _ handle: Handler) throws {
+        let lines = pending
+        pending = []
+        pendingBytes = 0
+        try sink.reject(line: lines[0].number, reason: reason, raw: String(decoding: lines[0].bytes, as: UTF8.self))
+        for line in lines.dropFirst() { try hold(line, into: sink, handle) }
+    }
+
+    private func complete(_ cells: [String], line: Int, raw: UnsafeBufferPointer<UInt8>, into sink: any RecordSink,
+                          _ handle: Handler) throws {
+        do {
+            try handle(cells, line)
+        } catch let problem as RecordProblem {
+            try sink.reject(line: line, reason: problem.reason, raw: String(decoding: raw, as: UTF8.self))
+        }
+    }
+
+    /// Where a scan stands, by the rules of `split`: inside quotes or not, whether the current cell is
+    /// still empty (a quote opens a quoted field only at the start of a cell), and whether the last
+    /// byte was a quote inside quotes (the field's end, or the first of a doubled quote).
+    struct QuoteState {
+        private var quoted = false
+        private var cellEmpty = true
+        private var quoteInQuotes = false
+
+        mutating func scan<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
+            for byte in bytes {
+                if quoteInQuotes {
+                    quoteInQuotes = false
+                    if byte == UInt8(ascii: "\"") { continue }  // a doubled quote: still inside
+                    quoted = false
+                    cellEmpty = false
+                }
+                if quoted {
+                    if byte == UInt8(ascii: "\"") { quoteInQuotes = true }
+                } else if byte == UInt8(ascii: ",") {
+                    cellEmpty = true
+                } else if byte == UInt8(ascii: "\"") && cellEmpty {
+                    quoted = true
+                } else {
+                    cellEmpty = false
+                }
+            }
+        }
+
+        /// Whether the record would go on past this point: inside quotes, not just after a closing one.
+        var continues: Bool { quoted && !quoteInQuotes }
     }
 
     /// Splits one CSV record; nil when it ends inside a quoted field (the record goes on).
-    static func split(_ bytes: [UInt8]) -> [String]? {
+    static func split<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> [String]? where Bytes.Index == Int {
         var cells: [String] = []
         var cell: [UInt8] = []
         var quoted = false
-        var i = 0
-        while i < bytes.count {
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
             let byte = bytes[i]
             if quoted {
                 if byte == UInt8(ascii: "\"") {
-                    if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") {
+                    if i + 1 < bytes.endIndex, bytes[i + 1] == UInt8(ascii: "\"") {
                         cell.append(byte)
                         i += 1
                     } else {

@@ -99,10 +99,10 @@ enum CanonicalColumns {
     private static func integer(_ set: @escaping @Sendable (inout InvocationRecord, Int?) -> Void) -> Setter {
         { record, value, name throws(RecordProblem) in
             guard let number = try parseNumber(value, name) else { return set(&record, nil) }
-            guard number == number.rounded(), number < 9e15 else {
-                throw RecordProblem("field '\(name)' is not an integer: \(number)")
+            guard let integer = Bounded.integer(number) else {
+                throw RecordProblem("field '\(name)' is not an integer within ±1e15: \(number)")
             }
-            set(&record, Int(number))
+            set(&record, integer)
         }
     }
 

@@ -66,7 +66,7 @@ public enum Format: String, CaseIterable, Sendable {
         }
     }
 
-    func reader(_ file: FileContext) -> RecordReader {
+    func reader(_ file: FileContext) throws -> RecordReader {
         switch self {
         case .faasMeasure: FaasMeasureReader(template: file.template, tests: file.manifest.tests)
         case .jsonLines: JSONLinesReader(template: file.template)
@@ -75,7 +75,7 @@ public enum Format: String, CaseIterable, Sendable {
         case .faasParallelism: FaasParallelismReader(file)
         case .lambdaPerf: LambdaPerfReader(file)
         case .mikhailio: MikhailioReader(file)
-        case .mapping: MappingReader(file.mapping!, file: file)
+        case .mapping: try MappingReader(file.mapping!, file: file)
         }
     }
 }

@@ -4,6 +4,7 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
     case cannotRead(path: String, reason: String)
     case badManifest(path: String, reason: String)
     case unknownFormat(String)
+    case changedWhileRead(path: String)
 
     public var description: String {
         switch self {
@@ -11,6 +12,8 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
         case let .cannotRead(path, reason): "\(path): read failed: \(reason)"
         case let .badManifest(path, reason): "\(path): invalid manifest: \(reason)"
         case let .unknownFormat(name): "unknown format '\(name)' (known: \(Format.selectable))"
+        case let .changedWhileRead(path):
+            "\(path): changed while it was read (size or modification time); nothing of it was stored, ingest it again"
         }
     }
 }

@@ -27,8 +27,13 @@ public struct Ingester {
         public var skipped = 0
         /// Could not be ingested at all (unreadable, not a measurement format, I/O error).
         public var failed = 0
+        /// Of the failed ones, those that a rerun can add: the store could not take them (locked past
+        /// the busy timeout, disk full, I/O error) or they changed while they were read.
+        public var notStored = 0
         public var records = 0
         public var rejected = 0
+        /// Records rejected, when they were ingested, in the skipped files.
+        public var rejectedBefore = 0
         public var bytes: Int64 = 0
         public init() {}
     }
@@ -36,8 +41,11 @@ public struct Ingester {
     /// What happened to one file, for the caller to report.
     public enum FileEvent: Sendable {
         case ingested(path: String, format: Format?, records: Int, rejected: Int)
-        case skipped(path: String)
+        /// With the records rejected when the same content was ingested (for `--strict`).
+        case skipped(path: String, rejected: Int)
         case failed(path: String, reason: String)
+        /// The file is fine but the store could not take it (see `Summary.notStored`).
+        case notStored(path: String, reason: String)
     }
 
     public static let defaultSnapshot = "default"
@@ -70,8 +78,13 @@ public struct Ingester {
                         summary.ingested += 1
                         summary.records += records
                         summary.rejected += rejected
-                    case .skipped: summary.skipped += 1
+                    case let .skipped(_, rejected):
+                        summary.skipped += 1
+                        summary.rejectedBefore += rejected
                     case .failed: summary.failed += 1
+                    case .notStored:
+                        summary.failed += 1
+                        summary.notStored += 1
                     }
                     onFile(event)
                     onProgress(summary)
@@ -145,6 +158,12 @@ public struct Ingester {
             case let header as CSVHeaderError: reason = header.reason
             default: reason = "\(error)"
             }
+            if let error = error as? DatabaseError {
+                return .notStored(path: path, reason: "the store could not take it: \(error.message ?? "\(error.resultCode)")")
+            }
+            if case IngestError.changedWhileRead = error {
+                return .notStored(path: path, reason: "it changed while it was read (size or modification time); nothing of it was stored")
+            }
             if let snapshotID { try? writer.rejectFile(snapshotID: snapshotID, path: path, reason: reason) }
             return .failed(path: path, reason: reason)
         }
@@ -155,7 +174,8 @@ public struct Ingester {
         summary: inout Summary, onProgress: (Summary) -> Void
     ) throws -> FileEvent {
         let reader = LineReader(path: path)
-        let size = try Self.regularFileSize(path)
+        let before = try Self.stamp(path)
+        let size = before.size
         let chosen = file.mapping != nil ? .mapping : options.format ?? file.manifest.format
         let detection = try chosen.map(Format.Detection.format) ?? Self.detect(path)
         let format: Format?
@@ -173,18 +193,22 @@ public struct Ingester {
         if try writer.hasFile(snapshotID: snapshotID, sizeBytes: size) {
             var hash = SHA256()
             try reader.forEach(onChunk: { hash.update($0) }) { _ in }
-            if try writer.hasFile(snapshotID: snapshotID, sha256: hash.finalize()) { return .skipped(path: path) }
+            if let rejected = try writer.storedRejects(snapshotID: snapshotID, sha256: hash.finalize()) {
+                return .skipped(path: path, rejected: rejected)
+            }
         }
 
         let recordsBefore = summary.records
+        var content = ""
         let outcome = try writer.writeFile(
             snapshotID: snapshotID, path: path, format: format?.rawValue ?? "empty", sizeBytes: size
         ) { sink in
+            let recordReader = try format?.reader(file)
             let channel = ParsedBatches()
-            let parser = Parser(reader: reader, parser: format?.reader(file), channel: channel)
+            let parser = Parser(reader: reader, parser: recordReader, channel: channel)
             DispatchQueue.global(qos: .userInitiated).async { parser.run() }
             do {
-                while true {
+                reading: while true {
                     switch channel.receive() {
                     case .batch(let items):
                         for index in items.indices { try items[index].apply(to: sink) }  // in place: an item is large
@@ -192,7 +216,8 @@ public struct Ingester {
                         onProgress(summary)
                     case .end(let sha256):
                         summary.records = recordsBefore
-                        return sha256
+                        content = sha256
+                        break reading
                     case .failed(let error):
                         throw error
                     }
@@ -201,10 +226,14 @@ public struct Ingester {
                 if !(error is ParserFailure) { channel.cancel() }
                 throw (error as? ParserFailure)?.error ?? error
             }
+            // The parser is done: what it read must be one version of the file, else the transaction rolls back.
+            guard try Self.stamp(path) == before else { throw IngestError.changedWhileRead(path: path) }
+            return content
         }
         summary.bytes += size
         switch outcome {
-        case .duplicate: return .skipped(path: path)
+        case .duplicate:
+            return .skipped(path: path, rejected: try writer.storedRejects(snapshotID: snapshotID, sha256: content) ?? 0)
         case let .ingested(records, rejected): return .ingested(path: path, format: format, records: records, rejected: rejected)
         }
     }
@@ -248,7 +277,15 @@ public struct Ingester {
         let error: any Error
     }
 
-    private static func regularFileSize(_ path: String) throws -> Int64 {
+    /// Size and modification time: a file rewritten or appended to while it is read changes one of
+    /// them, and what was read then belongs to neither version.
+    struct Stamp: Equatable {
+        let size: Int64
+        let modifiedSeconds: Int
+        let modifiedNanoseconds: Int
+    }
+
+    static func stamp(_ path: String) throws -> Stamp {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw IngestError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
@@ -256,7 +293,7 @@ public struct Ingester {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw IngestError.cannotOpen(path: path, reason: "not a regular file")
         }
-        return Int64(info.st_size)
+        return Stamp(size: Int64(info.st_size), modifiedSeconds: info.st_mtim.tv_sec, modifiedNanoseconds: info.st_mtim.tv_nsec)
     }
 
     /// Reads the first 64 KiB of the file and detects its format.

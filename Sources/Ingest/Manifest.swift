@@ -100,6 +100,8 @@ public struct Manifest: Sendable {
             }
             guard snapshot != nil else { throw IngestError.badManifest(path: path, reason: "'snapshot_pattern' needs a 'snapshot' name using $1") }
             snapshotPattern = regex
+        } else if let snapshot, let problem = SnapshotName.problem(snapshot) {
+            throw IngestError.badManifest(path: path, reason: "'snapshot' \(snapshot.debugDescription): \(problem)")
         }
         if let parameters = root["parameters"] {
             guard let dictionary = parameters as? [String: Any] else {
@@ -148,7 +150,13 @@ public struct Manifest: Sendable {
                 path: ((directory ?? "") as NSString).appendingPathComponent("manifest.json"),
                 reason: "'\(relativePath)' does not match snapshot_pattern '\(snapshotPattern.pattern)'")
         }
-        return snapshotPattern.replacementString(for: match, in: relativePath, offset: 0, template: snapshot)
+        let name = snapshotPattern.replacementString(for: match, in: relativePath, offset: 0, template: snapshot)
+        if let problem = SnapshotName.problem(name) {
+            throw IngestError.badManifest(
+                path: ((directory ?? "") as NSString).appendingPathComponent("manifest.json"),
+                reason: "'\(relativePath)' gives the snapshot name \(name.debugDescription): \(problem)")
+        }
+        return name
     }
 
     /// The record every reader starts from for a file under this manifest.

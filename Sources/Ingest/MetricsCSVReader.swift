@@ -20,7 +20,7 @@ struct MetricsCSVReader: RecordReader {
             return try sink.reject(line: line.number, reason: problem, raw: TextCheck.printable(line.bytes))
         }
         let text = String(decoding: line.bytes, as: UTF8.self)
-        guard let cells = CSVRecords.split(Array(line.bytes)) else {
+        guard let cells = CSVRecords.split(line.bytes) else {
             return try sink.reject(line: line.number, reason: "unclosed quote (a metric row is one line)", raw: text)
         }
         guard let header else {
@@ -50,13 +50,19 @@ struct MetricsCSVReader: RecordReader {
             throw RecordProblem("metric, statistic and unit are required")
         }
         guard let value = try number("value") else { throw RecordProblem("value is required") }
+        for (name, number) in [("value", value), ("ci_low", try number("ci_low")), ("ci_high", try number("ci_high"))] {
+            if let number, !Bounded.contains(number) { throw RecordProblem(BatchingSink.outOfRange(name, number)) }
+        }
         var row = Metric(metric, provider: fields["provider"], runtime: fields["runtime"], setting: fields["setting"],
                          statistic: statistic, value: value, unit: unit, source: fields["source"] ?? "file")
         if let memory = try number("memory_mb") {
-            guard memory == memory.rounded() else { throw RecordProblem("memory_mb is not an integer") }
-            row.memoryMB = Int(memory)
+            guard let megabytes = Bounded.integer(memory) else { throw RecordProblem("memory_mb is not an integer within ±1e15") }
+            row.memoryMB = megabytes
         }
-        if let n = try number("n") { row.n = Int(n) }
+        if let n = try number("n") {
+            guard let count = Bounded.integer(n), count >= 0 else { throw RecordProblem("n is not a count within 1e15") }
+            row.n = count
+        }
         row.ciLow = try number("ci_low")
         row.ciHigh = try number("ci_high")
         return row

@@ -94,8 +94,24 @@ final class BatchingSink: RecordSink {
         items.reserveCapacity(ParsedBatches.batchSize)
     }
 
-    func add(_ record: InvocationRecord, line: Int) throws { try append(.invocation(record, keys: DimensionKeys(record), line: line)) }
-    func add(_ metric: Metric) throws { try append(.metric(metric)) }
+    /// Every reader's records pass here: a number out of `Bounded` becomes the record's reject.
+    func add(_ record: InvocationRecord, line: Int) throws {
+        if let (field, value) = record.outOfRange {
+            return try reject(line: line, reason: Self.outOfRange(field, value))
+        }
+        try append(.invocation(record, keys: DimensionKeys(record), line: line))
+    }
+
+    func add(_ metric: Metric) throws {
+        if let (field, value) = metric.outOfRange {
+            return try reject(line: nil, reason: "metric \(metric.metric.prefix(80)): " + Self.outOfRange(field, value))
+        }
+        try append(.metric(metric))
+    }
+
+    static func outOfRange(_ field: String, _ value: Double) -> String {
+        "\(field) \(value) is not a finite number within ±1e15"
+    }
     func reject(line: Int?, reason: String, raw: String?) throws {
         try append(.reject(line: line, reason: reason, raw: raw.map(FileSink.truncated)))
     }

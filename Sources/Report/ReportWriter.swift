@@ -100,7 +100,7 @@ private struct Builder {
         let description: String = info["description"] ?? ""
         if description.hasPrefix("Simulated with profile ") {
             let profile = description.dropFirst("Simulated with profile ".count).prefix { $0 != ":" }
-            markdown.paragraph("> **Simulated data** from `analyze simulate`, profile `\(profile)`: a model calibrated on the paper's published numbers, not measurements of a platform.")
+            markdown.paragraph("> **Simulated data** from `analyze simulate`, profile \(SnapshotName.problem(String(profile)) == nil ? "`\(profile)`" : Text.markdown(String(profile))): a model calibrated on the paper's published numbers, not measurements of a platform.")
         }
         markdown.heading(1, "Serverless platform measurements: \(Text.markdown(snapshot))")
         let span = info["first"] == nil ? "" : ", sent \(info["first"] as String) to \(info["last"] as String) UTC"
@@ -267,7 +267,7 @@ private struct Builder {
                 })
             }
             for row in metrics.filter({ $0.metric == "coldstart.hourly_median_ms" && $0.statistic == "median" }) {
-                markdown.paragraph("\(row.provider ?? ""): median of the hourly medians \(Text.number(row.value)) ms over \(n(row)) hours.")
+                markdown.paragraph("\(Text.markdown(row.provider ?? "")): median of the hourly medians \(Text.number(row.value)) ms over \(n(row)) hours.")
             }
             figure("coldstart-hourly.svg", Chart.xy(.line, title: "Hourly median cold start", x: "hours since the first measurement",
                                                     y: "median cold-start latency (ms)", series: series),
@@ -286,7 +286,7 @@ private struct Builder {
             return [median.provider ?? "", median.memoryMB.map(String.init) ?? "", median.setting ?? "", withCI(median), other("p90"), other("max"), n(median)]
         }, rightAligned: [3, 4, 5, 6])
         for uptime in metrics.filter({ $0.metric == "lifetime.vm_uptime_hours" }) {
-            markdown.paragraph("\(uptime.provider ?? ""): longest host VM uptime seen \(Text.number(uptime.value)) hours (\(n(uptime)) VMs).")
+            markdown.paragraph("\(Text.markdown(uptime.provider ?? "")): longest host VM uptime seen \(Text.number(uptime.value)) hours (\(n(uptime)) VMs).")
         }
         let withSamples = medians.filter { $0.samples != nil }.prefix(8)
         if !withSamples.isEmpty {
@@ -321,7 +321,7 @@ private struct Builder {
             return [stale.provider ?? "", stale.setting ?? "", Text.number(stale.value, significant: 3), number(fresh?.value), n(stale)]
         }, rightAligned: [2, 3, 4])
         for safe in metrics.filter({ $0.metric == "consistency.safe_delay_s" }) {
-            markdown.paragraph("\(safe.provider ?? ""): no stale request from a delay of \(Text.number(safe.value)) s on.")
+            markdown.paragraph("\(Text.markdown(safe.provider ?? "")): no stale request from a delay of \(Text.number(safe.value)) s on.")
         }
         let byDelay = metrics.filter { $0.metric == "consistency.stale_fraction" && ($0.setting ?? "").hasPrefix("delay=") }
         func delay(_ metric: Metric) -> Double { Double(metric.setting?.dropFirst("delay=".count).prefix { $0.isNumber || $0 == "." } ?? "") ?? 0 }

@@ -13,7 +13,10 @@ public enum Text {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
-            case _ where scalar.value < 0x20 && scalar != "\n" && scalar != "\t": out += " "  // not allowed in XML 1.0
+            case "\n", "\t": out.unicodeScalars.append(scalar)
+            // C0 controls, U+FFFE and U+FFFF are not XML 1.0 characters; DEL and C1 are discouraged.
+            case _ where isControl(scalar): out += " "
+            case "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -26,20 +29,45 @@ public enum Text {
             ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 
-    /// Text for a GitHub-flavoured Markdown table cell: Markdown and HTML specials escaped, no line breaks.
+    /// Data as inline Markdown text, in a paragraph, heading or GitHub-flavoured table cell: Markdown
+    /// and HTML specials escaped, no line breaks, no control characters or noncharacters. Read by
+    /// scalar, so that "\r\n" (one Swift Character) is caught too.
     public static func markdown(_ text: String) -> String {
         var out = ""
-        for character in text {
-            switch character {
-            case "\\", "`", "*", "_", "[", "]", "|", "#", "~": out += "\\" + String(character)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\", "`", "*", "_", "[", "]", "|", "#", "~": out += "\\" + String(scalar)
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"
-            case "\n", "\r": out += " "
-            default: out.append(character)
+            case _ where isControl(scalar): out += " "
+            case "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out
+    }
+
+    /// Data for a terminal: control characters (which could move the cursor, recolour or ring) shown
+    /// as escapes, `\n` for a line break and `\u{1B}` for ESC.
+    public static func terminal(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where isControl(scalar): out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// C0 controls (line breaks and tabs included), DEL and C1 controls.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// A number with `significant` significant digits, without exponent for everyday magnitudes and

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// The parameters of a simulated platform: one JSON file per profile (`Profiles/*.json`, or any file
 /// given with `--profile-file`), calibrated on the paper's published numbers. Keys are snake_case.
@@ -150,11 +151,17 @@ public struct Profile: Codable, Sendable {
     public static func load(_ url: URL) throws -> Profile {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let profile: Profile
         do {
-            return try decoder.decode(Profile.self, from: Data(contentsOf: url))
+            profile = try decoder.decode(Profile.self, from: Data(contentsOf: url))
         } catch let error as DecodingError {
             throw SimulateError.badProfile(url.path, Self.describe(error))
         }
+        // The name is a folder of the output and, prefixed, the runs' snapshot.
+        if let problem = SnapshotName.problem("simulated-\(profile.name)") {
+            throw SimulateError.badProfile(url.path, "'name' \(profile.name.debugDescription): \(problem)")
+        }
+        return profile
     }
 
     private static func describe(_ error: DecodingError) -> String {

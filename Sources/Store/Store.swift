@@ -9,11 +9,19 @@ public struct Store: Sendable {
     /// saves a copy per page read. Mapped pages are the OS page cache, not the process's heap.
     static let mmapSize = 1 << 30
 
+    /// How long a writer waits for another one (an ingest, `metrics`, `report`) to finish before it
+    /// fails with "database is locked" (docs/schema.md, "Concurrent writers").
+    public static let busyTimeout: TimeInterval = 60
+
     /// Opens (creating if needed) a store for writing and brings its schema up to date. `memoryMapped`:
     /// read pages through a memory map; an ingest turns it off, since mapped pages it touches count in
     /// its resident set and it reads little.
-    public init(path: String, memoryMapped: Bool = true) throws {
+    /// `create: false` for commands that read what an ingest wrote (a mistyped --db is an error, not
+    /// a new empty store).
+    public init(path: String, create: Bool = true, memoryMapped: Bool = true, busyTimeout: TimeInterval = Store.busyTimeout) throws {
+        try Self.checkFile(path, mustExist: !create)
         var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
         // Foreign keys are declared for readers and tools but not enforced on the write path: every
         // key the writer binds comes from a row it just found or inserted, and enforcing them cost
         // 0.9 s per 200k invocations here (eight parent lookups a row). Tests run foreign_key_check.
@@ -28,18 +36,39 @@ public struct Store: Sendable {
             try db.execute(sql: "PRAGMA mmap_size = \(memoryMapped ? Store.mmapSize : 0)")
         }
         queue = try DatabaseQueue(path: path, configuration: configuration)
+        try Self.refuseNewer(queue, path)
         try Schema.migrator.migrate(queue)
+    }
+
+    /// A FIFO or a device would block or be written over; a folder cannot be opened.
+    private static func checkFile(_ path: String, mustExist: Bool) throws {
+        guard !path.isEmpty, path != ":memory:" else { return }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+            if mustExist { throw StoreOpenError.missing(path) }
+            return
+        }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else { throw StoreOpenError.notAFile(path) }
+    }
+
+    /// A store whose schema has migrations this binary does not know was written by a newer version:
+    /// writing to it could lose what that version relies on.
+    private static func refuseNewer(_ queue: DatabaseQueue, _ path: String) throws {
+        let unknown = try queue.read { db in
+            try Schema.migrator.appliedIdentifiers(db).subtracting(Schema.migrator.migrations).sorted()
+        }
+        guard unknown.isEmpty else {
+            throw StoreOpenError.newer(path, unknown: unknown, known: Schema.migrator.migrations.last ?? "none")
+        }
     }
 
     /// Opens an existing store read-only: nothing run through it can change the file.
     public init(readOnlyPath path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw StoreOpenError.missing(path)
-        }
+        try Self.checkFile(path, mustExist: true)
         var configuration = Configuration()
         configuration.readonly = true
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = \(Store.mmapSize)") }
         queue = try DatabaseQueue(path: path, configuration: configuration)
+        try Self.refuseNewer(queue, path)
         let applied = try queue.read { try Schema.migrator.hasCompletedMigrations($0) }
         guard applied else { throw StoreOpenError.outdated(path) }
     }
@@ -48,11 +77,17 @@ public struct Store: Sendable {
 public enum StoreOpenError: Error, CustomStringConvertible {
     case missing(String)
     case outdated(String)
+    case newer(String, unknown: [String], known: String)
+    case notAFile(String)
 
     public var description: String {
         switch self {
         case .missing(let path): "no store at \(path) (run `analyze ingest` first, or pass --db)"
         case .outdated(let path): "\(path) has an older or foreign schema; open it once for writing to migrate it"
+        case let .newer(path, unknown, known):
+            "\(path) was written by a newer analyze (schema \(unknown.last!.debugDescription); this one knows up to "
+                + "\(known.debugDescription)); use that version or a new --db"
+        case .notAFile(let path): "\(path) is not a regular file (a store is one SQLite file)"
         }
     }
 }

@@ -64,8 +64,10 @@ public final class StoreWriter {
         """
     }
 
-    /// The id of the named snapshot, created with `description` if it does not exist yet.
+    /// The id of the named snapshot, created with `description` if it does not exist yet. Throws
+    /// `SnapshotNameError` for a name outside the rule of `SnapshotName`.
     public func snapshotID(named name: String, description: String? = nil) throws -> Int64 {
+        _ = try SnapshotName.validated(name)
         if let id = try Int64.fetchOne(db, sql: "SELECT id FROM snapshot WHERE name = ?", arguments: [name]) {
             return id
         }
@@ -84,9 +86,14 @@ public final class StoreWriter {
     }
 
     public func hasFile(snapshotID: Int64, sha256: String) throws -> Bool {
-        try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM source_file WHERE snapshot_id = ? AND sha256 = ?)",
-            arguments: [snapshotID, sha256]) ?? false
+        try storedRejects(snapshotID: snapshotID, sha256: sha256) != nil
+    }
+
+    /// How many records the snapshot's copy of this content had rejected, or nil when it holds none.
+    public func storedRejects(snapshotID: Int64, sha256: String) throws -> Int? {
+        try Int.fetchOne(
+            db, sql: "SELECT rejected FROM source_file WHERE snapshot_id = ? AND sha256 = ? LIMIT 1",
+            arguments: [snapshotID, sha256])
     }
 
     public enum FileOutcome: Equatable, Sendable {

@@ -46,7 +46,7 @@ struct CompareCommand: ParsableCommand {
             }
         }
         let aliases = Comparison.Aliases(metrics: try pairs(metricAliases, "metric-as"), runtimes: try pairs(runtimeAliases, "runtime-as"))
-        let comparison = try Comparison(store: try Store(path: store.db), a: a, b: b, aliases: aliases)
+        let comparison = try Comparison(store: try Store(path: store.db, create: false), a: a, b: b, aliases: aliases)
         let report = ComparisonReport(comparison)
         switch format {
         case "csv": print(report.csv(), terminator: "")

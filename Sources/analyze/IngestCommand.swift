@@ -36,6 +36,12 @@ struct IngestCommand: ParsableCommand {
 
     static let namedFailuresPerReason = 3
 
+    func validate() throws {
+        if let snapshot, let problem = SnapshotName.problem(snapshot) {
+            throw ValidationError("--snapshot \(snapshot.debugDescription): \(problem)")
+        }
+    }
+
     func run() throws {
         let forced = try format.map { name in
             guard let format = Format(rawValue: name), format != .mapping else { throw ValidationError(IngestError.unknownFormat(name).description) }
@@ -61,7 +67,7 @@ struct IngestCommand: ParsableCommand {
                 switch event {
                 case let .ingested(path, _, _, rejected) where rejected > 0:
                     progress.note("\(path): \(rejected) record\(rejected == 1 ? "" : "s") rejected (see `analyze rejects`)")
-                case let .failed(path, reason):
+                case let .failed(path, reason), let .notStored(path, reason):
                     // The first few files per reason by name; a collection with hundreds of files left out for one reason stays readable.
                     failuresByReason[reason, default: 0] += 1
                     if failuresByReason[reason]! <= Self.namedFailuresPerReason { progress.note("\(path): not ingested: \(reason)") }
@@ -80,8 +86,14 @@ struct IngestCommand: ParsableCommand {
         print("files: \(summary.files) (ingested \(summary.ingested), skipped \(summary.skipped) already in store, "
             + "failed \(summary.failed)); records: \(summary.records); rejected: \(summary.rejected); "
             + String(format: "%.2f s", seconds) + "; \(rate) records/s")
-        if strict, summary.rejected > 0 || summary.failed > 0 {
-            throw ExitError(reason: "--strict: \(summary.rejected) records rejected, \(summary.failed) files failed")
+        if summary.notStored > 0 {
+            throw ExitError(reason: "\(summary.notStored) file(s) not stored (listed above); run the same command again")
+        }
+        // A rerun skips what is stored, but the stored files' rejects are still there.
+        if strict, summary.rejected + summary.rejectedBefore > 0 || summary.failed > 0 {
+            throw ExitError(reason: "--strict: \(summary.rejected + summary.rejectedBefore) records rejected"
+                + (summary.rejectedBefore > 0 ? " (\(summary.rejectedBefore) when the skipped files were ingested)" : "")
+                + ", \(summary.failed) files failed")
         }
     }
 }

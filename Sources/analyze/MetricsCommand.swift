@@ -29,7 +29,7 @@ struct MetricsCommand: ParsableCommand {
     var timings = false
 
     func run() throws {
-        let store = try Store(path: self.store.db)
+        let store = try Store(path: self.store.db, create: false)
         // Without --snapshot: every snapshot of measurements (published summary numbers have nothing to analyze).
         let snapshots = try snapshot.map { [$0] } ?? store.queue.read {
             try String.fetchAll($0, sql: "SELECT name FROM snapshot s WHERE EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = s.id) ORDER BY name")

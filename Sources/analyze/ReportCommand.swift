@@ -27,7 +27,7 @@ struct ReportCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        let store = try Store(path: self.store.db)
+        let store = try Store(path: self.store.db, create: false)
         let output = URL(fileURLWithPath: out)
         let writer = ReportWriter(store: store)
         if let snapshot {
@@ -39,9 +39,27 @@ struct ReportCommand: ParsableCommand {
             try String.fetchAll($0, sql: "SELECT name FROM snapshot s WHERE EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = s.id) ORDER BY name")
         }
         guard !snapshots.isEmpty else { throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)") }
+        var unsafe: [String] = []
         for name in snapshots {
-            try write(name, to: output.appendingPathComponent(name), writer, store)
+            guard let folder = Self.folder(for: name, in: output) else {
+                unsafe.append(name)
+                continue
+            }
+            try write(name, to: folder, writer, store)
         }
+        if !unsafe.isEmpty {
+            throw ExitError(reason: "not written: \(unsafe.count) snapshot(s) whose name cannot be a folder under \(out) "
+                + "(\(unsafe.map(\.debugDescription).joined(separator: ", ").prefix(300))); rename them or pass --snapshot")
+        }
+    }
+
+    /// `OUT/<snapshot>/`, or nil when the name could lead outside OUT (a store written before names were
+    /// checked at ingest may hold `..` or `a/../../b`).
+    static func folder(for snapshot: String, in output: URL) -> URL? {
+        guard SnapshotName.problem(snapshot) == nil else { return nil }
+        let folder = output.appendingPathComponent(snapshot, isDirectory: true).standardizedFileURL
+        let parent = output.standardizedFileURL.path
+        return folder.deletingLastPathComponent().standardizedFileURL.path == parent ? folder : nil
     }
 
     /// The report, and beside it `metrics.csv`: the metric rows the report's analyses just stored.

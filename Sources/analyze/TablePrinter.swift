@@ -15,7 +15,9 @@ struct TablePrinter {
         switch format {
         case .table: return table(columns, rows)
         case .csv:
-            return ([columns.map(Text.csv)] + rows.map { $0.map { Text.csv(text($0)) } }).map { $0.joined(separator: ",") + "\n" }.joined()
+            // CSV keeps data exact for programs; on a terminal, control characters show as escapes.
+            let cell = isatty(STDOUT_FILENO) == 1 ? { Text.csv(Text.terminal($0)) } : Text.csv
+            return ([columns.map(cell)] + rows.map { $0.map { cell(text($0)) } }).map { $0.joined(separator: ",") + "\n" }.joined()
         case .json:
             let objects = rows.map { row in
                 "{" + zip(columns, row).map { "\(jsonString($0)):\(json($1))" }.joined(separator: ",") + "}"
@@ -25,7 +27,7 @@ struct TablePrinter {
     }
 
     private func table(_ columns: [String], _ rows: [[DatabaseValue]]) -> String {
-        let cells = rows.map { $0.map(text) }
+        let cells = rows.map { $0.map { Text.terminal(text($0)) } }
         var widths = columns.map(\.count)
         for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         func line(_ values: [String]) -> String {

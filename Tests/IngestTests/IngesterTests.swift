@@ -142,3 +142,63 @@ import Store
         }
     }
 }
+
+@Suite struct StoreLevelFailureTests {
+    /// A store locked past the busy timeout: the file is reported as not stored (the command exits
+    /// non-zero), not as a bad file, and nothing of it is written.
+    @Test func aLockedStoreFailsTheFileAsNotStored() throws {
+        let workspace = try Workspace()
+        try workspace.write("run.log", LogLine().text)
+        _ = try workspace.store()
+        let holder = try DatabaseQueue(path: workspace.dbPath)
+        try holder.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            var events: [Ingester.FileEvent] = []
+            let summary = try Ingester(store: Store(path: workspace.dbPath, busyTimeout: 0.1)).run(
+                paths: [workspace.directory + "/run.log"], onFile: { events.append($0) })
+            #expect(summary.failed == 1 && summary.notStored == 1 && summary.records == 0)
+            guard case .notStored(_, let reason) = events.first else {
+                Issue.record("not reported as not stored: \(events)")
+                return
+            }
+            #expect(reason.contains("database is locked"), "\(reason)")
+            try db.execute(sql: "ROLLBACK")
+        }
+        #expect(try workspace.rows("SELECT count(*) FROM invocation").first.map { $0[0] as Int } == 0)
+    }
+}
+
+@Suite struct ChangedWhileReadTests {
+    /// A file appended to while it is read: what was read belongs to neither version, so nothing of it
+    /// is stored, and the same command run again stores the whole new file.
+    @Test func aFileAppendedWhileReadIsNotStored() throws {
+        let workspace = try Workspace()
+        var line = LogLine()
+        let lines = (0..<60_000).map { index -> String in
+            line.request = "r\(index)"
+            return line.text
+        }
+        let path = try workspace.write("run.log", lines.joined(separator: "\n") + "\n")
+        var appended = false
+        var events: [Ingester.FileEvent] = []
+        let summary = try Ingester(store: workspace.store()).run(paths: [path], onFile: { events.append($0) }, onProgress: { _ in
+            guard !appended else { return }
+            appended = true
+            let handle = FileHandle(forWritingAtPath: path)!
+            handle.seekToEndOfFile()
+            handle.write(Data((line.text + "\n").utf8))
+            handle.closeFile()
+        })
+        #expect(appended && summary.notStored == 1 && summary.ingested == 0)
+        guard case .notStored(_, let reason) = events.first else {
+            Issue.record("not reported as not stored: \(events)")
+            return
+        }
+        #expect(reason.contains("changed while it was read"))
+        #expect(try workspace.int("SELECT count(*) FROM invocation") == 0)
+        #expect(try workspace.int("SELECT count(*) FROM source_file") == 0)
+
+        let again = try workspace.ingest(["run.log"]).summary
+        #expect(again.ingested == 1 && again.records == 60_001)
+    }
+}

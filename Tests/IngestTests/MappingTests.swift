@@ -33,6 +33,30 @@ import Testing
         }
         """
 
+    /// A backtracking pattern runs past its budget: the record is rejected with the reason, never
+    /// given the field's default as if it had not matched (the engine's own give-up took 1.3 s).
+    @Test func aBacktrackingRegexIsARejectNotADefault() throws {
+        let workspace = try Workspace()
+        let evil = String(repeating: "a", count: 30) + "b"
+        try workspace.write("probe/out.jsonl", """
+            {"id": "r-1", "tag": "aaaa"}
+            {"id": "r-2", "tag": "\(evil)"}
+            {"id": "r-3", "tag": "xyz"}
+
+            """)
+        let mapping = try Mapping(json: Data("""
+            {"input": "json", "fields": {"provider": {"const": "aws"}, "request_id": "id",
+              "runtime": {"path": "tag", "regex": "^(a+)+$", "default": "none"}}}
+            """.utf8), origin: "evil.mapping.json")
+        let started = Date()
+        let summary = try workspace.ingest(["probe"], options: .init(mapping: mapping)).summary
+        #expect(Date().timeIntervalSince(started) < 1.3, "the budget, not the engine's own limit, stopped it")
+        #expect(summary.records == 2 && summary.rejected == 1)
+        #expect(try workspace.rows("SELECT runtime FROM invocation_view ORDER BY line").map { $0[0] as String } == ["aaaa", "none"])
+        let reasons = try workspace.rejects().map(\.reason)
+        #expect(reasons.count == 1 && reasons[0].hasPrefix("runtime: /^(a+)+$/ ran past its 50 ms budget on 'aaaa"), "\(reasons)")
+    }
+
     @Test func madeUpProbeFormatIngestsThroughAMapping() throws {
         let workspace = try Workspace()
         try workspace.write("probe/out.jsonl", Self.probe)

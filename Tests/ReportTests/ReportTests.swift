@@ -113,6 +113,13 @@ enum SVGCheck {
     @Test func textFromDataIsEscaped() {
         #expect(Text.xml("<script>|x & \"y\"") == "&lt;script&gt;|x &amp; &quot;y&quot;")
         #expect(Text.markdown("<script>|x *y*") == "&lt;script&gt;\\|x \\*y\\*")
+        // "\r\n" is one Swift Character; ESC, BEL and DEL would reach a terminal; U+FFFE/U+FFFF are not XML.
+        #expect(Text.markdown("a\r\nb\u{1B}[31m\u{7}\u{7F}c\u{FFFF}") == "a  b \\[31m  c\u{FFFD}")
+        #expect(Text.markdown("[x](javascript:alert(2))") == "\\[x\\](javascript:alert(2))")
+        #expect(Text.xml("a\u{FFFE}b\u{1B}c\u{85}d\u{FFFF}") == "a\u{FFFD}b c d\u{FFFD}")
+        #expect(SVGCheck.parses("<t>" + Text.xml("x\u{FFFE}\u{FFFF}\u{1}\u{8}") + "</t>"))
+        #expect(Text.terminal("ok\u{1B}]0;title\u{7}\r\n") == "ok\\u{1B}]0;title\\u{7}\\r\\n")
+        #expect(Text.terminal("plain é") == "plain é")
         #expect(Text.number(1234.5678) == "1235" && Text.number(0.0123456) == "0.01235" && Text.number(3328) == "3328")
         #expect(Text.number(-0.00001) == "-1e-05".replacingOccurrences(of: "1e-05", with: "0.00001") || Text.number(-0.00001) == "-0.00001")
     }
@@ -186,6 +193,24 @@ enum SVGCheck {
         #expect(markdown.contains("&lt;script&gt;\\|x"))
         #expect(markdown.contains("Not measurable from this data: no runs of the 'scalability' experiment"))
         #expect(markdown.contains("| not valid JSON | 1 |"))
+    }
+
+    /// Data that tries to be markup, a heading, a link or a terminal sequence stays text.
+    @Test func hostileProviderAndRuntimeStayText() throws {
+        let provider = "<img src=x onerror=alert(1)> [x](javascript:alert(2))\\n# injected"
+        let probe = Self.probe.replacingOccurrences(of: #""provider":"aws""#, with: #""provider":"\#(provider)""#)
+            .replacingOccurrences(of: "python2.7", with: #"py\r\nthon\u001b[31m\u0007\uffff"#)
+        let (markdown, figures, folder) = try report(["probe.jsonl": probe], snapshot: "probe")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(markdown.contains("onerror"), "the provider is in the report")
+        // Escaped brackets (`\\]`) make no link.
+        #expect(!markdown.contains("<img") && !markdown.replacingOccurrences(of: "\\]", with: "").contains("](javascript"))
+        #expect(!markdown.split(separator: "\n").contains { $0.hasPrefix("# injected") })
+        #expect(!markdown.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" } && !markdown.contains("\u{FFFF}"))
+        for (name, svg) in figures {
+            #expect(SVGCheck.parses(svg), "\(name)")
+            #expect(!svg.contains("<img") && !svg.contains("\u{FFFF}"), "\(name)")
+        }
     }
 
     @Test func sameStoreSameBytes() throws {

@@ -11,44 +11,28 @@ struct Consistency: Stage {
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         if let missing = try context.missing(experiment: "consistency") { return missing }
-        let rows = try context.rows("""
-            WITH batches AS (
-                SELECT i.function_id, i.source_file_id, i.round_no, i.batch_no, min(i.request_sent_ms) AS sent,
-                       min(i.expected_version) AS expected
-                FROM invocation i JOIN experiment e ON e.id = i.experiment_id
-                WHERE i.snapshot_id = ?1 AND e.kind = 'consistency' AND i.expected_version IS NOT NULL
-                GROUP BY 1, 2, 3, 4),
-            marked AS (SELECT *, lag(expected) OVER (PARTITION BY function_id, source_file_id ORDER BY sent) AS previous FROM batches)
-            SELECT f.provider, i.batch_size AS k, i.delay_s AS delay, count(*) AS requests,
-                   sum(i.reported_version != i.expected_version) AS stale,
-                   sum(i.reported_version != i.expected_version AND i.is_cold = 1) AS stale_new
-            FROM invocation i JOIN function f ON f.id = i.function_id
-            JOIN marked m ON m.function_id = i.function_id AND m.source_file_id = i.source_file_id
-                         AND m.round_no IS i.round_no AND m.batch_no IS i.batch_no
-            WHERE i.snapshot_id = ?1 AND m.previous IS NOT NULL AND m.previous != m.expected AND i.reported_version IS NOT NULL
-            GROUP BY f.provider, i.batch_size, i.delay_s ORDER BY f.provider, i.batch_size, i.delay_s
-            """)
+        let rows = try Self.staleCounts(context)
         guard !rows.isEmpty else { return .notMeasurable("consistency runs without an update (expected version never changes)") }
         var metrics: [Metric] = []
-        for (provider, providerRows) in Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }) {
-            func add(_ setting: String, _ selected: [Row]) {
-                let requests = selected.reduce(0) { $0 + ($1["requests"] as Int) }
-                let stale = selected.reduce(0) { $0 + ($1["stale"] as Int) }
-                let staleNew = selected.reduce(0) { $0 + ($1["stale_new"] as Int) }
+        for (provider, providerRows) in Dictionary(grouping: rows, by: \.provider).sorted(by: { $0.key < $1.key }) {
+            func add(_ setting: String, _ selected: [StaleCount]) {
+                let requests = selected.reduce(0) { $0 + $1.requests }
+                let stale = selected.reduce(0) { $0 + $1.stale }
+                let staleNew = selected.reduce(0) { $0 + $1.staleNew }
                 let group = MetricGroup(provider: provider, setting: setting)
                 metrics.append(group.value("consistency.stale_fraction", statistic: "fraction", Double(stale) / Double(requests),
                                            unit: "fraction", n: requests))
                 metrics.append(group.value("consistency.stale_new_instance_fraction", statistic: "fraction",
                                            Double(staleNew) / Double(requests), unit: "fraction", n: requests))
             }
-            let delays = Dictionary(grouping: providerRows, by: { $0["delay"] as Double? ?? -1 })
+            let delays = Dictionary(grouping: providerRows, by: { $0.delay ?? -1 })
             for (delay, delayRows) in delays.sorted(by: { $0.key < $1.key }) {
-                let label = delay < 0 ? "delay unknown" : "delay=\(Self.seconds(delay))s"
-                for row in delayRows { add("k=\(row["k"] as Int? ?? 0) \(label)", [row]) }
+                let label = delay < 0 ? "delay unknown" : "delay=\(Bounded.text(delay))s"
+                for row in delayRows { add("k=\(row.k ?? 0) \(label)", [row]) }
                 add(label, delayRows)
             }
             let known = delays.filter { $0.key >= 0 }
-            let staleDelays = known.filter { $0.value.contains { ($0["stale"] as Int) > 0 } }.keys
+            let staleDelays = known.filter { $0.value.contains { $0.stale > 0 } }.keys
             let safe = known.keys.filter { delay in staleDelays.allSatisfy { $0 < delay } }.min()
             if let safe {
                 metrics.append(MetricGroup(provider: provider, setting: "smallest delay after which no stale instance was seen")
@@ -58,7 +42,68 @@ struct Consistency: Stage {
         return .metrics(metrics)
     }
 
-    static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+    /// Requests of one first batch after an update, or their sums by provider, k and delay.
+    private struct StaleCount {
+        let provider: String
+        let k: Int?
+        let delay: Double?
+        var requests: Int, stale: Int, staleNew: Int
+    }
+
+    /// The requests of every first batch after an update, summed by provider, k and delay (in that
+    /// order). One pass over the experiment's invocations grouped by batch (with its k and delay), then
+    /// each batch's expected version against the one before it in send order, per function and file.
+    /// (A join of every invocation with the marked batches took 64 s on 92k invocations in 3,600 batches.)
+    private static func staleCounts(_ context: AnalysisContext) throws -> [StaleCount] {
+        struct Batch: Hashable { let function: Int64, file: Int64, round: Int64?, number: Int64? }
+        var parts: [(batch: Batch, count: StaleCount)] = []
+        // A batch's send time and expected version come from its requests that name one.
+        var batches: [Batch: (sent: Double?, expected: String)] = [:]
+        for row in try context.rows("""
+            SELECT i.function_id, i.source_file_id, i.round_no, i.batch_no, f.provider, i.batch_size, i.delay_s,
+                   min(CASE WHEN i.expected_version IS NOT NULL THEN i.request_sent_ms END), min(i.expected_version),
+                   count(i.reported_version), ifnull(sum(i.reported_version != i.expected_version), 0),
+                   ifnull(sum(i.reported_version != i.expected_version AND i.is_cold = 1), 0)
+            FROM invocation i JOIN function f ON f.id = i.function_id JOIN experiment e ON e.id = i.experiment_id
+            WHERE i.snapshot_id = ?1 AND e.kind = 'consistency'
+            GROUP BY 1, 2, 3, 4, 5, 6, 7
+            """) {
+            let batch = Batch(function: row[0], file: row[1], round: row[2], number: row[3])
+            parts.append((batch, StaleCount(provider: row[4], k: row[5], delay: row[6], requests: row[9], stale: row[10],
+                                            staleNew: row[11])))
+            guard let expected = row[8] as String? else { continue }
+            let sent = row[7] as Double?
+            if let known = batches[batch] {
+                batches[batch] = (min(known.sent ?? .infinity, sent ?? .infinity), min(known.expected, expected))
+            } else {
+                batches[batch] = (sent, expected)
+            }
+        }
+        var firstAfterUpdate: Set<Batch> = []
+        for (_, series) in Dictionary(grouping: batches, by: { [$0.key.function, $0.key.file] }) {
+            // Ties in send time (not seen in practice) broken by round and batch number, for the same result every run.
+            let ordered = series.sorted {
+                ($0.value.sent ?? -.infinity, $0.key.round ?? .min, $0.key.number ?? .min)
+                    < ($1.value.sent ?? -.infinity, $1.key.round ?? .min, $1.key.number ?? .min)
+            }
+            for (previous, next) in zip(ordered, ordered.dropFirst()) where previous.value.expected != next.value.expected {
+                firstAfterUpdate.insert(next.key)
+            }
+        }
+        struct Setting: Hashable { let provider: String, k: Int?, delay: Double? }
+        var sums: [Setting: StaleCount] = [:]
+        for (batch, count) in parts where firstAfterUpdate.contains(batch) && count.requests > 0 {
+            let setting = Setting(provider: count.provider, k: count.k, delay: count.delay)
+            if var sum = sums[setting] {
+                sum.requests += count.requests
+                sum.stale += count.stale
+                sum.staleNew += count.staleNew
+                sums[setting] = sum
+            } else {
+                sums[setting] = count
+            }
+        }
+        // SQL's order: NULL first.
+        return sums.values.sorted { ($0.provider, $0.k ?? .min, $0.delay ?? -.infinity) < ($1.provider, $1.k ?? .min, $1.delay ?? -.infinity) }
     }
 }

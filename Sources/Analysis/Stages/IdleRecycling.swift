@@ -40,7 +40,7 @@ struct IdleRecycling: Stage {
                     "idle.max_idle_minutes", statistic: "max", survivedGaps.max() ?? 0, unit: "minutes", n: selected.count))
                 guard !busy else { continue }
                 for (gap, gapRows) in Dictionary(grouping: selected, by: { $0["gap"] as Double }).sorted(by: { $0.key < $1.key }) {
-                    let group = MetricGroup(provider: provider, setting: "idle=\(Int(gap))min")
+                    let group = MetricGroup(provider: provider, setting: "idle=\(Bounded.text(gap))min")
                     let survived = gapRows.filter { $0["survived"] as Bool }.count
                     metrics.append(group.value("idle.survival_fraction", statistic: "fraction", Double(survived) / Double(gapRows.count),
                                                unit: "fraction", n: gapRows.count))

@@ -24,7 +24,7 @@ struct Lifetime: Stage {
                 """)
             let groups = Dictionary(grouping: rows) { row in
                 MetricGroup(provider: row["provider"], memoryMB: row["memory_mb"],
-                            setting: (row["interval_s"] as Double?).map { "interval=\(Int($0))s" } ?? "interval unknown")
+                            setting: (row["interval_s"] as Double?).map { "interval=\(Bounded.text($0.rounded(.towardZero)))s" } ?? "interval unknown")
             }
             for (group, groupRows) in groups.sorted(by: { $0.key < $1.key }) {
                 metrics += group.distribution("lifetime.instance_minutes", Sample(groupRows.map { $0["minutes"] as Double }),

@@ -128,14 +128,17 @@ struct FaasParallelismReader: RecordReader {
             record.instanceID = container.split(separator: ":/", maxSplits: 1).last.map(String.init) ?? container
         }
         record.instancePrivateIP = JSONValue.text(function["hostnameIP"])
-        if let memory = JSONValue.number(function["mem_limit"]) { record.memoryMB = Int(memory) }
+        if let memory = JSONValue.number(function["mem_limit"]) {
+            guard let megabytes = Bounded.integer(memory) else { throw RecordProblem("mem_limit \(memory) is not an integer within ±1e15") }
+            record.memoryMB = megabytes
+        }
         if let container = record.instanceID, container.hasPrefix("sandbox-root-") {
             record.vmID = String(container.prefix { $0 != "/" })
         }
         if let uptime = JSONValue.number(function["uptime"]) {
             record.vmUptimeSeconds = uptime
-            if record.vmID == nil, let start = record.functionStartMs {
-                record.vmID = "boot-\(Int((start / 1000 - uptime).rounded()))"
+            if record.vmID == nil, let start = record.functionStartMs, let boot = Bounded.integer((start / 1000 - uptime).rounded()) {
+                record.vmID = "boot-\(boot)"
             }
         }
         if let cpuinfo = function["cpuinfo"] as? String {

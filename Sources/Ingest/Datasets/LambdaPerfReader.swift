@@ -58,7 +58,7 @@ struct LambdaPerfReader: RecordReader {
     private func add(_ entry: [String: Any], day: String, line: Int, into sink: any RecordSink) throws {
         func field(_ v3: String, _ older: String) -> Any? { entry[v3] ?? entry[older] }
         guard let id = JSONValue.text(field("r", "runtime")) else { throw RecordProblem("no runtime id (r / runtime)") }
-        guard let memory = JSONValue.number(field("m", "memorySize")), memory > 0, memory == memory.rounded() else {
+        guard let size = JSONValue.number(field("m", "memorySize")), let memory = Bounded.integer(size), memory > 0 else {
             throw RecordProblem("no memory size (m / memorySize) for \(id)")
         }
         guard let durations = field("i", "initDurations") as? [Any] else { throw RecordProblem("no init durations (i / initDurations) for \(id)") }
@@ -69,7 +69,7 @@ struct LambdaPerfReader: RecordReader {
         var record = template
         record.functionName = id
         record.runtime = runtime
-        record.memoryMB = Int(memory)
+        record.memoryMB = memory
         record.experimentParameters = JSONText.object(["day": day])
         record.extra = JSONText.object(["architecture": architecture ?? "x86_64", "packaging": packaging ?? "zip",
                                         "display_name": JSONValue.text(field("d", "displayName")) ?? id])
@@ -90,7 +90,7 @@ struct LambdaPerfReader: RecordReader {
         ]
         for (v3, older, metric, unit) in averages {
             guard let value = JSONValue.number(field(v3, older)) else { continue }
-            try sink.add(Metric(metric, provider: "aws", runtime: runtime, memoryMB: Int(memory), setting: setting,
+            try sink.add(Metric(metric, provider: "aws", runtime: runtime, memoryMB: memory, setting: setting,
                                 statistic: "mean", value: value, unit: unit, n: durations.count, source: "lambda-perf"))
         }
     }

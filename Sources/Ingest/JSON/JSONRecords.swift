@@ -71,7 +71,7 @@ enum JSONValue {
 
     /// A number as text the way a person writes it: `512`, not `512.0`.
     static func text(_ number: Double) -> String {
-        number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+        Bounded.text(number)
     }
 
     /// JSON true/false arrive as NSNumber whose type code is "c" (char), on Linux and macOS.

@@ -120,7 +120,7 @@ extension Mapping {
         guard (path == nil) != (const == nil) else { throw fail(keyPath, "needs exactly one of \"path\" and \"const\"") }
         let regex = try string("regex")
         if let regex {
-            do { _ = try NSRegularExpression(pattern: regex) } catch { throw fail(keyPath + ["regex"], "not a valid regular expression") }
+            do { _ = try BoundedRegex(regex) } catch { throw fail(keyPath + ["regex"], "not a valid regular expression") }
         }
         var map: [String: Constant]?
         if let raw = options["map"] {

@@ -7,18 +7,18 @@ struct MappingReader: RecordReader {
     private let mapping: Mapping
     private let template: InvocationRecord
     private let usedNames: Set<String>
-    private let regexes: [String: NSRegularExpression]
+    private let regexes: [String: BoundedRegex]
     private var dates = DateParsers()
     private let json = JSONRecords(shape: .topLevelValues)
     private let csv = CSVRecords()
     private var header: [String]?
 
-    init(_ mapping: Mapping, file: FileContext) {
+    init(_ mapping: Mapping, file: FileContext) throws {
         self.mapping = mapping
         template = file.template
         usedNames = Set(mapping.fields.compactMap { $0.path?.first })
-        regexes = mapping.fields.reduce(into: [:]) { regexes, field in
-            if let pattern = field.regex { regexes[pattern] = try! NSRegularExpression(pattern: pattern) }  // checked when the mapping was read
+        regexes = try mapping.fields.reduce(into: [:]) { regexes, field in
+            if let pattern = field.regex { regexes[pattern] = try BoundedRegex(pattern) }
         }
         header = mapping.header ? nil : mapping.columns
     }
@@ -35,7 +35,7 @@ struct MappingReader: RecordReader {
     mutating func finish(into sink: any RecordSink) throws {
         switch mapping.input {
         case .json: try json.finish(into: sink) { part, value in try addJSON(value, line: part.line, into: sink) }
-        case .csv: try csv.finish(into: sink)
+        case .csv: try csv.finish(into: sink) { cells, number in try addRow(cells, line: number, into: sink) }
         }
     }
 
@@ -108,13 +108,15 @@ struct MappingReader: RecordReader {
         }
         if let pattern = field.regex {
             let text = Self.text(value)
-            let range = NSRange(text.startIndex..., in: text)
-            guard let match = regexes[pattern]!.firstMatch(in: text, range: range) else {
+            switch regexes[pattern]?.firstCapture(in: text) ?? .noMatch {
+            case .match(let capture): value = .text(capture)
+            case .noMatch:
                 if let fallback = field.defaultValue { return fallback }
                 throw RecordProblem("\(field.target): '\(text.prefix(60))' does not match /\(pattern)/")
+            case .overBudget:
+                throw RecordProblem("\(field.target): /\(pattern.prefix(60))/ ran past its \(Int(BoundedRegex.budget * 1000)) ms budget "
+                    + "on '\(text.prefix(60))' (a pattern that backtracks; see docs/mappings.md)")
             }
-            let group = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
-            value = .text(Range(group, in: text).map { String(text[$0]) } ?? "")
         }
         if let map = field.map {
             guard let mapped = map[Self.text(value)] else {

@@ -11,7 +11,9 @@ struct Axis {
     /// An axis covering `values`; log scale when they are positive and span more than two decades.
     init(title: String, values: [Double], includeZero: Bool = false, allowLog: Bool = true) {
         self.title = title
-        var low = values.min() ?? 0, high = values.max() ?? 1
+        // Beyond ±1e300 the range itself overflows; such values (an old store's) are off the chart.
+        let drawable = values.filter { abs($0) <= 1e300 }
+        var low = drawable.min() ?? 0, high = drawable.max() ?? 1
         if includeZero { low = min(low, 0); high = max(high, 0) }
         logarithmic = allowLog && low > 0 && high / low > 100
         if logarithmic {
@@ -20,7 +22,11 @@ struct Axis {
             self.high = pow(10, last)
             ticks = stride(from: first, through: last, by: 1).map { pow(10, $0) }
         } else {
-            if low == high { low -= 1; high += 1 }
+            if low == high {
+                let pad = max(1, abs(low) / 1e6)
+                low -= pad
+                high += pad
+            }
             let step = Axis.niceStep((high - low) / 5)
             self.low = floor(low / step) * step
             self.high = ceil(high / step) * step

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import Testing
+
+/// Hostile or unlucky input, as a user meets it on the command line: nothing is written outside the
+/// folder the user named, a store another writer holds is waited for, and stores that are not ours
+/// (newer, not a file, mistyped) are refused with one line.
+@Suite(.serialized) struct HardeningTests {
+    /// Two faas_measure lines (docs/formats.md): an instance's cold first request and a warm one.
+    private let log = [("i1", 1_514_764_800_000), ("r2", 1_514_764_805_000)].map { request, sent in
+        ["1", "1", "2", "0", "us-east-1", "python2.7", "128", "fn-a", "i1", request, "sandbox-root-vm1", "sandbox-1",
+         "10.0.0.1", "54.0.0.1", "172.16.0.2", "1200.5,2300.25", "2,Intel(R) Xeon(R) CPU E5-2680 v2 @ 2.80GHz",
+         "\(sent + 100).5", "\(sent + 200)", "99.5", "\(sent)", "\(sent + 260)", "260"].joined(separator: "#")
+    }.joined(separator: "\n") + "\n"
+
+    private func database(_ path: String) throws -> DatabaseQueue { try DatabaseQueue(path: path) }
+
+    @Test func aManifestSnapshotCannotLeadOutsideTheStoreOrTheReport() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for (folder, name) in [("a", "../../victim"), ("b", ".."), ("c", "x/../../../escaped")] {
+            try FileManager.default.createDirectory(atPath: "\(directory)/runs/\(folder)", withIntermediateDirectories: true)
+            try #"{"snapshot": "\#(name)"}"#.write(toFile: "\(directory)/runs/\(folder)/manifest.json", atomically: true, encoding: .utf8)
+            try log.write(toFile: "\(directory)/runs/\(folder)/run.log", atomically: true, encoding: .utf8)
+        }
+        let ingest = try AnalyzeCommand.run(["ingest", "runs"], in: directory)
+        #expect(ingest.stdout.contains("failed 3"), "\(ingest.stdout)")
+        #expect(ingest.stderr.contains("invalid manifest: 'snapshot' \"../../victim\": a snapshot name is letters"), "\(ingest.stderr)")
+
+        let flag = try AnalyzeCommand.run(["ingest", "runs/a/run.log", "--snapshot", "../x"], in: directory)
+        #expect(flag.status == 64 && flag.stderr.contains("--snapshot \"../x\""), "\(flag.stderr)")
+    }
+
+    @Test func aReportNeverWritesOutsideOutEvenForAnOldStoresNames() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try log.write(toFile: "\(directory)/run.log", atomically: true, encoding: .utf8)
+        #expect(try AnalyzeCommand.run(["ingest", "run.log", "--snapshot", "fine"], in: directory).status == 0)
+        #expect(try AnalyzeCommand.run(["ingest", "run.log", "--snapshot", "bad"], in: directory).status == 0)
+        // A store written before names were checked.
+        try database("\(directory)/analyze.sqlite").write { try $0.execute(sql: "UPDATE snapshot SET name = '../victim' WHERE name = 'bad'") }
+        try FileManager.default.createDirectory(atPath: "\(directory)/out", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(directory)/victim/figures", withIntermediateDirectories: true)
+        try "keep".write(toFile: "\(directory)/victim/figures/precious.svg", atomically: true, encoding: .utf8)
+
+        let report = try AnalyzeCommand.run(["report", "--out", "out"], in: directory)
+        #expect(report.status == 1)
+        #expect(report.stderr.contains("not written: 1 snapshot(s) whose name cannot be a folder under out (\"../victim\")"), "\(report.stderr)")
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/out/fine/report.md"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(directory)/victim/figures") == ["precious.svg"])
+        #expect(!FileManager.default.fileExists(atPath: "\(directory)/victim/report.md"))
+    }
+
+    @Test func aSecondWriterWaitsForTheFirstInsteadOfSkippingFiles() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try log.write(toFile: "\(directory)/run.log", atomically: true, encoding: .utf8)
+        #expect(try AnalyzeCommand.run(["ingest", "run.log", "--snapshot", "first"], in: directory).status == 0)
+        // Another process holds the write lock for 1.5 s while the ingest starts.
+        let holder = try database("\(directory)/analyze.sqlite")
+        let locked = DispatchSemaphore(value: 0)
+        let released = DispatchGroup()
+        DispatchQueue.global().async(group: released) {
+            try? holder.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                locked.signal()
+                Thread.sleep(forTimeInterval: 1.5)
+                try db.execute(sql: "COMMIT")
+            }
+        }
+        locked.wait()
+        let second = try AnalyzeCommand.run(["ingest", "run.log", "--snapshot", "second"], in: directory)
+        released.wait()
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("ingested 1"), "\(second.stdout)")
+    }
+
+    @Test func storesThatAreNotOursAreRefusedInOneLine() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try log.write(toFile: "\(directory)/run.log", atomically: true, encoding: .utf8)
+
+        let typo = try AnalyzeCommand.run(["metrics", "--db", "typo.db"], in: directory)
+        #expect(typo.status == 1 && typo.stderr.contains("no store at typo.db"), "\(typo.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(directory)/typo.db"))
+
+        #expect(mkfifo("\(directory)/fifo", 0o600) == 0)
+        let fifo = try AnalyzeCommand.run(["query", "SELECT 1", "--db", "fifo"], in: directory)
+        #expect(fifo.status == 1 && fifo.stderr.contains("fifo is not a regular file"), "\(fifo.stderr)")
+
+        #expect(try AnalyzeCommand.run(["ingest", "run.log"], in: directory).status == 0)
+        try database("\(directory)/analyze.sqlite").write {
+            try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')")
+        }
+        for command in [["ingest", "run.log", "--snapshot", "other"], ["metrics"], ["query", "SELECT 1"]] {
+            let run = try AnalyzeCommand.run(command, in: directory)
+            #expect(run.status == 1, "\(command)")
+            #expect(run.stderr.contains("was written by a newer analyze (schema \"v99: from the future\""), "\(run.stderr)")
+        }
+        #expect(try database("\(directory)/analyze.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM snapshot") } == 1)
+    }
+
+    @Test func strictFailsAgainWhenTheRejectsAreAlreadyStored() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try (log + "not a record\n").write(toFile: "\(directory)/run.log", atomically: true, encoding: .utf8)
+        for attempt in 1...2 {
+            let run = try AnalyzeCommand.run(["ingest", "run.log", "--strict"], in: directory)
+            #expect(run.status == 1, "attempt \(attempt)")
+            #expect(run.stderr.contains("--strict: 1 records rejected"), "attempt \(attempt): \(run.stderr)")
+        }
+    }
+
+    @Test func compareRunsMissingAnalysesAndRefusesEmptySides() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try log.write(toFile: "\(directory)/run.log", atomically: true, encoding: .utf8)
+        try "".write(toFile: "\(directory)/empty.log", atomically: true, encoding: .utf8)
+        for (file, snapshot) in [("run.log", "a"), ("run.log", "b"), ("empty.log", "nothing")] {
+            #expect(try AnalyzeCommand.run(["ingest", file, "--snapshot", snapshot], in: directory).status == 0)
+        }
+        // No `analyze metrics` first: compare analyzes both sides itself.
+        let compare = try AnalyzeCommand.run(["compare", "a", "b", "--format", "csv"], in: directory)
+        #expect(compare.status == 0, "\(compare.stderr)")
+        #expect(compare.stdout.contains("coldstart.latency_ms"), "\(compare.stdout)")
+        let empty = try AnalyzeCommand.run(["compare", "a", "nothing", "--format", "csv"], in: directory)
+        #expect(empty.status == 1 && empty.stderr.contains("snapshot 'nothing' has no metrics to compare"), "\(empty.stderr)")
+        let unknown = try AnalyzeCommand.run(["compare", "a", "typo", "--format", "csv"], in: directory)
+        #expect(unknown.status == 1 && unknown.stderr.contains("no snapshot named 'typo'"), "\(unknown.stderr)")
+    }
+
+    @Test func queryShowsControlCharactersAsEscapes() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try #"{"function":"f\u001b]0;owned\u0007","request_sent_ms":1}"#.write(toFile: "\(directory)/p.jsonl", atomically: true, encoding: .utf8)
+        #expect(try AnalyzeCommand.run(["ingest", "p.jsonl"], in: directory).status == 0)
+        let query = try AnalyzeCommand.run(["query", "SELECT function FROM invocation_view"], in: directory)
+        #expect(query.status == 0)
+        #expect(query.stdout.contains("f\\u{1B}]0;owned\\u{7}") && !query.stdout.contains("\u{1B}"), "\(query.stdout)")
+    }
+}
