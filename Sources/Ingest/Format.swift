@@ -29,15 +29,18 @@ public enum Format: String, CaseIterable, Sendable {
     }
 
     /// Detects the format from the first bytes of a file, judging by its first line with content.
-    /// `head` is the first 64 KiB; when the first line is longer, its start is judged.
-    public static func detect(head: UnsafeBufferPointer<UInt8>) -> Detection {
+    /// `head` holds at least that line's start; `endOfFile` says whether it is the whole file.
+    public static func detect(head: UnsafeBufferPointer<UInt8>, endOfFile: Bool = true) -> Detection {
         var bytes = head[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)[...]
         while let line = lines.first, line.allSatisfy(isSpace) { lines = lines.dropFirst() }
         guard let first = lines.first else { return .empty }
-        let isWholeLine = first.endIndex < bytes.endIndex || head.count < 65536
+        let isWholeLine = first.endIndex < bytes.endIndex || endOfFile
         if first.contains(0) { return .unusable("binary file (NUL bytes in its first line), not a measurement log") }
+        if lines.count == 1, first.dropLast().contains(UInt8(ascii: "\r")) {
+            return .unusable("lines end in a bare carriage return (classic Mac OS); convert them to \\n or \\r\\n")
+        }
         var line = Array(first)
         if line.last == UInt8(ascii: "\r") { line.removeLast() }
         if line.first(where: { !isSpace($0) }) == UInt8(ascii: "{") { return .format(.jsonLines) }
@@ -53,7 +56,7 @@ public enum Format: String, CaseIterable, Sendable {
                 + "nor a CSV header with canonical column names (use --format to force one)")
     }
 
-    private static func isSpace(_ byte: UInt8) -> Bool {
+    static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0D
     }
 

@@ -288,6 +288,10 @@ public struct Ingester {
     static func stamp(_ path: String) throws -> Stamp {
         var info = stat()
         guard stat(path, &info) == 0 else {
+            // A directory walk decodes names as UTF-8; a name that is not comes back with U+FFFD and cannot be opened.
+            if errno == ENOENT, path.contains("\u{FFFD}") {
+                throw IngestError.cannotOpen(path: path, reason: "its name is not valid UTF-8 (rename the file)")
+            }
             throw IngestError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
@@ -297,20 +301,26 @@ public struct Ingester {
     }
 
     /// Reads the first 64 KiB of the file and detects its format.
+    /// Reads the file's start, 64 KiB at a time, until its first line with content is whole (or 4 MiB,
+    /// the longest line a reader takes), and detects the format from it.
     static func detect(_ path: String) throws -> Format.Detection {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw IngestError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        var head = [UInt8](repeating: 0, count: 65536)
-        var filled = 0
-        while filled < head.count {
-            let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
+        var head: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var endOfFile = false
+        while !endOfFile, head.count < LineReader.defaultMaxLineLength {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
             if count < 0, errno == EINTR { continue }
             guard count >= 0 else { throw IngestError.cannotRead(path: path, reason: String(cString: strerror(errno))) }
-            if count == 0 { break }
-            filled += count
+            endOfFile = count == 0
+            head += chunk[..<count]
+            // Done once a line break follows some content.
+            if let content = head.firstIndex(where: { !Format.isSpace($0) && $0 != UInt8(ascii: "\n") }),
+               head[content...].contains(UInt8(ascii: "\n")) { break }
         }
-        return head.withUnsafeBufferPointer { Format.detect(head: UnsafeBufferPointer(rebasing: $0[..<filled])) }
+        return head.withUnsafeBufferPointer { Format.detect(head: $0, endOfFile: endOfFile) }
     }
 }
 

@@ -99,6 +99,9 @@ final class BatchingSink: RecordSink {
         if let (field, value) = record.outOfRange {
             return try reject(line: line, reason: Self.outOfRange(field, value))
         }
+        if let (field, bytes, limit) = record.oversizedText {
+            return try reject(line: line, reason: "\(field) is \(bytes) bytes long, over the \(limit) a dimension may have")
+        }
         try append(.invocation(record, keys: DimensionKeys(record), line: line))
     }
 

@@ -181,12 +181,14 @@ public enum SimulateError: Error, CustomStringConvertible {
     case unknownProfile(String, known: [String])
     case badProfile(String, String)
     case unknownExperiment(String, known: [String])
+    case cannotWrite(String, String)
 
     public var description: String {
         switch self {
         case let .unknownProfile(name, known): "unknown profile '\(name)' (built in: \(known.joined(separator: ", ")))"
         case let .badProfile(path, reason): "\(path): invalid profile: \(reason)"
         case let .unknownExperiment(name, known): "unknown experiment '\(name)' (known: \(known.joined(separator: ", ")), or all)"
+        case let .cannotWrite(path, reason): "\(path): cannot write: \(reason)"
         }
     }
 }

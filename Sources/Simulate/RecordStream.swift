@@ -21,10 +21,17 @@ public struct RecordStream {
 
     /// Writes the log and returns its size in bytes.
     public func write(records: Int, to path: String) throws -> Int {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path)
-        else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
-        defer { try? handle.close() }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw SimulateError.cannotWrite(path, String(cString: strerror(errno))) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        do {
+            return try write(records: records, to: handle)
+        } catch let error as CocoaError {
+            throw CocoaError(error.code, userInfo: error.userInfo.merging([NSFilePathErrorKey: path]) { old, _ in old })
+        }
+    }
+
+    private func write(records: Int, to handle: FileHandle) throws -> Int {
 
         var random = SeededRandom(seed: seed)
         let functions = profile.runtimeNames.flatMap { runtime in profile.memorySizesMb.map { (runtime, $0) } }
@@ -75,12 +82,12 @@ public struct RecordStream {
             appendMillis(receivedMicros - sentMicros, &buffer); buffer.append(0x0A)
 
             if buffer.count >= 1 << 20 {
-                handle.write(Data(buffer))
+                try handle.write(contentsOf: buffer)  // throws on a full disk, where write(_:) traps
                 written += buffer.count
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        handle.write(Data(buffer))
+        try handle.write(contentsOf: buffer)
         return written + buffer.count
     }
 

@@ -61,13 +61,27 @@ final class RunWriter {
     private var ids: SeededRandom
     private func requestUUID() -> String { ids.uuid() }
 
+    /// The first write that failed (a full disk): later writes are dropped and `finish` throws it, so
+    /// the experiments need not handle it line by line.
+    private var failure: (any Error)?
+
     private func flush() {
-        handle.write(Data(buffer.utf8))
+        if failure == nil {
+            do {
+                try handle.write(contentsOf: Data(buffer.utf8))
+            } catch let error as CocoaError {
+                let log = directory.appendingPathComponent("invocations.log").path
+                failure = CocoaError(error.code, userInfo: error.userInfo.merging([NSFilePathErrorKey: log]) { old, _ in old })
+            } catch {
+                failure = error
+            }
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 
     func finish(truth: [String: Any]) throws {
         flush()
+        if let failure { throw failure }
         try handle.close()
         try JSON.write(truth, to: directory.appendingPathComponent("truth.json"))
     }

@@ -43,6 +43,28 @@ extension InvocationRecord {
     }
 }
 
+extension InvocationRecord {
+    /// Longest text of a dimension (function, runtime, instance and VM ids...), in UTF-8 bytes. These
+    /// strings are stored once per distinct value but keyed and compared often; a provider is also
+    /// part of every instance and VM key, so it is shorter still.
+    public static let maxDimensionBytes = 1024
+    public static let maxProviderBytes = 64
+
+    /// The first dimension text longer than its limit, named as in the canonical format, with its length.
+    public var oversizedText: (field: String, bytes: Int, limit: Int)? {
+        if provider.utf8.count > Self.maxProviderBytes { return ("provider", provider.utf8.count, Self.maxProviderBytes) }
+        let fields: [(String, String?)] = [
+            ("account", account), ("region", region), ("function", functionName), ("runtime", runtime),
+            ("function_version", functionVersion), ("instance_id", instanceID), ("request_id", requestID), ("vm_id", vmID),
+            ("procfs_instance_id", procfsInstanceID), ("cpu_model", cpuModel), ("experiment", experimentKind),
+        ]
+        for case let (name, text?) in fields where text.utf8.count > Self.maxDimensionBytes {
+            return (name, text.utf8.count, Self.maxDimensionBytes)
+        }
+        return nil
+    }
+}
+
 extension Metric {
     /// The first number of the row outside `Bounded` (the value, its CI, n or memory), named as in a
     /// metrics file, with its value.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `analyze`: offline analysis of serverless platform measurements.
 @main
@@ -9,6 +10,38 @@ struct Analyze: ParsableCommand {
             IngestCommand.self, SnapshotsCommand.self, RejectsCommand.self, QueryCommand.self, MetricsCommand.self,
             ReportCommand.self, CompareCommand.self, SimulateCommand.self,
         ])
+
+    /// Runs the command; a file-system error becomes one line naming the path and the reason, not a
+    /// dump of its domain and user info.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CocoaError {
+            exit(withError: ExitError(reason: FileSystemError.describe(error)))
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+enum FileSystemError {
+    static func describe(_ error: CocoaError) -> String {
+        let path = error.filePath ?? error.url?.path
+        var reason: String
+        if let underlying = error.underlying.map({ $0 as NSError }), underlying.domain == NSPOSIXErrorDomain {
+            reason = String(cString: strerror(Int32(underlying.code)))
+        } else {
+            switch error.code {
+            case .fileNoSuchFile, .fileReadNoSuchFile: reason = "no such file or directory"
+            case .fileWriteOutOfSpace: reason = "no space left on device"
+            case .fileWriteNoPermission, .fileReadNoPermission: reason = "permission denied"
+            case .fileWriteFileExists: reason = "a file is in the way"
+            default: reason = "file system error \(error.code.rawValue)"
+            }
+        }
+        return path.map { "\($0): \(reason)" } ?? reason
+    }
 }
 
 /// `--db PATH`, shared by every command that touches the store.

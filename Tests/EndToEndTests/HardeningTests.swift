@@ -138,4 +138,20 @@ import Testing
         #expect(query.status == 0)
         #expect(query.stdout.contains("f\\u{1B}]0;owned\\u{7}") && !query.stdout.contains("\u{1B}"), "\(query.stdout)")
     }
+
+    /// File-system failures end in one line naming the path, never a trap or an NSCocoaErrorDomain dump.
+    @Test func fileSystemFailuresAreOneLine() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: "\(directory)/full", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(directory)/full/records.log", withDestinationPath: "/dev/full")
+        let simulate = try AnalyzeCommand.run(["simulate", "--records", "100000", "--out", "full"], in: directory)
+        #expect(simulate.status == 1, "\(simulate.stderr)")
+        #expect(simulate.stderr == "Error: \(directory)/full/records.log: No space left on device\n", "\(simulate.stderr)")
+
+        try log.write(toFile: "\(directory)/run.log", atomically: true, encoding: .utf8)
+        #expect(try AnalyzeCommand.run(["ingest", "run.log"], in: directory).status == 0)
+        let report = try AnalyzeCommand.run(["report", "--out", "/dev/null/x"], in: directory)
+        #expect(report.status == 1 && report.stderr == "Error: /dev/null/x: Not a directory\n", "\(report.stderr)")
+    }
 }

@@ -42,6 +42,7 @@ final class JSONRecords {
             } catch {
                 throw RecordProblem("not valid JSON")
             }
+            if JSONStrictness.hasTrailingComma(part.bytes) { throw RecordProblem("not valid JSON (a comma before a closing bracket)") }
             try handle(part, value)
         } catch let problem as RecordProblem {
             try sink.reject(line: part.line, reason: problem.reason, raw: String(decoding: part.bytes.prefix(FileSink.rawLimit), as: UTF8.self))
@@ -54,8 +55,9 @@ enum JSONValue {
     /// A number, or a string holding one (several probes write numbers as strings); never true/false.
     static func number(_ value: Any?) -> Double? {
         switch value {
-        case let number as NSNumber where !isBool(number): number.doubleValue.isFinite ? number.doubleValue : nil
-        case let text as String: Double(text.trimmingWhitespace()).flatMap { $0.isFinite ? $0 : nil }
+        // Infinity is kept, so that the record is rejected by the range check, not stored without the field.
+        case let number as NSNumber where !isBool(number): number.doubleValue
+        case let text as String: Double(text.trimmingWhitespace()).flatMap { $0.isNaN ? nil : $0 }
         default: nil
         }
     }
