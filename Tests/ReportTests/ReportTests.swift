@@ -110,6 +110,15 @@ enum SVGCheck {
         #expect(!linear.logarithmic && linear.ticks == [0, 200, 400, 600, 800, 1000])
     }
 
+    /// Values an old store may hold (ingest now rejects them) draw an axis instead of trapping.
+    @Test func extremeValuesDoNotBreakAnAxis() {
+        for values in [[1, 1e308], [-1e308, 1e308], [1e308, 1e308], [.infinity, 5], [6144, 6144]] {
+            let axis = Axis(title: "ms", values: values, allowLog: false)
+            #expect(axis.low.isFinite && axis.high.isFinite && axis.low < axis.high && !axis.ticks.isEmpty, "\(values)")
+        }
+        #expect(Axis(title: "ms", values: [6144, 6144]).ticks == [6143, 6143.5, 6144, 6144.5, 6145])
+    }
+
     @Test func textFromDataIsEscaped() {
         #expect(Text.xml("<script>|x & \"y\"") == "&lt;script&gt;|x &amp; &quot;y&quot;")
         #expect(Text.markdown("<script>|x *y*") == "&lt;script&gt;\\|x \\*y\\*")
