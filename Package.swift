@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// The pipeline reads as its stages, one module each: Ingest -> Store (-> Analysis -> Report).
+// The pipeline reads as its stages, one module each: Ingest -> Store -> Analysis -> Report / Compare.
+// The store owns every SQL read and write; Report, Compare and the command line read through its methods.
 // The `analyze` executable is a thin command-line layer over them.
 let package = Package(
     name: "analyze",
@@ -40,9 +41,9 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         // Paper-style Markdown reports with standalone SVG charts.
-        .target(name: "Report", dependencies: ["Analysis", "Statistics", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Report", dependencies: ["Analysis", "Statistics", "Store"]),
         // Two snapshots side by side, with statistical verdicts.
-        .target(name: "Compare", dependencies: ["Analysis", "Statistics", "Report", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Compare", dependencies: ["Analysis", "Statistics", "Report", "Store"]),
         // A platform model that writes faas_measure runs with their ground truth.
         .target(name: "Simulate", dependencies: ["Statistics", "Store"], resources: [.copy("Profiles")]),
         .executableTarget(
@@ -50,7 +51,6 @@ let package = Package(
             dependencies: [
                 "Store", "Ingest", "Simulate", "Statistics", "Analysis", "Report", "Compare",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
             name: "StoreTests",

@@ -5,8 +5,7 @@ import Store
 
 /// One measurement of the paper as a stage over the store.
 protocol Stage: Sendable {
-    /// The section of the paper it reproduces, e.g. "Cold and warm start".
-    var title: String { get }
+    var id: StageID { get }
     /// The canonical fields it needs, for the "not measurable" message.
     var requires: String { get }
     func run(_ context: AnalysisContext) throws -> StageOutcome
@@ -20,10 +19,12 @@ public enum StageOutcome: Sendable, Equatable {
 
 /// What a stage computed (or why it could not), in the order the stages ran.
 public struct StageReport: Sendable, Equatable {
-    public let title: String
+    public let stage: StageID
     public let outcome: StageOutcome
     /// Wall-clock time the stage took.
     public let seconds: Double
+
+    public var title: String { stage.title }
 
     /// Its metrics (none when not measurable).
     public var metrics: [Metric] {
@@ -43,10 +44,20 @@ public struct Analyzer {
     }
 
     /// The stages in the paper's order.
-    static let stages: [Stage] = [
-        VMInventory(), Coresidency(), Scalability(), Placement(), ColdStart(), Lifetime(), IdleRecycling(),
-        Consistency(), CPUShare(), IOAndNetwork(),
-    ]
+    static let stages: [Stage] = StageID.allCases.map { id in
+        switch id {
+        case .vmInventory: VMInventory()
+        case .coresidency: Coresidency()
+        case .scalability: Scalability()
+        case .placement: Placement()
+        case .coldStart: ColdStart()
+        case .lifetime: Lifetime()
+        case .idleRecycling: IdleRecycling()
+        case .consistency: Consistency()
+        case .cpu: CPUShare()
+        case .ioAndNetwork: IOAndNetwork()
+        }
+    }
 
     private let store: Store
     private let options: Options
@@ -91,7 +102,7 @@ public struct Analyzer {
                 let started = Date()
                 do {
                     let outcome = try stages[index].run(context)
-                    results.store(index, .success(StageReport(title: stages[index].title, outcome: outcome,
+                    results.store(index, .success(StageReport(stage: stages[index].id, outcome: outcome,
                                                               seconds: Date().timeIntervalSince(started))))
                 } catch {
                     results.store(index, .failure(error))
@@ -123,13 +134,14 @@ public struct Analyzer {
                 SELECT title, not_measurable, metrics, seconds FROM analysis_stage WHERE snapshot_id = ? ORDER BY position
                 """, arguments: [snapshotID])
             var metrics = try MetricStore(db).analyzed(snapshotID: snapshotID, source: Self.source)[...]
-            guard stages.map({ $0["title"] as String }) == Self.stages.map(\.title),
+            // Stored in stage order under their titles; the same stages as now, or computed again.
+            guard stages.map({ $0["title"] as String }) == Self.stages.map(\.id.title),
                   metrics.count == stages.reduce(0, { $0 + ($1["metrics"] as Int) }) else { return nil }
-            return stages.map { stage in
+            return zip(Self.stages, stages).map { id, stage in
                 let count: Int = stage["metrics"]
                 defer { metrics = metrics.dropFirst(count) }
                 let outcome: StageOutcome = (stage["not_measurable"] as String?).map { .notMeasurable($0) } ?? .metrics(Array(metrics.prefix(count)))
-                return StageReport(title: stage["title"], outcome: outcome, seconds: stage["seconds"])
+                return StageReport(stage: id.id, outcome: outcome, seconds: stage["seconds"])
             }
         }
         return try stored ?? run(snapshot: snapshot)
@@ -138,17 +150,14 @@ public struct Analyzer {
     /// The `source` of the metric rows the stages write.
     static let source = "analyze"
 
-    /// Bumped whenever a stage changes what it computes, so that analyses stored by an older version
-    /// are computed again.
-    static let stageVersion = 1
-
     /// What an analysis depends on besides the code: the snapshot's source files (ingest only adds
     /// files, each with a new id) and the options.
     private func inputs(_ snapshotID: Int64, _ db: Database) throws -> String {
         let files = try Row.fetchOne(db, sql: "SELECT count(*), ifnull(max(id), 0) FROM source_file WHERE snapshot_id = ?",
                                      arguments: [snapshotID])!
         let capacities = options.vmCapacityMB.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-        return "stages v\(Self.stageVersion); files \(files[0] as Int), last id \(files[1] as Int64); vm capacity MB \(capacities); "
+        let versions = StageID.allCases.map { "\($0.rawValue) v\($0.version)" }.joined(separator: ", ")
+        return "stages \(versions); files \(files[0] as Int), last id \(files[1] as Int64); vm capacity MB \(capacities); "
             + "bootstrap seed \(options.bootstrap.seed), resamples \(options.bootstrap.resamples), level \(options.bootstrap.level)"
     }
 
@@ -247,5 +256,10 @@ final class AnalysisContext {
 
     func rows(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
         try Row.fetchAll(db, sql: sql, arguments: [snapshotID] + arguments)
+    }
+
+    /// `Database.scan` over the snapshot: `?1` is its id.
+    func scan(_ sql: String, _ body: (ScanRow) throws -> Void) throws {
+        try db.scan(sql, [snapshotID], body)
     }
 }

@@ -22,24 +22,23 @@ public struct MetricGroup: Hashable, Sendable, Comparable {
 
     /// The usual statistics of a distribution: median (with bootstrap CI and the sample), p90, p99,
     /// mean, max.
-    func distribution(_ metric: String, _ sample: Sample, unit: String, bootstrap: Bootstrap,
-                      statistics: [String] = ["median", "p90", "p99", "mean"]) -> [Metric] {
+    func distribution(_ metric: MetricID, _ sample: Sample, unit: String, bootstrap: Bootstrap,
+                      statistics: [Statistic] = [.median, .p90, .p99, .mean]) -> [Metric] {
         guard !sample.isEmpty else { return [] }
         return statistics.compactMap { statistic in
             let value: Double?
             var ci: (low: Double, high: Double)?
             var samples: [Double]?
             switch statistic {
-            case "median":
+            case .median:
                 value = sample.median
                 ci = bootstrap.medianInterval(sample)
                 samples = sample.sorted
-            case "mean": value = sample.mean
-            case "max": value = sample.max
-            case "min": value = sample.min
-            default:
-                guard statistic.hasPrefix("p"), let percent = Double(statistic.dropFirst()) else { return nil }
-                value = sample.quantile(percent / 100)
+            case .mean: value = sample.mean
+            case .max: value = sample.max
+            case .min: value = sample.min
+            case .percentile(let percent): value = sample.quantile(percent / 100)
+            default: preconditionFailure("\(statistic) is not a statistic of one distribution")
             }
             guard let value else { return nil }
             return Metric(metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting,
@@ -47,7 +46,7 @@ public struct MetricGroup: Hashable, Sendable, Comparable {
         }
     }
 
-    func value(_ metric: String, statistic: String, _ value: Double, unit: String, n: Int? = nil) -> Metric {
+    func value(_ metric: MetricID, statistic: Statistic, _ value: Double, unit: String, n: Int? = nil) -> Metric {
         Metric(metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting,
                statistic: statistic, value: value, unit: unit, n: n)
     }

@@ -1,6 +1,5 @@
 import Statistics
 import Analysis
-import GRDB
 import Store
 
 /// Two snapshots' metrics side by side: joined metric by metric, each pair with B/A and, where both
@@ -23,10 +22,10 @@ public struct Comparison: Sendable {
     /// two definitions is allowed only when asked for, and labelled).
     public struct Aliases: Sendable {
         /// B's metric id -> A's metric id, e.g. `coldstart.init_duration_ms` -> `coldstart.latency_ms`.
-        public var metrics: [String: String] = [:]
+        public var metrics: [MetricID: MetricID] = [:]
         /// B's runtime -> A's runtime, e.g. `python314` -> `python2.7`.
         public var runtimes: [String: String] = [:]
-        public init(metrics: [String: String] = [:], runtimes: [String: String] = [:]) {
+        public init(metrics: [MetricID: MetricID] = [:], runtimes: [String: String] = [:]) {
             self.metrics = metrics
             self.runtimes = runtimes
         }
@@ -83,24 +82,13 @@ public struct Comparison: Sendable {
         self.b = b
         self.level = level
         self.bootstrap = bootstrap
-        let measured = try store.queue.read { db in
-            try [a, b].map { name in
-                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM snapshot WHERE name = ?)", arguments: [name])! else {
-                    throw AnalysisError.unknownSnapshot(name)
-                }
-                return try Bool.fetchOne(db, sql: """
-                    SELECT EXISTS (SELECT 1 FROM invocation i JOIN snapshot s ON s.id = i.snapshot_id WHERE s.name = ?)
-                    """, arguments: [name])!
-            }
-        }
+        for name in [a, b] where try !store.snapshotExists(name) { throw AnalysisError.unknownSnapshot(name) }
         // A side with measurements is compared on its current analysis, run now when none is stored.
-        for (name, hasInvocations) in zip([a, b], measured) where hasInvocations {
+        for name in [a, b] where try store.hasInvocations(name) {
             _ = try Analyzer(store: store).current(snapshot: name)
         }
-        let (left, right) = try store.queue.read { db -> ([Metric], [Metric]) in
-            (try MetricStore(db).metrics(snapshot: a, samples: true),
-             aliases.apply(to: try MetricStore(db).metrics(snapshot: b, samples: true)))
-        }
+        let left = try store.metrics(snapshot: a, samples: true)
+        let right = aliases.apply(to: try store.metrics(snapshot: b, samples: true))
         for (name, rows) in [(a, left), (b, right)] where rows.isEmpty {
             throw CompareError.noMetrics(name)
         }
@@ -159,24 +147,24 @@ public struct Comparison: Sendable {
     /// The smallest (`median_min`) or largest (`median_max`) per-memory median standing for a summary
     /// over memory sizes.
     static func overMemorySizes(_ summary: Metric, from other: [Metric]) -> Metric? {
-        guard summary.memoryMB == nil, summary.statistic == "median_min" || summary.statistic == "median_max" else { return nil }
+        guard summary.memoryMB == nil, summary.statistic == .medianMin || summary.statistic == .medianMax else { return nil }
         let candidates = other.filter {
             $0.metric == summary.metric && $0.provider == summary.provider && $0.runtime == summary.runtime
-                && $0.statistic == "median" && $0.memoryMB != nil
+                && $0.statistic == .median && $0.memoryMB != nil
         }
         let bySetting = Dictionary(grouping: candidates) { Key.core($0.setting) }
         guard let (_, rows) = bySetting.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) }) else { return nil }
-        let chosen = summary.statistic == "median_min" ? rows.min { $0.value < $1.value }! : rows.max { $0.value < $1.value }!
+        let chosen = summary.statistic == .medianMin ? rows.min { $0.value < $1.value }! : rows.max { $0.value < $1.value }!
         var derived = chosen
         derived.statistic = summary.statistic
-        derived.setting = "\(summary.statistic == "median_min" ? "smallest" : "largest") of \(rows.count) per-memory medians (\(chosen.memoryMB!) MB, \(Key.core(chosen.setting)))"
+        derived.setting = "\(summary.statistic == .medianMin ? "smallest" : "largest") of \(rows.count) per-memory medians (\(chosen.memoryMB!) MB, \(Key.core(chosen.setting)))"
         derived.memoryMB = nil
         return derived
     }
 
     static func pair(_ a: Metric, _ b: Metric, rule: String, bootstrap: Bootstrap, level: Double) -> Pair {
         var pair = Pair(a: a, b: b, rule: rule, ratio: a.value != 0 ? b.value / a.value : nil, verdict: "summary only")
-        guard let left = a.samples, let right = b.samples, !left.isEmpty, !right.isEmpty, a.statistic == "median", b.statistic == "median" else {
+        guard let left = a.samples, let right = b.samples, !left.isEmpty, !right.isEmpty, a.statistic == .median, b.statistic == .median else {
             return pair
         }
         let sampleA = Sample(sorted: left), sampleB = Sample(sorted: right)
@@ -188,14 +176,13 @@ public struct Comparison: Sendable {
             pair.verdict = "unchanged"
             return pair
         }
-        let isTime = ["ms", "s", "minutes", "hours"].contains(a.unit) && a.metric.contains("latency")
-        pair.verdict = isTime ? (ratio < 1 ? "faster" : "slower") : (ratio < 1 ? "lower" : "higher")
+        pair.verdict = a.metric.isLatency ? (ratio < 1 ? "faster" : "slower") : (ratio < 1 ? "lower" : "higher")
         return pair
     }
 
     /// The join key of a metric; with `core`, the setting up to its first ", " or " (".
     struct Key: Hashable {
-        var metric: String, provider: String?, runtime: String?, memoryMB: Int?, setting: String?, statistic: String
+        var metric: MetricID, provider: String?, runtime: String?, memoryMB: Int?, setting: String?, statistic: Statistic
 
         init(_ m: Metric, core: Bool = false) {
             (metric, provider, runtime, memoryMB, statistic) = (m.metric, m.provider, m.runtime, m.memoryMB, m.statistic)

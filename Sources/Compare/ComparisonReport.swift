@@ -19,8 +19,8 @@ public struct ComparisonReport {
     /// One row per pair, as text, in `columns` order.
     var rows: [[String?]] {
         comparison.pairs.map { pair in
-            [pair.a.metric, pair.a.provider, pair.a.runtime, pair.a.memoryMB.map(String.init), pair.a.setting, pair.b.setting,
-             pair.a.statistic, "\(pair.a.value)", "\(pair.b.value)", pair.a.unit, pair.ratio.map { "\($0)" },
+            [pair.a.metric.rawValue, pair.a.provider, pair.a.runtime, pair.a.memoryMB.map(String.init), pair.a.setting, pair.b.setting,
+             pair.a.statistic.description, "\(pair.a.value)", "\(pair.b.value)", pair.a.unit, pair.ratio.map { "\($0)" },
              pair.ratioCI.map { "\($0.low)" }, pair.ratioCI.map { "\($0.high)" }, pair.mannWhitneyP.map { "\($0)" },
              pair.kolmogorovSmirnovP.map { "\($0)" }, pair.verdict, pair.rule]
         }
@@ -31,15 +31,60 @@ public struct ComparisonReport {
             .joined(separator: "\n") + "\n"
     }
 
-    public func json() throws -> String {
-        let objects = rows.map { row in
-            Dictionary(uniqueKeysWithValues: zip(Self.columns, row).map { ($0, $1.map { $0 as Any } ?? NSNull()) })
+    /// One pair in `--format json`: numbers as JSON numbers, absent values as null.
+    struct PairJSON: Encodable {
+        let metric: String, provider: String?, runtime: String?, memoryMB: Int?, settingA: String?, settingB: String?
+        let statistic: String, a: Double, b: Double, unit: String, bOverA: Double?, ciLow: Double?, ciHigh: Double?
+        let mannWhitneyP: Double?, ksP: Double?, verdict: String, joinRule: String
+
+        init(_ pair: Comparison.Pair) {
+            (metric, provider, runtime, memoryMB) = (pair.a.metric.rawValue, pair.a.provider, pair.a.runtime, pair.a.memoryMB)
+            (settingA, settingB, statistic) = (pair.a.setting, pair.b.setting, pair.a.statistic.description)
+            (a, b, unit, bOverA) = (pair.a.value, pair.b.value, pair.a.unit, pair.ratio)
+            (ciLow, ciHigh) = (pair.ratioCI?.low, pair.ratioCI?.high)
+            (mannWhitneyP, ksP, verdict, joinRule) = (pair.mannWhitneyP, pair.kolmogorovSmirnovP, pair.verdict, pair.rule)
         }
-        let document: [String: Any] = [
-            "a": comparison.a, "b": comparison.b, "pairs": objects,
-            "only_a": comparison.onlyA.map(\.metric), "only_b": comparison.onlyB.map(\.metric),
-        ]
-        return String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self) + "\n"
+
+        // Every key is written, null when absent, as in the CSV's columns.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(metric, forKey: .metric)
+            try container.encode(provider, forKey: .provider)
+            try container.encode(runtime, forKey: .runtime)
+            try container.encode(memoryMB, forKey: .memoryMB)
+            try container.encode(settingA, forKey: .settingA)
+            try container.encode(settingB, forKey: .settingB)
+            try container.encode(statistic, forKey: .statistic)
+            try container.encode(a, forKey: .a)
+            try container.encode(b, forKey: .b)
+            try container.encode(unit, forKey: .unit)
+            try container.encode(bOverA, forKey: .bOverA)
+            try container.encode(ciLow, forKey: .ciLow)
+            try container.encode(ciHigh, forKey: .ciHigh)
+            try container.encode(mannWhitneyP, forKey: .mannWhitneyP)
+            try container.encode(ksP, forKey: .ksP)
+            try container.encode(verdict, forKey: .verdict)
+            try container.encode(joinRule, forKey: .joinRule)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case metric, provider, runtime, memoryMB = "memory_mb", settingA = "setting_a", settingB = "setting_b", statistic, a, b
+            case unit, bOverA = "b_over_a", ciLow = "ci_low", ciHigh = "ci_high", mannWhitneyP = "mann_whitney_p", ksP = "ks_p"
+            case verdict, joinRule = "join_rule"
+        }
+    }
+
+    struct DocumentJSON: Encodable {
+        let a: String, b: String, pairs: [PairJSON], onlyA: [String], onlyB: [String]
+        enum CodingKeys: String, CodingKey { case a, b, pairs, onlyA = "only_a", onlyB = "only_b" }
+    }
+
+    public func json() throws -> String {
+        let document = DocumentJSON(a: comparison.a, b: comparison.b, pairs: comparison.pairs.map(PairJSON.init),
+                                    onlyA: comparison.onlyA.map(\.metric.rawValue), onlyB: comparison.onlyB.map(\.metric.rawValue))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
     }
 
     /// Above this many metrics on one side only, `compare.md` groups them and `only-a.csv` / `only-b.csv` list them.
@@ -67,8 +112,8 @@ public struct ComparisonReport {
         markdown.table(["metric", "provider", "runtime", "memory (MB)", "setting (A)", "statistic", "A", "B", "unit", "B/A",
                         "95% CI of B/A", "Mann-Whitney p", "KS p", "verdict", "join"],
                        c.pairs.map { pair in
-            [pair.a.metric, pair.a.provider ?? "", pair.a.runtime ?? "", pair.a.memoryMB.map(String.init) ?? "", pair.a.setting ?? "",
-             pair.a.statistic, Text.number(pair.a.value), Text.number(pair.b.value), pair.a.unit, pair.ratio.map { Text.number($0, significant: 3) } ?? "",
+            [pair.a.metric.rawValue, pair.a.provider ?? "", pair.a.runtime ?? "", pair.a.memoryMB.map(String.init) ?? "", pair.a.setting ?? "",
+             pair.a.statistic.description, Text.number(pair.a.value), Text.number(pair.b.value), pair.a.unit, pair.ratio.map { Text.number($0, significant: 3) } ?? "",
              pair.ratioCI.map { "\(Text.number($0.low, significant: 3)) to \(Text.number($0.high, significant: 3))" } ?? "",
              pair.mannWhitneyP.map(Self.pValue) ?? "", pair.kolmogorovSmirnovP.map(Self.pValue) ?? "",
              pair.verdict, pair.rule]
@@ -83,7 +128,7 @@ public struct ComparisonReport {
             try Data(svg.utf8).write(to: figures.appendingPathComponent("ratios.svg"))
             markdown.figure("ratios.svg", "Ratio of medians B / A with its 95% bootstrap CI\(withCI.count > 16 ? " (the first 16 pairs)" : "").")
         }
-        for (index, pair) in c.pairs.filter({ $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == "median" }).prefix(24).enumerated() {
+        for (index, pair) in c.pairs.filter({ $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == .median }).prefix(24).enumerated() {
             let name = String(format: "ecdf-%02d.svg", index + 1)
             let series = [(c.a, pair.a.samples!), (c.b, pair.b.samples!)].map { title, values in
                 Chart.Series.ecdf(title, sorted: values)
@@ -95,8 +140,8 @@ public struct ComparisonReport {
 
         let unmatchedColumns = ["metric", "provider", "runtime", "memory (MB)", "setting", "statistic", "value", "unit"]
         func cells(_ metric: Metric) -> [String] {
-            [metric.metric, metric.provider ?? "", metric.runtime ?? "", metric.memoryMB.map(String.init) ?? "", metric.setting ?? "",
-             metric.statistic, Text.number(metric.value), metric.unit]
+            [metric.metric.rawValue, metric.provider ?? "", metric.runtime ?? "", metric.memoryMB.map(String.init) ?? "", metric.setting ?? "",
+             metric.statistic.description, Text.number(metric.value), metric.unit]
         }
         for (side, title, metrics) in [("a", "Only in A (\(c.a))", c.onlyA), ("b", "Only in B (\(c.b))", c.onlyB)] where !metrics.isEmpty {
             markdown.heading(2, Text.markdown(title))
@@ -113,7 +158,7 @@ public struct ComparisonReport {
             let groups = Dictionary(grouping: metrics) { "\($0.metric)\u{0}\($0.provider ?? "")" }
             markdown.table(["metric", "provider", "rows", "runtimes", "settings"], groups.keys.sorted().map { key in
                 let rows = groups[key]!
-                return [rows[0].metric, rows[0].provider ?? "", String(rows.count), String(Set(rows.compactMap(\.runtime)).count),
+                return [rows[0].metric.rawValue, rows[0].provider ?? "", String(rows.count), String(Set(rows.compactMap(\.runtime)).count),
                         String(Set(rows.compactMap(\.setting)).count)]
             }, rightAligned: [2, 3, 4])
         }
@@ -127,7 +172,7 @@ public struct ComparisonReport {
 
     /// "cold" or "warm" for start latencies, else the metric's family (`coldstart.latency_ms` -> cold).
     private func shortMetric(_ pair: Comparison.Pair) -> String {
-        let family = pair.a.metric.split(separator: ".").first.map(String.init) ?? pair.a.metric
+        let family = pair.a.metric.family
         return ["coldstart": "cold", "warmstart": "warm"][family] ?? family
     }
 

@@ -53,8 +53,8 @@ struct MetricsCSVReader: RecordReader {
         for (name, number) in [("value", value), ("ci_low", try number("ci_low")), ("ci_high", try number("ci_high"))] {
             if let number, !Bounded.contains(number) { throw RecordProblem(BatchingSink.outOfRange(name, number)) }
         }
-        var row = Metric(metric, provider: fields["provider"], runtime: fields["runtime"], setting: fields["setting"],
-                         statistic: statistic, value: value, unit: unit, source: fields["source"] ?? "file")
+        var row = Metric(MetricID(metric), provider: fields["provider"], runtime: fields["runtime"], setting: fields["setting"],
+                         statistic: Statistic(statistic), value: value, unit: unit, source: fields["source"] ?? "file")
         if let memory = try number("memory_mb") {
             guard let megabytes = Bounded.integer(memory) else { throw RecordProblem("memory_mb is not an integer within ±1e15") }
             row.memoryMB = megabytes

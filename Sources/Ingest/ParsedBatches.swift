@@ -107,7 +107,7 @@ final class BatchingSink: RecordSink {
 
     func add(_ metric: Metric) throws {
         if let (field, value) = metric.outOfRange {
-            return try reject(line: nil, reason: "metric \(metric.metric.prefix(80)): " + Self.outOfRange(field, value))
+            return try reject(line: nil, reason: "metric \(metric.metric.rawValue.prefix(80)): " + Self.outOfRange(field, value))
         }
         try append(.metric(metric))
     }

@@ -1,7 +1,6 @@
 import Statistics
 import Analysis
 import Foundation
-import GRDB
 import Store
 
 /// Writes `report.md` and `figures/*.svg` for one snapshot: the paper's sections in its order, each
@@ -24,11 +23,8 @@ public struct ReportWriter {
         let figures = directory.appendingPathComponent("figures")
         try? FileManager.default.removeItem(at: figures)
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
-        let document = try store.queue.read { db in
-            var builder = Builder(db: db, snapshot: snapshot, reports: reports, bootstrap: options.bootstrap)
-            try builder.build()
-            return builder
-        }
+        var document = Builder(store: store, snapshot: snapshot, reports: reports, bootstrap: options.bootstrap)
+        try document.build()
         for (name, svg) in document.figures {
             try Data(svg.utf8).write(to: figures.appendingPathComponent(name))
         }
@@ -38,23 +34,23 @@ public struct ReportWriter {
 
 /// Builds one report in memory.
 private struct Builder {
-    let db: Database
+    let store: Store
     let snapshot: String
     let reports: [StageReport]
     let bootstrap: Bootstrap
     var markdown = Markdown()
     var figures: [(String, String)] = []
 
-    init(db: Database, snapshot: String, reports: [StageReport], bootstrap: Bootstrap) {
-        self.db = db
+    init(store: Store, snapshot: String, reports: [StageReport], bootstrap: Bootstrap) {
+        self.store = store
         self.snapshot = snapshot
         self.reports = reports
         self.bootstrap = bootstrap
     }
 
     /// The metrics of one stage, or the reason it is not measurable.
-    func stage(_ title: String) -> (metrics: [Metric], missing: String?) {
-        switch reports.first(where: { $0.title == title })?.outcome {
+    func stage(_ id: StageID) -> (metrics: [Metric], missing: String?) {
+        switch reports.first(where: { $0.stage == id })?.outcome {
         case .metrics(let metrics): (metrics, nil)
         case .notMeasurable(let reason): ([], reason)
         case nil: ([], "stage not run")
@@ -75,9 +71,9 @@ private struct Builder {
     }
 
     /// Opens a section; returns its metrics, or nil after writing the one-line reason it is empty.
-    mutating func section(_ number: Int, _ heading: String, stage title: String) -> [Metric]? {
-        markdown.heading(2, "\(number). \(heading)")
-        let (metrics, missing) = stage(title)
+    mutating func section(_ number: Int, stage id: StageID) -> [Metric]? {
+        markdown.heading(2, "\(number). \(id.title)")
+        let (metrics, missing) = stage(id)
         if let missing {
             markdown.paragraph("Not measurable from this data: \(missing).")
             return nil
@@ -88,24 +84,16 @@ private struct Builder {
     // MARK: Document
 
     mutating func build() throws {
-        let info = try Row.fetchOne(db, sql: """
-            SELECT s.description,
-                   (SELECT count(*) FROM source_file f WHERE f.snapshot_id = s.id) AS files,
-                   (SELECT ifnull(sum(r.invocations), 0) FROM source_file_cold_rule r JOIN source_file f ON f.id = r.source_file_id
-                    WHERE f.snapshot_id = s.id) AS records,
-                   (SELECT strftime('%Y-%m-%d %H:%M', min(first_sent_ms) / 1000, 'unixepoch') FROM source_file f WHERE f.snapshot_id = s.id) AS first,
-                   (SELECT strftime('%Y-%m-%d %H:%M', max(last_sent_ms) / 1000, 'unixepoch') FROM source_file f WHERE f.snapshot_id = s.id) AS last
-            FROM snapshot s WHERE s.name = ?
-            """, arguments: [snapshot])!
-        let description: String = info["description"] ?? ""
+        guard let info = try store.summary(of: snapshot) else { throw AnalysisError.unknownSnapshot(snapshot) }
+        let description = info.description ?? ""
         if description.hasPrefix("Simulated with profile ") {
             let profile = description.dropFirst("Simulated with profile ".count).prefix { $0 != ":" }
             markdown.paragraph("> **Simulated data** from `analyze simulate`, profile \(SnapshotName.problem(String(profile)) == nil ? "`\(profile)`" : Text.markdown(String(profile))): a model calibrated on the paper's published numbers, not measurements of a platform.")
         }
         markdown.heading(1, "Serverless platform measurements: \(Text.markdown(snapshot))")
-        let span = info["first"] == nil ? "" : ", sent \(info["first"] as String) to \(info["last"] as String) UTC"
+        let span = info.firstSent.map { ", sent \($0) to \(info.lastSent ?? $0) UTC" } ?? ""
         markdown.paragraph("\(Text.markdown(description.isEmpty ? "Snapshot \(snapshot)." : description))\n\n"
-            + "\(info["records"] as Int) invocations from \(info["files"] as Int) file\((info["files"] as Int) == 1 ? "" : "s")\(span). Sections follow the paper "
+            + "\(info.invocations) invocations from \(info.files) file\(info.files == 1 ? "" : "s")\(span). Sections follow the paper "
             + "(Wang et al., *Peeking Behind the Curtains of Serverless Platforms*, USENIX ATC 2018); every number carries its unit and n.")
         inventory()
         coresidency()
@@ -122,39 +110,39 @@ private struct Builder {
     // MARK: Sections
 
     mutating func inventory() {
-        guard let metrics = section(1, "Architecture and VM inventory", stage: "Architecture and VM inventory") else { return }
+        guard let metrics = section(1, stage: .vmInventory) else { return }
         let providers = Set(metrics.compactMap(\.provider)).sorted()
-        func find(_ provider: String, _ id: String, _ statistic: String) -> String {
+        func find(_ provider: String, _ id: MetricID, _ statistic: Statistic) -> String {
             number(metrics.first { $0.provider == provider && $0.metric == id && $0.statistic == statistic }?.value)
         }
         markdown.table(["provider", "host VMs", "configurations", "vCPUs (mode)", "vCPUs (max)"], providers.map { provider in
-            [provider, find(provider, "vm.count", "count"), find(provider, "vm.configurations", "count"),
-             find(provider, "vm.vcpus", "mode"), find(provider, "vm.vcpus", "max")]
+            [provider, find(provider, .vmCount, .count), find(provider, .vmConfigurations, .count),
+             find(provider, .vmVCPUs, .mode), find(provider, .vmVCPUs, .max)]
         }, rightAligned: [1, 2, 3, 4])
-        let shares = metrics.filter { $0.metric == "vm.configuration_share" }
+        let shares = metrics.filter { $0.metric == .vmConfigurationShare }
         markdown.table(["provider", "configuration (CPU model, vCPUs)", "share of instances", "instances"], shares.map {
             [$0.provider ?? "", $0.setting ?? "", Text.number($0.value, significant: 3), n($0)]
         }, rightAligned: [2, 3])
     }
 
     mutating func coresidency() {
-        guard let metrics = section(2, "Isolation: tenant coresidency", stage: "Isolation: tenant coresidency") else { return }
-        let fractions = metrics.filter { $0.metric == "coresidency.cross_tenant_fraction" }
+        guard let metrics = section(2, stage: .coresidency) else { return }
+        let fractions = metrics.filter { $0.metric == .crossTenantFraction }
         markdown.table(["provider", "setting", "instances sharing a VM with another account", "VMs", "instances"], fractions.map { fraction in
-            let vms = metrics.first { $0.metric == "coresidency.vms" && $0.provider == fraction.provider }
+            let vms = metrics.first { $0.metric == .coresidencyVMs && $0.provider == fraction.provider }
             return [fraction.provider ?? "", fraction.setting ?? "", Text.number(fraction.value, significant: 3), number(vms?.value), n(fraction)]
         }, rightAligned: [2, 3, 4])
     }
 
     mutating func scalability() {
-        guard let metrics = section(3, "Scalability", stage: "Scalability") else { return }
-        let levels = metrics.filter { $0.metric == "scalability.instances_per_request" }
+        guard let metrics = section(3, stage: .scalability) else { return }
+        let levels = metrics.filter { $0.metric == .instancesPerRequest }
         let providers = Set(levels.compactMap(\.provider)).sorted()
         func level(_ metric: Metric) -> Double { Double(metric.setting?.dropFirst("concurrency=".count) ?? "") ?? 0 }
         markdown.table(["provider", "most instances for one batch", "instances per request, concurrency 5", "at 50", "at the highest level"],
                        providers.map { provider in
             let mine = levels.filter { $0.provider == provider }.sorted { level($0) < level($1) }
-            let most = metrics.first { $0.metric == "scalability.max_concurrent_instances" && $0.provider == provider }
+            let most = metrics.first { $0.metric == .maxConcurrentInstances && $0.provider == provider }
             return [provider, number(most?.value), number(mine.first { level($0) == 5 }?.value),
                     number(mine.first { level($0) == 50 }?.value), mine.last.map { "\(Text.number($0.value)) (concurrency \(Int(level($0))))" } ?? ""]
         }, rightAligned: [1, 2, 3])
@@ -167,11 +155,11 @@ private struct Builder {
     }
 
     mutating func placement() {
-        guard let metrics = section(4, "Placement: VM memory utilization", stage: "Placement: VM memory utilization") else { return }
+        guard let metrics = section(4, stage: .placement) else { return }
         markdown.table(["provider", "setting", "statistic", "value", "unit", "VMs"], metrics.map {
-            [$0.provider ?? "", $0.setting ?? "", $0.statistic, Text.number($0.value), $0.unit, n($0)]
+            [$0.provider ?? "", $0.setting ?? "", $0.statistic.description, Text.number($0.value), $0.unit, n($0)]
         }, rightAligned: [3, 5])
-        let medians = metrics.filter { $0.metric == "placement.vm_memory_mb" && $0.statistic == "median" && $0.samples != nil }
+        let medians = metrics.filter { $0.metric == .vmMemoryMB && $0.statistic == .median && $0.samples != nil }
         if !medians.isEmpty {
             figure("placement.svg", Chart.boxes(title: "Instance memory per VM", y: "aggregate instance memory (MB)",
                                                 boxes: medians.map { Chart.Box($0.provider ?? "", sample: Sample(sorted: $0.samples!)) }),
@@ -180,15 +168,15 @@ private struct Builder {
     }
 
     mutating func coldStarts() throws {
-        guard let metrics = section(5, "Cold and warm start latency", stage: "Cold and warm start latency") else { return }
-        let definitions: [(metric: String, text: String)] = [
-            ("coldstart.latency_ms", "`*.latency_ms`: function start (instance clock) minus request sent (client clock), the paper's definition"),
-            ("coldstart.init_duration_ms", "`coldstart.init_duration_ms`: the Init Duration the platform reports for a cold start (REPORT log line)"),
-            ("coldstart.e2e_ms", "`*.e2e_ms`: end-to-end latency measured by the client, request sent to response received"),
-            ("coldstart.reported_duration_ms", "`*.reported_duration_ms`: the invocation's Duration as the platform reports it"),
+        guard let metrics = section(5, stage: .coldStart) else { return }
+        let definitions: [(metric: MetricID, text: String)] = [
+            (.coldStartLatency, "`*.latency_ms`: function start (instance clock) minus request sent (client clock), the paper's definition"),
+            (.coldStartInitDuration, "`coldstart.init_duration_ms`: the Init Duration the platform reports for a cold start (REPORT log line)"),
+            (.coldStartEndToEnd, "`*.e2e_ms`: end-to-end latency measured by the client, request sent to response received"),
+            (.coldStartReportedDuration, "`*.reported_duration_ms`: the invocation's Duration as the platform reports it"),
         ]
         let present = definitions.filter { definition in metrics.contains { $0.metric == definition.metric } }
-        if present.map(\.metric) == ["coldstart.latency_ms"] || present.isEmpty {
+        if present.map(\.metric) == [.coldStartLatency] || present.isEmpty {
             markdown.paragraph("Latency = function start (instance clock) minus request sent (client clock). Cold or warm as decided at ingest "
                 + "(see methods), never by a latency threshold. Medians with 95% bootstrap CIs.")
         } else {
@@ -197,23 +185,23 @@ private struct Builder {
                 + "threshold. Medians with 95% bootstrap CIs.")
         }
         let coldMetrics = Set(definitions.map(\.metric))
-        let detailed = metrics.filter { $0.runtime != nil && $0.statistic == "median" && coldMetrics.contains($0.metric) && ($0.setting ?? "").contains("cold starts,") }
+        let detailed = metrics.filter { $0.runtime != nil && $0.statistic == .median && coldMetrics.contains($0.metric) && ($0.setting ?? "").contains("cold starts,") }
         let showMetric = present.count > 1
         markdown.table((showMetric ? ["metric"] : []) + ["provider", "runtime", "memory (MB)", "cold median (ms) [95% CI]", "cold p90", "cold p99", "n cold", "warm median (ms)", "n warm"],
                        detailed.map { cold in
-            func other(_ metric: String, _ statistic: String, warm: Bool = false) -> Metric? {
+            func other(_ metric: MetricID, _ statistic: Statistic, warm: Bool = false) -> Metric? {
                 let setting = warm ? cold.setting?.replacingOccurrences(of: "cold starts,", with: "warm starts,") : cold.setting
                 return metrics.first { $0.metric == metric && $0.statistic == statistic && $0.provider == cold.provider && $0.runtime == cold.runtime
                     && $0.memoryMB == cold.memoryMB && $0.setting == setting }
             }
-            let warm = other(cold.metric.replacingOccurrences(of: "coldstart.", with: "warmstart."), "median", warm: true)
-            return (showMetric ? [cold.metric] : []) + [cold.provider ?? "", cold.runtime ?? "", cold.memoryMB.map(String.init) ?? "", withCI(cold),
-                    number(other(cold.metric, "p90")?.value), number(other(cold.metric, "p99")?.value), n(cold),
+            let warm = cold.metric.warmCounterpart.flatMap { other($0, .median, warm: true) }
+            return (showMetric ? [cold.metric.rawValue] : []) + [cold.provider ?? "", cold.runtime ?? "", cold.memoryMB.map(String.init) ?? "", withCI(cold),
+                    number(other(cold.metric, .p90)?.value), number(other(cold.metric, .p99)?.value), n(cold),
                     warm.map { withCI($0) } ?? "", warm.map(n) ?? ""]
         }, rightAligned: (showMetric ? [3, 4, 5, 6, 7, 8, 9] : [2, 3, 4, 5, 6, 7, 8]))
-        let pooled = metrics.filter { $0.runtime == nil && $0.statistic == "median" && ($0.setting ?? "").hasPrefix("all ") }
+        let pooled = metrics.filter { $0.runtime == nil && $0.statistic == .median && ($0.setting ?? "").hasPrefix("all ") }
         markdown.table(["provider", "metric", "setting", "median (ms) [95% CI]", "n"], pooled.map {
-            [$0.provider ?? "", $0.metric, $0.setting ?? "", withCI($0), n($0)]
+            [$0.provider ?? "", $0.metric.rawValue, $0.setting ?? "", withCI($0), n($0)]
         }, rightAligned: [3, 4])
         let withSamples = detailed.filter { $0.samples != nil }.prefix(8)
         if !withSamples.isEmpty {
@@ -227,7 +215,7 @@ private struct Builder {
                                                     }),
                    "Cold-start latency by runtime and memory (MB)\(boxed.count > 16 ? " (the first 16 groups)" : "").")
         }
-        let difference = metrics.filter { $0.metric == "coldstart.new_vm_minus_existing_vm_ms" }
+        let difference = metrics.filter { $0.metric == .newVMMinusExistingVM }
         if !difference.isEmpty {
             markdown.heading(3, "Cold starts on a new VM")
             markdown.paragraph("Difference: the median, over runtime x memory groups, of the group's new-VM median minus its VM-in-use median.")
@@ -237,7 +225,7 @@ private struct Builder {
                 return [row.provider ?? "", withCI(newVM), withCI(existing), Text.number(row.value), n(row)]
             }, rightAligned: [1, 2, 3, 4])
         }
-        let colevels = metrics.filter { ($0.setting ?? "").hasPrefix("colevel=") && $0.statistic == "mean" }
+        let colevels = metrics.filter { ($0.setting ?? "").hasPrefix("colevel=") && $0.statistic == .mean }
         if !colevels.isEmpty {
             markdown.heading(3, "Instances launched together on one VM")
             func level(_ metric: Metric) -> Double { Double(metric.setting!.dropFirst("colevel=".count).prefix { $0.isNumber }) ?? 0 }
@@ -250,23 +238,18 @@ private struct Builder {
                                                      y: "mean cold-start latency (ms)", series: series, yFromZero: true),
                    "Mean cold-start latency against the number of instances starting in the same batch on the same VM.")
         }
-        let hourly = try Row.fetchAll(db, sql: """
-            SELECT f.provider, CAST(i.request_sent_ms / 3600000 AS INTEGER) AS hour, i.function_start_ms - i.request_sent_ms AS latency
-            FROM invocation i JOIN function f ON f.id = i.function_id JOIN snapshot s ON s.id = i.snapshot_id
-            WHERE s.name = ? AND i.experiment_id IN (SELECT id FROM experiment WHERE kind = 'hourly') AND i.is_cold = 1 AND i.status = 'ok' AND i.function_start_ms IS NOT NULL
-            ORDER BY f.provider, hour
-            """, arguments: [snapshot])
+        let hourly = try store.hourlyColdStarts(of: snapshot)
         if !hourly.isEmpty {
             markdown.heading(3, "Cold starts over time")
-            let byProvider = Dictionary(grouping: hourly, by: { $0["provider"] as String })
-            let firstHour = Double(hourly.map { $0["hour"] as Int }.min()!)
+            let byProvider = Dictionary(grouping: hourly, by: \.provider)
+            let firstHour = Double(hourly.map(\.hour).min()!)
             let series = byProvider.keys.sorted().map { provider -> Chart.Series in
-                let hours = Dictionary(grouping: byProvider[provider]!, by: { $0["hour"] as Int })
+                let hours = Dictionary(grouping: byProvider[provider]!, by: \.hour)
                 return Chart.Series(provider, hours.keys.sorted().map { hour in
-                    Chart.Point(Double(hour) - firstHour, Sample(hours[hour]!.map { $0["latency"] as Double }).median!)
+                    Chart.Point(Double(hour) - firstHour, Sample(hours[hour]!.map(\.latency)).median!)
                 })
             }
-            for row in metrics.filter({ $0.metric == "coldstart.hourly_median_ms" && $0.statistic == "median" }) {
+            for row in metrics.filter({ $0.metric == .hourlyColdStartMedian && $0.statistic == .median }) {
                 markdown.paragraph("\(Text.markdown(row.provider ?? "")): median of the hourly medians \(Text.number(row.value)) ms over \(n(row)) hours.")
             }
             figure("coldstart-hourly.svg", Chart.xy(.line, title: "Hourly median cold start", x: "hours since the first measurement",
@@ -276,16 +259,16 @@ private struct Builder {
     }
 
     mutating func lifetime() {
-        guard let metrics = section(6, "Instance lifetime", stage: "Instance lifetime") else { return }
-        let medians = metrics.filter { $0.metric == "lifetime.instance_minutes" && $0.statistic == "median" }
+        guard let metrics = section(6, stage: .lifetime) else { return }
+        let medians = metrics.filter { $0.metric == .instanceLifetimeMinutes && $0.statistic == .median }
         markdown.table(["provider", "memory (MB)", "setting", "median (min) [95% CI]", "p90 (min)", "max (min)", "instances"], medians.map { median in
-            func other(_ statistic: String) -> String {
+            func other(_ statistic: Statistic) -> String {
                 number(metrics.first { $0.metric == median.metric && $0.statistic == statistic && $0.provider == median.provider
                     && $0.memoryMB == median.memoryMB && $0.setting == median.setting }?.value)
             }
-            return [median.provider ?? "", median.memoryMB.map(String.init) ?? "", median.setting ?? "", withCI(median), other("p90"), other("max"), n(median)]
+            return [median.provider ?? "", median.memoryMB.map(String.init) ?? "", median.setting ?? "", withCI(median), other(.p90), other(.max), n(median)]
         }, rightAligned: [3, 4, 5, 6])
-        for uptime in metrics.filter({ $0.metric == "lifetime.vm_uptime_hours" }) {
+        for uptime in metrics.filter({ $0.metric == .vmUptimeHours }) {
             markdown.paragraph("\(Text.markdown(uptime.provider ?? "")): longest host VM uptime seen \(Text.number(uptime.value)) hours (\(n(uptime)) VMs).")
         }
         let withSamples = medians.filter { $0.samples != nil }.prefix(8)
@@ -297,11 +280,11 @@ private struct Builder {
     }
 
     mutating func idle() {
-        guard let metrics = section(7, "Idle recycling", stage: "Idle recycling") else { return }
+        guard let metrics = section(7, stage: .idleRecycling) else { return }
         markdown.table(["provider", "setting", "longest idle time survived (min)", "request pairs"],
-                       metrics.filter { $0.metric == "idle.max_idle_minutes" }.map { [$0.provider ?? "", $0.setting ?? "", Text.number($0.value), n($0)] },
+                       metrics.filter { $0.metric == .maxIdleMinutes }.map { [$0.provider ?? "", $0.setting ?? "", Text.number($0.value), n($0)] },
                        rightAligned: [2, 3])
-        let survival = metrics.filter { $0.metric == "idle.survival_fraction" }
+        let survival = metrics.filter { $0.metric == .idleSurvivalFraction }
         func gap(_ metric: Metric) -> Double { Double(metric.setting?.dropFirst("idle=".count).prefix { $0.isNumber } ?? "") ?? 0 }
         let providers = Set(survival.compactMap(\.provider)).sorted()
         if !survival.isEmpty {
@@ -314,16 +297,16 @@ private struct Builder {
     }
 
     mutating func consistency() {
-        guard let metrics = section(8, "Update consistency", stage: "Update consistency") else { return }
-        let perRun = metrics.filter { $0.metric == "consistency.stale_fraction" && ($0.setting ?? "").hasPrefix("k=") }
+        guard let metrics = section(8, stage: .consistency) else { return }
+        let perRun = metrics.filter { $0.metric == .staleFraction && ($0.setting ?? "").hasPrefix("k=") }
         markdown.table(["provider", "setting", "stale requests", "stale new instances", "requests"], perRun.map { stale in
-            let fresh = metrics.first { $0.metric == "consistency.stale_new_instance_fraction" && $0.provider == stale.provider && $0.setting == stale.setting }
+            let fresh = metrics.first { $0.metric == .staleNewInstanceFraction && $0.provider == stale.provider && $0.setting == stale.setting }
             return [stale.provider ?? "", stale.setting ?? "", Text.number(stale.value, significant: 3), number(fresh?.value), n(stale)]
         }, rightAligned: [2, 3, 4])
-        for safe in metrics.filter({ $0.metric == "consistency.safe_delay_s" }) {
+        for safe in metrics.filter({ $0.metric == .safeDelay }) {
             markdown.paragraph("\(Text.markdown(safe.provider ?? "")): no stale request from a delay of \(Text.number(safe.value)) s on.")
         }
-        let byDelay = metrics.filter { $0.metric == "consistency.stale_fraction" && ($0.setting ?? "").hasPrefix("delay=") }
+        let byDelay = metrics.filter { $0.metric == .staleFraction && ($0.setting ?? "").hasPrefix("delay=") }
         func delay(_ metric: Metric) -> Double { Double(metric.setting?.dropFirst("delay=".count).prefix { $0.isNumber || $0 == "." } ?? "") ?? 0 }
         if !byDelay.isEmpty {
             let providers = Set(byDelay.compactMap(\.provider)).sorted()
@@ -337,11 +320,11 @@ private struct Builder {
 
     mutating func performance() {
         markdown.heading(2, "9. Performance isolation")
-        let (cpu, cpuMissing) = stage("Performance isolation: CPU")
+        let (cpu, cpuMissing) = stage(.cpu)
         if let cpuMissing {
             markdown.paragraph("CPU: not measurable from this data: \(cpuMissing).")
         } else {
-            let medians = cpu.filter { $0.statistic == "median" }
+            let medians = cpu.filter { $0.statistic == .median }
             markdown.table(["provider", "memory (MB)", "colevel", "CPU share median [95% CI]", "n"], medians.map {
                 [$0.provider ?? "", $0.memoryMB.map(String.init) ?? "", $0.setting ?? "", withCI($0), n($0)]
             }, rightAligned: [1, 3, 4])
@@ -352,16 +335,16 @@ private struct Builder {
                        "Median CPU share of instances running the busy loop alone, by provider and memory (MB).")
             }
         }
-        let (io, ioMissing) = stage("Performance isolation: I/O and network")
+        let (io, ioMissing) = stage(.ioAndNetwork)
         if let ioMissing {
             markdown.paragraph("I/O and network: not measurable from this data: \(ioMissing).")
             return
         }
-        let medians = io.filter { $0.statistic == "median" }
+        let medians = io.filter { $0.statistic == .median }
         markdown.table(["provider", "metric", "memory (MB)", "colevel", "median [95% CI]", "unit", "slowdown vs alone", "n"], medians.map { median in
-            let slowdownID = median.metric.hasPrefix("io.") ? "isolation.io_slowdown" : "isolation.network_slowdown"
+            let slowdownID: MetricID = median.metric == .ioThroughput ? .ioSlowdown : .networkSlowdown
             let slowdown = io.first { $0.metric == slowdownID && $0.provider == median.provider && $0.memoryMB == median.memoryMB && $0.setting == median.setting }
-            return [median.provider ?? "", median.metric, median.memoryMB.map(String.init) ?? "", median.setting ?? "", withCI(median), median.unit,
+            return [median.provider ?? "", median.metric.rawValue, median.memoryMB.map(String.init) ?? "", median.setting ?? "", withCI(median), median.unit,
                     slowdown.map { Text.number($0.value, significant: 3) + "x" } ?? "", n(median)]
         }, rightAligned: [2, 4, 6, 7])
     }
@@ -373,31 +356,20 @@ private struct Builder {
         markdown.paragraph("**Quantiles** are type 7 (linear interpolation between order statistics: h = (n - 1)p, "
             + "q = x[floor h] + (h - floor h)(x[ceil h] - x[floor h]); numpy's and R's default). "
             + "**Confidence intervals** are 95% percentile-bootstrap intervals of the median, \(bootstrap.resamples) resamples, seed \(bootstrap.seed).")
-        let rules = try Row.fetchAll(db, sql: """
-            SELECT cr.name, cr.description,
-                   (SELECT ifnull(sum(r.invocations), 0) FROM source_file_cold_rule r JOIN source_file f ON f.id = r.source_file_id
-                    JOIN snapshot s ON s.id = f.snapshot_id WHERE s.name = ? AND r.cold_rule_id = cr.id) AS n
-            FROM cold_rule cr ORDER BY cr.id
-            """, arguments: [snapshot])
+        let rules = try store.coldRuleCounts(of: snapshot)
         markdown.paragraph("**Cold-start classifier**: the rule that decided each invocation.")
-        markdown.table(["rule", "meaning", "invocations"], rules.map { [$0["name"], $0["description"], String($0["n"] as Int)] }, rightAligned: [2])
-        let sources = try Row.fetchAll(db, sql: """
-            SELECT f.path, f.format, f.size_bytes, f.records, f.rejected, substr(f.sha256, 1, 16) AS hash
-            FROM source_file f JOIN snapshot s ON s.id = f.snapshot_id WHERE s.name = ? ORDER BY f.path
-            """, arguments: [snapshot])
+        markdown.table(["rule", "meaning", "invocations"], rules.map { [$0.rule, $0.meaning, String($0.invocations)] }, rightAligned: [2])
+        let sources = try store.sources(of: snapshot)
         markdown.paragraph("**Sources**: \(sources.count) file\(sources.count == 1 ? "" : "s") (SHA-256, first 16 hex digits).")
         markdown.table(["file", "format", "bytes", "records", "rejected", "sha256"], sources.map {
-            [$0["path"], $0["format"], String($0["size_bytes"] as Int), String($0["records"] as Int), String($0["rejected"] as Int), $0["hash"]]
+            [$0.path, $0.format, String($0.sizeBytes), String($0.records), String($0.rejected), $0.sha256Prefix]
         }, rightAligned: [2, 3, 4])
-        let rejects = try Row.fetchAll(db, sql: """
-            SELECT r.reason, count(*) AS n FROM rejected_record r JOIN snapshot s ON s.id = r.snapshot_id
-            WHERE s.name = ? GROUP BY r.reason ORDER BY n DESC, r.reason
-            """, arguments: [snapshot])
+        let rejects = try store.rejectCounts(of: snapshot)
         if rejects.isEmpty {
             markdown.paragraph("**Rejected records**: none.")
         } else {
             markdown.paragraph("**Rejected records** by reason (see `analyze rejects`).")
-            markdown.table(["reason", "records"], rejects.map { [$0["reason"], String($0["n"] as Int)] }, rightAligned: [1])
+            markdown.table(["reason", "records"], rejects.map { [$0.reason, String($0.count)] }, rightAligned: [1])
         }
         let missing = reports.compactMap { report -> [String]? in
             if case .notMeasurable(let reason) = report.outcome { return [report.title, reason] }

@@ -2,12 +2,12 @@
 /// Computed distribution metrics also carry the sample behind them (on their median row), for charts
 /// and comparisons.
 public struct Metric: Sendable, Equatable {
-    public var metric: String
+    public var metric: MetricID
     public var provider: String?
     public var runtime: String?
     public var memoryMB: Int?
     public var setting: String?
-    public var statistic: String
+    public var statistic: Statistic
     public var value: Double
     public var unit: String
     public var n: Int?
@@ -18,8 +18,8 @@ public struct Metric: Sendable, Equatable {
     public var samples: [Double]?
 
     public init(
-        _ metric: String, provider: String?, runtime: String? = nil, memoryMB: Int? = nil, setting: String? = nil,
-        statistic: String, value: Double, unit: String, n: Int? = nil, ci: (low: Double, high: Double)? = nil,
+        _ metric: MetricID, provider: String?, runtime: String? = nil, memoryMB: Int? = nil, setting: String? = nil,
+        statistic: Statistic, value: Double, unit: String, n: Int? = nil, ci: (low: Double, high: Double)? = nil,
         source: String? = nil, samples: [Double]? = nil
     ) {
         self.metric = metric

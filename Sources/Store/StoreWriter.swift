@@ -284,12 +284,12 @@ public final class StoreWriter {
     fileprivate func insert(_ row: Metric, snapshotID: Int64) throws {
         let s = insertMetric
         s.bind(snapshotID, at: 1)
-        s.bind(row.metric, at: 2)
+        s.bind(row.metric.rawValue, at: 2)
         s.bind(row.provider, at: 3)
         s.bind(row.runtime, at: 4)
         s.bind(row.memoryMB, at: 5)
         s.bind(row.setting, at: 6)
-        s.bind(row.statistic, at: 7)
+        s.bind(row.statistic.description, at: 7)
         s.bind(row.value, at: 8)
         s.bind(row.unit, at: 9)
         s.bind(row.n, at: 10)

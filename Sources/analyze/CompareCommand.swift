@@ -45,7 +45,8 @@ struct CompareCommand: ParsableCommand {
                 result[parts[0]] = parts[1]
             }
         }
-        let aliases = Comparison.Aliases(metrics: try pairs(metricAliases, "metric-as"), runtimes: try pairs(runtimeAliases, "runtime-as"))
+        let metrics = try pairs(metricAliases, "metric-as").reduce(into: [MetricID: MetricID]()) { $0[MetricID($1.key)] = MetricID($1.value) }
+        let aliases = Comparison.Aliases(metrics: metrics, runtimes: try pairs(runtimeAliases, "runtime-as"))
         let comparison = try Comparison(store: try Store(path: store.db, create: false), a: a, b: b, aliases: aliases)
         let report = ComparisonReport(comparison)
         switch format {

@@ -2,7 +2,6 @@ import Statistics
 import Analysis
 import ArgumentParser
 import Foundation
-import GRDB
 import Store
 
 struct MetricsCommand: ParsableCommand {
@@ -31,9 +30,7 @@ struct MetricsCommand: ParsableCommand {
     func run() throws {
         let store = try Store(path: self.store.db, create: false)
         // Without --snapshot: every snapshot of measurements (published summary numbers have nothing to analyze).
-        let snapshots = try snapshot.map { [$0] } ?? store.queue.read {
-            try String.fetchAll($0, sql: "SELECT name FROM snapshot s WHERE EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = s.id) ORDER BY name")
-        }
+        let snapshots = try snapshot.map { [$0] } ?? store.measuredSnapshots()
         guard !snapshots.isEmpty else { throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)") }
         for name in snapshots {
             for report in try Analyzer(store: store).run(snapshot: name) {
@@ -45,20 +42,6 @@ struct MetricsCommand: ParsableCommand {
                 }
             }
         }
-        let result = try Self.metricTable(store, snapshots: snapshots)
-        TablePrinter(format: format).print(columns: result.columns, rows: result.rows)
-    }
-
-    /// The stored metric rows of the snapshots, in a stable order, as `metrics` prints them.
-    static func metricTable(_ store: Store, snapshots: [String]) throws -> (columns: [String], rows: [[DatabaseValue]]) {
-        try store.queue.read { db in
-            try db.table("""
-                SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic, m.value, m.unit,
-                       m.n, m.ci_low, m.ci_high
-                FROM metric m JOIN snapshot s ON s.id = m.snapshot_id
-                WHERE s.name IN (SELECT value FROM json_each(?))
-                ORDER BY s.name, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic
-                """, arguments: [String(decoding: try JSONEncoder().encode(snapshots), as: UTF8.self)])
-        }
+        TablePrinter(format: format).print(try store.metricTable(snapshots: snapshots))
     }
 }

@@ -16,7 +16,6 @@ struct QueryCommand: ParsableCommand {
     var format = OutputFormat.table
 
     func run() throws {
-        let result = try Store(readOnlyPath: store.db).queue.read { try $0.table(sql) }
-        TablePrinter(format: format).print(columns: result.columns, rows: result.rows)
+        TablePrinter(format: format).print(try Store(readOnlyPath: store.db).query(sql))
     }
 }

@@ -21,21 +21,7 @@ struct RejectsCommand: ParsableCommand {
     var format = OutputFormat.table
 
     func run() throws {
-        let filter = "WHERE ?1 IS NULL OR s.name = ?1"
-        let sql = summary
-            ? """
-                SELECT s.name AS snapshot, r.reason, count(*) AS rejects
-                FROM rejected_record r JOIN snapshot s ON s.id = r.snapshot_id \(filter)
-                GROUP BY s.name, r.reason ORDER BY s.name, rejects DESC, r.reason LIMIT ?2
-                """
-            : """
-                SELECT s.name AS snapshot, r.path, r.line, r.reason, r.raw
-                FROM rejected_record r JOIN snapshot s ON s.id = r.snapshot_id \(filter)
-                ORDER BY s.name, r.path, r.line LIMIT ?2
-                """
-        let result = try Store(readOnlyPath: store.db).queue.read {
-            try $0.table(sql, arguments: [snapshot, limit > 0 ? limit : -1])
-        }
-        TablePrinter(format: format).print(columns: result.columns, rows: result.rows)
+        let result = try Store(readOnlyPath: store.db).rejectTable(snapshot: snapshot, summary: summary, limit: limit > 0 ? limit : nil)
+        TablePrinter(format: format).print(result)
     }
 }

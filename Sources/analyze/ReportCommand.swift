@@ -1,7 +1,6 @@
 import Analysis
 import ArgumentParser
 import Foundation
-import GRDB
 import Report
 import Store
 
@@ -35,9 +34,7 @@ struct ReportCommand: ParsableCommand {
             return
         }
         // Snapshots of measurements; those holding only published summary numbers have nothing to report.
-        let snapshots = try store.queue.read {
-            try String.fetchAll($0, sql: "SELECT name FROM snapshot s WHERE EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = s.id) ORDER BY name")
-        }
+        let snapshots = try store.measuredSnapshots()
         guard !snapshots.isEmpty else { throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)") }
         var unsafe: [String] = []
         for name in snapshots {
@@ -65,7 +62,7 @@ struct ReportCommand: ParsableCommand {
     /// The report, and beside it `metrics.csv`: the metric rows the report's analyses just stored.
     private func write(_ snapshot: String, to folder: URL, _ writer: ReportWriter, _ store: Store) throws {
         try writer.write(snapshot: snapshot, to: folder)
-        let metrics = try MetricsCommand.metricTable(store, snapshots: [snapshot])
+        let metrics = try store.metricTable(snapshots: [snapshot])
         try Data(TablePrinter(format: .csv).render(columns: metrics.columns, rows: metrics.rows).utf8)
             .write(to: folder.appendingPathComponent("metrics.csv"))
         print("wrote \(folder.appendingPathComponent("report.md").path) and metrics.csv")

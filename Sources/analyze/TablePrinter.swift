@@ -1,17 +1,17 @@
 import Foundation
-import GRDB
 import Report
+import Store
 
 /// Prints query results as an aligned text table, CSV (RFC 4180) or JSON (an array of objects).
 struct TablePrinter {
     let format: OutputFormat
 
-    func print(columns: [String], rows: [[DatabaseValue]]) {
-        Swift.print(render(columns: columns, rows: rows), terminator: "")
+    func print(_ result: QueryResult) {
+        Swift.print(render(columns: result.columns, rows: result.rows), terminator: "")
     }
 
     /// The whole output, each line ending in a newline.
-    func render(columns: [String], rows: [[DatabaseValue]]) -> String {
+    func render(columns: [String], rows: [[QueryResult.Value]]) -> String {
         switch format {
         case .table: return table(columns, rows)
         case .csv:
@@ -26,7 +26,7 @@ struct TablePrinter {
         }
     }
 
-    private func table(_ columns: [String], _ rows: [[DatabaseValue]]) -> String {
+    private func table(_ columns: [String], _ rows: [[QueryResult.Value]]) -> String {
         let cells = rows.map { $0.map { Text.terminal(text($0)) } }
         var widths = columns.map(\.count)
         for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
@@ -37,26 +37,26 @@ struct TablePrinter {
         return ([line(columns), line(widths.map { String(repeating: "-", count: $0) })] + cells.map(line)).map { $0 + "\n" }.joined()
     }
 
-    private func text(_ value: DatabaseValue) -> String {
-        switch value.storage {
+    private func text(_ value: QueryResult.Value) -> String {
+        switch value {
         case .null: ""
-        case .int64(let int): String(int)
-        case .double(let double):
+        case .integer(let int): String(int)
+        case .real(let double):
             // Tables show 6 significant digits; CSV and JSON keep every digit.
             format == .table ? String(format: "%.6g", double)
                 : double == double.rounded() && abs(double) < 1e15 ? String(format: "%.1f", double) : String(double)
-        case .string(let string): string
-        case .blob(let data): "<\(data.count) bytes>"
+        case .text(let string): string
+        case .blob(let count): "<\(count) bytes>"
         }
     }
 
-    private func json(_ value: DatabaseValue) -> String {
-        switch value.storage {
+    private func json(_ value: QueryResult.Value) -> String {
+        switch value {
         case .null: "null"
-        case .int64(let int): String(int)
-        case .double(let double): double.isFinite ? String(double) : "null"
-        case .string(let string): jsonString(string)
-        case .blob(let data): jsonString(data.base64EncodedString())
+        case .integer(let int): String(int)
+        case .real(let double): double.isFinite ? String(double) : "null"
+        case .text(let string): jsonString(string)
+        case .blob(let count): jsonString("<\(count) bytes>")
         }
     }
 
@@ -74,15 +74,5 @@ struct TablePrinter {
             }
         }
         return out + "\""
-    }
-}
-
-extension Database {
-    /// Runs a query and returns its column names and every row's values.
-    func table(_ sql: String, arguments: StatementArguments = []) throws -> (columns: [String], rows: [[DatabaseValue]]) {
-        let statement = try makeStatement(sql: sql)
-        try statement.setArguments(arguments)
-        let rows = try Row.fetchAll(statement).map { Array($0.databaseValues) }
-        return (statement.columnNames, rows)
     }
 }

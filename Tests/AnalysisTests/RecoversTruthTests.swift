@@ -34,7 +34,7 @@ import Testing
             return (try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any])["expected"] as! [String: Any]
         }
 
-        func value(_ metric: String, _ statistic: String, runtime: String? = nil, memory: Int? = nil,
+        func value(_ metric: MetricID, _ statistic: Statistic, runtime: String? = nil, memory: Int? = nil,
                    setting: (String) -> Bool = { _ in true }) -> Double? {
             let found = metrics.filter {
                 $0.metric == metric && $0.statistic == statistic && $0.runtime == runtime && $0.memoryMB == memory
@@ -48,18 +48,18 @@ import Testing
     @Test func awsIdleLimitPlacementAndCoresidency() throws {
         let run = try Run("aws-2017", [.idle, .placement, .coresidency], scale: 1)
         let idle = try run.truth(.idle, "gap-probes")
-        let maxIdle = try #require(run.value("idle.max_idle_minutes", "max", setting: { $0 == "idle instances of one function" }))
+        let maxIdle = try #require(run.value(.maxIdleMinutes, .max, setting: { $0 == "idle instances of one function" }))
         #expect(abs(maxIdle - (idle["max_idle_minutes"] as! Double)) <= 1, "analysis \(maxIdle), truth 27")
         #expect(maxIdle <= 27)
 
         let placement = try run.truth(.placement, "mixed-memory")
-        #expect(run.value("placement.vm_memory_mb", "max") == Double(placement["max_vm_memory_mb"] as! Int))
-        #expect(run.value("placement.vm_memory_mb", "max") == 3328)
-        #expect(run.value("placement.utilization", "max") == 1)
+        #expect(run.value(.vmMemoryMB, .max) == Double(placement["max_vm_memory_mb"] as! Int))
+        #expect(run.value(.vmMemoryMB, .max) == 3328)
+        #expect(run.value(.placementUtilization, .max) == 1)
 
         let coresidency = try run.truth(.coresidency, "tenant-a")
-        #expect(run.value("coresidency.cross_tenant_fraction", "fraction") == coresidency["cross_tenant_fraction"] as? Double)
-        #expect(run.value("coresidency.vms", "count") == Double(coresidency["vms"] as! Int))
+        #expect(run.value(.crossTenantFraction, .fraction) == coresidency["cross_tenant_fraction"] as? Double)
+        #expect(run.value(.coresidencyVMs, .count) == Double(coresidency["vms"] as! Int))
     }
 
     @Test(arguments: ["aws-2017", "azure-2017", "google-2017"])
@@ -68,7 +68,7 @@ import Testing
         let scalability = try run.truth(.scalability, "concurrency")
         for level in scalability["levels"] as! [[String: Any]] {
             let concurrency = level["concurrency"] as! Int
-            let measured = try #require(run.value("scalability.instances_per_request", "mean", setting: { $0 == "concurrency=\(concurrency)" }))
+            let measured = try #require(run.value(.instancesPerRequest, .mean, setting: { $0 == "concurrency=\(concurrency)" }))
             #expect(abs(measured - (level["instances_per_request"] as! Double)) < 1e-12)
             switch profile {
             case "aws-2017": #expect(measured == 1)
@@ -76,7 +76,7 @@ import Testing
             default: break
             }
         }
-        let most = try #require(run.value("scalability.max_concurrent_instances", "max"))
+        let most = try #require(run.value(.maxConcurrentInstances, .max))
         #expect(most == Double(scalability["max_concurrent_instances"] as! Int))
         if profile == "azure-2017" { #expect(most <= 10) }
 
@@ -84,15 +84,15 @@ import Testing
         for group in coldstart["cold"] as! [[String: Any]] {
             let runtime = group["runtime"] as! String, memory = group["memory_mb"] as! Int
             let truth = group["cold_median_ms"] as! Double
-            let measured = try #require(run.value("coldstart.latency_ms", "median", runtime: runtime, memory: memory))
+            let measured = try #require(run.value(.coldStartLatency, .median, runtime: runtime, memory: memory))
             #expect(abs(measured / truth - 1) <= 0.05, "\(profile) \(runtime) \(memory) MB: \(measured) vs \(truth)")
         }
-        let warm = try #require(run.value("warmstart.latency_ms", "median", setting: { $0.hasPrefix("all warm starts") }))
+        let warm = try #require(run.value(.warmStartLatency, .median, setting: { $0.hasPrefix("all warm starts") }))
         #expect(abs(warm / (coldstart["warm_median_ms"] as! Double) - 1) <= 0.05)
 
         if profile == "azure-2017" {
             let coresidency = try run.truth(.coresidency, "tenant-a")
-            #expect(run.value("coresidency.cross_tenant_fraction", "fraction") == coresidency["cross_tenant_fraction"] as? Double)
+            #expect(run.value(.crossTenantFraction, .fraction) == coresidency["cross_tenant_fraction"] as? Double)
         }
     }
 
@@ -101,14 +101,14 @@ import Testing
         for k in [1, 50] {
             for delay in [0, 1, 2, 3, 4, 5, 6, 8, 10] {
                 let truth = try run.truth(.consistency, "k\(k)-delay-\(delay)s")
-                let measured = try #require(run.value("consistency.stale_fraction", "fraction", setting: { $0 == "k=\(k) delay=\(delay)s" }))
+                let measured = try #require(run.value(.staleFraction, .fraction, setting: { $0 == "k=\(k) delay=\(delay)s" }))
                 #expect(abs(measured - (truth["stale_fraction"] as! Double)) <= 0.01, "k=\(k) delay=\(delay)s")
-                let fresh = try #require(run.value("consistency.stale_new_instance_fraction", "fraction",
+                let fresh = try #require(run.value(.staleNewInstanceFraction, .fraction,
                                                    setting: { $0 == "k=\(k) delay=\(delay)s" }))
                 #expect(abs(fresh - (truth["stale_new_instance_fraction"] as! Double)) <= 0.01)
             }
         }
-        let safe = try #require(run.value("consistency.safe_delay_s", "min"))
+        let safe = try #require(run.value(.safeDelay, .min))
         #expect(safe <= 6)
     }
 
@@ -120,8 +120,8 @@ import Testing
         let smallest = alone.min { ($0["memory_mb"] as! Int) < ($1["memory_mb"] as! Int) }!
         let largest = alone.max { ($0["memory_mb"] as! Int) < ($1["memory_mb"] as! Int) }!
         let truthRatio = (largest["mean_share"] as! Double) / (smallest["mean_share"] as! Double)
-        let small = try #require(run.value("cpu.utilization", "median", memory: smallest["memory_mb"] as? Int, setting: { $0 == "colevel=1" }))
-        let large = try #require(run.value("cpu.utilization", "median", memory: largest["memory_mb"] as? Int, setting: { $0 == "colevel=1" }))
+        let small = try #require(run.value(.cpuUtilization, .median, memory: smallest["memory_mb"] as? Int, setting: { $0 == "colevel=1" }))
+        let large = try #require(run.value(.cpuUtilization, .median, memory: largest["memory_mb"] as? Int, setting: { $0 == "colevel=1" }))
         #expect(abs((large / small) / truthRatio - 1) <= 0.05, "\(profile): \(large / small) vs \(truthRatio)")
     }
 }

@@ -52,14 +52,14 @@ import Testing
 
         deinit { try? FileManager.default.removeItem(at: folder) }
 
-        func value(_ metric: String, _ statistic: String, memory: Int? = nil, runtime: String? = nil, setting: String? = nil) -> Double? {
+        func value(_ metric: MetricID, _ statistic: Statistic, memory: Int? = nil, runtime: String? = nil, setting: String? = nil) -> Double? {
             metrics.first {
                 $0.metric == metric && $0.statistic == statistic && $0.memoryMB == memory && $0.runtime == runtime
                     && (setting == nil || $0.setting == setting)
             }?.value
         }
 
-        func outcome(_ title: String) -> StageOutcome? { reports.first { $0.title == title }?.outcome }
+        func outcome(_ stage: StageID) -> StageOutcome? { reports.first { $0.stage == stage }?.outcome }
     }
 
     private static let aws = #"{"provider": "aws"}"#
@@ -70,12 +70,12 @@ import Testing
             Call(instance: "i1", vm: "vm-a", cpu: "2,X"), Call(instance: "i2", vm: "vm-a", cpu: "2,X", sent: 1),
             Call(instance: "i3", vm: "vm-b", cpu: "4,Y", sent: 2),
         ])])
-        #expect(fixture.value("vm.count", "count") == 2)
-        #expect(fixture.value("vm.configurations", "count") == 2)
-        #expect(fixture.value("vm.vcpus", "mode") == 2)  // one VM each: the smaller wins the tie
-        #expect(fixture.value("vm.vcpus", "max") == 4)
-        #expect(fixture.value("vm.configuration_share", "fraction", setting: "X, 2 vCPU") == 2.0 / 3)
-        #expect(fixture.value("vm.configuration_share", "fraction", setting: "Y, 4 vCPU") == 1.0 / 3)
+        #expect(fixture.value(.vmCount, .count) == 2)
+        #expect(fixture.value(.vmConfigurations, .count) == 2)
+        #expect(fixture.value(.vmVCPUs, .mode) == 2)  // one VM each: the smaller wins the tie
+        #expect(fixture.value(.vmVCPUs, .max) == 4)
+        #expect(fixture.value(.vmConfigurationShare, .fraction, setting: "X, 2 vCPU") == 2.0 / 3)
+        #expect(fixture.value(.vmConfigurationShare, .fraction, setting: "Y, 4 vCPU") == 1.0 / 3)
     }
 
     @Test func coresidency() throws {
@@ -85,13 +85,13 @@ import Testing
              [Call(instance: "a1", vm: "vm-1"), Call(instance: "a2", vm: "vm-2", sent: 1)]),
             (#"{"provider": "aws", "account": "B", "experiment": "coresidency"}"#, [Call(instance: "b1", vm: "vm-1", sent: 2)]),
         ])
-        #expect(fixture.value("coresidency.cross_tenant_fraction", "fraction") == 2.0 / 3)
-        #expect(fixture.value("coresidency.vms", "count") == 2)
+        #expect(fixture.value(.crossTenantFraction, .fraction) == 2.0 / 3)
+        #expect(fixture.value(.coresidencyVMs, .count) == 2)
     }
 
     @Test func coresidencyNeedsTwoAccounts() throws {
         let fixture = try Fixture([(Self.aws, [Call(instance: "i1")])])
-        guard case .notMeasurable(let reason) = fixture.outcome("Isolation: tenant coresidency") else {
+        guard case .notMeasurable(let reason) = fixture.outcome(.coresidency) else {
             Issue.record("coresidency measured from one account")
             return
         }
@@ -106,9 +106,9 @@ import Testing
             Call(batch: 1, batchSize: 4, instance: "i3"), Call(batch: 1, batchSize: 4, instance: "i3", request: "r", sent: 200),
             Call(batch: 2, batchSize: 2, function: "g", instance: "j1", sent: 1000), Call(batch: 2, batchSize: 2, function: "g", instance: "j2", sent: 1000),
         ])])
-        #expect(fixture.value("scalability.instances_per_request", "mean", setting: "concurrency=4") == 0.75)
-        #expect(fixture.value("scalability.instances_per_request", "mean", setting: "concurrency=2") == 1)
-        #expect(fixture.value("scalability.max_concurrent_instances", "max") == 3)
+        #expect(fixture.value(.instancesPerRequest, .mean, setting: "concurrency=4") == 0.75)
+        #expect(fixture.value(.instancesPerRequest, .mean, setting: "concurrency=2") == 1)
+        #expect(fixture.value(.maxConcurrentInstances, .max) == 3)
     }
 
     @Test func placement() throws {
@@ -120,9 +120,9 @@ import Testing
             Call(memory: 512, function: "small", instance: "p3", request: "again", vm: "vm-1", sent: 500),
             Call(memory: 128, function: "tiny", instance: "p4", vm: "vm-2", sent: 3),
         ])])
-        #expect(fixture.value("placement.vm_memory_mb", "max") == 3072)
-        #expect(fixture.value("placement.vm_memory_mb", "median") == 1600)  // type 7 of [128, 3072]
-        #expect(fixture.value("placement.utilization", "max") == 3072.0 / 3328)
+        #expect(fixture.value(.vmMemoryMB, .max) == 3072)
+        #expect(fixture.value(.vmMemoryMB, .median) == 1600)  // type 7 of [128, 3072]
+        #expect(fixture.value(.placementUtilization, .max) == 3072.0 / 3328)
     }
 
     @Test func coldAndWarmStart() throws {
@@ -133,16 +133,16 @@ import Testing
             Call(batch: 4, instance: "c1", request: "w1", sent: 3000, latency: 10),
             Call(batch: 5, instance: "c2", request: "w2", sent: 4000, latency: 20),
         ])])
-        #expect(fixture.value("coldstart.latency_ms", "median", memory: 128, runtime: "python2.7") == 200)
-        #expect(fixture.value("coldstart.latency_ms", "p90", memory: 128, runtime: "python2.7") == 280)  // 200 + 0.8 * 100
-        #expect(fixture.value("coldstart.latency_ms", "mean", memory: 128, runtime: "python2.7") == 200)
-        #expect(fixture.value("warmstart.latency_ms", "median", memory: 128, runtime: "python2.7") == 15)
-        let median = try #require(fixture.metrics.first { $0.metric == "coldstart.latency_ms" && $0.statistic == "median" && $0.runtime != nil })
+        #expect(fixture.value(.coldStartLatency, .median, memory: 128, runtime: "python2.7") == 200)
+        #expect(fixture.value(.coldStartLatency, .p90, memory: 128, runtime: "python2.7") == 280)  // 200 + 0.8 * 100
+        #expect(fixture.value(.coldStartLatency, .mean, memory: 128, runtime: "python2.7") == 200)
+        #expect(fixture.value(.warmStartLatency, .median, memory: 128, runtime: "python2.7") == 15)
+        let median = try #require(fixture.metrics.first { $0.metric == .coldStartLatency && $0.statistic == .median && $0.runtime != nil })
         #expect(median.n == 3)
         #expect(median.ciLow! >= 100 && median.ciHigh! <= 300)
         // All three cold starts hit vm-1, each in its own batch; c1's batch was the VM's first: new VM
         // 100 ms against a VM already in use, median of 200 and 300 = 250 ms.
-        #expect(fixture.value("coldstart.new_vm_minus_existing_vm_ms", "median_difference") == -150)
+        #expect(fixture.value(.newVMMinusExistingVM, .medianDifference) == -150)
     }
 
     @Test func lifetime() throws {
@@ -157,9 +157,9 @@ import Testing
         }
         let fixture = try Fixture([(manifest, calls)])
         let expected = (120_000 + 115.0) / 60_000
-        #expect(fixture.value("lifetime.instance_minutes", "median", memory: 128, setting: "interval=60s") == expected)
-        #expect(fixture.metrics.first { $0.metric == "lifetime.instance_minutes" && $0.statistic == "median" }?.n == 1)
-        #expect(fixture.value("lifetime.vm_uptime_hours", "max") == 100.0 / 3600)
+        #expect(fixture.value(.instanceLifetimeMinutes, .median, memory: 128, setting: "interval=60s") == expected)
+        #expect(fixture.metrics.first { $0.metric == .instanceLifetimeMinutes && $0.statistic == .median }?.n == 1)
+        #expect(fixture.value(.vmUptimeHours, .max) == 100.0 / 3600)
     }
 
     @Test func idleRecycling() throws {
@@ -169,10 +169,10 @@ import Testing
             Call(function: "f1", instance: "a", request: "r2", vm: "vm-1", sent: 600_000),
             Call(function: "f2", instance: "c", vm: "vm-2", sent: 1_800_005),
         ])])
-        #expect(fixture.value("idle.max_idle_minutes", "max", setting: "idle instances of one function") == 10)
-        #expect(fixture.value("idle.survival_fraction", "fraction", setting: "idle=10min") == 1)
-        #expect(fixture.value("idle.survival_fraction", "fraction", setting: "idle=30min") == 0)
-        #expect(fixture.value("idle.cold_probability", "fraction", setting: "idle=30min") == 1)
+        #expect(fixture.value(.maxIdleMinutes, .max, setting: "idle instances of one function") == 10)
+        #expect(fixture.value(.idleSurvivalFraction, .fraction, setting: "idle=10min") == 1)
+        #expect(fixture.value(.idleSurvivalFraction, .fraction, setting: "idle=30min") == 0)
+        #expect(fixture.value(.coldProbability, .fraction, setting: "idle=30min") == 1)
     }
 
     @Test func updateConsistency() throws {
@@ -190,10 +190,10 @@ import Testing
             ])
         }
         let fixture = try Fixture([run(delay: 0, staleSecond: true), run(delay: 6, staleSecond: false)])
-        #expect(fixture.value("consistency.stale_fraction", "fraction", setting: "k=2 delay=0s") == 0.5)
-        #expect(fixture.value("consistency.stale_new_instance_fraction", "fraction", setting: "k=2 delay=0s") == 0)
-        #expect(fixture.value("consistency.stale_fraction", "fraction", setting: "delay=6s") == 0)
-        #expect(fixture.value("consistency.safe_delay_s", "min") == 6)
+        #expect(fixture.value(.staleFraction, .fraction, setting: "k=2 delay=0s") == 0.5)
+        #expect(fixture.value(.staleNewInstanceFraction, .fraction, setting: "k=2 delay=0s") == 0)
+        #expect(fixture.value(.staleFraction, .fraction, setting: "delay=6s") == 0)
+        #expect(fixture.value(.safeDelay, .min) == 6)
     }
 
     @Test func cpuIOAndNetwork() throws {
@@ -210,11 +210,11 @@ import Testing
                   Call(batch: 2, batchSize: 2, instance: "d2", vm: "vm-2", tests: ["2.2,45;2.2,45", "250000000,0.3,0.2,0.9"], sent: 5000),
                   Call(batch: 2, batchSize: 2, instance: "d3", vm: "vm-2", tests: ["2.5,40", "200000000,0.3,0.2,0.9"], sent: 5001)]),
         ])
-        #expect(abs(fixture.value("cpu.utilization", "median", memory: 128, setting: "colevel=1")! - 0.11) < 1e-15)
-        #expect(fixture.value("io.throughput_mb_s", "median", memory: 128, setting: "colevel=1") == 90)
-        #expect(fixture.value("io.throughput_mb_s", "median", memory: 128, setting: "colevel=2") == 42.5)
-        #expect(fixture.value("isolation.io_slowdown", "ratio_of_medians", memory: 128, setting: "colevel=2") == 90 / 42.5)
-        #expect(fixture.value("network.throughput_mbps", "median", memory: 128, setting: "colevel=2") == 225)
-        #expect(fixture.value("isolation.network_slowdown", "ratio_of_medians", memory: 128, setting: "colevel=2") == 500.0 / 225)
+        #expect(abs(fixture.value(.cpuUtilization, .median, memory: 128, setting: "colevel=1")! - 0.11) < 1e-15)
+        #expect(fixture.value(.ioThroughput, .median, memory: 128, setting: "colevel=1") == 90)
+        #expect(fixture.value(.ioThroughput, .median, memory: 128, setting: "colevel=2") == 42.5)
+        #expect(fixture.value(.ioSlowdown, .ratioOfMedians, memory: 128, setting: "colevel=2") == 90 / 42.5)
+        #expect(fixture.value(.networkThroughput, .median, memory: 128, setting: "colevel=2") == 225)
+        #expect(fixture.value(.networkSlowdown, .ratioOfMedians, memory: 128, setting: "colevel=2") == 500.0 / 225)
     }
 }

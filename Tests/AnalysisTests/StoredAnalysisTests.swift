@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Ingest
-import Store
+@testable import Store
 import Testing
 @testable import Analysis
 
@@ -40,7 +40,7 @@ import Testing
 
         // Cold starts 300 and 500 ms: median 400. Changing the stored value shows which one `current` returns.
         func coldMedian(_ reports: [StageReport]) -> Double? {
-            reports.flatMap(\.metrics).first { $0.metric == "coldstart.latency_ms" && $0.statistic == "median" && $0.runtime == nil && $0.setting?.hasPrefix("all cold") == true }?.value
+            reports.flatMap(\.metrics).first { $0.metric == .coldStartLatency && $0.statistic == .median && $0.runtime == nil && $0.setting?.hasPrefix("all cold") == true }?.value
         }
         #expect(coldMedian(fresh) == 400)
         try store.queue.write { try $0.execute(sql: "UPDATE metric SET value = -1 WHERE metric = 'coldstart.latency_ms' AND statistic = 'median' AND runtime IS NULL AND setting LIKE 'all cold%'") }
@@ -57,6 +57,6 @@ import Testing
         _ = try Ingester(store: store, options: .init(snapshot: "s")).run(paths: [folder.path + "/run2"])
         let after = try Analyzer(store: store, options: options).current(snapshot: "s")
         #expect(coldMedian(after) == 400)
-        #expect(after.flatMap(\.metrics).first { $0.metric == "coldstart.latency_ms" && $0.statistic == "median" && $0.setting?.hasPrefix("all cold") == true }?.n == 4)
+        #expect(after.flatMap(\.metrics).first { $0.metric == .coldStartLatency && $0.statistic == .median && $0.setting?.hasPrefix("all cold") == true }?.n == 4)
     }
 }

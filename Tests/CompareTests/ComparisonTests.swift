@@ -30,31 +30,31 @@ import Testing
     }
 
     private func median(_ values: [Double], runtime: String = "python2.7", memory: Int? = 128, setting: String = "cold starts") -> Metric {
-        Metric("coldstart.latency_ms", provider: "aws", runtime: runtime, memoryMB: memory, setting: setting, statistic: "median",
+        Metric(.coldStartLatency, provider: "aws", runtime: runtime, memoryMB: memory, setting: setting, statistic: .median,
                value: Sample(values).median!, unit: "ms", n: values.count, samples: values)
     }
 
     @Test func joinRulesAndUnmatchedMetrics() throws {
         let paper = [
-            Metric("warmstart.latency_ms", provider: "aws", setting: "all warm starts", statistic: "median", value: 25, unit: "ms"),
-            Metric("coldstart.latency_ms", provider: "aws", runtime: "java8", setting: "across memory sizes (lowest setting median)",
-                   statistic: "median_min", value: 824, unit: "ms"),
-            Metric("vm.count", provider: "aws", setting: "host VMs seen", statistic: "count", value: 10, unit: "VMs"),
-            Metric("paper.only", provider: "aws", statistic: "max", value: 1, unit: "x"),
+            Metric(.warmStartLatency, provider: "aws", setting: "all warm starts", statistic: .median, value: 25, unit: "ms"),
+            Metric(.coldStartLatency, provider: "aws", runtime: "java8", setting: "across memory sizes (lowest setting median)",
+                   statistic: .medianMin, value: 824, unit: "ms"),
+            Metric(.vmCount, provider: "aws", setting: "host VMs seen", statistic: .count, value: 10, unit: "VMs"),
+            Metric(MetricID("paper.only"), provider: "aws", statistic: .max, value: 1, unit: "x"),
         ]
         let rerun = [
-            Metric("warmstart.latency_ms", provider: "aws", setting: "all warm starts, experiment=coldstart", statistic: "median", value: 30, unit: "ms"),
-            Metric("coldstart.latency_ms", provider: "aws", runtime: "java8", memoryMB: 128, setting: "cold starts, experiment=coldstart",
-                   statistic: "median", value: 900, unit: "ms"),
-            Metric("coldstart.latency_ms", provider: "aws", runtime: "java8", memoryMB: 1536, setting: "cold starts, experiment=coldstart",
-                   statistic: "median", value: 800, unit: "ms"),
-            Metric("vm.count", provider: "aws", setting: "host VMs seen", statistic: "count", value: 12, unit: "VMs"),
-            Metric("rerun.only", provider: "aws", statistic: "max", value: 2, unit: "x"),
+            Metric(.warmStartLatency, provider: "aws", setting: "all warm starts, experiment=coldstart", statistic: .median, value: 30, unit: "ms"),
+            Metric(.coldStartLatency, provider: "aws", runtime: "java8", memoryMB: 128, setting: "cold starts, experiment=coldstart",
+                   statistic: .median, value: 900, unit: "ms"),
+            Metric(.coldStartLatency, provider: "aws", runtime: "java8", memoryMB: 1536, setting: "cold starts, experiment=coldstart",
+                   statistic: .median, value: 800, unit: "ms"),
+            Metric(.vmCount, provider: "aws", setting: "host VMs seen", statistic: .count, value: 12, unit: "VMs"),
+            Metric(MetricID("rerun.only"), provider: "aws", statistic: .max, value: 2, unit: "x"),
         ]
         let (store, folder) = try store(paper, rerun)
         defer { try? FileManager.default.removeItem(at: folder) }
         let comparison = try Comparison(store: store, a: "A", b: "B")
-        let rules = Dictionary(uniqueKeysWithValues: comparison.pairs.map { ($0.a.metric + "/" + $0.a.statistic, $0) })
+        let rules = Dictionary(uniqueKeysWithValues: comparison.pairs.map { ("\($0.a.metric)/\($0.a.statistic)", $0) })
         #expect(rules["vm.count/count"]?.rule == "same key")
         #expect(rules["vm.count/count"]?.ratio == 1.2)
         #expect(rules["warmstart.latency_ms/median"]?.rule == "same setting core")
@@ -62,9 +62,9 @@ import Testing
         #expect(overMemory.rule.hasPrefix("over memory sizes"))
         #expect(overMemory.b.value == 800)  // the smaller of the two per-memory medians
         #expect(overMemory.verdict == "summary only")
-        #expect(comparison.onlyA.map(\.metric) == ["paper.only"])
+        #expect(comparison.onlyA.map(\.metric) == [MetricID("paper.only")])
         // The 128 MB median stood in for nothing, and is listed with B's extra metric.
-        #expect(Set(comparison.onlyB.map(\.metric)) == ["rerun.only", "coldstart.latency_ms"])
+        #expect(Set(comparison.onlyB.map(\.metric)) == [MetricID("rerun.only"), .coldStartLatency])
     }
 
     @Test func verdictsOnKnownShiftsAndOnNone() throws {
@@ -77,8 +77,8 @@ import Testing
         let (store, folder) = try store(
             [median(base, memory: 128), median(evens, memory: 256), median(base, memory: 512)],
             [median(doubled, memory: 128), median(odds, memory: 256),
-             Metric("coldstart.latency_ms", provider: "aws", runtime: "python2.7", memoryMB: 512, setting: "cold starts",
-                    statistic: "median", value: 150, unit: "ms")])
+             Metric(.coldStartLatency, provider: "aws", runtime: "python2.7", memoryMB: 512, setting: "cold starts",
+                    statistic: .median, value: 150, unit: "ms")])
         defer { try? FileManager.default.removeItem(at: folder) }
         let pairs = Dictionary(uniqueKeysWithValues: try Comparison(store: store, a: "A", b: "B").pairs.map { ($0.a.memoryMB!, $0) })
         let slower = try #require(pairs[128])
@@ -114,11 +114,11 @@ import Testing
     @Test func longUnmatchedListingsAndLabelledAliases() throws {
         let values = latencies(median: 100, count: 40, seed: 5)
         let daily = (1...250).map { day in
-            Metric("memory.used_mb", provider: "aws", runtime: "python312", memoryMB: 128, setting: "day=\(day)", statistic: "mean",
+            Metric(.memoryUsed, provider: "aws", runtime: "python312", memoryMB: 128, setting: "day=\(day)", statistic: .mean,
                    value: Double(day), unit: "MB")
         }
-        let initDurations = Metric("coldstart.init_duration_ms", provider: "aws", runtime: "python314", memoryMB: 128, setting: "cold starts",
-                                   statistic: "median", value: Sample(values).median!, unit: "ms", n: values.count, samples: values)
+        let initDurations = Metric(.coldStartInitDuration, provider: "aws", runtime: "python314", memoryMB: 128, setting: "cold starts",
+                                   statistic: .median, value: Sample(values).median!, unit: "ms", n: values.count, samples: values)
         let native = median(values.map { $0 * 2 }, runtime: "python2.7", memory: 256)
         let (store, folder) = try store([median(values)], daily + [initDurations, native])
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -134,7 +134,7 @@ import Testing
         #expect(listed.count == 1 + 252)
 
         let aliased = try Comparison(store: store, a: "A", b: "B", aliases: .init(
-            metrics: ["coldstart.init_duration_ms": "coldstart.latency_ms"], runtimes: ["python314": "python2.7"]))
+            metrics: [.coldStartInitDuration: .coldStartLatency], runtimes: ["python314": "python2.7"]))
         #expect(aliased.pairs.count == 1)
         #expect(aliased.pairs[0].rule == "cross-definition (B's coldstart.init_duration_ms read as coldstart.latency_ms; "
             + "B's runtime python314 read as python2.7), same key")
@@ -160,7 +160,7 @@ import Testing
         let comparison = try Comparison(store: store, a: "simulated-2017", b: "simulated-2018")
         for (provider, speedup) in [("google", 4.0), ("azure", 15.0)] {
             let pair = try #require(comparison.pairs.first {
-                $0.a.provider == provider && $0.a.metric == "coldstart.latency_ms" && $0.a.statistic == "median" && ($0.a.setting ?? "").hasPrefix("all cold starts")
+                $0.a.provider == provider && $0.a.metric == .coldStartLatency && $0.a.statistic == .median && ($0.a.setting ?? "").hasPrefix("all cold starts")
             })
             let measured = 1 / pair.ratio!
             #expect(abs(measured / speedup - 1) <= 0.10, "\(provider): \(measured)x")

@@ -123,6 +123,13 @@ import Testing
         let compare = try AnalyzeCommand.run(["compare", "a", "b", "--format", "csv"], in: directory)
         #expect(compare.status == 0, "\(compare.stderr)")
         #expect(compare.stdout.contains("coldstart.latency_ms"), "\(compare.stdout)")
+        // JSON numbers are numbers, absent values null.
+        let json = try AnalyzeCommand.run(["compare", "a", "b", "--format", "json"], in: directory)
+        #expect(json.status == 0, "\(json.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let pairs = try #require(document["pairs"] as? [[String: Any]])
+        #expect(!pairs.isEmpty && pairs.allSatisfy { $0["a"] is NSNumber && $0["b"] is NSNumber && $0["statistic"] is String })
+        #expect(pairs.allSatisfy { $0.keys.contains("ci_low") })
         let empty = try AnalyzeCommand.run(["compare", "a", "nothing", "--format", "csv"], in: directory)
         #expect(empty.status == 1 && empty.stderr.contains("snapshot 'nothing' has no metrics to compare"), "\(empty.stderr)")
         let unknown = try AnalyzeCommand.run(["compare", "a", "typo", "--format", "csv"], in: directory)

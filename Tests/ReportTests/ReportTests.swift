@@ -91,8 +91,8 @@ enum SVGCheck {
 
     @Test func groupLabelsNameTheProviderAndScenarioOnlyWhenNeeded() {
         func metric(_ provider: String, _ runtime: String, _ memory: Int?, _ setting: String) -> Metric {
-            Metric("coldstart.latency_ms", provider: provider, runtime: runtime, memoryMB: memory, setting: setting,
-                   statistic: "median", value: 1, unit: "ms")
+            Metric(.coldStartLatency, provider: provider, runtime: runtime, memoryMB: memory, setting: setting,
+                   statistic: .median, value: 1, unit: "ms")
         }
         // One provider: runtime and memory.
         #expect(GroupLabels.of([metric("aws", "java8", 128, "cold starts"), metric("aws", "java8", 512, "cold starts")], memoryUnit: " MB")

@@ -5,7 +5,7 @@ import Store
 /// CPU share (section 6.1): the distinct milliseconds a 1,000 ms busy loop recorded, / 1000, per
 /// invocation; by provider x memory x colevel (instances running the test in the same batch on one VM; without a VM id, in the same batch of one function).
 struct CPUShare: Stage {
-    let title = "Performance isolation: CPU"
+    let id = StageID.cpu
     let requires = "CPU-utilization test results (cpu_sample)"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
@@ -21,8 +21,8 @@ struct CPUShare: Stage {
             MetricGroup(provider: row["provider"], memoryMB: row["memory_mb"], setting: "colevel=\(row["colevel"] as Int)")
         }
         return .metrics(groups.sorted { $0.key < $1.key }.flatMap { group, rows in
-            group.distribution("cpu.utilization", Sample(rows.map { $0["share"] as Double }), unit: "fraction",
-                               bootstrap: context.bootstrap, statistics: ["median", "mean", "min", "max"])
+            group.distribution(.cpuUtilization, Sample(rows.map { $0["share"] as Double }), unit: "fraction",
+                               bootstrap: context.bootstrap, statistics: [.median, .mean, .min, .max])
         })
     }
 }

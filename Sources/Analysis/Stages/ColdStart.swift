@@ -7,7 +7,7 @@ import Store
 /// memory and per provider; cold starts on a new VM against an existing one; cold starts launched
 /// together on one VM; hourly medians over time.
 struct ColdStart: Stage {
-    let title = "Cold and warm start latency"
+    let id = StageID.coldStart
     let requires = "request_sent_ms, function_start_ms and a cold/warm classification"
 
     /// What a source measured, best first: each invocation feeds the first definition it has (SPEC
@@ -23,13 +23,12 @@ struct ColdStart: Stage {
         /// The platform-reported Duration of the invocation.
         case reportedDuration
 
-        func metric(cold: Bool) -> String? {
-            let prefix = cold ? "coldstart" : "warmstart"
+        func metric(cold: Bool) -> MetricID? {
             switch self {
-            case .latency: return "\(prefix).latency_ms"
-            case .initDuration: return cold ? "coldstart.init_duration_ms" : nil
-            case .endToEnd: return "\(prefix).e2e_ms"
-            case .reportedDuration: return "\(prefix).reported_duration_ms"
+            case .latency: cold ? .coldStartLatency : .warmStartLatency
+            case .initDuration: cold ? .coldStartInitDuration : nil
+            case .endToEnd: cold ? .coldStartEndToEnd : .warmStartEndToEnd
+            case .reportedDuration: cold ? .coldStartReportedDuration : .warmStartReportedDuration
             }
         }
     }
@@ -115,9 +114,9 @@ struct ColdStart: Stage {
             let existing = Sample(providerRows.filter { !$0.newVM }.map(\.latency))
             guard !newVM.isEmpty, !existing.isEmpty else { continue }
             metrics += MetricGroup(provider: provider, setting: "cold starts on a new VM, \(label)")
-                .distribution("coldstart.latency_ms", newVM, unit: "ms", bootstrap: context.bootstrap, statistics: ["median"])
+                .distribution(.coldStartLatency, newVM, unit: "ms", bootstrap: context.bootstrap, statistics: [.median])
             metrics += MetricGroup(provider: provider, setting: "cold starts on a VM already in use, \(label)")
-                .distribution("coldstart.latency_ms", existing, unit: "ms", bootstrap: context.bootstrap, statistics: ["median"])
+                .distribution(.coldStartLatency, existing, unit: "ms", bootstrap: context.bootstrap, statistics: [.median])
             let groups = Dictionary(grouping: providerRows) { "\($0.runtime ?? "")|\($0.memoryMB ?? -1)" }
             var differences: [Double] = []
             var count = 0
@@ -132,7 +131,7 @@ struct ColdStart: Stage {
             guard let difference = Sample(differences).median else { continue }
             metrics.append(MetricGroup(provider: provider,
                                        setting: "cold starts on a new VM vs on a VM already in use, median over \(differences.count) runtime x memory groups, \(label)")
-                .value("coldstart.new_vm_minus_existing_vm_ms", statistic: "median_difference", difference, unit: "ms", n: count))
+                .value(.newVMMinusExistingVM, statistic: .medianDifference, difference, unit: "ms", n: count))
         }
         return metrics
     }
@@ -153,8 +152,8 @@ struct ColdStart: Stage {
                         setting: "colevel=\(row["colevel"] as Int) (instances launched together on one VM)")
         }
         return groups.sorted { ($0.key.provider ?? "", colevel($0.key)) < ($1.key.provider ?? "", colevel($1.key)) }.flatMap { group, rows in
-            group.distribution("coldstart.latency_ms", Sample(rows.map { $0["latency"] as Double }), unit: "ms",
-                               bootstrap: context.bootstrap, statistics: ["mean", "median"])
+            group.distribution(.coldStartLatency, Sample(rows.map { $0["latency"] as Double }), unit: "ms",
+                               bootstrap: context.bootstrap, statistics: [.mean, .median])
         }
     }
 
@@ -177,8 +176,8 @@ struct ColdStart: Stage {
             let hours = Dictionary(grouping: rows, by: { $0["hour"] as Int })
             let medians = Sample(hours.keys.sorted().map { Sample(hours[$0]!.map { $0["latency"] as Double }).median! })
             return MetricGroup(provider: provider, setting: "hourly medians of cold starts over \(medians.count) hours")
-                .distribution("coldstart.hourly_median_ms", medians, unit: "ms", bootstrap: context.bootstrap,
-                              statistics: ["median", "min", "max"])
+                .distribution(.hourlyColdStartMedian, medians, unit: "ms", bootstrap: context.bootstrap,
+                              statistics: [.median, .min, .max])
         }
     }
 

@@ -6,7 +6,7 @@ import Store
 /// (reported version != expected), and how many of those were new instances; by delay after the
 /// update and batch size k. The safe delay is the smallest from which no stale request was seen.
 struct Consistency: Stage {
-    let title = "Update consistency"
+    let id = StageID.consistency
     let requires = "reported_version and expected_version, delay_s, in runs of the 'consistency' experiment"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
@@ -20,9 +20,9 @@ struct Consistency: Stage {
                 let stale = selected.reduce(0) { $0 + $1.stale }
                 let staleNew = selected.reduce(0) { $0 + $1.staleNew }
                 let group = MetricGroup(provider: provider, setting: setting)
-                metrics.append(group.value("consistency.stale_fraction", statistic: "fraction", Double(stale) / Double(requests),
+                metrics.append(group.value(.staleFraction, statistic: .fraction, Double(stale) / Double(requests),
                                            unit: "fraction", n: requests))
-                metrics.append(group.value("consistency.stale_new_instance_fraction", statistic: "fraction",
+                metrics.append(group.value(.staleNewInstanceFraction, statistic: .fraction,
                                            Double(staleNew) / Double(requests), unit: "fraction", n: requests))
             }
             let delays = Dictionary(grouping: providerRows, by: { $0.delay ?? -1 })
@@ -36,7 +36,7 @@ struct Consistency: Stage {
             let safe = known.keys.filter { delay in staleDelays.allSatisfy { $0 < delay } }.min()
             if let safe {
                 metrics.append(MetricGroup(provider: provider, setting: "smallest delay after which no stale instance was seen")
-                    .value("consistency.safe_delay_s", statistic: "min", safe, unit: "s", n: providerRows.count))
+                    .value(.safeDelay, statistic: .min, safe, unit: "s", n: providerRows.count))
             }
         }
         return .metrics(metrics)

@@ -4,7 +4,7 @@ import Store
 /// Tenant coresidency (section 4.2): the fraction of instances on a VM that also hosted another
 /// account's instance, and how many VMs the accounts' instances used.
 struct Coresidency: Stage {
-    let title = "Isolation: tenant coresidency"
+    let id = StageID.coresidency
     let requires = "vm_id and account (two or more accounts)"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
@@ -30,9 +30,9 @@ struct Coresidency: Stage {
             let group = MetricGroup(provider: row["provider"], setting: "\(row["accounts"] as Int) accounts, \(label)")
             let instances: Int = row["instances"]
             return [
-                group.value("coresidency.cross_tenant_fraction", statistic: "fraction",
+                group.value(.crossTenantFraction, statistic: .fraction,
                             Double(row["shared"] as Int) / Double(instances), unit: "fraction", n: instances),
-                group.value("coresidency.vms", statistic: "count", Double(row["vms"] as Int), unit: "VMs", n: instances),
+                group.value(.coresidencyVMs, statistic: .count, Double(row["vms"] as Int), unit: "VMs", n: instances),
             ]
         })
     }

@@ -5,7 +5,7 @@ import Store
 /// I/O and network isolation (section 6.2): per invocation, the mean `dd` throughput of its rounds
 /// and the iperf bandwidth; by provider x memory x colevel (as for the CPU share); slowdown = median alone / median at colevel c.
 struct IOAndNetwork: Stage {
-    let title = "Performance isolation: I/O and network"
+    let id = StageID.ioAndNetwork
     let requires = "dd or iperf test results (io_sample, net_sample)"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
@@ -24,11 +24,11 @@ struct IOAndNetwork: Stage {
             """)
         guard !io.isEmpty || !network.isEmpty else { return .notMeasurable("no dd or iperf test results in this snapshot") }
         return .metrics(
-            measure(io, metric: "io.throughput_mb_s", unit: "MB/s", slowdown: "isolation.io_slowdown", context)
-                + measure(network, metric: "network.throughput_mbps", unit: "Mbps", slowdown: "isolation.network_slowdown", context))
+            measure(io, metric: .ioThroughput, unit: "MB/s", slowdown: .ioSlowdown, context)
+                + measure(network, metric: .networkThroughput, unit: "Mbps", slowdown: .networkSlowdown, context))
     }
 
-    private func measure(_ rows: [Row], metric: String, unit: String, slowdown: String, _ context: AnalysisContext) -> [Metric] {
+    private func measure(_ rows: [Row], metric: MetricID, unit: String, slowdown: MetricID, _ context: AnalysisContext) -> [Metric] {
         var metrics: [Metric] = []
         let byMemory = Dictionary(grouping: rows) { MetricGroup(provider: $0["provider"], memoryMB: $0["memory_mb"]) }
         for (base, memoryRows) in byMemory.sorted(by: { $0.key < $1.key }) {
@@ -38,9 +38,9 @@ struct IOAndNetwork: Stage {
                 var group = base
                 group.setting = "colevel=\(colevel)"
                 let sample = Sample(colevelRows.map { $0["value"] as Double })
-                metrics += group.distribution(metric, sample, unit: unit, bootstrap: context.bootstrap, statistics: ["median", "mean", "min", "max"])
+                metrics += group.distribution(metric, sample, unit: unit, bootstrap: context.bootstrap, statistics: [.median, .mean, .min, .max])
                 if colevel > 1, let aloneMedian = alone?.median, let median = sample.median, median > 0 {
-                    metrics.append(group.value(slowdown, statistic: "ratio_of_medians", aloneMedian / median, unit: "x", n: sample.count))
+                    metrics.append(group.value(slowdown, statistic: .ratioOfMedians, aloneMedian / median, unit: "x", n: sample.count))
                 }
             }
         }

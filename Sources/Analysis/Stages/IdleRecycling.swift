@@ -8,7 +8,7 @@ import Store
 /// Sources that publish only a scatter of (idle gap, cold or warm) give the probability of a cold start
 /// by gap, without survival (runs of the 'idle-scatter' experiment).
 struct IdleRecycling: Stage {
-    let title = "Idle recycling"
+    let id = StageID.idleRecycling
     let requires = "instance id and request times, in runs of the 'idle' experiment (or idle gaps with a cold/warm flag, 'idle-scatter')"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
@@ -37,16 +37,16 @@ struct IdleRecycling: Stage {
                 let vm = busy ? "VM kept busy by another instance" : "idle instances of one function"
                 let survivedGaps = selected.filter { $0["survived"] as Bool }.map { $0["gap"] as Double }
                 metrics.append(MetricGroup(provider: provider, setting: vm).value(
-                    "idle.max_idle_minutes", statistic: "max", survivedGaps.max() ?? 0, unit: "minutes", n: selected.count))
+                    .maxIdleMinutes, statistic: .max, survivedGaps.max() ?? 0, unit: "minutes", n: selected.count))
                 guard !busy else { continue }
                 for (gap, gapRows) in Dictionary(grouping: selected, by: { $0["gap"] as Double }).sorted(by: { $0.key < $1.key }) {
                     let group = MetricGroup(provider: provider, setting: "idle=\(Bounded.text(gap))min")
                     let survived = gapRows.filter { $0["survived"] as Bool }.count
-                    metrics.append(group.value("idle.survival_fraction", statistic: "fraction", Double(survived) / Double(gapRows.count),
+                    metrics.append(group.value(.idleSurvivalFraction, statistic: .fraction, Double(survived) / Double(gapRows.count),
                                                unit: "fraction", n: gapRows.count))
                     let classified = gapRows.compactMap { $0["is_cold"] as Int? }
                     if !classified.isEmpty {
-                        metrics.append(group.value("idle.cold_probability", statistic: "fraction",
+                        metrics.append(group.value(.coldProbability, statistic: .fraction,
                                                    Double(classified.filter { $0 == 1 }.count) / Double(classified.count),
                                                    unit: "fraction", n: classified.count))
                     }
@@ -68,7 +68,7 @@ struct IdleRecycling: Stage {
             """)
         return rows.map { row in
             MetricGroup(provider: row["provider"], setting: "idle=\(row["gap"] as Int)min, \(row["series"] as String? ?? "scatter")")
-                .value("idle.cold_probability", statistic: "fraction", Double(row["cold"] as Int) / Double(row["n"] as Int),
+                .value(.coldProbability, statistic: .fraction, Double(row["cold"] as Int) / Double(row["n"] as Int),
                        unit: "fraction", n: row["n"])
         }
     }

@@ -7,7 +7,7 @@ import Store
 /// answering in a run's last round are cut off by the run's end, not by the platform, and are left out.
 /// Also the longest host VM uptime seen.
 struct Lifetime: Stage {
-    let title = "Instance lifetime"
+    let id = StageID.lifetime
     let requires = "instance id and timestamps, in runs of the 'lifetime' experiment; vm_uptime_s for VM uptime"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
@@ -27,13 +27,13 @@ struct Lifetime: Stage {
                             setting: (row["interval_s"] as Double?).map { "interval=\(Bounded.text($0.rounded(.towardZero)))s" } ?? "interval unknown")
             }
             for (group, groupRows) in groups.sorted(by: { $0.key < $1.key }) {
-                metrics += group.distribution("lifetime.instance_minutes", Sample(groupRows.map { $0["minutes"] as Double }),
-                                              unit: "minutes", bootstrap: context.bootstrap, statistics: ["median", "p90", "max"])
+                metrics += group.distribution(.instanceLifetimeMinutes, Sample(groupRows.map { $0["minutes"] as Double }),
+                                              unit: "minutes", bootstrap: context.bootstrap, statistics: [.median, .p90, .max])
             }
             for (provider, providerRows) in Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }) {
                 metrics += MetricGroup(provider: provider, setting: "all settings").distribution(
-                    "lifetime.instance_hours", Sample(providerRows.map { ($0["minutes"] as Double) / 60 }), unit: "hours",
-                    bootstrap: context.bootstrap, statistics: ["median", "max"])
+                    .instanceLifetimeHours, Sample(providerRows.map { ($0["minutes"] as Double) / 60 }), unit: "hours",
+                    bootstrap: context.bootstrap, statistics: [.median, .max])
             }
         }
         // The longest VM uptime per provider, over its VMs reporting one.
@@ -54,7 +54,7 @@ struct Lifetime: Stage {
         }
         for (provider, uptime) in uptimes.sorted(by: { $0.key < $1.key }) {
             metrics.append(MetricGroup(provider: provider, setting: "longest host VM uptime seen").value(
-                "lifetime.vm_uptime_hours", statistic: "max", uptime.maxSeconds / 3600.0, unit: "hours", n: uptime.vms.count))
+                .vmUptimeHours, statistic: .max, uptime.maxSeconds / 3600.0, unit: "hours", n: uptime.vms.count))
         }
         return metrics.isEmpty ? .notMeasurable("no runs of the 'lifetime' experiment and no VM uptime") : .metrics(metrics)
     }

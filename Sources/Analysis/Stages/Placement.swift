@@ -5,7 +5,7 @@ import Store
 /// Placement (section 4.4): the memory of the distinct instances seen on each VM during one run, and
 /// its utilization of the VM's usable memory (configurable per provider; 3,328 MB for AWS 2017).
 struct Placement: Stage {
-    let title = "Placement: VM memory utilization"
+    let id = StageID.placement
     let requires = "vm_id, instance id and memory_mb"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
@@ -31,11 +31,11 @@ struct Placement: Stage {
             struct VM: Hashable { let file: Int64, vm: Int64 }
             let sample = Sample(instances.reduce(into: [VM: Int]()) { $0[VM(file: $1.file, vm: $1.vm), default: 0] += $1.memoryMB }.values.map(Double.init))
             let group = MetricGroup(provider: provider, setting: "aggregate memory of the instances on one VM, \(label)")
-            metrics += group.distribution("placement.vm_memory_mb", sample, unit: "MB", bootstrap: context.bootstrap,
-                                          statistics: ["median", "max"])
+            metrics += group.distribution(.vmMemoryMB, sample, unit: "MB", bootstrap: context.bootstrap,
+                                          statistics: [.median, .max])
             if let capacity = context.options.vmCapacityMB[provider] {
                 metrics.append(MetricGroup(provider: provider, setting: "of \(capacity) MB usable VM memory, \(label)").value(
-                    "placement.utilization", statistic: "max", sample.max! / Double(capacity), unit: "fraction", n: sample.count))
+                    .placementUtilization, statistic: .max, sample.max! / Double(capacity), unit: "fraction", n: sample.count))
             }
         }
         return .metrics(metrics)

@@ -5,7 +5,7 @@ import Store
 /// Scalability (section 4.3): for each batch of N concurrent requests, the instances that served it;
 /// per concurrency level, instances per request, and the most instances one batch got.
 struct Scalability: Stage {
-    let title = "Scalability"
+    let id = StageID.scalability
     let requires = "batch, batch_size and instance id, in runs of the 'scalability' experiment"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
@@ -24,11 +24,11 @@ struct Scalability: Stage {
             for (level, levelRows) in byLevel.sorted(by: { $0.key < $1.key }) {
                 let perRequest = Sample(levelRows.map { Double($0["instances"] as Int) / Double(level) })
                 metrics.append(MetricGroup(provider: provider, setting: "concurrency=\(level)").value(
-                    "scalability.instances_per_request", statistic: "mean", perRequest.mean!, unit: "fraction", n: perRequest.count))
+                    .instancesPerRequest, statistic: .mean, perRequest.mean!, unit: "fraction", n: perRequest.count))
             }
             let most = rows.map { $0["instances"] as Int }.max()!
             metrics.append(MetricGroup(provider: provider, setting: "one function under concurrent requests").value(
-                "scalability.max_concurrent_instances", statistic: "max", Double(most), unit: "instances", n: rows.count))
+                .maxConcurrentInstances, statistic: .max, Double(most), unit: "instances", n: rows.count))
         }
         return .metrics(metrics)
     }

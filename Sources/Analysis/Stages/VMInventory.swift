@@ -6,7 +6,7 @@ import Store
 /// vCPUs, memory) and the share of instances on each. Where no VM id is visible (Google), the CPU
 /// models the instances report.
 struct VMInventory: Stage {
-    let title = "Architecture and VM inventory"
+    let id = StageID.vmInventory
     let requires = "vm_id, or cpu_model and ncpu"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
@@ -29,16 +29,16 @@ struct VMInventory: Stage {
         var metrics: [Metric] = []
         for (provider, vms) in vmsByProvider.sorted(by: { $0.key < $1.key }) {
             let group = MetricGroup(provider: provider, setting: "host VMs seen")
-            metrics.append(group.value("vm.count", statistic: "count", Double(vms.count), unit: "VMs"))
-            metrics.append(group.value("vm.configurations", statistic: "count", Double(Set(vms).count), unit: "configurations"))
+            metrics.append(group.value(.vmCount, statistic: .count, Double(vms.count), unit: "VMs"))
+            metrics.append(group.value(.vmConfigurations, statistic: .count, Double(Set(vms).count), unit: "configurations"))
         }
         // vCPUs per VM: the most common count and the largest.
         for (provider, vms) in vmsByProvider.sorted(by: { $0.key < $1.key }) {
             let sample = Sample(vms.compactMap { $0.ncpu.map(Double.init) })
             guard !sample.isEmpty else { continue }
             let group = MetricGroup(provider: provider, setting: "host VMs seen")
-            metrics.append(group.value("vm.vcpus", statistic: "mode", sample.mode!, unit: "vCPU", n: sample.count))
-            metrics.append(group.value("vm.vcpus", statistic: "max", sample.max!, unit: "vCPU", n: sample.count))
+            metrics.append(group.value(.vmVCPUs, statistic: .mode, sample.mode!, unit: "vCPU", n: sample.count))
+            metrics.append(group.value(.vmVCPUs, statistic: .max, sample.max!, unit: "vCPU", n: sample.count))
         }
         // Share of instances per configuration (VM configuration, else the CPU model the instance saw).
         let cpuModels = try Row.fetchAll(context.db, sql: "SELECT id, name FROM cpu_model").reduce(into: [Int64: String]()) { $0[$1[0]] = $1[1] }
@@ -58,13 +58,13 @@ struct VMInventory: Stage {
         for (share, instances) in shares {
             let setting = "\(share.cpu), \(share.ncpu.map { "\($0) vCPU" } ?? "vCPUs unknown")"
             metrics.append(MetricGroup(provider: share.provider, setting: setting).value(
-                "vm.configuration_share", statistic: "fraction", Double(instances) / Double(totals[share.provider]!),
+                .vmConfigurationShare, statistic: .fraction, Double(instances) / Double(totals[share.provider]!),
                 unit: "fraction", n: totals[share.provider]))
         }
         for provider in Set(totals.keys).subtracting(vmsByProvider.keys).sorted() {
             let models = Set(shares.filter { $0.key.provider == provider }.map(\.key.cpu)).count
             metrics.append(MetricGroup(provider: provider, setting: "distinct CPU models (no VM id visible)").value(
-                "vm.configurations", statistic: "count", Double(models), unit: "configurations"))
+                .vmConfigurations, statistic: .count, Double(models), unit: "configurations"))
         }
         return metrics.isEmpty ? .notMeasurable("no invocation reports a VM id or a CPU model") : .metrics(metrics)
     }

@@ -83,15 +83,15 @@ struct LambdaPerfReader: RecordReader {
             try sink.add(invocation, line: line)
         }
         let setting = "day=\(day), average published by lambda-perf"
-        let averages: [(String, String, String, String)] = [
-            ("mu", "averageMemoryUsed", "memory.used_mb", "MB"),
-            ("ad", "averageDuration", "duration.reported_ms", "ms"),
-            ("acd", "averageColdStartDuration", "coldstart.init_duration_ms", "ms"),
+        let averages: [(String, String, MetricID, String)] = [
+            ("mu", "averageMemoryUsed", .memoryUsed, "MB"),
+            ("ad", "averageDuration", .reportedDuration, "ms"),
+            ("acd", "averageColdStartDuration", .coldStartInitDuration, "ms"),
         ]
         for (v3, older, metric, unit) in averages {
             guard let value = JSONValue.number(field(v3, older)) else { continue }
             try sink.add(Metric(metric, provider: "aws", runtime: runtime, memoryMB: memory, setting: setting,
-                                statistic: "mean", value: value, unit: unit, n: durations.count, source: "lambda-perf"))
+                                statistic: .mean, value: value, unit: unit, n: durations.count, source: "lambda-perf"))
         }
     }
 

@@ -122,9 +122,9 @@ struct MikhailioReader: RecordReader {
             guard point.count == 2, let minute = JSONValue.number(point[0]), let probability = JSONValue.number(point[1]),
                   minute >= 0, Bounded.contains(minute), (0...1).contains(probability)
             else { throw RecordProblem("an interval point is [minute (0 to 1e15), probability between 0 and 1]") }
-            try sink.add(Metric("idle.cold_probability", provider: template.provider,
+            try sink.add(Metric(.coldProbability, provider: template.provider,
                                 setting: "idle=\(Bounded.text(minute))min",
-                                statistic: "fraction", value: probability, unit: "fraction", source: "mikhail.io"))
+                                statistic: .fraction, value: probability, unit: "fraction", source: "mikhail.io"))
         case .summary:
             break
         }

@@ -2,16 +2,16 @@ import GRDB
 import GRDBSQLite
 
 /// One row of a `scan`, read at the C level. Columns are 0-based, as in the query's SELECT list.
-struct ScanRow {
+public struct ScanRow {
     fileprivate let statement: OpaquePointer
 
-    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
-    func int(_ column: Int32) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(statement, column) }
-    func double(_ column: Int32) -> Double? { isNull(column) ? nil : sqlite3_column_double(statement, column) }
-    func bool(_ column: Int32) -> Bool { sqlite3_column_int64(statement, column) != 0 }
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+    public func int(_ column: Int32) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(statement, column) }
+    public func double(_ column: Int32) -> Double? { isNull(column) ? nil : sqlite3_column_double(statement, column) }
+    public func bool(_ column: Int32) -> Bool { sqlite3_column_int64(statement, column) != 0 }
 
     /// The column's text in place (NUL-terminated, with its length in bytes), valid only inside `body`.
-    func withText<T>(_ column: Int32, _ body: (UnsafePointer<CChar>, Int) -> T) -> T? {
+    public func withText<T>(_ column: Int32, _ body: (UnsafePointer<CChar>, Int) -> T) -> T? {
         guard let text = sqlite3_column_text(statement, column) else { return nil }
         let count = Int(sqlite3_column_bytes(statement, column))
         return text.withMemoryRebound(to: CChar.self, capacity: count + 1) { body($0, count) }
@@ -25,7 +25,7 @@ extension Database {
     /// dictionaries: on 1M invocations, GRDB `Row`s decoded by column name cost more than the query,
     /// and SQL `GROUP BY` over the snapshot sorts every row (VM inventory's per-instance summary 0.6 s,
     /// the first request of every VM 0.8 s; a hash pass over the rows about 0.2 s).
-    func scan(_ sql: String, _ arguments: StatementArguments, _ body: (ScanRow) throws -> Void) throws {
+    public func scan(_ sql: String, _ arguments: StatementArguments, _ body: (ScanRow) throws -> Void) throws {
         let statement = try makeStatement(sql: sql)
         try statement.setArguments(arguments)
         let handle = statement.sqliteStatement
@@ -41,9 +41,3 @@ extension Database {
     }
 }
 
-extension AnalysisContext {
-    /// `Database.scan` over the snapshot: `?1` is its id.
-    func scan(_ sql: String, _ body: (ScanRow) throws -> Void) throws {
-        try db.scan(sql, [snapshotID], body)
-    }
-}

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Store
 
 /// Reads and writes `metric` rows (and their samples).
 public struct MetricStore {
@@ -12,7 +11,7 @@ public struct MetricStore {
 
     /// Replaces the snapshot's metrics from `source` (metrics ingested from a file, such as the
     /// paper's published numbers, stay).
-    func replace(snapshotID: Int64, with metrics: [Metric], source: String) throws {
+    public func replace(snapshotID: Int64, with metrics: [Metric], source: String) throws {
         try db.execute(sql: "DELETE FROM metric_sample WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ? AND source = ?)",
                        arguments: [snapshotID, source])
         try db.execute(sql: "DELETE FROM metric WHERE snapshot_id = ? AND source = ?", arguments: [snapshotID, source])
@@ -83,7 +82,7 @@ public struct MetricStore {
 
     /// The metrics the analyses wrote for a snapshot, in the order they wrote them, with their samples
     /// and without a source (as the stages return them).
-    func analyzed(snapshotID: Int64, source: String) throws -> [Metric] {
+    public func analyzed(snapshotID: Int64, source: String) throws -> [Metric] {
         let values = try samples(of: "m.snapshot_id = ? AND m.source = ?", [snapshotID, source])
         return try Row.fetchAll(db, sql: "SELECT m.* FROM metric m WHERE m.snapshot_id = ? AND m.source = ? ORDER BY m.id",
                                 arguments: [snapshotID, source]).map {
@@ -113,5 +112,25 @@ public struct MetricStore {
         metric.ciHigh = row["ci_high"]
         metric.samples = samples[row["id"]]
         return metric
+    }
+}
+
+extension Store {
+    /// The snapshot's metric rows in a stable order, with their samples when `samples` is set.
+    public func metrics(snapshot: String, samples: Bool = false) throws -> [Metric] {
+        try queue.read { try MetricStore($0).metrics(snapshot: snapshot, samples: samples) }
+    }
+
+    /// The stored metric rows of the snapshots, in a stable order, as `analyze metrics` prints them.
+    public func metricTable(snapshots: [String]) throws -> QueryResult {
+        try queue.read { db in
+            try QueryResult(db.makeStatement(sql: """
+                SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic, m.value, m.unit,
+                       m.n, m.ci_low, m.ci_high
+                FROM metric m JOIN snapshot s ON s.id = m.snapshot_id
+                WHERE s.name IN (SELECT value FROM json_each(?))
+                ORDER BY s.name, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic
+                """), [String(decoding: try JSONEncoder().encode(snapshots), as: UTF8.self)])
+        }
     }
 }
