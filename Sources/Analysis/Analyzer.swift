@@ -137,11 +137,11 @@ public struct Analyzer {
             // Stored in stage order under their titles; the same stages as now, or computed again.
             guard stages.map({ $0["title"] as String }) == Self.stages.map(\.id.title),
                   metrics.count == stages.reduce(0, { $0 + ($1["metrics"] as Int) }) else { return nil }
-            return zip(Self.stages, stages).map { id, stage in
-                let count: Int = stage["metrics"]
+            return zip(Self.stages, stages).map { stage, stored in
+                let count: Int = stored["metrics"]
                 defer { metrics = metrics.dropFirst(count) }
-                let outcome: StageOutcome = (stage["not_measurable"] as String?).map { .notMeasurable($0) } ?? .metrics(Array(metrics.prefix(count)))
-                return StageReport(stage: id.id, outcome: outcome, seconds: stage["seconds"])
+                let outcome: StageOutcome = (stored["not_measurable"] as String?).map { .notMeasurable($0) } ?? .metrics(Array(metrics.prefix(count)))
+                return StageReport(stage: stage.id, outcome: outcome, seconds: stored["seconds"])
             }
         }
         return try stored ?? run(snapshot: snapshot)
@@ -233,10 +233,11 @@ final class AnalysisContext {
     }
 
     /// The invocations a stage looks at, as a SQL condition on `i` (invocation) and `e` (experiment):
-    /// the runs of `experiment` when the snapshot has any, else every invocation. The label says which.
-    func scope(preferring experiment: String) throws -> (condition: String, label: String) {
-        if try hasExperiment(experiment) { return ("e.kind = '\(experiment)'", "experiment=\(experiment)") }
-        return ("1", "all invocations")
+    /// the runs of `experiment` when the snapshot has any, else every invocation. The label says which
+    /// in words; `experiment` is nil for every invocation.
+    func scope(preferring experiment: String) throws -> (condition: String, label: String, experiment: String?) {
+        if try hasExperiment(experiment) { return ("e.kind = '\(experiment)'", "experiment=\(experiment)", experiment) }
+        return ("1", "all invocations", nil)
     }
 
     /// `FROM` clause joining an invocation with its function and experiment, limited to the snapshot.

@@ -7,12 +7,15 @@ public struct MetricGroup: Hashable, Sendable, Comparable {
     public var runtime: String?
     public var memoryMB: Int?
     public var setting: String?
+    public var parameters: MetricParameters
 
-    public init(provider: String?, runtime: String? = nil, memoryMB: Int? = nil, setting: String? = nil) {
+    public init(provider: String?, runtime: String? = nil, memoryMB: Int? = nil, setting: String? = nil,
+                parameters: MetricParameters = MetricParameters()) {
         self.provider = provider
         self.runtime = runtime
         self.memoryMB = memoryMB
         self.setting = setting
+        self.parameters = parameters
     }
 
     public static func < (a: MetricGroup, b: MetricGroup) -> Bool {
@@ -41,13 +44,13 @@ public struct MetricGroup: Hashable, Sendable, Comparable {
             default: preconditionFailure("\(statistic) is not a statistic of one distribution")
             }
             guard let value else { return nil }
-            return Metric(metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting,
+            return Metric(metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting, parameters: parameters,
                           statistic: statistic, value: value, unit: unit, n: sample.count, ci: ci, samples: samples)
         }
     }
 
     func value(_ metric: MetricID, statistic: Statistic, _ value: Double, unit: String, n: Int? = nil) -> Metric {
-        Metric(metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting,
+        Metric(metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting, parameters: parameters,
                statistic: statistic, value: value, unit: unit, n: n)
     }
 }

@@ -29,9 +29,10 @@ public enum StageID: String, CaseIterable, Sendable, Hashable {
 
     /// Bumped whenever the stage changes what it computes, so that analyses stored by an older version
     /// are computed again.
+    /// Version 2 of every stage: metric rows carry their parameters as fields.
     public var version: Int {
         switch self {
-        default: 1
+        default: 2
         }
     }
 }

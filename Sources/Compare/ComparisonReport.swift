@@ -34,15 +34,18 @@ public struct ComparisonReport {
     /// One pair in `--format json`: numbers as JSON numbers, absent values as null.
     struct PairJSON: Encodable {
         let metric: String, provider: String?, runtime: String?, memoryMB: Int?, settingA: String?, settingB: String?
-        let statistic: String, a: Double, b: Double, unit: String, bOverA: Double?, ciLow: Double?, ciHigh: Double?
+        let statistic: String, a: Double?, b: Double?, unit: String, bOverA: Double?, ciLow: Double?, ciHigh: Double?
         let mannWhitneyP: Double?, ksP: Double?, verdict: String, joinRule: String
 
         init(_ pair: Comparison.Pair) {
             (metric, provider, runtime, memoryMB) = (pair.a.metric.rawValue, pair.a.provider, pair.a.runtime, pair.a.memoryMB)
             (settingA, settingB, statistic) = (pair.a.setting, pair.b.setting, pair.a.statistic.description)
-            (a, b, unit, bOverA) = (pair.a.value, pair.b.value, pair.a.unit, pair.ratio)
-            (ciLow, ciHigh) = (pair.ratioCI?.low, pair.ratioCI?.high)
-            (mannWhitneyP, ksP, verdict, joinRule) = (pair.mannWhitneyP, pair.kolmogorovSmirnovP, pair.verdict, pair.rule)
+            // JSON has no infinity or NaN: such a value (a ratio over a zero-ish A) is null.
+            func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
+            (a, b, unit, bOverA) = (finite(pair.a.value), finite(pair.b.value), pair.a.unit, finite(pair.ratio))
+            (ciLow, ciHigh) = (finite(pair.ratioCI?.low), finite(pair.ratioCI?.high))
+            (mannWhitneyP, ksP) = (finite(pair.mannWhitneyP), finite(pair.kolmogorovSmirnovP))
+            (verdict, joinRule) = (pair.verdict, pair.rule)
         }
 
         // Every key is written, null when absent, as in the CSV's columns.

@@ -6,8 +6,9 @@ import Store
 ///
 /// Linear in the input whatever it holds: each line is scanned once for the quote state it leaves,
 /// and a record is split once, when it is complete. A quote that never closes within
-/// `maxRecordLines` lines or 4 MiB is a reject of the line that opened it, and the lines held after
-/// it are read again as records of their own, so one stray quote does not swallow the rest of a file.
+/// `maxRecordLines` lines or 4 MiB rejects the line that opened it, and each line held after it is
+/// read once more as a record of its own line (one stray quote costs one record, not the rest of the
+/// file; a line that opens a quote again there is rejected, so no line is read a third time).
 final class CSVRecords {
     typealias Handler = ([String], Int) throws -> Void
 
@@ -27,40 +28,17 @@ final class CSVRecords {
         if let problem = TextCheck.problem(in: line.bytes) {
             return try sink.reject(line: line.number, reason: problem, raw: TextCheck.printable(line.bytes))
         }
-        guard pending.isEmpty else { return try hold(HeldLine(number: line.number, bytes: Array(line.bytes)), into: sink, handle) }
-        var scanned = QuoteState()
-        scanned.scan(line.bytes)
-        if scanned.continues {
-            state = scanned
-            pending = [HeldLine(number: line.number, bytes: Array(line.bytes))]
-            pendingBytes = line.bytes.count
-            return
-        }
-        try complete(Self.split(line.bytes) ?? [], line: line.number, raw: line.bytes, into: sink, handle)
-    }
-
-    func finish(into sink: any RecordSink, handle: Handler) throws {
-        while !pending.isEmpty {
-            try giveUp(reason: "quoted field not closed at end of file (truncated?)", into: sink, handle)
-        }
-    }
-
-    /// A line that continues a quoted field (or, after a give-up, a line read again).
-    private func hold(_ line: HeldLine, into sink: any RecordSink, _ handle: Handler) throws {
         if pending.isEmpty {
-            var scanned = QuoteState()
-            scanned.scan(line.bytes)
-            guard scanned.continues else {
-                return try line.bytes.withUnsafeBufferPointer { bytes in
-                    try complete(Self.split(bytes) ?? [], line: line.number, raw: bytes, into: sink, handle)
-                }
+            state = QuoteState()
+            state.scan(line.bytes)
+            guard state.continues else {
+                return try complete(Self.split(line.bytes) ?? [], line: line.number, raw: line.bytes, into: sink, handle)
             }
-            state = scanned
         } else {
             state.scan(CollectionOfOne(UInt8(ascii: "\n")))  // the line break is part of the quoted field
             state.scan(line.bytes)
         }
-        pending.append(line)
+        pending.append(HeldLine(number: line.number, bytes: Array(line.bytes)))
         pendingBytes += line.bytes.count + 1
         if state.continues {
             if pending.count > Self.maxRecordLines || pendingBytes > LineReader.defaultMaxLineLength {
@@ -82,13 +60,28 @@ final class CSVRecords {
         }
     }
 
-    /// Rejects the line whose quote never closed and reads the lines held after it again.
+    func finish(into sink: any RecordSink, handle: Handler) throws {
+        if !pending.isEmpty { try giveUp(reason: "quoted field not closed at end of file (truncated?)", into: sink, handle) }
+    }
+
+    /// Rejects the line whose quote never closed and reads each line held after it as a record of
+    /// its own; one that opens a quote of its own is rejected too.
     private func giveUp(reason: String, into sink: any RecordSink, _ handle: Handler) throws {
         let lines = pending
         pending = []
         pendingBytes = 0
         try sink.reject(line: lines[0].number, reason: reason, raw: String(decoding: lines[0].bytes, as: UTF8.self))
-        for line in lines.dropFirst() { try hold(line, into: sink, handle) }
+        for line in lines.dropFirst() {
+            try line.bytes.withUnsafeBufferPointer { bytes in
+                var alone = QuoteState()
+                alone.scan(bytes)
+                guard !alone.continues else {
+                    return try sink.reject(line: line.number, reason: "unclosed quote, in the lines after a quote that never closed",
+                                           raw: String(decoding: bytes, as: UTF8.self))
+                }
+                try complete(Self.split(bytes) ?? [], line: line.number, raw: bytes, into: sink, handle)
+            }
+        }
     }
 
     private func complete(_ cells: [String], line: Int, raw: UnsafeBufferPointer<UInt8>, into sink: any RecordSink,

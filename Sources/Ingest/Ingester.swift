@@ -283,6 +283,9 @@ public struct Ingester {
         let size: Int64
         let modifiedSeconds: Int
         let modifiedNanoseconds: Int
+        /// A file replaced by another of the same size and time (`cp -p`) is another inode.
+        let device: UInt64
+        let inode: UInt64
     }
 
     static func stamp(_ path: String) throws -> Stamp {
@@ -297,10 +300,15 @@ public struct Ingester {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw IngestError.cannotOpen(path: path, reason: "not a regular file")
         }
-        return Stamp(size: Int64(info.st_size), modifiedSeconds: info.st_mtim.tv_sec, modifiedNanoseconds: info.st_mtim.tv_nsec)
+        #if canImport(Darwin)
+        let modified = info.st_mtimespec
+        #else
+        let modified = info.st_mtim
+        #endif
+        return Stamp(size: Int64(info.st_size), modifiedSeconds: modified.tv_sec, modifiedNanoseconds: modified.tv_nsec,
+                     device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
-    /// Reads the first 64 KiB of the file and detects its format.
     /// Reads the file's start, 64 KiB at a time, until its first line with content is whole (or 4 MiB,
     /// the longest line a reader takes), and detects the format from it.
     static func detect(_ path: String) throws -> Format.Detection {

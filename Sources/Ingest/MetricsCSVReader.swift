@@ -31,7 +31,7 @@ struct MetricsCSVReader: RecordReader {
             return
         }
         do {
-            try sink.add(try parse(cells, header: header))
+            try sink.add(try parse(cells, header: header), line: line.number)
         } catch let problem as RecordProblem {
             try sink.reject(line: line.number, reason: problem.reason, raw: text)
         }

@@ -5,7 +5,7 @@ import Store
 /// `BatchingSink` that hands batches to the thread writing the store.
 protocol RecordSink: AnyObject {
     func add(_ record: InvocationRecord, line: Int) throws
-    func add(_ metric: Metric) throws
+    func add(_ metric: Metric, line: Int?) throws
     func reject(line: Int?, reason: String, raw: String?) throws
 }
 
@@ -105,9 +105,9 @@ final class BatchingSink: RecordSink {
         try append(.invocation(record, keys: DimensionKeys(record), line: line))
     }
 
-    func add(_ metric: Metric) throws {
+    func add(_ metric: Metric, line: Int?) throws {
         if let (field, value) = metric.outOfRange {
-            return try reject(line: nil, reason: "metric \(metric.metric.rawValue.prefix(80)): " + Self.outOfRange(field, value))
+            return try reject(line: line, reason: "metric \(metric.metric.rawValue.prefix(80)): " + Self.outOfRange(field, value))
         }
         try append(.metric(metric))
     }

@@ -138,7 +138,7 @@ private struct Builder {
         guard let metrics = section(3, stage: .scalability) else { return }
         let levels = metrics.filter { $0.metric == .instancesPerRequest }
         let providers = Set(levels.compactMap(\.provider)).sorted()
-        func level(_ metric: Metric) -> Double { Double(metric.setting?.dropFirst("concurrency=".count) ?? "") ?? 0 }
+        func level(_ metric: Metric) -> Double { Double(metric.parameters.concurrency ?? 0) }
         markdown.table(["provider", "most instances for one batch", "instances per request, concurrency 5", "at 50", "at the highest level"],
                        providers.map { provider in
             let mine = levels.filter { $0.provider == provider }.sorted { level($0) < level($1) }
@@ -185,21 +185,23 @@ private struct Builder {
                 + "threshold. Medians with 95% bootstrap CIs.")
         }
         let coldMetrics = Set(definitions.map(\.metric))
-        let detailed = metrics.filter { $0.runtime != nil && $0.statistic == .median && coldMetrics.contains($0.metric) && ($0.setting ?? "").contains("cold starts,") }
+        let detailed = metrics.filter { $0.runtime != nil && $0.statistic == .median && coldMetrics.contains($0.metric)
+            && $0.parameters.temperature == .cold && $0.parameters.grouping == nil && $0.parameters.colevel == nil }
         let showMetric = present.count > 1
         markdown.table((showMetric ? ["metric"] : []) + ["provider", "runtime", "memory (MB)", "cold median (ms) [95% CI]", "cold p90", "cold p99", "n cold", "warm median (ms)", "n warm"],
                        detailed.map { cold in
             func other(_ metric: MetricID, _ statistic: Statistic, warm: Bool = false) -> Metric? {
-                let setting = warm ? cold.setting?.replacingOccurrences(of: "cold starts,", with: "warm starts,") : cold.setting
+                var parameters = cold.parameters
+                if warm { parameters.temperature = .warm }
                 return metrics.first { $0.metric == metric && $0.statistic == statistic && $0.provider == cold.provider && $0.runtime == cold.runtime
-                    && $0.memoryMB == cold.memoryMB && $0.setting == setting }
+                    && $0.memoryMB == cold.memoryMB && $0.parameters == parameters }
             }
             let warm = cold.metric.warmCounterpart.flatMap { other($0, .median, warm: true) }
             return (showMetric ? [cold.metric.rawValue] : []) + [cold.provider ?? "", cold.runtime ?? "", cold.memoryMB.map(String.init) ?? "", withCI(cold),
                     number(other(cold.metric, .p90)?.value), number(other(cold.metric, .p99)?.value), n(cold),
                     warm.map { withCI($0) } ?? "", warm.map(n) ?? ""]
         }, rightAligned: (showMetric ? [3, 4, 5, 6, 7, 8, 9] : [2, 3, 4, 5, 6, 7, 8]))
-        let pooled = metrics.filter { $0.runtime == nil && $0.statistic == .median && ($0.setting ?? "").hasPrefix("all ") }
+        let pooled = metrics.filter { $0.runtime == nil && $0.statistic == .median && $0.parameters.grouping == .pooled }
         markdown.table(["provider", "metric", "setting", "median (ms) [95% CI]", "n"], pooled.map {
             [$0.provider ?? "", $0.metric.rawValue, $0.setting ?? "", withCI($0), n($0)]
         }, rightAligned: [3, 4])
@@ -220,15 +222,15 @@ private struct Builder {
             markdown.heading(3, "Cold starts on a new VM")
             markdown.paragraph("Difference: the median, over runtime x memory groups, of the group's new-VM median minus its VM-in-use median.")
             markdown.table(["provider", "new VM median (ms)", "VM in use median (ms)", "difference (ms)", "n"], difference.map { row in
-                let newVM = metrics.first { $0.provider == row.provider && ($0.setting ?? "").hasPrefix("cold starts on a new VM,") }
-                let existing = metrics.first { $0.provider == row.provider && ($0.setting ?? "").hasPrefix("cold starts on a VM already in use,") }
+                let newVM = metrics.first { $0.provider == row.provider && $0.parameters.grouping == .newVM }
+                let existing = metrics.first { $0.provider == row.provider && $0.parameters.grouping == .existingVM }
                 return [row.provider ?? "", withCI(newVM), withCI(existing), Text.number(row.value), n(row)]
             }, rightAligned: [1, 2, 3, 4])
         }
-        let colevels = metrics.filter { ($0.setting ?? "").hasPrefix("colevel=") && $0.statistic == .mean }
+        let colevels = metrics.filter { $0.parameters.colevel != nil && $0.statistic == .mean }
         if !colevels.isEmpty {
             markdown.heading(3, "Instances launched together on one VM")
-            func level(_ metric: Metric) -> Double { Double(metric.setting!.dropFirst("colevel=".count).prefix { $0.isNumber }) ?? 0 }
+            func level(_ metric: Metric) -> Double { Double(metric.parameters.colevel ?? 0) }
             let groups = Dictionary(grouping: colevels) { "\($0.provider ?? "") \($0.runtime ?? "") \($0.memoryMB.map { "\($0) MB" } ?? "")" }
             let series = groups.keys.sorted().map { key in Chart.Series(key, groups[key]!.map { Chart.Point(level($0), $0.value) }.sorted { $0.x < $1.x }) }
             markdown.table(["group", "colevel 1 (ms)", "highest colevel", "mean there (ms)"], series.map { item in
@@ -264,7 +266,7 @@ private struct Builder {
         markdown.table(["provider", "memory (MB)", "setting", "median (min) [95% CI]", "p90 (min)", "max (min)", "instances"], medians.map { median in
             func other(_ statistic: Statistic) -> String {
                 number(metrics.first { $0.metric == median.metric && $0.statistic == statistic && $0.provider == median.provider
-                    && $0.memoryMB == median.memoryMB && $0.setting == median.setting }?.value)
+                    && $0.memoryMB == median.memoryMB && $0.parameters == median.parameters }?.value)
             }
             return [median.provider ?? "", median.memoryMB.map(String.init) ?? "", median.setting ?? "", withCI(median), other(.p90), other(.max), n(median)]
         }, rightAligned: [3, 4, 5, 6])
@@ -285,7 +287,7 @@ private struct Builder {
                        metrics.filter { $0.metric == .maxIdleMinutes }.map { [$0.provider ?? "", $0.setting ?? "", Text.number($0.value), n($0)] },
                        rightAligned: [2, 3])
         let survival = metrics.filter { $0.metric == .idleSurvivalFraction }
-        func gap(_ metric: Metric) -> Double { Double(metric.setting?.dropFirst("idle=".count).prefix { $0.isNumber } ?? "") ?? 0 }
+        func gap(_ metric: Metric) -> Double { metric.parameters.idleMinutes ?? 0 }
         let providers = Set(survival.compactMap(\.provider)).sorted()
         if !survival.isEmpty {
             figure("idle-survival.svg", Chart.xy(.line, title: "Idle instances still alive", x: "idle gap (minutes)", y: "fraction of instances reused",
@@ -298,16 +300,16 @@ private struct Builder {
 
     mutating func consistency() {
         guard let metrics = section(8, stage: .consistency) else { return }
-        let perRun = metrics.filter { $0.metric == .staleFraction && ($0.setting ?? "").hasPrefix("k=") }
+        let perRun = metrics.filter { $0.metric == .staleFraction && $0.parameters.grouping != .pooled }
         markdown.table(["provider", "setting", "stale requests", "stale new instances", "requests"], perRun.map { stale in
-            let fresh = metrics.first { $0.metric == .staleNewInstanceFraction && $0.provider == stale.provider && $0.setting == stale.setting }
+            let fresh = metrics.first { $0.metric == .staleNewInstanceFraction && $0.provider == stale.provider && $0.parameters == stale.parameters }
             return [stale.provider ?? "", stale.setting ?? "", Text.number(stale.value, significant: 3), number(fresh?.value), n(stale)]
         }, rightAligned: [2, 3, 4])
         for safe in metrics.filter({ $0.metric == .safeDelay }) {
             markdown.paragraph("\(Text.markdown(safe.provider ?? "")): no stale request from a delay of \(Text.number(safe.value)) s on.")
         }
-        let byDelay = metrics.filter { $0.metric == .staleFraction && ($0.setting ?? "").hasPrefix("delay=") }
-        func delay(_ metric: Metric) -> Double { Double(metric.setting?.dropFirst("delay=".count).prefix { $0.isNumber || $0 == "." } ?? "") ?? 0 }
+        let byDelay = metrics.filter { $0.metric == .staleFraction && $0.parameters.grouping == .pooled && $0.parameters.delaySeconds != nil }
+        func delay(_ metric: Metric) -> Double { metric.parameters.delaySeconds ?? 0 }
         if !byDelay.isEmpty {
             let providers = Set(byDelay.compactMap(\.provider)).sorted()
             figure("consistency.svg", Chart.xy(.line, title: "Requests served by the old version", x: "delay after the update (s)",
@@ -328,7 +330,7 @@ private struct Builder {
             markdown.table(["provider", "memory (MB)", "colevel", "CPU share median [95% CI]", "n"], medians.map {
                 [$0.provider ?? "", $0.memoryMB.map(String.init) ?? "", $0.setting ?? "", withCI($0), n($0)]
             }, rightAligned: [1, 3, 4])
-            let alone = medians.filter { $0.setting == "colevel=1" }
+            let alone = medians.filter { $0.parameters.colevel == 1 }
             if !alone.isEmpty {
                 figure("cpu-share.svg", Chart.bars(title: "CPU share of an instance alone", y: "share of one CPU",
                                                    bars: alone.map { Chart.Bar("\($0.provider ?? "") \($0.memoryMB.map(String.init) ?? "")", $0.value, low: $0.ciLow, high: $0.ciHigh) }),
@@ -343,7 +345,7 @@ private struct Builder {
         let medians = io.filter { $0.statistic == .median }
         markdown.table(["provider", "metric", "memory (MB)", "colevel", "median [95% CI]", "unit", "slowdown vs alone", "n"], medians.map { median in
             let slowdownID: MetricID = median.metric == .ioThroughput ? .ioSlowdown : .networkSlowdown
-            let slowdown = io.first { $0.metric == slowdownID && $0.provider == median.provider && $0.memoryMB == median.memoryMB && $0.setting == median.setting }
+            let slowdown = io.first { $0.metric == slowdownID && $0.provider == median.provider && $0.memoryMB == median.memoryMB && $0.parameters == median.parameters }
             return [median.provider ?? "", median.metric.rawValue, median.memoryMB.map(String.init) ?? "", median.setting ?? "", withCI(median), median.unit,
                     slowdown.map { Text.number($0.value, significant: 3) + "x" } ?? "", n(median)]
         }, rightAligned: [2, 4, 6, 7])
@@ -394,8 +396,8 @@ enum GroupLabels {
         }
         let counts = labels.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
         return zip(labels, charted).map { label, metric in
-            guard counts[label]! > 1, let setting = metric.setting, setting.hasPrefix("scenario=") else { return label }
-            return "\(label) \(setting.dropFirst("scenario=".count).prefix { $0 != "," })"
+            guard counts[label]! > 1, let scenario = metric.parameters.scenario else { return label }
+            return "\(label) \(scenario)"
         }
     }
 }

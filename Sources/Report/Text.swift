@@ -24,9 +24,16 @@ public enum Text {
     }
 
     /// A CSV field (RFC 4180): quoted, with doubled quotes, when it holds a comma, quote or line break.
+    /// Read by scalar, so that "\r\n" (one Swift Character) and a quote followed by a combining mark
+    /// are seen.
     public static func csv(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" { out += "\"" }
+            out.unicodeScalars.append(scalar)
+        }
+        return out + "\""
     }
 
     /// Data as inline Markdown text, in a paragraph, heading or GitHub-flavoured table cell: Markdown

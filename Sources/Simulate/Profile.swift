@@ -157,8 +157,8 @@ public struct Profile: Codable, Sendable {
         } catch let error as DecodingError {
             throw SimulateError.badProfile(url.path, Self.describe(error))
         }
-        // The name is a folder of the output and, prefixed, the runs' snapshot.
-        if let problem = SnapshotName.problem("simulated-\(profile.name)") {
+        // The name is a folder of the output and, prefixed, the runs' snapshot: both follow the snapshot-name rule.
+        if let problem = SnapshotName.problem(profile.name) ?? SnapshotName.problem("simulated-\(profile.name)") {
             throw SimulateError.badProfile(url.path, "'name' \(profile.name.debugDescription): \(problem)")
         }
         return profile

@@ -6,7 +6,9 @@ public struct Metric: Sendable, Equatable {
     public var provider: String?
     public var runtime: String?
     public var memoryMB: Int?
+    /// What a reader sees of the row's setting; programs decide on `parameters`.
     public var setting: String?
+    public var parameters: MetricParameters
     public var statistic: Statistic
     public var value: Double
     public var unit: String
@@ -19,9 +21,10 @@ public struct Metric: Sendable, Equatable {
 
     public init(
         _ metric: MetricID, provider: String?, runtime: String? = nil, memoryMB: Int? = nil, setting: String? = nil,
-        statistic: Statistic, value: Double, unit: String, n: Int? = nil, ci: (low: Double, high: Double)? = nil,
-        source: String? = nil, samples: [Double]? = nil
+        parameters: MetricParameters = MetricParameters(), statistic: Statistic, value: Double, unit: String, n: Int? = nil,
+        ci: (low: Double, high: Double)? = nil, source: String? = nil, samples: [Double]? = nil
     ) {
+        self.parameters = parameters
         self.metric = metric
         self.provider = provider
         self.runtime = runtime

@@ -17,15 +17,17 @@ public struct MetricStore {
         try db.execute(sql: "DELETE FROM metric WHERE snapshot_id = ? AND source = ?", arguments: [snapshotID, source])
         let insert = try db.makeStatement(sql: """
             INSERT INTO metric (snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, value, unit, n,
-                                ci_low, ci_high, source)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                ci_low, ci_high, source, experiment, temperature, grouping, scenario, concurrency, colevel,
+                                batch_size, delay_s, idle_minutes, interval_s)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertSample = try db.makeStatement(sql: "INSERT INTO metric_sample (metric_id, n, sorted_values) VALUES (?, ?, ?)")
         for metric in metrics {
-            try insert.execute(arguments: [
+            let fields: [(any DatabaseValueConvertible)?] = [
                 snapshotID, metric.metric, metric.provider, metric.runtime, metric.memoryMB, metric.setting,
                 metric.statistic, metric.value, metric.unit, metric.n, metric.ciLow, metric.ciHigh, metric.source ?? source,
-            ])
+            ]
+            try insert.execute(arguments: StatementArguments(fields + metric.parameters.databaseValues))
             let id = db.lastInsertedRowID
             if let samples = metric.samples {
                 try insertSample.execute(arguments: [id, samples.count, Self.json(samples)])
@@ -106,8 +108,8 @@ public struct MetricStore {
 
     private static func metric(_ row: Row, samples: [Int64: [Double]]) -> Metric {
         var metric = Metric(row["metric"], provider: row["provider"], runtime: row["runtime"], memoryMB: row["memory_mb"],
-                            setting: row["setting"], statistic: row["statistic"], value: row["value"], unit: row["unit"],
-                            n: row["n"], source: row["source"])
+                            setting: row["setting"], parameters: MetricParameters(row), statistic: row["statistic"],
+                            value: row["value"], unit: row["unit"], n: row["n"], source: row["source"])
         metric.ciLow = row["ci_low"]
         metric.ciHigh = row["ci_high"]
         metric.samples = samples[row["id"]]
@@ -126,7 +128,8 @@ extension Store {
         try queue.read { db in
             try QueryResult(db.makeStatement(sql: """
                 SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic, m.value, m.unit,
-                       m.n, m.ci_low, m.ci_high
+                       m.n, m.ci_low, m.ci_high, m.experiment, m.temperature, m.grouping, m.scenario, m.concurrency, m.colevel,
+                       m.batch_size, m.delay_s, m.idle_minutes, m.interval_s
                 FROM metric m JOIN snapshot s ON s.id = m.snapshot_id
                 WHERE s.name IN (SELECT value FROM json_each(?))
                 ORDER BY s.name, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic

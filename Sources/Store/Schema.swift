@@ -114,6 +114,23 @@ public enum Schema {
                     SELECT source_file_id, cold_rule_id, count(*) FROM invocation GROUP BY source_file_id, cold_rule_id;
                 """)
         }
+        migrator.registerMigration("v7: metric parameters as columns") { db in
+            // What told settings apart lived only in the setting's prose; reports and comparisons parsed
+            // it back. Rows from before keep NULLs and their values (analyses are computed again, as
+            // every stage's version went up).
+            try db.execute(sql: """
+                ALTER TABLE metric ADD COLUMN experiment TEXT;
+                ALTER TABLE metric ADD COLUMN temperature TEXT;
+                ALTER TABLE metric ADD COLUMN grouping TEXT;
+                ALTER TABLE metric ADD COLUMN scenario TEXT;
+                ALTER TABLE metric ADD COLUMN concurrency INTEGER;
+                ALTER TABLE metric ADD COLUMN colevel INTEGER;
+                ALTER TABLE metric ADD COLUMN batch_size INTEGER;
+                ALTER TABLE metric ADD COLUMN delay_s REAL;
+                ALTER TABLE metric ADD COLUMN idle_minutes REAL;
+                ALTER TABLE metric ADD COLUMN interval_s REAL;
+                """)
+        }
         return migrator
     }
 

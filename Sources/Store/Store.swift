@@ -40,14 +40,16 @@ public struct Store: Sendable {
         try Schema.migrator.migrate(queue)
     }
 
-    /// A FIFO or a device would block or be written over; a folder cannot be opened.
+    /// A FIFO or a device would block or be written over; a folder cannot be opened. A symbolic link
+    /// is judged by what it points to.
     private static func checkFile(_ path: String, mustExist: Bool) throws {
         guard !path.isEmpty, path != ":memory:" else { return }
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
             if mustExist { throw StoreOpenError.missing(path) }
             return
         }
-        guard attributes[.type] as? FileAttributeType == .typeRegular else { throw StoreOpenError.notAFile(path) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw StoreOpenError.notAFile(path) }
     }
 
     /// A store whose schema has migrations this binary does not know was written by a newer version:

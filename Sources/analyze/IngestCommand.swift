@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ingest
+import Report
 import Store
 
 struct IngestCommand: ParsableCommand {
@@ -117,10 +118,11 @@ final class ProgressLine {
         visible = true
     }
 
-    /// A message that stays (printed on its own line whether or not stderr is a terminal).
+    /// A message that stays (printed on its own line whether or not stderr is a terminal). Paths and
+    /// reasons come from the data: control characters in them show as escapes.
     func note(_ text: String) {
         finish()
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((Text.terminal(text) + "\n").utf8))
     }
 
     func finish() {

@@ -6,17 +6,20 @@ import Store
 struct TablePrinter {
     let format: OutputFormat
 
+    /// Prints to stdout. CSV keeps data exact for programs; on a terminal, control characters in it
+    /// show as escapes (tables always escape them).
     func print(_ result: QueryResult) {
-        Swift.print(render(columns: result.columns, rows: result.rows), terminator: "")
+        let rendered = render(columns: result.columns, rows: result.rows, terminal: isatty(STDOUT_FILENO) == 1)
+        Swift.print(rendered, terminator: "")
     }
 
-    /// The whole output, each line ending in a newline.
-    func render(columns: [String], rows: [[QueryResult.Value]]) -> String {
+    /// The whole output, each line ending in a newline; the same bytes for the same rows, wherever it goes
+    /// unless `terminal` is set.
+    func render(columns: [String], rows: [[QueryResult.Value]], terminal: Bool = false) -> String {
         switch format {
         case .table: return table(columns, rows)
         case .csv:
-            // CSV keeps data exact for programs; on a terminal, control characters show as escapes.
-            let cell = isatty(STDOUT_FILENO) == 1 ? { Text.csv(Text.terminal($0)) } : Text.csv
+            let cell = terminal ? { Text.csv(Text.terminal($0)) } : Text.csv
             return ([columns.map(cell)] + rows.map { $0.map { cell(text($0)) } }).map { $0.joined(separator: ",") + "\n" }.joined()
         case .json:
             let objects = rows.map { row in
@@ -46,7 +49,7 @@ struct TablePrinter {
             format == .table ? String(format: "%.6g", double)
                 : double == double.rounded() && abs(double) < 1e15 ? String(format: "%.1f", double) : String(double)
         case .text(let string): string
-        case .blob(let count): "<\(count) bytes>"
+        case .blob(let data): "<\(data.count) bytes>"
         }
     }
 
@@ -56,7 +59,7 @@ struct TablePrinter {
         case .integer(let int): String(int)
         case .real(let double): double.isFinite ? String(double) : "null"
         case .text(let string): jsonString(string)
-        case .blob(let count): jsonString("<\(count) bytes>")
+        case .blob(let data): jsonString(data.base64EncodedString())
         }
     }
 

@@ -95,6 +95,15 @@ import Store
         #expect(try workspace.int("SELECT count(DISTINCT function_id) FROM invocation") == 25_000)
     }
 
+    /// Lines that each reopen a quote: every line is read at most twice (it used to be re-read at every
+    /// give-up, about 10^10 line reads for this file).
+    @Test func linesThatKeepReopeningQuotesStayLinear() throws {
+        let workspace = try Workspace()
+        try workspace.write("probe.csv", "provider,function\n" + String(repeating: "x\",\"\n", count: 50_000) + "aws,last\n")
+        let (summary, _) = try workspace.ingest(["probe.csv"])
+        #expect(summary.records == 1 && summary.rejected == 50_000)
+    }
+
     @Test func aQuoteOpenAtEndOfFileGivesBackTheLinesAfterIt() throws {
         let workspace = try Workspace()
         try workspace.write("probe.csv", "provider,function\naws,\"open\naws,a\naws,b\n")

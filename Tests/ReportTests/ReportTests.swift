@@ -91,8 +91,10 @@ enum SVGCheck {
 
     @Test func groupLabelsNameTheProviderAndScenarioOnlyWhenNeeded() {
         func metric(_ provider: String, _ runtime: String, _ memory: Int?, _ setting: String) -> Metric {
-            Metric(.coldStartLatency, provider: provider, runtime: runtime, memoryMB: memory, setting: setting,
-                   statistic: .median, value: 1, unit: "ms")
+            // The scenario as the cold-start stage sets it: a field, and the setting's text.
+            let scenario = setting.hasPrefix("scenario=") ? String(setting.dropFirst(9).prefix { $0 != "," }) : nil
+            return Metric(.coldStartLatency, provider: provider, runtime: runtime, memoryMB: memory, setting: setting,
+                          parameters: MetricParameters(temperature: .cold, scenario: scenario), statistic: .median, value: 1, unit: "ms")
         }
         // One provider: runtime and memory.
         #expect(GroupLabels.of([metric("aws", "java8", 128, "cold starts"), metric("aws", "java8", 512, "cold starts")], memoryUnit: " MB")

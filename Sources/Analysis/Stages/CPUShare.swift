@@ -18,7 +18,8 @@ struct CPUShare: Stage {
             """)
         guard !rows.isEmpty else { return .notMeasurable("no CPU-utilization test results in this snapshot") }
         let groups = Dictionary(grouping: rows) { row in
-            MetricGroup(provider: row["provider"], memoryMB: row["memory_mb"], setting: "colevel=\(row["colevel"] as Int)")
+            MetricGroup(provider: row["provider"], memoryMB: row["memory_mb"], setting: "colevel=\(row["colevel"] as Int)",
+                        parameters: .init(colevel: row["colevel"]))
         }
         return .metrics(groups.sorted { $0.key < $1.key }.flatMap { group, rows in
             group.distribution(.cpuUtilization, Sample(rows.map { $0["share"] as Double }), unit: "fraction",

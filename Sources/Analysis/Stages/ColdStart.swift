@@ -34,7 +34,7 @@ struct ColdStart: Stage {
     }
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
-        let (condition, label) = try context.scope(preferring: "coldstart")
+        let (condition, label, experiment) = try context.scope(preferring: "coldstart")
         struct Key: Hashable {
             let function: Int64
             let experiment: Int64?
@@ -80,19 +80,24 @@ struct ColdStart: Stage {
             for cold in [true, false] {
                 guard let metric = definition.metric(cold: cold) else { continue }
                 let kind = cold ? "cold starts" : "warm starts"
+                let temperature: MetricParameters.Temperature = cold ? .cold : .warm
                 var groups: [MetricGroup: [Double]] = [:]
                 for (key, selected) in values where key.definition == definition.rawValue && key.cold == cold {
                     let (provider, runtime, memory) = functions[key.function]!
-                    let scenario = key.experiment.flatMap { scenarios[$0] }.map { "scenario=\($0), " } ?? ""
-                    groups[MetricGroup(provider: provider, runtime: runtime, memoryMB: memory, setting: "\(scenario)\(kind), \(label)"), default: []] += selected
-                    groups[MetricGroup(provider: provider, setting: "all \(kind), \(label)"), default: []] += selected
+                    let scenario = key.experiment.flatMap { scenarios[$0] }
+                    let setting = (scenario.map { "scenario=\($0), " } ?? "") + "\(kind), \(label)"
+                    let parameters = MetricParameters(experiment: experiment, temperature: temperature, scenario: scenario)
+                    groups[MetricGroup(provider: provider, runtime: runtime, memoryMB: memory, setting: setting, parameters: parameters),
+                           default: []] += selected
+                    let pooled = MetricParameters(experiment: experiment, temperature: temperature, grouping: .pooled)
+                    groups[MetricGroup(provider: provider, setting: "all \(kind), \(label)", parameters: pooled), default: []] += selected
                 }
                 for (group, values) in groups.sorted(by: { $0.key < $1.key }) {
                     metrics += group.distribution(metric, Sample(values), unit: "ms", bootstrap: context.bootstrap)
                 }
             }
         }
-        metrics += newVersusExistingVM(context, firstRequests, functions: functions, label: label)
+        metrics += newVersusExistingVM(context, firstRequests, functions: functions, label: label, experiment: experiment)
         metrics += try launchedTogether(context)
         metrics += try hourly(context)
         return .metrics(metrics)
@@ -102,7 +107,7 @@ struct ColdStart: Stage {
     /// Runtimes and memory sizes differ in both latency and how often they open a VM, so the difference
     /// is taken within each runtime x memory group and summarized by its median over the groups.
     private func newVersusExistingVM(_ context: AnalysisContext, _ firstRequests: FirstRequests,
-                                     functions: [Int64: AnalysisContext.Function], label: String) -> [Metric] {
+                                     functions: [Int64: AnalysisContext.Function], label: String, experiment: String?) -> [Metric] {
         let rows = firstRequests.coldStarts.map { start in
             let function = functions[start.function]!
             return (provider: function.provider, runtime: function.runtime, memoryMB: function.memoryMB, latency: start.latency,
@@ -113,9 +118,11 @@ struct ColdStart: Stage {
             let newVM = Sample(providerRows.filter(\.newVM).map(\.latency))
             let existing = Sample(providerRows.filter { !$0.newVM }.map(\.latency))
             guard !newVM.isEmpty, !existing.isEmpty else { continue }
-            metrics += MetricGroup(provider: provider, setting: "cold starts on a new VM, \(label)")
+            metrics += MetricGroup(provider: provider, setting: "cold starts on a new VM, \(label)",
+                                   parameters: .init(experiment: experiment, temperature: .cold, grouping: .newVM))
                 .distribution(.coldStartLatency, newVM, unit: "ms", bootstrap: context.bootstrap, statistics: [.median])
-            metrics += MetricGroup(provider: provider, setting: "cold starts on a VM already in use, \(label)")
+            metrics += MetricGroup(provider: provider, setting: "cold starts on a VM already in use, \(label)",
+                                   parameters: .init(experiment: experiment, temperature: .cold, grouping: .existingVM))
                 .distribution(.coldStartLatency, existing, unit: "ms", bootstrap: context.bootstrap, statistics: [.median])
             let groups = Dictionary(grouping: providerRows) { "\($0.runtime ?? "")|\($0.memoryMB ?? -1)" }
             var differences: [Double] = []
@@ -130,7 +137,8 @@ struct ColdStart: Stage {
             }
             guard let difference = Sample(differences).median else { continue }
             metrics.append(MetricGroup(provider: provider,
-                                       setting: "cold starts on a new VM vs on a VM already in use, median over \(differences.count) runtime x memory groups, \(label)")
+                                       setting: "cold starts on a new VM vs on a VM already in use, median over \(differences.count) runtime x memory groups, \(label)",
+                                       parameters: .init(experiment: experiment, temperature: .cold))
                 .value(.newVMMinusExistingVM, statistic: .medianDifference, difference, unit: "ms", n: count))
         }
         return metrics
@@ -149,16 +157,15 @@ struct ColdStart: Stage {
             """)
         let groups = Dictionary(grouping: rows) { row in
             MetricGroup(provider: row["provider"], runtime: row["runtime"], memoryMB: row["memory_mb"],
-                        setting: "colevel=\(row["colevel"] as Int) (instances launched together on one VM)")
+                        setting: "colevel=\(row["colevel"] as Int) (instances launched together on one VM)",
+                        parameters: .init(experiment: "colevel", temperature: .cold, colevel: row["colevel"]))
         }
-        return groups.sorted { ($0.key.provider ?? "", colevel($0.key)) < ($1.key.provider ?? "", colevel($1.key)) }.flatMap { group, rows in
+        return groups.sorted {
+            ($0.key.provider ?? "", $0.key.parameters.colevel ?? 0) < ($1.key.provider ?? "", $1.key.parameters.colevel ?? 0)
+        }.flatMap { group, rows in
             group.distribution(.coldStartLatency, Sample(rows.map { $0["latency"] as Double }), unit: "ms",
                                bootstrap: context.bootstrap, statistics: [.mean, .median])
         }
-    }
-
-    private func colevel(_ group: MetricGroup) -> Int {
-        Int(group.setting?.dropFirst("colevel=".count).prefix { $0.isNumber } ?? "") ?? 0
     }
 
     /// The median cold start of every hour (runs of the 'hourly' experiment): the median and range of
@@ -175,7 +182,8 @@ struct ColdStart: Stage {
         return Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }).flatMap { provider, rows in
             let hours = Dictionary(grouping: rows, by: { $0["hour"] as Int })
             let medians = Sample(hours.keys.sorted().map { Sample(hours[$0]!.map { $0["latency"] as Double }).median! })
-            return MetricGroup(provider: provider, setting: "hourly medians of cold starts over \(medians.count) hours")
+            return MetricGroup(provider: provider, setting: "hourly medians of cold starts over \(medians.count) hours",
+                               parameters: .init(experiment: "hourly", temperature: .cold))
                 .distribution(.hourlyColdStartMedian, medians, unit: "ms", bootstrap: context.bootstrap,
                               statistics: [.median, .min, .max])
         }

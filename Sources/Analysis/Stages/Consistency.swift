@@ -15,11 +15,11 @@ struct Consistency: Stage {
         guard !rows.isEmpty else { return .notMeasurable("consistency runs without an update (expected version never changes)") }
         var metrics: [Metric] = []
         for (provider, providerRows) in Dictionary(grouping: rows, by: \.provider).sorted(by: { $0.key < $1.key }) {
-            func add(_ setting: String, _ selected: [StaleCount]) {
+            func add(_ setting: String, _ parameters: MetricParameters, _ selected: [StaleCount]) {
                 let requests = selected.reduce(0) { $0 + $1.requests }
                 let stale = selected.reduce(0) { $0 + $1.stale }
                 let staleNew = selected.reduce(0) { $0 + $1.staleNew }
-                let group = MetricGroup(provider: provider, setting: setting)
+                let group = MetricGroup(provider: provider, setting: setting, parameters: parameters)
                 metrics.append(group.value(.staleFraction, statistic: .fraction, Double(stale) / Double(requests),
                                            unit: "fraction", n: requests))
                 metrics.append(group.value(.staleNewInstanceFraction, statistic: .fraction,
@@ -28,14 +28,18 @@ struct Consistency: Stage {
             let delays = Dictionary(grouping: providerRows, by: { $0.delay ?? -1 })
             for (delay, delayRows) in delays.sorted(by: { $0.key < $1.key }) {
                 let label = delay < 0 ? "delay unknown" : "delay=\(Bounded.text(delay))s"
-                for row in delayRows { add("k=\(row.k ?? 0) \(label)", [row]) }
-                add(label, delayRows)
+                let seconds = delay < 0 ? nil : delay
+                for row in delayRows {
+                    add("k=\(row.k ?? 0) \(label)", .init(experiment: "consistency", batchSize: row.k, delaySeconds: seconds), [row])
+                }
+                add(label, .init(experiment: "consistency", grouping: .pooled, delaySeconds: seconds), delayRows)
             }
             let known = delays.filter { $0.key >= 0 }
             let staleDelays = known.filter { $0.value.contains { $0.stale > 0 } }.keys
             let safe = known.keys.filter { delay in staleDelays.allSatisfy { $0 < delay } }.min()
             if let safe {
-                metrics.append(MetricGroup(provider: provider, setting: "smallest delay after which no stale instance was seen")
+                metrics.append(MetricGroup(provider: provider, setting: "smallest delay after which no stale instance was seen",
+                                           parameters: .init(experiment: "consistency"))
                     .value(.safeDelay, statistic: .min, safe, unit: "s", n: providerRows.count))
             }
         }
@@ -57,31 +61,38 @@ struct Consistency: Stage {
     private static func staleCounts(_ context: AnalysisContext) throws -> [StaleCount] {
         struct Batch: Hashable { let function: Int64, file: Int64, round: Int64?, number: Int64? }
         var parts: [(batch: Batch, count: StaleCount)] = []
-        // A batch's send time and expected version come from its requests that name one.
-        var batches: [Batch: (sent: Double?, expected: String)] = [:]
+        // A batch is marked by its 'consistency' requests that name an expected version (send time and
+        // version are theirs), and counts every request of the batch, as the paper's harness logs them.
+        // Versions compare as bytes, as SQLite compares text.
+        var batches: [Batch: (sent: Double?, expected: [UInt8])] = [:]
         for row in try context.rows("""
             SELECT i.function_id, i.source_file_id, i.round_no, i.batch_no, f.provider, i.batch_size, i.delay_s,
-                   min(CASE WHEN i.expected_version IS NOT NULL THEN i.request_sent_ms END), min(i.expected_version),
+                   min(CASE WHEN e.kind = 'consistency' AND i.expected_version IS NOT NULL THEN i.request_sent_ms END),
+                   min(CASE WHEN e.kind = 'consistency' THEN i.expected_version END),
                    count(i.reported_version), ifnull(sum(i.reported_version != i.expected_version), 0),
                    ifnull(sum(i.reported_version != i.expected_version AND i.is_cold = 1), 0)
-            FROM invocation i JOIN function f ON f.id = i.function_id JOIN experiment e ON e.id = i.experiment_id
-            WHERE i.snapshot_id = ?1 AND e.kind = 'consistency'
+            FROM invocation i JOIN function f ON f.id = i.function_id LEFT JOIN experiment e ON e.id = i.experiment_id
+            WHERE i.snapshot_id = ?1 AND i.source_file_id IN (
+                SELECT DISTINCT c.source_file_id FROM invocation c JOIN experiment ce ON ce.id = c.experiment_id
+                WHERE c.snapshot_id = ?1 AND ce.kind = 'consistency')
             GROUP BY 1, 2, 3, 4, 5, 6, 7
             """) {
             let batch = Batch(function: row[0], file: row[1], round: row[2], number: row[3])
             parts.append((batch, StaleCount(provider: row[4], k: row[5], delay: row[6], requests: row[9], stale: row[10],
                                             staleNew: row[11])))
-            guard let expected = row[8] as String? else { continue }
-            let sent = row[7] as Double?
+            guard let version = row[8] as String? else { continue }
+            let expected = Array(version.utf8), sent = row[7] as Double?
             if let known = batches[batch] {
-                batches[batch] = (min(known.sent ?? .infinity, sent ?? .infinity), min(known.expected, expected))
+                // SQL's min ignores NULL send times.
+                let earliest = [known.sent, sent].compactMap { $0 }.min()
+                batches[batch] = (earliest, known.expected.lexicographicallyPrecedes(expected) ? known.expected : expected)
             } else {
                 batches[batch] = (sent, expected)
             }
         }
         var firstAfterUpdate: Set<Batch> = []
         for (_, series) in Dictionary(grouping: batches, by: { [$0.key.function, $0.key.file] }) {
-            // Ties in send time (not seen in practice) broken by round and batch number, for the same result every run.
+            // NULL send times first, as SQL orders them; ties (not seen in practice) broken by round and batch number.
             let ordered = series.sorted {
                 ($0.value.sent ?? -.infinity, $0.key.round ?? .min, $0.key.number ?? .min)
                     < ($1.value.sent ?? -.infinity, $1.key.round ?? .min, $1.key.number ?? .min)

@@ -14,7 +14,7 @@ struct Coresidency: Stage {
             SELECT count(*) FROM (SELECT provider FROM function WHERE account IS NOT NULL GROUP BY provider HAVING count(DISTINCT account) >= 2)
             """) ?? 0
         guard providersWithTwoAccounts > 0 else { return notMeasurable }
-        let (condition, label) = try context.scope(preferring: "coresidency")
+        let (condition, label, experiment) = try context.scope(preferring: "coresidency")
         let rows = try context.rows("""
             WITH seen AS (
                 SELECT DISTINCT f.provider, f.account, i.instance_id, i.vm_id FROM \(context.invocations)
@@ -27,7 +27,8 @@ struct Coresidency: Stage {
         let measurable = rows.filter { ($0["accounts"] as Int) >= 2 }
         guard !measurable.isEmpty else { return notMeasurable }
         return .metrics(measurable.flatMap { row -> [Metric] in
-            let group = MetricGroup(provider: row["provider"], setting: "\(row["accounts"] as Int) accounts, \(label)")
+            let group = MetricGroup(provider: row["provider"], setting: "\(row["accounts"] as Int) accounts, \(label)",
+                                    parameters: .init(experiment: experiment))
             let instances: Int = row["instances"]
             return [
                 group.value(.crossTenantFraction, statistic: .fraction,

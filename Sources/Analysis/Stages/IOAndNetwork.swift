@@ -37,6 +37,7 @@ struct IOAndNetwork: Stage {
             for (colevel, colevelRows) in byColevel.sorted(by: { $0.key < $1.key }) {
                 var group = base
                 group.setting = "colevel=\(colevel)"
+                group.parameters.colevel = colevel
                 let sample = Sample(colevelRows.map { $0["value"] as Double })
                 metrics += group.distribution(metric, sample, unit: unit, bootstrap: context.bootstrap, statistics: [.median, .mean, .min, .max])
                 if colevel > 1, let aloneMedian = alone?.median, let median = sample.median, median > 0 {

@@ -36,11 +36,12 @@ struct IdleRecycling: Stage {
                 guard !selected.isEmpty else { continue }
                 let vm = busy ? "VM kept busy by another instance" : "idle instances of one function"
                 let survivedGaps = selected.filter { $0["survived"] as Bool }.map { $0["gap"] as Double }
-                metrics.append(MetricGroup(provider: provider, setting: vm).value(
+                metrics.append(MetricGroup(provider: provider, setting: vm, parameters: .init(experiment: "idle")).value(
                     .maxIdleMinutes, statistic: .max, survivedGaps.max() ?? 0, unit: "minutes", n: selected.count))
                 guard !busy else { continue }
                 for (gap, gapRows) in Dictionary(grouping: selected, by: { $0["gap"] as Double }).sorted(by: { $0.key < $1.key }) {
-                    let group = MetricGroup(provider: provider, setting: "idle=\(Bounded.text(gap))min")
+                    let group = MetricGroup(provider: provider, setting: "idle=\(Bounded.text(gap))min",
+                                            parameters: .init(experiment: "idle", idleMinutes: gap))
                     let survived = gapRows.filter { $0["survived"] as Bool }.count
                     metrics.append(group.value(.idleSurvivalFraction, statistic: .fraction, Double(survived) / Double(gapRows.count),
                                                unit: "fraction", n: gapRows.count))
@@ -67,7 +68,8 @@ struct IdleRecycling: Stage {
             GROUP BY f.provider, f.name, gap ORDER BY f.provider, f.name, gap
             """)
         return rows.map { row in
-            MetricGroup(provider: row["provider"], setting: "idle=\(row["gap"] as Int)min, \(row["series"] as String? ?? "scatter")")
+            MetricGroup(provider: row["provider"], setting: "idle=\(row["gap"] as Int)min, \(row["series"] as String? ?? "scatter")",
+                        parameters: .init(experiment: "idle-scatter", idleMinutes: Double(row["gap"] as Int)))
                 .value(.coldProbability, statistic: .fraction, Double(row["cold"] as Int) / Double(row["n"] as Int),
                        unit: "fraction", n: row["n"])
         }

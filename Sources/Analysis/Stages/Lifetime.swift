@@ -23,15 +23,18 @@ struct Lifetime: Stage {
                 HAVING max(i.round_no) < max(l.round_no)
                 """)
             let groups = Dictionary(grouping: rows) { row in
-                MetricGroup(provider: row["provider"], memoryMB: row["memory_mb"],
-                            setting: (row["interval_s"] as Double?).map { "interval=\(Bounded.text($0.rounded(.towardZero)))s" } ?? "interval unknown")
+                let interval = (row["interval_s"] as Double?).map { $0.rounded(.towardZero) }
+                return MetricGroup(provider: row["provider"], memoryMB: row["memory_mb"],
+                                   setting: interval.map { "interval=\(Bounded.text($0))s" } ?? "interval unknown",
+                                   parameters: .init(experiment: "lifetime", intervalSeconds: interval))
             }
             for (group, groupRows) in groups.sorted(by: { $0.key < $1.key }) {
                 metrics += group.distribution(.instanceLifetimeMinutes, Sample(groupRows.map { $0["minutes"] as Double }),
                                               unit: "minutes", bootstrap: context.bootstrap, statistics: [.median, .p90, .max])
             }
             for (provider, providerRows) in Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }) {
-                metrics += MetricGroup(provider: provider, setting: "all settings").distribution(
+                metrics += MetricGroup(provider: provider, setting: "all settings",
+                                       parameters: .init(experiment: "lifetime", grouping: .pooled)).distribution(
                     .instanceLifetimeHours, Sample(providerRows.map { ($0["minutes"] as Double) / 60 }), unit: "hours",
                     bootstrap: context.bootstrap, statistics: [.median, .max])
             }

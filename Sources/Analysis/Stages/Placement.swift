@@ -9,7 +9,7 @@ struct Placement: Stage {
     let requires = "vm_id, instance id and memory_mb"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
-        let (condition, label) = try context.scope(preferring: "placement")
+        let (condition, label, experiment) = try context.scope(preferring: "placement")
         // Distinct instances per run and VM (with their function's memory), then their memory summed per run and VM.
         struct Seen: Hashable {
             let file: Int64, vm: Int64, instance: Int64, memoryMB: Int
@@ -30,11 +30,13 @@ struct Placement: Stage {
         for (provider, instances) in seen.sorted(by: { $0.key < $1.key }) {
             struct VM: Hashable { let file: Int64, vm: Int64 }
             let sample = Sample(instances.reduce(into: [VM: Int]()) { $0[VM(file: $1.file, vm: $1.vm), default: 0] += $1.memoryMB }.values.map(Double.init))
-            let group = MetricGroup(provider: provider, setting: "aggregate memory of the instances on one VM, \(label)")
+            let group = MetricGroup(provider: provider, setting: "aggregate memory of the instances on one VM, \(label)",
+                                    parameters: .init(experiment: experiment))
             metrics += group.distribution(.vmMemoryMB, sample, unit: "MB", bootstrap: context.bootstrap,
                                           statistics: [.median, .max])
             if let capacity = context.options.vmCapacityMB[provider] {
-                metrics.append(MetricGroup(provider: provider, setting: "of \(capacity) MB usable VM memory, \(label)").value(
+                metrics.append(MetricGroup(provider: provider, setting: "of \(capacity) MB usable VM memory, \(label)",
+                                           parameters: .init(experiment: experiment)).value(
                     .placementUtilization, statistic: .max, sample.max! / Double(capacity), unit: "fraction", n: sample.count))
             }
         }

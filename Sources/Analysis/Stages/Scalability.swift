@@ -23,11 +23,13 @@ struct Scalability: Stage {
             let byLevel = Dictionary(grouping: rows, by: { $0["level"] as Int })
             for (level, levelRows) in byLevel.sorted(by: { $0.key < $1.key }) {
                 let perRequest = Sample(levelRows.map { Double($0["instances"] as Int) / Double(level) })
-                metrics.append(MetricGroup(provider: provider, setting: "concurrency=\(level)").value(
+                metrics.append(MetricGroup(provider: provider, setting: "concurrency=\(level)",
+                                           parameters: .init(experiment: "scalability", concurrency: level)).value(
                     .instancesPerRequest, statistic: .mean, perRequest.mean!, unit: "fraction", n: perRequest.count))
             }
             let most = rows.map { $0["instances"] as Int }.max()!
-            metrics.append(MetricGroup(provider: provider, setting: "one function under concurrent requests").value(
+            metrics.append(MetricGroup(provider: provider, setting: "one function under concurrent requests",
+                                       parameters: .init(experiment: "scalability")).value(
                 .maxConcurrentInstances, statistic: .max, Double(most), unit: "instances", n: rows.count))
         }
         return .metrics(metrics)

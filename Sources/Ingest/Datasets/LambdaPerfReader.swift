@@ -91,7 +91,7 @@ struct LambdaPerfReader: RecordReader {
         for (v3, older, metric, unit) in averages {
             guard let value = JSONValue.number(field(v3, older)) else { continue }
             try sink.add(Metric(metric, provider: "aws", runtime: runtime, memoryMB: memory, setting: setting,
-                                statistic: .mean, value: value, unit: unit, n: durations.count, source: "lambda-perf"))
+                                statistic: .mean, value: value, unit: unit, n: durations.count, source: "lambda-perf"), line: line)
         }
     }
 

@@ -124,7 +124,7 @@ struct MikhailioReader: RecordReader {
             else { throw RecordProblem("an interval point is [minute (0 to 1e15), probability between 0 and 1]") }
             try sink.add(Metric(.coldProbability, provider: template.provider,
                                 setting: "idle=\(Bounded.text(minute))min",
-                                statistic: .fraction, value: probability, unit: "fraction", source: "mikhail.io"))
+                                statistic: .fraction, value: probability, unit: "fraction", source: "mikhail.io"), line: part.line)
         case .summary:
             break
         }

@@ -114,8 +114,8 @@ struct MappingReader: RecordReader {
                 if let fallback = field.defaultValue { return fallback }
                 throw RecordProblem("\(field.target): '\(text.prefix(60))' does not match /\(pattern)/")
             case .overBudget:
-                throw RecordProblem("\(field.target): /\(pattern.prefix(60))/ ran past its \(Int(BoundedRegex.budget * 1000)) ms budget "
-                    + "on '\(text.prefix(60))' (a pattern that backtracks; see docs/mappings.md)")
+                throw RecordProblem("\(field.target): /\(pattern.prefix(60))/ ran past its matching budget on '\(text.prefix(60))' "
+                    + "(a pattern that backtracks; see docs/mappings.md)")
             }
         }
         if let map = field.map {

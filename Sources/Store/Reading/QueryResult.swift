@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Rows of a query as plain values, for commands that print them (`query`, `snapshots`, `rejects`).
@@ -7,8 +8,7 @@ public struct QueryResult: Sendable, Equatable {
         case integer(Int64)
         case real(Double)
         case text(String)
-        /// A blob, by its size: printed as `<N bytes>`.
-        case blob(Int)
+        case blob(Data)
     }
 
     public let columns: [String]
@@ -24,7 +24,7 @@ public struct QueryResult: Sendable, Equatable {
                 case .int64(let integer): .integer(integer)
                 case .double(let real): .real(real)
                 case .string(let text): .text(text)
-                case .blob(let data): .blob(data.count)
+                case .blob(let data): .blob(data)
                 }
             }
         }

@@ -1,0 +1,65 @@
+import GRDB
+
+/// The experiment parameters and groupings that tell a metric row's setting apart, as fields
+/// (docs/analyses.md, "Metric rows"). A row's `setting` text is what a reader sees; programs decide on
+/// these. Stored in the metric table's columns of the same names.
+public struct MetricParameters: Hashable, Sendable {
+    public enum Temperature: String, Sendable {
+        case cold, warm
+    }
+
+    /// Rows that pool or split a stage's invocations other than by the fields below.
+    public enum Grouping: String, Sendable {
+        /// Every runtime and memory size of the provider together.
+        case pooled
+        /// Cold starts in the first batch that reached their VM, or on a VM already in use.
+        case newVM = "new-vm"
+        case existingVM = "existing-vm"
+    }
+
+    /// The experiment whose runs the row comes from; nil when the stage used every invocation.
+    public var experiment: String?
+    public var temperature: Temperature?
+    public var grouping: Grouping?
+    public var scenario: String?
+    public var concurrency: Int?
+    /// Instances started together on one VM (cold starts, CPU, I/O and network).
+    public var colevel: Int?
+    /// Requests per batch (update consistency's k).
+    public var batchSize: Int?
+    public var delaySeconds: Double?
+    public var idleMinutes: Double?
+    public var intervalSeconds: Double?
+
+    public init(
+        experiment: String? = nil, temperature: Temperature? = nil, grouping: Grouping? = nil, scenario: String? = nil,
+        concurrency: Int? = nil, colevel: Int? = nil, batchSize: Int? = nil, delaySeconds: Double? = nil,
+        idleMinutes: Double? = nil, intervalSeconds: Double? = nil
+    ) {
+        self.experiment = experiment
+        self.temperature = temperature
+        self.grouping = grouping
+        self.scenario = scenario
+        self.concurrency = concurrency
+        self.colevel = colevel
+        self.batchSize = batchSize
+        self.delaySeconds = delaySeconds
+        self.idleMinutes = idleMinutes
+        self.intervalSeconds = intervalSeconds
+    }
+
+    /// Values for the metric table's columns experiment, temperature, grouping, scenario, concurrency,
+    /// colevel, batch_size, delay_s, idle_minutes and interval_s, in that order.
+    var databaseValues: [(any DatabaseValueConvertible)?] {
+        [experiment, temperature?.rawValue, grouping?.rawValue, scenario, concurrency, colevel, batchSize, delaySeconds,
+         idleMinutes, intervalSeconds]
+    }
+
+    init(_ row: Row) {
+        self.init(
+            experiment: row["experiment"], temperature: (row["temperature"] as String?).flatMap(Temperature.init),
+            grouping: (row["grouping"] as String?).flatMap(Grouping.init), scenario: row["scenario"],
+            concurrency: row["concurrency"], colevel: row["colevel"], batchSize: row["batch_size"], delaySeconds: row["delay_s"],
+            idleMinutes: row["idle_minutes"], intervalSeconds: row["interval_s"])
+    }
+}
