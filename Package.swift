@@ -61,14 +61,21 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(
             name: "AnalysisTests",
-            dependencies: ["Analysis", "Statistics", "Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "Analysis", "Statistics", "Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "ReportTests",
-            dependencies: ["Report", "Analysis", "Statistics", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Report", "Analysis", "Statistics", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             resources: [.copy("Golden")]),
         .testTarget(
             name: "CompareTests",
-            dependencies: ["Compare", "Analysis", "Statistics", "Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "Compare", "Analysis", "Statistics", "Simulate", "Ingest", "Store",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "SimulateTests",
             dependencies: ["Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),

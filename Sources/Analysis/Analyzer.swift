@@ -1,6 +1,6 @@
-import Statistics
 import Foundation
 import GRDB
+import Statistics
 import Store
 
 /// One measurement of the paper as a stage over the store.
@@ -78,13 +78,16 @@ public struct Analyzer {
             for (position, report) in reports.enumerated() {
                 var reason: String?
                 if case .notMeasurable(let why) = report.outcome { reason = why }
-                try db.execute(sql: """
-                    INSERT INTO analysis_stage (snapshot_id, position, title, not_measurable, metrics, seconds) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [snapshotID, position, report.title, reason, report.metrics.count, report.seconds])
+                try db.execute(
+                    sql: """
+                        INSERT INTO analysis_stage (snapshot_id, position, title, not_measurable, metrics, seconds) VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [snapshotID, position, report.title, reason, report.metrics.count, report.seconds])
             }
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO analysis (snapshot_id, inputs, analyzed_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-                """, arguments: [snapshotID, try inputs(snapshotID, db)])
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO analysis (snapshot_id, inputs, analyzed_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                    """, arguments: [snapshotID, try inputs(snapshotID, db)])
             return reports
         }
     }
@@ -102,8 +105,12 @@ public struct Analyzer {
                 let started = Date()
                 do {
                     let outcome = try stages[index].run(context)
-                    results.store(index, .success(StageReport(stage: stages[index].id, outcome: outcome,
-                                                              seconds: Date().timeIntervalSince(started))))
+                    results.store(
+                        index,
+                        .success(
+                            StageReport(
+                                stage: stages[index].id, outcome: outcome,
+                                seconds: Date().timeIntervalSince(started))))
                 } catch {
                     results.store(index, .failure(error))
                 }
@@ -128,19 +135,27 @@ public struct Analyzer {
     public func current(snapshot: String) throws -> [StageReport] {
         let stored = try store.queue.read { db -> [StageReport]? in
             let snapshotID = try Self.snapshotID(snapshot, db)
-            guard try String.fetchOne(db, sql: "SELECT inputs FROM analysis WHERE snapshot_id = ?", arguments: [snapshotID])
-                    == inputs(snapshotID, db) else { return nil }
-            let stages = try Row.fetchAll(db, sql: """
-                SELECT title, not_measurable, metrics, seconds FROM analysis_stage WHERE snapshot_id = ? ORDER BY position
-                """, arguments: [snapshotID])
+            guard
+                try String.fetchOne(
+                    db, sql: "SELECT inputs FROM analysis WHERE snapshot_id = ?", arguments: [snapshotID])
+                    == inputs(snapshotID, db)
+            else { return nil }
+            let stages = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT title, not_measurable, metrics, seconds FROM analysis_stage WHERE snapshot_id = ? ORDER BY position
+                    """, arguments: [snapshotID])
             var metrics = try MetricStore(db).analyzed(snapshotID: snapshotID, source: Self.source)[...]
             // Stored in stage order under their titles; the same stages as now, or computed again.
             guard stages.map({ $0["title"] as String }) == Self.stages.map(\.id.title),
-                  metrics.count == stages.reduce(0, { $0 + ($1["metrics"] as Int) }) else { return nil }
+                metrics.count == stages.reduce(0, { $0 + ($1["metrics"] as Int) })
+            else { return nil }
             return zip(Self.stages, stages).map { stage, stored in
                 let count: Int = stored["metrics"]
                 defer { metrics = metrics.dropFirst(count) }
-                let outcome: StageOutcome = (stored["not_measurable"] as String?).map { .notMeasurable($0) } ?? .metrics(Array(metrics.prefix(count)))
+                let outcome: StageOutcome =
+                    (stored["not_measurable"] as String?).map { .notMeasurable($0) }
+                    ?? .metrics(Array(metrics.prefix(count)))
                 return StageReport(stage: stage.id, outcome: outcome, seconds: stored["seconds"])
             }
         }
@@ -153,16 +168,20 @@ public struct Analyzer {
     /// What an analysis depends on besides the code: the snapshot's source files (ingest only adds
     /// files, each with a new id) and the options.
     private func inputs(_ snapshotID: Int64, _ db: Database) throws -> String {
-        let files = try Row.fetchOne(db, sql: "SELECT count(*), ifnull(max(id), 0) FROM source_file WHERE snapshot_id = ?",
-                                     arguments: [snapshotID])!
-        let capacities = options.vmCapacityMB.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        let files = try Row.fetchOne(
+            db, sql: "SELECT count(*), ifnull(max(id), 0) FROM source_file WHERE snapshot_id = ?",
+            arguments: [snapshotID])!
+        let capacities = options.vmCapacityMB.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: ",")
         let versions = StageID.allCases.map { "\($0.rawValue) v\($0.version)" }.joined(separator: ", ")
-        return "stages \(versions); files \(files[0] as Int), last id \(files[1] as Int64); vm capacity MB \(capacities); "
+        return
+            "stages \(versions); files \(files[0] as Int), last id \(files[1] as Int64); vm capacity MB \(capacities); "
             + "bootstrap seed \(options.bootstrap.seed), resamples \(options.bootstrap.resamples), level \(options.bootstrap.level)"
     }
 
     private static func snapshotID(_ snapshot: String, _ db: Database) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM snapshot WHERE name = ?", arguments: [snapshot]) else {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM snapshot WHERE name = ?", arguments: [snapshot])
+        else {
             throw AnalysisError.unknownSnapshot(snapshot)
         }
         return id
@@ -221,10 +240,12 @@ final class AnalysisContext {
 
     /// Whether the snapshot holds runs of the experiment (the manifest's `experiment`).
     func hasExperiment(_ kind: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM experiment e WHERE e.kind = ?
-                           AND EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = ? AND i.experiment_id = e.id))
-            """, arguments: [kind, snapshotID]) ?? false
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM experiment e WHERE e.kind = ?
+                               AND EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = ? AND i.experiment_id = e.id))
+                """, arguments: [kind, snapshotID]) ?? false
     }
 
     /// `.notMeasurable` when the snapshot has no runs of the experiment a stage needs, else nil.

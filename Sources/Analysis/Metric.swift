@@ -9,8 +9,10 @@ public struct MetricGroup: Hashable, Sendable, Comparable {
     public var setting: String?
     public var parameters: MetricParameters
 
-    public init(provider: String?, runtime: String? = nil, memoryMB: Int? = nil, setting: String? = nil,
-                parameters: MetricParameters = MetricParameters()) {
+    public init(
+        provider: String?, runtime: String? = nil, memoryMB: Int? = nil, setting: String? = nil,
+        parameters: MetricParameters = MetricParameters()
+    ) {
         self.provider = provider
         self.runtime = runtime
         self.memoryMB = memoryMB
@@ -25,8 +27,10 @@ public struct MetricGroup: Hashable, Sendable, Comparable {
 
     /// The usual statistics of a distribution: median (with bootstrap CI and the sample), p90, p99,
     /// mean, max.
-    func distribution(_ metric: MetricID, _ sample: Sample, unit: String, bootstrap: Bootstrap,
-                      statistics: [Statistic] = [.median, .p90, .p99, .mean]) -> [Metric] {
+    func distribution(
+        _ metric: MetricID, _ sample: Sample, unit: String, bootstrap: Bootstrap,
+        statistics: [Statistic] = [.median, .p90, .p99, .mean]
+    ) -> [Metric] {
         guard !sample.isEmpty else { return [] }
         return statistics.compactMap { statistic in
             let value: Double?
@@ -44,13 +48,16 @@ public struct MetricGroup: Hashable, Sendable, Comparable {
             default: preconditionFailure("\(statistic) is not a statistic of one distribution")
             }
             guard let value else { return nil }
-            return Metric(metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting, parameters: parameters,
-                          statistic: statistic, value: value, unit: unit, n: sample.count, ci: ci, samples: samples)
+            return Metric(
+                metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting,
+                parameters: parameters,
+                statistic: statistic, value: value, unit: unit, n: sample.count, ci: ci, samples: samples)
         }
     }
 
     func value(_ metric: MetricID, statistic: Statistic, _ value: Double, unit: String, n: Int? = nil) -> Metric {
-        Metric(metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting, parameters: parameters,
-               statistic: statistic, value: value, unit: unit, n: n)
+        Metric(
+            metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting, parameters: parameters,
+            statistic: statistic, value: value, unit: unit, n: n)
     }
 }

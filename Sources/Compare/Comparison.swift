@@ -1,5 +1,5 @@
-import Statistics
 import Analysis
+import Statistics
 import Store
 
 /// Two snapshots' metrics side by side: joined metric by metric, each pair with B/A and, where both
@@ -32,12 +32,21 @@ public struct Comparison: Sendable {
 
         /// B's rows as A's names; B's own rows under those names are left out.
         func apply(to rows: [Metric]) -> [Metric] {
-            let metricTargets = Set(metrics.values), runtimeTargets = Set(runtimes.values)
+            let metricTargets = Set(metrics.values)
+            let runtimeTargets = Set(runtimes.values)
             return rows.compactMap { row in
                 var row = row
-                if let target = metrics[row.metric] { row.metric = target } else if metricTargets.contains(row.metric) { return nil }
+                if let target = metrics[row.metric] {
+                    row.metric = target
+                } else if metricTargets.contains(row.metric) {
+                    return nil
+                }
                 if let runtime = row.runtime {
-                    if let target = runtimes[runtime] { row.runtime = target } else if runtimeTargets.contains(runtime) { return nil }
+                    if let target = runtimes[runtime] {
+                        row.runtime = target
+                    } else if runtimeTargets.contains(runtime) {
+                        return nil
+                    }
                 }
                 return row
             }
@@ -77,7 +86,10 @@ public struct Comparison: Sendable {
     public let level: Double
     public let bootstrap: Bootstrap
 
-    public init(store: Store, a: String, b: String, aliases: Aliases = Aliases(), bootstrap: Bootstrap = Bootstrap(), level: Double = 0.05) throws {
+    public init(
+        store: Store, a: String, b: String, aliases: Aliases = Aliases(), bootstrap: Bootstrap = Bootstrap(),
+        level: Double = 0.05
+    ) throws {
         self.a = a
         self.b = b
         self.level = level
@@ -92,7 +104,8 @@ public struct Comparison: Sendable {
         for (name, rows) in [(a, left), (b, right)] where rows.isEmpty {
             throw CompareError.noMetrics(name)
         }
-        var unmatchedA = left, unmatchedB = right
+        var unmatchedA = left
+        var unmatchedB = right
         var joined: [(Metric, Metric, String)] = []
 
         // 1. Same key.
@@ -139,35 +152,45 @@ public struct Comparison: Sendable {
         onlyA = unmatchedA
         onlyB = unmatchedB
         pairs = joined.map { a, b, rule in
-            Self.pair(a, b, rule: aliases.label(for: b).map { "\($0), \(rule)" } ?? rule, bootstrap: bootstrap, level: level)
+            Self.pair(
+                a, b, rule: aliases.label(for: b).map { "\($0), \(rule)" } ?? rule, bootstrap: bootstrap, level: level)
         }
-            .sorted { Key($0.a).order < Key($1.a).order }
+        .sorted { Key($0.a).order < Key($1.a).order }
     }
 
     /// The smallest (`median_min`) or largest (`median_max`) per-memory median standing for a summary
     /// over memory sizes.
     static func overMemorySizes(_ summary: Metric, from other: [Metric]) -> Metric? {
-        guard summary.memoryMB == nil, summary.statistic == .medianMin || summary.statistic == .medianMax else { return nil }
+        guard summary.memoryMB == nil, summary.statistic == .medianMin || summary.statistic == .medianMax else {
+            return nil
+        }
         let candidates = other.filter {
             $0.metric == summary.metric && $0.provider == summary.provider && $0.runtime == summary.runtime
                 && $0.statistic == .median && $0.memoryMB != nil
         }
         let bySetting = Dictionary(grouping: candidates) { Key.core($0.setting) }
-        guard let (_, rows) = bySetting.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) }) else { return nil }
-        let chosen = summary.statistic == .medianMin ? rows.min { $0.value < $1.value }! : rows.max { $0.value < $1.value }!
+        guard let (_, rows) = bySetting.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) }) else {
+            return nil
+        }
+        let chosen =
+            summary.statistic == .medianMin ? rows.min { $0.value < $1.value }! : rows.max { $0.value < $1.value }!
         var derived = chosen
         derived.statistic = summary.statistic
-        derived.setting = "\(summary.statistic == .medianMin ? "smallest" : "largest") of \(rows.count) per-memory medians (\(chosen.memoryMB!) MB, \(Key.core(chosen.setting)))"
+        derived.setting =
+            "\(summary.statistic == .medianMin ? "smallest" : "largest") of \(rows.count) per-memory medians (\(chosen.memoryMB!) MB, \(Key.core(chosen.setting)))"
         derived.memoryMB = nil
         return derived
     }
 
     static func pair(_ a: Metric, _ b: Metric, rule: String, bootstrap: Bootstrap, level: Double) -> Pair {
         var pair = Pair(a: a, b: b, rule: rule, ratio: a.value != 0 ? b.value / a.value : nil, verdict: "summary only")
-        guard let left = a.samples, let right = b.samples, !left.isEmpty, !right.isEmpty, a.statistic == .median, b.statistic == .median else {
+        guard let left = a.samples, let right = b.samples, !left.isEmpty, !right.isEmpty, a.statistic == .median,
+            b.statistic == .median
+        else {
             return pair
         }
-        let sampleA = Sample(sorted: left), sampleB = Sample(sorted: right)
+        let sampleA = Sample(sorted: left)
+        let sampleB = Sample(sorted: right)
         pair.ratioCI = bootstrap.ratioOfMediansInterval(sampleA, sampleB)
         pair.mannWhitneyP = MannWhitney(sampleA, sampleB)?.pValue
         pair.kolmogorovSmirnovP = KolmogorovSmirnov(sampleA, sampleB)?.pValue
@@ -182,10 +205,13 @@ public struct Comparison: Sendable {
 
     /// The join key of a metric; with `core`, the setting up to its first ", " or " (".
     struct Key: Hashable {
-        var metric: MetricID, provider: String?, runtime: String?, memoryMB: Int?, setting: String?, statistic: Statistic
+        var metric: MetricID, provider: String?, runtime: String?, memoryMB: Int?, setting: String?,
+            statistic: Statistic
 
         init(_ m: Metric, core: Bool = false) {
-            (metric, provider, runtime, memoryMB, statistic) = (m.metric, m.provider, m.runtime, m.memoryMB, m.statistic)
+            (metric, provider, runtime, memoryMB, statistic) = (
+                m.metric, m.provider, m.runtime, m.memoryMB, m.statistic
+            )
             setting = core ? Key.core(m.setting) : m.setting
         }
 
@@ -198,7 +224,9 @@ public struct Comparison: Sendable {
             return String(setting[..<end])
         }
 
-        var order: String { "\(metric)|\(provider ?? "")|\(runtime ?? "")|\(String(format: "%08d", memoryMB ?? -1))|\(setting ?? "")|\(statistic)" }
+        var order: String {
+            "\(metric)|\(provider ?? "")|\(runtime ?? "")|\(String(format: "%08d", memoryMB ?? -1))|\(setting ?? "")|\(statistic)"
+        }
     }
 }
 

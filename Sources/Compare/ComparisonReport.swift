@@ -1,7 +1,7 @@
-import Statistics
 import Analysis
 import Foundation
 import Report
+import Statistics
 import Store
 
 /// Writes a comparison as `compare.md` with `figures/*.svg` (ratios with their CIs, and overlaid ECDFs
@@ -13,16 +13,22 @@ public struct ComparisonReport {
         self.comparison = comparison
     }
 
-    static let columns = ["metric", "provider", "runtime", "memory_mb", "setting_a", "setting_b", "statistic", "a", "b", "unit",
-                          "b_over_a", "ci_low", "ci_high", "mann_whitney_p", "ks_p", "verdict", "join_rule"]
+    static let columns = [
+        "metric", "provider", "runtime", "memory_mb", "setting_a", "setting_b", "statistic", "a", "b", "unit",
+        "b_over_a", "ci_low", "ci_high", "mann_whitney_p", "ks_p", "verdict", "join_rule",
+    ]
 
     /// One row per pair, as text, in `columns` order.
     var rows: [[String?]] {
         comparison.pairs.map { pair in
-            [pair.a.metric.rawValue, pair.a.provider, pair.a.runtime, pair.a.memoryMB.map(String.init), pair.a.setting, pair.b.setting,
-             pair.a.statistic.description, "\(pair.a.value)", "\(pair.b.value)", pair.a.unit, pair.ratio.map { "\($0)" },
-             pair.ratioCI.map { "\($0.low)" }, pair.ratioCI.map { "\($0.high)" }, pair.mannWhitneyP.map { "\($0)" },
-             pair.kolmogorovSmirnovP.map { "\($0)" }, pair.verdict, pair.rule]
+            [
+                pair.a.metric.rawValue, pair.a.provider, pair.a.runtime, pair.a.memoryMB.map(String.init),
+                pair.a.setting, pair.b.setting,
+                pair.a.statistic.description, "\(pair.a.value)", "\(pair.b.value)", pair.a.unit,
+                pair.ratio.map { "\($0)" },
+                pair.ratioCI.map { "\($0.low)" }, pair.ratioCI.map { "\($0.high)" }, pair.mannWhitneyP.map { "\($0)" },
+                pair.kolmogorovSmirnovP.map { "\($0)" }, pair.verdict, pair.rule,
+            ]
         }
     }
 
@@ -38,7 +44,9 @@ public struct ComparisonReport {
         let mannWhitneyP: Double?, ksP: Double?, verdict: String, joinRule: String
 
         init(_ pair: Comparison.Pair) {
-            (metric, provider, runtime, memoryMB) = (pair.a.metric.rawValue, pair.a.provider, pair.a.runtime, pair.a.memoryMB)
+            (metric, provider, runtime, memoryMB) = (
+                pair.a.metric.rawValue, pair.a.provider, pair.a.runtime, pair.a.memoryMB
+            )
             (settingA, settingB, statistic) = (pair.a.setting, pair.b.setting, pair.a.statistic.description)
             // JSON has no infinity or NaN: such a value (a ratio over a zero-ish A) is null.
             func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
@@ -71,20 +79,35 @@ public struct ComparisonReport {
         }
 
         enum CodingKeys: String, CodingKey {
-            case metric, provider, runtime, memoryMB = "memory_mb", settingA = "setting_a", settingB = "setting_b", statistic, a, b
-            case unit, bOverA = "b_over_a", ciLow = "ci_low", ciHigh = "ci_high", mannWhitneyP = "mann_whitney_p", ksP = "ks_p"
-            case verdict, joinRule = "join_rule"
+            case metric, provider, runtime
+            case memoryMB = "memory_mb"
+            case settingA = "setting_a"
+            case settingB = "setting_b"
+            case statistic, a, b
+            case unit
+            case bOverA = "b_over_a"
+            case ciLow = "ci_low"
+            case ciHigh = "ci_high"
+            case mannWhitneyP = "mann_whitney_p"
+            case ksP = "ks_p"
+            case verdict
+            case joinRule = "join_rule"
         }
     }
 
     struct DocumentJSON: Encodable {
         let a: String, b: String, pairs: [PairJSON], onlyA: [String], onlyB: [String]
-        enum CodingKeys: String, CodingKey { case a, b, pairs, onlyA = "only_a", onlyB = "only_b" }
+        enum CodingKeys: String, CodingKey {
+            case a, b, pairs
+            case onlyA = "only_a"
+            case onlyB = "only_b"
+        }
     }
 
     public func json() throws -> String {
-        let document = DocumentJSON(a: comparison.a, b: comparison.b, pairs: comparison.pairs.map(PairJSON.init),
-                                    onlyA: comparison.onlyA.map(\.metric.rawValue), onlyB: comparison.onlyB.map(\.metric.rawValue))
+        let document = DocumentJSON(
+            a: comparison.a, b: comparison.b, pairs: comparison.pairs.map(PairJSON.init),
+            onlyA: comparison.onlyA.map(\.metric.rawValue), onlyB: comparison.onlyB.map(\.metric.rawValue))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
@@ -97,56 +120,87 @@ public struct ComparisonReport {
     public func write(to directory: URL) throws {
         let figures = directory.appendingPathComponent("figures")
         try? FileManager.default.removeItem(at: figures)
-        for side in ["a", "b"] { try? FileManager.default.removeItem(at: directory.appendingPathComponent("only-\(side).csv")) }
+        for side in ["a", "b"] {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent("only-\(side).csv"))
+        }
         try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
         var markdown = Markdown()
         let c = comparison
         markdown.heading(1, "Comparison: \(Text.markdown(c.a)) (A) against \(Text.markdown(c.b)) (B)")
-        markdown.paragraph("\(c.pairs.count) metrics on both sides, \(c.onlyA.count) only in A, \(c.onlyB.count) only in B. "
-            + "B/A is the ratio of B's value to A's. Where both sides kept the sample behind a median: a 95% percentile-bootstrap CI "
-            + "of the ratio of medians (\(c.bootstrap.resamples) resamples, seed \(c.bootstrap.seed)), two-sided Mann-Whitney U and "
-            + "Kolmogorov-Smirnov p-values, and a verdict: faster or slower (latencies), higher or lower (other metrics) when the CI "
-            + "excludes 1 and the Mann-Whitney p-value is below \(Text.number(c.level)); otherwise unchanged. \"Summary only\": at "
-            + "least one side has no sample (published numbers), so only the ratio is given.")
-        markdown.paragraph("Join rules: **same key** (metric, provider, runtime, memory, setting, statistic); **same setting core** "
-            + "(settings equal up to their first \", \" or \" (\", when that matches exactly one row); **over memory sizes** (a "
-            + "summary over memory sizes, `median_min` or `median_max`, against the smallest or largest per-memory median of the "
-            + "other side). The rule used is in the last column.")
-        markdown.table(["metric", "provider", "runtime", "memory (MB)", "setting (A)", "statistic", "A", "B", "unit", "B/A",
-                        "95% CI of B/A", "Mann-Whitney p", "KS p", "verdict", "join"],
-                       c.pairs.map { pair in
-            [pair.a.metric.rawValue, pair.a.provider ?? "", pair.a.runtime ?? "", pair.a.memoryMB.map(String.init) ?? "", pair.a.setting ?? "",
-             pair.a.statistic.description, Text.number(pair.a.value), Text.number(pair.b.value), pair.a.unit, pair.ratio.map { Text.number($0, significant: 3) } ?? "",
-             pair.ratioCI.map { "\(Text.number($0.low, significant: 3)) to \(Text.number($0.high, significant: 3))" } ?? "",
-             pair.mannWhitneyP.map(Self.pValue) ?? "", pair.kolmogorovSmirnovP.map(Self.pValue) ?? "",
-             pair.verdict, pair.rule]
-        }, rightAligned: [6, 7, 9, 11, 12])
+        markdown.paragraph(
+            "\(c.pairs.count) metrics on both sides, \(c.onlyA.count) only in A, \(c.onlyB.count) only in B. "
+                + "B/A is the ratio of B's value to A's. Where both sides kept the sample behind a median: a 95% percentile-bootstrap CI "
+                + "of the ratio of medians (\(c.bootstrap.resamples) resamples, seed \(c.bootstrap.seed)), two-sided Mann-Whitney U and "
+                + "Kolmogorov-Smirnov p-values, and a verdict: faster or slower (latencies), higher or lower (other metrics) when the CI "
+                + "excludes 1 and the Mann-Whitney p-value is below \(Text.number(c.level)); otherwise unchanged. \"Summary only\": at "
+                + "least one side has no sample (published numbers), so only the ratio is given.")
+        markdown.paragraph(
+            "Join rules: **same key** (metric, provider, runtime, memory, setting, statistic); **same setting core** "
+                + "(settings equal up to their first \", \" or \" (\", when that matches exactly one row); **over memory sizes** (a "
+                + "summary over memory sizes, `median_min` or `median_max`, against the smallest or largest per-memory median of the "
+                + "other side). The rule used is in the last column.")
+        markdown.table(
+            [
+                "metric", "provider", "runtime", "memory (MB)", "setting (A)", "statistic", "A", "B", "unit", "B/A",
+                "95% CI of B/A", "Mann-Whitney p", "KS p", "verdict", "join",
+            ],
+            c.pairs.map { pair in
+                [
+                    pair.a.metric.rawValue, pair.a.provider ?? "", pair.a.runtime ?? "",
+                    pair.a.memoryMB.map(String.init) ?? "", pair.a.setting ?? "",
+                    pair.a.statistic.description, Text.number(pair.a.value), Text.number(pair.b.value), pair.a.unit,
+                    pair.ratio.map { Text.number($0, significant: 3) } ?? "",
+                    pair.ratioCI.map {
+                        "\(Text.number($0.low, significant: 3)) to \(Text.number($0.high, significant: 3))"
+                    } ?? "",
+                    pair.mannWhitneyP.map(Self.pValue) ?? "", pair.kolmogorovSmirnovP.map(Self.pValue) ?? "",
+                    pair.verdict, pair.rule,
+                ]
+            }, rightAligned: [6, 7, 9, 11, 12])
 
         let withCI = c.pairs.filter { $0.ratioCI != nil && $0.ratio != nil }
         if !withCI.isEmpty {
             let shown = Array(withCI.prefix(16))
-            let svg = Chart.bars(title: "B / A with 95% CIs", y: "ratio of medians (B / A)", bars: shown.map { pair in
-                Chart.Bar(shortMetric(pair) + " " + label(pair), pair.ratio!, low: pair.ratioCI!.low, high: pair.ratioCI!.high)
-            })
+            let svg = Chart.bars(
+                title: "B / A with 95% CIs", y: "ratio of medians (B / A)",
+                bars: shown.map { pair in
+                    Chart.Bar(
+                        shortMetric(pair) + " " + label(pair), pair.ratio!, low: pair.ratioCI!.low,
+                        high: pair.ratioCI!.high)
+                })
             try Data(svg.utf8).write(to: figures.appendingPathComponent("ratios.svg"))
-            markdown.figure("ratios.svg", "Ratio of medians B / A with its 95% bootstrap CI\(withCI.count > 16 ? " (the first 16 pairs)" : "").")
+            markdown.figure(
+                "ratios.svg",
+                "Ratio of medians B / A with its 95% bootstrap CI\(withCI.count > 16 ? " (the first 16 pairs)" : "").")
         }
-        for (index, pair) in c.pairs.filter({ $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == .median }).prefix(24).enumerated() {
+        for (index, pair) in c.pairs.filter({ $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == .median })
+            .prefix(24).enumerated()
+        {
             let name = String(format: "ecdf-%02d.svg", index + 1)
             let series = [(c.a, pair.a.samples!), (c.b, pair.b.samples!)].map { title, values in
                 Chart.Series.ecdf(title, sorted: values)
             }
-            try Data(Chart.xy(.ecdf, title: label(pair), x: "\(pair.a.metric) (\(pair.a.unit))", y: "fraction", series: series).utf8)
-                .write(to: figures.appendingPathComponent(name))
+            try Data(
+                Chart.xy(
+                    .ecdf, title: label(pair), x: "\(pair.a.metric) (\(pair.a.unit))", y: "fraction", series: series
+                ).utf8
+            )
+            .write(to: figures.appendingPathComponent(name))
             markdown.figure(name, "ECDFs of A and B: \(pair.a.metric), \(label(pair)).")
         }
 
-        let unmatchedColumns = ["metric", "provider", "runtime", "memory (MB)", "setting", "statistic", "value", "unit"]
+        let unmatchedColumns = [
+            "metric", "provider", "runtime", "memory (MB)", "setting", "statistic", "value", "unit",
+        ]
         func cells(_ metric: Metric) -> [String] {
-            [metric.metric.rawValue, metric.provider ?? "", metric.runtime ?? "", metric.memoryMB.map(String.init) ?? "", metric.setting ?? "",
-             metric.statistic.description, Text.number(metric.value), metric.unit]
+            [
+                metric.metric.rawValue, metric.provider ?? "", metric.runtime ?? "",
+                metric.memoryMB.map(String.init) ?? "", metric.setting ?? "",
+                metric.statistic.description, Text.number(metric.value), metric.unit,
+            ]
         }
-        for (side, title, metrics) in [("a", "Only in A (\(c.a))", c.onlyA), ("b", "Only in B (\(c.b))", c.onlyB)] where !metrics.isEmpty {
+        for (side, title, metrics) in [("a", "Only in A (\(c.a))", c.onlyA), ("b", "Only in B (\(c.b))", c.onlyB)]
+        where !metrics.isEmpty {
             markdown.heading(2, Text.markdown(title))
             guard metrics.count > Self.unmatchedListedInline else {
                 markdown.table(unmatchedColumns, metrics.map { cells($0) }, rightAligned: [3, 6])
@@ -154,16 +208,23 @@ public struct ComparisonReport {
             }
             // Thousands of rows (a year of daily averages, say) stay listed, in a CSV beside the report.
             let file = "only-\(side).csv"
-            let csv = ([unmatchedColumns.joined(separator: ",")] + metrics.map { cells($0).map(Text.csv).joined(separator: ",") })
+            let csv =
+                ([unmatchedColumns.joined(separator: ",")]
+                + metrics.map { cells($0).map(Text.csv).joined(separator: ",") })
                 .joined(separator: "\n") + "\n"
             try Data(csv.utf8).write(to: directory.appendingPathComponent(file))
             markdown.paragraph("\(metrics.count) rows, all in [\(file)](\(file)); by metric and provider:")
             let groups = Dictionary(grouping: metrics) { "\($0.metric)\u{0}\($0.provider ?? "")" }
-            markdown.table(["metric", "provider", "rows", "runtimes", "settings"], groups.keys.sorted().map { key in
-                let rows = groups[key]!
-                return [rows[0].metric.rawValue, rows[0].provider ?? "", String(rows.count), String(Set(rows.compactMap(\.runtime)).count),
-                        String(Set(rows.compactMap(\.setting)).count)]
-            }, rightAligned: [2, 3, 4])
+            markdown.table(
+                ["metric", "provider", "rows", "runtimes", "settings"],
+                groups.keys.sorted().map { key in
+                    let rows = groups[key]!
+                    return [
+                        rows[0].metric.rawValue, rows[0].provider ?? "", String(rows.count),
+                        String(Set(rows.compactMap(\.runtime)).count),
+                        String(Set(rows.compactMap(\.setting)).count),
+                    ]
+                }, rightAligned: [2, 3, 4])
         }
         try Data(markdown.text.utf8).write(to: directory.appendingPathComponent("compare.md"))
     }

@@ -45,7 +45,9 @@ enum ByteNumber {
 
     /// Whether the number is negative, and where its digits start (after an optional sign).
     private static func sign(_ bytes: UnsafeBufferPointer<UInt8>) -> (negative: Bool, digits: Int) {
-        guard let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") else { return (false, 0) }
+        guard let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") else {
+            return (false, 0)
+        }
         return (first == UInt8(ascii: "-"), 1)
     }
 
@@ -70,7 +72,8 @@ enum ByteNumber {
         let (negative, start) = sign(bytes)
         var i = start
         var mantissa: UInt64 = 0
-        var digits = 0, fractionDigits = 0
+        var digits = 0
+        var fractionDigits = 0
         var seenPoint = false
         while i < bytes.count {
             let byte = bytes[i]

@@ -32,7 +32,8 @@ final class CSVRecords {
             state = QuoteState()
             state.scan(line.bytes)
             guard state.continues else {
-                return try complete(Self.split(line.bytes) ?? [], line: line.number, raw: line.bytes, into: sink, handle)
+                return try complete(
+                    Self.split(line.bytes) ?? [], line: line.number, raw: line.bytes, into: sink, handle)
             }
         } else {
             state.scan(CollectionOfOne(UInt8(ascii: "\n")))  // the line break is part of the quoted field
@@ -42,7 +43,9 @@ final class CSVRecords {
         pendingBytes += line.bytes.count + 1
         if state.continues {
             if pending.count > Self.maxRecordLines || pendingBytes > LineReader.defaultMaxLineLength {
-                try giveUp(reason: "quoted field never closes within \(Self.maxRecordLines) lines or 4 MiB", into: sink, handle)
+                try giveUp(
+                    reason: "quoted field never closes within \(Self.maxRecordLines) lines or 4 MiB", into: sink, handle
+                )
             }
             return
         }
@@ -61,7 +64,9 @@ final class CSVRecords {
     }
 
     func finish(into sink: any RecordSink, handle: Handler) throws {
-        if !pending.isEmpty { try giveUp(reason: "quoted field not closed at end of file (truncated?)", into: sink, handle) }
+        if !pending.isEmpty {
+            try giveUp(reason: "quoted field not closed at end of file (truncated?)", into: sink, handle)
+        }
     }
 
     /// Rejects the line whose quote never closed and reads each line held after it as a record of
@@ -76,16 +81,19 @@ final class CSVRecords {
                 var alone = QuoteState()
                 alone.scan(bytes)
                 guard !alone.continues else {
-                    return try sink.reject(line: line.number, reason: "unclosed quote, in the lines after a quote that never closed",
-                                           raw: String(decoding: bytes, as: UTF8.self))
+                    return try sink.reject(
+                        line: line.number, reason: "unclosed quote, in the lines after a quote that never closed",
+                        raw: String(decoding: bytes, as: UTF8.self))
                 }
                 try complete(Self.split(bytes) ?? [], line: line.number, raw: bytes, into: sink, handle)
             }
         }
     }
 
-    private func complete(_ cells: [String], line: Int, raw: UnsafeBufferPointer<UInt8>, into sink: any RecordSink,
-                          _ handle: Handler) throws {
+    private func complete(
+        _ cells: [String], line: Int, raw: UnsafeBufferPointer<UInt8>, into sink: any RecordSink,
+        _ handle: Handler
+    ) throws {
         do {
             try handle(cells, line)
         } catch let problem as RecordProblem {

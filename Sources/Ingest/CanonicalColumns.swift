@@ -62,7 +62,9 @@ enum CanonicalColumns {
     ]
 
     /// Sets the named field; false when the name is not canonical (the caller keeps it in `extra`).
-    static func assign(_ name: String, _ value: CanonicalValue, to record: inout InvocationRecord) throws(RecordProblem) -> Bool {
+    static func assign(
+        _ name: String, _ value: CanonicalValue, to record: inout InvocationRecord
+    ) throws(RecordProblem) -> Bool {
         guard let setter = setters[name] else { return false }
         try setter(&record, value, name)
         return true

@@ -50,8 +50,11 @@ struct FaasMeasureReader: RecordReader {
     static func matches(_ line: UnsafeBufferPointer<UInt8>, isWholeLine: Bool = true) -> Bool {
         var fields = ByteFields()
         fields.split(line, separator: UInt8(ascii: "#"))
-        guard fields.count >= 9, ByteNumber.int(fields[0]) != nil, ByteNumber.int(fields[1]) != nil else { return false }
-        return fields.count >= (isWholeLine ? minimumFields : fixedFields) || (8..<fields.count).contains { isError(fields[$0]) }
+        guard fields.count >= 9, ByteNumber.int(fields[0]) != nil, ByteNumber.int(fields[1]) != nil else {
+            return false
+        }
+        return fields.count >= (isWholeLine ? minimumFields : fixedFields)
+            || (8..<fields.count).contains { isError(fields[$0]) }
     }
 
     mutating func read(_ line: Line, into sink: any RecordSink) throws {
@@ -76,7 +79,8 @@ struct FaasMeasureReader: RecordReader {
         let n = fields.count
         let truncated = line.unterminated ? " (the file ends inside this line: truncated?)" : ""
         guard n >= 9 else {
-            throw RecordProblem("too few fields: \(n) (a faas_measure line has at least \(Self.minimumFields))\(truncated)")
+            throw RecordProblem(
+                "too few fields: \(n) (a faas_measure line has at least \(Self.minimumFields))\(truncated)")
         }
         var record = template
         record.roundNo = try integer(0, "round id")
@@ -93,7 +97,8 @@ struct FaasMeasureReader: RecordReader {
             return try parseFailure(record, errorField: errorField)
         }
         guard n >= Self.minimumFields else {
-            throw RecordProblem("too few fields: \(n) (a faas_measure line has at least \(Self.minimumFields))\(truncated)")
+            throw RecordProblem(
+                "too few fields: \(n) (a faas_measure line has at least \(Self.minimumFields))\(truncated)")
         }
         record.instanceID = fields.optionalString(8)
         record.requestID = fields.optionalString(9)
@@ -111,7 +116,9 @@ struct FaasMeasureReader: RecordReader {
 
     /// A failed invocation: the client fields, the error text, and whatever timing is still there
     /// (the six timing fields, or the client's three).
-    private mutating func parseFailure(_ record: InvocationRecord, errorField: Int) throws(RecordProblem) -> InvocationRecord {
+    private mutating func parseFailure(
+        _ record: InvocationRecord, errorField: Int
+    ) throws(RecordProblem) -> InvocationRecord {
         var record = record
         record.error = String(fields.string(errorField).prefix(500))
         let n = fields.count
@@ -156,8 +163,11 @@ struct FaasMeasureReader: RecordReader {
         if field.isEmpty || ByteNumber.equals(field, "None") { return }
         parts.split(field, separator: UInt8(ascii: ","))
         guard parts.count == 2, let uptime = ByteNumber.double(parts[0]), let idle = ByteNumber.double(parts[1]),
-              uptime >= 0, idle >= 0
-        else { throw RecordProblem("field 15 (uptime,idle) is not two non-negative numbers: '\(fields.string(15).prefix(40))'") }
+            uptime >= 0, idle >= 0
+        else {
+            throw RecordProblem(
+                "field 15 (uptime,idle) is not two non-negative numbers: '\(fields.string(15).prefix(40))'")
+        }
         record.vmUptimeSeconds = uptime
         record.vmIdleSeconds = idle
     }
@@ -167,14 +177,19 @@ struct FaasMeasureReader: RecordReader {
         let field = fields[16]
         if field.isEmpty || ByteNumber.equals(field, "None") { return }
         guard let comma = field.firstIndex(of: UInt8(ascii: ",")),
-              let ncpu = ByteNumber.int(UnsafeBufferPointer(rebasing: field[..<comma])), ncpu > 0
-        else { throw RecordProblem("field 16 (ncpu,model) does not start with a vCPU count: '\(fields.string(16).prefix(40))'") }
+            let ncpu = ByteNumber.int(UnsafeBufferPointer(rebasing: field[..<comma])), ncpu > 0
+        else {
+            throw RecordProblem(
+                "field 16 (ncpu,model) does not start with a vCPU count: '\(fields.string(16).prefix(40))'")
+        }
         record.ncpu = ncpu
         let model = UnsafeBufferPointer(rebasing: field[(comma + 1)...])
         record.cpuModel = model.isEmpty ? nil : String(decoding: model, as: UTF8.self)
     }
 
-    private mutating func parseTiming(from first: Int, into record: inout InvocationRecord, required: Bool) throws(RecordProblem) {
+    private mutating func parseTiming(
+        from first: Int, into record: inout InvocationRecord, required: Bool
+    ) throws(RecordProblem) {
         record.functionStartMs = try number(first, "function start ms", required: required)
         record.functionEndMs = try number(first + 1, "function end ms", required: required)
         record.functionDurationMs = try number(first + 2, "function duration ms", required: required)
@@ -184,7 +199,9 @@ struct FaasMeasureReader: RecordReader {
         try parseClientTiming(from: first + 3, into: &record, required: required)
     }
 
-    private func parseClientTiming(from first: Int, into record: inout InvocationRecord, required: Bool) throws(RecordProblem) {
+    private func parseClientTiming(
+        from first: Int, into record: inout InvocationRecord, required: Bool
+    ) throws(RecordProblem) {
         record.requestSentMs = try number(first, "request sent ms", required: required)
         record.responseReceivedMs = try number(first + 1, "response received ms", required: required)
         record.roundTripMs = try number(first + 2, "round trip ms", required: required)
@@ -199,7 +216,8 @@ struct FaasMeasureReader: RecordReader {
         if let tests, tests.count != range.count {
             throw RecordProblem("\(range.count) optional test fields, but the manifest's 'tests' names \(tests.count)")
         }
-        var failed: [String] = [], unrecognized: [String] = []
+        var failed: [String] = []
+        var unrecognized: [String] = []
         for (position, index) in range.enumerated() {
             let field = fields[index]
             let test = tests?[position]
@@ -239,9 +257,12 @@ struct FaasMeasureReader: RecordReader {
         }
     }
 
-    private mutating func parse(_ test: FaasMeasureTest, field index: Int, into record: inout InvocationRecord) throws(RecordProblem) {
+    private mutating func parse(
+        _ test: FaasMeasureTest, field index: Int, into record: inout InvocationRecord
+    ) throws(RecordProblem) {
         let field = fields[index]
-        let bad = RecordProblem("field \(index) (\(test.rawValue) test) is malformed: '\(fields.string(index).prefix(60))'")
+        let bad = RecordProblem(
+            "field \(index) (\(test.rawValue) test) is malformed: '\(fields.string(index).prefix(60))'")
         switch test {
         case .cpu:
             parts.split(field, separator: UInt8(ascii: ";"))
@@ -258,16 +279,17 @@ struct FaasMeasureReader: RecordReader {
                 previous = value.rounded(.down)
             }
             record.cpuTest = .init(
-                timestamps: timestamps.count, distinctMs: distinct, firstMs: timestamps[0], lastMs: timestamps[timestamps.count - 1])
+                timestamps: timestamps.count, distinctMs: distinct, firstMs: timestamps[0],
+                lastMs: timestamps[timestamps.count - 1])
         case .io:
             parts.split(field, separator: UInt8(ascii: ";"))
             var rounds: [InvocationRecord.IORound] = []
             for i in 0..<parts.count {
                 let pair = parts[i]
                 guard let comma = pair.firstIndex(of: UInt8(ascii: ",")),
-                      let seconds = ByteNumber.double(UnsafeBufferPointer(rebasing: pair[..<comma])),
-                      let throughput = ByteNumber.double(UnsafeBufferPointer(rebasing: pair[(comma + 1)...])),
-                      seconds >= 0, throughput >= 0
+                    let seconds = ByteNumber.double(UnsafeBufferPointer(rebasing: pair[..<comma])),
+                    let throughput = ByteNumber.double(UnsafeBufferPointer(rebasing: pair[(comma + 1)...])),
+                    seconds >= 0, throughput >= 0
                 else { throw bad }
                 rounds.append(.init(seconds: seconds, throughputMBs: throughput))
             }
@@ -277,12 +299,16 @@ struct FaasMeasureReader: RecordReader {
             guard parts.count == 4 else { throw bad }
             var values: [Double?] = []
             for i in 0..<4 {
-                if ByteNumber.equals(parts[i], "None") { values.append(nil); continue }
+                if ByteNumber.equals(parts[i], "None") {
+                    values.append(nil)
+                    continue
+                }
                 guard let value = ByteNumber.double(parts[i]), value >= 0 else { throw bad }
                 values.append(value)
             }
             guard let bandwidth = values[0] else { throw bad }
-            record.network = .init(bandwidthBps: bandwidth, rttMeanMs: values[1], rttMinMs: values[2], rttMaxMs: values[3])
+            record.network = .init(
+                bandwidthBps: bandwidth, rttMeanMs: values[1], rttMinMs: values[2], rttMaxMs: values[3])
         case .factorial:
             guard let value = ByteNumber.double(field), value >= 0 else { throw bad }
             record.factorialMs = value

@@ -8,11 +8,11 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .cannotOpen(path, reason): "\(path): cannot open: \(reason)"
-        case let .cannotRead(path, reason): "\(path): read failed: \(reason)"
-        case let .badManifest(path, reason): "\(path): invalid manifest: \(reason)"
-        case let .unknownFormat(name): "unknown format '\(name)' (known: \(Format.selectable))"
-        case let .changedWhileRead(path):
+        case .cannotOpen(let path, let reason): "\(path): cannot open: \(reason)"
+        case .cannotRead(let path, let reason): "\(path): read failed: \(reason)"
+        case .badManifest(let path, let reason): "\(path): invalid manifest: \(reason)"
+        case .unknownFormat(let name): "unknown format '\(name)' (known: \(Format.selectable))"
+        case .changedWhileRead(let path):
             "\(path): changed while it was read (size or modification time); nothing of it was stored, ingest it again"
         }
     }

@@ -50,7 +50,9 @@ public struct Ingester {
 
     public static let defaultSnapshot = "default"
     /// File names a directory walk leaves alone: run metadata and documentation, not measurements.
-    static let nonDataNames: Set<String> = ["manifest.json", "truth.json", "SOURCE.txt", "NOTICE", "LICENSE", "LICENSE.md"]
+    static let nonDataNames: Set<String> = [
+        "manifest.json", "truth.json", "SOURCE.txt", "NOTICE", "LICENSE", "LICENSE.md",
+    ]
 
     private let store: Store
     private let options: Options
@@ -72,13 +74,15 @@ public struct Ingester {
             for root in paths {
                 for path in try Self.files(under: root) where !isStoreFile(path) {
                     summary.files += 1
-                    let event = ingestFile(path, root: root, manifests: &manifests, writer: writer, summary: &summary, onProgress: onProgress)
+                    let event = ingestFile(
+                        path, root: root, manifests: &manifests, writer: writer, summary: &summary,
+                        onProgress: onProgress)
                     switch event {
-                    case let .ingested(_, _, records, rejected):
+                    case .ingested(_, _, let records, let rejected):
                         summary.ingested += 1
                         summary.records += records
                         summary.rejected += rejected
-                    case let .skipped(_, rejected):
+                    case .skipped(_, let rejected):
                         summary.skipped += 1
                         summary.rejectedBefore += rejected
                     case .failed: summary.failed += 1
@@ -125,7 +129,9 @@ public struct Ingester {
             let path = (root as NSString).appendingPathComponent(relative)
             var entryIsDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: path, isDirectory: &entryIsDirectory)
-            if entryIsDirectory.boolValue || nonDataNames.contains(name) || name.hasPrefix("README") || name.hasSuffix(".md") {
+            if entryIsDirectory.boolValue || nonDataNames.contains(name) || name.hasPrefix("README")
+                || name.hasSuffix(".md")
+            {
                 continue
             }
             files.append(path)
@@ -149,20 +155,26 @@ public struct Ingester {
             let name = try options.snapshot ?? manifest.snapshot(forRelativePath: relativePath) ?? Self.defaultSnapshot
             let id = try writer.snapshotID(named: name, description: manifest.description)
             snapshotID = id
-            let file = FileContext(manifest: manifest, relativePath: relativePath, mapping: options.mapping ?? manifest.mapping)
-            return try ingest(path, file: file, snapshotID: id, writer: writer, summary: &summary, onProgress: onProgress)
+            let file = FileContext(
+                manifest: manifest, relativePath: relativePath, mapping: options.mapping ?? manifest.mapping)
+            return try ingest(
+                path, file: file, snapshotID: id, writer: writer, summary: &summary, onProgress: onProgress)
         } catch {
             let reason: String
             switch error {
-            case IngestError.cannotOpen(_, let why), IngestError.cannotRead(_, let why): reason = "cannot read the file: \(why)"
+            case IngestError.cannotOpen(_, let why), IngestError.cannotRead(_, let why):
+                reason = "cannot read the file: \(why)"
             case let header as CSVHeaderError: reason = header.reason
             default: reason = "\(error)"
             }
             if let error = error as? DatabaseError {
-                return .notStored(path: path, reason: "the store could not take it: \(error.message ?? "\(error.resultCode)")")
+                return .notStored(
+                    path: path, reason: "the store could not take it: \(error.message ?? "\(error.resultCode)")")
             }
             if case IngestError.changedWhileRead = error {
-                return .notStored(path: path, reason: "it changed while it was read (size or modification time); nothing of it was stored")
+                return .notStored(
+                    path: path,
+                    reason: "it changed while it was read (size or modification time); nothing of it was stored")
             }
             if let snapshotID { try? writer.rejectFile(snapshotID: snapshotID, path: path, reason: reason) }
             return .failed(path: path, reason: reason)
@@ -233,8 +245,10 @@ public struct Ingester {
         summary.bytes += size
         switch outcome {
         case .duplicate:
-            return .skipped(path: path, rejected: try writer.storedRejects(snapshotID: snapshotID, sha256: content) ?? 0)
-        case let .ingested(records, rejected): return .ingested(path: path, format: format, records: records, rejected: rejected)
+            return .skipped(
+                path: path, rejected: try writer.storedRejects(snapshotID: snapshotID, sha256: content) ?? 0)
+        case .ingested(let records, let rejected):
+            return .ingested(path: path, format: format, records: records, rejected: rejected)
         }
     }
 
@@ -257,8 +271,11 @@ public struct Ingester {
                 try reader.forEach(onChunk: { hash.update($0) }) { event in
                     switch event {
                     case .line(let line): try parser?.read(line, into: sink)
-                    case let .tooLong(number, length):
-                        try sink.reject(line: number, reason: "line of \(length) bytes is longer than the \(reader.maxLineLength >> 20) MiB limit")
+                    case .tooLong(let number, let length):
+                        try sink.reject(
+                            line: number,
+                            reason: "line of \(length) bytes is longer than the \(reader.maxLineLength >> 20) MiB limit"
+                        )
                     }
                 }
                 try parser?.finish(into: sink)
@@ -305,8 +322,9 @@ public struct Ingester {
         #else
         let modified = info.st_mtim
         #endif
-        return Stamp(size: Int64(info.st_size), modifiedSeconds: modified.tv_sec, modifiedNanoseconds: modified.tv_nsec,
-                     device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        return Stamp(
+            size: Int64(info.st_size), modifiedSeconds: modified.tv_sec, modifiedNanoseconds: modified.tv_nsec,
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
     /// Reads the file's start, 64 KiB at a time, until its first line with content is whole (or 4 MiB,
@@ -326,7 +344,10 @@ public struct Ingester {
             head += chunk[..<count]
             // Done once a line break follows some content.
             if let content = head.firstIndex(where: { !Format.isSpace($0) && $0 != UInt8(ascii: "\n") }),
-               head[content...].contains(UInt8(ascii: "\n")) { break }
+                head[content...].contains(UInt8(ascii: "\n"))
+            {
+                break
+            }
         }
         return head.withUnsafeBufferPointer { Format.detect(head: $0, endOfFile: endOfFile) }
     }
@@ -339,9 +360,14 @@ struct ManifestFinder {
 
     mutating func manifest(for path: String, root: String) throws -> Manifest {
         var isDirectory: ObjCBool = false
-        let rootIsDirectory = FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) && isDirectory.boolValue
-        let top = rootIsDirectory ? (root as NSString).standardizingPath : ((root as NSString).deletingLastPathComponent as NSString).standardizingPath
-        return try manifest(inOrAbove: ((path as NSString).deletingLastPathComponent as NSString).standardizingPath, top: top)
+        let rootIsDirectory =
+            FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) && isDirectory.boolValue
+        let top =
+            rootIsDirectory
+            ? (root as NSString).standardizingPath
+            : ((root as NSString).deletingLastPathComponent as NSString).standardizingPath
+        return try manifest(
+            inOrAbove: ((path as NSString).deletingLastPathComponent as NSString).standardizingPath, top: top)
     }
 
     private mutating func manifest(inOrAbove directory: String, top: String) throws -> Manifest {

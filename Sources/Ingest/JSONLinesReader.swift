@@ -23,9 +23,12 @@ struct JSONLinesReader: RecordReader {
         do {
             object = try JSONSerialization.jsonObject(with: Data(buffer: line.bytes), options: [.fragmentsAllowed])
         } catch {
-            throw RecordProblem("not valid JSON" + (line.unterminated ? " (the file ends inside this line: truncated?)" : ""))
+            throw RecordProblem(
+                "not valid JSON" + (line.unterminated ? " (the file ends inside this line: truncated?)" : ""))
         }
-        if JSONStrictness.hasTrailingComma(line.bytes) { throw RecordProblem("not valid JSON (a comma before a closing bracket)") }
+        if JSONStrictness.hasTrailingComma(line.bytes) {
+            throw RecordProblem("not valid JSON (a comma before a closing bracket)")
+        }
         guard let fields = object as? [String: Any] else { throw RecordProblem("not a JSON object") }
         var record = template
         var extra: [String: Any] = [:]

@@ -43,24 +43,33 @@ public struct LineReader {
         defer { close(fd) }
 
         var buffer = [UInt8](repeating: 0, count: max(chunkSize, 4096) * 2)
-        var start = 0, end = 0  // unconsumed bytes are buffer[start..<end]
+        var start = 0
+        var end = 0  // unconsumed bytes are buffer[start..<end]
         var lineNumber = 0
         var skipping: Int?  // length so far of an over-long line being skipped
 
         func emit(_ base: UnsafeMutablePointer<UInt8>, _ from: Int, _ to: Int, unterminated: Bool) throws {
             lineNumber += 1
-            var lower = from, upper = to
+            var lower = from
+            var upper = to
             if upper > lower, base[upper - 1] == UInt8(ascii: "\r") { upper -= 1 }
-            if lineNumber == 1, upper - lower >= 3, base[lower] == 0xEF, base[lower + 1] == 0xBB, base[lower + 2] == 0xBF {
+            if lineNumber == 1, upper - lower >= 3, base[lower] == 0xEF, base[lower + 1] == 0xBB,
+                base[lower + 2] == 0xBF
+            {
                 lower += 3
             }
-            try body(.line(Line(
-                number: lineNumber, bytes: UnsafeBufferPointer(start: base + lower, count: upper - lower),
-                unterminated: unterminated)))
+            try body(
+                .line(
+                    Line(
+                        number: lineNumber, bytes: UnsafeBufferPointer(start: base + lower, count: upper - lower),
+                        unterminated: unterminated)))
         }
 
         while true {
-            if start > 0, start == end { start = 0; end = 0 }
+            if start > 0, start == end {
+                start = 0
+                end = 0
+            }
             if buffer.count - end < chunkSize {
                 if start > 0 {  // move the partial line to the front
                     buffer.withUnsafeMutableBufferPointer { p in

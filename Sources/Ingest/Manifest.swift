@@ -65,7 +65,8 @@ public struct Manifest: Sendable {
         }
         if let unknown = root.keys.sorted().first(where: { !Self.knownKeys.contains($0) }) {
             throw IngestError.badManifest(
-                path: path, reason: "unknown key '\(unknown)' (known: \(Self.knownKeys.sorted().joined(separator: ", ")))")
+                path: path,
+                reason: "unknown key '\(unknown)' (known: \(Self.knownKeys.sorted().joined(separator: ", ")))")
         }
         func text(_ key: String) throws -> String? {
             guard let value = root[key] else { return nil }
@@ -83,7 +84,8 @@ public struct Manifest: Sendable {
         directory = (path as NSString).deletingLastPathComponent
         if let name = try text("format") {
             guard let format = Format(rawValue: name), format != .mapping else {
-                throw IngestError.badManifest(path: path, reason: "unknown format '\(name)' (known: \(Format.selectable))")
+                throw IngestError.badManifest(
+                    path: path, reason: "unknown format '\(name)' (known: \(Format.selectable))")
             }
             self.format = format
         }
@@ -96,9 +98,12 @@ public struct Manifest: Sendable {
         }
         if let pattern = try text("snapshot_pattern") {
             guard let regex = try? NSRegularExpression(pattern: pattern) else {
-                throw IngestError.badManifest(path: path, reason: "'snapshot_pattern' is not a valid regular expression")
+                throw IngestError.badManifest(
+                    path: path, reason: "'snapshot_pattern' is not a valid regular expression")
             }
-            guard snapshot != nil else { throw IngestError.badManifest(path: path, reason: "'snapshot_pattern' needs a 'snapshot' name using $1") }
+            guard snapshot != nil else {
+                throw IngestError.badManifest(path: path, reason: "'snapshot_pattern' needs a 'snapshot' name using $1")
+            }
             snapshotPattern = regex
         } else if let snapshot, let problem = SnapshotName.problem(snapshot) {
             throw IngestError.badManifest(path: path, reason: "'snapshot' \(snapshot.debugDescription): \(problem)")
@@ -125,7 +130,9 @@ public struct Manifest: Sendable {
                 guard let test = FaasMeasureTest(rawValue: name) else {
                     throw IngestError.badManifest(
                         path: path,
-                        reason: "unknown test '\(name)' in 'tests' (known: \(FaasMeasureTest.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        reason:
+                            "unknown test '\(name)' in 'tests' (known: \(FaasMeasureTest.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
                 }
                 return test
             }

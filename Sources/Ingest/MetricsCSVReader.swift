@@ -5,7 +5,9 @@ import Store
 /// published summary numbers, such as the paper's (`Datasets/paper-2018/metrics.csv`), become a
 /// snapshot that comparisons can use.
 struct MetricsCSVReader: RecordReader {
-    static let requiredColumns = ["metric", "provider", "runtime", "memory_mb", "setting", "statistic", "value", "unit"]
+    static let requiredColumns = [
+        "metric", "provider", "runtime", "memory_mb", "setting", "statistic", "value", "unit",
+    ]
     static let optionalColumns: Set<String> = ["n", "ci_low", "ci_high", "source"]
 
     private var header: [String]?
@@ -26,7 +28,12 @@ struct MetricsCSVReader: RecordReader {
         guard let header else {
             let names = cells.map { $0.trimmingWhitespace() }
             let extra = names.dropFirst(Self.requiredColumns.count).filter { !Self.optionalColumns.contains($0) }
-            guard Self.matches(names), extra.isEmpty else { throw CSVHeaderError(reason: "a metrics CSV header starts \(Self.requiredColumns.joined(separator: ",")) and may add n, ci_low, ci_high, source") }
+            guard Self.matches(names), extra.isEmpty else {
+                throw CSVHeaderError(
+                    reason:
+                        "a metrics CSV header starts \(Self.requiredColumns.joined(separator: ",")) and may add n, ci_low, ci_high, source"
+                )
+            }
             self.header = names
             return
         }
@@ -38,12 +45,16 @@ struct MetricsCSVReader: RecordReader {
     }
 
     private func parse(_ cells: [String], header: [String]) throws(RecordProblem) -> Metric {
-        guard cells.count == header.count else { throw RecordProblem("\(cells.count) fields, but the header has \(header.count)") }
+        guard cells.count == header.count else {
+            throw RecordProblem("\(cells.count) fields, but the header has \(header.count)")
+        }
         var fields: [String: String] = [:]
         for (name, cell) in zip(header, cells) where !cell.isEmpty { fields[name] = cell }
         func number(_ name: String) throws(RecordProblem) -> Double? {
             guard let text = fields[name] else { return nil }
-            guard let value = Double(text), value.isFinite else { throw RecordProblem("'\(name)' is not a number: '\(text.prefix(40))'") }
+            guard let value = Double(text), value.isFinite else {
+                throw RecordProblem("'\(name)' is not a number: '\(text.prefix(40))'")
+            }
             return value
         }
         guard let metric = fields["metric"], let statistic = fields["statistic"], let unit = fields["unit"] else {
@@ -53,14 +64,19 @@ struct MetricsCSVReader: RecordReader {
         for (name, number) in [("value", value), ("ci_low", try number("ci_low")), ("ci_high", try number("ci_high"))] {
             if let number, !Bounded.contains(number) { throw RecordProblem(BatchingSink.outOfRange(name, number)) }
         }
-        var row = Metric(MetricID(metric), provider: fields["provider"], runtime: fields["runtime"], setting: fields["setting"],
-                         statistic: Statistic(statistic), value: value, unit: unit, source: fields["source"] ?? "file")
+        var row = Metric(
+            MetricID(metric), provider: fields["provider"], runtime: fields["runtime"], setting: fields["setting"],
+            statistic: Statistic(statistic), value: value, unit: unit, source: fields["source"] ?? "file")
         if let memory = try number("memory_mb") {
-            guard let megabytes = Bounded.integer(memory) else { throw RecordProblem("memory_mb is not an integer within ±1e15") }
+            guard let megabytes = Bounded.integer(memory) else {
+                throw RecordProblem("memory_mb is not an integer within ±1e15")
+            }
             row.memoryMB = megabytes
         }
         if let n = try number("n") {
-            guard let count = Bounded.integer(n), count >= 0 else { throw RecordProblem("n is not a count within 1e15") }
+            guard let count = Bounded.integer(n), count >= 0 else {
+                throw RecordProblem("n is not a count within 1e15")
+            }
             row.n = count
         }
         row.ciLow = try number("ci_low")

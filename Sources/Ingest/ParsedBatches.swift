@@ -21,9 +21,9 @@ enum ParsedItem: Sendable {
 
     func apply(to sink: FileSink) throws {
         switch self {
-        case let .invocation(record, keys, line): try sink.add(record, keys: keys, line: line)
-        case let .metric(metric): try sink.add(metric)
-        case let .reject(line, reason, raw): try sink.reject(line: line, reason: reason, raw: raw)
+        case .invocation(let record, let keys, let line): try sink.add(record, keys: keys, line: line)
+        case .metric(let metric): try sink.add(metric)
+        case .reject(let line, let reason, let raw): try sink.reject(line: line, reason: reason, raw: raw)
         }
     }
 }
@@ -53,7 +53,10 @@ final class ParsedBatches: @unchecked Sendable {
         slots.wait()
         lock.wait()
         defer { lock.signal() }
-        if isCancelled, case .batch = message { slots.signal(); return false }
+        if isCancelled, case .batch = message {
+            slots.signal()
+            return false
+        }
         messages.append(message)
         available.signal()
         return true
@@ -100,14 +103,16 @@ final class BatchingSink: RecordSink {
             return try reject(line: line, reason: Self.outOfRange(field, value))
         }
         if let (field, bytes, limit) = record.oversizedText {
-            return try reject(line: line, reason: "\(field) is \(bytes) bytes long, over the \(limit) a dimension may have")
+            return try reject(
+                line: line, reason: "\(field) is \(bytes) bytes long, over the \(limit) a dimension may have")
         }
         try append(.invocation(record, keys: DimensionKeys(record), line: line))
     }
 
     func add(_ metric: Metric, line: Int?) throws {
         if let (field, value) = metric.outOfRange {
-            return try reject(line: line, reason: "metric \(metric.metric.rawValue.prefix(80)): " + Self.outOfRange(field, value))
+            return try reject(
+                line: line, reason: "metric \(metric.metric.rawValue.prefix(80)): " + Self.outOfRange(field, value))
         }
         try append(.metric(metric))
     }

@@ -10,8 +10,9 @@ enum Provider {
             return "aws"
         }
         if parts.count == 2, isLetters(parts[0]), let last = parts.last,
-           let firstDigit = last.firstIndex(where: \.isNumber), firstDigit != last.startIndex,
-           last[firstDigit...].allSatisfy(\.isNumber), isLetters(last[..<firstDigit]) {
+            let firstDigit = last.firstIndex(where: \.isNumber), firstDigit != last.startIndex,
+            last[firstDigit...].allSatisfy(\.isNumber), isLetters(last[..<firstDigit])
+        {
             return "google"
         }
         if parts.count == 1, region.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == " ") }), !region.isEmpty {

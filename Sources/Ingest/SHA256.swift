@@ -9,7 +9,8 @@ public struct SHA256 {
     private let usesExtensions: Bool
 
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+    )
     private var pending = [UInt8]()  // < 64 bytes not yet compressed
     private var length: UInt64 = 0
 
@@ -35,8 +36,9 @@ public struct SHA256 {
         let blocks = (bytes.count - offset) / 64
         if usesExtensions, blocks > 0 {
             withUnsafeMutableBytes(of: &state) { words in
-                sha256_blocks_x86(words.baseAddress!.assumingMemoryBound(to: UInt32.self),
-                                  bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + offset, blocks)
+                sha256_blocks_x86(
+                    words.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                    bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + offset, blocks)
             }
             offset += blocks * 64
         }
@@ -55,7 +57,9 @@ public struct SHA256 {
     public mutating func finalize() -> String {
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80] + [UInt8](repeating: 0, count: (119 - pending.count) % 64)
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         let savedLength = length
         tail.withUnsafeBytes { update($0) }
         length = savedLength
@@ -72,7 +76,8 @@ public struct SHA256 {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for i in 0..<16 {
                 let b = block + i * 4
-                w[i] = UInt32(b.load(fromByteOffset: 0, as: UInt8.self)) << 24
+                w[i] =
+                    UInt32(b.load(fromByteOffset: 0, as: UInt8.self)) << 24
                     | UInt32(b.load(fromByteOffset: 1, as: UInt8.self)) << 16
                     | UInt32(b.load(fromByteOffset: 2, as: UInt8.self)) << 8
                     | UInt32(b.load(fromByteOffset: 3, as: UInt8.self))
@@ -93,8 +98,10 @@ public struct SHA256 {
                 let t2 = s0 &+ majority
                 (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
             }
-            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d,
-                     state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
+            state = (
+                state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d,
+                state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h
+            )
         }
     }
 }

@@ -27,7 +27,9 @@ public enum Text {
     /// Read by scalar, so that "\r\n" (one Swift Character) and a quote followed by a combining mark
     /// are seen.
     public static func csv(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+            return text
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             if scalar == "\"" { out += "\"" }

@@ -95,7 +95,9 @@ final class Platform {
 
     /// Serves `count` concurrent requests to `function`, sent at `timeMs` (each within a few ms).
     /// `executionMs` overrides the profile's function execution time.
-    func batch(_ function: SimFunction, count: Int, atMs timeMs: Double, executionMs: ClosedRange<Double>? = nil) -> [Served] {
+    func batch(
+        _ function: SimFunction, count: Int, atMs timeMs: Double, executionMs: ClosedRange<Double>? = nil
+    ) -> [Served] {
         recycle(untilMs: timeMs)
         let execution = executionMs ?? profile.latency.executionMs[0]...profile.latency.executionMs[1]
         var sent = (0..<count).map { _ in timeMs + random.uniform(0...2) }
@@ -129,7 +131,9 @@ final class Platform {
 
         // Scaling: how many of the missing instances start; the other requests queue.
         var starting = coldRequests.count
-        if let threshold = profile.scaling.queueFromConcurrency, count >= threshold, let fraction = profile.scaling.startFraction {
+        if let threshold = profile.scaling.queueFromConcurrency, count >= threshold,
+            let fraction = profile.scaling.startFraction
+        {
             starting = min(starting, Int((Double(starting) * fraction).rounded(.up)))
         }
         if let cap = profile.scaling.maxInstances {
@@ -155,35 +159,42 @@ final class Platform {
             let vm = instances[index].vm
             let colevel = placedOn[vm]!
             var latency = random.logNormal(
-                median: profile.coldMedianMs(runtime: function.runtime, memoryMB: function.memoryMB) * diurnal(sent[request]),
+                median: profile.coldMedianMs(runtime: function.runtime, memoryMB: function.memoryMB)
+                    * diurnal(sent[request]),
                 sigma: profile.latency.coldSigma)
             latency += profile.latency.colevelPenaltyMs * Double(colevel - 1)
             if vmIsNew[vm]! { latency += profile.latency.newVmExtraMs }
-            served[request] = serve(index, sentMs: sent[request], latencyMs: latency, execution: execution, cold: true,
-                                    colevel: colevel, newVM: vmIsNew[vm]!)
+            served[request] = serve(
+                index, sentMs: sent[request], latencyMs: latency, execution: execution, cold: true,
+                colevel: colevel, newVM: vmIsNew[vm]!)
         }
         for vm in placedOn.keys { vms[vm].everUsed = true }
         for (request, index, staleVersion) in plan {
-            served[request] = serve(index, sentMs: sent[request], latencyMs: warmLatency(), execution: execution,
-                                    cold: false, colevel: 0, newVM: false)
+            served[request] = serve(
+                index, sentMs: sent[request], latencyMs: warmLatency(), execution: execution,
+                cold: false, colevel: 0, newVM: false)
             if staleVersion { end(index, atMs: instances[index].busyUntilMs) }
         }
         // Queued requests wait for the instances that serve this batch (else the function's busy
         // ones), in turn.
         var servers = served.compactMap { $0?.instance }.filter { !instances[$0].stale && instances[$0].endedMs == nil }
-        if servers.isEmpty { servers = aliveInstances(of: function).filter { instances[$0].version == function.version } }
+        if servers.isEmpty {
+            servers = aliveInstances(of: function).filter { instances[$0].version == function.version }
+        }
         for (position, request) in queued.enumerated() where !servers.isEmpty {
             let index = servers[position % servers.count]
             let arrival = max(sent[request], instances[index].busyUntilMs)
-            served[request] = serve(index, sentMs: sent[request], latencyMs: arrival - sent[request] + warmLatency(),
-                                    execution: execution, cold: false, colevel: 0, newVM: false)
+            served[request] = serve(
+                index, sentMs: sent[request], latencyMs: arrival - sent[request] + warmLatency(),
+                execution: execution, cold: false, colevel: 0, newVM: false)
         }
         for (_, index) in newInstances where instances[index].stale { end(index, atMs: instances[index].busyUntilMs) }
         return served.compactMap { $0 }
     }
 
     private func serve(
-        _ index: Int, sentMs: Double, latencyMs: Double, execution: ClosedRange<Double>, cold: Bool, colevel: Int, newVM: Bool
+        _ index: Int, sentMs: Double, latencyMs: Double, execution: ClosedRange<Double>, cold: Bool, colevel: Int,
+        newVM: Bool
     ) -> Served {
         let start = sentMs + latencyMs
         let end = start + random.uniform(execution)
@@ -191,8 +202,9 @@ final class Platform {
         instances[index].busyUntilMs = end
         instances[index].lastEndMs = end
         instances[index].requests += 1
-        return Served(instance: index, cold: cold, sentMs: sentMs, startMs: start, endMs: end, receivedMs: received,
-                      colevel: colevel, newVM: newVM, version: instances[index].version)
+        return Served(
+            instance: index, cold: cold, sentMs: sentMs, startMs: start, endMs: end, receivedMs: received,
+            colevel: colevel, newVM: newVM, version: instances[index].version)
     }
 
     private func warmLatency() -> Double {
@@ -250,16 +262,21 @@ final class Platform {
         var type = profile.vm.types[0]
         for candidate in profile.vm.types {
             pick -= candidate.weight
-            if pick < 0 { type = candidate; break }
+            if pick < 0 {
+                type = candidate
+                break
+            }
         }
         let index = vms.count
-        let key: String? = profile.vm.identity
+        let key: String? =
+            profile.vm.identity
             ? (profile.provider == "azure" ? random.hex(64) : "sandbox-root-" + random.hex(6)) : nil
         let uptime = random.uniform(profile.vm.poolUptimeS[0]...profile.vm.poolUptimeS[1])
-        vms.append(VM(
-            key: key, owner: owner, type: type, bootTimeS: recycledThroughMs / 1000 - uptime,
-            privateIP: "10.\(index / 65536 % 256).\(index / 256 % 256).\(index % 256)",
-            publicIP: "54.\(160 + index / 65536 % 64).\(index / 256 % 256).\(index % 256)"))
+        vms.append(
+            VM(
+                key: key, owner: owner, type: type, bootTimeS: recycledThroughMs / 1000 - uptime,
+                privateIP: "10.\(index / 65536 % 256).\(index / 256 % 256).\(index % 256)",
+                publicIP: "54.\(160 + index / 65536 % 64).\(index / 256 % 256).\(index % 256)"))
         return index
     }
 
@@ -267,11 +284,12 @@ final class Platform {
         let index = instances.count
         let median = profile.lifetime.median(memoryMB: function.memoryMB)
         let lifetime = min(random.logNormal(median: median, sigma: profile.lifetime.sigma), profile.lifetime.maxMinutes)
-        instances.append(Instance(
-            id: random.uuid(), function: function, version: version, vm: vm, createdMs: time,
-            lifetimeEndMs: time + lifetime * 60_000,
-            privateIP: "172.16.\(index / 256 % 256).\(index % 256)", procfsID: "sandbox-" + random.hex(6),
-            busyUntilMs: time, lastEndMs: time))
+        instances.append(
+            Instance(
+                id: random.uuid(), function: function, version: version, vm: vm, createdMs: time,
+                lifetimeEndMs: time + lifetime * 60_000,
+                privateIP: "172.16.\(index / 256 % 256).\(index % 256)", procfsID: "sandbox-" + random.hex(6),
+                busyUntilMs: time, lastEndMs: time))
         vms[vm].alive.append(index)
         vms[vm].usedMB += function.memoryMB
         peakVMMemoryMB = max(peakVMMemoryMB, vms[vm].usedMB)
@@ -305,7 +323,9 @@ final class Platform {
                 let instance = instances[index]
                 if instance.lifetimeEndMs <= timeMs {
                     end(index, atMs: max(instance.lifetimeEndMs, instance.busyUntilMs))
-                } else if instance.busyUntilMs <= timeMs, timeMs - instance.lastEndMs >= idleLimitMs(index, atMs: timeMs) {
+                } else if instance.busyUntilMs <= timeMs,
+                    timeMs - instance.lastEndMs >= idleLimitMs(index, atMs: timeMs)
+                {
                     end(index, atMs: instance.lastEndMs + idleLimitMs(index, atMs: timeMs))
                 }
             }

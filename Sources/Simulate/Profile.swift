@@ -169,7 +169,8 @@ public struct Profile: Codable, Sendable {
             context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }
         switch error {
-        case .keyNotFound(let key, let context): return "missing key '\(path(context).isEmpty ? "" : path(context) + ".")\(key.stringValue)'"
+        case .keyNotFound(let key, let context):
+            return "missing key '\(path(context).isEmpty ? "" : path(context) + ".")\(key.stringValue)'"
         case .typeMismatch(_, let context), .valueNotFound(_, let context): return "wrong type at '\(path(context))'"
         case .dataCorrupted(let context): return "not valid JSON (\(context.debugDescription))"
         @unknown default: return "\(error)"
@@ -185,10 +186,12 @@ public enum SimulateError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unknownProfile(name, known): "unknown profile '\(name)' (built in: \(known.joined(separator: ", ")))"
-        case let .badProfile(path, reason): "\(path): invalid profile: \(reason)"
-        case let .unknownExperiment(name, known): "unknown experiment '\(name)' (known: \(known.joined(separator: ", ")), or all)"
-        case let .cannotWrite(path, reason): "\(path): cannot write: \(reason)"
+        case .unknownProfile(let name, let known):
+            "unknown profile '\(name)' (built in: \(known.joined(separator: ", ")))"
+        case .badProfile(let path, let reason): "\(path): invalid profile: \(reason)"
+        case .unknownExperiment(let name, let known):
+            "unknown experiment '\(name)' (known: \(known.joined(separator: ", ")), or all)"
+        case .cannotWrite(let path, let reason): "\(path): cannot write: \(reason)"
         }
     }
 }

@@ -41,7 +41,9 @@ public struct RecordStream {
         let vmFields: [[UInt8]] = (0..<200).map { index in
             let type = profile.vm.types[index % profile.vm.types.count]
             let key = profile.vm.identity ? "sandbox-root-" + random.hex(6) : "None"
-            return Array("\(key)#sandbox-\(index)#10.0.\(index / 256).\(index % 256)#None#172.16.\(index / 256).\(index % 256)#".utf8)
+            return Array(
+                "\(key)#sandbox-\(index)#10.0.\(index / 256).\(index % 256)#None#172.16.\(index / 256).\(index % 256)#"
+                    .utf8)
                 + Array("\(5000 + index * 37).50,\(9000 + index * 53).25#\(type.ncpu),\(type.cpuModel)#".utf8)
         }
         var pool: [Instance] = []
@@ -54,7 +56,8 @@ public struct RecordStream {
             let cold = pool.isEmpty || random.next() % 10 == 0
             let instance: Instance
             if cold {
-                instance = Instance(id: uuidBytes(&random), vm: random.index(vmFields.count), function: random.index(functions.count))
+                instance = Instance(
+                    id: uuidBytes(&random), vm: random.index(vmFields.count), function: random.index(functions.count))
                 if pool.count < 2000 { pool.append(instance) } else { pool[random.index(pool.count)] = instance }
             } else {
                 instance = pool[random.index(pool.count)]
@@ -65,21 +68,31 @@ public struct RecordStream {
             let endMicros = startMicros + 2_000 + Int64(random.next() % 40_000)
             let receivedMicros = endMicros + 1_000 + Int64(random.next() % 3_000)
 
-            append(line / 100, &buffer); buffer.append(0x23)
-            append(line % 100, &buffer); buffer.append(0x23)
+            append(line / 100, &buffer)
+            buffer.append(0x23)
+            append(line % 100, &buffer)
+            buffer.append(0x23)
             buffer.append(contentsOf: "10#".utf8)
-            append(line % 10, &buffer); buffer.append(0x23)
+            append(line % 10, &buffer)
+            buffer.append(0x23)
             buffer.append(contentsOf: functionFields[instance.function])
-            buffer.append(contentsOf: instance.id); buffer.append(0x23)
+            buffer.append(contentsOf: instance.id)
+            buffer.append(0x23)
             if cold { buffer.append(contentsOf: instance.id) } else { buffer.append(contentsOf: uuidBytes(&random)) }
             buffer.append(0x23)
             buffer.append(contentsOf: vmFields[instance.vm])
-            appendMillis(startMicros, &buffer); buffer.append(0x23)
-            appendMillis(endMicros, &buffer); buffer.append(0x23)
-            appendMillis(endMicros - startMicros, &buffer); buffer.append(0x23)
-            appendMillis(sentMicros, &buffer); buffer.append(0x23)
-            appendMillis(receivedMicros, &buffer); buffer.append(0x23)
-            appendMillis(receivedMicros - sentMicros, &buffer); buffer.append(0x0A)
+            appendMillis(startMicros, &buffer)
+            buffer.append(0x23)
+            appendMillis(endMicros, &buffer)
+            buffer.append(0x23)
+            appendMillis(endMicros - startMicros, &buffer)
+            buffer.append(0x23)
+            appendMillis(sentMicros, &buffer)
+            buffer.append(0x23)
+            appendMillis(receivedMicros, &buffer)
+            buffer.append(0x23)
+            appendMillis(receivedMicros - sentMicros, &buffer)
+            buffer.append(0x0A)
 
             if buffer.count >= 1 << 20 {
                 try handle.write(contentsOf: buffer)  // throws on a full disk, where write(_:) traps
@@ -109,7 +122,8 @@ public struct RecordStream {
     private func uuidBytes(_ random: inout SeededRandom) -> [UInt8] {
         let hex = Array("0123456789abcdef".utf8)
         var bytes = [UInt8](repeating: 0x2D, count: 36)
-        var bits = random.next(), more = random.next()
+        var bits = random.next()
+        var more = random.next()
         for position in 0..<36 where ![8, 13, 18, 23].contains(position) {
             bytes[position] = hex[Int(bits & 0xF)]
             bits = bits >> 4 | (more & 0xF) << 60

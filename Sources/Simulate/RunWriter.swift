@@ -23,7 +23,8 @@ final class RunWriter {
 
     /// Appends one line per served request. `tests` are the optional test-result fields.
     func write(
-        _ served: [Platform.Served], round: Int, batch: Int, worker: Int = 0, tests: (Platform.Served) -> [String] = { _ in [] }
+        _ served: [Platform.Served], round: Int, batch: Int, worker: Int = 0,
+        tests: (Platform.Served) -> [String] = { _ in [] }
     ) {
         for (position, request) in served.enumerated() {
             let instance = platform.instances[request.instance]
@@ -46,8 +47,10 @@ final class RunWriter {
             ]
             fields += tests(request)
             fields += [
-                Format.fixed(request.startMs, 3), Format.fixed(request.endMs, 3), Format.fixed(request.endMs - request.startMs, 3),
-                Format.fixed(request.sentMs, 3), Format.fixed(request.receivedMs, 3), Format.fixed(request.receivedMs - request.sentMs, 3),
+                Format.fixed(request.startMs, 3), Format.fixed(request.endMs, 3),
+                Format.fixed(request.endMs - request.startMs, 3),
+                Format.fixed(request.sentMs, 3), Format.fixed(request.receivedMs, 3),
+                Format.fixed(request.receivedMs - request.sentMs, 3),
             ]
             buffer += fields.joined(separator: "#")
             buffer += "\n"
@@ -71,7 +74,8 @@ final class RunWriter {
                 try handle.write(contentsOf: Data(buffer.utf8))
             } catch let error as CocoaError {
                 let log = directory.appendingPathComponent("invocations.log").path
-                failure = CocoaError(error.code, userInfo: error.userInfo.merging([NSFilePathErrorKey: log]) { old, _ in old })
+                failure = CocoaError(
+                    error.code, userInfo: error.userInfo.merging([NSFilePathErrorKey: log]) { old, _ in old })
             } catch {
                 failure = error
             }
@@ -96,7 +100,8 @@ enum Format {
 
 enum JSON {
     static func write(_ object: [String: Any], to url: URL) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        let data = try JSONSerialization.data(
+            withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
         try (data + Data("\n".utf8)).write(to: url)
     }
 }

@@ -55,7 +55,8 @@ public struct SeededRandom: RandomNumberGenerator {
 
     /// A random UUID string (version 4 layout), from this stream.
     mutating func uuid() -> String {
-        let a = next(), b = next()
+        let a = next()
+        let b = next()
         let hex = String(format: "%016llx%016llx", a, b)
         let chars = Array(hex)
         return String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-4" + String(chars[13..<16]) + "-a"

@@ -3,7 +3,8 @@ import Statistics
 
 /// The paper's experiments, each a run generator over a fresh `Platform`.
 public enum Experiment: String, CaseIterable, Sendable {
-    case inventory, coresidency, scalability, placement, coldstart, colevel, lifetime, idle, consistency, cpu, isolation, hourly
+    case inventory, coresidency, scalability, placement, coldstart, colevel, lifetime, idle, consistency, cpu,
+        isolation, hourly
 
     /// Parses `all` or a comma-separated list.
     public static func parse(_ list: String) throws -> [Experiment] {
@@ -100,8 +101,10 @@ final class ExperimentContext {
 
     /// Opens a run directory with its manifest; `parameters` are the run's experiment parameters,
     /// `account` the tenant account the manifest names (the log lines cannot say).
-    func run(_ name: String, on platform: Platform, parameters: [String: Any] = [:], tests: [String] = [],
-             account: String? = nil) throws -> RunWriter {
+    func run(
+        _ name: String, on platform: Platform, parameters: [String: Any] = [:], tests: [String] = [],
+        account: String? = nil
+    ) throws -> RunWriter {
         var manifest: [String: Any] = [
             "snapshot": snapshot,
             "description": "Simulated with profile \(profile.name): \(profile.description)",
@@ -111,7 +114,8 @@ final class ExperimentContext {
         ]
         if !tests.isEmpty { manifest["tests"] = tests }
         if let account { manifest["account"] = account }
-        return try RunWriter(directory: directory.appendingPathComponent(name), platform: platform, manifest: manifest, seed: seed)
+        return try RunWriter(
+            directory: directory.appendingPathComponent(name), platform: platform, manifest: manifest, seed: seed)
     }
 
     func finish(_ writer: RunWriter, truth expected: [String: Any], parameters: [String: Any] = [:]) throws {
@@ -132,6 +136,8 @@ final class ExperimentContext {
         functionCount += 1
         let runtime = runtime ?? profile.runtimeNames[0]
         let memory = memoryMB ?? profile.memorySizesMb[0]
-        return SimFunction(account: account, name: "\(experiment.rawValue)-\(runtime)-\(memory)-\(functionCount)", runtime: runtime, memoryMB: memory)
+        return SimFunction(
+            account: account, name: "\(experiment.rawValue)-\(runtime)-\(memory)-\(functionCount)", runtime: runtime,
+            memoryMB: memory)
     }
 }

@@ -3,14 +3,15 @@ import Foundation
 /// Percentile-bootstrap 95% confidence intervals with a fixed, reported seed, so that reports are
 /// reproducible byte for byte.
 public struct Bootstrap: Sendable {
-    public static let defaultSeed: UInt64 = 20180711  // the paper's conference date
+    public static let defaultSeed: UInt64 = 20_180_711  // the paper's conference date
     public static let defaultResamples = 2000
 
     public let seed: UInt64
     public let resamples: Int
     public let level: Double
 
-    public init(seed: UInt64 = Bootstrap.defaultSeed, resamples: Int = Bootstrap.defaultResamples, level: Double = 0.95) {
+    public init(seed: UInt64 = Bootstrap.defaultSeed, resamples: Int = Bootstrap.defaultResamples, level: Double = 0.95)
+    {
         self.seed = seed
         self.resamples = resamples
         self.level = level
@@ -64,7 +65,8 @@ public struct Bootstrap: Sendable {
     static func resampledMedian(_ sample: Sample, _ random: inout StatisticsRandom) -> Double {
         let n = sample.count
         let h = Double(n - 1) * 0.5
-        let lowRank = Int(h.rounded(.down)), highRank = Int(h.rounded(.up))
+        let lowRank = Int(h.rounded(.down))
+        let highRank = Int(h.rounded(.up))
         let (low, high) = orderStatistics(lowRank, highRank, draws: n, in: 0..<n, &random)
         return sample.sorted[low] + (h - Double(lowRank)) * (sample.sorted[high] - sample.sorted[low])
     }
@@ -98,14 +100,17 @@ public struct Bootstrap: Sendable {
         if p >= 1 { return n }
         let mode = min(n, Int((Double(n + 1) * p).rounded(.down)))
         let q = 1 - p
-        let logMode = lgamma(Double(n + 1)) - lgamma(Double(mode + 1)) - lgamma(Double(n - mode + 1))
+        let logMode =
+            lgamma(Double(n + 1)) - lgamma(Double(mode + 1)) - lgamma(Double(n - mode + 1))
             + Double(mode) * log(p) + Double(n - mode) * log(q)
         let atMode = exp(logMode)
         var u = random.unit()
         u -= atMode
         if u < 0 { return mode }
-        var up = mode, down = mode
-        var pUp = atMode, pDown = atMode
+        var up = mode
+        var down = mode
+        var pUp = atMode
+        var pDown = atMode
         while up < n || down > 0 {
             if up < n {
                 pUp *= Double(n - up) / Double(up + 1) * p / q

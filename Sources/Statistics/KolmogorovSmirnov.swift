@@ -11,10 +11,13 @@ public struct KolmogorovSmirnov: Sendable, Equatable {
     public static let exactLimit = 1_000_000
 
     public init?(_ a: Sample, _ b: Sample) {
-        let m = a.count, n = b.count
+        let m = a.count
+        let n = b.count
         guard m > 0, n > 0 else { return nil }
         // D * m * n as an integer: the largest |i n - j m| where i, j count values <= x.
-        var i = 0, j = 0, largest = 0
+        var i = 0
+        var j = 0
+        var largest = 0
         while i < m || j < n {
             let x = j == n ? a.sorted[i] : i == m ? b.sorted[j] : min(a.sorted[i], b.sorted[j])
             while i < m, a.sorted[i] == x { i += 1 }
@@ -38,8 +41,14 @@ public struct KolmogorovSmirnov: Sendable, Equatable {
         var row = [Double](repeating: 0, count: n + 1)  // P(reach (i, j) staying inside) for the current i
         for i in 0...m {
             for j in 0...n {
-                if abs(i * n - j * m) >= h { row[j] = 0; continue }
-                if i == 0 && j == 0 { row[j] = 1; continue }
+                if abs(i * n - j * m) >= h {
+                    row[j] = 0
+                    continue
+                }
+                if i == 0 && j == 0 {
+                    row[j] = 1
+                    continue
+                }
                 let fromLeft = i > 0 ? row[j] * Double(i) / Double(i + j) : 0  // row[j] still holds i - 1
                 let fromBelow = j > 0 ? row[j - 1] * Double(j) / Double(i + j) : 0
                 row[j] = fromLeft + fromBelow

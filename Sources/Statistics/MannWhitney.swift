@@ -9,20 +9,25 @@ public struct MannWhitney: Sendable, Equatable {
     public let pValue: Double
 
     public init?(_ a: Sample, _ b: Sample) {
-        let n1 = a.count, n2 = b.count
+        let n1 = a.count
+        let n2 = b.count
         guard n1 > 0, n2 > 0 else { return nil }
         // Mid-ranks of the pooled sample; both inputs are sorted, so merge.
         var pooled: [(value: Double, first: Bool)] = []
         pooled.reserveCapacity(n1 + n2)
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < n1 || j < n2 {
             if j == n2 || (i < n1 && a.sorted[i] <= b.sorted[j]) {
-                pooled.append((a.sorted[i], true)); i += 1
+                pooled.append((a.sorted[i], true))
+                i += 1
             } else {
-                pooled.append((b.sorted[j], false)); j += 1
+                pooled.append((b.sorted[j], false))
+                j += 1
             }
         }
-        var rankSumA = 0.0, tieTerm = 0.0
+        var rankSumA = 0.0
+        var tieTerm = 0.0
         var start = 0
         while start < pooled.count {
             var end = start
@@ -51,10 +56,14 @@ public struct MannWhitney: Sendable, Equatable {
     private static func exactUpperTail(_ u: Int, _ n1: Int, _ n2: Int) -> Double {
         // ways[m][k][s]: arrangements of m first-sample and k second-sample values with U = s.
         let maxU = n1 * n2
-        var ways = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: maxU + 1), count: n2 + 1), count: n1 + 1)
+        var ways = [[[Double]]](
+            repeating: [[Double]](repeating: [Double](repeating: 0, count: maxU + 1), count: n2 + 1), count: n1 + 1)
         for m in 0...n1 {
             for k in 0...n2 {
-                if m == 0 || k == 0 { ways[m][k][0] = 1; continue }
+                if m == 0 || k == 0 {
+                    ways[m][k][0] = 1
+                    continue
+                }
                 for s in 0...(m * k) {
                     // The largest value is from the first sample (it beats all k) or from the second.
                     ways[m][k][s] = (s >= k ? ways[m - 1][k][s - k] : 0) + ways[m][k - 1][s]

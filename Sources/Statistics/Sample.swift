@@ -28,7 +28,8 @@ public struct Sample: Sendable, Equatable {
     public func quantile(_ p: Double) -> Double? {
         guard !sorted.isEmpty else { return nil }
         let h = Double(sorted.count - 1) * p
-        let low = Int(h.rounded(.down)), high = Int(h.rounded(.up))
+        let low = Int(h.rounded(.down))
+        let high = Int(h.rounded(.up))
         return sorted[low] + (h - Double(low)) * (sorted[high] - sorted[low])
     }
 

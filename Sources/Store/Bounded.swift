@@ -22,23 +22,30 @@ extension InvocationRecord {
     /// The first numeric field outside `Bounded`, named as in the canonical format, with its value.
     public var outOfRange: (field: String, value: Double)? {
         var fields: [(String, Double?)] = [
-            ("request_sent_ms", requestSentMs), ("response_received_ms", responseReceivedMs), ("round_trip_ms", roundTripMs),
+            ("request_sent_ms", requestSentMs), ("response_received_ms", responseReceivedMs),
+            ("round_trip_ms", roundTripMs),
             ("function_start_ms", functionStartMs), ("function_end_ms", functionEndMs),
             ("function_duration_ms", functionDurationMs), ("init_duration_ms", initDurationMs),
             ("interval_s", intervalSeconds), ("delay_s", delaySeconds), ("vm_uptime_s", vmUptimeSeconds),
             ("vm_idle_s", vmIdleSeconds), ("factorial_ms", factorialMs),
-            ("memory_mb", memoryMB.map(Double.init)), ("ncpu", ncpu.map(Double.init)), ("round", roundNo.map(Double.init)),
-            ("batch", batchNo.map(Double.init)), ("batch_size", batchSize.map(Double.init)), ("worker", workerNo.map(Double.init)),
+            ("memory_mb", memoryMB.map(Double.init)), ("ncpu", ncpu.map(Double.init)),
+            ("round", roundNo.map(Double.init)),
+            ("batch", batchNo.map(Double.init)), ("batch_size", batchSize.map(Double.init)),
+            ("worker", workerNo.map(Double.init)),
         ]
         if let cpuTest {
             fields += [("cpu_first_ms", cpuTest.firstMs), ("cpu_last_ms", cpuTest.lastMs)]
         }
-        for round in ioRounds { fields += [("io_seconds", round.seconds), ("io_throughput_mb_s", round.throughputMBs)] }
-        if let network {
-            fields += [("net_bandwidth_bps", network.bandwidthBps), ("net_rtt_mean_ms", network.rttMeanMs),
-                       ("net_rtt_min_ms", network.rttMinMs), ("net_rtt_max_ms", network.rttMaxMs)]
+        for round in ioRounds {
+            fields += [("io_seconds", round.seconds), ("io_throughput_mb_s", round.throughputMBs)]
         }
-        for case let (name, value?) in fields where !Bounded.contains(value) { return (name, value) }
+        if let network {
+            fields += [
+                ("net_bandwidth_bps", network.bandwidthBps), ("net_rtt_mean_ms", network.rttMeanMs),
+                ("net_rtt_min_ms", network.rttMinMs), ("net_rtt_max_ms", network.rttMaxMs),
+            ]
+        }
+        for case (let name, let value?) in fields where !Bounded.contains(value) { return (name, value) }
         return nil
     }
 }
@@ -52,13 +59,16 @@ extension InvocationRecord {
 
     /// The first dimension text longer than its limit, named as in the canonical format, with its length.
     public var oversizedText: (field: String, bytes: Int, limit: Int)? {
-        if provider.utf8.count > Self.maxProviderBytes { return ("provider", provider.utf8.count, Self.maxProviderBytes) }
+        if provider.utf8.count > Self.maxProviderBytes {
+            return ("provider", provider.utf8.count, Self.maxProviderBytes)
+        }
         let fields: [(String, String?)] = [
             ("account", account), ("region", region), ("function", functionName), ("runtime", runtime),
-            ("function_version", functionVersion), ("instance_id", instanceID), ("request_id", requestID), ("vm_id", vmID),
+            ("function_version", functionVersion), ("instance_id", instanceID), ("request_id", requestID),
+            ("vm_id", vmID),
             ("procfs_instance_id", procfsInstanceID), ("cpu_model", cpuModel), ("experiment", experimentKind),
         ]
-        for case let (name, text?) in fields where text.utf8.count > Self.maxDimensionBytes {
+        for case (let name, let text?) in fields where text.utf8.count > Self.maxDimensionBytes {
             return (name, text.utf8.count, Self.maxDimensionBytes)
         }
         return nil
@@ -70,9 +80,10 @@ extension Metric {
     /// metrics file, with its value.
     public var outOfRange: (field: String, value: Double)? {
         let fields: [(String, Double?)] = [
-            ("value", value), ("ci_low", ciLow), ("ci_high", ciHigh), ("n", n.map(Double.init)), ("memory_mb", memoryMB.map(Double.init)),
+            ("value", value), ("ci_low", ciLow), ("ci_high", ciHigh), ("n", n.map(Double.init)),
+            ("memory_mb", memoryMB.map(Double.init)),
         ]
-        for case let (name, value?) in fields where !Bounded.contains(value) { return (name, value) }
+        for case (let name, let value?) in fields where !Bounded.contains(value) { return (name, value) }
         return nil
     }
 }

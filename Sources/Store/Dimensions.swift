@@ -38,22 +38,30 @@ final class Dimensions {
     private let insertExperiment, selectExperiment: PreparedStatement
 
     init(_ db: Database) throws {
-        insertFunction = try PreparedStatement(db, """
+        insertFunction = try PreparedStatement(
+            db,
+            """
             INSERT INTO function (provider, account, region, name, runtime, memory_mb, version)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
-        selectFunction = try PreparedStatement(db, """
+        selectFunction = try PreparedStatement(
+            db,
+            """
             SELECT id FROM function WHERE provider = ?1 AND ifnull(account, '') = ifnull(?2, '')
               AND ifnull(region, '') = ifnull(?3, '') AND ifnull(name, '') = ifnull(?4, '')
               AND ifnull(runtime, '') = ifnull(?5, '') AND ifnull(memory_mb, -1) = ifnull(?6, -1)
               AND ifnull(version, '') = ifnull(?7, '')
             """)
-        insertInstance = try PreparedStatement(db, """
+        insertInstance = try PreparedStatement(
+            db,
+            """
             INSERT INTO instance (provider, instance_key, function_id, vm_id, procfs_instance_id, private_ip)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             """)
         selectInstance = try PreparedStatement(db, "SELECT id FROM instance WHERE provider = ?1 AND instance_key = ?2")
-        insertVM = try PreparedStatement(db, """
+        insertVM = try PreparedStatement(
+            db,
+            """
             INSERT INTO vm (provider, vm_key, key_source, cpu_model_id, ncpu, boot_time_s, private_ip, public_ip)
             VALUES (?1, ?2, 'vm-id', ?3, ?4, ?5, ?6, ?7)
             """)
@@ -76,19 +84,21 @@ final class Dimensions {
 
     func functionID(_ key: Hashed<FunctionKey>) throws -> Int64 {
         if let lastFunction, lastFunction.key == key { return lastFunction.id }
-        let id = try functions[key] ?? {
-            let id = try findOrInsert(select: selectFunction, insert: insertFunction) { statement in
-                statement.bind(key.key.provider, at: 1)
-                statement.bind(key.key.account, at: 2)
-                statement.bind(key.key.region, at: 3)
-                statement.bind(key.key.name, at: 4)
-                statement.bind(key.key.runtime, at: 5)
-                statement.bind(key.key.memoryMB, at: 6)
-                statement.bind(key.key.version, at: 7)
-            }
-            functions[key] = id
-            return id
-        }()
+        let id =
+            try functions[key]
+            ?? {
+                let id = try findOrInsert(select: selectFunction, insert: insertFunction) { statement in
+                    statement.bind(key.key.provider, at: 1)
+                    statement.bind(key.key.account, at: 2)
+                    statement.bind(key.key.region, at: 3)
+                    statement.bind(key.key.name, at: 4)
+                    statement.bind(key.key.runtime, at: 5)
+                    statement.bind(key.key.memoryMB, at: 6)
+                    statement.bind(key.key.version, at: 7)
+                }
+                functions[key] = id
+                return id
+            }()
         lastFunction = (key, id)
         return id
     }
@@ -127,7 +137,9 @@ final class Dimensions {
         return id
     }
 
-    func instanceID(_ key: Hashed<ProviderScopedKey>?, _ record: InvocationRecord, functionID: Int64, vmID: Int64?) throws -> Int64? {
+    func instanceID(
+        _ key: Hashed<ProviderScopedKey>?, _ record: InvocationRecord, functionID: Int64, vmID: Int64?
+    ) throws -> Int64? {
         guard let key else { return nil }
         if let id = instances[key] { return id }
         let id = try findOrInsert(select: selectInstance, insert: insertInstance, key: key.key) { statement in
@@ -201,12 +213,15 @@ public struct DimensionKeys: Sendable {
     let experiment: Hashed<Dimensions.ExperimentKey>?
 
     public init(_ record: InvocationRecord) {
-        function = Hashed(Dimensions.FunctionKey(
-            provider: record.provider, account: record.account, region: record.region, name: record.functionName,
-            runtime: record.runtime, memoryMB: record.memoryMB, version: record.functionVersion))
+        function = Hashed(
+            Dimensions.FunctionKey(
+                provider: record.provider, account: record.account, region: record.region, name: record.functionName,
+                runtime: record.runtime, memoryMB: record.memoryMB, version: record.functionVersion))
         instance = record.instanceID.map { Hashed(Dimensions.ProviderScopedKey(provider: record.provider, key: $0)) }
         vm = record.vmID.map { Hashed(Dimensions.ProviderScopedKey(provider: record.provider, key: $0)) }
         cpuModel = record.cpuModel.map(Hashed.init)
-        experiment = record.experimentKind.map { Hashed(Dimensions.ExperimentKey(kind: $0, parameters: record.experimentParameters ?? "{}")) }
+        experiment = record.experimentKind.map {
+            Hashed(Dimensions.ExperimentKey(kind: $0, parameters: record.experimentParameters ?? "{}"))
+        }
     }
 }

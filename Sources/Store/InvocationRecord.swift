@@ -107,7 +107,9 @@ public struct InvocationRecord: Sendable, Equatable {
     /// The cold/warm decision for this record and the rule that made it (SPEC section 6: the split is
     /// never guessed from a latency threshold).
     public var coldClassification: (isCold: Bool?, rule: Schema.ColdRule) {
-        if error == nil, instanceIDIsFirstRequestID, let instanceID, let requestID, !instanceID.isEmpty, !requestID.isEmpty {
+        if error == nil, instanceIDIsFirstRequestID, let instanceID, let requestID, !instanceID.isEmpty,
+            !requestID.isEmpty
+        {
             return (instanceID == requestID, .requestIdEqualsInstanceId)
         }
         if let initDurationMs, initDurationMs > 0 {

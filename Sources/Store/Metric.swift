@@ -21,7 +21,8 @@ public struct Metric: Sendable, Equatable {
 
     public init(
         _ metric: MetricID, provider: String?, runtime: String? = nil, memoryMB: Int? = nil, setting: String? = nil,
-        parameters: MetricParameters = MetricParameters(), statistic: Statistic, value: Double, unit: String, n: Int? = nil,
+        parameters: MetricParameters = MetricParameters(), statistic: Statistic, value: Double, unit: String,
+        n: Int? = nil,
         ci: (low: Double, high: Double)? = nil, source: String? = nil, samples: [Double]? = nil
     ) {
         self.parameters = parameters

@@ -51,15 +51,19 @@ public struct MetricParameters: Hashable, Sendable {
     /// Values for the metric table's columns experiment, temperature, grouping, scenario, concurrency,
     /// colevel, batch_size, delay_s, idle_minutes and interval_s, in that order.
     var databaseValues: [(any DatabaseValueConvertible)?] {
-        [experiment, temperature?.rawValue, grouping?.rawValue, scenario, concurrency, colevel, batchSize, delaySeconds,
-         idleMinutes, intervalSeconds]
+        [
+            experiment, temperature?.rawValue, grouping?.rawValue, scenario, concurrency, colevel, batchSize,
+            delaySeconds,
+            idleMinutes, intervalSeconds,
+        ]
     }
 
     init(_ row: Row) {
         self.init(
             experiment: row["experiment"], temperature: (row["temperature"] as String?).flatMap(Temperature.init),
             grouping: (row["grouping"] as String?).flatMap(Grouping.init), scenario: row["scenario"],
-            concurrency: row["concurrency"], colevel: row["colevel"], batchSize: row["batch_size"], delaySeconds: row["delay_s"],
+            concurrency: row["concurrency"], colevel: row["colevel"], batchSize: row["batch_size"],
+            delaySeconds: row["delay_s"],
             idleMinutes: row["idle_minutes"], intervalSeconds: row["interval_s"])
     }
 }

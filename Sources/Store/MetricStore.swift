@@ -12,20 +12,25 @@ public struct MetricStore {
     /// Replaces the snapshot's metrics from `source` (metrics ingested from a file, such as the
     /// paper's published numbers, stay).
     public func replace(snapshotID: Int64, with metrics: [Metric], source: String) throws {
-        try db.execute(sql: "DELETE FROM metric_sample WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ? AND source = ?)",
-                       arguments: [snapshotID, source])
+        try db.execute(
+            sql:
+                "DELETE FROM metric_sample WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ? AND source = ?)",
+            arguments: [snapshotID, source])
         try db.execute(sql: "DELETE FROM metric WHERE snapshot_id = ? AND source = ?", arguments: [snapshotID, source])
-        let insert = try db.makeStatement(sql: """
-            INSERT INTO metric (snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, value, unit, n,
-                                ci_low, ci_high, source, experiment, temperature, grouping, scenario, concurrency, colevel,
-                                batch_size, delay_s, idle_minutes, interval_s)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let insertSample = try db.makeStatement(sql: "INSERT INTO metric_sample (metric_id, n, sorted_values) VALUES (?, ?, ?)")
+        let insert = try db.makeStatement(
+            sql: """
+                INSERT INTO metric (snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, value, unit, n,
+                                    ci_low, ci_high, source, experiment, temperature, grouping, scenario, concurrency, colevel,
+                                    batch_size, delay_s, idle_minutes, interval_s)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let insertSample = try db.makeStatement(
+            sql: "INSERT INTO metric_sample (metric_id, n, sorted_values) VALUES (?, ?, ?)")
         for metric in metrics {
             let fields: [(any DatabaseValueConvertible)?] = [
                 snapshotID, metric.metric, metric.provider, metric.runtime, metric.memoryMB, metric.setting,
-                metric.statistic, metric.value, metric.unit, metric.n, metric.ciLow, metric.ciHigh, metric.source ?? source,
+                metric.statistic, metric.value, metric.unit, metric.n, metric.ciLow, metric.ciHigh,
+                metric.source ?? source,
             ]
             try insert.execute(arguments: StatementArguments(fields + metric.parameters.databaseValues))
             let id = db.lastInsertedRowID
@@ -43,7 +48,11 @@ public struct MetricStore {
         bytes.reserveCapacity(values.count * 12 + 2)
         for value in values {
             if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
-            if value.isFinite { bytes.append(contentsOf: value.description.utf8) } else { bytes.append(contentsOf: "null".utf8) }
+            if value.isFinite {
+                bytes.append(contentsOf: value.description.utf8)
+            } else {
+                bytes.append(contentsOf: "null".utf8)
+            }
         }
         bytes.append(UInt8(ascii: "]"))
         return String(decoding: bytes, as: UTF8.self)
@@ -65,7 +74,10 @@ public struct MetricStore {
         while cursor < end {
             var next: UnsafeMutablePointer<CChar>? = cursor
             let value = strtod(cursor, &next)
-            if let next, next > cursor { values.append(value); cursor = next }
+            if let next, next > cursor {
+                values.append(value)
+                cursor = next
+            }
             while cursor < end && cursor.pointee != CChar(UInt8(ascii: ",")) { cursor += 1 }  // past a null
             cursor += 1
         }
@@ -74,11 +86,14 @@ public struct MetricStore {
 
     /// The snapshot's metrics in a stable order, with their samples when `samples` is set.
     public func metrics(snapshot: String, samples: Bool = false) throws -> [Metric] {
-        let metrics = try Row.fetchAll(db, sql: """
-            SELECT m.* FROM metric m JOIN snapshot s ON s.id = m.snapshot_id WHERE s.name = ?
-            ORDER BY m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic, m.source
-            """, arguments: [snapshot])
-        let values = samples ? try self.samples(of: "m.snapshot_id = (SELECT id FROM snapshot WHERE name = ?)", [snapshot]) : [:]
+        let metrics = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT m.* FROM metric m JOIN snapshot s ON s.id = m.snapshot_id WHERE s.name = ?
+                ORDER BY m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic, m.source
+                """, arguments: [snapshot])
+        let values =
+            samples ? try self.samples(of: "m.snapshot_id = (SELECT id FROM snapshot WHERE name = ?)", [snapshot]) : [:]
         return metrics.map { Self.metric($0, samples: values) }
     }
 
@@ -86,8 +101,10 @@ public struct MetricStore {
     /// and without a source (as the stages return them).
     public func analyzed(snapshotID: Int64, source: String) throws -> [Metric] {
         let values = try samples(of: "m.snapshot_id = ? AND m.source = ?", [snapshotID, source])
-        return try Row.fetchAll(db, sql: "SELECT m.* FROM metric m WHERE m.snapshot_id = ? AND m.source = ? ORDER BY m.id",
-                                arguments: [snapshotID, source]).map {
+        return try Row.fetchAll(
+            db, sql: "SELECT m.* FROM metric m WHERE m.snapshot_id = ? AND m.source = ? ORDER BY m.id",
+            arguments: [snapshotID, source]
+        ).map {
             var metric = Self.metric($0, samples: values)
             metric.source = nil
             return metric
@@ -99,17 +116,20 @@ public struct MetricStore {
     /// 20M numbers' worth of text cost a third as much as parsing them).
     private func samples(of condition: String, _ arguments: StatementArguments) throws -> [Int64: [Double]] {
         var samples: [Int64: [Double]] = [:]
-        try db.scan("SELECT ms.metric_id, ms.sorted_values FROM metric_sample ms JOIN metric m ON m.id = ms.metric_id WHERE \(condition)",
-                    arguments) { row in
+        try db.scan(
+            "SELECT ms.metric_id, ms.sorted_values FROM metric_sample ms JOIN metric m ON m.id = ms.metric_id WHERE \(condition)",
+            arguments
+        ) { row in
             samples[row.int(0)!] = row.withText(1, Self.values)
         }
         return samples
     }
 
     private static func metric(_ row: Row, samples: [Int64: [Double]]) -> Metric {
-        var metric = Metric(row["metric"], provider: row["provider"], runtime: row["runtime"], memoryMB: row["memory_mb"],
-                            setting: row["setting"], parameters: MetricParameters(row), statistic: row["statistic"],
-                            value: row["value"], unit: row["unit"], n: row["n"], source: row["source"])
+        var metric = Metric(
+            row["metric"], provider: row["provider"], runtime: row["runtime"], memoryMB: row["memory_mb"],
+            setting: row["setting"], parameters: MetricParameters(row), statistic: row["statistic"],
+            value: row["value"], unit: row["unit"], n: row["n"], source: row["source"])
         metric.ciLow = row["ci_low"]
         metric.ciHigh = row["ci_high"]
         metric.samples = samples[row["id"]]
@@ -126,14 +146,16 @@ extension Store {
     /// The stored metric rows of the snapshots, in a stable order, as `analyze metrics` prints them.
     public func metricTable(snapshots: [String]) throws -> QueryResult {
         try queue.read { db in
-            try QueryResult(db.makeStatement(sql: """
-                SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic, m.value, m.unit,
-                       m.n, m.ci_low, m.ci_high, m.experiment, m.temperature, m.grouping, m.scenario, m.concurrency, m.colevel,
-                       m.batch_size, m.delay_s, m.idle_minutes, m.interval_s
-                FROM metric m JOIN snapshot s ON s.id = m.snapshot_id
-                WHERE s.name IN (SELECT value FROM json_each(?))
-                ORDER BY s.name, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic
-                """), [String(decoding: try JSONEncoder().encode(snapshots), as: UTF8.self)])
+            try QueryResult(
+                db.makeStatement(
+                    sql: """
+                        SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic, m.value, m.unit,
+                               m.n, m.ci_low, m.ci_high, m.experiment, m.temperature, m.grouping, m.scenario, m.concurrency, m.colevel,
+                               m.batch_size, m.delay_s, m.idle_minutes, m.interval_s
+                        FROM metric m JOIN snapshot s ON s.id = m.snapshot_id
+                        WHERE s.name IN (SELECT value FROM json_each(?))
+                        ORDER BY s.name, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic
+                        """), [String(decoding: try JSONEncoder().encode(snapshots), as: UTF8.self)])
         }
     }
 }

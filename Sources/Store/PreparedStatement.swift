@@ -36,7 +36,11 @@ final class PreparedStatement {
     }
 
     func bind(_ value: Double?, at index: Int32) {
-        if let value, value.isFinite { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+        if let value, value.isFinite {
+            sqlite3_bind_double(handle, index, value)
+        } else {
+            sqlite3_bind_null(handle, index)
+        }
     }
 
     func bind(_ value: Bool?, at index: Int32) {
@@ -44,7 +48,10 @@ final class PreparedStatement {
     }
 
     func bind(_ value: String?, at index: Int32) {
-        guard var text = value else { sqlite3_bind_null(handle, index); return }
+        guard var text = value else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
         text.withUTF8 { bytes in
             _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
         }
@@ -82,7 +89,7 @@ public enum StoreError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .closed: "the database connection is closed"
-        case let .sqlite(code, message, sql): "SQLite error \(code): \(message) (in: \(sql.prefix(80)))"
+        case .sqlite(let code, let message, let sql): "SQLite error \(code): \(message) (in: \(sql.prefix(80)))"
         }
     }
 }

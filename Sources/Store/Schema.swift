@@ -49,45 +49,48 @@ public enum Schema {
             }
         }
         migrator.registerMigration("v2: metric samples") { db in
-            try db.execute(sql: """
-                -- The sample behind a distribution metric (on its median row), for charts and comparisons:
-                -- one row per metric, the values sorted, as a JSON array (query them with json_each).
-                CREATE TABLE metric_sample (
-                    metric_id     INTEGER PRIMARY KEY REFERENCES metric(id),
-                    n             INTEGER NOT NULL,
-                    sorted_values TEXT NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    -- The sample behind a distribution metric (on its median row), for charts and comparisons:
+                    -- one row per metric, the values sorted, as a JSON array (query them with json_each).
+                    CREATE TABLE metric_sample (
+                        metric_id     INTEGER PRIMARY KEY REFERENCES metric(id),
+                        n             INTEGER NOT NULL,
+                        sorted_values TEXT NOT NULL
+                    );
+                    """)
         }
         migrator.registerMigration("v3: invocations by snapshot and experiment") { db in
             // Stages read a snapshot's invocations experiment by experiment: this order keeps each
             // experiment's rows in insertion order, so reading them is close to a sequential scan.
-            try db.execute(sql: """
-                DROP INDEX invocation_by_snapshot;
-                CREATE INDEX invocation_by_snapshot ON invocation (snapshot_id, experiment_id);
-                """)
+            try db.execute(
+                sql: """
+                    DROP INDEX invocation_by_snapshot;
+                    CREATE INDEX invocation_by_snapshot ON invocation (snapshot_id, experiment_id);
+                    """)
         }
         migrator.registerMigration("v4: stored analyses") { db in
-            try db.execute(sql: """
-                -- What each snapshot's stored analysis was computed from, so that `analyze report` can
-                -- render it without running the stages again while it is current.
-                CREATE TABLE analysis (
-                    snapshot_id INTEGER PRIMARY KEY REFERENCES snapshot(id),
-                    inputs      TEXT NOT NULL,     -- source files, options and stage version it used
-                    analyzed_at TEXT NOT NULL      -- ISO 8601 UTC
-                );
-                -- Its stages in the order they ran: the reason one was not measurable, or how many of
-                -- the snapshot's metric rows (source 'analyze', in id order) it wrote.
-                CREATE TABLE analysis_stage (
-                    snapshot_id    INTEGER NOT NULL REFERENCES snapshot(id),
-                    position       INTEGER NOT NULL,
-                    title          TEXT NOT NULL,
-                    not_measurable TEXT,
-                    metrics        INTEGER NOT NULL,
-                    seconds        REAL NOT NULL,
-                    PRIMARY KEY (snapshot_id, position)
-                );
-                """)
+            try db.execute(
+                sql: """
+                    -- What each snapshot's stored analysis was computed from, so that `analyze report` can
+                    -- render it without running the stages again while it is current.
+                    CREATE TABLE analysis (
+                        snapshot_id INTEGER PRIMARY KEY REFERENCES snapshot(id),
+                        inputs      TEXT NOT NULL,     -- source files, options and stage version it used
+                        analyzed_at TEXT NOT NULL      -- ISO 8601 UTC
+                    );
+                    -- Its stages in the order they ran: the reason one was not measurable, or how many of
+                    -- the snapshot's metric rows (source 'analyze', in id order) it wrote.
+                    CREATE TABLE analysis_stage (
+                        snapshot_id    INTEGER NOT NULL REFERENCES snapshot(id),
+                        position       INTEGER NOT NULL,
+                        title          TEXT NOT NULL,
+                        not_measurable TEXT,
+                        metrics        INTEGER NOT NULL,
+                        seconds        REAL NOT NULL,
+                        PRIMARY KEY (snapshot_id, position)
+                    );
+                    """)
         }
         migrator.registerMigration("v5: no invocation_by_instance") { db in
             // No stage reads invocations by instance any more (they aggregate one pass over the
@@ -98,38 +101,40 @@ public enum Schema {
             // What a report says about a snapshot's data (invocations, first and last request, the
             // cold-start rule counts) kept per file as it is ingested: counting them over the
             // invocations took a 10M-invocation report 10 s. Stores from before are filled in once.
-            try db.execute(sql: """
-                ALTER TABLE source_file ADD COLUMN first_sent_ms REAL;
-                ALTER TABLE source_file ADD COLUMN last_sent_ms REAL;
-                CREATE TABLE source_file_cold_rule (
-                    source_file_id INTEGER NOT NULL REFERENCES source_file(id),
-                    cold_rule_id   INTEGER NOT NULL REFERENCES cold_rule(id),
-                    invocations    INTEGER NOT NULL,
-                    PRIMARY KEY (source_file_id, cold_rule_id)
-                );
-                UPDATE source_file SET
-                    first_sent_ms = (SELECT min(request_sent_ms) FROM invocation i WHERE i.source_file_id = source_file.id),
-                    last_sent_ms = (SELECT max(request_sent_ms) FROM invocation i WHERE i.source_file_id = source_file.id);
-                INSERT INTO source_file_cold_rule (source_file_id, cold_rule_id, invocations)
-                    SELECT source_file_id, cold_rule_id, count(*) FROM invocation GROUP BY source_file_id, cold_rule_id;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE source_file ADD COLUMN first_sent_ms REAL;
+                    ALTER TABLE source_file ADD COLUMN last_sent_ms REAL;
+                    CREATE TABLE source_file_cold_rule (
+                        source_file_id INTEGER NOT NULL REFERENCES source_file(id),
+                        cold_rule_id   INTEGER NOT NULL REFERENCES cold_rule(id),
+                        invocations    INTEGER NOT NULL,
+                        PRIMARY KEY (source_file_id, cold_rule_id)
+                    );
+                    UPDATE source_file SET
+                        first_sent_ms = (SELECT min(request_sent_ms) FROM invocation i WHERE i.source_file_id = source_file.id),
+                        last_sent_ms = (SELECT max(request_sent_ms) FROM invocation i WHERE i.source_file_id = source_file.id);
+                    INSERT INTO source_file_cold_rule (source_file_id, cold_rule_id, invocations)
+                        SELECT source_file_id, cold_rule_id, count(*) FROM invocation GROUP BY source_file_id, cold_rule_id;
+                    """)
         }
         migrator.registerMigration("v7: metric parameters as columns") { db in
             // What told settings apart lived only in the setting's prose; reports and comparisons parsed
             // it back. Rows from before keep NULLs and their values (analyses are computed again, as
             // every stage's version went up).
-            try db.execute(sql: """
-                ALTER TABLE metric ADD COLUMN experiment TEXT;
-                ALTER TABLE metric ADD COLUMN temperature TEXT;
-                ALTER TABLE metric ADD COLUMN grouping TEXT;
-                ALTER TABLE metric ADD COLUMN scenario TEXT;
-                ALTER TABLE metric ADD COLUMN concurrency INTEGER;
-                ALTER TABLE metric ADD COLUMN colevel INTEGER;
-                ALTER TABLE metric ADD COLUMN batch_size INTEGER;
-                ALTER TABLE metric ADD COLUMN delay_s REAL;
-                ALTER TABLE metric ADD COLUMN idle_minutes REAL;
-                ALTER TABLE metric ADD COLUMN interval_s REAL;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE metric ADD COLUMN experiment TEXT;
+                    ALTER TABLE metric ADD COLUMN temperature TEXT;
+                    ALTER TABLE metric ADD COLUMN grouping TEXT;
+                    ALTER TABLE metric ADD COLUMN scenario TEXT;
+                    ALTER TABLE metric ADD COLUMN concurrency INTEGER;
+                    ALTER TABLE metric ADD COLUMN colevel INTEGER;
+                    ALTER TABLE metric ADD COLUMN batch_size INTEGER;
+                    ALTER TABLE metric ADD COLUMN delay_s REAL;
+                    ALTER TABLE metric ADD COLUMN idle_minutes REAL;
+                    ALTER TABLE metric ADD COLUMN interval_s REAL;
+                    """)
         }
         return migrator
     }

@@ -30,7 +30,9 @@ public enum Statistic: Hashable, Sendable, CustomStringConvertible {
         default:
             // `p90` and the like; text that would not print back the same (`p090`) stays as it is.
             let digits = String(text.dropFirst())
-            if text.hasPrefix("p"), let percent = Double(digits), (0...100).contains(percent), Self.number(percent) == digits {
+            if text.hasPrefix("p"), let percent = Double(digits), (0...100).contains(percent),
+                Self.number(percent) == digits
+            {
                 self = .percentile(percent)
             } else {
                 self = .other(text)

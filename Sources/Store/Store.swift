@@ -18,7 +18,9 @@ public struct Store: Sendable {
     /// its resident set and it reads little.
     /// `create: false` for commands that read what an ingest wrote (a mistyped --db is an error, not
     /// a new empty store).
-    public init(path: String, create: Bool = true, memoryMapped: Bool = true, busyTimeout: TimeInterval = Store.busyTimeout) throws {
+    public init(
+        path: String, create: Bool = true, memoryMapped: Bool = true, busyTimeout: TimeInterval = Store.busyTimeout
+    ) throws {
         try Self.checkFile(path, mustExist: !create)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
@@ -32,7 +34,10 @@ public struct Store: Sendable {
             // analyses read as fast (make bench).
             // WAL keeps readers consistent and makes an interrupted write roll back cleanly on the
             // next open; NORMAL sync is durable at checkpoints, which is what a re-runnable ingest needs.
-            try db.execute(sql: "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
+            try db.execute(
+                sql:
+                    "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768"
+            )
             try db.execute(sql: "PRAGMA mmap_size = \(memoryMapped ? Store.mmapSize : 0)")
         }
         queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -86,7 +91,7 @@ public enum StoreOpenError: Error, CustomStringConvertible {
         switch self {
         case .missing(let path): "no store at \(path) (run `analyze ingest` first, or pass --db)"
         case .outdated(let path): "\(path) has an older or foreign schema; open it once for writing to migrate it"
-        case let .newer(path, unknown, known):
+        case .newer(let path, let unknown, let known):
             "\(path) was written by a newer analyze (schema \(unknown.last!.debugDescription); this one knows up to "
                 + "\(known.debugDescription)); use that version or a new --db"
         case .notAFile(let path): "\(path) is not a regular file (a store is one SQLite file)"

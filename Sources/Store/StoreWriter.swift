@@ -20,7 +20,9 @@ public final class StoreWriter {
     public init(_ db: Database) throws {
         self.db = db
         dimensions = try Dimensions(db)
-        insertInvocation = try PreparedStatement(db, """
+        insertInvocation = try PreparedStatement(
+            db,
+            """
             INSERT INTO invocation (
                 snapshot_id, source_file_id, line, function_id, instance_id, vm_id, experiment_id,
                 request_id, round_no, batch_no, batch_size, worker_no, interval_s, delay_s,
@@ -31,22 +33,32 @@ public final class StoreWriter {
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
                     ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)
             """)
-        insertCPUSample = try PreparedStatement(db, """
+        insertCPUSample = try PreparedStatement(
+            db,
+            """
             INSERT INTO cpu_sample (invocation_id, timestamps, distinct_ms, first_ms, last_ms)
             VALUES (?1, ?2, ?3, ?4, ?5)
             """)
-        insertIOSample = try PreparedStatement(db, """
+        insertIOSample = try PreparedStatement(
+            db,
+            """
             INSERT INTO io_sample (invocation_id, round_no, seconds, throughput_mb_s) VALUES (?1, ?2, ?3, ?4)
             """)
-        insertNetSample = try PreparedStatement(db, """
+        insertNetSample = try PreparedStatement(
+            db,
+            """
             INSERT INTO net_sample (invocation_id, bandwidth_bps, rtt_mean_ms, rtt_min_ms, rtt_max_ms)
             VALUES (?1, ?2, ?3, ?4, ?5)
             """)
-        insertReject = try PreparedStatement(db, """
+        insertReject = try PreparedStatement(
+            db,
+            """
             INSERT INTO rejected_record (snapshot_id, source_file_id, path, line, reason, raw)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             """)
-        insertMetric = try PreparedStatement(db, """
+        insertMetric = try PreparedStatement(
+            db,
+            """
             INSERT INTO metric (snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, value, unit, n,
                                 ci_low, ci_high, source)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
@@ -125,13 +137,19 @@ public final class StoreWriter {
                 let sha256 = try read(sink)
                 if try hasFile(snapshotID: snapshotID, sha256: sha256) { return .rollback }
                 try writeSeenTimes()
-                if bulk { try db.execute(sql: Self.invocationIndexes.map { "CREATE INDEX \($0.name) ON invocation \($0.columns);" }.joined()) }
+                if bulk {
+                    try db.execute(
+                        sql: Self.invocationIndexes.map { "CREATE INDEX \($0.name) ON invocation \($0.columns);" }
+                            .joined())
+                }
                 try db.execute(
-                    sql: "UPDATE source_file SET sha256 = ?, records = ?, rejected = ?, first_sent_ms = ?, last_sent_ms = ? WHERE id = ?",
+                    sql:
+                        "UPDATE source_file SET sha256 = ?, records = ?, rejected = ?, first_sent_ms = ?, last_sent_ms = ? WHERE id = ?",
                     arguments: [sha256, sink.records, sink.rejected, tally.firstSentMs, tally.lastSentMs, sink.fileID])
                 for (rule, invocations) in tally.invocationsByRule.enumerated() where invocations > 0 {
                     try db.execute(
-                        sql: "INSERT INTO source_file_cold_rule (source_file_id, cold_rule_id, invocations) VALUES (?, ?, ?)",
+                        sql:
+                            "INSERT INTO source_file_cold_rule (source_file_id, cold_rule_id, invocations) VALUES (?, ?, ?)",
                         arguments: [sink.fileID, rule, invocations])
                 }
                 // A file that failed to open earlier and now reads leaves its old file-level reject behind.
@@ -175,15 +193,18 @@ public final class StoreWriter {
     /// Records that a whole file could not be used (unreadable, not a measurement format), once per
     /// snapshot, path and reason.
     public func rejectFile(snapshotID: Int64, path: String, reason: String) throws {
-        let known = try Bool.fetchOne(
-            db, sql: """
-                SELECT EXISTS (SELECT 1 FROM rejected_record
-                WHERE snapshot_id = ? AND path = ? AND source_file_id IS NULL AND reason = ?)
-                """,
-            arguments: [snapshotID, path, reason]) ?? false
+        let known =
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM rejected_record
+                    WHERE snapshot_id = ? AND path = ? AND source_file_id IS NULL AND reason = ?)
+                    """,
+                arguments: [snapshotID, path, reason]) ?? false
         guard !known else { return }
         try db.execute(
-            sql: "INSERT INTO rejected_record (snapshot_id, source_file_id, path, line, reason) VALUES (?, NULL, ?, NULL, ?)",
+            sql:
+                "INSERT INTO rejected_record (snapshot_id, source_file_id, path, line, reason) VALUES (?, NULL, ?, NULL, ?)",
             arguments: [snapshotID, path, reason])
     }
 
@@ -201,7 +222,9 @@ public final class StoreWriter {
     }
 
     @discardableResult
-    fileprivate func insert(_ record: InvocationRecord, keys: DimensionKeys, line: Int, snapshotID: Int64, fileID: Int64) throws -> Int64 {
+    fileprivate func insert(
+        _ record: InvocationRecord, keys: DimensionKeys, line: Int, snapshotID: Int64, fileID: Int64
+    ) throws -> Int64 {
         let functionID = try dimensions.functionID(keys.function)
         let cpuModelID = try dimensions.cpuModelID(keys.cpuModel)
         let vmID = try dimensions.vmID(keys.vm, record, cpuModelID: cpuModelID)
@@ -390,7 +413,9 @@ struct SeenTimes {
     mutating func widen(instance id: Int64, _ first: Double, _ last: Double) { Self.widen(&instances, id, first, last) }
     mutating func widen(vm id: Int64, _ first: Double, _ last: Double) { Self.widen(&vms, id, first, last) }
 
-    private static func widen(_ map: inout [Int64: (first: Double, last: Double)], _ id: Int64, _ first: Double, _ last: Double) {
+    private static func widen(
+        _ map: inout [Int64: (first: Double, last: Double)], _ id: Int64, _ first: Double, _ last: Double
+    ) {
         widen(&map[id, default: (first, last)], first, last)  // one lookup a row
     }
 

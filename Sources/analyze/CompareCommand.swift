@@ -29,23 +29,31 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Output directory for --format md.")
     var out: String?
 
-    @Option(name: .customLong("metric-as"), help: ArgumentHelp(
-        "Compare B's metric id as A's, across definitions (labelled in the output), e.g. coldstart.init_duration_ms=coldstart.latency_ms.",
-        valueName: "b-id=a-id"))
+    @Option(
+        name: .customLong("metric-as"),
+        help: ArgumentHelp(
+            "Compare B's metric id as A's, across definitions (labelled in the output), e.g. coldstart.init_duration_ms=coldstart.latency_ms.",
+            valueName: "b-id=a-id"))
     var metricAliases: [String] = []
 
-    @Option(name: .customLong("runtime-as"), help: ArgumentHelp("Compare B's runtime as A's (labelled), e.g. python314=python2.7.", valueName: "b=a"))
+    @Option(
+        name: .customLong("runtime-as"),
+        help: ArgumentHelp("Compare B's runtime as A's (labelled), e.g. python314=python2.7.", valueName: "b=a"))
     var runtimeAliases: [String] = []
 
     func run() throws {
         func pairs(_ values: [String], _ option: String) throws -> [String: String] {
             try values.reduce(into: [:]) { result, value in
                 let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ValidationError("--\(option) takes B=A, not '\(value)'") }
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw ValidationError("--\(option) takes B=A, not '\(value)'")
+                }
                 result[parts[0]] = parts[1]
             }
         }
-        let metrics = try pairs(metricAliases, "metric-as").reduce(into: [MetricID: MetricID]()) { $0[MetricID($1.key)] = MetricID($1.value) }
+        let metrics = try pairs(metricAliases, "metric-as").reduce(into: [MetricID: MetricID]()) {
+            $0[MetricID($1.key)] = MetricID($1.value)
+        }
         let aliases = Comparison.Aliases(metrics: metrics, runtimes: try pairs(runtimeAliases, "runtime-as"))
         let comparison = try Comparison(store: try Store(path: store.db, create: false), a: a, b: b, aliases: aliases)
         let report = ComparisonReport(comparison)
@@ -55,7 +63,9 @@ struct CompareCommand: ParsableCommand {
         case "md":
             guard let out else { throw ValidationError("--format md writes files: give --out DIR") }
             try report.write(to: URL(fileURLWithPath: out))
-            print("wrote \(out)/compare.md: \(comparison.pairs.count) pairs, \(comparison.onlyA.count) only in A, \(comparison.onlyB.count) only in B")
+            print(
+                "wrote \(out)/compare.md: \(comparison.pairs.count) pairs, \(comparison.onlyA.count) only in A, \(comparison.onlyB.count) only in B"
+            )
         default: throw ValidationError("unknown format '\(format)' (md, csv or json)")
         }
     }

@@ -23,13 +23,17 @@ struct IngestCommand: ParsableCommand {
     @Argument(help: "Files or directories to ingest.")
     var paths: [String]
 
-    @Option(help: "Snapshot name for everything ingested (overrides manifests; default: the manifest's, else 'default').")
+    @Option(
+        help: "Snapshot name for everything ingested (overrides manifests; default: the manifest's, else 'default').")
     var snapshot: String?
 
     @Option(help: "Force a format instead of detecting it: \(Format.selectable).")
     var format: String?
 
-    @Option(help: ArgumentHelp("Read every file through a declarative mapping (a JSON file, or a built-in mapping's name).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Read every file through a declarative mapping (a JSON file, or a built-in mapping's name).",
+            valueName: "file"))
     var mapping: String?
 
     @Flag(help: "Fail (exit 1) if any record or file is rejected.")
@@ -45,7 +49,9 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let forced = try format.map { name in
-            guard let format = Format(rawValue: name), format != .mapping else { throw ValidationError(IngestError.unknownFormat(name).description) }
+            guard let format = Format(rawValue: name), format != .mapping else {
+                throw ValidationError(IngestError.unknownFormat(name).description)
+            }
             return format
         }
         let mapping: Mapping?
@@ -54,47 +60,62 @@ struct IngestCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        for path in paths where !FileManager.default.fileExists(atPath: path)
-            && (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) == nil {
+        for path in paths
+        where !FileManager.default.fileExists(atPath: path)
+            && (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) == nil
+        {
             throw ValidationError("\(path): no such file or directory")
         }
         let started = Date()
         let progress = ProgressLine()
-        let ingester = Ingester(store: try Store(path: store.db, memoryMapped: false), options: .init(snapshot: snapshot, format: forced, mapping: mapping))
+        let ingester = Ingester(
+            store: try Store(path: store.db, memoryMapped: false),
+            options: .init(snapshot: snapshot, format: forced, mapping: mapping))
         var failuresByReason: [String: Int] = [:]
         let summary = try ingester.run(
             paths: paths,
             onFile: { event in
                 switch event {
-                case let .ingested(path, _, _, rejected) where rejected > 0:
-                    progress.note("\(path): \(rejected) record\(rejected == 1 ? "" : "s") rejected (see `analyze rejects`)")
-                case let .failed(path, reason), let .notStored(path, reason):
+                case .ingested(let path, _, _, let rejected) where rejected > 0:
+                    progress.note(
+                        "\(path): \(rejected) record\(rejected == 1 ? "" : "s") rejected (see `analyze rejects`)")
+                case .failed(let path, let reason), .notStored(let path, let reason):
                     // The first few files per reason by name; a collection with hundreds of files left out for one reason stays readable.
                     failuresByReason[reason, default: 0] += 1
-                    if failuresByReason[reason]! <= Self.namedFailuresPerReason { progress.note("\(path): not ingested: \(reason)") }
+                    if failuresByReason[reason]! <= Self.namedFailuresPerReason {
+                        progress.note("\(path): not ingested: \(reason)")
+                    }
                 default: break
                 }
             },
             onProgress: { summary in
-                progress.update("\(summary.files) files, \(summary.records.formatted()) records, \(summary.rejected) rejected")
+                progress.update(
+                    "\(summary.files) files, \(summary.records.formatted()) records, \(summary.rejected) rejected")
             })
         progress.finish()
-        for (reason, count) in failuresByReason.sorted(by: { $0.key < $1.key }) where count > Self.namedFailuresPerReason {
-            progress.note("... and \(count - Self.namedFailuresPerReason) more files not ingested: \(reason) (see `analyze rejects`)")
+        for (reason, count) in failuresByReason.sorted(by: { $0.key < $1.key })
+        where count > Self.namedFailuresPerReason {
+            progress.note(
+                "... and \(count - Self.namedFailuresPerReason) more files not ingested: \(reason) (see `analyze rejects`)"
+            )
         }
         let seconds = Date().timeIntervalSince(started)
         let rate = seconds > 0 ? Int(Double(summary.records) / seconds) : 0
-        print("files: \(summary.files) (ingested \(summary.ingested), skipped \(summary.skipped) already in store, "
-            + "failed \(summary.failed)); records: \(summary.records); rejected: \(summary.rejected); "
-            + String(format: "%.2f s", seconds) + "; \(rate) records/s")
+        print(
+            "files: \(summary.files) (ingested \(summary.ingested), skipped \(summary.skipped) already in store, "
+                + "failed \(summary.failed)); records: \(summary.records); rejected: \(summary.rejected); "
+                + String(format: "%.2f s", seconds) + "; \(rate) records/s")
         if summary.notStored > 0 {
-            throw ExitError(reason: "\(summary.notStored) file(s) not stored (listed above); run the same command again")
+            throw ExitError(
+                reason: "\(summary.notStored) file(s) not stored (listed above); run the same command again")
         }
         // A rerun skips what is stored, but the stored files' rejects are still there.
         if strict, summary.rejected + summary.rejectedBefore > 0 || summary.failed > 0 {
-            throw ExitError(reason: "--strict: \(summary.rejected + summary.rejectedBefore) records rejected"
-                + (summary.rejectedBefore > 0 ? " (\(summary.rejectedBefore) when the skipped files were ingested)" : "")
-                + ", \(summary.failed) files failed")
+            throw ExitError(
+                reason: "--strict: \(summary.rejected + summary.rejectedBefore) records rejected"
+                    + (summary.rejectedBefore > 0
+                        ? " (\(summary.rejectedBefore) when the skipped files were ingested)" : "")
+                    + ", \(summary.failed) files failed")
         }
     }
 }

@@ -1,7 +1,7 @@
-import Statistics
 import Analysis
 import ArgumentParser
 import Foundation
+import Statistics
 import Store
 
 struct MetricsCommand: ParsableCommand {
@@ -31,11 +31,14 @@ struct MetricsCommand: ParsableCommand {
         let store = try Store(path: self.store.db, create: false)
         // Without --snapshot: every snapshot of measurements (published summary numbers have nothing to analyze).
         let snapshots = try snapshot.map { [$0] } ?? store.measuredSnapshots()
-        guard !snapshots.isEmpty else { throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)") }
+        guard !snapshots.isEmpty else {
+            throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)")
+        }
         for name in snapshots {
             for report in try Analyzer(store: store).run(snapshot: name) {
                 if timings {
-                    FileHandle.standardError.write(Data((String(format: "%8.3f s  ", report.seconds) + "\(name): \(report.title)\n").utf8))
+                    FileHandle.standardError.write(
+                        Data((String(format: "%8.3f s  ", report.seconds) + "\(name): \(report.title)\n").utf8))
                 }
                 if case .notMeasurable(let reason) = report.outcome {
                     FileHandle.standardError.write(Data("\(name): \(report.title): not measurable: \(reason)\n".utf8))

@@ -5,7 +5,9 @@ struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Run read-only SQL against the store.",
-        discussion: "The database is opened read-only, so no statement can change it. Start with the invocation_view view; docs/schema.md lists every table.")
+        discussion:
+            "The database is opened read-only, so no statement can change it. Start with the invocation_view view; docs/schema.md lists every table."
+    )
 
     @OptionGroup var store: StoreOptions
 

@@ -21,7 +21,8 @@ struct RejectsCommand: ParsableCommand {
     var format = OutputFormat.table
 
     func run() throws {
-        let result = try Store(readOnlyPath: store.db).rejectTable(snapshot: snapshot, summary: summary, limit: limit > 0 ? limit : nil)
+        let result = try Store(readOnlyPath: store.db).rejectTable(
+            snapshot: snapshot, summary: summary, limit: limit > 0 ? limit : nil)
         TablePrinter(format: format).print(result)
     }
 }

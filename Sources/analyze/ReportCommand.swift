@@ -35,7 +35,9 @@ struct ReportCommand: ParsableCommand {
         }
         // Snapshots of measurements; those holding only published summary numbers have nothing to report.
         let snapshots = try store.measuredSnapshots()
-        guard !snapshots.isEmpty else { throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)") }
+        guard !snapshots.isEmpty else {
+            throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)")
+        }
         var unsafe: [String] = []
         for name in snapshots {
             guard let folder = Self.folder(for: name, in: output) else {
@@ -45,8 +47,10 @@ struct ReportCommand: ParsableCommand {
             try write(name, to: folder, writer, store)
         }
         if !unsafe.isEmpty {
-            throw ExitError(reason: "not written: \(unsafe.count) snapshot(s) whose name cannot be a folder under \(out) "
-                + "(\(unsafe.map(\.debugDescription).joined(separator: ", ").prefix(300))); rename them or pass --snapshot")
+            throw ExitError(
+                reason: "not written: \(unsafe.count) snapshot(s) whose name cannot be a folder under \(out) "
+                    + "(\(unsafe.map(\.debugDescription).joined(separator: ", ").prefix(300))); rename them or pass --snapshot"
+            )
         }
     }
 

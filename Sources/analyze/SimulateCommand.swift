@@ -19,7 +19,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "A profile JSON file instead of a built-in one.")
     var profileFile: String?
 
-    @Option(help: "Comma-separated experiments, or all: \(Experiment.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(
+        help: "Comma-separated experiments, or all: \(Experiment.allCases.map(\.rawValue).joined(separator: ", ")).")
     var experiments = "all"
 
     @Option(help: "Output directory.")
@@ -43,13 +44,16 @@ struct SimulateCommand: ParsableCommand {
             try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
             let path = output.appendingPathComponent("records.log").path
             let bytes = try RecordStream(profile: model, seed: seed).write(records: records, to: path)
-            print("wrote \(records) invocations (\(bytes) bytes) to \(path) in " + String(format: "%.2f s", Date().timeIntervalSince(started)))
+            print(
+                "wrote \(records) invocations (\(bytes) bytes) to \(path) in "
+                    + String(format: "%.2f s", Date().timeIntervalSince(started)))
             return
         }
         guard scale > 0 else { throw ValidationError("--scale must be positive") }
         let chosen = try Experiment.parse(experiments)
         let lines = try Simulator(profile: model, seed: seed, scale: scale).run(chosen, into: output)
-        print("wrote \(chosen.count) experiments, \(lines) invocations, for profile \(model.name) to \(output.path)/\(model.name) in "
-            + String(format: "%.2f s", Date().timeIntervalSince(started)))
+        print(
+            "wrote \(chosen.count) experiments, \(lines) invocations, for profile \(model.name) to \(output.path)/\(model.name) in "
+                + String(format: "%.2f s", Date().timeIntervalSince(started)))
     }
 }

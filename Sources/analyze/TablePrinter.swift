@@ -20,7 +20,9 @@ struct TablePrinter {
         case .table: return table(columns, rows)
         case .csv:
             let cell = terminal ? { Text.csv(Text.terminal($0)) } : Text.csv
-            return ([columns.map(cell)] + rows.map { $0.map { cell(text($0)) } }).map { $0.joined(separator: ",") + "\n" }.joined()
+            return ([columns.map(cell)] + rows.map { $0.map { cell(text($0)) } }).map {
+                $0.joined(separator: ",") + "\n"
+            }.joined()
         case .json:
             let objects = rows.map { row in
                 "{" + zip(columns, row).map { "\(jsonString($0)):\(json($1))" }.joined(separator: ",") + "}"
@@ -37,7 +39,9 @@ struct TablePrinter {
             zip(values, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
                 .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
-        return ([line(columns), line(widths.map { String(repeating: "-", count: $0) })] + cells.map(line)).map { $0 + "\n" }.joined()
+        return ([line(columns), line(widths.map { String(repeating: "-", count: $0) })] + cells.map(line)).map {
+            $0 + "\n"
+        }.joined()
     }
 
     private func text(_ value: QueryResult.Value) -> String {
@@ -46,7 +50,8 @@ struct TablePrinter {
         case .integer(let int): String(int)
         case .real(let double):
             // Tables show 6 significant digits; CSV and JSON keep every digit.
-            format == .table ? String(format: "%.6g", double)
+            format == .table
+                ? String(format: "%.6g", double)
                 : double == double.rounded() && abs(double) < 1e15 ? String(format: "%.1f", double) : String(double)
         case .text(let string): string
         case .blob(let data): "<\(data.count) bytes>"

@@ -3,6 +3,7 @@ import GRDB
 import Ingest
 import Store
 import Testing
+
 @testable import Analysis
 @testable import Simulate
 
@@ -31,11 +32,14 @@ import Testing
 
         func truth(_ experiment: Experiment, _ run: String) throws -> [String: Any] {
             let url = folder.appendingPathComponent("\(profile)/\(experiment.rawValue)/\(run)/truth.json")
-            return (try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any])["expected"] as! [String: Any]
+            return (try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any])["expected"]
+                as! [String: Any]
         }
 
-        func value(_ metric: MetricID, _ statistic: Statistic, runtime: String? = nil, memory: Int? = nil,
-                   setting: (String) -> Bool = { _ in true }) -> Double? {
+        func value(
+            _ metric: MetricID, _ statistic: Statistic, runtime: String? = nil, memory: Int? = nil,
+            setting: (String) -> Bool = { _ in true }
+        ) -> Double? {
             let found = metrics.filter {
                 $0.metric == metric && $0.statistic == statistic && $0.runtime == runtime && $0.memoryMB == memory
                     && setting($0.setting ?? "")
@@ -48,7 +52,8 @@ import Testing
     @Test func awsIdleLimitPlacementAndCoresidency() throws {
         let run = try Run("aws-2017", [.idle, .placement, .coresidency], scale: 1)
         let idle = try run.truth(.idle, "gap-probes")
-        let maxIdle = try #require(run.value(.maxIdleMinutes, .max, setting: { $0 == "idle instances of one function" }))
+        let maxIdle = try #require(
+            run.value(.maxIdleMinutes, .max, setting: { $0 == "idle instances of one function" }))
         #expect(abs(maxIdle - (idle["max_idle_minutes"] as! Double)) <= 1, "analysis \(maxIdle), truth 27")
         #expect(maxIdle <= 27)
 
@@ -68,7 +73,8 @@ import Testing
         let scalability = try run.truth(.scalability, "concurrency")
         for level in scalability["levels"] as! [[String: Any]] {
             let concurrency = level["concurrency"] as! Int
-            let measured = try #require(run.value(.instancesPerRequest, .mean, setting: { $0 == "concurrency=\(concurrency)" }))
+            let measured = try #require(
+                run.value(.instancesPerRequest, .mean, setting: { $0 == "concurrency=\(concurrency)" }))
             #expect(abs(measured - (level["instances_per_request"] as! Double)) < 1e-12)
             switch profile {
             case "aws-2017": #expect(measured == 1)
@@ -82,7 +88,8 @@ import Testing
 
         let coldstart = try run.truth(.coldstart, "cold-warm-pairs")
         for group in coldstart["cold"] as! [[String: Any]] {
-            let runtime = group["runtime"] as! String, memory = group["memory_mb"] as! Int
+            let runtime = group["runtime"] as! String
+            let memory = group["memory_mb"] as! Int
             let truth = group["cold_median_ms"] as! Double
             let measured = try #require(run.value(.coldStartLatency, .median, runtime: runtime, memory: memory))
             #expect(abs(measured / truth - 1) <= 0.05, "\(profile) \(runtime) \(memory) MB: \(measured) vs \(truth)")
@@ -101,10 +108,13 @@ import Testing
         for k in [1, 50] {
             for delay in [0, 1, 2, 3, 4, 5, 6, 8, 10] {
                 let truth = try run.truth(.consistency, "k\(k)-delay-\(delay)s")
-                let measured = try #require(run.value(.staleFraction, .fraction, setting: { $0 == "k=\(k) delay=\(delay)s" }))
+                let measured = try #require(
+                    run.value(.staleFraction, .fraction, setting: { $0 == "k=\(k) delay=\(delay)s" }))
                 #expect(abs(measured - (truth["stale_fraction"] as! Double)) <= 0.01, "k=\(k) delay=\(delay)s")
-                let fresh = try #require(run.value(.staleNewInstanceFraction, .fraction,
-                                                   setting: { $0 == "k=\(k) delay=\(delay)s" }))
+                let fresh = try #require(
+                    run.value(
+                        .staleNewInstanceFraction, .fraction,
+                        setting: { $0 == "k=\(k) delay=\(delay)s" }))
                 #expect(abs(fresh - (truth["stale_new_instance_fraction"] as! Double)) <= 0.01)
             }
         }
@@ -120,8 +130,10 @@ import Testing
         let smallest = alone.min { ($0["memory_mb"] as! Int) < ($1["memory_mb"] as! Int) }!
         let largest = alone.max { ($0["memory_mb"] as! Int) < ($1["memory_mb"] as! Int) }!
         let truthRatio = (largest["mean_share"] as! Double) / (smallest["mean_share"] as! Double)
-        let small = try #require(run.value(.cpuUtilization, .median, memory: smallest["memory_mb"] as? Int, setting: { $0 == "colevel=1" }))
-        let large = try #require(run.value(.cpuUtilization, .median, memory: largest["memory_mb"] as? Int, setting: { $0 == "colevel=1" }))
+        let small = try #require(
+            run.value(.cpuUtilization, .median, memory: smallest["memory_mb"] as? Int, setting: { $0 == "colevel=1" }))
+        let large = try #require(
+            run.value(.cpuUtilization, .median, memory: largest["memory_mb"] as? Int, setting: { $0 == "colevel=1" }))
         #expect(abs((large / small) / truthRatio - 1) <= 0.05, "\(profile): \(large / small) vs \(truthRatio)")
     }
 }

@@ -3,6 +3,7 @@ import GRDB
 import Ingest
 import Store
 import Testing
+
 @testable import Analysis
 
 /// Small hand-made runs whose metrics are worked out by hand in each test: they pin down what every
@@ -22,10 +23,18 @@ import Testing
 
         var line: String {
             let base = 1_514_764_800_000.0
-            let start = base + sent + latency, end = start + duration
-            return ([String(round), String(batch), String(batchSize), "0", "us-east-1", runtime, String(memory), function,
-                     instance, request ?? instance, vm, "sb", "10.0.0.1", "None", "172.16.0.1", "100.0,150.0", cpu] + tests
-                    + [String(start), String(end), String(duration), String(base + sent), String(end + 5), String(end + 5 - base - sent)])
+            let start = base + sent + latency
+            let end = start + duration
+            return
+                ([
+                    String(round), String(batch), String(batchSize), "0", "us-east-1", runtime, String(memory),
+                    function,
+                    instance, request ?? instance, vm, "sb", "10.0.0.1", "None", "172.16.0.1", "100.0,150.0", cpu,
+                ] + tests
+                + [
+                    String(start), String(end), String(duration), String(base + sent), String(end + 5),
+                    String(end + 5 - base - sent),
+                ])
                 .joined(separator: "#")
         }
     }
@@ -41,10 +50,13 @@ import Testing
                 let directory = folder.appendingPathComponent("runs/run\(index)")
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 try Data(run.manifest.utf8).write(to: directory.appendingPathComponent("manifest.json"))
-                try Data(run.calls.map(\.line).joined(separator: "\n").utf8).write(to: directory.appendingPathComponent("calls.log"))
+                try Data(run.calls.map(\.line).joined(separator: "\n").utf8).write(
+                    to: directory.appendingPathComponent("calls.log"))
             }
             let store = try Store(path: folder.path + "/store.sqlite")
-            let summary = try Ingester(store: store, options: .init(snapshot: "fixture")).run(paths: [folder.path + "/runs"])
+            let summary = try Ingester(store: store, options: .init(snapshot: "fixture")).run(paths: [
+                folder.path + "/runs"
+            ])
             #expect(summary.rejected == 0 && summary.failed == 0)
             reports = try Analyzer(store: store).run(snapshot: "fixture")
             metrics = try store.queue.read { try MetricStore($0).metrics(snapshot: "fixture") }
@@ -52,7 +64,10 @@ import Testing
 
         deinit { try? FileManager.default.removeItem(at: folder) }
 
-        func value(_ metric: MetricID, _ statistic: Statistic, memory: Int? = nil, runtime: String? = nil, setting: String? = nil) -> Double? {
+        func value(
+            _ metric: MetricID, _ statistic: Statistic, memory: Int? = nil, runtime: String? = nil,
+            setting: String? = nil
+        ) -> Double? {
             metrics.first {
                 $0.metric == metric && $0.statistic == statistic && $0.memoryMB == memory && $0.runtime == runtime
                     && (setting == nil || $0.setting == setting)
@@ -66,10 +81,15 @@ import Testing
 
     @Test func vmInventory() throws {
         // Two VMs: vm-a (model X, 2 vCPU) hosts i1 and i2, vm-b (model Y, 4 vCPU) hosts i3.
-        let fixture = try Fixture([(Self.aws, [
-            Call(instance: "i1", vm: "vm-a", cpu: "2,X"), Call(instance: "i2", vm: "vm-a", cpu: "2,X", sent: 1),
-            Call(instance: "i3", vm: "vm-b", cpu: "4,Y", sent: 2),
-        ])])
+        let fixture = try Fixture([
+            (
+                Self.aws,
+                [
+                    Call(instance: "i1", vm: "vm-a", cpu: "2,X"), Call(instance: "i2", vm: "vm-a", cpu: "2,X", sent: 1),
+                    Call(instance: "i3", vm: "vm-b", cpu: "4,Y", sent: 2),
+                ]
+            )
+        ])
         #expect(fixture.value(.vmCount, .count) == 2)
         #expect(fixture.value(.vmConfigurations, .count) == 2)
         #expect(fixture.value(.vmVCPUs, .mode) == 2)  // one VM each: the smaller wins the tie
@@ -81,9 +101,14 @@ import Testing
     @Test func coresidency() throws {
         // Account A: a1 on vm-1, a2 on vm-2. Account B: b1 on vm-1. vm-1 hosts both: a1 and b1 share.
         let fixture = try Fixture([
-            (#"{"provider": "aws", "account": "A", "experiment": "coresidency"}"#,
-             [Call(instance: "a1", vm: "vm-1"), Call(instance: "a2", vm: "vm-2", sent: 1)]),
-            (#"{"provider": "aws", "account": "B", "experiment": "coresidency"}"#, [Call(instance: "b1", vm: "vm-1", sent: 2)]),
+            (
+                #"{"provider": "aws", "account": "A", "experiment": "coresidency"}"#,
+                [Call(instance: "a1", vm: "vm-1"), Call(instance: "a2", vm: "vm-2", sent: 1)]
+            ),
+            (
+                #"{"provider": "aws", "account": "B", "experiment": "coresidency"}"#,
+                [Call(instance: "b1", vm: "vm-1", sent: 2)]
+            ),
         ])
         #expect(fixture.value(.crossTenantFraction, .fraction) == 2.0 / 3)
         #expect(fixture.value(.coresidencyVMs, .count) == 2)
@@ -101,11 +126,18 @@ import Testing
     @Test func scalability() throws {
         // Batch 1: 4 concurrent requests served by 3 instances (i3 twice). Batch 2: 2 requests, 2 instances.
         let manifest = #"{"provider": "aws", "experiment": "scalability"}"#
-        let fixture = try Fixture([(manifest, [
-            Call(batch: 1, batchSize: 4, instance: "i1"), Call(batch: 1, batchSize: 4, instance: "i2"),
-            Call(batch: 1, batchSize: 4, instance: "i3"), Call(batch: 1, batchSize: 4, instance: "i3", request: "r", sent: 200),
-            Call(batch: 2, batchSize: 2, function: "g", instance: "j1", sent: 1000), Call(batch: 2, batchSize: 2, function: "g", instance: "j2", sent: 1000),
-        ])])
+        let fixture = try Fixture([
+            (
+                manifest,
+                [
+                    Call(batch: 1, batchSize: 4, instance: "i1"), Call(batch: 1, batchSize: 4, instance: "i2"),
+                    Call(batch: 1, batchSize: 4, instance: "i3"),
+                    Call(batch: 1, batchSize: 4, instance: "i3", request: "r", sent: 200),
+                    Call(batch: 2, batchSize: 2, function: "g", instance: "j1", sent: 1000),
+                    Call(batch: 2, batchSize: 2, function: "g", instance: "j2", sent: 1000),
+                ]
+            )
+        ])
         #expect(fixture.value(.instancesPerRequest, .mean, setting: "concurrency=4") == 0.75)
         #expect(fixture.value(.instancesPerRequest, .mean, setting: "concurrency=2") == 1)
         #expect(fixture.value(.maxConcurrentInstances, .max) == 3)
@@ -113,13 +145,18 @@ import Testing
 
     @Test func placement() throws {
         // vm-1: 1536 + 1024 + 512 MB instances (one of them answering twice) = 3072 MB; vm-2: 128 MB.
-        let fixture = try Fixture([(#"{"provider": "aws", "experiment": "placement"}"#, [
-            Call(memory: 1536, function: "big", instance: "p1", vm: "vm-1"),
-            Call(memory: 1024, function: "mid", instance: "p2", vm: "vm-1", sent: 1),
-            Call(memory: 512, function: "small", instance: "p3", vm: "vm-1", sent: 2),
-            Call(memory: 512, function: "small", instance: "p3", request: "again", vm: "vm-1", sent: 500),
-            Call(memory: 128, function: "tiny", instance: "p4", vm: "vm-2", sent: 3),
-        ])])
+        let fixture = try Fixture([
+            (
+                #"{"provider": "aws", "experiment": "placement"}"#,
+                [
+                    Call(memory: 1536, function: "big", instance: "p1", vm: "vm-1"),
+                    Call(memory: 1024, function: "mid", instance: "p2", vm: "vm-1", sent: 1),
+                    Call(memory: 512, function: "small", instance: "p3", vm: "vm-1", sent: 2),
+                    Call(memory: 512, function: "small", instance: "p3", request: "again", vm: "vm-1", sent: 500),
+                    Call(memory: 128, function: "tiny", instance: "p4", vm: "vm-2", sent: 3),
+                ]
+            )
+        ])
         #expect(fixture.value(.vmMemoryMB, .max) == 3072)
         #expect(fixture.value(.vmMemoryMB, .median) == 1600)  // type 7 of [128, 3072]
         #expect(fixture.value(.placementUtilization, .max) == 3072.0 / 3328)
@@ -127,17 +164,24 @@ import Testing
 
     @Test func coldAndWarmStart() throws {
         // Cold latencies 100, 200, 300 ms; warm 10 and 20 ms (python2.7, 128 MB).
-        let fixture = try Fixture([(Self.aws, [
-            Call(batch: 1, instance: "c1", latency: 100), Call(batch: 2, instance: "c2", sent: 1000, latency: 200),
-            Call(batch: 3, instance: "c3", sent: 2000, latency: 300),
-            Call(batch: 4, instance: "c1", request: "w1", sent: 3000, latency: 10),
-            Call(batch: 5, instance: "c2", request: "w2", sent: 4000, latency: 20),
-        ])])
+        let fixture = try Fixture([
+            (
+                Self.aws,
+                [
+                    Call(batch: 1, instance: "c1", latency: 100),
+                    Call(batch: 2, instance: "c2", sent: 1000, latency: 200),
+                    Call(batch: 3, instance: "c3", sent: 2000, latency: 300),
+                    Call(batch: 4, instance: "c1", request: "w1", sent: 3000, latency: 10),
+                    Call(batch: 5, instance: "c2", request: "w2", sent: 4000, latency: 20),
+                ]
+            )
+        ])
         #expect(fixture.value(.coldStartLatency, .median, memory: 128, runtime: "python2.7") == 200)
         #expect(fixture.value(.coldStartLatency, .p90, memory: 128, runtime: "python2.7") == 280)  // 200 + 0.8 * 100
         #expect(fixture.value(.coldStartLatency, .mean, memory: 128, runtime: "python2.7") == 200)
         #expect(fixture.value(.warmStartLatency, .median, memory: 128, runtime: "python2.7") == 15)
-        let median = try #require(fixture.metrics.first { $0.metric == .coldStartLatency && $0.statistic == .median && $0.runtime != nil })
+        let median = try #require(
+            fixture.metrics.first { $0.metric == .coldStartLatency && $0.statistic == .median && $0.runtime != nil })
         #expect(median.n == 3)
         #expect(median.ciLow! >= 100 && median.ciHigh! <= 300)
         // All three cold starts hit vm-1, each in its own batch; c1's batch was the VM's first: new VM
@@ -152,8 +196,10 @@ import Testing
         var calls: [Call] = []
         for round in 0..<5 {
             let instance = round < 3 ? "i1" : "i2"
-            calls.append(Call(round: round, instance: instance, request: round == 0 || round == 3 ? nil : "r\(round)",
-                              sent: Double(round) * 60_000))
+            calls.append(
+                Call(
+                    round: round, instance: instance, request: round == 0 || round == 3 ? nil : "r\(round)",
+                    sent: Double(round) * 60_000))
         }
         let fixture = try Fixture([(manifest, calls)])
         let expected = (120_000 + 115.0) / 60_000
@@ -164,11 +210,17 @@ import Testing
 
     @Test func idleRecycling() throws {
         // f1: requests 10 min apart, same instance (survived). f2: 30 min apart, a new instance (cold).
-        let fixture = try Fixture([(#"{"provider": "aws", "experiment": "idle"}"#, [
-            Call(function: "f1", instance: "a", vm: "vm-1"), Call(function: "f2", instance: "b", vm: "vm-2", sent: 5),
-            Call(function: "f1", instance: "a", request: "r2", vm: "vm-1", sent: 600_000),
-            Call(function: "f2", instance: "c", vm: "vm-2", sent: 1_800_005),
-        ])])
+        let fixture = try Fixture([
+            (
+                #"{"provider": "aws", "experiment": "idle"}"#,
+                [
+                    Call(function: "f1", instance: "a", vm: "vm-1"),
+                    Call(function: "f2", instance: "b", vm: "vm-2", sent: 5),
+                    Call(function: "f1", instance: "a", request: "r2", vm: "vm-1", sent: 600_000),
+                    Call(function: "f2", instance: "c", vm: "vm-2", sent: 1_800_005),
+                ]
+            )
+        ])
         #expect(fixture.value(.maxIdleMinutes, .max, setting: "idle instances of one function") == 10)
         #expect(fixture.value(.idleSurvivalFraction, .fraction, setting: "idle=10min") == 1)
         #expect(fixture.value(.idleSurvivalFraction, .fraction, setting: "idle=30min") == 0)
@@ -179,15 +231,22 @@ import Testing
         // k = 2. Delay 0: after the update (expected v1 -> v2), one of two requests is served by v1, by a
         // reused (warm) instance: stale 1/2, stale new instances 0. Delay 6: none stale, so safe from 6 s.
         func run(delay: Int, staleSecond: Bool) -> (String, [Call]) {
-            let manifest = #"{"provider": "aws", "experiment": "consistency", "tests": ["version", "expected"], "parameters": {"delay_s": \#(delay)}}"#
-            return (manifest, [
-                Call(round: 0, batch: 1, batchSize: 2, instance: "a\(delay)", tests: ["v1", "v1"]),
-                Call(round: 0, batch: 1, batchSize: 2, instance: "b\(delay)", tests: ["v1", "v1"], sent: 1),
-                Call(round: 0, batch: 2, batchSize: 2, instance: "c\(delay)", tests: ["v2", "v2"], sent: 10_000),
-                staleSecond
-                    ? Call(round: 0, batch: 2, batchSize: 2, instance: "a\(delay)", request: "x", tests: ["v1", "v2"], sent: 10_001)
-                    : Call(round: 0, batch: 2, batchSize: 2, instance: "d\(delay)", tests: ["v2", "v2"], sent: 10_001),
-            ])
+            let manifest =
+                #"{"provider": "aws", "experiment": "consistency", "tests": ["version", "expected"], "parameters": {"delay_s": \#(delay)}}"#
+            return (
+                manifest,
+                [
+                    Call(round: 0, batch: 1, batchSize: 2, instance: "a\(delay)", tests: ["v1", "v1"]),
+                    Call(round: 0, batch: 1, batchSize: 2, instance: "b\(delay)", tests: ["v1", "v1"], sent: 1),
+                    Call(round: 0, batch: 2, batchSize: 2, instance: "c\(delay)", tests: ["v2", "v2"], sent: 10_000),
+                    staleSecond
+                        ? Call(
+                            round: 0, batch: 2, batchSize: 2, instance: "a\(delay)", request: "x", tests: ["v1", "v2"],
+                            sent: 10_001)
+                        : Call(
+                            round: 0, batch: 2, batchSize: 2, instance: "d\(delay)", tests: ["v2", "v2"], sent: 10_001),
+                ]
+            )
         }
         let fixture = try Fixture([run(delay: 0, staleSecond: true), run(delay: 6, staleSecond: false)])
         #expect(fixture.value(.staleFraction, .fraction, setting: "k=2 delay=0s") == 0.5)
@@ -200,15 +259,31 @@ import Testing
         // CPU alone: 100 and 120 distinct ms -> shares 0.10 and 0.12, median 0.11.
         // I/O alone: rounds (100, 80 MB/s) -> 90; two together on vm-2: 45 and 40 -> median 42.5; slowdown 90 / 42.5.
         // Network alone 500 Mbps; together 250 and 200 -> 225; slowdown 500 / 225.
-        func stamps(_ distinct: Int) -> String { (0..<distinct).map { String(1_514_764_800_000 + $0 * 7) }.joined(separator: ";") }
+        func stamps(_ distinct: Int) -> String {
+            (0..<distinct).map { String(1_514_764_800_000 + $0 * 7) }.joined(separator: ";")
+        }
         let cpu = #"{"provider": "aws", "experiment": "cpu", "tests": ["cpu"]}"#
         let io = #"{"provider": "aws", "experiment": "isolation", "tests": ["io", "net"]}"#
         let fixture = try Fixture([
-            (cpu, [Call(batch: 1, instance: "c1", vm: "vm-1", tests: [stamps(100)]),
-                   Call(batch: 2, instance: "c2", vm: "vm-3", tests: [stamps(120)], sent: 5000)]),
-            (io, [Call(batch: 1, instance: "d1", vm: "vm-1", tests: ["1.0,100;1.25,80", "500000000,0.3,0.2,0.9"]),
-                  Call(batch: 2, batchSize: 2, instance: "d2", vm: "vm-2", tests: ["2.2,45;2.2,45", "250000000,0.3,0.2,0.9"], sent: 5000),
-                  Call(batch: 2, batchSize: 2, instance: "d3", vm: "vm-2", tests: ["2.5,40", "200000000,0.3,0.2,0.9"], sent: 5001)]),
+            (
+                cpu,
+                [
+                    Call(batch: 1, instance: "c1", vm: "vm-1", tests: [stamps(100)]),
+                    Call(batch: 2, instance: "c2", vm: "vm-3", tests: [stamps(120)], sent: 5000),
+                ]
+            ),
+            (
+                io,
+                [
+                    Call(batch: 1, instance: "d1", vm: "vm-1", tests: ["1.0,100;1.25,80", "500000000,0.3,0.2,0.9"]),
+                    Call(
+                        batch: 2, batchSize: 2, instance: "d2", vm: "vm-2",
+                        tests: ["2.2,45;2.2,45", "250000000,0.3,0.2,0.9"], sent: 5000),
+                    Call(
+                        batch: 2, batchSize: 2, instance: "d3", vm: "vm-2", tests: ["2.5,40", "200000000,0.3,0.2,0.9"],
+                        sent: 5001),
+                ]
+            ),
         ])
         #expect(abs(fixture.value(.cpuUtilization, .median, memory: 128, setting: "colevel=1")! - 0.11) < 1e-15)
         #expect(fixture.value(.ioThroughput, .median, memory: 128, setting: "colevel=1") == 90)

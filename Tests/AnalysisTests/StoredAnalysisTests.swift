@@ -1,15 +1,19 @@
 import Foundation
 import GRDB
 import Ingest
-@testable import Store
 import Testing
+
 @testable import Analysis
+@testable import Store
 
 /// The stored analysis `analyze report` reuses: the samples read back as the same doubles, and the
 /// stored results are taken only while the data and options they came from are unchanged.
 @Suite struct StoredAnalysisTests {
     @Test func samplesReadBackAsTheSameDoubles() {
-        let values: [Double] = [-1e308, -0.0, 0, .leastNonzeroMagnitude, 2.2250738585072014e-308, 0.1, 1.0 / 3, 40.0471, 1e21, 123456789.125, 1.7976931348623157e308]
+        let values: [Double] = [
+            -1e308, -0.0, 0, .leastNonzeroMagnitude, 2.2250738585072014e-308, 0.1, 1.0 / 3, 40.0471, 1e21,
+            123456789.125, 1.7976931348623157e308,
+        ]
         #expect(MetricStore.values(MetricStore.json(values)).map(\.bitPattern) == values.map(\.bitPattern))
         #expect(MetricStore.json([1.5, .infinity, 2]) == "[1.5,null,2.0]")
         #expect(MetricStore.values("[1.5,null,2.0]") == [1.5, 2])
@@ -20,12 +24,15 @@ import Testing
     private func writeRun(_ folder: URL, _ name: String, latencies: [Double]) throws {
         let directory = folder.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try Data(#"{"provider": "aws", "experiment": "coldstart"}"#.utf8).write(to: directory.appendingPathComponent("manifest.json"))
+        try Data(#"{"provider": "aws", "experiment": "coldstart"}"#.utf8).write(
+            to: directory.appendingPathComponent("manifest.json"))
         let calls = latencies.enumerated().map { index, latency in
-            StageFixtureTests.Call(batch: index + 1, instance: "\(name)-i\(index % 2)", request: index < 2 ? nil : "\(name)-r\(index)",
-                                   sent: Double(index) * 1000, latency: latency)
+            StageFixtureTests.Call(
+                batch: index + 1, instance: "\(name)-i\(index % 2)", request: index < 2 ? nil : "\(name)-r\(index)",
+                sent: Double(index) * 1000, latency: latency)
         }
-        try Data(calls.map(\.line).joined(separator: "\n").utf8).write(to: directory.appendingPathComponent("calls.log"))
+        try Data(calls.map(\.line).joined(separator: "\n").utf8).write(
+            to: directory.appendingPathComponent("calls.log"))
     }
 
     @Test func reusedWhileCurrentAndRecomputedAfterNewData() throws {
@@ -40,10 +47,18 @@ import Testing
 
         // Cold starts 300 and 500 ms: median 400. Changing the stored value shows which one `current` returns.
         func coldMedian(_ reports: [StageReport]) -> Double? {
-            reports.flatMap(\.metrics).first { $0.metric == .coldStartLatency && $0.statistic == .median && $0.runtime == nil && $0.setting?.hasPrefix("all cold") == true }?.value
+            reports.flatMap(\.metrics).first {
+                $0.metric == .coldStartLatency && $0.statistic == .median && $0.runtime == nil
+                    && $0.setting?.hasPrefix("all cold") == true
+            }?.value
         }
         #expect(coldMedian(fresh) == 400)
-        try store.queue.write { try $0.execute(sql: "UPDATE metric SET value = -1 WHERE metric = 'coldstart.latency_ms' AND statistic = 'median' AND runtime IS NULL AND setting LIKE 'all cold%'") }
+        try store.queue.write {
+            try $0.execute(
+                sql:
+                    "UPDATE metric SET value = -1 WHERE metric = 'coldstart.latency_ms' AND statistic = 'median' AND runtime IS NULL AND setting LIKE 'all cold%'"
+            )
+        }
         #expect(coldMedian(try analyzer.current(snapshot: "s")) == -1)
 
         // Other options: computed again (and stored).
@@ -52,11 +67,17 @@ import Testing
         #expect(coldMedian(try Analyzer(store: store, options: options).current(snapshot: "s")) == 400)
 
         // A new file in the snapshot: cold starts 300, 500, 100, 700 -> median 400 again, n = 4.
-        try store.queue.write { try $0.execute(sql: "UPDATE metric SET value = -1 WHERE metric = 'coldstart.latency_ms' AND statistic = 'median'") }
+        try store.queue.write {
+            try $0.execute(
+                sql: "UPDATE metric SET value = -1 WHERE metric = 'coldstart.latency_ms' AND statistic = 'median'")
+        }
         try writeRun(folder, "run2", latencies: [100, 700, 30])
         _ = try Ingester(store: store, options: .init(snapshot: "s")).run(paths: [folder.path + "/run2"])
         let after = try Analyzer(store: store, options: options).current(snapshot: "s")
         #expect(coldMedian(after) == 400)
-        #expect(after.flatMap(\.metrics).first { $0.metric == .coldStartLatency && $0.statistic == .median && $0.setting?.hasPrefix("all cold") == true }?.n == 4)
+        #expect(
+            after.flatMap(\.metrics).first {
+                $0.metric == .coldStartLatency && $0.statistic == .median && $0.setting?.hasPrefix("all cold") == true
+            }?.n == 4)
     }
 }

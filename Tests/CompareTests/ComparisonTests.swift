@@ -1,9 +1,10 @@
-import Statistics
 import Foundation
 import GRDB
 import Ingest
+import Statistics
 import Store
 import Testing
+
 @testable import Analysis
 @testable import Compare
 @testable import Simulate
@@ -16,7 +17,9 @@ import Testing
         let store = try Store(path: folder.path + "/store.sqlite")
         try store.queue.write { db in
             for (name, metrics) in [("A", a), ("B", b)] {
-                try db.execute(sql: "INSERT INTO snapshot (name, created_at) VALUES (?, '2026-01-01T00:00:00Z')", arguments: [name])
+                try db.execute(
+                    sql: "INSERT INTO snapshot (name, created_at) VALUES (?, '2026-01-01T00:00:00Z')", arguments: [name]
+                )
                 try MetricStore(db).replace(snapshotID: db.lastInsertedRowID, with: metrics, source: "analyze")
             }
         }
@@ -29,25 +32,39 @@ import Testing
         return Sample((0..<count).map { _ in random.logNormal(median: median, sigma: 0.3) }).sorted
     }
 
-    private func median(_ values: [Double], runtime: String = "python2.7", memory: Int? = 128, setting: String = "cold starts") -> Metric {
-        Metric(.coldStartLatency, provider: "aws", runtime: runtime, memoryMB: memory, setting: setting, statistic: .median,
-               value: Sample(values).median!, unit: "ms", n: values.count, samples: values)
+    private func median(
+        _ values: [Double], runtime: String = "python2.7", memory: Int? = 128, setting: String = "cold starts"
+    ) -> Metric {
+        Metric(
+            .coldStartLatency, provider: "aws", runtime: runtime, memoryMB: memory, setting: setting,
+            statistic: .median,
+            value: Sample(values).median!, unit: "ms", n: values.count, samples: values)
     }
 
     @Test func joinRulesAndUnmatchedMetrics() throws {
         let paper = [
-            Metric(.warmStartLatency, provider: "aws", setting: "all warm starts", statistic: .median, value: 25, unit: "ms"),
-            Metric(.coldStartLatency, provider: "aws", runtime: "java8", setting: "across memory sizes (lowest setting median)",
-                   statistic: .medianMin, value: 824, unit: "ms"),
+            Metric(
+                .warmStartLatency, provider: "aws", setting: "all warm starts", statistic: .median, value: 25,
+                unit: "ms"),
+            Metric(
+                .coldStartLatency, provider: "aws", runtime: "java8",
+                setting: "across memory sizes (lowest setting median)",
+                statistic: .medianMin, value: 824, unit: "ms"),
             Metric(.vmCount, provider: "aws", setting: "host VMs seen", statistic: .count, value: 10, unit: "VMs"),
             Metric(MetricID("paper.only"), provider: "aws", statistic: .max, value: 1, unit: "x"),
         ]
         let rerun = [
-            Metric(.warmStartLatency, provider: "aws", setting: "all warm starts, experiment=coldstart", statistic: .median, value: 30, unit: "ms"),
-            Metric(.coldStartLatency, provider: "aws", runtime: "java8", memoryMB: 128, setting: "cold starts, experiment=coldstart",
-                   statistic: .median, value: 900, unit: "ms"),
-            Metric(.coldStartLatency, provider: "aws", runtime: "java8", memoryMB: 1536, setting: "cold starts, experiment=coldstart",
-                   statistic: .median, value: 800, unit: "ms"),
+            Metric(
+                .warmStartLatency, provider: "aws", setting: "all warm starts, experiment=coldstart",
+                statistic: .median, value: 30, unit: "ms"),
+            Metric(
+                .coldStartLatency, provider: "aws", runtime: "java8", memoryMB: 128,
+                setting: "cold starts, experiment=coldstart",
+                statistic: .median, value: 900, unit: "ms"),
+            Metric(
+                .coldStartLatency, provider: "aws", runtime: "java8", memoryMB: 1536,
+                setting: "cold starts, experiment=coldstart",
+                statistic: .median, value: 800, unit: "ms"),
             Metric(.vmCount, provider: "aws", setting: "host VMs seen", statistic: .count, value: 12, unit: "VMs"),
             Metric(MetricID("rerun.only"), provider: "aws", statistic: .max, value: 2, unit: "x"),
         ]
@@ -76,11 +93,15 @@ import Testing
         let odds = pooled.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
         let (store, folder) = try store(
             [median(base, memory: 128), median(evens, memory: 256), median(base, memory: 512)],
-            [median(doubled, memory: 128), median(odds, memory: 256),
-             Metric(.coldStartLatency, provider: "aws", runtime: "python2.7", memoryMB: 512, setting: "cold starts",
-                    statistic: .median, value: 150, unit: "ms")])
+            [
+                median(doubled, memory: 128), median(odds, memory: 256),
+                Metric(
+                    .coldStartLatency, provider: "aws", runtime: "python2.7", memoryMB: 512, setting: "cold starts",
+                    statistic: .median, value: 150, unit: "ms"),
+            ])
         defer { try? FileManager.default.removeItem(at: folder) }
-        let pairs = Dictionary(uniqueKeysWithValues: try Comparison(store: store, a: "A", b: "B").pairs.map { ($0.a.memoryMB!, $0) })
+        let pairs = Dictionary(
+            uniqueKeysWithValues: try Comparison(store: store, a: "A", b: "B").pairs.map { ($0.a.memoryMB!, $0) })
         let slower = try #require(pairs[128])
         #expect(slower.verdict == "slower")
         #expect(slower.ratioCI!.low > 1 && slower.ratioCI!.low < slower.ratio! && slower.ratio! < slower.ratioCI!.high)
@@ -94,7 +115,8 @@ import Testing
 
     @Test func reportEscapesTextFromData() throws {
         let values = latencies(median: 100, count: 50, seed: 4)
-        let (store, folder) = try store([median(values, runtime: "<script>|x")], [median(values.map { $0 * 3 }, runtime: "<script>|x")])
+        let (store, folder) = try store(
+            [median(values, runtime: "<script>|x")], [median(values.map { $0 * 3 }, runtime: "<script>|x")])
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out")
         try ComparisonReport(try Comparison(store: store, a: "A", b: "B")).write(to: out)
@@ -114,11 +136,14 @@ import Testing
     @Test func longUnmatchedListingsAndLabelledAliases() throws {
         let values = latencies(median: 100, count: 40, seed: 5)
         let daily = (1...250).map { day in
-            Metric(.memoryUsed, provider: "aws", runtime: "python312", memoryMB: 128, setting: "day=\(day)", statistic: .mean,
-                   value: Double(day), unit: "MB")
+            Metric(
+                .memoryUsed, provider: "aws", runtime: "python312", memoryMB: 128, setting: "day=\(day)",
+                statistic: .mean,
+                value: Double(day), unit: "MB")
         }
-        let initDurations = Metric(.coldStartInitDuration, provider: "aws", runtime: "python314", memoryMB: 128, setting: "cold starts",
-                                   statistic: .median, value: Sample(values).median!, unit: "ms", n: values.count, samples: values)
+        let initDurations = Metric(
+            .coldStartInitDuration, provider: "aws", runtime: "python314", memoryMB: 128, setting: "cold starts",
+            statistic: .median, value: Sample(values).median!, unit: "ms", n: values.count, samples: values)
         let native = median(values.map { $0 * 2 }, runtime: "python2.7", memory: 256)
         let (store, folder) = try store([median(values)], daily + [initDurations, native])
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -130,14 +155,18 @@ import Testing
         let markdown = try String(contentsOf: out.appendingPathComponent("compare.md"), encoding: .utf8)
         #expect(markdown.contains("252 rows, all in [only-b.csv](only-b.csv)"))
         #expect(markdown.contains("| memory.used\\_mb | aws | 250 | 1 | 250 |"))
-        let listed = try String(contentsOf: out.appendingPathComponent("only-b.csv"), encoding: .utf8).split(separator: "\n")
+        let listed = try String(contentsOf: out.appendingPathComponent("only-b.csv"), encoding: .utf8).split(
+            separator: "\n")
         #expect(listed.count == 1 + 252)
 
-        let aliased = try Comparison(store: store, a: "A", b: "B", aliases: .init(
-            metrics: [.coldStartInitDuration: .coldStartLatency], runtimes: ["python314": "python2.7"]))
+        let aliased = try Comparison(
+            store: store, a: "A", b: "B",
+            aliases: .init(
+                metrics: [.coldStartInitDuration: .coldStartLatency], runtimes: ["python314": "python2.7"]))
         #expect(aliased.pairs.count == 1)
-        #expect(aliased.pairs[0].rule == "cross-definition (B's coldstart.init_duration_ms read as coldstart.latency_ms; "
-            + "B's runtime python314 read as python2.7), same key")
+        #expect(
+            aliased.pairs[0].rule == "cross-definition (B's coldstart.init_duration_ms read as coldstart.latency_ms; "
+                + "B's runtime python314 read as python2.7), same key")
         #expect(aliased.pairs[0].ratio == 1)
         // B's own python2.7 latency row is left out rather than mixed in with the renamed one.
         #expect(!aliased.onlyB.contains { $0.runtime == "python2.7" })
@@ -152,16 +181,21 @@ import Testing
         let store = try Store(path: folder.path + "/store.sqlite")
         for (year, seed) in [("2017", UInt64(2017)), ("2018", UInt64(2018))] {
             for provider in ["google", "azure"] {
-                try Simulator(profile: try Profile.builtIn("\(provider)-\(year)"), seed: seed, scale: 1).run([.coldstart], into: folder.appendingPathComponent(year))
+                try Simulator(profile: try Profile.builtIn("\(provider)-\(year)"), seed: seed, scale: 1).run(
+                    [.coldstart], into: folder.appendingPathComponent(year))
             }
-            _ = try Ingester(store: store, options: .init(snapshot: "simulated-\(year)")).run(paths: [folder.appendingPathComponent(year).path])
+            _ = try Ingester(store: store, options: .init(snapshot: "simulated-\(year)")).run(paths: [
+                folder.appendingPathComponent(year).path
+            ])
             _ = try Analyzer(store: store).run(snapshot: "simulated-\(year)")
         }
         let comparison = try Comparison(store: store, a: "simulated-2017", b: "simulated-2018")
         for (provider, speedup) in [("google", 4.0), ("azure", 15.0)] {
-            let pair = try #require(comparison.pairs.first {
-                $0.a.provider == provider && $0.a.metric == .coldStartLatency && $0.a.statistic == .median && ($0.a.setting ?? "").hasPrefix("all cold starts")
-            })
+            let pair = try #require(
+                comparison.pairs.first {
+                    $0.a.provider == provider && $0.a.metric == .coldStartLatency && $0.a.statistic == .median
+                        && ($0.a.setting ?? "").hasPrefix("all cold starts")
+                })
             let measured = 1 / pair.ratio!
             #expect(abs(measured / speedup - 1) <= 0.10, "\(provider): \(measured)x")
             #expect(pair.ratioCI!.high < 1)  // the CI of B/A excludes 1

@@ -26,13 +26,17 @@ import Testing
         #expect(try count(db, "SELECT count(*) FROM vm") <= 200)  // the generator's VM pool
         // A file this large against an empty table is written without the invocation indexes, which are
         // built again before it commits; first/last seen are gathered in memory: both must match the rows.
-        #expect(try count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'invocation'") == 2)
+        #expect(
+            try count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'invocation'") == 2)
         #expect(try count(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1)
-        #expect(try count(db, """
-            SELECT count(*) FROM instance n JOIN (
-                SELECT instance_id, min(request_sent_ms) AS first, max(response_received_ms) AS last FROM invocation GROUP BY instance_id
-            ) i ON i.instance_id = n.id WHERE n.first_seen_ms IS NOT i.first OR n.last_seen_ms IS NOT i.last
-            """) == 0)
+        #expect(
+            try count(
+                db,
+                """
+                SELECT count(*) FROM instance n JOIN (
+                    SELECT instance_id, min(request_sent_ms) AS first, max(response_received_ms) AS last FROM invocation GROUP BY instance_id
+                ) i ON i.instance_id = n.id WHERE n.first_seen_ms IS NOT i.first OR n.last_seen_ms IS NOT i.last
+                """) == 0)
         #expect(try count(db, "SELECT count(*) FROM instance WHERE first_seen_ms IS NULL") == 0)
 
         let second = try AnalyzeCommand.run(["ingest", "big.log"], in: directory)
@@ -48,7 +52,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory + "/runs", withIntermediateDirectories: true)
         let linesPerFile = 150_000
         for file in 0..<4 {
-            _ = try GeneratedLog(lines: linesPerFile, seed: UInt64(file + 1), into: directory, name: "runs/part\(file).log")
+            _ = try GeneratedLog(
+                lines: linesPerFile, seed: UInt64(file + 1), into: directory, name: "runs/part\(file).log")
         }
         let db = directory + "/killed.sqlite"
 
@@ -56,7 +61,11 @@ import Testing
         let (process, _, _) = try AnalyzeCommand.start(["ingest", "runs", "--db", "killed.sqlite"], in: directory)
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline, process.isRunning {
-            if FileManager.default.fileExists(atPath: db), (try? count(db, "SELECT count(*) FROM source_file")) ?? 0 >= 1 { break }
+            if FileManager.default.fileExists(atPath: db),
+                (try? count(db, "SELECT count(*) FROM source_file")) ?? 0 >= 1
+            {
+                break
+            }
             usleep(20_000)
         }
         usleep(300_000)
@@ -104,7 +113,10 @@ import Testing
         #expect(strict.stderr.contains("--strict: 1 records rejected, 0 files failed"))
 
         let rejects = try AnalyzeCommand.run(["rejects", "--format", "csv"], in: directory)
-        #expect(rejects.stdout == "snapshot,path,line,reason,raw\ndefault,a.log,4,too few fields: 1 (a faas_measure line has at least 23),not a record\n")
+        #expect(
+            rejects.stdout
+                == "snapshot,path,line,reason,raw\ndefault,a.log,4,too few fields: 1 (a faas_measure line has at least 23),not a record\n"
+        )
     }
 
     @Test func queryIsReadOnlyAndPrintsEachFormat() throws {
@@ -114,7 +126,10 @@ import Testing
         #expect(try AnalyzeCommand.run(["ingest", "a.log", "--snapshot", "demo"], in: directory).status == 0)
 
         let json = try AnalyzeCommand.run(
-            ["query", "SELECT runtime, count(*) AS n FROM invocation_view GROUP BY runtime ORDER BY runtime", "--format", "json"],
+            [
+                "query", "SELECT runtime, count(*) AS n FROM invocation_view GROUP BY runtime ORDER BY runtime",
+                "--format", "json",
+            ],
             in: directory)
         let expected = log.runtimes.keys.sorted().map { #"{"runtime":"\#($0)","n":\#(log.runtimes[$0]!)}"# }
         #expect(json.stdout == "[" + expected.joined(separator: ",\n ") + "]\n")
@@ -125,28 +140,38 @@ import Testing
         #expect(try count(directory + "/analyze.sqlite", "SELECT count(*) FROM invocation") == 20)
 
         let snapshots = try AnalyzeCommand.run(["snapshots", "--format", "csv"], in: directory)
-        #expect(snapshots.stdout.hasPrefix("snapshot,files,records,rejected,providers,first_seen,last_seen,formats,description\ndemo,1,20,0,aws,2017-09-04T00:00:00Z,"))
+        #expect(
+            snapshots.stdout.hasPrefix(
+                "snapshot,files,records,rejected,providers,first_seen,last_seen,formats,description\ndemo,1,20,0,aws,2017-09-04T00:00:00Z,"
+            ))
     }
 
     /// `Reports/` holds what `make report` writes; the metrics of one snapshot, recomputed from its
     /// committed data in a fresh store, are the same bytes.
     @Test func committedMetricsAreReproducible() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let data = root.appendingPathComponent("Datasets/simulated/aws-2017").path
         #expect(try AnalyzeCommand.run(["ingest", data], in: directory).status == 0)
-        let metrics = try AnalyzeCommand.run(["metrics", "--snapshot", "simulated-aws-2017", "--format", "csv"], in: directory)
+        let metrics = try AnalyzeCommand.run(
+            ["metrics", "--snapshot", "simulated-aws-2017", "--format", "csv"], in: directory)
         #expect(metrics.status == 0)
-        let committed = try String(contentsOf: root.appendingPathComponent("Reports/simulated-aws-2017/metrics.csv"), encoding: .utf8)
+        let committed = try String(
+            contentsOf: root.appendingPathComponent("Reports/simulated-aws-2017/metrics.csv"), encoding: .utf8)
         #expect(metrics.stdout == committed)
-        #expect(metrics.stdout.contains("placement.vm_memory_mb,aws,,,\"aggregate memory of the instances on one VM, experiment=placement\",max,3328.0,MB,"))
+        #expect(
+            metrics.stdout.contains(
+                "placement.vm_memory_mb,aws,,,\"aggregate memory of the instances on one VM, experiment=placement\",max,3328.0,MB,"
+            ))
     }
 
     /// `make report` from a clean clone writes the committed report: ingesting `Datasets` the same way
     /// (from the repository root) and writing one snapshot's report gives the same bytes.
     @Test func committedReportIsReproducible() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let db = directory + "/store.sqlite"
@@ -154,15 +179,24 @@ import Testing
         // A simulated snapshot and two public collections (one through a built-in mapping).
         for snapshot in ["simulated-aws-2017", "lambda-coldstart-2017", "faas-parallelism-2020"] {
             let out = directory + "/" + snapshot
-            let report = try AnalyzeCommand.run(["report", "--db", db, "--snapshot", snapshot, "--out", out], in: root.path)
+            let report = try AnalyzeCommand.run(
+                ["report", "--db", db, "--snapshot", snapshot, "--out", out], in: root.path)
             #expect(report.status == 0, "\(report.stderr)")
             let committed = root.appendingPathComponent("Reports/" + snapshot)
-            #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/report.md")) == Data(contentsOf: committed.appendingPathComponent("report.md")), "\(snapshot)")
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: out + "/report.md"))
+                    == Data(contentsOf: committed.appendingPathComponent("report.md")), "\(snapshot)")
             let figures = try FileManager.default.contentsOfDirectory(atPath: out + "/figures").sorted()
-            #expect(figures == (try FileManager.default.contentsOfDirectory(atPath: committed.appendingPathComponent("figures").path).sorted()))
+            #expect(
+                figures
+                    == (try FileManager.default.contentsOfDirectory(
+                        atPath: committed.appendingPathComponent("figures").path
+                    ).sorted()))
             for figure in figures {
-                #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/figures/" + figure))
-                    == Data(contentsOf: committed.appendingPathComponent("figures/" + figure)), "\(snapshot)/\(figure)")
+                #expect(
+                    try Data(contentsOf: URL(fileURLWithPath: out + "/figures/" + figure))
+                        == Data(contentsOf: committed.appendingPathComponent("figures/" + figure)),
+                    "\(snapshot)/\(figure)")
             }
         }
     }

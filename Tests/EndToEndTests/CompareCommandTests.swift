@@ -8,21 +8,29 @@ import Testing
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for year in ["2017", "2018"] {
-            let simulate = try AnalyzeCommand.run(["simulate", "--profile", "google-\(year)", "--experiments", "coldstart",
-                                                   "--out", "runs\(year)", "--seed", year, "--scale", "0.5"], in: directory)
+            let simulate = try AnalyzeCommand.run(
+                [
+                    "simulate", "--profile", "google-\(year)", "--experiments", "coldstart",
+                    "--out", "runs\(year)", "--seed", year, "--scale", "0.5",
+                ], in: directory)
             #expect(simulate.status == 0, "\(simulate.stderr)")
-            #expect(try AnalyzeCommand.run(["ingest", "runs\(year)", "--snapshot", "google-\(year)"], in: directory).status == 0)
+            #expect(
+                try AnalyzeCommand.run(["ingest", "runs\(year)", "--snapshot", "google-\(year)"], in: directory).status
+                    == 0)
         }
-        let compare = try AnalyzeCommand.run(["compare", "google-2017", "google-2018", "--format", "json"], in: directory)
+        let compare = try AnalyzeCommand.run(
+            ["compare", "google-2017", "google-2018", "--format", "json"], in: directory)
         #expect(compare.status == 0, "\(compare.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [String: Any])
         let pairs = try #require(document["pairs"] as? [[String: Any]])
-        let pooled = try #require(pairs.first {
-            $0["metric"] as? String == "coldstart.latency_ms" && $0["statistic"] as? String == "median"
-                && ($0["setting_a"] as? String)?.hasPrefix("all cold starts") == true
-        })
+        let pooled = try #require(
+            pairs.first {
+                $0["metric"] as? String == "coldstart.latency_ms" && $0["statistic"] as? String == "median"
+                    && ($0["setting_a"] as? String)?.hasPrefix("all cold starts") == true
+            })
         let ratio = try #require(pooled["b_over_a"] as? Double)
-        let high = try #require(pooled["ci_high"] as? Double), low = try #require(pooled["ci_low"] as? Double)
+        let high = try #require(pooled["ci_high"] as? Double)
+        let low = try #require(pooled["ci_low"] as? Double)
         #expect(ratio > 0.2 && ratio < 0.33, "B/A \(ratio)")
         #expect(low < ratio && ratio < high && high < 1, "CI [\(low), \(high)]")
         #expect(pooled["verdict"] as? String == "faster")

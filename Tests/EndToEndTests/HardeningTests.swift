@@ -7,11 +7,15 @@ import Testing
 /// (newer, not a file, mistyped) are refused with one line.
 @Suite(.serialized) struct HardeningTests {
     /// Two faas_measure lines (docs/formats.md): an instance's cold first request and a warm one.
-    private let log = [("i1", 1_514_764_800_000), ("r2", 1_514_764_805_000)].map { request, sent in
-        ["1", "1", "2", "0", "us-east-1", "python2.7", "128", "fn-a", "i1", request, "sandbox-root-vm1", "sandbox-1",
-         "10.0.0.1", "54.0.0.1", "172.16.0.2", "1200.5,2300.25", "2,Intel(R) Xeon(R) CPU E5-2680 v2 @ 2.80GHz",
-         "\(sent + 100).5", "\(sent + 200)", "99.5", "\(sent)", "\(sent + 260)", "260"].joined(separator: "#")
-    }.joined(separator: "\n") + "\n"
+    private let log =
+        [("i1", 1_514_764_800_000), ("r2", 1_514_764_805_000)].map { request, sent in
+            [
+                "1", "1", "2", "0", "us-east-1", "python2.7", "128", "fn-a", "i1", request, "sandbox-root-vm1",
+                "sandbox-1",
+                "10.0.0.1", "54.0.0.1", "172.16.0.2", "1200.5,2300.25", "2,Intel(R) Xeon(R) CPU E5-2680 v2 @ 2.80GHz",
+                "\(sent + 100).5", "\(sent + 200)", "99.5", "\(sent)", "\(sent + 260)", "260",
+            ].joined(separator: "#")
+        }.joined(separator: "\n") + "\n"
 
     private func database(_ path: String) throws -> DatabaseQueue { try DatabaseQueue(path: path) }
 
@@ -19,13 +23,17 @@ import Testing
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for (folder, name) in [("a", "../../victim"), ("b", ".."), ("c", "x/../../../escaped")] {
-            try FileManager.default.createDirectory(atPath: "\(directory)/runs/\(folder)", withIntermediateDirectories: true)
-            try #"{"snapshot": "\#(name)"}"#.write(toFile: "\(directory)/runs/\(folder)/manifest.json", atomically: true, encoding: .utf8)
+            try FileManager.default.createDirectory(
+                atPath: "\(directory)/runs/\(folder)", withIntermediateDirectories: true)
+            try #"{"snapshot": "\#(name)"}"#.write(
+                toFile: "\(directory)/runs/\(folder)/manifest.json", atomically: true, encoding: .utf8)
             try log.write(toFile: "\(directory)/runs/\(folder)/run.log", atomically: true, encoding: .utf8)
         }
         let ingest = try AnalyzeCommand.run(["ingest", "runs"], in: directory)
         #expect(ingest.stdout.contains("failed 3"), "\(ingest.stdout)")
-        #expect(ingest.stderr.contains("invalid manifest: 'snapshot' \"../../victim\": a snapshot name is letters"), "\(ingest.stderr)")
+        #expect(
+            ingest.stderr.contains("invalid manifest: 'snapshot' \"../../victim\": a snapshot name is letters"),
+            "\(ingest.stderr)")
 
         let flag = try AnalyzeCommand.run(["ingest", "runs/a/run.log", "--snapshot", "../x"], in: directory)
         #expect(flag.status == 64 && flag.stderr.contains("--snapshot \"../x\""), "\(flag.stderr)")
@@ -38,14 +46,20 @@ import Testing
         #expect(try AnalyzeCommand.run(["ingest", "run.log", "--snapshot", "fine"], in: directory).status == 0)
         #expect(try AnalyzeCommand.run(["ingest", "run.log", "--snapshot", "bad"], in: directory).status == 0)
         // A store written before names were checked.
-        try database("\(directory)/analyze.sqlite").write { try $0.execute(sql: "UPDATE snapshot SET name = '../victim' WHERE name = 'bad'") }
+        try database("\(directory)/analyze.sqlite").write {
+            try $0.execute(sql: "UPDATE snapshot SET name = '../victim' WHERE name = 'bad'")
+        }
         try FileManager.default.createDirectory(atPath: "\(directory)/out", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: "\(directory)/victim/figures", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: "\(directory)/victim/figures", withIntermediateDirectories: true)
         try "keep".write(toFile: "\(directory)/victim/figures/precious.svg", atomically: true, encoding: .utf8)
 
         let report = try AnalyzeCommand.run(["report", "--out", "out"], in: directory)
         #expect(report.status == 1)
-        #expect(report.stderr.contains("not written: 1 snapshot(s) whose name cannot be a folder under out (\"../victim\")"), "\(report.stderr)")
+        #expect(
+            report.stderr.contains(
+                "not written: 1 snapshot(s) whose name cannot be a folder under out (\"../victim\")"),
+            "\(report.stderr)")
         #expect(FileManager.default.fileExists(atPath: "\(directory)/out/fine/report.md"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(directory)/victim/figures") == ["precious.svg"])
         #expect(!FileManager.default.fileExists(atPath: "\(directory)/victim/report.md"))
@@ -95,9 +109,13 @@ import Testing
         for command in [["ingest", "run.log", "--snapshot", "other"], ["metrics"], ["query", "SELECT 1"]] {
             let run = try AnalyzeCommand.run(command, in: directory)
             #expect(run.status == 1, "\(command)")
-            #expect(run.stderr.contains("was written by a newer analyze (schema \"v99: from the future\""), "\(run.stderr)")
+            #expect(
+                run.stderr.contains("was written by a newer analyze (schema \"v99: from the future\""), "\(run.stderr)")
         }
-        #expect(try database("\(directory)/analyze.sqlite").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM snapshot") } == 1)
+        #expect(
+            try database("\(directory)/analyze.sqlite").read {
+                try Int.fetchOne($0, sql: "SELECT count(*) FROM snapshot")
+            } == 1)
     }
 
     @Test func strictFailsAgainWhenTheRejectsAreAlreadyStored() throws {
@@ -128,10 +146,14 @@ import Testing
         #expect(json.status == 0, "\(json.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let pairs = try #require(document["pairs"] as? [[String: Any]])
-        #expect(!pairs.isEmpty && pairs.allSatisfy { $0["a"] is NSNumber && $0["b"] is NSNumber && $0["statistic"] is String })
+        #expect(
+            !pairs.isEmpty
+                && pairs.allSatisfy { $0["a"] is NSNumber && $0["b"] is NSNumber && $0["statistic"] is String })
         #expect(pairs.allSatisfy { $0.keys.contains("ci_low") })
         let empty = try AnalyzeCommand.run(["compare", "a", "nothing", "--format", "csv"], in: directory)
-        #expect(empty.status == 1 && empty.stderr.contains("snapshot 'nothing' has no metrics to compare"), "\(empty.stderr)")
+        #expect(
+            empty.status == 1 && empty.stderr.contains("snapshot 'nothing' has no metrics to compare"),
+            "\(empty.stderr)")
         let unknown = try AnalyzeCommand.run(["compare", "a", "typo", "--format", "csv"], in: directory)
         #expect(unknown.status == 1 && unknown.stderr.contains("no snapshot named 'typo'"), "\(unknown.stderr)")
     }
@@ -139,7 +161,8 @@ import Testing
     @Test func queryShowsControlCharactersAsEscapes() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try #"{"function":"f\u001b]0;owned\u0007","request_sent_ms":1}"#.write(toFile: "\(directory)/p.jsonl", atomically: true, encoding: .utf8)
+        try #"{"function":"f\u001b]0;owned\u0007","request_sent_ms":1}"#.write(
+            toFile: "\(directory)/p.jsonl", atomically: true, encoding: .utf8)
         #expect(try AnalyzeCommand.run(["ingest", "p.jsonl"], in: directory).status == 0)
         let query = try AnalyzeCommand.run(["query", "SELECT function FROM invocation_view"], in: directory)
         #expect(query.status == 0)
@@ -151,10 +174,12 @@ import Testing
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: "\(directory)/full", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: "\(directory)/full/records.log", withDestinationPath: "/dev/full")
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(directory)/full/records.log", withDestinationPath: "/dev/full")
         let simulate = try AnalyzeCommand.run(["simulate", "--records", "100000", "--out", "full"], in: directory)
         #expect(simulate.status == 1, "\(simulate.stderr)")
-        #expect(simulate.stderr == "Error: \(directory)/full/records.log: No space left on device\n", "\(simulate.stderr)")
+        #expect(
+            simulate.stderr == "Error: \(directory)/full/records.log: No space left on device\n", "\(simulate.stderr)")
 
         try log.write(toFile: "\(directory)/run.log", atomically: true, encoding: .utf8)
         #expect(try AnalyzeCommand.run(["ingest", "run.log"], in: directory).status == 0)

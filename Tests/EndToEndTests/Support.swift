@@ -16,7 +16,8 @@ enum AnalyzeCommand {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -35,8 +36,9 @@ enum AnalyzeCommand {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         drained.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
 
@@ -56,8 +58,11 @@ struct GeneratedLog {
     var runtimes: [String: Int] = [:]
 
     init(lines count: Int, seed: UInt64, into directory: String, name: String) throws {
-        let run = try AnalyzeCommand.run(["simulate", "--records", String(count), "--seed", String(seed), "--out", directory], in: directory)
-        guard run.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: run.stderr]) }
+        let run = try AnalyzeCommand.run(
+            ["simulate", "--records", String(count), "--seed", String(seed), "--out", directory], in: directory)
+        guard run.status == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: run.stderr])
+        }
         path = directory + "/" + name
         try FileManager.default.moveItem(atPath: directory + "/records.log", toPath: path)
 

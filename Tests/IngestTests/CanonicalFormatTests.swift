@@ -1,13 +1,16 @@
 import Foundation
 import GRDB
-import Testing
-@testable import Ingest
 import Store
+import Testing
+
+@testable import Ingest
 
 @Suite struct JSONLinesReaderTests {
     @Test func canonicalFieldsAndExtras() throws {
         let workspace = try Workspace()
-        try workspace.write("probe.jsonl", """
+        try workspace.write(
+            "probe.jsonl",
+            """
             {"provider":"Google","region":"us-central1","function":"f","runtime":"nodejs8","memory_mb":2048,"instance_id":"i-1","request_id":"i-1","request_sent_ms":1000,"function_start_ms":1110.5,"function_end_ms":1200,"response_received_ms":1250,"vm_uptime_s":33.5,"colo":"iad","tags":["a","b"]}
 
             {"provider":"google","function":"f","runtime":"nodejs8","memory_mb":2048,"instance_id":"i-1","request_id":"r-2","request_sent_ms":2000,"function_start_ms":2040,"status":"ok"}
@@ -18,20 +21,26 @@ import Store
         #expect(summary.records == 4 && summary.rejected == 0)
         let rows = try workspace.rows("SELECT * FROM invocation_view ORDER BY line")
         #expect(rows.map { $0["line"] as Int } == [1, 3, 4, 5])
-        #expect(rows[0].text("provider") == "google" && rows[0].int("memory_mb") == 2048 && rows[0].double("start_latency_ms") == 110.5)
+        #expect(
+            rows[0].text("provider") == "google" && rows[0].int("memory_mb") == 2048
+                && rows[0].double("start_latency_ms") == 110.5)
         #expect(rows[0].double("vm_uptime_s") == 33.5)
         #expect(rows[0].text("extra") == #"{"colo":"iad","tags":["a","b"]}"#)
         #expect(rows.map { $0["is_cold"] as Int? } == [1, 0, 1, 0])
-        #expect(rows.map { $0["cold_rule"] as String } == [
-            "request-id-equals-instance-id", "request-id-equals-instance-id", "platform-init-field", "declared-by-source",
-        ])
+        #expect(
+            rows.map { $0["cold_rule"] as String } == [
+                "request-id-equals-instance-id", "request-id-equals-instance-id", "platform-init-field",
+                "declared-by-source",
+            ])
         #expect(rows[2].text("experiment") == "coldstart" && rows[2].double("init_duration_ms") == 212.3)
         #expect(rows[3].text("status") == "error" && rows[3].text("error") == "throttled")
     }
 
     @Test func badRecords() throws {
         let workspace = try Workspace()
-        try workspace.write("probe.jsonl", """
+        try workspace.write(
+            "probe.jsonl",
+            """
             {"provider":"aws","request_sent_ms":5}
             {"provider":"aws","request_sent_ms":"soon"}
             {"provider":"aws","request_sent_ms":-1}
@@ -42,15 +51,16 @@ import Store
             {"provider":"aws","is_cold":"maybe"}
             """)
         try workspace.ingest(["probe.jsonl"])
-        #expect(try workspace.rejects().map { "\($0.line!): \($0.reason)" } == [
-            "2: field 'request_sent_ms' is not a number: 'soon'",
-            "3: field 'request_sent_ms' is negative: -1.0",
-            "4: response_received_ms is before request_sent_ms",
-            "5: not a JSON object",
-            "6: not valid JSON",
-            "7: field 'memory_mb' is not an integer within ±1e15: 1.5",
-            "8: field 'is_cold' must be true or false",
-        ])
+        #expect(
+            try workspace.rejects().map { "\($0.line!): \($0.reason)" } == [
+                "2: field 'request_sent_ms' is not a number: 'soon'",
+                "3: field 'request_sent_ms' is negative: -1.0",
+                "4: response_received_ms is before request_sent_ms",
+                "5: not a JSON object",
+                "6: not valid JSON",
+                "7: field 'memory_mb' is not an integer within ±1e15: 1.5",
+                "8: field 'is_cold' must be true or false",
+            ])
         #expect(try workspace.int("SELECT count(*) FROM invocation") == 1)
     }
 }
@@ -70,9 +80,12 @@ import Store
         let (summary, _) = try workspace.ingest(["probe.csv"])
         #expect(summary.records == 2)
         let rows = try workspace.rows("SELECT * FROM invocation_view ORDER BY line")
-        #expect(rows[0].text("function") == "fn,with,commas" && rows[0].int("memory_mb") == 512 && rows[0].double("start_latency_ms") == 300.0)
+        #expect(
+            rows[0].text("function") == "fn,with,commas" && rows[0].int("memory_mb") == 512
+                && rows[0].double("start_latency_ms") == 300.0)
         #expect(rows[0].text("cpu_model") == "Intel(R) Xeon(R) CPU @ 2.50GHz" && rows[0].text("extra") == nil)
-        #expect(rows[1].int("line") == 3 && rows[1].int("memory_mb") == nil && rows[1].text("cpu_model") == #"say "hi""#)
+        #expect(
+            rows[1].int("line") == 3 && rows[1].int("memory_mb") == nil && rows[1].text("cpu_model") == #"say "hi""#)
         #expect(rows[1].text("extra") == #"{"note":"multi\nline note"}"#)
         #expect(try workspace.rejects().map { "\($0.line!): \($0.reason)" } == ["5: 5 fields, but the header has 8"])
     }
@@ -81,17 +94,24 @@ import Store
         let workspace = try Workspace()
         try workspace.write("probe.csv", "provider,function\naws,ok\naws,\"never closed\n")
         try workspace.ingest(["probe.csv"])
-        #expect(try workspace.rejects().map { "\($0.line!): \($0.reason)" } == ["3: quoted field not closed at end of file (truncated?)"])
+        #expect(
+            try workspace.rejects().map { "\($0.line!): \($0.reason)" } == [
+                "3: quoted field not closed at end of file (truncated?)"
+            ])
     }
 
     /// One unbalanced quote used to hold every later line (7 s at 5k rows, 268 s at 40k, all one reject).
     @Test func aStrayQuoteCostsOneRecord() throws {
         let workspace = try Workspace()
         let rows = (0..<25_000).map { "aws,f\($0),\(1000 + $0)" }
-        try workspace.write("probe.csv", "provider,function,request_sent_ms\naws,\"stray,5\n" + rows.joined(separator: "\n") + "\n")
+        try workspace.write(
+            "probe.csv", "provider,function,request_sent_ms\naws,\"stray,5\n" + rows.joined(separator: "\n") + "\n")
         let (summary, _) = try workspace.ingest(["probe.csv"])
         #expect(summary.records == 25_000 && summary.rejected == 1)
-        #expect(try workspace.rejects().map { "\($0.line!): \($0.reason)" } == ["2: quoted field never closes within 10000 lines or 4 MiB"])
+        #expect(
+            try workspace.rejects().map { "\($0.line!): \($0.reason)" } == [
+                "2: quoted field never closes within 10000 lines or 4 MiB"
+            ])
         #expect(try workspace.int("SELECT count(DISTINCT function_id) FROM invocation") == 25_000)
     }
 
@@ -99,7 +119,8 @@ import Store
     /// give-up, about 10^10 line reads for this file).
     @Test func linesThatKeepReopeningQuotesStayLinear() throws {
         let workspace = try Workspace()
-        try workspace.write("probe.csv", "provider,function\n" + String(repeating: "x\",\"\n", count: 50_000) + "aws,last\n")
+        try workspace.write(
+            "probe.csv", "provider,function\n" + String(repeating: "x\",\"\n", count: 50_000) + "aws,last\n")
         let (summary, _) = try workspace.ingest(["probe.csv"])
         #expect(summary.records == 1 && summary.rejected == 50_000)
     }
@@ -109,14 +130,17 @@ import Store
         try workspace.write("probe.csv", "provider,function\naws,\"open\naws,a\naws,b\n")
         let (summary, _) = try workspace.ingest(["probe.csv"])
         #expect(summary.records == 2)
-        #expect(try workspace.rejects().map { "\($0.line!): \($0.reason)" } == ["2: quoted field not closed at end of file (truncated?)"])
+        #expect(
+            try workspace.rejects().map { "\($0.line!): \($0.reason)" } == [
+                "2: quoted field not closed at end of file (truncated?)"
+            ])
     }
 
     /// The line-by-line quote scan agrees with the splitter on where a record ends.
     @Test func quoteScanAgreesWithSplit() {
         var seed: UInt64 = 2018
         func next() -> UInt64 {
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return seed >> 33
         }
         let alphabet: [UInt8] = Array("a,\"\n".utf8)
@@ -124,7 +148,9 @@ import Store
             let text = (0..<Int(next() % 12)).map { _ in alphabet[Int(next() % 4)] }
             var state = CSVRecords.QuoteState()
             state.scan(text)
-            #expect(state.continues == (CSVRecords.split(text) == nil), "\(String(decoding: text, as: UTF8.self).debugDescription)")
+            #expect(
+                state.continues == (CSVRecords.split(text) == nil),
+                "\(String(decoding: text, as: UTF8.self).debugDescription)")
         }
     }
 
@@ -133,9 +159,14 @@ import Store
         try workspace.write("probe.csv", "provider,function,provider\naws,f,aws\n")
         let (summary, events) = try workspace.ingest(["probe.csv"])
         #expect(summary.failed == 1 && summary.records == 0)
-        guard case .failed(_, let reason) = events.first else { Issue.record("not failed"); return }
+        guard case .failed(_, let reason) = events.first else {
+            Issue.record("not failed")
+            return
+        }
         #expect(reason == "duplicate column 'provider' in the header")
         #expect(try workspace.int("SELECT count(*) FROM source_file") == 0)
-        #expect(try workspace.int("SELECT count(*) FROM rejected_record WHERE line IS NULL AND source_file_id IS NULL") == 1)
+        #expect(
+            try workspace.int("SELECT count(*) FROM rejected_record WHERE line IS NULL AND source_file_id IS NULL") == 1
+        )
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-import Testing
-@testable import Ingest
 import Store
+import Testing
+
+@testable import Ingest
 
 @Suite struct FaasMeasureReaderTests {
     @Test func everyFixedFieldLandsInItsColumn() throws {
@@ -20,7 +21,9 @@ import Store
         #expect(row.text("instance_key") == "4f1c-inst-1")
         #expect(row.text("request_id") == "4f1c-inst-1")
         #expect(row.text("vm_key") == "sandbox-root-vm1")
-        #expect(row.int("round_no") == 1 && row.int("batch_no") == 1 && row.int("batch_size") == 2 && row.int("worker_no") == 0)
+        #expect(
+            row.int("round_no") == 1 && row.int("batch_no") == 1 && row.int("batch_size") == 2
+                && row.int("worker_no") == 0)
         #expect(row.text("vm_private_ip") == "10.0.0.1" && row.text("vm_public_ip") == "54.0.0.1")
         #expect(row.text("instance_private_ip") == "172.16.0.2")
         #expect(row.double("vm_uptime_s") == 1200.5 && row.double("vm_idle_s") == 2300.25)
@@ -38,7 +41,8 @@ import Store
 
         let instance = try #require(try workspace.rows("SELECT * FROM instance").first)
         #expect(instance.text("procfs_instance_id") == "sandbox-1")
-        #expect(instance.double("first_seen_ms") == 1514764800000.0 && instance.double("last_seen_ms") == 1514764800260.0)
+        #expect(
+            instance.double("first_seen_ms") == 1514764800000.0 && instance.double("last_seen_ms") == 1514764800260.0)
         // Boot time = function start (instance clock) - uptime = 1514764800.1005 - 1200.5 = 1514763599.6005 -> 1514763600.
         let vm = try #require(try workspace.rows("SELECT * FROM vm").first)
         #expect(vm.double("boot_time_s") == 1514763600.0)
@@ -75,10 +79,16 @@ import Store
         #expect(cpu.int("timestamps") == 4 && cpu.int("distinct_ms") == 3)
         #expect(cpu.double("first_ms") == 1514764800000.2 && cpu.double("last_ms") == 1514764800003.0)
         let io = try workspace.rows("SELECT round_no, seconds, throughput_mb_s FROM io_sample ORDER BY round_no")
-        #expect(io.map { [$0["round_no"], $0["seconds"], $0["throughput_mb_s"]] as [Double] } == [[1, 0.52, 196.3], [2, 0.48, 210.1]])
+        #expect(
+            io.map { [$0["round_no"], $0["seconds"], $0["throughput_mb_s"]] as [Double] } == [
+                [1, 0.52, 196.3], [2, 0.48, 210.1],
+            ])
         let net = try #require(try workspace.rows("SELECT * FROM net_sample").first)
-        #expect(net.double("bandwidth_bps") == 943000000.0 && net.double("rtt_mean_ms") == 0.35 && net.double("rtt_min_ms") == 0.21 && net.double("rtt_max_ms") == 1.2)
-        let invocation = try #require(try workspace.rows("SELECT factorial_ms, reported_version, expected_version FROM invocation").first)
+        #expect(
+            net.double("bandwidth_bps") == 943000000.0 && net.double("rtt_mean_ms") == 0.35
+                && net.double("rtt_min_ms") == 0.21 && net.double("rtt_max_ms") == 1.2)
+        let invocation = try #require(
+            try workspace.rows("SELECT factorial_ms, reported_version, expected_version FROM invocation").first)
         #expect(invocation.double("factorial_ms") == 12.5 && invocation.text("reported_version") == "v2")
         #expect(invocation.text("expected_version") == "v3")
     }
@@ -111,21 +121,32 @@ import Store
         var other = LogLine()
         other.instance = "inst-2"
         other.request = "inst-2"
-        try workspace.write("run.log", [first, second, other].map(\.text).joined(separator: "\n") + "\n1#1#1#0#us-east-1#python2.7#128#fn-a#ERROR: Task timed out#1514764800000#1514764803000#3000\n")
+        try workspace.write(
+            "run.log",
+            [first, second, other].map(\.text).joined(separator: "\n")
+                + "\n1#1#1#0#us-east-1#python2.7#128#fn-a#ERROR: Task timed out#1514764800000#1514764803000#3000\n")
         try workspace.ingest(["run.log"])
         let rows = try workspace.rows("SELECT line, is_cold, cold_rule, status FROM invocation_view ORDER BY line")
         #expect(rows.map { $0["is_cold"] as Int? } == [1, 0, 1, nil])
-        #expect(rows.map { $0["cold_rule"] as String } == [
-            "request-id-equals-instance-id", "request-id-equals-instance-id", "request-id-equals-instance-id", "unknown",
-        ])
+        #expect(
+            rows.map { $0["cold_rule"] as String } == [
+                "request-id-equals-instance-id", "request-id-equals-instance-id", "request-id-equals-instance-id",
+                "unknown",
+            ])
         // Both requests of the first instance widen its lifetime: first request sent .. last response.
-        let instance = try #require(try workspace.rows("SELECT first_seen_ms, last_seen_ms FROM instance WHERE instance_key = '4f1c-inst-1'").first)
-        #expect(instance.double("first_seen_ms") == 1514764800000.0 && instance.double("last_seen_ms") == 1514764805260.0)
+        let instance = try #require(
+            try workspace.rows("SELECT first_seen_ms, last_seen_ms FROM instance WHERE instance_key = '4f1c-inst-1'")
+                .first)
+        #expect(
+            instance.double("first_seen_ms") == 1514764800000.0 && instance.double("last_seen_ms") == 1514764805260.0)
     }
 
     @Test func errorPayloadIsKeptAsAFailedInvocation() throws {
         let workspace = try Workspace()
-        try workspace.write("run.log", "3#2#10#7#us-east-1#nodejs6.10#512#fn-b#ERROR: Task timed out after 30.00 seconds#1514764800000#1514764830001#30001\n")
+        try workspace.write(
+            "run.log",
+            "3#2#10#7#us-east-1#nodejs6.10#512#fn-b#ERROR: Task timed out after 30.00 seconds#1514764800000#1514764830001#30001\n"
+        )
         let (summary, _) = try workspace.ingest(["run.log"])
         #expect(summary.records == 1 && summary.rejected == 0)
         let row = try #require(try workspace.rows("SELECT * FROM invocation_view").first)
@@ -139,14 +160,22 @@ import Store
     /// Each malformed line is rejected with its line number and a reason; the good lines around it go in.
     @Test(arguments: [
         ("1#1#2#0#us-east-1#python2.7#128#fn-a#x#y", "too few fields: 10"),
-        (LogLine(timing: ["abc", "1514764800200", "99.5", "1514764800000", "1514764800260", "260"]).text,
-         "field 17 (function start ms) is not a number: 'abc'"),
-        (LogLine(timing: ["1514764800100", "1514764800200", "99.5", "-5", "1514764800260", "260"]).text,
-         "field 20 (request sent ms) is negative: -5"),
-        (LogLine(timing: ["1514764800100", "1514764800200", "99.5", "1514764800300", "1514764800260", "260"]).text,
-         "response received (field 21) is before request sent (field 20)"),
-        (LogLine(timing: ["1514764800300", "1514764800200", "99.5", "1514764800000", "1514764800260", "260"]).text,
-         "function end (field 18) is before function start (field 17)"),
+        (
+            LogLine(timing: ["abc", "1514764800200", "99.5", "1514764800000", "1514764800260", "260"]).text,
+            "field 17 (function start ms) is not a number: 'abc'"
+        ),
+        (
+            LogLine(timing: ["1514764800100", "1514764800200", "99.5", "-5", "1514764800260", "260"]).text,
+            "field 20 (request sent ms) is negative: -5"
+        ),
+        (
+            LogLine(timing: ["1514764800100", "1514764800200", "99.5", "1514764800300", "1514764800260", "260"]).text,
+            "response received (field 21) is before request sent (field 20)"
+        ),
+        (
+            LogLine(timing: ["1514764800300", "1514764800200", "99.5", "1514764800000", "1514764800260", "260"]).text,
+            "function end (field 18) is before function start (field 17)"
+        ),
         (LogLine(memory: "lots").text, "field 6 (memory MB) is not an integer: 'lots'"),
         (LogLine(uptime: "12;3").text, "field 15 (uptime,idle) is not two non-negative numbers: '12;3'"),
         (LogLine(cpu: "Intel Xeon").text, "field 16 (ncpu,model) does not start with a vCPU count: 'Intel Xeon'"),
@@ -154,7 +183,9 @@ import Store
     ])
     func malformedLineIsRejected(line: String, reason: String) throws {
         let workspace = try Workspace()
-        try workspace.write("run.log", [LogLine().text, line, LogLine().warm(request: "r2", after: 1).text].joined(separator: "\n") + "\n")
+        try workspace.write(
+            "run.log",
+            [LogLine().text, line, LogLine().warm(request: "r2", after: 1).text].joined(separator: "\n") + "\n")
         let (summary, _) = try workspace.ingest(["run.log"])
         #expect(summary.records == 2)
         let rejects = try workspace.rejects()
@@ -166,13 +197,16 @@ import Store
 
     @Test func binaryGarbageLinesAreRejected() throws {
         let workspace = try Workspace()
-        let garbage: [UInt8] = [0xC3, 0x28, 0xFF, 0x23, 0x0A] + Array("1#1#2#0#us".utf8) + [0] + Array("east#python2.7\n".utf8)
-        let bytes = Array((LogLine().text + "\n").utf8) + garbage + Array(LogLine().warm(request: "r2", after: 1).text.utf8)
+        let garbage: [UInt8] =
+            [0xC3, 0x28, 0xFF, 0x23, 0x0A] + Array("1#1#2#0#us".utf8) + [0] + Array("east#python2.7\n".utf8)
+        let bytes =
+            Array((LogLine().text + "\n").utf8) + garbage + Array(LogLine().warm(request: "r2", after: 1).text.utf8)
         try workspace.write("run.log", bytes: bytes)
         try workspace.ingest(["run.log"])
-        #expect(try workspace.rejects().map { "\($0.line!): \($0.reason)" } == [
-            "2: binary data (invalid UTF-8), not a text record", "3: binary data (NUL byte), not a text record",
-        ])
+        #expect(
+            try workspace.rejects().map { "\($0.line!): \($0.reason)" } == [
+                "2: binary data (invalid UTF-8), not a text record", "3: binary data (NUL byte), not a text record",
+            ])
         #expect(try workspace.int("SELECT count(*) FROM invocation") == 2)
     }
 
@@ -205,7 +239,9 @@ import Store
         let workspace = try Workspace()
         var line = LogLine()
         // 70,000 timestamps of 15 bytes: a 1.05 MB field; every 0.5 ms, so 35,000 distinct ms.
-        line.tests = [(0..<70_000).map { String(format: "%.1f", 1514764800000.0 + Double($0) * 0.5) }.joined(separator: ";")]
+        line.tests = [
+            (0..<70_000).map { String(format: "%.1f", 1514764800000.0 + Double($0) * 0.5) }.joined(separator: ";")
+        ]
         try workspace.write("run.log", line.text + "\n")
         let (summary, events) = try workspace.ingest(["run.log"])
         let rejects = try workspace.rejects()
@@ -229,7 +265,8 @@ import Store
     @Test func lineLongerThanTheLimitIsSkippedWithoutHoldingIt() throws {
         let workspace = try Workspace()
         let long = String(repeating: "9", count: LineReader.defaultMaxLineLength + 10)
-        try workspace.write("run.log", LogLine().text + "\n" + long + "\n" + LogLine().warm(request: "r2", after: 1).text + "\n")
+        try workspace.write(
+            "run.log", LogLine().text + "\n" + long + "\n" + LogLine().warm(request: "r2", after: 1).text + "\n")
         let (summary, _) = try workspace.ingest(["run.log"])
         #expect(summary.records == 2)
         #expect(try workspace.rejects().map(\.reason) == ["line of 4194314 bytes is longer than the 4 MiB limit"])

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-@testable import Ingest
 import Store
 import Testing
+
+@testable import Ingest
 
 /// Seeded mutations of valid input in every format: ingest never crashes, the store stays intact,
 /// nothing is lost without a word (every line of a line-based format is a record or a reject), and
@@ -24,10 +25,12 @@ import Testing
 
     /// Bytes and tokens that break parsers: separators, quotes, brackets, control bytes, invalid
     /// UTF-8, numbers no field can hold.
-    static let hostile: [[UInt8]] = [
-        "#", ",", "\"", "{", "}", "[", "]", ":", "\\", "\r", "\u{1B}", "\u{0}", "None", "-1", "1e308", "-1e300", "1e19",
-        "NaN", "9999999999999999999999", "\u{FFFF}", "é", "<img>", String(repeating: "x", count: 3000),
-    ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xED, 0xA0, 0x80]]
+    static let hostile: [[UInt8]] =
+        [
+            "#", ",", "\"", "{", "}", "[", "]", ":", "\\", "\r", "\u{1B}", "\u{0}", "None", "-1", "1e308", "-1e300",
+            "1e19",
+            "NaN", "9999999999999999999999", "\u{FFFF}", "é", "<img>", String(repeating: "x", count: 3000),
+        ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xED, 0xA0, 0x80]]
 
     /// Mutates one line: flips, deletes, inserts a hostile token, or cuts it short; it stays one line.
     static func mutate(_ line: [UInt8], _ random: inout Random, allowQuotes: Bool) -> [UInt8] {
@@ -54,8 +57,10 @@ import Testing
     /// Ingests `lines` (some mutated) and checks the invariants; `id` finds an untouched line's record.
     /// Returns the number of rejects, so that a caller can see the mutations reached the reject paths.
     @discardableResult
-    private func check(format: Format, name: String, header: String?, lines: [[UInt8]], mutated: Set<Int>,
-                       idColumn: String, ids: [String]) throws -> Int {
+    private func check(
+        format: Format, name: String, header: String?, lines: [[UInt8]], mutated: Set<Int>,
+        idColumn: String, ids: [String]
+    ) throws -> Int {
         let workspace = try Workspace()
         var bytes: [UInt8] = header.map { Array(($0 + "\n").utf8) } ?? []
         for line in lines { bytes += line + [UInt8(ascii: "\n")] }
@@ -89,7 +94,9 @@ import Testing
                     line.timing = ["\(sent + 100).5", "\(sent + 200)", "99.5", "\(sent)", "\(sent + 260)", "260"]
                     return Array(line.text.utf8)
                 case .jsonLines:
-                    return Array(#"{"provider":"aws","function":"f","runtime":"python3.12","memory_mb":128,"request_id":"\#(id)","request_sent_ms":\#(sent),"function_start_ms":\#(sent + 150),"response_received_ms":\#(sent + 300),"is_cold":false}"#.utf8)
+                    return Array(
+                        #"{"provider":"aws","function":"f","runtime":"python3.12","memory_mb":128,"request_id":"\#(id)","request_sent_ms":\#(sent),"function_start_ms":\#(sent + 150),"response_received_ms":\#(sent + 300),"is_cold":false}"#
+                            .utf8)
                 default:
                     return Array("aws,f,python3.12,128,\(id),\(sent),\(sent + 150),\(sent + 300)".utf8)
                 }
@@ -100,9 +107,12 @@ import Testing
                 mutated.insert(index)
                 lines[index] = Self.mutate(lines[index], &random, allowQuotes: format != .csv)
             }
-            rejected += try check(format: format, name: format == .csv ? "fuzz.csv" : format == .jsonLines ? "fuzz.jsonl" : "fuzz.log",
-                      header: format == .csv ? "provider,function,runtime,memory_mb,request_id,request_sent_ms,function_start_ms,response_received_ms" : nil,
-                      lines: lines, mutated: mutated, idColumn: "request_id", ids: ids)
+            rejected += try check(
+                format: format, name: format == .csv ? "fuzz.csv" : format == .jsonLines ? "fuzz.jsonl" : "fuzz.log",
+                header: format == .csv
+                    ? "provider,function,runtime,memory_mb,request_id,request_sent_ms,function_start_ms,response_received_ms"
+                    : nil,
+                lines: lines, mutated: mutated, idColumn: "request_id", ids: ids)
         }
         #expect(rejected > 100, "the mutations reach the reject paths")
     }
@@ -114,13 +124,37 @@ import Testing
         let datasets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Datasets")
         let samples: [(Format, String, [UInt8])] = try [
-            (.lambdaPerf, "2026-01-01.json", Array(Data(contentsOf: datasets.appendingPathComponent("lambda-perf/data/2026-01-01.json")).prefix(20_000))),
-            (.faasParallelism, "aws/run-experiment/results/sleep_size=50.json",
-             Array(Data(contentsOf: datasets.appendingPathComponent("faas-parallelism-benchmark-2020/aws/run-experiment/results/sleep_size=50.json")).prefix(20_000))),
-            (.mikhailio, "history/2019-03-27_x/data/coldstart_aws_interval.json",
-             Array(Data(contentsOf: datasets.appendingPathComponent("mikhailio-coldstarts/history/2019-03-27_ec1429c/data/coldstart_aws_interval.json")))),
-            (.csv, "q.csv", Array("provider,function,request_sent_ms,note\naws,f,1,\"a\nb\"\naws,g,2,x\naws,h,3,\"\"\"\"\n".utf8)),
-            (.metricsCSV, "m.csv", Array("metric,provider,runtime,memory_mb,setting,statistic,value,unit,n\ncoldstart.latency_ms,aws,java8,128,,median,167,ms,10\n".utf8)),
+            (
+                .lambdaPerf, "2026-01-01.json",
+                Array(
+                    Data(contentsOf: datasets.appendingPathComponent("lambda-perf/data/2026-01-01.json")).prefix(20_000)
+                )
+            ),
+            (
+                .faasParallelism, "aws/run-experiment/results/sleep_size=50.json",
+                Array(
+                    Data(
+                        contentsOf: datasets.appendingPathComponent(
+                            "faas-parallelism-benchmark-2020/aws/run-experiment/results/sleep_size=50.json")
+                    ).prefix(20_000))
+            ),
+            (
+                .mikhailio, "history/2019-03-27_x/data/coldstart_aws_interval.json",
+                Array(
+                    Data(
+                        contentsOf: datasets.appendingPathComponent(
+                            "mikhailio-coldstarts/history/2019-03-27_ec1429c/data/coldstart_aws_interval.json")))
+            ),
+            (
+                .csv, "q.csv",
+                Array("provider,function,request_sent_ms,note\naws,f,1,\"a\nb\"\naws,g,2,x\naws,h,3,\"\"\"\"\n".utf8)
+            ),
+            (
+                .metricsCSV, "m.csv",
+                Array(
+                    "metric,provider,runtime,memory_mb,setting,statistic,value,unit,n\ncoldstart.latency_ms,aws,java8,128,,median,167,ms,10\n"
+                        .utf8)
+            ),
         ]
         for (format, name, original) in samples {
             for _ in 0..<80 {
@@ -132,7 +166,8 @@ import Testing
                 }
                 try workspace.write(name, bytes: bytes)
                 _ = try workspace.ingest([name], options: .init(snapshot: "fuzz", format: format))
-                #expect(try workspace.int("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1)
+                #expect(
+                    try workspace.int("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1)
             }
         }
     }

@@ -1,15 +1,18 @@
 import Foundation
 import GRDB
-import Testing
-@testable import Ingest
 import Store
+import Testing
+
+@testable import Ingest
 
 @Suite struct IngesterTests {
     /// A directory mixing every format, documentation, a binary file and a manifest.
     private func mixedDirectory(_ workspace: Workspace) throws {
         try workspace.write("runs/manifest.json", #"{"snapshot": "mixed", "provider": "aws", "account": "tenant-a"}"#)
-        try workspace.write("runs/a/run.log", [LogLine(), LogLine().warm(request: "r2", after: 5)].map(\.text).joined(separator: "\n"))
-        try workspace.write("runs/b/probe.jsonl", #"{"function":"j","request_sent_ms":1,"response_received_ms":2}"# + "\n")
+        try workspace.write(
+            "runs/a/run.log", [LogLine(), LogLine().warm(request: "r2", after: 5)].map(\.text).joined(separator: "\n"))
+        try workspace.write(
+            "runs/b/probe.jsonl", #"{"function":"j","request_sent_ms":1,"response_received_ms":2}"# + "\n")
         try workspace.write("runs/b/probe.csv", "function,request_sent_ms\nc,7\n")
         try workspace.write("runs/README.md", "# Notes, prose\n")
         try workspace.write("runs/b/SOURCE.txt", "from somewhere\n")
@@ -25,16 +28,21 @@ import Store
         #expect(summary.files == 5)  // README, SOURCE.txt, manifest and the hidden folder are not data
         #expect(summary.ingested == 4 && summary.failed == 1 && summary.records == 4)
         let failed = events.compactMap { event -> String? in
-            if case let .failed(path, reason) = event { return "\((path as NSString).lastPathComponent): \(reason)" }
+            if case .failed(let path, let reason) = event {
+                return "\((path as NSString).lastPathComponent): \(reason)"
+            }
             return nil
         }
         #expect(failed == ["core.bin: binary file (NUL bytes in its first line), not a measurement log"])
-        let files = try workspace.rows("SELECT format, records FROM source_file ORDER BY path").map { "\($0[0] as String):\($0[1] as Int)" }
+        let files = try workspace.rows("SELECT format, records FROM source_file ORDER BY path").map {
+            "\($0[0] as String):\($0[1] as Int)"
+        }
         #expect(files == ["faas-measure:2", "csv:1", "jsonl:1", "empty:0"])
         // The manifest applies to every file below it.
-        #expect(try workspace.rows("SELECT DISTINCT snapshot, provider, account FROM invocation_view").map {
-            [$0[0], $0[1], $0[2]] as [String]
-        } == [["mixed", "aws", "tenant-a"]])
+        #expect(
+            try workspace.rows("SELECT DISTINCT snapshot, provider, account FROM invocation_view").map {
+                [$0[0], $0[1], $0[2]] as [String]
+            } == [["mixed", "aws", "tenant-a"]])
     }
 
     @Test func secondIngestChangesNothing() throws {
@@ -67,7 +75,8 @@ import Store
     @Test func unreadableFileIsReportedAndTheRestGoesOn() throws {
         let workspace = try Workspace()
         try workspace.write("run/a.log", LogLine().text)
-        try FileManager.default.createSymbolicLink(atPath: workspace.directory + "/run/gone.log", withDestinationPath: "/nonexistent/file")
+        try FileManager.default.createSymbolicLink(
+            atPath: workspace.directory + "/run/gone.log", withDestinationPath: "/nonexistent/file")
         var locked: String?
         if getuid() != 0 {  // root reads through any permission bits
             locked = try workspace.write("run/locked.log", LogLine().text)
@@ -76,12 +85,13 @@ import Store
         let (summary, events) = try workspace.ingest(["run"])
         #expect(summary.ingested == 1 && summary.failed == (locked == nil ? 1 : 2))
         let reasons = events.compactMap { event -> String? in
-            if case let .failed(_, reason) = event { return reason }
+            if case .failed(_, let reason) = event { return reason }
             return nil
         }
         #expect(reasons.contains("cannot read the file: No such file or directory"))
         if locked != nil { #expect(reasons.contains("cannot read the file: Permission denied")) }
-        #expect(try workspace.int("SELECT count(*) FROM rejected_record WHERE source_file_id IS NULL") == summary.failed)
+        #expect(
+            try workspace.int("SELECT count(*) FROM rejected_record WHERE source_file_id IS NULL") == summary.failed)
     }
 
     @Test func theStoreInsideADataDirectoryIsNotData() throws {
@@ -105,13 +115,18 @@ import Store
         try workspace.write("run/a.log", LogLine().text)
         let (summary, events) = try workspace.ingest(["run"])
         #expect(summary.failed == 1)
-        guard case .failed(_, let reason) = events.first else { Issue.record("not failed"); return }
+        guard case .failed(_, let reason) = events.first else {
+            Issue.record("not failed")
+            return
+        }
         #expect(reason.contains("manifest.json: invalid manifest: unknown key 'interval'"))
     }
 
     @Test func manifestParametersReachTheInvocations() throws {
         let workspace = try Workspace()
-        try workspace.write("run/manifest.json", """
+        try workspace.write(
+            "run/manifest.json",
+            """
             {"experiment": "consistency", "function_version": "v2",
              "parameters": {"delay_s": 6, "interval_s": 0.5, "update_time_ms": 1514764800000}}
             """)
@@ -133,10 +148,13 @@ import Store
 
     /// Every table's rows except ingest timestamps, in a stable order.
     private func databaseDump(_ workspace: Workspace) throws -> [String] {
-        let tables = try workspace.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map { $0[0] as String }
+        let tables = try workspace.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map {
+            $0[0] as String
+        }
         return try tables.flatMap { table in
             try workspace.rows("SELECT * FROM \(table) ORDER BY 1").map { row in
-                table + ": " + row.columnNames.filter { $0 != "ingested_at" && $0 != "created_at" }
+                table + ": "
+                    + row.columnNames.filter { $0 != "ingested_at" && $0 != "created_at" }
                     .map { "\(row[$0] as DatabaseValue)" }.joined(separator: "|")
             }
         }
@@ -181,14 +199,16 @@ import Store
         let path = try workspace.write("run.log", lines.joined(separator: "\n") + "\n")
         var appended = false
         var events: [Ingester.FileEvent] = []
-        let summary = try Ingester(store: workspace.store()).run(paths: [path], onFile: { events.append($0) }, onProgress: { _ in
-            guard !appended else { return }
-            appended = true
-            let handle = FileHandle(forWritingAtPath: path)!
-            handle.seekToEndOfFile()
-            handle.write(Data((line.text + "\n").utf8))
-            handle.closeFile()
-        })
+        let summary = try Ingester(store: workspace.store()).run(
+            paths: [path], onFile: { events.append($0) },
+            onProgress: { _ in
+                guard !appended else { return }
+                appended = true
+                let handle = FileHandle(forWritingAtPath: path)!
+                handle.seekToEndOfFile()
+                handle.write(Data((line.text + "\n").utf8))
+                handle.closeFile()
+            })
         #expect(appended && summary.notStored == 1 && summary.ingested == 0)
         guard case .notStored(_, let reason) = events.first else {
             Issue.record("not reported as not stored: \(events)")

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-@testable import Ingest
 import Store
 import Testing
+
+@testable import Ingest
 
 /// Declarative mappings: a probe format no built-in reader knows, ingested from a mapping written
 /// only from docs/mappings.md; and mapping files with mistakes, whose errors name key and line.
@@ -38,23 +39,32 @@ import Testing
     @Test func aBacktrackingRegexIsARejectNotADefault() throws {
         let workspace = try Workspace()
         let evil = String(repeating: "a", count: 30) + "b"
-        try workspace.write("probe/out.jsonl", """
+        try workspace.write(
+            "probe/out.jsonl",
+            """
             {"id": "r-1", "tag": "aaaa"}
             {"id": "r-2", "tag": "\(evil)"}
             {"id": "r-3", "tag": "xyz"}
 
             """)
-        let mapping = try Mapping(json: Data("""
-            {"input": "json", "fields": {"provider": {"const": "aws"}, "request_id": "id",
-              "runtime": {"path": "tag", "regex": "^(a+)+$", "default": "none"}}}
-            """.utf8), origin: "evil.mapping.json")
+        let mapping = try Mapping(
+            json: Data(
+                """
+                {"input": "json", "fields": {"provider": {"const": "aws"}, "request_id": "id",
+                  "runtime": {"path": "tag", "regex": "^(a+)+$", "default": "none"}}}
+                """.utf8), origin: "evil.mapping.json")
         let started = Date()
         let summary = try workspace.ingest(["probe"], options: .init(mapping: mapping)).summary
         #expect(Date().timeIntervalSince(started) < 1.3, "the budget, not the engine's own limit, stopped it")
         #expect(summary.records == 2 && summary.rejected == 1)
-        #expect(try workspace.rows("SELECT runtime FROM invocation_view ORDER BY line").map { $0[0] as String } == ["aaaa", "none"])
+        #expect(
+            try workspace.rows("SELECT runtime FROM invocation_view ORDER BY line").map { $0[0] as String } == [
+                "aaaa", "none",
+            ])
         let reasons = try workspace.rejects().map(\.reason)
-        #expect(reasons.count == 1 && reasons[0].hasPrefix("runtime: /^(a+)+$/ ran past its matching budget on 'aaaa"), "\(reasons)")
+        #expect(
+            reasons.count == 1 && reasons[0].hasPrefix("runtime: /^(a+)+$/ ran past its matching budget on 'aaaa"),
+            "\(reasons)")
     }
 
     @Test func madeUpProbeFormatIngestsThroughAMapping() throws {
@@ -64,7 +74,8 @@ import Testing
         let summary = try workspace.ingest(["probe"], options: .init(mapping: mapping)).summary
         #expect(summary.records == 2)
         #expect(summary.rejected == 2)
-        let rows = try workspace.rows("""
+        let rows = try workspace.rows(
+            """
             SELECT i.request_id, i.request_sent_ms, i.function_start_ms, i.function_duration_ms, f.memory_mb, v.vm_key, i.is_cold, i.extra, f.provider
             FROM invocation i JOIN function f ON f.id = i.function_id LEFT JOIN vm v ON v.id = i.vm_id ORDER BY i.line
             """)
@@ -85,24 +96,28 @@ import Testing
 
     @Test func csvWithoutHeaderTimeFormatsAndExtraColumns() throws {
         let workspace = try Workspace()
-        try workspace.write("runs.csv", """
+        try workspace.write(
+            "runs.csv",
+            """
             fn-python-256,2017-06-07 02:05:00,12.5
             fn-java-1024,Wed Jun 07 2017 02:05:00 GMT+0100 (BST),900
             fn-java-1024,yesterday,900
 
             """)
-        let mapping = try Mapping(json: Data("""
-            {
-              "input": "csv", "header": false, "columns": ["name", "when", "ms"],
-              "fields": {
-                "runtime": { "path": "name", "regex": "^fn-([a-z]+)-" },
-                "memory_mb": { "path": "name", "regex": "-([0-9]+)$" },
-                "init_duration_ms": "ms",
-                "request_sent_ms": { "path": "when", "format": "yyyy-MM-dd HH:mm:ss", "timezone": "Europe/London" },
-                "extra.label": { "path": "name", "regex": "^fn-(.*)$" }
-              }
-            }
-            """.utf8), origin: "m.json")
+        let mapping = try Mapping(
+            json: Data(
+                """
+                {
+                  "input": "csv", "header": false, "columns": ["name", "when", "ms"],
+                  "fields": {
+                    "runtime": { "path": "name", "regex": "^fn-([a-z]+)-" },
+                    "memory_mb": { "path": "name", "regex": "-([0-9]+)$" },
+                    "init_duration_ms": "ms",
+                    "request_sent_ms": { "path": "when", "format": "yyyy-MM-dd HH:mm:ss", "timezone": "Europe/London" },
+                    "extra.label": { "path": "name", "regex": "^fn-(.*)$" }
+                  }
+                }
+                """.utf8), origin: "m.json")
         // The second row's time is JavaScript-formatted, so this mapping rejects it: the same minute written two ways.
         let summary = try workspace.ingest(["runs.csv"], options: .init(mapping: mapping)).summary
         #expect(summary.records == 1 && summary.rejected == 2)
@@ -115,14 +130,26 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"input": "xml", "fields": {"runtime": "r"}}"#, "m.json:1: 'input': must be \"json\" (JSON Lines or concatenated JSON objects) or \"csv\""),
-        ("{\n  \"input\": \"json\",\n  \"fields\": {\n    \"runtme\": \"r\"\n  }\n}", "m.json:4: 'fields.runtme': not a canonical column (see docs/formats.md) nor extra.<name>"),
-        ("{\n  \"input\": \"json\",\n  \"fields\": {\n    \"memory_mb\": {\n      \"path\": \"m\",\n      \"unit\": \"epoch_s\"\n    }\n  }\n}",
-         "m.json:6: 'fields.memory_mb.unit': 'epoch_s' does not fit memory_mb (MB, GB)"),
-        ("{\n  \"input\": \"json\",\n  \"fields\": {\n    \"vm_id\": { \"path\": \"c\", \"regex\": \"([\" }\n  }\n}",
-         "m.json:4: 'fields.vm_id.regex': not a valid regular expression"),
-        ("{\n  \"input\": \"json\",\n  \"fields\": {\n    \"vm_id\": { \"pth\": \"c\" }\n  }\n}",
-         "m.json:4: 'fields.vm_id.pth': unknown key (known: const, default, format, map, path, regex, required, timezone, unit)"),
+        (
+            #"{"input": "xml", "fields": {"runtime": "r"}}"#,
+            "m.json:1: 'input': must be \"json\" (JSON Lines or concatenated JSON objects) or \"csv\""
+        ),
+        (
+            "{\n  \"input\": \"json\",\n  \"fields\": {\n    \"runtme\": \"r\"\n  }\n}",
+            "m.json:4: 'fields.runtme': not a canonical column (see docs/formats.md) nor extra.<name>"
+        ),
+        (
+            "{\n  \"input\": \"json\",\n  \"fields\": {\n    \"memory_mb\": {\n      \"path\": \"m\",\n      \"unit\": \"epoch_s\"\n    }\n  }\n}",
+            "m.json:6: 'fields.memory_mb.unit': 'epoch_s' does not fit memory_mb (MB, GB)"
+        ),
+        (
+            "{\n  \"input\": \"json\",\n  \"fields\": {\n    \"vm_id\": { \"path\": \"c\", \"regex\": \"([\" }\n  }\n}",
+            "m.json:4: 'fields.vm_id.regex': not a valid regular expression"
+        ),
+        (
+            "{\n  \"input\": \"json\",\n  \"fields\": {\n    \"vm_id\": { \"pth\": \"c\" }\n  }\n}",
+            "m.json:4: 'fields.vm_id.pth': unknown key (known: const, default, format, map, path, regex, required, timezone, unit)"
+        ),
         ("{\n  \"input\": \"json\",\n  \"fields\": {\n    \"region\" \"r\"\n  }\n}", "m.json:4: not valid JSON"),
     ])
     func mappingErrorsNameKeyAndLine(text: String, message: String) throws {
@@ -153,11 +180,15 @@ import Testing
                 let bytes = Array(line.utf8)
                 try bytes.withUnsafeBufferPointer { buffer in
                     try stream.feed(Line(number: index + 1, bytes: buffer, unterminated: false)) { part in
-                        parts.append("\(part.line):\(part.key ?? "-"):\(part.isElement ? "e" : "m"):" + String(decoding: part.bytes, as: UTF8.self))
+                        parts.append(
+                            "\(part.line):\(part.key ?? "-"):\(part.isElement ? "e" : "m"):"
+                                + String(decoding: part.bytes, as: UTF8.self))
                     }
                 }
             }
-            try stream.finish(lastLine: lines.count) { part in parts.append("\(part.line):" + String(decoding: part.bytes, as: UTF8.self)) }
+            try stream.finish(lastLine: lines.count) { part in
+                parts.append("\(part.line):" + String(decoding: part.bytes, as: UTF8.self))
+            }
             return (parts, nil)
         } catch let broken as JSONStream.BrokenStructure {
             return (parts, "\(broken.line): \(broken.reason)")
@@ -173,13 +204,19 @@ import Testing
     }
 
     @Test func membersOfTheTopObjectAndElementsOfItsArrays() {
-        let result = parts(#"{"metadata": {"at": "2022"}, "n": 3, "points": [[1.5], 2, "s"], "empty": []}"#, .membersOfTopObject)
+        let result = parts(
+            #"{"metadata": {"at": "2022"}, "n": 3, "points": [[1.5], 2, "s"], "empty": []}"#, .membersOfTopObject)
         #expect(result.error == nil)
-        #expect(result.parts == [#"1:metadata:m:{"at": "2022"}"#, "1:n:m:3", "1:points:e:[1.5]", "1:points:e:2", #"1:points:e:"s""#])
+        #expect(
+            result.parts == [
+                #"1:metadata:m:{"at": "2022"}"#, "1:n:m:3", "1:points:e:[1.5]", "1:points:e:2", #"1:points:e:"s""#,
+            ])
     }
 
     @Test func truncatedAndUnbalancedTextIsReportedWithItsLine() {
-        #expect(parts("{\"a\": 1},\n{\"a\": [2,\n", .topLevelValues).error == "2: the file ends inside a JSON value (truncated?)")
+        #expect(
+            parts("{\"a\": 1},\n{\"a\": [2,\n", .topLevelValues).error
+                == "2: the file ends inside a JSON value (truncated?)")
         #expect(parts("{\"a\": 1]}", .topLevelValues).error == "1: ']' does not match an open bracket")
         #expect(parts("[1, 2]", .membersOfTopObject).error == "1: expected a JSON object at the top level")
     }

@@ -1,29 +1,36 @@
 import Foundation
 import GRDB
-@testable import Ingest
 import Store
 import Testing
+
+@testable import Ingest
 
 /// Input that used to be taken wrongly without a word: each is now a reject or a failed file with a
 /// reason, and the rest of the input goes on.
 @Suite struct OddInputTests {
     @Test func aTrailingCommaIsNotJSON() throws {
         let workspace = try Workspace()
-        try workspace.write("probe.jsonl", """
+        try workspace.write(
+            "probe.jsonl",
+            """
             {"function":"f","request_sent_ms":1,}
             {"function":"g","request_sent_ms":2,"note":"a, }"}
             {"function":"h","request_sent_ms":3,"list":[1,2,]}
             """)
         let (summary, _) = try workspace.ingest(["probe.jsonl"])
         #expect(summary.records == 1 && summary.rejected == 2)
-        #expect(try workspace.rejects().map(\.reason) == Array(repeating: "not valid JSON (a comma before a closing bracket)", count: 2))
+        #expect(
+            try workspace.rejects().map(\.reason)
+                == Array(repeating: "not valid JSON (a comma before a closing bracket)", count: 2))
         #expect(JSONStrictness.hasTrailingComma(Array(#"{"a":"x,}","b":[1, 2 ]}"#.utf8)) == false)
         #expect(JSONStrictness.hasTrailingComma(Array(#"{"a":"\",", "b":1 , }"#.utf8)))
     }
 
     @Test func anInfiniteNumberIsARejectNotAMissingField() throws {
         let workspace = try Workspace()
-        try workspace.write("2026-01-01.json", #"""
+        try workspace.write(
+            "2026-01-01.json",
+            #"""
             {"metadata":{"generatedAt":"2026-01-01T14:00:16Z"},"runtimeData":[
             {"r":"lambda-perf-python312-zip-128-x86_64","p":"zip","d":"python","i":[90.5,"1e999"],"m":128,"a":"x86_64"}]}
             """#)
@@ -37,7 +44,10 @@ import Testing
         try workspace.write("probe.csv", "provider,function\raws,f\raws,g\r")
         let (summary, events) = try workspace.ingest(["probe.csv"])
         #expect(summary.failed == 1 && summary.records == 0)
-        guard case .failed(_, let reason) = events.first else { Issue.record("not failed: \(events)"); return }
+        guard case .failed(_, let reason) = events.first else {
+            Issue.record("not failed: \(events)")
+            return
+        }
         #expect(reason.hasPrefix("lines end in a bare carriage return"))
     }
 
@@ -49,19 +59,26 @@ import Testing
         try workspace.write("run.log", long.text + "\n" + LogLine().warm(request: "r2", after: 5).text + "\n")
         let (summary, _) = try workspace.ingest(["run.log"])
         #expect(summary.failed == 0 && summary.records == 1 && summary.rejected == 1)
-        #expect(try workspace.rejects().map(\.reason) == ["function is 70000 bytes long, over the 1024 a dimension may have"])
+        #expect(
+            try workspace.rejects().map(\.reason) == [
+                "function is 70000 bytes long, over the 1024 a dimension may have"
+            ])
     }
 
     @Test func aHugeProviderIsRejectedNotCopiedIntoEveryKey() throws {
         let workspace = try Workspace()
         let provider = String(repeating: "p", count: 100_000)
-        try workspace.write("probe.jsonl", """
+        try workspace.write(
+            "probe.jsonl",
+            """
             {"provider":"\(provider)","function":"f","instance_id":"i1","request_sent_ms":1}
             {"provider":"aws","function":"f","instance_id":"i1","request_sent_ms":2}
             """)
         let (summary, _) = try workspace.ingest(["probe.jsonl"])
         #expect(summary.records == 1 && summary.rejected == 1)
-        #expect(try workspace.rejects().map(\.reason) == ["provider is 100000 bytes long, over the 64 a dimension may have"])
+        #expect(
+            try workspace.rejects().map(\.reason) == ["provider is 100000 bytes long, over the 64 a dimension may have"]
+        )
     }
 
     @Test func aFileNameThatIsNotUTF8IsNamedAsSuch() throws {
@@ -79,7 +96,7 @@ import Testing
         let (summary, events) = try workspace.ingest(["runs"])
         #expect(summary.ingested == 1 && summary.failed == 1)
         let reasons = events.compactMap { event -> String? in
-            if case let .failed(_, reason) = event { return reason }
+            if case .failed(_, let reason) = event { return reason }
             return nil
         }
         #expect(reasons == ["cannot read the file: its name is not valid UTF-8 (rename the file)"])

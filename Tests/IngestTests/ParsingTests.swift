@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Ingest
 
 @Suite struct SHA256Tests {
@@ -7,8 +8,10 @@ import Testing
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
     ])
     func knownVectors(input: String, digest: String) {
         var hash = SHA256()
@@ -80,8 +83,10 @@ import Testing
         var hash = SHA256()
         try reader.forEach(onChunk: { hash.update($0) }) { event in
             switch event {
-            case .line(let line): out.append("\(line.number):" + String(decoding: line.bytes, as: UTF8.self) + (line.unterminated ? "$" : ""))
-            case let .tooLong(number, length): out.append("\(number):too long \(length)")
+            case .line(let line):
+                out.append(
+                    "\(line.number):" + String(decoding: line.bytes, as: UTF8.self) + (line.unterminated ? "$" : ""))
+            case .tooLong(let number, let length): out.append("\(number):too long \(length)")
             }
         }
         var whole = SHA256()
@@ -93,7 +98,10 @@ import Testing
     @Test(arguments: [1, 2, 3, 7, 64, 4096])
     func linesSurviveEveryChunkBoundary(chunkSize: Int) throws {
         let text = "\u{FEFF}alpha\r\nbeta\n\ngamma delta\nlast"
-        #expect(try lines(Array(text.utf8), chunkSize: chunkSize) == ["1:alpha", "2:beta", "3:", "4:gamma delta", "5:last$"])
+        #expect(
+            try lines(Array(text.utf8), chunkSize: chunkSize) == [
+                "1:alpha", "2:beta", "3:", "4:gamma delta", "5:last$",
+            ])
     }
 
     @Test func emptyFileHasNoLines() throws {
@@ -103,7 +111,10 @@ import Testing
     @Test(arguments: [3, 16])
     func overLongLinesAreReportedNotHeld(chunkSize: Int) throws {
         let text = "ok\n" + String(repeating: "x", count: 50) + "\nfine\n" + String(repeating: "y", count: 40)
-        #expect(try lines(Array(text.utf8), chunkSize: chunkSize, maxLineLength: 20) == ["1:ok", "2:too long 50", "3:fine", "4:too long 40"])
+        #expect(
+            try lines(Array(text.utf8), chunkSize: chunkSize, maxLineLength: 20) == [
+                "1:ok", "2:too long 50", "3:fine", "4:too long 40",
+            ])
     }
 }
 

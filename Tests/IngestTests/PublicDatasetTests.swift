@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-@testable import Ingest
 import Store
 import Testing
+
+@testable import Ingest
 
 /// Spot checks of the readers of the public collections in `Datasets/`, against numbers computed from
 /// the raw files by independent scripts (quoted with each test; Python 3 with numpy, whose default
@@ -28,7 +29,9 @@ import Testing
         let summary = try ingest("faas-parallelism-benchmark-2020", in: workspace)
         #expect(summary.records == 2939 + 4179 + 2268)
         #expect(summary.rejected == 0 && summary.failed == 0)
-        func file(_ name: String) -> String { "i.source_file_id = (SELECT id FROM source_file WHERE path LIKE '%/\(name)')" }
+        func file(_ name: String) -> String {
+            "i.source_file_id = (SELECT id FROM source_file WHERE path LIKE '%/\(name)')"
+        }
         let warm1000 = file("aws/run-experiment/results/sleep_warm_size=1000.json")
         #expect(try workspace.int("SELECT count(*) FROM invocation i WHERE \(warm1000)") == 1000)
         #expect(try workspace.int("SELECT count(DISTINCT instance_id) FROM invocation i WHERE \(warm1000)") == 791)
@@ -42,11 +45,17 @@ import Testing
         #expect(try workspace.int("SELECT count(*) FROM invocation i WHERE \(cold100) AND is_cold = 1") == 100)
         let google1000 = file("gcp/run-experiment/results/sleep_size=1000.json")
         #expect(try workspace.int("SELECT count(*) FROM invocation i WHERE \(google1000) AND status = 'error'") == 7)
-        #expect(try workspace.rows("SELECT DISTINCT error FROM invocation i WHERE \(google1000) AND status = 'error'").map { $0[0] as String }
-            == ["HTML error page instead of the function's result: 500 Server Error"])
+        #expect(
+            try workspace.rows("SELECT DISTINCT error FROM invocation i WHERE \(google1000) AND status = 'error'").map {
+                $0[0] as String
+            }
+                == ["HTML error page instead of the function's result: 500 Server Error"])
         let azure50 = file("azure/run-experiment/results/sleep_size=50.json")
         #expect(try workspace.int("SELECT count(DISTINCT instance_id) FROM invocation i WHERE \(azure50)") == 4)
-        #expect(try workspace.int("SELECT count(*) FROM invocation i JOIN function f ON f.id = i.function_id WHERE \(azure50) AND f.provider = 'azure'") == 50)
+        #expect(
+            try workspace.int(
+                "SELECT count(*) FROM invocation i JOIN function f ON f.id = i.function_id WHERE \(azure50) AND f.provider = 'azure'"
+            ) == 50)
     }
 
     // d = json.load(open('data/2022/2022-09-04.json')); go1x 128 MB:
@@ -57,28 +66,42 @@ import Testing
         let summary = try ingest("lambda-perf", in: workspace)
         #expect(summary.rejected == 0 && summary.failed == 0)
         let snapshots = try workspace.rows("SELECT name FROM snapshot ORDER BY name").map { $0[0] as String }
-        #expect(snapshots == ["lambda-perf-2022", "lambda-perf-2023", "lambda-perf-2024", "lambda-perf-2025", "lambda-perf-2026"])
-        let go = try workspace.rows("""
+        #expect(
+            snapshots == [
+                "lambda-perf-2022", "lambda-perf-2023", "lambda-perf-2024", "lambda-perf-2025", "lambda-perf-2026",
+            ])
+        let go = try workspace.rows(
+            """
             SELECT i.init_duration_ms FROM invocation i JOIN function f ON f.id = i.function_id JOIN experiment e ON e.id = i.experiment_id
             WHERE f.runtime = 'go1x' AND f.memory_mb = 128 AND e.parameters = '{"day":"2022-09-04"}' ORDER BY i.round_no
-            """).map { $0[0] as Double }
+            """
+        ).map { $0[0] as Double }
         #expect(go == [69.74, 91.13, 80.89, 82.28, 88.37, 78.33, 82.88, 87.68, 82.93, 92.7])
         #expect(TypeSeven.median(go) == 82.905)
-        #expect(try workspace.int("SELECT count(*) FROM invocation WHERE is_cold = 1 AND cold_rule_id = 2 AND init_duration_ms > 0")
-            == workspace.int("SELECT count(*) FROM invocation"))
-        let average = try workspace.rows("""
+        #expect(
+            try workspace.int(
+                "SELECT count(*) FROM invocation WHERE is_cold = 1 AND cold_rule_id = 2 AND init_duration_ms > 0")
+                == workspace.int("SELECT count(*) FROM invocation"))
+        let average = try workspace.rows(
+            """
             SELECT value FROM metric WHERE metric = 'coldstart.init_duration_ms' AND runtime = 'go1x' AND memory_mb = 128
               AND setting LIKE 'day=2022-09-04,%'
-            """).map { $0[0] as Double }
+            """
+        ).map { $0[0] as Double }
         #expect(average == [83.693])
-        let python = try workspace.rows("""
+        let python = try workspace.rows(
+            """
             SELECT i.init_duration_ms FROM invocation i JOIN function f ON f.id = i.function_id JOIN snapshot s ON s.id = i.snapshot_id
             WHERE s.name = 'lambda-perf-2024' AND f.name = 'lambda-perf-python312-zip-128-x86_64'
-            """).map { $0[0] as Double }
+            """
+        ).map { $0[0] as Double }
         #expect(python.count == 120)
         #expect(TypeSeven.median(python) == 90.64)
         // v2 and v3 names: architecture and packaging stay apart; zip on x86_64 keeps the bare name.
-        let runtimes = Set(try workspace.rows("SELECT DISTINCT runtime FROM function WHERE runtime LIKE 'python312%'").map { $0[0] as String })
+        let runtimes = Set(
+            try workspace.rows("SELECT DISTINCT runtime FROM function WHERE runtime LIKE 'python312%'").map {
+                $0[0] as String
+            })
         #expect(runtimes == ["python312", "python312 arm64", "python312 image", "python312 image arm64"])
     }
 
@@ -89,10 +112,12 @@ import Testing
         let workspace = try Workspace()
         let summary = try ingest("lambda-coldstart-comparison-2017", in: workspace)
         #expect(summary.records == 26824 && summary.rejected == 0)
-        let java = try workspace.rows("""
+        let java = try workspace.rows(
+            """
             SELECT i.function_duration_ms FROM invocation i JOIN function f ON f.id = i.function_id
             WHERE f.runtime = 'java' AND f.memory_mb = 1024 AND f.name = 'aws-coldstart-java-dev-memory-1024'
-            """).map { $0[0] as Double }
+            """
+        ).map { $0[0] as Double }
         #expect(java.count == 596)
         #expect(TypeSeven.median(java) == 534.365)
         let first = try workspace.rows("SELECT extra FROM invocation ORDER BY id LIMIT 1")[0][0] as String
@@ -111,31 +136,42 @@ import Testing
         #expect(summary.rejected == 0)
         #expect(try workspace.int("SELECT count(*) FROM snapshot") == 18)
         let latest = "(SELECT id FROM snapshot WHERE name = 'mikhailio-2021-01-07')"
-        let python = try workspace.rows("""
+        let python = try workspace.rows(
+            """
             SELECT i.round_trip_ms FROM invocation i JOIN function f ON f.id = i.function_id
             WHERE i.snapshot_id = \(latest) AND f.provider = 'aws' AND f.runtime = 'python'
-            """).map { $0[0] as Double }
+            """
+        ).map { $0[0] as Double }
         #expect(python.count == 678)
         #expect(abs(TypeSeven.median(python) - 215.43107666666666) < 1e-9)
-        #expect(try workspace.int("""
-            SELECT count(*) FROM invocation i JOIN function f ON f.id = i.function_id
-            WHERE i.snapshot_id = \(latest) AND f.provider = 'azure' AND f.name = 'coldstart_azure_scatter' AND is_cold = 1
-            """) == 192)
-        let interval = try workspace.rows("""
+        #expect(
+            try workspace.int(
+                """
+                SELECT count(*) FROM invocation i JOIN function f ON f.id = i.function_id
+                WHERE i.snapshot_id = \(latest) AND f.provider = 'azure' AND f.name = 'coldstart_azure_scatter' AND is_cold = 1
+                """) == 192)
+        let interval = try workspace.rows(
+            """
             SELECT value FROM metric WHERE snapshot_id = \(latest) AND provider = 'aws' AND metric = 'idle.cold_probability' AND setting = 'idle=6min'
-            """).map { $0[0] as Double }
+            """
+        ).map { $0[0] as Double }
         #expect(interval == [0.40606060606060607])
         // Summary files are rejected whole, with their reason, before their content is read.
         let reasons = try workspace.rows("SELECT DISTINCT reason FROM rejected_record").map { $0[0] as String }
         #expect(reasons == [MikhailioReader.summaryReason])
-        #expect(try workspace.int("SELECT count(*) FROM rejected_record WHERE path LIKE '%coldstart_aws_bylanguage.json'") == 18)
+        #expect(
+            try workspace.int("SELECT count(*) FROM rejected_record WHERE path LIKE '%coldstart_aws_bylanguage.json'")
+                == 18)
     }
 
     /// Ingesting the public collections twice gives the same database: the second run adds nothing.
     @Test func ingestingTwiceChangesNothing() throws {
         let workspace = try Workspace()
-        let paths = ["faas-parallelism-benchmark-2020", "lambda-perf", "lambda-coldstart-comparison-2017", "mikhailio-coldstarts"]
-            .map { Self.datasets + "/" + $0 }
+        let paths = [
+            "faas-parallelism-benchmark-2020", "lambda-perf", "lambda-coldstart-comparison-2017",
+            "mikhailio-coldstarts",
+        ]
+        .map { Self.datasets + "/" + $0 }
         let first = try workspace.ingest(paths).summary
         let digest = """
             SELECT (SELECT count(*) FROM invocation), (SELECT count(*) FROM metric), (SELECT count(*) FROM rejected_record),
@@ -154,7 +190,8 @@ enum TypeSeven {
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         let h = Double(sorted.count - 1) * 0.5
-        let low = sorted[Int(h.rounded(.down))], high = sorted[Int(h.rounded(.up))]
+        let low = sorted[Int(h.rounded(.down))]
+        let high = sorted[Int(h.rounded(.up))]
         return low + (h - h.rounded(.down)) * (high - low)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-@testable import Ingest
 import Store
+
+@testable import Ingest
 
 /// A fresh temporary directory with a store in it, removed when the test ends.
 final class Workspace {
@@ -34,7 +35,9 @@ final class Workspace {
 
     /// Ingests the paths (relative to the workspace) and returns the summary and per-file events.
     @discardableResult
-    func ingest(_ paths: [String], options: Ingester.Options = .init()) throws -> (summary: Ingester.Summary, events: [Ingester.FileEvent]) {
+    func ingest(
+        _ paths: [String], options: Ingester.Options = .init()
+    ) throws -> (summary: Ingester.Summary, events: [Ingester.FileEvent]) {
         var events: [Ingester.FileEvent] = []
         let summary = try Ingester(store: store(), options: options).run(
             paths: paths.map { $0.hasPrefix("/") ? $0 : directory + "/" + $0 }, onFile: { events.append($0) })
@@ -66,8 +69,10 @@ struct LogLine {
     var timing = ["1514764800100.5", "1514764800200", "99.5", "1514764800000", "1514764800260", "260"]
 
     var text: String {
-        ([round, batch, tasks, worker, region, runtime, memory, function, instance, request, vm, procfs,
-          vmPrivateIP, vmPublicIP, instanceIP, uptime, cpu] + tests + timing).joined(separator: "#")
+        ([
+            round, batch, tasks, worker, region, runtime, memory, function, instance, request, vm, procfs,
+            vmPrivateIP, vmPublicIP, instanceIP, uptime, cpu,
+        ] + tests + timing).joined(separator: "#")
     }
 
     /// A warm request to the same instance, `seconds` later.

@@ -1,13 +1,15 @@
-import Statistics
 import Foundation
+import GRDB
+import Ingest
+import Statistics
+import Store
+import Testing
+
+@testable import Report
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import GRDB
-import Ingest
-import Store
-import Testing
-@testable import Report
 
 /// Golden files live in `Tests/ReportTests/Golden/`; run the tests with UPDATE_GOLDEN=1 to rewrite
 /// them after an intended change, and read the diff.
@@ -37,7 +39,8 @@ enum SVGCheck {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("svg-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let input = folder.appendingPathComponent("chart.svg"), output = folder.appendingPathComponent("chart.png")
+        let input = folder.appendingPathComponent("chart.svg")
+        let output = folder.appendingPathComponent("chart.png")
         try Data(svg.utf8).write(to: input)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/rsvg-convert")
@@ -57,14 +60,36 @@ enum SVGCheck {
 
     static let charts: [(String, String)] = [
         ("ecdf.svg", Chart.xy(.ecdf, title: "Cold-start latency", x: "latency (ms)", y: "fraction", series: series)),
-        ("line.svg", Chart.xy(.line, title: "Hourly median", x: "hour", y: "latency (ms)",
-                              series: [Chart.Series("aws", (0..<24).map { .init(Double($0), 170 + Double($0 % 5) * 3) })])),
-        ("scatter.svg", Chart.xy(.scatter, title: "Latency against uptime", x: "uptime (s)", y: "latency (ms)",
-                                 series: [Chart.Series("cold", [.init(10, 300), .init(1_000, 200), .init(100_000, 150)])])),
-        ("bars.svg", Chart.bars(title: "CPU share", y: "share of one CPU",
-                                bars: [Chart.Bar("128 MB", 0.071, low: 0.07, high: 0.073), Chart.Bar("1536 MB", 0.857, low: 0.85, high: 0.86)])),
-        ("boxes.svg", Chart.boxes(title: "Cold starts", y: "latency (ms)",
-                                  boxes: [Chart.Box("python2.7", sample: Sample([100, 120, 150, 170, 400])), Chart.Box("java8", sample: Sample([700, 800, 900]))])),
+        (
+            "line.svg",
+            Chart.xy(
+                .line, title: "Hourly median", x: "hour", y: "latency (ms)",
+                series: [Chart.Series("aws", (0..<24).map { .init(Double($0), 170 + Double($0 % 5) * 3) })])
+        ),
+        (
+            "scatter.svg",
+            Chart.xy(
+                .scatter, title: "Latency against uptime", x: "uptime (s)", y: "latency (ms)",
+                series: [Chart.Series("cold", [.init(10, 300), .init(1_000, 200), .init(100_000, 150)])])
+        ),
+        (
+            "bars.svg",
+            Chart.bars(
+                title: "CPU share", y: "share of one CPU",
+                bars: [
+                    Chart.Bar("128 MB", 0.071, low: 0.07, high: 0.073),
+                    Chart.Bar("1536 MB", 0.857, low: 0.85, high: 0.86),
+                ])
+        ),
+        (
+            "boxes.svg",
+            Chart.boxes(
+                title: "Cold starts", y: "latency (ms)",
+                boxes: [
+                    Chart.Box("python2.7", sample: Sample([100, 120, 150, 170, 400])),
+                    Chart.Box("java8", sample: Sample([700, 800, 900])),
+                ])
+        ),
     ]
 
     @Test(arguments: charts.map(\.0))
@@ -85,7 +110,9 @@ enum SVGCheck {
         #expect(thinned[1].x == 5 && thinned[500].x == 2502)  // 4999 / 999 = 5.004; 500 * 4999 / 999 = 2502.0
         #expect(Chart.thinned(Array(points.prefix(1000))).count == 1000)
         // The figure's size no longer grows with the sample: 100k steps draw like 1,000.
-        let large = Chart.xy(.ecdf, title: "t", x: "x", y: "y", series: [Chart.Series("s", (0..<100_000).map { Chart.Point(Double($0), Double($0 + 1) / 100_000) })])
+        let large = Chart.xy(
+            .ecdf, title: "t", x: "x", y: "y",
+            series: [Chart.Series("s", (0..<100_000).map { Chart.Point(Double($0), Double($0 + 1) / 100_000) })])
         #expect(large.utf8.count < 60_000)
     }
 
@@ -93,15 +120,25 @@ enum SVGCheck {
         func metric(_ provider: String, _ runtime: String, _ memory: Int?, _ setting: String) -> Metric {
             // The scenario as the cold-start stage sets it: a field, and the setting's text.
             let scenario = setting.hasPrefix("scenario=") ? String(setting.dropFirst(9).prefix { $0 != "," }) : nil
-            return Metric(.coldStartLatency, provider: provider, runtime: runtime, memoryMB: memory, setting: setting,
-                          parameters: MetricParameters(temperature: .cold, scenario: scenario), statistic: .median, value: 1, unit: "ms")
+            return Metric(
+                .coldStartLatency, provider: provider, runtime: runtime, memoryMB: memory, setting: setting,
+                parameters: MetricParameters(temperature: .cold, scenario: scenario), statistic: .median, value: 1,
+                unit: "ms")
         }
         // One provider: runtime and memory.
-        #expect(GroupLabels.of([metric("aws", "java8", 128, "cold starts"), metric("aws", "java8", 512, "cold starts")], memoryUnit: " MB")
+        #expect(
+            GroupLabels.of(
+                [metric("aws", "java8", 128, "cold starts"), metric("aws", "java8", 512, "cold starts")],
+                memoryUnit: " MB")
                 == ["java8 128 MB", "java8 512 MB"])
         // Two providers: the provider first; a scenario only where the label would repeat.
-        #expect(GroupLabels.of([metric("aws", "java", nil, "scenario=java, cold starts"), metric("azure", "java", nil, "scenario=java, cold starts"),
-                                metric("azure", "powershell", nil, "scenario=ps, cold starts"), metric("azure", "powershell", nil, "scenario=pwsh, cold starts")])
+        #expect(
+            GroupLabels.of([
+                metric("aws", "java", nil, "scenario=java, cold starts"),
+                metric("azure", "java", nil, "scenario=java, cold starts"),
+                metric("azure", "powershell", nil, "scenario=ps, cold starts"),
+                metric("azure", "powershell", nil, "scenario=pwsh, cold starts"),
+            ])
                 == ["aws java", "azure java", "azure powershell ps", "azure powershell pwsh"])
     }
 
@@ -132,7 +169,9 @@ enum SVGCheck {
         #expect(Text.terminal("ok\u{1B}]0;title\u{7}\r\n") == "ok\\u{1B}]0;title\\u{7}\\r\\n")
         #expect(Text.terminal("plain é") == "plain é")
         #expect(Text.number(1234.5678) == "1235" && Text.number(0.0123456) == "0.01235" && Text.number(3328) == "3328")
-        #expect(Text.number(-0.00001) == "-1e-05".replacingOccurrences(of: "1e-05", with: "0.00001") || Text.number(-0.00001) == "-0.00001")
+        #expect(
+            Text.number(-0.00001) == "-1e-05".replacingOccurrences(of: "1e-05", with: "0.00001")
+                || Text.number(-0.00001) == "-0.00001")
     }
 }
 
@@ -156,11 +195,14 @@ enum SVGCheck {
 
 @Suite struct ReportWriterTests {
     /// Ingests the lines, writes the report, and returns report.md and the figures.
-    private func report(_ files: [String: String], snapshot: String) throws -> (markdown: String, figures: [String: String], folder: URL) {
+    private func report(
+        _ files: [String: String], snapshot: String
+    ) throws -> (markdown: String, figures: [String: String], folder: URL) {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("report-" + UUID().uuidString)
         for (name, text) in files {
             let url = folder.appendingPathComponent("data/" + name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
         let store = try Store(path: folder.path + "/store.sqlite")
@@ -183,8 +225,12 @@ enum SVGCheck {
             for k in 0..<5 {
                 let sent = 1_514_764_800_000 + Double(index * 100_000 + k * 10_000)
                 let cold = 150 + Double(k * 10 + index * 500)
-                lines.append(#"{"provider":"aws","function":"f\#(index)","runtime":"\#(runtime)","memory_mb":128,"instance_id":"i\#(index)-\#(k)","request_id":"i\#(index)-\#(k)","request_sent_ms":\#(sent),"function_start_ms":\#(sent + cold),"response_received_ms":\#(sent + cold + 20)}"#)
-                lines.append(#"{"provider":"aws","function":"f\#(index)","runtime":"\#(runtime)","memory_mb":128,"instance_id":"i\#(index)-\#(k)","request_id":"w\#(index)-\#(k)","request_sent_ms":\#(sent + 2000),"function_start_ms":\#(sent + 2025),"response_received_ms":\#(sent + 2050)}"#)
+                lines.append(
+                    #"{"provider":"aws","function":"f\#(index)","runtime":"\#(runtime)","memory_mb":128,"instance_id":"i\#(index)-\#(k)","request_id":"i\#(index)-\#(k)","request_sent_ms":\#(sent),"function_start_ms":\#(sent + cold),"response_received_ms":\#(sent + cold + 20)}"#
+                )
+                lines.append(
+                    #"{"provider":"aws","function":"f\#(index)","runtime":"\#(runtime)","memory_mb":128,"instance_id":"i\#(index)-\#(k)","request_id":"w\#(index)-\#(k)","request_sent_ms":\#(sent + 2000),"function_start_ms":\#(sent + 2025),"response_received_ms":\#(sent + 2050)}"#
+                )
             }
         }
         lines.append("not json")
@@ -215,7 +261,8 @@ enum SVGCheck {
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(markdown.contains("onerror"), "the provider is in the report")
         // Escaped brackets (`\\]`) make no link.
-        #expect(!markdown.contains("<img") && !markdown.replacingOccurrences(of: "\\]", with: "").contains("](javascript"))
+        #expect(
+            !markdown.contains("<img") && !markdown.replacingOccurrences(of: "\\]", with: "").contains("](javascript"))
         #expect(!markdown.split(separator: "\n").contains { $0.hasPrefix("# injected") })
         #expect(!markdown.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" } && !markdown.contains("\u{FFFF}"))
         for (name, svg) in figures {

@@ -3,6 +3,7 @@ import GRDB
 import Ingest
 import Store
 import Testing
+
 @testable import Simulate
 
 /// A temporary folder, removed when the test ends.
@@ -15,7 +16,8 @@ final class Folder {
         let root = directory ?? url
         var files: [String: Data] = [:]
         let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])!
-        for case let file as URL in walker where (try file.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+        for case let file as URL in walker
+        where (try file.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
             files[String(file.path.dropFirst(root.path.count))] = try Data(contentsOf: file)
         }
         return files
@@ -25,11 +27,15 @@ final class Folder {
 @Suite struct SimulatorTests {
     @Test func sameSeedSameBytesOtherSeedOtherBytes() throws {
         let profile = try Profile.builtIn("aws-2017")
-        let a = Folder(), b = Folder(), c = Folder()
+        let a = Folder()
+        let b = Folder()
+        let c = Folder()
         try Simulator(profile: profile, seed: 42, scale: 0.02).run(Experiment.allCases, into: a.url)
         try Simulator(profile: profile, seed: 42, scale: 0.02).run(Experiment.allCases, into: b.url)
         try Simulator(profile: profile, seed: 43, scale: 0.02).run(Experiment.allCases, into: c.url)
-        let first = try a.contents(), second = try b.contents(), third = try c.contents()
+        let first = try a.contents()
+        let second = try b.contents()
+        let third = try c.contents()
         #expect(first.count == 3 * 31)  // 31 runs, each with manifest, log and truth
         #expect(first == second)
         #expect(first != third)
@@ -50,48 +56,65 @@ final class Folder {
             #expect(try count("SELECT count(*) FROM invocation") == summary.records)
             #expect(try count("SELECT count(DISTINCT name) FROM snapshot") == 1)
             // Timestamps ordered (the simulated client and instance share one clock).
-            #expect(try count("""
-                SELECT count(*) FROM invocation WHERE NOT (request_sent_ms <= function_start_ms
-                  AND function_start_ms <= function_end_ms AND function_end_ms <= response_received_ms)
-                """) == 0)
+            #expect(
+                try count(
+                    """
+                    SELECT count(*) FROM invocation WHERE NOT (request_sent_ms <= function_start_ms
+                      AND function_start_ms <= function_end_ms AND function_end_ms <= response_received_ms)
+                    """) == 0)
             // Within each log, requests are written in the order they were sent.
-            #expect(try count("""
-                SELECT count(*) FROM (SELECT request_sent_ms < lag(request_sent_ms) OVER (PARTITION BY source_file_id ORDER BY line) AS back
-                                      FROM invocation) WHERE back
-                """) == 0)
+            #expect(
+                try count(
+                    """
+                    SELECT count(*) FROM (SELECT request_sent_ms < lag(request_sent_ms) OVER (PARTITION BY source_file_id ORDER BY line) AS back
+                                          FROM invocation) WHERE back
+                    """) == 0)
             // No instance serves two requests at once.
-            #expect(try count("""
-                SELECT count(*) FROM (SELECT function_start_ms < lag(function_end_ms) OVER (PARTITION BY instance_id ORDER BY function_start_ms) AS overlap
-                                      FROM invocation) WHERE overlap
-                """) == 0)
+            #expect(
+                try count(
+                    """
+                    SELECT count(*) FROM (SELECT function_start_ms < lag(function_end_ms) OVER (PARTITION BY instance_id ORDER BY function_start_ms) AS overlap
+                                          FROM invocation) WHERE overlap
+                    """) == 0)
             // The cold flag is set exactly on each instance's first request.
-            #expect(try count("""
-                SELECT count(*) FROM (SELECT instance_id, sum(is_cold) AS colds,
-                    min(CASE WHEN is_cold = 1 THEN function_start_ms END) AS cold_start, min(function_start_ms) AS first_start
-                  FROM invocation GROUP BY instance_id) WHERE colds != 1 OR cold_start != first_start
-                """) == 0)
+            #expect(
+                try count(
+                    """
+                    SELECT count(*) FROM (SELECT instance_id, sum(is_cold) AS colds,
+                        min(CASE WHEN is_cold = 1 THEN function_start_ms END) AS cold_start, min(function_start_ms) AS first_start
+                      FROM invocation GROUP BY instance_id) WHERE colds != 1 OR cold_start != first_start
+                    """) == 0)
             // No instance is reused after an idle time beyond the limit (a busy VM's limit is the longest).
             // Idle time: from the end of its last request to the sending of the next (the model decides
             // at send time).
-            let longestIdleMs = try Double.fetchOne(db, sql: """
-                SELECT max(gap) FROM (SELECT request_sent_ms - lag(function_end_ms) OVER (PARTITION BY instance_id ORDER BY function_start_ms) AS gap
-                                      FROM invocation)
-                """) ?? 0
+            let longestIdleMs =
+                try Double.fetchOne(
+                    db,
+                    sql: """
+                        SELECT max(gap) FROM (SELECT request_sent_ms - lag(function_end_ms) OVER (PARTITION BY instance_id ORDER BY function_start_ms) AS gap
+                                              FROM invocation)
+                        """) ?? 0
             #expect(longestIdleMs <= max(profile.idle.maxIdleS, profile.idle.busyVmMaxIdleS) * 1000)
-            let idleProbeMs = try Double.fetchOne(db, sql: """
-                SELECT max(gap) FROM (SELECT i.round_no, i.request_sent_ms - lag(i.function_end_ms) OVER (PARTITION BY i.instance_id ORDER BY i.function_start_ms) AS gap
-                                      FROM invocation i JOIN experiment e ON e.id = i.experiment_id WHERE e.kind = 'idle') WHERE round_no < 2000
-                """) ?? 0
+            let idleProbeMs =
+                try Double.fetchOne(
+                    db,
+                    sql: """
+                        SELECT max(gap) FROM (SELECT i.round_no, i.request_sent_ms - lag(i.function_end_ms) OVER (PARTITION BY i.instance_id ORDER BY i.function_start_ms) AS gap
+                                              FROM invocation i JOIN experiment e ON e.id = i.experiment_id WHERE e.kind = 'idle') WHERE round_no < 2000
+                        """) ?? 0
             #expect(idleProbeMs <= profile.idle.maxIdleS * 1000)
             // No VM over its usable memory: at each instance's first request, the instances seen on its
             // VM around that time add up to at most the capacity.
             if profile.vm.identity, profile.placement.policy == "binpack" {
-                let worst = try Int.fetchOne(db, sql: """
-                    SELECT max(total) FROM (
-                      SELECT a.id, sum(f.memory_mb) AS total FROM instance a
-                      JOIN instance b ON b.vm_id = a.vm_id AND b.first_seen_ms <= a.first_seen_ms AND b.last_seen_ms >= a.first_seen_ms
-                      JOIN function f ON f.id = b.function_id GROUP BY a.id)
-                    """) ?? 0
+                let worst =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT max(total) FROM (
+                              SELECT a.id, sum(f.memory_mb) AS total FROM instance a
+                              JOIN instance b ON b.vm_id = a.vm_id AND b.first_seen_ms <= a.first_seen_ms AND b.last_seen_ms >= a.first_seen_ms
+                              JOIN function f ON f.id = b.function_id GROUP BY a.id)
+                            """) ?? 0
                 #expect(worst <= profile.vm.usableMemoryMb)
                 #expect(worst > 0)
             }
@@ -103,15 +126,17 @@ final class Folder {
     @Test func truthFollowsThePlatformsPolicies() throws {
         func truth(_ profile: String, _ experiment: Experiment, run: String) throws -> [String: Any] {
             let folder = Folder()
-            try Simulator(profile: try Profile.builtIn(profile), seed: 5, scale: 0.25).run([experiment], into: folder.url)
+            try Simulator(profile: try Profile.builtIn(profile), seed: 5, scale: 0.25).run(
+                [experiment], into: folder.url)
             let url = folder.url.appendingPathComponent("\(profile)/\(experiment.rawValue)/\(run)/truth.json")
             let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
             return object["expected"] as! [String: Any]
         }
         func perRequest(_ expected: [String: Any]) -> [Int: Double] {
-            Dictionary(uniqueKeysWithValues: (expected["levels"] as! [[String: Any]]).map {
-                ($0["concurrency"] as! Int, $0["instances_per_request"] as! Double)
-            })
+            Dictionary(
+                uniqueKeysWithValues: (expected["levels"] as! [[String: Any]]).map {
+                    ($0["concurrency"] as! Int, $0["instances_per_request"] as! Double)
+                })
         }
         // AWS: N concurrent requests, N instances. Google: about half from 10 on. Azure: at most 10.
         #expect(perRequest(try truth("aws-2017", .scalability, run: "concurrency")).values.allSatisfy { $0 == 1 })
@@ -137,7 +162,8 @@ final class Folder {
         let bytes = try stream.write(records: 20_000, to: path)
         #expect(bytes == (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int))
         #expect(try stream.write(records: 20_000, to: path + ".again") == bytes)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(contentsOf: URL(fileURLWithPath: path + ".again")))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: path)) == Data(contentsOf: URL(fileURLWithPath: path + ".again")))
 
         let store = try Store(path: folder.url.path + "/records.sqlite")
         let summary = try Ingester(store: store).run(paths: [path])
@@ -170,7 +196,8 @@ final class Folder {
         let committed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Datasets/simulated/aws-2017")
         let folder = Folder()
-        try Simulator(profile: try Profile.builtIn("aws-2017"), seed: 2017, scale: 0.05).run(Experiment.allCases, into: folder.url)
+        try Simulator(profile: try Profile.builtIn("aws-2017"), seed: 2017, scale: 0.05).run(
+            Experiment.allCases, into: folder.url)
         let regenerated = try folder.contents(of: folder.url.appendingPathComponent("aws-2017"))
         #expect(!regenerated.isEmpty)
         #expect(try folder.contents(of: committed) == regenerated)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Statistics
 
 /// Expected values computed with numpy 2.4.6 and scipy 1.17.1 on this machine:
@@ -68,7 +69,8 @@ import Testing
 
     @Test func kolmogorovDistributionTail() {
         let expected: [(Double, Double)] = [
-            (0.2, 0.999999999999495), (0.5, 0.9639452436648751), (1.0, 0.26999967167735456), (2.0, 0.0006709252557796953),
+            (0.2, 0.999999999999495), (0.5, 0.9639452436648751), (1.0, 0.26999967167735456),
+            (2.0, 0.0006709252557796953),
         ]
         for (x, p) in expected { #expect(close(KolmogorovSmirnov.kolmogorovSurvival(x), p, 1e-9), "x = \(x)") }
     }

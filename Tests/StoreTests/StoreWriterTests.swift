@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import Testing
 import Store
+import Testing
 
 @Suite struct StoreWriterTests {
     private let path = NSTemporaryDirectory() + "store-test-" + UUID().uuidString + ".sqlite"
@@ -26,7 +26,9 @@ import Store
             let writer = try StoreWriter(db)
             let snapshot = try writer.snapshotID(named: "s")
             for (index, file) in files.enumerated() {
-                _ = try writer.writeFile(snapshotID: snapshot, path: file.path, format: "x", sizeBytes: Int64(index + 1)) { sink in
+                _ = try writer.writeFile(
+                    snapshotID: snapshot, path: file.path, format: "x", sizeBytes: Int64(index + 1)
+                ) { sink in
                     for (line, record) in file.records.enumerated() { try sink.add(record, line: line + 1) }
                     return String(index + 1)
                 }
@@ -37,12 +39,19 @@ import Store
     @Test func schemaHasEveryTableAndTheColdRules() throws {
         let store = try Store(path: path)
         let tables = try store.queue.read {
-            try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'grdb%' ORDER BY name")
+            try String.fetchAll(
+                $0,
+                sql:
+                    "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'grdb%' ORDER BY name"
+            )
         }
-        #expect(tables == [
-            "analysis", "analysis_stage", "cold_rule", "cpu_model", "cpu_sample", "experiment", "function", "instance", "invocation", "invocation_view",
-            "io_sample", "metric", "metric_sample", "net_sample", "rejected_record", "snapshot", "source_file", "source_file_cold_rule", "vm",
-        ])
+        #expect(
+            tables == [
+                "analysis", "analysis_stage", "cold_rule", "cpu_model", "cpu_sample", "experiment", "function",
+                "instance", "invocation", "invocation_view",
+                "io_sample", "metric", "metric_sample", "net_sample", "rejected_record", "snapshot", "source_file",
+                "source_file_cold_rule", "vm",
+            ])
         let rules = try store.queue.read { try String.fetchAll($0, sql: "SELECT name FROM cold_rule ORDER BY id") }
         #expect(rules == Schema.ColdRule.allCases.map(\.name))
     }
@@ -53,14 +62,17 @@ import Store
             let writer = try StoreWriter(db)
             let snapshot = try writer.snapshotID(named: "s")
             #expect(throws: ReadFailed.self) {
-                try writer.writeFile(snapshotID: snapshot, path: "broken.log", format: "faas-measure", sizeBytes: 10) { sink in
+                try writer.writeFile(snapshotID: snapshot, path: "broken.log", format: "faas-measure", sizeBytes: 10) {
+                    sink in
                     try sink.add(record(instance: "i-1", request: "i-1", sent: 1000), line: 1)
                     try sink.reject(line: 2, reason: "bad")
                     throw ReadFailed()
                 }
             }
             // The dimension caches forgot the rolled-back ids: a later file re-creates the rows.
-            let outcome = try writer.writeFile(snapshotID: snapshot, path: "good.log", format: "faas-measure", sizeBytes: 10) { sink in
+            let outcome = try writer.writeFile(
+                snapshotID: snapshot, path: "good.log", format: "faas-measure", sizeBytes: 10
+            ) { sink in
                 try sink.add(record(instance: "i-1", request: "r-2", sent: 2000), line: 1)
                 return "hash-of-good"
             }
@@ -81,7 +93,8 @@ import Store
             let writer = try StoreWriter(db)
             let snapshot = try writer.snapshotID(named: "s")
             let write = {
-                try writer.writeFile(snapshotID: snapshot, path: "a.log", format: "faas-measure", sizeBytes: 1) { sink in
+                try writer.writeFile(snapshotID: snapshot, path: "a.log", format: "faas-measure", sizeBytes: 1) {
+                    sink in
                     try sink.add(record(instance: "i-1", request: "i-1", sent: 1000), line: 1)
                     return "same"
                 }
@@ -90,18 +103,29 @@ import Store
             #expect(try write() == .duplicate)
             // Another snapshot may hold the same content.
             let other = try writer.snapshotID(named: "t")
-            #expect(try writer.writeFile(snapshotID: other, path: "a.log", format: "faas-measure", sizeBytes: 1) { _ in "same" }
-                == .ingested(records: 0, rejected: 0))
+            #expect(
+                try writer.writeFile(snapshotID: other, path: "a.log", format: "faas-measure", sizeBytes: 1) { _ in
+                    "same"
+                }
+                    == .ingested(records: 0, rejected: 0))
         }
         #expect(try store.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM invocation") } == 1)
     }
 
     @Test func firstAndLastSeenWidenAcrossFiles() throws {
         let store = try Store(path: path)
-        try write(store, [
-            ("later.log", [record(instance: "i-1", request: "r-9", sent: 9000)]),
-            ("earlier.log", [record(instance: "i-1", request: "i-1", sent: 1000), record(instance: "i-1", request: "r-5", sent: 5000)]),
-        ])
+        try write(
+            store,
+            [
+                ("later.log", [record(instance: "i-1", request: "r-9", sent: 9000)]),
+                (
+                    "earlier.log",
+                    [
+                        record(instance: "i-1", request: "i-1", sent: 1000),
+                        record(instance: "i-1", request: "r-5", sent: 5000),
+                    ]
+                ),
+            ])
         let seen = try store.queue.read { db in
             try ["instance", "vm"].map { try Row.fetchOne(db, sql: "SELECT first_seen_ms, last_seen_ms FROM \($0)")! }
         }
@@ -116,15 +140,24 @@ import Store
         var store = try Store(path: path)
         var unknown = record(instance: "i-2", request: "", sent: 7000)
         unknown.requestID = nil  // no rule applies
-        try write(store, [("a.log", [
-            record(instance: "i-1", request: "i-1", sent: 3000),  // cold by the id rule
-            record(instance: "i-1", request: "r-2", sent: 1000),  // warm by the id rule
-            unknown,
-        ])])
+        try write(
+            store,
+            [
+                (
+                    "a.log",
+                    [
+                        record(instance: "i-1", request: "i-1", sent: 3000),  // cold by the id rule
+                        record(instance: "i-1", request: "r-2", sent: 1000),  // warm by the id rule
+                        unknown,
+                    ]
+                )
+            ])
         let expected: [[Int]] = [[0, 1], [1, 2]]  // rule 0 (unknown): 1 invocation; rule 1 (ids): 2
         func tallies(_ store: Store) throws -> ([[Int]], Double?, Double?) {
             try store.queue.read { db in
-                let rules = try Row.fetchAll(db, sql: "SELECT cold_rule_id, invocations FROM source_file_cold_rule ORDER BY 1").map { [$0[0] as Int, $0[1] as Int] }
+                let rules = try Row.fetchAll(
+                    db, sql: "SELECT cold_rule_id, invocations FROM source_file_cold_rule ORDER BY 1"
+                ).map { [$0[0] as Int, $0[1] as Int] }
                 let span = try Row.fetchOne(db, sql: "SELECT first_sent_ms, last_sent_ms FROM source_file")!
                 return (rules, span[0], span[1])
             }
@@ -133,12 +166,13 @@ import Store
         #expect(written.0 == expected && written.1 == 1000 && written.2 == 7000)
         // The v6 migration fills them in for files written before it.
         try store.queue.write { db in
-            try db.execute(sql: """
-                DELETE FROM source_file_cold_rule; UPDATE source_file SET first_sent_ms = NULL, last_sent_ms = NULL;
-                DELETE FROM grdb_migrations WHERE identifier LIKE 'v6:%';
-                ALTER TABLE source_file DROP COLUMN first_sent_ms; ALTER TABLE source_file DROP COLUMN last_sent_ms;
-                DROP TABLE source_file_cold_rule;
-                """)
+            try db.execute(
+                sql: """
+                    DELETE FROM source_file_cold_rule; UPDATE source_file SET first_sent_ms = NULL, last_sent_ms = NULL;
+                    DELETE FROM grdb_migrations WHERE identifier LIKE 'v6:%';
+                    ALTER TABLE source_file DROP COLUMN first_sent_ms; ALTER TABLE source_file DROP COLUMN last_sent_ms;
+                    DROP TABLE source_file_cold_rule;
+                    """)
         }
         store = try Store(path: path)
         let migrated = try tallies(store)

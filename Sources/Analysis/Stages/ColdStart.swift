@@ -1,5 +1,5 @@
-import Statistics
 import GRDB
+import Statistics
 import Store
 
 /// Cold and warm start latency (section 5.1): function start minus request sent, split by the
@@ -42,14 +42,17 @@ struct ColdStart: Stage {
             let cold: Bool
         }
         let functions = try context.functions()
-        let scenarios = try Row.fetchAll(context.db, sql: "SELECT id, json_extract(parameters, '$.scenario') FROM experiment")
-            .reduce(into: [Int64: String]()) { $0[$1[0]] = $1[1] }
+        let scenarios = try Row.fetchAll(
+            context.db, sql: "SELECT id, json_extract(parameters, '$.scenario') FROM experiment"
+        )
+        .reduce(into: [Int64: String]()) { $0[$1[0]] = $1[1] }
         // In one pass: values per function, experiment (for its scenario), definition and temperature;
         // each VM's earliest request (ties to the lowest id: rows come in id order); the cold starts
         // with a VM, for new against existing VMs.
         var values: [Key: [Double]] = [:]
         var firstRequests = FirstRequests()
-        try context.scan("""
+        try context.scan(
+            """
             SELECT i.function_id, i.experiment_id, i.is_cold,
                    CASE WHEN i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL THEN 0
                         WHEN i.init_duration_ms IS NOT NULL THEN 1 WHEN i.round_trip_ms IS NOT NULL THEN 2
@@ -59,21 +62,27 @@ struct ColdStart: Stage {
                    i.vm_id, i.request_sent_ms, i.source_file_id, i.round_no, i.batch_no
             FROM invocation i LEFT JOIN experiment e ON e.id = i.experiment_id
             WHERE i.snapshot_id = ?1
-            """) { row in
-            let usable = row.bool(5), definition = row.int(3)
+            """
+        ) { row in
+            let usable = row.bool(5)
+            let definition = row.int(3)
             if usable, !row.isNull(2), let definition {
-                let key = Key(function: row.int(0)!, experiment: row.int(1), definition: Int(definition), cold: row.bool(2))
+                let key = Key(
+                    function: row.int(0)!, experiment: row.int(1), definition: Int(definition), cold: row.bool(2))
                 values[key, default: []].append(row.double(4)!)
             }
             guard let vm = row.int(6), let sent = row.double(7) else { return }
             let batch = FirstRequests.Batch(file: row.int(8)!, round: row.int(9), batch: row.int(10))
             firstRequests.see(vm: vm, sent: sent, batch: batch)
             if usable, row.int(2) == 1, definition == 0 {  // definition 0: start and sent both known
-                firstRequests.coldStarts.append(.init(function: row.int(0)!, vm: vm, batch: batch, latency: row.double(4)!))
+                firstRequests.coldStarts.append(
+                    .init(function: row.int(0)!, vm: vm, batch: batch, latency: row.double(4)!))
             }
         }
         guard !values.isEmpty else {
-            return .notMeasurable("no successful invocation with a cold/warm flag and a latency (\(requires), or an init, end-to-end or reported duration)")
+            return .notMeasurable(
+                "no successful invocation with a cold/warm flag and a latency (\(requires), or an init, end-to-end or reported duration)"
+            )
         }
         var metrics: [Metric] = []
         for definition in Definition.allCases {
@@ -86,18 +95,25 @@ struct ColdStart: Stage {
                     let (provider, runtime, memory) = functions[key.function]!
                     let scenario = key.experiment.flatMap { scenarios[$0] }
                     let setting = (scenario.map { "scenario=\($0), " } ?? "") + "\(kind), \(label)"
-                    let parameters = MetricParameters(experiment: experiment, temperature: temperature, scenario: scenario)
-                    groups[MetricGroup(provider: provider, runtime: runtime, memoryMB: memory, setting: setting, parameters: parameters),
-                           default: []] += selected
+                    let parameters = MetricParameters(
+                        experiment: experiment, temperature: temperature, scenario: scenario)
+                    groups[
+                        MetricGroup(
+                            provider: provider, runtime: runtime, memoryMB: memory, setting: setting,
+                            parameters: parameters),
+                        default: []] += selected
                     let pooled = MetricParameters(experiment: experiment, temperature: temperature, grouping: .pooled)
-                    groups[MetricGroup(provider: provider, setting: "all \(kind), \(label)", parameters: pooled), default: []] += selected
+                    groups[
+                        MetricGroup(provider: provider, setting: "all \(kind), \(label)", parameters: pooled),
+                        default: []] += selected
                 }
                 for (group, values) in groups.sorted(by: { $0.key < $1.key }) {
                     metrics += group.distribution(metric, Sample(values), unit: "ms", bootstrap: context.bootstrap)
                 }
             }
         }
-        metrics += newVersusExistingVM(context, firstRequests, functions: functions, label: label, experiment: experiment)
+        metrics += newVersusExistingVM(
+            context, firstRequests, functions: functions, label: label, experiment: experiment)
         metrics += try launchedTogether(context)
         metrics += try hourly(context)
         return .metrics(metrics)
@@ -106,24 +122,33 @@ struct ColdStart: Stage {
     /// Cold starts in the first batch that reached their VM, against cold starts on a VM already in use.
     /// Runtimes and memory sizes differ in both latency and how often they open a VM, so the difference
     /// is taken within each runtime x memory group and summarized by its median over the groups.
-    private func newVersusExistingVM(_ context: AnalysisContext, _ firstRequests: FirstRequests,
-                                     functions: [Int64: AnalysisContext.Function], label: String, experiment: String?) -> [Metric] {
+    private func newVersusExistingVM(
+        _ context: AnalysisContext, _ firstRequests: FirstRequests,
+        functions: [Int64: AnalysisContext.Function], label: String, experiment: String?
+    ) -> [Metric] {
         let rows = firstRequests.coldStarts.map { start in
             let function = functions[start.function]!
-            return (provider: function.provider, runtime: function.runtime, memoryMB: function.memoryMB, latency: start.latency,
-                    newVM: firstRequests.first[start.vm]!.batch == start.batch)
+            return (
+                provider: function.provider, runtime: function.runtime, memoryMB: function.memoryMB,
+                latency: start.latency,
+                newVM: firstRequests.first[start.vm]!.batch == start.batch
+            )
         }
         var metrics: [Metric] = []
         for (provider, providerRows) in Dictionary(grouping: rows, by: \.provider).sorted(by: { $0.key < $1.key }) {
             let newVM = Sample(providerRows.filter(\.newVM).map(\.latency))
             let existing = Sample(providerRows.filter { !$0.newVM }.map(\.latency))
             guard !newVM.isEmpty, !existing.isEmpty else { continue }
-            metrics += MetricGroup(provider: provider, setting: "cold starts on a new VM, \(label)",
-                                   parameters: .init(experiment: experiment, temperature: .cold, grouping: .newVM))
-                .distribution(.coldStartLatency, newVM, unit: "ms", bootstrap: context.bootstrap, statistics: [.median])
-            metrics += MetricGroup(provider: provider, setting: "cold starts on a VM already in use, \(label)",
-                                   parameters: .init(experiment: experiment, temperature: .cold, grouping: .existingVM))
-                .distribution(.coldStartLatency, existing, unit: "ms", bootstrap: context.bootstrap, statistics: [.median])
+            metrics += MetricGroup(
+                provider: provider, setting: "cold starts on a new VM, \(label)",
+                parameters: .init(experiment: experiment, temperature: .cold, grouping: .newVM)
+            )
+            .distribution(.coldStartLatency, newVM, unit: "ms", bootstrap: context.bootstrap, statistics: [.median])
+            metrics += MetricGroup(
+                provider: provider, setting: "cold starts on a VM already in use, \(label)",
+                parameters: .init(experiment: experiment, temperature: .cold, grouping: .existingVM)
+            )
+            .distribution(.coldStartLatency, existing, unit: "ms", bootstrap: context.bootstrap, statistics: [.median])
             let groups = Dictionary(grouping: providerRows) { "\($0.runtime ?? "")|\($0.memoryMB ?? -1)" }
             var differences: [Double] = []
             var count = 0
@@ -136,9 +161,13 @@ struct ColdStart: Stage {
                 count += group.count
             }
             guard let difference = Sample(differences).median else { continue }
-            metrics.append(MetricGroup(provider: provider,
-                                       setting: "cold starts on a new VM vs on a VM already in use, median over \(differences.count) runtime x memory groups, \(label)",
-                                       parameters: .init(experiment: experiment, temperature: .cold))
+            metrics.append(
+                MetricGroup(
+                    provider: provider,
+                    setting:
+                        "cold starts on a new VM vs on a VM already in use, median over \(differences.count) runtime x memory groups, \(label)",
+                    parameters: .init(experiment: experiment, temperature: .cold)
+                )
                 .value(.newVMMinusExistingVM, statistic: .medianDifference, difference, unit: "ms", n: count))
         }
         return metrics
@@ -148,7 +177,8 @@ struct ColdStart: Stage {
     /// (runs of the 'colevel' experiment).
     private func launchedTogether(_ context: AnalysisContext) throws -> [Metric] {
         guard try context.hasExperiment("colevel") else { return [] }
-        let rows = try context.rows("""
+        let rows = try context.rows(
+            """
             SELECT f.provider, f.runtime, f.memory_mb, i.function_start_ms - i.request_sent_ms AS latency,
                    count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, i.vm_id) AS colevel
             FROM \(context.invocations)
@@ -156,15 +186,19 @@ struct ColdStart: Stage {
               AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
             """)
         let groups = Dictionary(grouping: rows) { row in
-            MetricGroup(provider: row["provider"], runtime: row["runtime"], memoryMB: row["memory_mb"],
-                        setting: "colevel=\(row["colevel"] as Int) (instances launched together on one VM)",
-                        parameters: .init(experiment: "colevel", temperature: .cold, colevel: row["colevel"]))
+            MetricGroup(
+                provider: row["provider"], runtime: row["runtime"], memoryMB: row["memory_mb"],
+                setting: "colevel=\(row["colevel"] as Int) (instances launched together on one VM)",
+                parameters: .init(experiment: "colevel", temperature: .cold, colevel: row["colevel"]))
         }
         return groups.sorted {
-            ($0.key.provider ?? "", $0.key.parameters.colevel ?? 0) < ($1.key.provider ?? "", $1.key.parameters.colevel ?? 0)
+            ($0.key.provider ?? "", $0.key.parameters.colevel ?? 0) < (
+                $1.key.provider ?? "", $1.key.parameters.colevel ?? 0
+            )
         }.flatMap { group, rows in
-            group.distribution(.coldStartLatency, Sample(rows.map { $0["latency"] as Double }), unit: "ms",
-                               bootstrap: context.bootstrap, statistics: [.mean, .median])
+            group.distribution(
+                .coldStartLatency, Sample(rows.map { $0["latency"] as Double }), unit: "ms",
+                bootstrap: context.bootstrap, statistics: [.mean, .median])
         }
     }
 
@@ -172,20 +206,25 @@ struct ColdStart: Stage {
     /// the hourly medians, the hourly medians as the sample.
     private func hourly(_ context: AnalysisContext) throws -> [Metric] {
         guard try context.hasExperiment("hourly") else { return [] }
-        let rows = try context.rows("""
+        let rows = try context.rows(
+            """
             SELECT f.provider, CAST(i.request_sent_ms / 3600000 AS INTEGER) AS hour, i.function_start_ms - i.request_sent_ms AS latency
             FROM \(context.invocations)
             WHERE i.snapshot_id = ?1 AND e.kind = 'hourly' AND i.is_cold = 1 AND i.status = 'ok'
               AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
             ORDER BY hour
             """)
-        return Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }).flatMap { provider, rows in
+        return Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }).flatMap {
+            provider, rows in
             let hours = Dictionary(grouping: rows, by: { $0["hour"] as Int })
             let medians = Sample(hours.keys.sorted().map { Sample(hours[$0]!.map { $0["latency"] as Double }).median! })
-            return MetricGroup(provider: provider, setting: "hourly medians of cold starts over \(medians.count) hours",
-                               parameters: .init(experiment: "hourly", temperature: .cold))
-                .distribution(.hourlyColdStartMedian, medians, unit: "ms", bootstrap: context.bootstrap,
-                              statistics: [.median, .min, .max])
+            return MetricGroup(
+                provider: provider, setting: "hourly medians of cold starts over \(medians.count) hours",
+                parameters: .init(experiment: "hourly", temperature: .cold)
+            )
+            .distribution(
+                .hourlyColdStartMedian, medians, unit: "ms", bootstrap: context.bootstrap,
+                statistics: [.median, .min, .max])
         }
     }
 

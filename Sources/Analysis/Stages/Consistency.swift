@@ -12,7 +12,9 @@ struct Consistency: Stage {
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         if let missing = try context.missing(experiment: "consistency") { return missing }
         let rows = try Self.staleCounts(context)
-        guard !rows.isEmpty else { return .notMeasurable("consistency runs without an update (expected version never changes)") }
+        guard !rows.isEmpty else {
+            return .notMeasurable("consistency runs without an update (expected version never changes)")
+        }
         var metrics: [Metric] = []
         for (provider, providerRows) in Dictionary(grouping: rows, by: \.provider).sorted(by: { $0.key < $1.key }) {
             func add(_ setting: String, _ parameters: MetricParameters, _ selected: [StaleCount]) {
@@ -20,17 +22,23 @@ struct Consistency: Stage {
                 let stale = selected.reduce(0) { $0 + $1.stale }
                 let staleNew = selected.reduce(0) { $0 + $1.staleNew }
                 let group = MetricGroup(provider: provider, setting: setting, parameters: parameters)
-                metrics.append(group.value(.staleFraction, statistic: .fraction, Double(stale) / Double(requests),
-                                           unit: "fraction", n: requests))
-                metrics.append(group.value(.staleNewInstanceFraction, statistic: .fraction,
-                                           Double(staleNew) / Double(requests), unit: "fraction", n: requests))
+                metrics.append(
+                    group.value(
+                        .staleFraction, statistic: .fraction, Double(stale) / Double(requests),
+                        unit: "fraction", n: requests))
+                metrics.append(
+                    group.value(
+                        .staleNewInstanceFraction, statistic: .fraction,
+                        Double(staleNew) / Double(requests), unit: "fraction", n: requests))
             }
             let delays = Dictionary(grouping: providerRows, by: { $0.delay ?? -1 })
             for (delay, delayRows) in delays.sorted(by: { $0.key < $1.key }) {
                 let label = delay < 0 ? "delay unknown" : "delay=\(Bounded.text(delay))s"
                 let seconds = delay < 0 ? nil : delay
                 for row in delayRows {
-                    add("k=\(row.k ?? 0) \(label)", .init(experiment: "consistency", batchSize: row.k, delaySeconds: seconds), [row])
+                    add(
+                        "k=\(row.k ?? 0) \(label)",
+                        .init(experiment: "consistency", batchSize: row.k, delaySeconds: seconds), [row])
                 }
                 add(label, .init(experiment: "consistency", grouping: .pooled, delaySeconds: seconds), delayRows)
             }
@@ -38,8 +46,11 @@ struct Consistency: Stage {
             let staleDelays = known.filter { $0.value.contains { $0.stale > 0 } }.keys
             let safe = known.keys.filter { delay in staleDelays.allSatisfy { $0 < delay } }.min()
             if let safe {
-                metrics.append(MetricGroup(provider: provider, setting: "smallest delay after which no stale instance was seen",
-                                           parameters: .init(experiment: "consistency"))
+                metrics.append(
+                    MetricGroup(
+                        provider: provider, setting: "smallest delay after which no stale instance was seen",
+                        parameters: .init(experiment: "consistency")
+                    )
                     .value(.safeDelay, statistic: .min, safe, unit: "s", n: providerRows.count))
             }
         }
@@ -65,7 +76,8 @@ struct Consistency: Stage {
         // version are theirs), and counts every request of the batch, as the paper's harness logs them.
         // Versions compare as bytes, as SQLite compares text.
         var batches: [Batch: (sent: Double?, expected: [UInt8])] = [:]
-        for row in try context.rows("""
+        for row in try context.rows(
+            """
             SELECT i.function_id, i.source_file_id, i.round_no, i.batch_no, f.provider, i.batch_size, i.delay_s,
                    min(CASE WHEN e.kind = 'consistency' AND i.expected_version IS NOT NULL THEN i.request_sent_ms END),
                    min(CASE WHEN e.kind = 'consistency' THEN i.expected_version END),
@@ -76,16 +88,25 @@ struct Consistency: Stage {
                 SELECT DISTINCT c.source_file_id FROM invocation c JOIN experiment ce ON ce.id = c.experiment_id
                 WHERE c.snapshot_id = ?1 AND ce.kind = 'consistency')
             GROUP BY 1, 2, 3, 4, 5, 6, 7
-            """) {
+            """)
+        {
             let batch = Batch(function: row[0], file: row[1], round: row[2], number: row[3])
-            parts.append((batch, StaleCount(provider: row[4], k: row[5], delay: row[6], requests: row[9], stale: row[10],
-                                            staleNew: row[11])))
+            parts.append(
+                (
+                    batch,
+                    StaleCount(
+                        provider: row[4], k: row[5], delay: row[6], requests: row[9], stale: row[10],
+                        staleNew: row[11])
+                ))
             guard let version = row[8] as String? else { continue }
-            let expected = Array(version.utf8), sent = row[7] as Double?
+            let expected = Array(version.utf8)
+            let sent = row[7] as Double?
             if let known = batches[batch] {
                 // SQL's min ignores NULL send times.
                 let earliest = [known.sent, sent].compactMap { $0 }.min()
-                batches[batch] = (earliest, known.expected.lexicographicallyPrecedes(expected) ? known.expected : expected)
+                batches[batch] = (
+                    earliest, known.expected.lexicographicallyPrecedes(expected) ? known.expected : expected
+                )
             } else {
                 batches[batch] = (sent, expected)
             }
@@ -97,7 +118,8 @@ struct Consistency: Stage {
                 ($0.value.sent ?? -.infinity, $0.key.round ?? .min, $0.key.number ?? .min)
                     < ($1.value.sent ?? -.infinity, $1.key.round ?? .min, $1.key.number ?? .min)
             }
-            for (previous, next) in zip(ordered, ordered.dropFirst()) where previous.value.expected != next.value.expected {
+            for (previous, next) in zip(ordered, ordered.dropFirst())
+            where previous.value.expected != next.value.expected {
                 firstAfterUpdate.insert(next.key)
             }
         }
@@ -115,6 +137,8 @@ struct Consistency: Stage {
             }
         }
         // SQL's order: NULL first.
-        return sums.values.sorted { ($0.provider, $0.k ?? .min, $0.delay ?? -.infinity) < ($1.provider, $1.k ?? .min, $1.delay ?? -.infinity) }
+        return sums.values.sorted {
+            ($0.provider, $0.k ?? .min, $0.delay ?? -.infinity) < ($1.provider, $1.k ?? .min, $1.delay ?? -.infinity)
+        }
     }
 }

@@ -8,14 +8,19 @@ struct Coresidency: Stage {
     let requires = "vm_id and account (two or more accounts)"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
-        let notMeasurable = StageOutcome.notMeasurable("needs instances of two or more accounts with a VM id (\(requires))")
+        let notMeasurable = StageOutcome.notMeasurable(
+            "needs instances of two or more accounts with a VM id (\(requires))")
         // Two accounts of one provider among all functions is necessary: checked before reading invocations.
-        let providersWithTwoAccounts = try Int.fetchOne(context.db, sql: """
-            SELECT count(*) FROM (SELECT provider FROM function WHERE account IS NOT NULL GROUP BY provider HAVING count(DISTINCT account) >= 2)
-            """) ?? 0
+        let providersWithTwoAccounts =
+            try Int.fetchOne(
+                context.db,
+                sql: """
+                    SELECT count(*) FROM (SELECT provider FROM function WHERE account IS NOT NULL GROUP BY provider HAVING count(DISTINCT account) >= 2)
+                    """) ?? 0
         guard providersWithTwoAccounts > 0 else { return notMeasurable }
         let (condition, label, experiment) = try context.scope(preferring: "coresidency")
-        let rows = try context.rows("""
+        let rows = try context.rows(
+            """
             WITH seen AS (
                 SELECT DISTINCT f.provider, f.account, i.instance_id, i.vm_id FROM \(context.invocations)
                 WHERE i.snapshot_id = ?1 AND \(condition) AND i.vm_id IS NOT NULL AND i.instance_id IS NOT NULL AND f.account IS NOT NULL),
@@ -26,15 +31,19 @@ struct Coresidency: Stage {
             """)
         let measurable = rows.filter { ($0["accounts"] as Int) >= 2 }
         guard !measurable.isEmpty else { return notMeasurable }
-        return .metrics(measurable.flatMap { row -> [Metric] in
-            let group = MetricGroup(provider: row["provider"], setting: "\(row["accounts"] as Int) accounts, \(label)",
-                                    parameters: .init(experiment: experiment))
-            let instances: Int = row["instances"]
-            return [
-                group.value(.crossTenantFraction, statistic: .fraction,
-                            Double(row["shared"] as Int) / Double(instances), unit: "fraction", n: instances),
-                group.value(.coresidencyVMs, statistic: .count, Double(row["vms"] as Int), unit: "VMs", n: instances),
-            ]
-        })
+        return .metrics(
+            measurable.flatMap { row -> [Metric] in
+                let group = MetricGroup(
+                    provider: row["provider"], setting: "\(row["accounts"] as Int) accounts, \(label)",
+                    parameters: .init(experiment: experiment))
+                let instances: Int = row["instances"]
+                return [
+                    group.value(
+                        .crossTenantFraction, statistic: .fraction,
+                        Double(row["shared"] as Int) / Double(instances), unit: "fraction", n: instances),
+                    group.value(
+                        .coresidencyVMs, statistic: .count, Double(row["vms"] as Int), unit: "VMs", n: instances),
+                ]
+            })
     }
 }

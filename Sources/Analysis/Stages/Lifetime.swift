@@ -1,5 +1,5 @@
-import Statistics
 import GRDB
+import Statistics
 import Store
 
 /// Instance lifetime (section 5.2): per instance, last seen (latest response) minus first seen
@@ -13,7 +13,8 @@ struct Lifetime: Stage {
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         var metrics: [Metric] = []
         if try context.hasExperiment("lifetime") {
-            let rows = try context.rows("""
+            let rows = try context.rows(
+                """
                 WITH last_round AS (SELECT source_file_id, max(round_no) AS round_no FROM invocation WHERE snapshot_id = ?1 GROUP BY source_file_id)
                 SELECT f.provider, f.memory_mb, i.interval_s,
                        (max(coalesce(i.response_received_ms, i.request_sent_ms)) - min(i.request_sent_ms)) / 60000.0 AS minutes
@@ -24,17 +25,23 @@ struct Lifetime: Stage {
                 """)
             let groups = Dictionary(grouping: rows) { row in
                 let interval = (row["interval_s"] as Double?).map { $0.rounded(.towardZero) }
-                return MetricGroup(provider: row["provider"], memoryMB: row["memory_mb"],
-                                   setting: interval.map { "interval=\(Bounded.text($0))s" } ?? "interval unknown",
-                                   parameters: .init(experiment: "lifetime", intervalSeconds: interval))
+                return MetricGroup(
+                    provider: row["provider"], memoryMB: row["memory_mb"],
+                    setting: interval.map { "interval=\(Bounded.text($0))s" } ?? "interval unknown",
+                    parameters: .init(experiment: "lifetime", intervalSeconds: interval))
             }
             for (group, groupRows) in groups.sorted(by: { $0.key < $1.key }) {
-                metrics += group.distribution(.instanceLifetimeMinutes, Sample(groupRows.map { $0["minutes"] as Double }),
-                                              unit: "minutes", bootstrap: context.bootstrap, statistics: [.median, .p90, .max])
+                metrics += group.distribution(
+                    .instanceLifetimeMinutes, Sample(groupRows.map { $0["minutes"] as Double }),
+                    unit: "minutes", bootstrap: context.bootstrap, statistics: [.median, .p90, .max])
             }
-            for (provider, providerRows) in Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }) {
-                metrics += MetricGroup(provider: provider, setting: "all settings",
-                                       parameters: .init(experiment: "lifetime", grouping: .pooled)).distribution(
+            for (provider, providerRows) in Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: {
+                $0.key < $1.key
+            }) {
+                metrics += MetricGroup(
+                    provider: provider, setting: "all settings",
+                    parameters: .init(experiment: "lifetime", grouping: .pooled)
+                ).distribution(
                     .instanceLifetimeHours, Sample(providerRows.map { ($0["minutes"] as Double) / 60 }), unit: "hours",
                     bootstrap: context.bootstrap, statistics: [.median, .max])
             }
@@ -43,7 +50,9 @@ struct Lifetime: Stage {
         let functions = try context.functions()
         struct Seen: Hashable { let function: Int64, vm: Int64? }
         var longest: [Seen: Double] = [:]  // per function and VM: few entries, one lookup a row
-        try context.scan("SELECT function_id, vm_uptime_s, vm_id FROM invocation WHERE snapshot_id = ?1 AND vm_uptime_s IS NOT NULL") { row in
+        try context.scan(
+            "SELECT function_id, vm_uptime_s, vm_id FROM invocation WHERE snapshot_id = ?1 AND vm_uptime_s IS NOT NULL"
+        ) { row in
             let seconds = row.double(1)!
             Self.raise(&longest[Seen(function: row.int(0)!, vm: row.int(2)), default: seconds], to: seconds)
         }
@@ -56,10 +65,12 @@ struct Lifetime: Stage {
             uptimes[provider] = entry
         }
         for (provider, uptime) in uptimes.sorted(by: { $0.key < $1.key }) {
-            metrics.append(MetricGroup(provider: provider, setting: "longest host VM uptime seen").value(
-                .vmUptimeHours, statistic: .max, uptime.maxSeconds / 3600.0, unit: "hours", n: uptime.vms.count))
+            metrics.append(
+                MetricGroup(provider: provider, setting: "longest host VM uptime seen").value(
+                    .vmUptimeHours, statistic: .max, uptime.maxSeconds / 3600.0, unit: "hours", n: uptime.vms.count))
         }
-        return metrics.isEmpty ? .notMeasurable("no runs of the 'lifetime' experiment and no VM uptime") : .metrics(metrics)
+        return metrics.isEmpty
+            ? .notMeasurable("no runs of the 'lifetime' experiment and no VM uptime") : .metrics(metrics)
     }
 
     private static func raise(_ value: inout Double, to candidate: Double) { value = max(value, candidate) }

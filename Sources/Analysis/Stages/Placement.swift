@@ -1,5 +1,5 @@
-import Statistics
 import GRDB
+import Statistics
 import Store
 
 /// Placement (section 4.4): the memory of the distinct instances seen on each VM during one run, and
@@ -16,28 +16,41 @@ struct Placement: Stage {
         }
         let functions = try context.functions()
         var byFunction: [Int64: Set<Seen>] = [:]
-        try context.scan("""
+        try context.scan(
+            """
             SELECT i.source_file_id, i.vm_id, i.instance_id, i.function_id FROM invocation i LEFT JOIN experiment e ON e.id = i.experiment_id
             WHERE i.snapshot_id = ?1 AND \(condition) AND i.vm_id IS NOT NULL AND i.instance_id IS NOT NULL
-            """) { row in
+            """
+        ) { row in
             let function = row.int(3)!
             guard let memory = functions[function]!.memoryMB else { return }
-            byFunction[function, default: []].insert(Seen(file: row.int(0)!, vm: row.int(1)!, instance: row.int(2)!, memoryMB: memory))
+            byFunction[function, default: []].insert(
+                Seen(file: row.int(0)!, vm: row.int(1)!, instance: row.int(2)!, memoryMB: memory))
         }
-        let seen = byFunction.reduce(into: [String: Set<Seen>]()) { $0[functions[$1.key]!.provider, default: []].formUnion($1.value) }
+        let seen = byFunction.reduce(into: [String: Set<Seen>]()) {
+            $0[functions[$1.key]!.provider, default: []].formUnion($1.value)
+        }
         guard !seen.isEmpty else { return .notMeasurable("no instances with a VM id and a memory size (\(requires))") }
         var metrics: [Metric] = []
         for (provider, instances) in seen.sorted(by: { $0.key < $1.key }) {
             struct VM: Hashable { let file: Int64, vm: Int64 }
-            let sample = Sample(instances.reduce(into: [VM: Int]()) { $0[VM(file: $1.file, vm: $1.vm), default: 0] += $1.memoryMB }.values.map(Double.init))
-            let group = MetricGroup(provider: provider, setting: "aggregate memory of the instances on one VM, \(label)",
-                                    parameters: .init(experiment: experiment))
-            metrics += group.distribution(.vmMemoryMB, sample, unit: "MB", bootstrap: context.bootstrap,
-                                          statistics: [.median, .max])
+            let sample = Sample(
+                instances.reduce(into: [VM: Int]()) { $0[VM(file: $1.file, vm: $1.vm), default: 0] += $1.memoryMB }
+                    .values.map(Double.init))
+            let group = MetricGroup(
+                provider: provider, setting: "aggregate memory of the instances on one VM, \(label)",
+                parameters: .init(experiment: experiment))
+            metrics += group.distribution(
+                .vmMemoryMB, sample, unit: "MB", bootstrap: context.bootstrap,
+                statistics: [.median, .max])
             if let capacity = context.options.vmCapacityMB[provider] {
-                metrics.append(MetricGroup(provider: provider, setting: "of \(capacity) MB usable VM memory, \(label)",
-                                           parameters: .init(experiment: experiment)).value(
-                    .placementUtilization, statistic: .max, sample.max! / Double(capacity), unit: "fraction", n: sample.count))
+                metrics.append(
+                    MetricGroup(
+                        provider: provider, setting: "of \(capacity) MB usable VM memory, \(label)",
+                        parameters: .init(experiment: experiment)
+                    ).value(
+                        .placementUtilization, statistic: .max, sample.max! / Double(capacity), unit: "fraction",
+                        n: sample.count))
             }
         }
         return .metrics(metrics)

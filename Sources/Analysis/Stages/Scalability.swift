@@ -1,5 +1,5 @@
-import Statistics
 import GRDB
+import Statistics
 import Store
 
 /// Scalability (section 4.3): for each batch of N concurrent requests, the instances that served it;
@@ -10,7 +10,8 @@ struct Scalability: Stage {
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         if let missing = try context.missing(experiment: "scalability") { return missing }
-        let batches = try context.rows("""
+        let batches = try context.rows(
+            """
             SELECT f.provider, i.batch_size AS level, count(DISTINCT i.instance_id) AS instances
             FROM \(context.invocations)
             WHERE i.snapshot_id = ?1 AND e.kind = 'scalability' AND i.batch_size IS NOT NULL AND i.instance_id IS NOT NULL
@@ -23,14 +24,21 @@ struct Scalability: Stage {
             let byLevel = Dictionary(grouping: rows, by: { $0["level"] as Int })
             for (level, levelRows) in byLevel.sorted(by: { $0.key < $1.key }) {
                 let perRequest = Sample(levelRows.map { Double($0["instances"] as Int) / Double(level) })
-                metrics.append(MetricGroup(provider: provider, setting: "concurrency=\(level)",
-                                           parameters: .init(experiment: "scalability", concurrency: level)).value(
-                    .instancesPerRequest, statistic: .mean, perRequest.mean!, unit: "fraction", n: perRequest.count))
+                metrics.append(
+                    MetricGroup(
+                        provider: provider, setting: "concurrency=\(level)",
+                        parameters: .init(experiment: "scalability", concurrency: level)
+                    ).value(
+                        .instancesPerRequest, statistic: .mean, perRequest.mean!, unit: "fraction", n: perRequest.count)
+                )
             }
             let most = rows.map { $0["instances"] as Int }.max()!
-            metrics.append(MetricGroup(provider: provider, setting: "one function under concurrent requests",
-                                       parameters: .init(experiment: "scalability")).value(
-                .maxConcurrentInstances, statistic: .max, Double(most), unit: "instances", n: rows.count))
+            metrics.append(
+                MetricGroup(
+                    provider: provider, setting: "one function under concurrent requests",
+                    parameters: .init(experiment: "scalability")
+                ).value(
+                    .maxConcurrentInstances, statistic: .max, Double(most), unit: "instances", n: rows.count))
         }
         return .metrics(metrics)
     }

@@ -1,5 +1,5 @@
-import Statistics
 import GRDB
+import Statistics
 import Store
 
 /// VM inventory (section 4.1): the host VMs seen per provider, their configurations (CPU model,
@@ -13,7 +13,8 @@ struct VMInventory: Stage {
         // The snapshot's VMs, and per instance the lowest CPU model id and vCPU count it reported, in one pass.
         var vmIDs = Set<Int64>()
         var instances: [Int64: (cpuModel: Int64?, ncpu: Int64?)] = [:]
-        try context.scan("SELECT vm_id, instance_id, cpu_model_id, ncpu FROM invocation WHERE snapshot_id = ?1") { row in
+        try context.scan("SELECT vm_id, instance_id, cpu_model_id, ncpu FROM invocation WHERE snapshot_id = ?1") {
+            row in
             if let vm = row.int(0) { vmIDs.insert(vm) }
             guard let instance = row.int(1) else { return }
             Self.lower(&instances[instance, default: (nil, nil)], to: (row.int(2), row.int(3)))
@@ -22,7 +23,11 @@ struct VMInventory: Stage {
             let cpu: String?, ncpu: Int?, memoryMB: Int?
         }
         var vmsByProvider: [String: [Configuration]] = [:]
-        for row in try Row.fetchAll(context.db, sql: "SELECT vm.id, vm.provider, cm.name, vm.ncpu, vm.memory_mb FROM vm LEFT JOIN cpu_model cm ON cm.id = vm.cpu_model_id")
+        for row in try Row.fetchAll(
+            context.db,
+            sql:
+                "SELECT vm.id, vm.provider, cm.name, vm.ncpu, vm.memory_mb FROM vm LEFT JOIN cpu_model cm ON cm.id = vm.cpu_model_id"
+        )
         where vmIDs.contains(row[0]) {
             vmsByProvider[row[1], default: []].append(Configuration(cpu: row[2], ncpu: row[3], memoryMB: row[4]))
         }
@@ -30,7 +35,8 @@ struct VMInventory: Stage {
         for (provider, vms) in vmsByProvider.sorted(by: { $0.key < $1.key }) {
             let group = MetricGroup(provider: provider, setting: "host VMs seen")
             metrics.append(group.value(.vmCount, statistic: .count, Double(vms.count), unit: "VMs"))
-            metrics.append(group.value(.vmConfigurations, statistic: .count, Double(Set(vms).count), unit: "configurations"))
+            metrics.append(
+                group.value(.vmConfigurations, statistic: .count, Double(Set(vms).count), unit: "configurations"))
         }
         // vCPUs per VM: the most common count and the largest.
         for (provider, vms) in vmsByProvider.sorted(by: { $0.key < $1.key }) {
@@ -41,30 +47,42 @@ struct VMInventory: Stage {
             metrics.append(group.value(.vmVCPUs, statistic: .max, sample.max!, unit: "vCPU", n: sample.count))
         }
         // Share of instances per configuration (VM configuration, else the CPU model the instance saw).
-        let cpuModels = try Row.fetchAll(context.db, sql: "SELECT id, name FROM cpu_model").reduce(into: [Int64: String]()) { $0[$1[0]] = $1[1] }
+        let cpuModels = try Row.fetchAll(context.db, sql: "SELECT id, name FROM cpu_model").reduce(
+            into: [Int64: String]()
+        ) { $0[$1[0]] = $1[1] }
         struct Share: Hashable {
             let provider: String, cpu: String, ncpu: Int?
         }
         var counts: [Share: Int] = [:]
-        for row in try Row.fetchAll(context.db, sql: """
-            SELECT inst.id, f.provider, vcm.name, vm.ncpu FROM instance inst JOIN function f ON f.id = inst.function_id
-            LEFT JOIN vm ON vm.id = inst.vm_id LEFT JOIN cpu_model vcm ON vcm.id = vm.cpu_model_id
-            """) {
-            guard let seen = instances[row[0]], let cpu = (row[2] as String?) ?? seen.cpuModel.flatMap({ cpuModels[$0] }) else { continue }
-            counts[Share(provider: row[1], cpu: cpu, ncpu: (row[3] as Int?) ?? seen.ncpu.map { Int($0) }), default: 0] += 1
+        for row in try Row.fetchAll(
+            context.db,
+            sql: """
+                SELECT inst.id, f.provider, vcm.name, vm.ncpu FROM instance inst JOIN function f ON f.id = inst.function_id
+                LEFT JOIN vm ON vm.id = inst.vm_id LEFT JOIN cpu_model vcm ON vcm.id = vm.cpu_model_id
+                """)
+        {
+            guard let seen = instances[row[0]],
+                let cpu = (row[2] as String?) ?? seen.cpuModel.flatMap({ cpuModels[$0] })
+            else { continue }
+            counts[
+                Share(provider: row[1], cpu: cpu, ncpu: (row[3] as Int?) ?? seen.ncpu.map { Int($0) }), default: 0] += 1
         }
-        let shares = counts.sorted { ($0.key.provider, $0.key.cpu, $0.key.ncpu ?? -1) < ($1.key.provider, $1.key.cpu, $1.key.ncpu ?? -1) }
+        let shares = counts.sorted {
+            ($0.key.provider, $0.key.cpu, $0.key.ncpu ?? -1) < ($1.key.provider, $1.key.cpu, $1.key.ncpu ?? -1)
+        }
         let totals = Dictionary(grouping: shares, by: \.key.provider).mapValues { $0.reduce(0) { $0 + $1.value } }
         for (share, instances) in shares {
             let setting = "\(share.cpu), \(share.ncpu.map { "\($0) vCPU" } ?? "vCPUs unknown")"
-            metrics.append(MetricGroup(provider: share.provider, setting: setting).value(
-                .vmConfigurationShare, statistic: .fraction, Double(instances) / Double(totals[share.provider]!),
-                unit: "fraction", n: totals[share.provider]))
+            metrics.append(
+                MetricGroup(provider: share.provider, setting: setting).value(
+                    .vmConfigurationShare, statistic: .fraction, Double(instances) / Double(totals[share.provider]!),
+                    unit: "fraction", n: totals[share.provider]))
         }
         for provider in Set(totals.keys).subtracting(vmsByProvider.keys).sorted() {
             let models = Set(shares.filter { $0.key.provider == provider }.map(\.key.cpu)).count
-            metrics.append(MetricGroup(provider: provider, setting: "distinct CPU models (no VM id visible)").value(
-                .vmConfigurations, statistic: .count, Double(models), unit: "configurations"))
+            metrics.append(
+                MetricGroup(provider: provider, setting: "distinct CPU models (no VM id visible)").value(
+                    .vmConfigurations, statistic: .count, Double(models), unit: "configurations"))
         }
         return metrics.isEmpty ? .notMeasurable("no invocation reports a VM id or a CPU model") : .metrics(metrics)
     }

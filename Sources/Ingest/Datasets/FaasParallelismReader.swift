@@ -37,7 +37,9 @@ struct FaasParallelismReader: RecordReader {
 
         init?(fileName: String) {
             let stem = fileName.hasSuffix(".json") ? String(fileName.dropLast(5)) : fileName
-            guard let range = stem.range(of: "_size="), let parallelism = Int(stem[range.upperBound...]), parallelism > 0 else { return nil }
+            guard let range = stem.range(of: "_size="), let parallelism = Int(stem[range.upperBound...]),
+                parallelism > 0
+            else { return nil }
             var tokens = stem[..<range.lowerBound].split(separator: "_").map(String.init)
             if tokens.last == "warm" {
                 tokens.removeLast()
@@ -66,7 +68,9 @@ struct FaasParallelismReader: RecordReader {
         run = Run(fileName: components.last ?? "") ?? Run(benchmark: "unknown", parallelism: 0, intent: "unknown")
         template.functionName = run.benchmark
         template.experimentKind = "scalability"
-        template.experimentParameters = JSONText.object(["benchmark": run.benchmark, "parallelism": run.parallelism, "intent": run.intent])
+        template.experimentParameters = JSONText.object([
+            "benchmark": run.benchmark, "parallelism": run.parallelism, "intent": run.intent,
+        ])
         template.batchSize = run.parallelism
         template.roundNo = 1
         template.batchNo = 1
@@ -105,7 +109,8 @@ struct FaasParallelismReader: RecordReader {
             record.requestID = JSONValue.text(object["invocation"])
             record.instanceID = JSONValue.text(object["instance"])
         default:
-            throw RecordProblem("neither func_data (AWS, Google) nor start/end/instance (Azure): not a benchmark record")
+            throw RecordProblem(
+                "neither func_data (AWS, Google) nor start/end/instance (Azure): not a benchmark record")
         }
         guard record.requestSentMs != nil || record.functionStartMs != nil else {
             throw RecordProblem("no client time (pystart_ms) and no function start time")
@@ -129,7 +134,9 @@ struct FaasParallelismReader: RecordReader {
         }
         record.instancePrivateIP = JSONValue.text(function["hostnameIP"])
         if let memory = JSONValue.number(function["mem_limit"]) {
-            guard let megabytes = Bounded.integer(memory) else { throw RecordProblem("mem_limit \(memory) is not an integer within ±1e15") }
+            guard let megabytes = Bounded.integer(memory) else {
+                throw RecordProblem("mem_limit \(memory) is not an integer within ±1e15")
+            }
             record.memoryMB = megabytes
         }
         if let container = record.instanceID, container.hasPrefix("sandbox-root-") {
@@ -137,7 +144,9 @@ struct FaasParallelismReader: RecordReader {
         }
         if let uptime = JSONValue.number(function["uptime"]) {
             record.vmUptimeSeconds = uptime
-            if record.vmID == nil, let start = record.functionStartMs, let boot = Bounded.integer((start / 1000 - uptime).rounded()) {
+            if record.vmID == nil, let start = record.functionStartMs,
+                let boot = Bounded.integer((start / 1000 - uptime).rounded())
+            {
                 record.vmID = "boot-\(boot)"
             }
         }
@@ -153,14 +162,17 @@ struct FaasParallelismReader: RecordReader {
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            fields[String(line[..<colon]).trimmingWhitespace()] = String(line[line.index(after: colon)...]).trimmingWhitespace()
+            fields[String(line[..<colon]).trimmingWhitespace()] = String(line[line.index(after: colon)...])
+                .trimmingWhitespace()
         }
         return fields
     }
 
     /// The title of an HTML error page that came back instead of the function's result.
     static func errorSummary(_ page: String) -> String {
-        if let open = page.range(of: "<title>"), let close = page.range(of: "</title>", range: open.upperBound..<page.endIndex) {
+        if let open = page.range(of: "<title>"),
+            let close = page.range(of: "</title>", range: open.upperBound..<page.endIndex)
+        {
             return "HTML error page instead of the function's result: " + page[open.upperBound..<close.lowerBound]
         }
         return "text instead of the function's result: " + page.trimmingWhitespace().prefix(80)

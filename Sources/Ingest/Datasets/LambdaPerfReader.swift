@@ -43,12 +43,20 @@ struct LambdaPerfReader: RecordReader {
     private mutating func handle(_ part: JSONStream.Part, _ value: Any, into sink: any RecordSink) throws {
         switch (part.key, part.isElement) {
         case ("metadata", false):
-            if day == nil, let generated = JSONValue.value(at: ["generatedAt"], in: value) as? String, Self.isDay(generated.prefix(10)) {
+            if day == nil, let generated = JSONValue.value(at: ["generatedAt"], in: value) as? String,
+                Self.isDay(generated.prefix(10))
+            {
                 day = String(generated.prefix(10))
             }
         case ("runtimeData", true):
-            guard let day else { throw RecordProblem("the day is unknown: neither a YYYY-MM-DD.json file name nor metadata.generatedAt before runtimeData") }
-            guard let entry = value as? [String: Any] else { throw RecordProblem("a runtimeData entry is not a JSON object") }
+            guard let day else {
+                throw RecordProblem(
+                    "the day is unknown: neither a YYYY-MM-DD.json file name nor metadata.generatedAt before runtimeData"
+                )
+            }
+            guard let entry = value as? [String: Any] else {
+                throw RecordProblem("a runtimeData entry is not a JSON object")
+            }
             try add(entry, day: day, line: part.line, into: sink)
         default:
             break  // other members carry no measurement
@@ -58,10 +66,13 @@ struct LambdaPerfReader: RecordReader {
     private func add(_ entry: [String: Any], day: String, line: Int, into sink: any RecordSink) throws {
         func field(_ v3: String, _ older: String) -> Any? { entry[v3] ?? entry[older] }
         guard let id = JSONValue.text(field("r", "runtime")) else { throw RecordProblem("no runtime id (r / runtime)") }
-        guard let size = JSONValue.number(field("m", "memorySize")), let memory = Bounded.integer(size), memory > 0 else {
+        guard let size = JSONValue.number(field("m", "memorySize")), let memory = Bounded.integer(size), memory > 0
+        else {
             throw RecordProblem("no memory size (m / memorySize) for \(id)")
         }
-        guard let durations = field("i", "initDurations") as? [Any] else { throw RecordProblem("no init durations (i / initDurations) for \(id)") }
+        guard let durations = field("i", "initDurations") as? [Any] else {
+            throw RecordProblem("no init durations (i / initDurations) for \(id)")
+        }
         let architecture = JSONValue.text(field("a", "architecture"))
         let packaging = JSONValue.text(entry["p"])
         let runtime = Self.runtime(id: id, packaging: packaging, architecture: architecture)
@@ -71,8 +82,10 @@ struct LambdaPerfReader: RecordReader {
         record.runtime = runtime
         record.memoryMB = memory
         record.experimentParameters = JSONText.object(["day": day])
-        record.extra = JSONText.object(["architecture": architecture ?? "x86_64", "packaging": packaging ?? "zip",
-                                        "display_name": JSONValue.text(field("d", "displayName")) ?? id])
+        record.extra = JSONText.object([
+            "architecture": architecture ?? "x86_64", "packaging": packaging ?? "zip",
+            "display_name": JSONValue.text(field("d", "displayName")) ?? id,
+        ])
         for (index, value) in durations.enumerated() {
             guard let duration = JSONValue.number(value), duration > 0 else {
                 throw RecordProblem("init duration #\(index + 1) of \(id) is not a positive number")
@@ -90,14 +103,17 @@ struct LambdaPerfReader: RecordReader {
         ]
         for (v3, older, metric, unit) in averages {
             guard let value = JSONValue.number(field(v3, older)) else { continue }
-            try sink.add(Metric(metric, provider: "aws", runtime: runtime, memoryMB: memory, setting: setting,
-                                statistic: .mean, value: value, unit: unit, n: durations.count, source: "lambda-perf"), line: line)
+            try sink.add(
+                Metric(
+                    metric, provider: "aws", runtime: runtime, memoryMB: memory, setting: setting,
+                    statistic: .mean, value: value, unit: unit, n: durations.count, source: "lambda-perf"), line: line)
         }
     }
 
     /// `lambda-perf-python311-zip-128-arm64` -> `python311 arm64`; `lambda-perf-go1x` -> `go1x`.
     static func runtime(id: String, packaging: String?, architecture: String?) -> String {
-        var parts = (id.hasPrefix("lambda-perf-") ? String(id.dropFirst(12)) : id).split(separator: "-").map(String.init)
+        var parts = (id.hasPrefix("lambda-perf-") ? String(id.dropFirst(12)) : id).split(separator: "-").map(
+            String.init)
         if let last = parts.last, ["x86_64", "arm64"].contains(last) { parts.removeLast() }
         if let last = parts.last, Int(last) != nil { parts.removeLast() }
         if let last = parts.last, ["zip", "image"].contains(last), parts.count > 1 { parts.removeLast() }
@@ -108,8 +124,9 @@ struct LambdaPerfReader: RecordReader {
     }
 
     private static func isDay(_ text: Substring) -> Bool {
-        text.count == 10 && text.enumerated().allSatisfy { index, character in
-            index == 4 || index == 7 ? character == "-" : character.isASCII && character.isNumber
-        }
+        text.count == 10
+            && text.enumerated().allSatisfy { index, character in
+                index == 4 || index == 7 ? character == "-" : character.isASCII && character.isNumber
+            }
     }
 }

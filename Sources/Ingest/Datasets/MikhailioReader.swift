@@ -26,17 +26,21 @@ struct MikhailioReader: RecordReader {
         case summary
     }
 
-    static let summaryReason = "a chart's summary (medians and quartiles by dimension, or a labelled series), "
+    static let summaryReason =
+        "a chart's summary (medians and quartiles by dimension, or a labelled series), "
         + "drawn from samples published elsewhere: not read as measurements"
 
     static func kind(of path: String) -> Kind {
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         if name.hasPrefix("coldstart_"), path.contains("raw/") {
-            return .samples(scenario: name.split(separator: "_", maxSplits: 2).dropFirst(2).first.map(String.init) ?? name)
+            return .samples(
+                scenario: name.split(separator: "_", maxSplits: 2).dropFirst(2).first.map(String.init) ?? name)
         }
         if name.hasSuffix("scatter") {
             let folder = (path as NSString).deletingLastPathComponent
-            return .scatter(name: folder.isEmpty || folder.hasSuffix("data") ? name : (folder as NSString).lastPathComponent + "/" + name)
+            return .scatter(
+                name: folder.isEmpty || folder.hasSuffix("data")
+                    ? name : (folder as NSString).lastPathComponent + "/" + name)
         }
         return name.hasPrefix("coldstart_") && name.hasSuffix("_interval") ? .interval : .summary
     }
@@ -46,8 +50,10 @@ struct MikhailioReader: RecordReader {
     let kind: Kind
 
     /// Languages as the file names spell them, and the runtime name they stand for.
-    static let languages = ["js": "javascript", "python": "python", "java": "java", "csharp": "csharp", "go": "go",
-                            "ruby": "ruby", "ps": "powershell", "powershell": "powershell", "fsharp": "fsharp"]
+    static let languages = [
+        "js": "javascript", "python": "python", "java": "java", "csharp": "csharp", "go": "go",
+        "ruby": "ruby", "ps": "powershell", "powershell": "powershell", "fsharp": "fsharp",
+    ]
 
     init(_ file: FileContext) {
         var template = file.template
@@ -74,11 +80,14 @@ struct MikhailioReader: RecordReader {
     /// `aws`, `azure` or `google`, from a `_<cloud>_` part of the file name or a folder naming the cloud.
     static func cloud(in path: String) -> String? {
         let name = (path as NSString).lastPathComponent
-        for (token, cloud) in [("aws", "aws"), ("azure", "azure"), ("gcp", "google")] where name.contains("_\(token)_") {
+        for (token, cloud) in [("aws", "aws"), ("azure", "azure"), ("gcp", "google")] where name.contains("_\(token)_")
+        {
             return cloud
         }
         let lowered = path.lowercased()
-        for (token, cloud) in [("aws-lambda", "aws"), ("azure-functions", "azure"), ("google-cloud-functions", "google")] where lowered.contains(token) {
+        for (token, cloud) in [
+            ("aws-lambda", "aws"), ("azure-functions", "azure"), ("google-cloud-functions", "google"),
+        ] where lowered.contains(token) {
             return cloud
         }
         return nil
@@ -105,7 +114,7 @@ struct MikhailioReader: RecordReader {
             try sink.add(record, line: part.line)
         case .scatter:
             guard point.count == 3, let minutes = JSONValue.number(point[0]), let seconds = JSONValue.number(point[1]),
-                  minutes >= 0, seconds >= 0, let style = point[2] as? String
+                minutes >= 0, seconds >= 0, let style = point[2] as? String
             else { throw RecordProblem("a scatter point is [minutes, seconds, style]") }
             var record = template
             record.intervalSeconds = minutes * 60
@@ -119,12 +128,15 @@ struct MikhailioReader: RecordReader {
             }
             try sink.add(record, line: part.line)
         case .interval:
-            guard point.count == 2, let minute = JSONValue.number(point[0]), let probability = JSONValue.number(point[1]),
-                  minute >= 0, Bounded.contains(minute), (0...1).contains(probability)
+            guard point.count == 2, let minute = JSONValue.number(point[0]),
+                let probability = JSONValue.number(point[1]),
+                minute >= 0, Bounded.contains(minute), (0...1).contains(probability)
             else { throw RecordProblem("an interval point is [minute (0 to 1e15), probability between 0 and 1]") }
-            try sink.add(Metric(.coldProbability, provider: template.provider,
-                                setting: "idle=\(Bounded.text(minute))min",
-                                statistic: .fraction, value: probability, unit: "fraction", source: "mikhail.io"), line: part.line)
+            try sink.add(
+                Metric(
+                    .coldProbability, provider: template.provider,
+                    setting: "idle=\(Bounded.text(minute))min",
+                    statistic: .fraction, value: probability, unit: "fraction", source: "mikhail.io"), line: part.line)
         case .summary:
             break
         }

@@ -22,7 +22,9 @@ final class JSONRecords {
         do {
             try stream.feed(line) { part in try Self.parse(part, into: sink, handle: handle) }
         } catch let broken as JSONStream.BrokenStructure {
-            try sink.reject(line: broken.line, reason: "not JSON of the expected shape: \(broken.reason); the rest of the file is not read")
+            try sink.reject(
+                line: broken.line,
+                reason: "not JSON of the expected shape: \(broken.reason); the rest of the file is not read")
         }
     }
 
@@ -34,7 +36,9 @@ final class JSONRecords {
         }
     }
 
-    private static func parse(_ part: JSONStream.Part, into sink: any RecordSink, handle: (JSONStream.Part, Any) throws -> Void) throws {
+    private static func parse(
+        _ part: JSONStream.Part, into sink: any RecordSink, handle: (JSONStream.Part, Any) throws -> Void
+    ) throws {
         do {
             let value: Any
             do {
@@ -42,10 +46,14 @@ final class JSONRecords {
             } catch {
                 throw RecordProblem("not valid JSON")
             }
-            if JSONStrictness.hasTrailingComma(part.bytes) { throw RecordProblem("not valid JSON (a comma before a closing bracket)") }
+            if JSONStrictness.hasTrailingComma(part.bytes) {
+                throw RecordProblem("not valid JSON (a comma before a closing bracket)")
+            }
             try handle(part, value)
         } catch let problem as RecordProblem {
-            try sink.reject(line: part.line, reason: problem.reason, raw: String(decoding: part.bytes.prefix(FileSink.rawLimit), as: UTF8.self))
+            try sink.reject(
+                line: part.line, reason: problem.reason,
+                raw: String(decoding: part.bytes.prefix(FileSink.rawLimit), as: UTF8.self))
         }
     }
 }

@@ -60,8 +60,9 @@ struct JSONStream {
             return try complete(emit: emit)  // a scalar at the end of the text
         }
         if collecting || !open.isEmpty || inString {
-            throw BrokenStructure(line: collecting ? partLine : lastLine,
-                                  reason: "the file ends inside a JSON value (truncated?)")
+            throw BrokenStructure(
+                line: collecting ? partLine : lastLine,
+                reason: "the file ends inside a JSON value (truncated?)")
         }
     }
 
@@ -90,9 +91,15 @@ struct JSONStream {
         }
         switch byte {
         case 0x20, 0x09, 0x0A, 0x0D:
-            if collecting, open.count == partDepth { part.removeLast(); try complete(emit: emit) }
+            if collecting, open.count == partDepth {
+                part.removeLast()
+                try complete(emit: emit)
+            }
         case UInt8(ascii: ","):
-            if collecting, open.count == partDepth { part.removeLast(); try complete(emit: emit) }
+            if collecting, open.count == partDepth {
+                part.removeLast()
+                try complete(emit: emit)
+            }
             if isTopObject { expectingKey = true }
         case UInt8(ascii: ":"):
             guard isTopObject, expectingKey else { break }
@@ -114,7 +121,8 @@ struct JSONStream {
                 part.removeLast()
                 try complete(emit: emit)
             }
-            guard let last = open.popLast(), last == (byte == UInt8(ascii: "}") ? UInt8(ascii: "{") : UInt8(ascii: "[")) else {
+            guard let last = open.popLast(), last == (byte == UInt8(ascii: "}") ? UInt8(ascii: "{") : UInt8(ascii: "["))
+            else {
                 try fail(line: line, "'\(Character(UnicodeScalar(byte)))' does not match an open bracket")
             }
             if collecting, open.count == partDepth { try complete(emit: emit) }
@@ -127,8 +135,11 @@ struct JSONStream {
                 begin(byte, line: line)
             }
         default:
-            if !collecting, startsPart { begin(byte, line: line) }
-            else if !collecting, open.isEmpty { try fail(line: line, "unexpected '\(Character(UnicodeScalar(byte)))' outside any JSON value") }
+            if !collecting, startsPart {
+                begin(byte, line: line)
+            } else if !collecting, open.isEmpty {
+                try fail(line: line, "unexpected '\(Character(UnicodeScalar(byte)))' outside any JSON value")
+            }
         }
     }
 
@@ -138,7 +149,8 @@ struct JSONStream {
     private var startsPart: Bool {
         switch shape {
         case .topLevelValues: open.isEmpty
-        case .membersOfTopObject: (isTopObject && !expectingKey) || (open.count == 2 && open == [UInt8(ascii: "{"), UInt8(ascii: "[")])
+        case .membersOfTopObject:
+            (isTopObject && !expectingKey) || (open.count == 2 && open == [UInt8(ascii: "{"), UInt8(ascii: "[")])
         }
     }
 
@@ -152,7 +164,8 @@ struct JSONStream {
 
     private mutating func complete(emit: (Part) throws -> Void) throws {
         collecting = false
-        let finished = Part(key: shape == .topLevelValues ? nil : currentKey, isElement: partIsElement, bytes: part, line: partLine)
+        let finished = Part(
+            key: shape == .topLevelValues ? nil : currentKey, isElement: partIsElement, bytes: part, line: partLine)
         part = []
         try emit(finished)
     }

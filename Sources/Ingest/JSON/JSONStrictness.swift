@@ -2,7 +2,9 @@
 /// trailing comma (`{"a": 1,}`, `[1,]`), which would make a broken record look whole.
 enum JSONStrictness {
     static func hasTrailingComma<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
-        var inString = false, escaped = false, afterComma = false
+        var inString = false
+        var escaped = false
+        var afterComma = false
         for byte in bytes {
             if inString {
                 if escaped {

@@ -5,7 +5,8 @@ enum JSONText {
     /// The object as compact JSON, or nil when it is empty.
     static func object(_ dictionary: [String: Any]) -> String? {
         guard !dictionary.isEmpty,
-              let data = try? JSONSerialization.data(withJSONObject: dictionary, options: [.sortedKeys, .withoutEscapingSlashes])
+            let data = try? JSONSerialization.data(
+                withJSONObject: dictionary, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return nil }
         return String(decoding: data, as: UTF8.self)
     }

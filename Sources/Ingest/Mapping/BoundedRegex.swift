@@ -28,7 +28,8 @@ struct BoundedRegex: @unchecked Sendable {  // NSRegularExpression is immutable 
     func firstCapture(in text: String) -> Outcome {
         var reports = 0
         var outcome = Outcome.noMatch
-        expression.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..., in: text)) { result, _, stop in
+        expression.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..., in: text))
+        { result, _, stop in
             reports += 1
             if let result {
                 let group = result.numberOfRanges > 1 ? result.range(at: 1) : result.range

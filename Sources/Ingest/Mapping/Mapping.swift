@@ -46,7 +46,9 @@ public struct Mapping: Sendable {
 
     /// A JSON scalar written in the mapping (a constant, a default, a `map` result).
     public enum Constant: Sendable, Equatable {
-        case text(String), number(Double), bool(Bool)
+        case text(String)
+        case number(Double)
+        case bool(Bool)
 
         /// A JSON scalar as parsed by Foundation; nil for objects, arrays and null.
         init?(json value: Any) {
@@ -61,9 +63,13 @@ public struct Mapping: Sendable {
 
     /// The source's unit; values are converted to the column's own (epoch ms, ms, s, MB).
     public enum Unit: String, Sendable, CaseIterable {
-        case epochS = "epoch_s", epochMs = "epoch_ms", epochUs = "epoch_us", epochNs = "epoch_ns"
+        case epochS = "epoch_s"
+        case epochMs = "epoch_ms"
+        case epochUs = "epoch_us"
+        case epochNs = "epoch_ns"
         case s, ms, us, ns, min, h
-        case mb = "MB", gb = "GB"
+        case mb = "MB"
+        case gb = "GB"
 
         /// The factor to the column's unit, or nil when the unit does not fit the column's kind.
         func factor(to kind: ColumnKind) -> Double? {

@@ -26,7 +26,9 @@ extension Mapping {
         if !nameOrPath.contains("/"), !nameOrPath.hasSuffix(".json"), let url = Self.builtIn(named: nameOrPath) {
             try self.init(contentsOf: url.path, origin: "built-in mapping '\(nameOrPath)'")
         } else {
-            let path = nameOrPath.hasPrefix("/") || directory == nil ? nameOrPath : (directory! as NSString).appendingPathComponent(nameOrPath)
+            let path =
+                nameOrPath.hasPrefix("/") || directory == nil
+                ? nameOrPath : (directory! as NSString).appendingPathComponent(nameOrPath)
             try self.init(contentsOf: path, origin: path)
         }
     }
@@ -41,8 +43,9 @@ extension Mapping {
     public init(json data: Data, origin: String) throws {
         let text = String(decoding: data, as: UTF8.self)
         func fail(_ keyPath: [String], _ reason: String) -> MappingError {
-            MappingError(file: origin, key: keyPath.isEmpty ? nil : keyPath.joined(separator: "."),
-                         line: Self.line(of: keyPath, in: text), reason: reason)
+            MappingError(
+                file: origin, key: keyPath.isEmpty ? nil : keyPath.joined(separator: "."),
+                line: Self.line(of: keyPath, in: text), reason: reason)
         }
         let object: Any
         do {
@@ -50,7 +53,8 @@ extension Mapping {
         } catch {
             // Foundation names the byte offset: in userInfo on Darwin, in the message ("around character 48") on Linux.
             let info = (error as NSError).userInfo
-            let index = info["NSJSONSerializationErrorIndex"] as? Int
+            let index =
+                info["NSJSONSerializationErrorIndex"] as? Int
                 ?? (info["NSDebugDescription"] as? String).flatMap { message in
                     message.range(of: "character ").flatMap { Int(message[$0.upperBound...].prefix { $0.isNumber }) }
                 }
@@ -76,7 +80,9 @@ extension Mapping {
         } else {
             columns = nil
         }
-        if input == .csv, !header, columns == nil { throw fail(["header"], "a CSV without a header row needs \"columns\"") }
+        if input == .csv, !header, columns == nil {
+            throw fail(["header"], "a CSV without a header row needs \"columns\"")
+        }
         guard let fieldObject = root["fields"] as? [String: Any], !fieldObject.isEmpty else {
             throw fail(["fields"], "an object from canonical column to source field")
         }
@@ -86,20 +92,27 @@ extension Mapping {
         self.origin = origin
     }
 
-    private static func flag(_ object: [String: Any], _ key: String, default value: Bool, _ fail: ([String], String) -> MappingError) throws -> Bool {
+    private static func flag(
+        _ object: [String: Any], _ key: String, default value: Bool, _ fail: ([String], String) -> MappingError
+    ) throws -> Bool {
         guard let raw = object[key] else { return value }
-        guard let number = raw as? NSNumber, JSONValue.isBool(number) else { throw fail([key], "must be true or false") }
+        guard let number = raw as? NSNumber, JSONValue.isBool(number) else {
+            throw fail([key], "must be true or false")
+        }
         return number.boolValue
     }
 
-    private static func field(_ target: String, _ spec: Any, _ fail: ([String], String) -> MappingError) throws -> Field {
+    private static func field(_ target: String, _ spec: Any, _ fail: ([String], String) -> MappingError) throws -> Field
+    {
         let keyPath = ["fields", target]
         let isExtra = target.hasPrefix("extra.") && target.count > 6
         guard isExtra || CanonicalColumns.setters[target] != nil else {
             throw fail(keyPath, "not a canonical column (see docs/formats.md) nor extra.<name>")
         }
         if let path = spec as? String {
-            return Field(target: target, path: splitPath(path), constant: nil, regex: nil, map: nil, unit: nil, timeFormat: nil, defaultValue: nil, required: false)
+            return Field(
+                target: target, path: splitPath(path), constant: nil, regex: nil, map: nil, unit: nil, timeFormat: nil,
+                defaultValue: nil, required: false)
         }
         guard let options = spec as? [String: Any] else { throw fail(keyPath, "a source path (string) or an object") }
         let known: Set = ["path", "const", "regex", "map", "unit", "format", "timezone", "default", "required"]
@@ -108,29 +121,41 @@ extension Mapping {
         }
         func string(_ key: String) throws -> String? {
             guard let value = options[key] else { return nil }
-            guard let text = value as? String, !text.isEmpty else { throw fail(keyPath + [key], "must be a non-empty string") }
+            guard let text = value as? String, !text.isEmpty else {
+                throw fail(keyPath + [key], "must be a non-empty string")
+            }
             return text
         }
         func constant(_ value: Any, _ key: [String]) throws -> Constant {
-            guard let constant = Constant(json: value) else { throw fail(key, "must be a string, number, or true/false") }
+            guard let constant = Constant(json: value) else {
+                throw fail(key, "must be a string, number, or true/false")
+            }
             return constant
         }
         let path = try string("path").map(splitPath)
         let const = try options["const"].map { try constant($0, keyPath + ["const"]) }
-        guard (path == nil) != (const == nil) else { throw fail(keyPath, "needs exactly one of \"path\" and \"const\"") }
+        guard (path == nil) != (const == nil) else {
+            throw fail(keyPath, "needs exactly one of \"path\" and \"const\"")
+        }
         let regex = try string("regex")
         if let regex {
-            do { _ = try BoundedRegex(regex) } catch { throw fail(keyPath + ["regex"], "not a valid regular expression") }
+            do { _ = try BoundedRegex(regex) } catch {
+                throw fail(keyPath + ["regex"], "not a valid regular expression")
+            }
         }
         var map: [String: Constant]?
         if let raw = options["map"] {
-            guard let object = raw as? [String: Any], !object.isEmpty else { throw fail(keyPath + ["map"], "an object from source value to value") }
+            guard let object = raw as? [String: Any], !object.isEmpty else {
+                throw fail(keyPath + ["map"], "an object from source value to value")
+            }
             map = try object.mapValues { try constant($0, keyPath + ["map"]) }
         }
         var unit: Unit?
         if let name = try string("unit") {
             guard let parsed = Unit(rawValue: name) else {
-                throw fail(keyPath + ["unit"], "unknown unit (known: \(Unit.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw fail(
+                    keyPath + ["unit"], "unknown unit (known: \(Unit.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             let kind = isExtra ? .other : kind(of: target)
             guard parsed.factor(to: kind) != nil else {
@@ -141,7 +166,10 @@ extension Mapping {
         var timeFormat: TimeFormat?
         if let format = try string("format") {
             guard isExtra || kind(of: target) == .epochMs else {
-                throw fail(keyPath + ["format"], "a time format only applies to the timestamp columns (request_sent_ms, response_received_ms, function_start_ms, function_end_ms)")
+                throw fail(
+                    keyPath + ["format"],
+                    "a time format only applies to the timestamp columns (request_sent_ms, response_received_ms, function_start_ms, function_end_ms)"
+                )
             }
             switch format {
             case "iso8601": timeFormat = .iso8601
@@ -158,8 +186,9 @@ extension Mapping {
         }
         let defaultValue = try options["default"].map { try constant($0, keyPath + ["default"]) }
         let required = try flag(options, "required", default: false) { fail(keyPath + $0, $1) }
-        return Field(target: target, path: path, constant: const, regex: regex, map: map, unit: unit, timeFormat: timeFormat,
-                     defaultValue: defaultValue, required: required)
+        return Field(
+            target: target, path: path, constant: const, regex: regex, map: map, unit: unit, timeFormat: timeFormat,
+            defaultValue: defaultValue, required: required)
     }
 
     private static func units(for kind: ColumnKind) -> String {

@@ -62,7 +62,9 @@ struct MappingReader: RecordReader {
             return
         }
         if cells.count == 1, cells[0].isEmpty { return }
-        guard cells.count == header.count else { throw RecordProblem("\(cells.count) fields, but there are \(header.count) columns") }
+        guard cells.count == header.count else {
+            throw RecordProblem("\(cells.count) fields, but there are \(header.count) columns")
+        }
         var row: [String: String] = [:]
         for (name, cell) in zip(header, cells) where !cell.isEmpty { row[name] = cell }
         let unmapped = mapping.keepUnmapped ? row.filter { !usedNames.contains($0.key) } : [:]
@@ -70,12 +72,16 @@ struct MappingReader: RecordReader {
     }
 
     /// Applies every field of the mapping to one source record.
-    private mutating func record(unmapped: [String: Any], lookup: ([String]) -> Any?) throws(RecordProblem) -> InvocationRecord {
+    private mutating func record(
+        unmapped: [String: Any], lookup: ([String]) -> Any?
+    ) throws(RecordProblem) -> InvocationRecord {
         var record = template
         var extra = unmapped
         for field in mapping.fields {
             guard let value = try value(of: field, lookup: lookup) else {
-                if field.required { throw RecordProblem("\(field.target): no value at '\(field.path?.joined(separator: ".") ?? "")'") }
+                if field.required {
+                    throw RecordProblem("\(field.target): no value at '\(field.path?.joined(separator: ".") ?? "")'")
+                }
                 continue
             }
             if field.target.hasPrefix("extra.") {
@@ -86,11 +92,12 @@ struct MappingReader: RecordReader {
                 }
                 continue
             }
-            let canonical: CanonicalValue = switch value {
-            case .text(let text): .text(text)
-            case .number(let number): .number(number)
-            case .bool(let flag): .bool(flag)
-            }
+            let canonical: CanonicalValue =
+                switch value {
+                case .text(let text): .text(text)
+                case .number(let number): .number(number)
+                case .bool(let flag): .bool(flag)
+                }
             _ = try CanonicalColumns.assign(field.target, canonical, to: &record)
         }
         try CanonicalColumns.validate(record)
@@ -100,11 +107,16 @@ struct MappingReader: RecordReader {
 
     /// One field's value: the constant or the source value, through regex, map, time format and unit;
     /// nil when absent and without a default.
-    private mutating func value(of field: Mapping.Field, lookup: ([String]) -> Any?) throws(RecordProblem) -> Mapping.Constant? {
+    private mutating func value(
+        of field: Mapping.Field, lookup: ([String]) -> Any?
+    ) throws(RecordProblem) -> Mapping.Constant? {
         if let constant = field.constant { return constant }
-        guard let source = field.path.flatMap(lookup), (source as? String)?.isEmpty != true else { return field.defaultValue }
+        guard let source = field.path.flatMap(lookup), (source as? String)?.isEmpty != true else {
+            return field.defaultValue
+        }
         guard var value = Mapping.Constant(json: source) else {
-            throw RecordProblem("\(field.target): '\(field.path!.joined(separator: "."))' is an object or array, not a value")
+            throw RecordProblem(
+                "\(field.target): '\(field.path!.joined(separator: "."))' is an object or array, not a value")
         }
         if let pattern = field.regex {
             let text = Self.text(value)
@@ -114,30 +126,37 @@ struct MappingReader: RecordReader {
                 if let fallback = field.defaultValue { return fallback }
                 throw RecordProblem("\(field.target): '\(text.prefix(60))' does not match /\(pattern)/")
             case .overBudget:
-                throw RecordProblem("\(field.target): /\(pattern.prefix(60))/ ran past its matching budget on '\(text.prefix(60))' "
-                    + "(a pattern that backtracks; see docs/mappings.md)")
+                throw RecordProblem(
+                    "\(field.target): /\(pattern.prefix(60))/ ran past its matching budget on '\(text.prefix(60))' "
+                        + "(a pattern that backtracks; see docs/mappings.md)")
             }
         }
         if let map = field.map {
             guard let mapped = map[Self.text(value)] else {
                 if let fallback = field.defaultValue { return fallback }
-                throw RecordProblem("\(field.target): '\(Self.text(value).prefix(60))' is not one of the mapped values (\(map.keys.sorted().joined(separator: ", ")))")
+                throw RecordProblem(
+                    "\(field.target): '\(Self.text(value).prefix(60))' is not one of the mapped values (\(map.keys.sorted().joined(separator: ", ")))"
+                )
             }
             value = mapped
         }
         if let format = field.timeFormat {
             guard let milliseconds = dates.epochMilliseconds(Self.text(value), format: format) else {
-                throw RecordProblem("\(field.target): '\(Self.text(value).prefix(60))' is not a time in the mapping's format")
+                throw RecordProblem(
+                    "\(field.target): '\(Self.text(value).prefix(60))' is not a time in the mapping's format")
             }
             value = .number(milliseconds)
         }
         if let unit = field.unit {
-            let number: Double? = switch value {
-            case .number(let number): number
-            case .text(let text): Double(text.trimmingWhitespace())
-            case .bool: nil
+            let number: Double? =
+                switch value {
+                case .number(let number): number
+                case .text(let text): Double(text.trimmingWhitespace())
+                case .bool: nil
+                }
+            guard let number, number.isFinite else {
+                throw RecordProblem("\(field.target): '\(Self.text(value).prefix(60))' is not a number")
             }
-            guard let number, number.isFinite else { throw RecordProblem("\(field.target): '\(Self.text(value).prefix(60))' is not a number") }
             value = .number(number * unit.factor(to: Mapping.kind(of: field.target))!)
         }
         return value
@@ -171,7 +190,7 @@ struct DateParsers {
             // `Wed Jun 07 2017 02:05:00 GMT+0100 (BST)`: the zone name in parentheses is informative only.
             let core = text.range(of: " (").map { String(text[..<$0.lowerBound]) } ?? text
             date = formatter("EEE MMM dd yyyy HH:mm:ss 'GMT'Z", timeZone: "UTC").date(from: core)
-        case let .pattern(pattern, zone):
+        case .pattern(let pattern, let zone):
             date = formatter(pattern, timeZone: zone).date(from: text)
         }
         return date.map { $0.timeIntervalSince1970 * 1000 }

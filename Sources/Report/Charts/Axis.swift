@@ -13,11 +13,16 @@ struct Axis {
         self.title = title
         // Beyond ±1e300 the range itself overflows; such values (an old store's) are off the chart.
         let drawable = values.filter { abs($0) <= 1e300 }
-        var low = drawable.min() ?? 0, high = drawable.max() ?? 1
-        if includeZero { low = min(low, 0); high = max(high, 0) }
+        var low = drawable.min() ?? 0
+        var high = drawable.max() ?? 1
+        if includeZero {
+            low = min(low, 0)
+            high = max(high, 0)
+        }
         logarithmic = allowLog && low > 0 && high / low > 100
         if logarithmic {
-            let first = floor(log10(low)), last = ceil(log10(high))
+            let first = floor(log10(low))
+            let last = ceil(log10(high))
             self.low = pow(10, first)
             self.high = pow(10, last)
             ticks = stride(from: first, through: last, by: 1).map { pow(10, $0) }

@@ -49,8 +49,10 @@ public enum Chart {
         public var p5, q1, median, q3, p95: Double
         public init(_ category: String, sample: Sample) {
             self.category = category
-            (p5, q1, median, q3, p95) = (sample.quantile(0.05)!, sample.quantile(0.25)!, sample.median!,
-                                         sample.quantile(0.75)!, sample.quantile(0.95)!)
+            (p5, q1, median, q3, p95) = (
+                sample.quantile(0.05)!, sample.quantile(0.25)!, sample.median!,
+                sample.quantile(0.75)!, sample.quantile(0.95)!
+            )
         }
     }
 
@@ -62,9 +64,12 @@ public enum Chart {
     // MARK: Kinds
 
     /// Lines, ECDF steps or points: one style (colour, dash, marker) per series.
-    public static func xy(_ kind: Kind, title: String, x: String, y: String, series: [Series], yFromZero: Bool = false) -> String {
+    public static func xy(
+        _ kind: Kind, title: String, x: String, y: String, series: [Series], yFromZero: Bool = false
+    ) -> String {
         let xAxis = Axis(title: x, values: series.flatMap { $0.points.map(\.x) })
-        let yAxis = kind == .ecdf
+        let yAxis =
+            kind == .ecdf
             ? Axis(title: y, values: [0, 1], allowLog: false)
             : Axis(title: y, values: series.flatMap { $0.points.map(\.y) }, includeZero: yFromZero)
         var canvas = frame(title: title, x: xAxis, y: yAxis)
@@ -85,7 +90,9 @@ public enum Chart {
             // Markers: every point of a scatter, about ten along a line.
             let every = kind == .scatter ? 1 : max(1, points.count / 10)
             for (position, point) in points.enumerated() where position % every == 0 || position == points.count - 1 {
-                canvas.marker(Palette.marker(index), px(xAxis, point.x), py(yAxis, point.y), color: color, size: kind == .scatter ? 3 : 4)
+                canvas.marker(
+                    Palette.marker(index), px(xAxis, point.x), py(yAxis, point.y), color: color,
+                    size: kind == .scatter ? 3 : 4)
             }
         }
         legend(&canvas, series.map(\.name), lines: kind != .scatter)
@@ -110,8 +117,10 @@ public enum Chart {
         let slot = plotWidth / Double(max(bars.count, 1))
         for (index, bar) in bars.enumerated() {
             let center = left + slot * (Double(index) + 0.5)
-            let top = py(yAxis, bar.value), zero = py(yAxis, max(yAxis.low, 0))
-            canvas.rect(center - slot * 0.3, min(top, zero), slot * 0.6, abs(zero - top), fill: Palette.color(0), opacity: 0.8)
+            let top = py(yAxis, bar.value)
+            let zero = py(yAxis, max(yAxis.low, 0))
+            canvas.rect(
+                center - slot * 0.3, min(top, zero), slot * 0.6, abs(zero - top), fill: Palette.color(0), opacity: 0.8)
             if let low = bar.low, let high = bar.high {
                 canvas.line(center, py(yAxis, low), center, py(yAxis, high), stroke: "#000000", width: 1.5)
                 canvas.line(center - 6, py(yAxis, low), center + 6, py(yAxis, low), stroke: "#000000", width: 1.5)
@@ -129,14 +138,18 @@ public enum Chart {
         var canvas = frame(title: title, x: nil, y: yAxis)
         let slot = plotWidth / Double(max(boxes.count, 1))
         for (index, box) in boxes.enumerated() {
-            let center = left + slot * (Double(index) + 0.5), half = min(slot * 0.25, 30)
+            let center = left + slot * (Double(index) + 0.5)
+            let half = min(slot * 0.25, 30)
             canvas.line(center, py(yAxis, box.p5), center, py(yAxis, box.q1), stroke: "#000000")
             canvas.line(center, py(yAxis, box.q3), center, py(yAxis, box.p95), stroke: "#000000")
             canvas.line(center - half / 2, py(yAxis, box.p5), center + half / 2, py(yAxis, box.p5), stroke: "#000000")
             canvas.line(center - half / 2, py(yAxis, box.p95), center + half / 2, py(yAxis, box.p95), stroke: "#000000")
-            canvas.rect(center - half, py(yAxis, box.q3), 2 * half, py(yAxis, box.q1) - py(yAxis, box.q3),
-                        fill: Palette.color(5), stroke: "#000000")
-            canvas.line(center - half, py(yAxis, box.median), center + half, py(yAxis, box.median), stroke: "#000000", width: 2.5)
+            canvas.rect(
+                center - half, py(yAxis, box.q3), 2 * half, py(yAxis, box.q1) - py(yAxis, box.q3),
+                fill: Palette.color(5), stroke: "#000000")
+            canvas.line(
+                center - half, py(yAxis, box.median), center + half, py(yAxis, box.median), stroke: "#000000",
+                width: 2.5)
             categoryLabel(&canvas, box.category, center, slot: slot)
         }
         notes(&canvas, ["box: quartiles", "thick line: median", "whiskers: p5 and p95"])
@@ -162,11 +175,15 @@ public enum Chart {
                 canvas.line(position, top, position, top + plotHeight, stroke: "#eeeeee")
                 canvas.text(x.label(tick), position, top + plotHeight + 16, size: 11, anchor: .middle)
             }
-            canvas.text(x.title + (x.logarithmic ? " (log scale)" : ""), left + plotWidth / 2, height - 16, size: 12, anchor: .middle)
+            canvas.text(
+                x.title + (x.logarithmic ? " (log scale)" : ""), left + plotWidth / 2, height - 16, size: 12,
+                anchor: .middle)
         }
         canvas.line(left, top + plotHeight, left + plotWidth, top + plotHeight, stroke: "#000000")
         canvas.line(left, top, left, top + plotHeight, stroke: "#000000")
-        canvas.text(y.title + (y.logarithmic ? " (log scale)" : ""), 20, top + plotHeight / 2, size: 12, anchor: .middle, angle: -90)
+        canvas.text(
+            y.title + (y.logarithmic ? " (log scale)" : ""), 20, top + plotHeight / 2, size: 12, anchor: .middle,
+            angle: -90)
         return canvas
     }
 

@@ -12,18 +12,28 @@ struct SVGCanvas {
 
     private func c(_ value: Double) -> String { Text.coordinate(value) }
 
-    mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1, dash: String = "") {
-        body.append("<line x1=\"\(c(x1))\" y1=\"\(c(y1))\" x2=\"\(c(x2))\" y2=\"\(c(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(c(width))\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>")
+    mutating func line(
+        _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1, dash: String = ""
+    ) {
+        body.append(
+            "<line x1=\"\(c(x1))\" y1=\"\(c(y1))\" x2=\"\(c(x2))\" y2=\"\(c(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(c(width))\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>"
+        )
     }
 
     mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2, dash: String = "") {
         guard !points.isEmpty else { return }
         let list = points.map { "\(c($0.0)),\(c($0.1))" }.joined(separator: " ")
-        body.append("<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(c(width))\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>")
+        body.append(
+            "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(c(width))\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>"
+        )
     }
 
-    mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String = "none", opacity: Double = 1) {
-        body.append("<rect x=\"\(c(x))\" y=\"\(c(y))\" width=\"\(c(max(0, w)))\" height=\"\(c(max(0, h)))\" fill=\"\(fill)\" stroke=\"\(stroke)\"\(opacity < 1 ? " fill-opacity=\"\(c(opacity))\"" : "")/>")
+    mutating func rect(
+        _ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String = "none", opacity: Double = 1
+    ) {
+        body.append(
+            "<rect x=\"\(c(x))\" y=\"\(c(y))\" width=\"\(c(max(0, w)))\" height=\"\(c(max(0, h)))\" fill=\"\(fill)\" stroke=\"\(stroke)\"\(opacity < 1 ? " fill-opacity=\"\(c(opacity))\"" : "")/>"
+        )
     }
 
     mutating func marker(_ shape: Palette.Marker, _ x: Double, _ y: Double, color: String, size: Double = 4) {
@@ -33,18 +43,27 @@ struct SVGCanvas {
         case .square:
             rect(x - size, y - size, 2 * size, 2 * size, fill: color)
         case .triangle:
-            body.append("<polygon points=\"\(c(x)),\(c(y - size)) \(c(x + size)),\(c(y + size)) \(c(x - size)),\(c(y + size))\" fill=\"\(color)\"/>")
+            body.append(
+                "<polygon points=\"\(c(x)),\(c(y - size)) \(c(x + size)),\(c(y + size)) \(c(x - size)),\(c(y + size))\" fill=\"\(color)\"/>"
+            )
         case .diamond:
-            body.append("<polygon points=\"\(c(x)),\(c(y - size)) \(c(x + size)),\(c(y)) \(c(x)),\(c(y + size)) \(c(x - size)),\(c(y))\" fill=\"\(color)\"/>")
+            body.append(
+                "<polygon points=\"\(c(x)),\(c(y - size)) \(c(x + size)),\(c(y)) \(c(x)),\(c(y + size)) \(c(x - size)),\(c(y))\" fill=\"\(color)\"/>"
+            )
         }
     }
 
     enum Anchor: String { case start, middle, end }
 
     /// Text at (x, y); `angle` in degrees turns it around that point (negative: counter-clockwise).
-    mutating func text(_ string: String, _ x: Double, _ y: Double, size: Double = 12, anchor: Anchor = .start, angle: Double = 0, bold: Bool = false) {
+    mutating func text(
+        _ string: String, _ x: Double, _ y: Double, size: Double = 12, anchor: Anchor = .start, angle: Double = 0,
+        bold: Bool = false
+    ) {
         let transform = angle == 0 ? "" : " transform=\"rotate(\(c(angle)) \(c(x)) \(c(y)))\""
-        body.append("<text x=\"\(c(x))\" y=\"\(c(y))\" font-family=\"sans-serif\" font-size=\"\(c(size))\" text-anchor=\"\(anchor.rawValue)\"\(bold ? " font-weight=\"bold\"" : "")\(transform)>\(Text.xml(string))</text>")
+        body.append(
+            "<text x=\"\(c(x))\" y=\"\(c(y))\" font-family=\"sans-serif\" font-size=\"\(c(size))\" text-anchor=\"\(anchor.rawValue)\"\(bold ? " font-weight=\"bold\"" : "")\(transform)>\(Text.xml(string))</text>"
+        )
     }
 
     var document: String {

@@ -25,13 +25,18 @@ enum CPUShare {
                     }
                     time += 30_000
                 }
-                groups.append(["memory_mb": memory, "colevel": colevel, "mean_share": Sample(shares).mean!,
-                               "model_share": modelShare(profile, memoryMB: memory, ncpu: nil, colevel: colevel)])
+                groups.append([
+                    "memory_mb": memory, "colevel": colevel, "mean_share": Sample(shares).mean!,
+                    "model_share": modelShare(profile, memoryMB: memory, ncpu: nil, colevel: colevel),
+                ])
             }
         }
-        try context.finish(writer, truth: ["groups": groups], parameters: [
-            "full_cpu_memory_mb": profile.performance.fullCpuMemoryMb ?? NSNull(), "jitter": profile.performance.cpuJitter,
-        ])
+        try context.finish(
+            writer, truth: ["groups": groups],
+            parameters: [
+                "full_cpu_memory_mb": profile.performance.fullCpuMemoryMb ?? NSNull(),
+                "jitter": profile.performance.cpuJitter,
+            ])
     }
 
     /// Memory-proportional share (AWS, Google), scaled down when the VM's vCPUs are oversubscribed;
@@ -45,7 +50,9 @@ enum CPUShare {
         return min(1, Double(ncpu ?? 1) / Double(colevel))
     }
 
-    private static func share(_ platform: Platform, _ request: Platform.Served, memoryMB: Int, startedTogether: Int) -> Double {
+    private static func share(
+        _ platform: Platform, _ request: Platform.Served, memoryMB: Int, startedTogether: Int
+    ) -> Double {
         let vm = platform.vms[platform.instances[request.instance].vm]
         let together = min(startedTogether, vm.alive.count)
         let share = modelShare(platform.profile, memoryMB: memoryMB, ncpu: vm.type.ncpu, colevel: together)

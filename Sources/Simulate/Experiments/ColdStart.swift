@@ -14,7 +14,8 @@ enum ColdStart {
         let profile = context.profile
         var time = platform.startMs
         var groups: [[String: Any]] = []
-        var newVMStarts = 0, existingVMStarts = 0
+        var newVMStarts = 0
+        var existingVMStarts = 0
         for runtime in profile.runtimeNames {
             for memory in profile.memorySizesMb {
                 var newInGroup = 0
@@ -24,15 +25,21 @@ enum ColdStart {
                     let warm = platform.batch(function, count: 1, atMs: cold[0].receivedMs + 1_000)
                     writer.write(cold, round: round, batch: 1)
                     writer.write(warm, round: round, batch: 2)
-                    if cold[0].newVM { newVMStarts += 1; newInGroup += 1 } else { existingVMStarts += 1 }
+                    if cold[0].newVM {
+                        newVMStarts += 1
+                        newInGroup += 1
+                    } else {
+                        existingVMStarts += 1
+                    }
                     time = warm[0].receivedMs + 5_000
                 }
                 let median = profile.coldMedianMs(runtime: runtime, memoryMB: memory)
                 groups.append([
                     "runtime": runtime, "memory_mb": memory, "n": rounds, "new_vm_cold_starts": newInGroup,
                     "model_median_ms": median,
-                    "cold_median_ms": mixtureMedian(median: median, sigma: profile.latency.coldSigma,
-                                                    extra: profile.latency.newVmExtraMs, newShare: Double(newInGroup) / Double(rounds)),
+                    "cold_median_ms": mixtureMedian(
+                        median: median, sigma: profile.latency.coldSigma,
+                        extra: profile.latency.newVmExtraMs, newShare: Double(newInGroup) / Double(rounds)),
                 ])
             }
         }
@@ -51,7 +58,8 @@ enum ColdStart {
         func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
         func logNormalCDF(_ x: Double) -> Double { x <= 0 ? 0 : normalCDF((log(x) - log(median)) / sigma) }
         func cdf(_ x: Double) -> Double { (1 - w) * logNormalCDF(x) + w * logNormalCDF(x - extra) }
-        var low = 0.0, high = median * 10 + extra
+        var low = 0.0
+        var high = median * 10 + extra
         for _ in 0..<200 {
             let middle = (low + high) / 2
             if cdf(middle) < 0.5 { low = middle } else { high = middle }

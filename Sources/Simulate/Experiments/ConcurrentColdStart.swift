@@ -22,13 +22,16 @@ enum ConcurrentColdStart {
                 time += 60_000
             }
             // Mean of a log-normal is median * exp(sigma^2 / 2); the penalty and the new-VM extra add.
-            let mean = profile.coldMedianMs(runtime: runtime, memoryMB: memory) * exp(sigma * sigma / 2)
+            let mean =
+                profile.coldMedianMs(runtime: runtime, memoryMB: memory) * exp(sigma * sigma / 2)
                 + profile.latency.colevelPenaltyMs * Double(colevel - 1) + profile.latency.newVmExtraMs
             levels.append(["colevel": colevel, "mean_cold_ms_if_one_vm": mean])
         }
-        try context.finish(writer, truth: [
-            "runtime": runtime, "memory_mb": memory, "levels": levels,
-            "colevel_penalty_ms": profile.latency.colevelPenaltyMs,
-        ])
+        try context.finish(
+            writer,
+            truth: [
+                "runtime": runtime, "memory_mb": memory, "levels": levels,
+                "colevel_penalty_ms": profile.latency.colevelPenaltyMs,
+            ])
     }
 }

@@ -7,11 +7,14 @@ enum Consistency {
             for delay in [0.0, 1, 2, 3, 4, 5, 6, 8, 10] {
                 let platform = context.platform()
                 let parameters: [String: Any] = ["k": k, "delay_s": delay, "rounds": rounds]
-                let writer = try context.run("k\(k)-delay-\(Int(delay))s", on: platform, parameters: parameters,
-                                             tests: ["version", "expected"])
+                let writer = try context.run(
+                    "k\(k)-delay-\(Int(delay))s", on: platform, parameters: parameters,
+                    tests: ["version", "expected"])
                 let function = context.function()
                 var time = platform.startMs
-                var after = 0, stale = 0, staleNew = 0
+                var after = 0
+                var stale = 0
+                var staleNew = 0
                 for round in 0..<rounds {
                     let expected = "v\(function.version)"
                     writer.write(platform.batch(function, count: k, atMs: time), round: round, batch: 1) { served in
@@ -20,18 +23,22 @@ enum Consistency {
                     let update = time + 10_000
                     function.update(atMs: update)
                     let served = platform.batch(function, count: k, atMs: update + delay * 1000)
-                    writer.write(served, round: round, batch: 2) { served in ["v\(served.version)", "v\(function.version)"] }
+                    writer.write(served, round: round, batch: 2) { served in
+                        ["v\(served.version)", "v\(function.version)"]
+                    }
                     after += served.count
                     stale += served.filter { $0.version != function.version }.count
                     staleNew += served.filter { $0.version != function.version && $0.cold }.count
                     time += 60_000
                 }
-                try context.finish(writer, truth: [
-                    "requests_after_update": after,
-                    "stale_fraction": Double(stale) / Double(after),
-                    "stale_new_instance_fraction": Double(staleNew) / Double(after),
-                    "safe_delay_s": context.profile.consistency.windowS,
-                ], parameters: parameters)
+                try context.finish(
+                    writer,
+                    truth: [
+                        "requests_after_update": after,
+                        "stale_fraction": Double(stale) / Double(after),
+                        "stale_new_instance_fraction": Double(staleNew) / Double(after),
+                        "safe_delay_s": context.profile.consistency.windowS,
+                    ], parameters: parameters)
             }
         }
     }

@@ -15,7 +15,8 @@ enum Coresidency {
             let count = min(batchSize, perAccount - launched)
             for (offset, account) in accounts.enumerated() {
                 let function = context.function(account: account)
-                writers[offset].write(platform.batch(function, count: count, atMs: time + Double(offset) * 3), round: 1, batch: batch)
+                writers[offset].write(
+                    platform.batch(function, count: count, atMs: time + Double(offset) * 3), round: 1, batch: batch)
             }
             launched += count
             batch += 1

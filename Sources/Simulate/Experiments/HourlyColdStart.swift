@@ -13,12 +13,17 @@ enum HourlyColdStart {
             let time = platform.startMs + Double(hour) * 3_600_000
             for probe in 0..<perHour {
                 let function = context.function(account: "hourly", runtime: runtime, memoryMB: memory)
-                writer.write(platform.batch(function, count: 1, atMs: time + Double(probe) * 60_000), round: hour, batch: probe)
+                writer.write(
+                    platform.batch(function, count: 1, atMs: time + Double(probe) * 60_000), round: hour, batch: probe)
             }
-            hours.append(["hour": hour, "model_median_ms": profile.coldMedianMs(runtime: runtime, memoryMB: memory)
-                          * platform.diurnal(time + Double(perHour) * 30_000)])
+            hours.append([
+                "hour": hour,
+                "model_median_ms": profile.coldMedianMs(runtime: runtime, memoryMB: memory)
+                    * platform.diurnal(time + Double(perHour) * 30_000),
+            ])
         }
-        try context.finish(writer, truth: ["runtime": runtime, "memory_mb": memory, "hours": hours],
-                           parameters: ["diurnal_amplitude": profile.latency.diurnalAmplitude])
+        try context.finish(
+            writer, truth: ["runtime": runtime, "memory_mb": memory, "hours": hours],
+            parameters: ["diurnal_amplitude": profile.latency.diurnalAmplitude])
     }
 }

@@ -17,15 +17,19 @@ enum IOAndNetwork {
                     let function = context.function(account: "io-\(account)", memoryMB: memory)
                     let served = platform.batch(function, count: colevel, atMs: time, executionMs: 3000...3500)
                     writer.write(served, round: colevel, batch: account) { _ in
-                        func jitter() -> Double { max(0.05, 1 + performance.throughputJitter * platform.random.normal()) }
+                        func jitter() -> Double {
+                            max(0.05, 1 + performance.throughputJitter * platform.random.normal())
+                        }
                         let rounds = (0..<3).map { _ in
                             let throughput = performance.vmIoMbS * memoryFactor / Double(colevel) * jitter()
                             return Format.fixed(100 / throughput, 4) + "," + Format.fixed(throughput, 2)
                         }
                         let bandwidth = performance.vmNetworkMbps * 1e6 * memoryFactor / Double(colevel) * jitter()
                         let rtt = platform.random.uniform(0.2...0.6)
-                        return [rounds.joined(separator: ";"),
-                                "\(Format.fixed(bandwidth, 0)),\(Format.fixed(rtt, 3)),\(Format.fixed(rtt * 0.6, 3)),\(Format.fixed(rtt * 3, 3))"]
+                        return [
+                            rounds.joined(separator: ";"),
+                            "\(Format.fixed(bandwidth, 0)),\(Format.fixed(rtt, 3)),\(Format.fixed(rtt * 0.6, 3)),\(Format.fixed(rtt * 3, 3))",
+                        ]
                     }
                     time += 30_000
                 }

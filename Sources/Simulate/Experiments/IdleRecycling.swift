@@ -47,7 +47,8 @@ enum IdleRecycling {
         // Binary searches, one after the other.
         var longest = 1.0
         for search in 0..<context.scaled(10, minimum: 2) {
-            var low = 1.0, high = 120.0
+            var low = 1.0
+            var high = 120.0
             while high - low > 1 {
                 let gap = ((low + high) / 2).rounded()
                 if probes(gap: gap, count: 1, round: search)[0] { low = gap } else { high = gap }
@@ -69,16 +70,20 @@ enum IdleRecycling {
             [false, true].compactMap { busy -> [String: Any]? in
                 let at = results.filter { $0.gapMinutes == gap && $0.busy == busy }
                 guard !at.isEmpty else { return nil }
-                return ["gap_minutes": gap, "busy_vm": busy, "probes": at.count,
-                        "survival_fraction": Double(at.filter(\.survived).count) / Double(at.count)]
+                return [
+                    "gap_minutes": gap, "busy_vm": busy, "probes": at.count,
+                    "survival_fraction": Double(at.filter(\.survived).count) / Double(at.count),
+                ]
             }
         }
         let idle = context.profile.idle
-        try context.finish(writer, truth: [
-            "max_idle_minutes": idle.maxIdleS / 60,
-            "busy_vm_max_idle_minutes": idle.busyVmMaxIdleS / 60,
-            "longest_survived_gap_minutes": results.filter { $0.survived && !$0.busy }.map(\.gapMinutes).max() ?? 0,
-            "survival": survival,
-        ], parameters: ["grace_s": idle.graceS, "period_s": idle.periodS, "end_probability": idle.endProbability])
+        try context.finish(
+            writer,
+            truth: [
+                "max_idle_minutes": idle.maxIdleS / 60,
+                "busy_vm_max_idle_minutes": idle.busyVmMaxIdleS / 60,
+                "longest_survived_gap_minutes": results.filter { $0.survived && !$0.busy }.map(\.gapMinutes).max() ?? 0,
+                "survival": survival,
+            ], parameters: ["grace_s": idle.graceS, "period_s": idle.periodS, "end_probability": idle.endProbability])
     }
 }

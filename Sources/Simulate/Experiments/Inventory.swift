@@ -24,18 +24,20 @@ enum Inventory {
             let type = platform.vms[instance.vm].type
             configurations["\(type.cpuModel)|\(type.ncpu)|\(type.memoryMb)", default: (0, 0)].instances += 1
         }
-        try context.finish(writer, truth: [
-            "vm_identity_visible": context.profile.vm.identity,
-            "vms": used.count,
-            "instances": platform.instances.count,
-            "configurations": configurations.keys.sorted().map { key in
-                let parts = key.split(separator: "|").map(String.init)
-                return [
-                    "cpu_model": parts[0], "ncpu": Int(parts[1])!, "memory_mb": Int(parts[2])!,
-                    "vms": configurations[key]!.vms, "instances": configurations[key]!.instances,
-                    "instance_share": Double(configurations[key]!.instances) / Double(platform.instances.count),
-                ] as [String: Any]
-            },
-        ])
+        try context.finish(
+            writer,
+            truth: [
+                "vm_identity_visible": context.profile.vm.identity,
+                "vms": used.count,
+                "instances": platform.instances.count,
+                "configurations": configurations.keys.sorted().map { key in
+                    let parts = key.split(separator: "|").map(String.init)
+                    return [
+                        "cpu_model": parts[0], "ncpu": Int(parts[1])!, "memory_mb": Int(parts[2])!,
+                        "vms": configurations[key]!.vms, "instances": configurations[key]!.instances,
+                        "instance_share": Double(configurations[key]!.instances) / Double(platform.instances.count),
+                    ] as [String: Any]
+                },
+            ])
     }
 }

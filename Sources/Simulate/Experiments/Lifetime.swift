@@ -12,7 +12,8 @@ enum Lifetime {
             for memory in memories {
                 let platform = context.platform()
                 let parameters: [String: Any] = ["interval_s": interval, "concurrency": concurrency]
-                let writer = try context.run("interval-\(Int(interval))s-\(memory)mb", on: platform, parameters: parameters)
+                let writer = try context.run(
+                    "interval-\(Int(interval))s-\(memory)mb", on: platform, parameters: parameters)
                 let function = context.function(memoryMB: memory)
                 let end = platform.startMs + (profile.lifetime.maxMinutes + 30) * 60_000
                 var time = platform.startMs
@@ -27,14 +28,18 @@ enum Lifetime {
                     guard let ended = instance.endedMs, ended < end else { return nil }
                     return (instance.lastEndMs - instance.createdMs) / 60_000
                 }
-                var expected: [String: Any] = ["instances_ended": lifetimes.count, "max_minutes": profile.lifetime.maxMinutes]
+                var expected: [String: Any] = [
+                    "instances_ended": lifetimes.count, "max_minutes": profile.lifetime.maxMinutes,
+                ]
                 if !lifetimes.isEmpty {
                     expected["median_minutes"] = Sample(lifetimes).median!
                     expected["p90_minutes"] = Sample(lifetimes).quantile(0.9)!
                 }
-                try context.finish(writer, truth: expected, parameters: parameters.merging([
-                    "memory_mb": memory, "model_median_minutes": profile.lifetime.median(memoryMB: memory),
-                ]) { a, _ in a })
+                try context.finish(
+                    writer, truth: expected,
+                    parameters: parameters.merging([
+                        "memory_mb": memory, "model_median_minutes": profile.lifetime.median(memoryMB: memory),
+                    ]) { a, _ in a })
             }
         }
     }

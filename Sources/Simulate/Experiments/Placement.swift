@@ -8,13 +8,16 @@ enum Placement {
         for (round, memory) in context.profile.memorySizesMb.reversed().enumerated() {
             let function = context.function(memoryMB: memory)
             let count = context.scaled(20, minimum: 4)
-            writer.write(platform.batch(function, count: count, atMs: time, executionMs: 200...300), round: round, batch: 1)
+            writer.write(
+                platform.batch(function, count: count, atMs: time, executionMs: 200...300), round: round, batch: 1)
             time += 1_000
         }
-        try context.finish(writer, truth: [
-            "vm_identity_visible": context.profile.vm.identity,
-            "usable_vm_memory_mb": context.profile.vm.usableMemoryMb,
-            "max_vm_memory_mb": platform.peakVMMemoryMB,
-        ])
+        try context.finish(
+            writer,
+            truth: [
+                "vm_identity_visible": context.profile.vm.identity,
+                "usable_vm_memory_mb": context.profile.vm.usableMemoryMb,
+                "max_vm_memory_mb": platform.peakVMMemoryMB,
+            ])
     }
 }

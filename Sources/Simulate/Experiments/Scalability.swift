@@ -12,12 +12,17 @@ enum Scalability {
             let served = platform.batch(function, count: level, atMs: time, executionMs: 500...600)
             writer.write(served, round: level / 5, batch: 1)
             let instances = Set(served.map(\.instance)).count
-            levels.append(["concurrency": level, "instances": instances, "instances_per_request": Double(instances) / Double(level)])
+            levels.append([
+                "concurrency": level, "instances": instances,
+                "instances_per_request": Double(instances) / Double(level),
+            ])
             time += 60_000
         }
-        try context.finish(writer, truth: [
-            "levels": levels,
-            "max_concurrent_instances": levels.map { $0["instances"] as! Int }.max() ?? 0,
-        ])
+        try context.finish(
+            writer,
+            truth: [
+                "levels": levels,
+                "max_concurrent_instances": levels.map { $0["instances"] as! Int }.max() ?? 0,
+            ])
     }
 }

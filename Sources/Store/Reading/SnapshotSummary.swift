@@ -32,43 +32,54 @@ public struct ColdRuleCount: Sendable, Equatable {
 
 extension Store {
     public func snapshotExists(_ name: String) throws -> Bool {
-        try queue.read { try Bool.fetchOne($0, sql: "SELECT EXISTS (SELECT 1 FROM snapshot WHERE name = ?)", arguments: [name]) ?? false }
+        try queue.read {
+            try Bool.fetchOne($0, sql: "SELECT EXISTS (SELECT 1 FROM snapshot WHERE name = ?)", arguments: [name])
+                ?? false
+        }
     }
 
     /// Whether the snapshot holds measurements (not only metric rows read from a file).
     public func hasInvocations(_ name: String) throws -> Bool {
         try queue.read {
-            try Bool.fetchOne($0, sql: """
-                SELECT EXISTS (SELECT 1 FROM invocation i JOIN snapshot s ON s.id = i.snapshot_id WHERE s.name = ?)
-                """, arguments: [name]) ?? false
+            try Bool.fetchOne(
+                $0,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM invocation i JOIN snapshot s ON s.id = i.snapshot_id WHERE s.name = ?)
+                    """, arguments: [name]) ?? false
         }
     }
 
     /// The snapshots that hold measurements, by name.
     public func measuredSnapshots() throws -> [String] {
         try queue.read {
-            try String.fetchAll($0, sql: """
-                SELECT name FROM snapshot s WHERE EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = s.id) ORDER BY name
-                """)
+            try String.fetchAll(
+                $0,
+                sql: """
+                    SELECT name FROM snapshot s WHERE EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = s.id) ORDER BY name
+                    """)
         }
     }
 
     /// Counted from the per-file tallies, not the invocations (a 10M snapshot answers at once).
     public func summary(of snapshot: String) throws -> SnapshotSummary? {
         try queue.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT s.description,
-                       (SELECT count(*) FROM source_file f WHERE f.snapshot_id = s.id) AS files,
-                       (SELECT ifnull(sum(r.invocations), 0) FROM source_file_cold_rule r JOIN source_file f ON f.id = r.source_file_id
-                        WHERE f.snapshot_id = s.id) AS invocations,
-                       (SELECT strftime('%Y-%m-%d %H:%M', min(first_sent_ms) / 1000, 'unixepoch') FROM source_file f
-                        WHERE f.snapshot_id = s.id) AS first,
-                       (SELECT strftime('%Y-%m-%d %H:%M', max(last_sent_ms) / 1000, 'unixepoch') FROM source_file f
-                        WHERE f.snapshot_id = s.id) AS last
-                FROM snapshot s WHERE s.name = ?
-                """, arguments: [snapshot]).map {
-                SnapshotSummary(name: snapshot, description: $0["description"], files: $0["files"], invocations: $0["invocations"],
-                                firstSent: $0["first"], lastSent: $0["last"])
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT s.description,
+                           (SELECT count(*) FROM source_file f WHERE f.snapshot_id = s.id) AS files,
+                           (SELECT ifnull(sum(r.invocations), 0) FROM source_file_cold_rule r JOIN source_file f ON f.id = r.source_file_id
+                            WHERE f.snapshot_id = s.id) AS invocations,
+                           (SELECT strftime('%Y-%m-%d %H:%M', min(first_sent_ms) / 1000, 'unixepoch') FROM source_file f
+                            WHERE f.snapshot_id = s.id) AS first,
+                           (SELECT strftime('%Y-%m-%d %H:%M', max(last_sent_ms) / 1000, 'unixepoch') FROM source_file f
+                            WHERE f.snapshot_id = s.id) AS last
+                    FROM snapshot s WHERE s.name = ?
+                    """, arguments: [snapshot]
+            ).map {
+                SnapshotSummary(
+                    name: snapshot, description: $0["description"], files: $0["files"], invocations: $0["invocations"],
+                    firstSent: $0["first"], lastSent: $0["last"])
             }
         }
     }
@@ -76,12 +87,16 @@ extension Store {
     /// The snapshot's files by path.
     public func sources(of snapshot: String) throws -> [SourceSummary] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT f.path, f.format, f.size_bytes, f.records, f.rejected, substr(f.sha256, 1, 16) AS hash
-                FROM source_file f JOIN snapshot s ON s.id = f.snapshot_id WHERE s.name = ? ORDER BY f.path
-                """, arguments: [snapshot]).map {
-                SourceSummary(path: $0["path"], format: $0["format"], sizeBytes: $0["size_bytes"], records: $0["records"],
-                              rejected: $0["rejected"], sha256Prefix: $0["hash"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.path, f.format, f.size_bytes, f.records, f.rejected, substr(f.sha256, 1, 16) AS hash
+                    FROM source_file f JOIN snapshot s ON s.id = f.snapshot_id WHERE s.name = ? ORDER BY f.path
+                    """, arguments: [snapshot]
+            ).map {
+                SourceSummary(
+                    path: $0["path"], format: $0["format"], sizeBytes: $0["size_bytes"], records: $0["records"],
+                    rejected: $0["rejected"], sha256Prefix: $0["hash"])
             }
         }
     }
@@ -89,22 +104,28 @@ extension Store {
     /// Rejected records by reason, most frequent first.
     public func rejectCounts(of snapshot: String) throws -> [(reason: String, count: Int)] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT r.reason, count(*) AS n FROM rejected_record r JOIN snapshot s ON s.id = r.snapshot_id
-                WHERE s.name = ? GROUP BY r.reason ORDER BY n DESC, r.reason
-                """, arguments: [snapshot]).map { ($0["reason"], $0["n"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.reason, count(*) AS n FROM rejected_record r JOIN snapshot s ON s.id = r.snapshot_id
+                    WHERE s.name = ? GROUP BY r.reason ORDER BY n DESC, r.reason
+                    """, arguments: [snapshot]
+            ).map { ($0["reason"], $0["n"]) }
         }
     }
 
     /// Every cold-start rule with the number of the snapshot's invocations it decided (0 included).
     public func coldRuleCounts(of snapshot: String) throws -> [ColdRuleCount] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT cr.name, cr.description,
-                       (SELECT ifnull(sum(r.invocations), 0) FROM source_file_cold_rule r JOIN source_file f ON f.id = r.source_file_id
-                        JOIN snapshot s ON s.id = f.snapshot_id WHERE s.name = ? AND r.cold_rule_id = cr.id) AS n
-                FROM cold_rule cr ORDER BY cr.id
-                """, arguments: [snapshot]).map { ColdRuleCount(rule: $0["name"], meaning: $0["description"], invocations: $0["n"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT cr.name, cr.description,
+                           (SELECT ifnull(sum(r.invocations), 0) FROM source_file_cold_rule r JOIN source_file f ON f.id = r.source_file_id
+                            JOIN snapshot s ON s.id = f.snapshot_id WHERE s.name = ? AND r.cold_rule_id = cr.id) AS n
+                    FROM cold_rule cr ORDER BY cr.id
+                    """, arguments: [snapshot]
+            ).map { ColdRuleCount(rule: $0["name"], meaning: $0["description"], invocations: $0["n"]) }
         }
     }
 }
@@ -114,13 +135,16 @@ extension Store {
     /// start latency, by provider and hour (for the report's time series; see docs/analyses.md).
     public func hourlyColdStarts(of snapshot: String) throws -> [(provider: String, hour: Int, latency: Double)] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT f.provider, CAST(i.request_sent_ms / 3600000 AS INTEGER) AS hour, i.function_start_ms - i.request_sent_ms AS latency
-                FROM invocation i JOIN function f ON f.id = i.function_id JOIN snapshot s ON s.id = i.snapshot_id
-                WHERE s.name = ? AND i.experiment_id IN (SELECT id FROM experiment WHERE kind = 'hourly') AND i.is_cold = 1
-                  AND i.status = 'ok' AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
-                ORDER BY f.provider, hour
-                """, arguments: [snapshot]).map { ($0["provider"], $0["hour"], $0["latency"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.provider, CAST(i.request_sent_ms / 3600000 AS INTEGER) AS hour, i.function_start_ms - i.request_sent_ms AS latency
+                    FROM invocation i JOIN function f ON f.id = i.function_id JOIN snapshot s ON s.id = i.snapshot_id
+                    WHERE s.name = ? AND i.experiment_id IN (SELECT id FROM experiment WHERE kind = 'hourly') AND i.is_cold = 1
+                      AND i.status = 'ok' AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
+                    ORDER BY f.provider, hour
+                    """, arguments: [snapshot]
+            ).map { ($0["provider"], $0["hour"], $0["latency"]) }
         }
     }
 }
