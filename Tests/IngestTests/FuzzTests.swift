@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Store
+@testable import Statistics
 import Testing
 
 @testable import Ingest
@@ -10,18 +11,6 @@ import Testing
 /// every line the mutations left alone is stored. Bounded: a fixed number of rounds a format, well
 /// under a minute in all.
 @Suite struct FuzzTests {
-    /// A small, fast, seeded generator (SplitMix64), so a failure can be replayed from its seed.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
 
     /// Bytes and tokens that break parsers: separators, quotes, brackets, control bytes, invalid
     /// UTF-8, numbers no field can hold.
@@ -33,19 +22,19 @@ import Testing
         ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xED, 0xA0, 0x80]]
 
     /// Mutates one line: flips, deletes, inserts a hostile token, or cuts it short; it stays one line.
-    static func mutate(_ line: [UInt8], _ random: inout Random, allowQuotes: Bool) -> [UInt8] {
+    static func mutate(_ line: [UInt8], _ random: inout StatisticsRandom, allowQuotes: Bool) -> [UInt8] {
         mutateBytes(line, &random, allowQuotes: allowQuotes).filter { $0 != UInt8(ascii: "\n") }
     }
 
-    static func mutateBytes(_ bytes: [UInt8], _ random: inout Random, allowQuotes: Bool) -> [UInt8] {
+    static func mutateBytes(_ bytes: [UInt8], _ random: inout StatisticsRandom, allowQuotes: Bool) -> [UInt8] {
         var line = bytes
-        for _ in 0...random.below(3) {
-            let position = line.isEmpty ? 0 : random.below(line.count)
-            switch random.below(4) {
-            case 0 where !line.isEmpty: line[position] ^= UInt8(1 << random.below(8))
-            case 1 where !line.isEmpty: line.removeSubrange(position..<min(line.count, position + 1 + random.below(8)))
+        for _ in 0...random.index(below: 3) {
+            let position = line.isEmpty ? 0 : random.index(below: line.count)
+            switch random.index(below: 4) {
+            case 0 where !line.isEmpty: line[position] ^= UInt8(1 << random.index(below: 8))
+            case 1 where !line.isEmpty: line.removeSubrange(position..<min(line.count, position + 1 + random.index(below: 8)))
             case 2:
-                var token = hostile[random.below(hostile.count)]
+                var token = hostile[random.index(below: hostile.count)]
                 if !allowQuotes { token.removeAll { $0 == UInt8(ascii: "\"") } }
                 line.insert(contentsOf: token, at: position)
             default: line = Array(line.prefix(position))
@@ -80,7 +69,7 @@ import Testing
 
     @Test(arguments: [Format.faasMeasure, .jsonLines, .csv])
     func lineFormatsLoseNothing(format: Format) throws {
-        var random = Random(state: 2018 + UInt64(format.rawValue.count))
+        var random = StatisticsRandom(seed: 2018 + UInt64(format.rawValue.count))
         var rejected = 0
         for round in 0..<150 {
             let count = 30
@@ -102,8 +91,8 @@ import Testing
                 }
             }
             var mutated = Set<Int>()
-            for _ in 0..<random.below(8) {
-                let index = random.below(count)
+            for _ in 0..<random.index(below: 8) {
+                let index = random.index(below: count)
                 mutated.insert(index)
                 lines[index] = Self.mutate(lines[index], &random, allowQuotes: format != .csv)
             }
@@ -120,7 +109,7 @@ import Testing
     /// CSV quotes may join lines into one record by design, so only the store's integrity and the
     /// absence of a crash are checked; and so for the public collections' whole-file JSON.
     @Test func quotesAndCollectionsNeverCrash() throws {
-        var random = Random(state: 7)
+        var random = StatisticsRandom(seed: 7)
         let datasets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Datasets")
         let samples: [(Format, String, [UInt8])] = try [
@@ -160,7 +149,7 @@ import Testing
             for _ in 0..<80 {
                 let workspace = try Workspace()
                 var bytes = original
-                for _ in 0...random.below(6) {
+                for _ in 0...random.index(below: 6) {
                     bytes = Self.mutateBytes(bytes, &random, allowQuotes: true)
                     if bytes.isEmpty { bytes = original }
                 }
