@@ -168,8 +168,15 @@ public struct Ingester {
             default: reason = "\(error)"
             }
             if let error = error as? DatabaseError {
+                // Busy, locked, full or an I/O error pass; anything else (a corrupt or read-only store) is
+                // named as the store's problem, not the file's.
+                let transient: [ResultCode] = [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR]
+                let why = error.message ?? "\(error.resultCode)"
                 return .notStored(
-                    path: path, reason: "the store could not take it: \(error.message ?? "\(error.resultCode)")")
+                    path: path,
+                    reason: transient.contains(error.resultCode.primaryResultCode)
+                        ? "the store could not take it: \(why)"
+                        : "the store failed (\(why)); check it before running again")
             }
             if case IngestError.changedWhileRead = error {
                 return .notStored(

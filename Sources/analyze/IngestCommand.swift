@@ -107,7 +107,9 @@ struct IngestCommand: ParsableCommand {
                 + String(format: "%.2f s", seconds) + "; \(rate) records/s")
         if summary.notStored > 0 {
             throw ExitError(
-                reason: "\(summary.notStored) file(s) not stored (listed above); run the same command again")
+                reason:
+                    "\(summary.notStored) file(s) not stored (listed above); once the reason is gone, the same command adds them"
+            )
         }
         // A rerun skips what is stored, but the stored files' rejects are still there.
         if strict, summary.rejected + summary.rejectedBefore > 0 || summary.failed > 0 {
