@@ -8,10 +8,13 @@ import Store
 ///
 /// Join rules, in order (each pair records the one that matched it):
 /// 1. `same key`: equal metric, provider, runtime, memory, setting and statistic.
-/// 2. `same setting core`: equal except that the settings agree only up to their first ", " or " (",
+/// 2. `same parameters`: equal metric, provider, runtime, memory, statistic and parameters (experiment,
+///    temperature, grouping, concurrency...; docs/analyses.md), whatever the settings' texts say, when
+///    A's row names parameters and exactly one row on the other side qualifies.
+/// 3. `same setting core`: equal except that the settings agree only up to their first ", " or " (",
 ///    e.g. the paper's "all warm starts" and "all warm starts, experiment=coldstart". Used only when
 ///    exactly one row on the other side qualifies.
-/// 3. `over memory sizes`: a summary over memory sizes (statistic `median_min` or `median_max`, no
+/// 4. `over memory sizes`: a summary over memory sizes (statistic `median_min` or `median_max`, no
 ///    memory) against the smallest or largest per-memory median of the same metric, provider and
 ///    runtime on the other side, taken from the setting that covers the most memory sizes.
 ///
@@ -120,8 +123,24 @@ public struct Comparison: Sendable {
         }
         unmatchedB = unmatchedB.enumerated().filter { !takenB.contains($0.offset) }.map(\.element)
 
-        // 2. Same setting core, when unambiguous.
+        // 2. Same fields: the settings' texts differ but the rows name the same parameters (experiment,
+        //    temperature, grouping, concurrency...), when A's row names some and one row of B matches.
         var stillA: [Metric] = []
+        for metric in unmatchedA {
+            let candidates = metric.parameters == MetricParameters() ? [] : unmatchedB.indices.filter {
+                FieldKey(unmatchedB[$0]) == FieldKey(metric)
+            }
+            if candidates.count == 1 {
+                joined.append((metric, unmatchedB[candidates[0]], "same parameters"))
+                unmatchedB.remove(at: candidates[0])
+            } else {
+                stillA.append(metric)
+            }
+        }
+        unmatchedA = stillA
+
+        // 3. Same setting core, when unambiguous.
+        stillA = []
         for metric in unmatchedA {
             let candidates = unmatchedB.indices.filter { Key(unmatchedB[$0], core: true) == Key(metric, core: true) }
             if candidates.count == 1 {
@@ -133,7 +152,7 @@ public struct Comparison: Sendable {
         }
         unmatchedA = stillA
 
-        // 3. Summaries over memory sizes, on either side.
+        // 4. Summaries over memory sizes, on either side.
         stillA = []
         for metric in unmatchedA {
             if let derived = Self.overMemorySizes(metric, from: right) {
@@ -201,6 +220,17 @@ public struct Comparison: Sendable {
         }
         pair.verdict = a.metric.isLatency ? (ratio < 1 ? "faster" : "slower") : (ratio < 1 ? "lower" : "higher")
         return pair
+    }
+
+    /// The join key of a metric by its typed fields, the setting's text aside.
+    struct FieldKey: Hashable {
+        var metric: MetricID, provider: String?, runtime: String?, memoryMB: Int?, statistic: Statistic
+        var parameters: MetricParameters
+
+        init(_ m: Metric) {
+            (metric, provider, runtime, memoryMB, statistic) = (m.metric, m.provider, m.runtime, m.memoryMB, m.statistic)
+            parameters = m.parameters
+        }
     }
 
     /// The join key of a metric; with `core`, the setting up to its first ", " or " (".

@@ -135,7 +135,8 @@ public struct ComparisonReport {
                 + "excludes 1 and the Mann-Whitney p-value is below \(Text.number(c.level)); otherwise unchanged. \"Summary only\": at "
                 + "least one side has no sample (published numbers), so only the ratio is given.")
         markdown.paragraph(
-            "Join rules: **same key** (metric, provider, runtime, memory, setting, statistic); **same setting core** "
+            "Join rules: **same key** (metric, provider, runtime, memory, setting, statistic); **same parameters** (the same, "
+                + "with the typed parameters in place of the setting's text, when that matches exactly one row); **same setting core** "
                 + "(settings equal up to their first \", \" or \" (\", when that matches exactly one row); **over memory sizes** (a "
                 + "summary over memory sizes, `median_min` or `median_max`, against the smallest or largest per-memory median of the "
                 + "other side). The rule used is in the last column.")

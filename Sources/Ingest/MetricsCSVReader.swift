@@ -1,14 +1,18 @@
 import Store
 
 /// Reads metric rows (not invocations): a CSV whose header starts `metric,provider,runtime,memory_mb,
-/// setting,statistic,value,unit`, with optional `n`, `ci_low`, `ci_high`, `source` columns. This is how
-/// published summary numbers, such as the paper's (`Datasets/paper-2018/metrics.csv`), become a
-/// snapshot that comparisons can use.
+/// setting,statistic,value,unit`, with optional `n`, `ci_low`, `ci_high`, `source` columns and the
+/// parameter columns of `metrics --format csv` (`experiment`, `temperature`, ...; docs/formats.md).
+/// This is how published summary numbers, such as the paper's (`Datasets/paper-2018/metrics.csv`),
+/// become a snapshot that comparisons can use.
 struct MetricsCSVReader: RecordReader {
     static let requiredColumns = [
         "metric", "provider", "runtime", "memory_mb", "setting", "statistic", "value", "unit",
     ]
-    static let optionalColumns: Set<String> = ["n", "ci_low", "ci_high", "source"]
+    static let optionalColumns: Set<String> = [
+        "n", "ci_low", "ci_high", "source", "experiment", "temperature", "grouping", "scenario", "concurrency", "colevel",
+        "batch_size", "delay_s", "idle_minutes", "interval_s",
+    ]
 
     private var header: [String]?
 
@@ -31,7 +35,8 @@ struct MetricsCSVReader: RecordReader {
             guard Self.matches(names), extra.isEmpty else {
                 throw CSVHeaderError(
                     reason:
-                        "a metrics CSV header starts \(Self.requiredColumns.joined(separator: ",")) and may add n, ci_low, ci_high, source"
+                        "a metrics CSV header starts \(Self.requiredColumns.joined(separator: ",")) and may add "
+                        + Self.optionalColumns.sorted().joined(separator: ", ")
                 )
             }
             self.header = names
@@ -81,6 +86,39 @@ struct MetricsCSVReader: RecordReader {
         }
         row.ciLow = try number("ci_low")
         row.ciHigh = try number("ci_high")
+        row.parameters = try parameters(fields, number)
         return row
+    }
+
+    private func parameters(
+        _ fields: [String: String], _ number: (String) throws(RecordProblem) -> Double?
+    ) throws(RecordProblem) -> MetricParameters {
+        func integer(_ name: String) throws(RecordProblem) -> Int? {
+            guard let value = try number(name) else { return nil }
+            guard let integer = Bounded.integer(value) else { throw RecordProblem("\(name) is not an integer within ±1e15") }
+            return integer
+        }
+        func bounded(_ name: String) throws(RecordProblem) -> Double? {
+            guard let value = try number(name) else { return nil }
+            guard Bounded.contains(value) else { throw RecordProblem(BatchingSink.outOfRange(name, value)) }
+            return value
+        }
+        var parameters = MetricParameters(
+            experiment: fields["experiment"], scenario: fields["scenario"], concurrency: try integer("concurrency"),
+            colevel: try integer("colevel"), batchSize: try integer("batch_size"), delaySeconds: try bounded("delay_s"),
+            idleMinutes: try bounded("idle_minutes"), intervalSeconds: try bounded("interval_s"))
+        if let text = fields["temperature"] {
+            guard let temperature = MetricParameters.Temperature(rawValue: text) else {
+                throw RecordProblem("temperature is cold or warm, not '\(text.prefix(40))'")
+            }
+            parameters.temperature = temperature
+        }
+        if let text = fields["grouping"] {
+            guard let grouping = MetricParameters.Grouping(rawValue: text) else {
+                throw RecordProblem("grouping is pooled, new-vm or existing-vm, not '\(text.prefix(40))'")
+            }
+            parameters.grouping = grouping
+        }
+        return parameters
     }
 }

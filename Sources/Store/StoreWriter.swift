@@ -60,8 +60,9 @@ public final class StoreWriter {
             db,
             """
             INSERT INTO metric (snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, value, unit, n,
-                                ci_low, ci_high, source)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                                ci_low, ci_high, source, experiment, temperature, grouping, scenario, concurrency, colevel,
+                                batch_size, delay_s, idle_minutes, interval_s)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
             """)
         widenInstance = try PreparedStatement(db, Self.widen("instance"))
         widenVM = try PreparedStatement(db, Self.widen("vm"))
@@ -319,6 +320,17 @@ public final class StoreWriter {
         s.bind(row.ciLow, at: 11)
         s.bind(row.ciHigh, at: 12)
         s.bind(row.source, at: 13)
+        let parameters = row.parameters
+        s.bind(parameters.experiment, at: 14)
+        s.bind(parameters.temperature?.rawValue, at: 15)
+        s.bind(parameters.grouping?.rawValue, at: 16)
+        s.bind(parameters.scenario, at: 17)
+        s.bind(parameters.concurrency, at: 18)
+        s.bind(parameters.colevel, at: 19)
+        s.bind(parameters.batchSize, at: 20)
+        s.bind(parameters.delaySeconds, at: 21)
+        s.bind(parameters.idleMinutes, at: 22)
+        s.bind(parameters.intervalSeconds, at: 23)
         try s.execute()
     }
 

@@ -84,6 +84,29 @@ import Testing
         #expect(Set(comparison.onlyB.map(\.metric)) == [MetricID("rerun.only"), .coldStartLatency])
     }
 
+    /// Settings worded differently but naming the same parameters join by the parameters; rows whose
+    /// parameters differ do not, however alike their words.
+    @Test func rowsJoinByTheirParametersWhateverTheWords() throws {
+        let scalability = MetricParameters(experiment: "scalability")
+        let paper = [
+            Metric(.maxConcurrentInstances, provider: "aws", setting: "one function under 5i concurrent requests",
+                   parameters: scalability, statistic: .max, value: 200, unit: "instances"),
+            Metric(.maxConcurrentInstances, provider: "azure", setting: "one function under 5i concurrent requests",
+                   parameters: MetricParameters(experiment: "colevel"), statistic: .max, value: 10, unit: "instances"),
+        ]
+        let rerun = [
+            Metric(.maxConcurrentInstances, provider: "aws", setting: "one function under concurrent requests",
+                   parameters: scalability, statistic: .max, value: 791, unit: "instances"),
+            Metric(.maxConcurrentInstances, provider: "azure", setting: "one function under concurrent requests",
+                   parameters: scalability, statistic: .max, value: 17, unit: "instances"),
+        ]
+        let (store, folder) = try store(paper, rerun)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let comparison = try Comparison(store: store, a: "A", b: "B")
+        #expect(comparison.pairs.map { "\($0.a.provider!) \($0.rule) \($0.ratio!)" } == ["aws same parameters 3.955"])
+        #expect(comparison.onlyA.map(\.provider) == ["azure"] && comparison.onlyB.map(\.provider) == ["azure"])
+    }
+
     @Test func verdictsOnKnownShiftsAndOnNone() throws {
         let base = latencies(median: 200, count: 200, seed: 1)
         let doubled = latencies(median: 400, count: 200, seed: 2)
