@@ -113,6 +113,9 @@ public struct ComparisonReport {
         return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
     }
 
+    /// At most this many rows in the forest plot of ratios.
+    static let forestRows = 60
+
     /// Above this many metrics on one side only, `compare.md` groups them and `only-a.csv` / `only-b.csv` list them.
     static let unmatchedListedInline = 200
 
@@ -159,20 +162,41 @@ public struct ComparisonReport {
                 ]
             }, rightAligned: [6, 7, 9, 11, 12])
 
-        let withCI = c.pairs.filter { $0.ratioCI != nil && $0.ratio != nil }
-        if !withCI.isEmpty {
-            let shown = Array(withCI.prefix(16))
-            let svg = Chart.bars(
-                title: "B / A with 95% CIs", y: "ratio of medians (B / A)",
-                bars: shown.map { pair in
-                    Chart.Bar(
-                        shortMetric(pair) + " " + label(pair), pair.ratio!, low: pair.ratioCI!.low,
-                        high: pair.ratioCI!.high)
-                })
-            try Data(svg.utf8).write(to: figures.appendingPathComponent("ratios.svg"))
+        // Ratios only where both values are positive: a difference whose sign can flip (new VM minus VM in
+        // use) is no ratio. A group whose median has a CI is shown by that median alone (its mean and
+        // percentiles are in the table).
+        struct Group: Hashable { let metric: MetricID, provider: String?, runtime: String?, memoryMB: Int?, setting: String? }
+        func group(_ pair: Comparison.Pair) -> Group {
+            Group(metric: pair.a.metric, provider: pair.a.provider, runtime: pair.a.runtime, memoryMB: pair.a.memoryMB,
+                  setting: pair.a.setting)
+        }
+        let withCI = Set(c.pairs.filter { $0.ratioCI != nil }.map(group))
+        let ratios = c.pairs.filter { pair in
+            guard let ratio = pair.ratio, ratio.isFinite, ratio > 0 else { return false }
+            guard pair.ratioCI != nil || !withCI.contains(group(pair)) else { return false }
+            return pair.a.value > 0 && pair.b.value > 0 && pair.a.statistic != .medianDifference
+        }
+        if !ratios.isEmpty {
+            let shown = Array(ratios.prefix(Self.forestRows))
+            let names = shown.map { pair in
+                [pair.a.metric.rawValue, label(pair), pair.a.statistic.description].filter { !$0.isEmpty }
+                    .joined(separator: " · ")
+            }
+            // A name that two rows share gets A's setting, so that no label repeats.
+            let repeated = Set(Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys)
+            let rows = zip(shown, names).map { pair, name in
+                Chart.ForestRow(
+                    repeated.contains(name) ? "\(name) (\(pair.a.setting ?? ""))" : name, pair.ratio!,
+                    low: pair.ratioCI?.low, high: pair.ratioCI?.high)
+            }
+            try Data(Chart.forest(title: "B / A, metric by metric", x: "B / A", rows: rows).utf8)
+                .write(to: figures.appendingPathComponent("ratios.svg"))
+            let cut = ratios.count > shown.count ? " The first \(shown.count) of \(ratios.count) ratios, in the table's order." : ""
             markdown.figure(
                 "ratios.svg",
-                "Ratio of medians B / A with its 95% bootstrap CI\(withCI.count > 16 ? " (the first 16 pairs)" : "").")
+                "B / A of the joined pairs (\(shown.count) rows) on a log axis, 1 (no change) dashed: medians with their 95% "
+                    + "bootstrap CI (a group's mean and percentiles are in the table), and summary values without one; "
+                    + "only pairs whose two values are positive.\(cut)")
         }
         for (index, pair) in c.pairs.filter({ $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == .median })
             .prefix(24).enumerated()

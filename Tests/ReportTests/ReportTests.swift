@@ -90,7 +90,26 @@ enum SVGCheck {
                     Chart.Box("java8", sample: Sample([700, 800, 900])),
                 ])
         ),
+        (
+            "forest.svg",
+            Chart.forest(
+                title: "B / A", x: "B / A",
+                rows: [
+                    Chart.ForestRow("coldstart.latency_ms · google · median", 0.25, low: 0.23, high: 0.28),
+                    Chart.ForestRow("scalability.max_concurrent_instances · aws · max", 3.955),
+                    Chart.ForestRow("a label long enough to widen the label column <&>", 1.02, low: 0.9, high: 1.1),
+                ])
+        ),
     ]
+
+    /// A forest plot's axis is logarithmic whatever the span, covers 1, and its ticks are round.
+    @Test func forestAxisCoversOneOnALogScale() {
+        let axis = Axis(logarithmicTitle: "B / A", values: [0.25, 0.28, 1])
+        #expect(axis.logarithmic && axis.low == 0.1 && axis.high == 1)
+        #expect(axis.ticks == [0.1, 0.2, 0.5, 1])
+        let wide = Axis(logarithmicTitle: "B / A", values: [0.001, 40])
+        #expect(wide.ticks == [0.001, 0.01, 0.1, 1, 10, 100])
+    }
 
     @Test(arguments: charts.map(\.0))
     func chartMatchesItsGoldenFileAndRenders(name: String) throws {

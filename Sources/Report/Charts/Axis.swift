@@ -39,6 +39,19 @@ struct Axis {
         }
     }
 
+    /// A log axis over positive `values`, whatever their span (for ratios): whole decades, with ticks
+    /// at 1, 2 and 5 times each power of ten when it spans at most two decades.
+    init(logarithmicTitle title: String, values: [Double]) {
+        self.title = title
+        let positive = values.filter { $0 > 0 && $0.isFinite && $0 <= 1e300 }
+        let first = floor(log10(positive.min() ?? 1)), last = max(ceil(log10(positive.max() ?? 1)), first + 1)
+        logarithmic = true
+        low = pow(10, first)
+        high = pow(10, last)
+        let decades = stride(from: first, through: last, by: 1).map { pow(10, $0) }
+        ticks = last - first > 2 ? decades : decades.flatMap { [$0, 2 * $0, 5 * $0] }.filter { $0 <= pow(10, last) }
+    }
+
     /// 1, 2 or 5 times a power of ten, at least `raw`.
     static func niceStep(_ raw: Double) -> Double {
         let power = pow(10, floor(log10(raw)))
