@@ -123,37 +123,26 @@ public struct Comparison: Sendable {
         }
         unmatchedB = unmatchedB.enumerated().filter { !takenB.contains($0.offset) }.map(\.element)
 
+        /// Joins each unmatched A row to the one B row that `matches` picks, when exactly one does.
+        func joinUnambiguous(_ rule: String, _ matches: (Metric, Metric) -> Bool) {
+            unmatchedA = unmatchedA.filter { metric in
+                let candidates = unmatchedB.indices.filter { matches(metric, unmatchedB[$0]) }
+                guard candidates.count == 1 else { return true }
+                joined.append((metric, unmatchedB[candidates[0]], rule))
+                unmatchedB.remove(at: candidates[0])
+                return false
+            }
+        }
+
         // 2. Same fields: the settings' texts differ but the rows name the same parameters (experiment,
         //    temperature, grouping, concurrency...), when A's row names some and one row of B matches.
-        var stillA: [Metric] = []
-        for metric in unmatchedA {
-            let candidates = metric.parameters == MetricParameters() ? [] : unmatchedB.indices.filter {
-                FieldKey(unmatchedB[$0]) == FieldKey(metric)
-            }
-            if candidates.count == 1 {
-                joined.append((metric, unmatchedB[candidates[0]], "same parameters"))
-                unmatchedB.remove(at: candidates[0])
-            } else {
-                stillA.append(metric)
-            }
-        }
-        unmatchedA = stillA
+        joinUnambiguous("same parameters") { a, b in a.parameters != MetricParameters() && FieldKey(a) == FieldKey(b) }
 
         // 3. Same setting core, when unambiguous.
-        stillA = []
-        for metric in unmatchedA {
-            let candidates = unmatchedB.indices.filter { Key(unmatchedB[$0], core: true) == Key(metric, core: true) }
-            if candidates.count == 1 {
-                joined.append((metric, unmatchedB[candidates[0]], "same setting core"))
-                unmatchedB.remove(at: candidates[0])
-            } else {
-                stillA.append(metric)
-            }
-        }
-        unmatchedA = stillA
+        joinUnambiguous("same setting core") { a, b in Key(a, core: true) == Key(b, core: true) }
 
         // 4. Summaries over memory sizes, on either side.
-        stillA = []
+        var stillA: [Metric] = []
         for metric in unmatchedA {
             if let derived = Self.overMemorySizes(metric, from: right) {
                 joined.append((metric, derived, "over memory sizes: \(derived.setting ?? "")"))
@@ -228,7 +217,9 @@ public struct Comparison: Sendable {
         var parameters: MetricParameters
 
         init(_ m: Metric) {
-            (metric, provider, runtime, memoryMB, statistic) = (m.metric, m.provider, m.runtime, m.memoryMB, m.statistic)
+            (metric, provider, runtime, memoryMB, statistic) = (
+                m.metric, m.provider, m.runtime, m.memoryMB, m.statistic
+            )
             parameters = m.parameters
         }
     }
