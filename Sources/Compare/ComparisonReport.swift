@@ -185,7 +185,7 @@ public struct ComparisonReport {
             // A name that two rows share gets A's setting, so that no label repeats.
             let repeated = Set(Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys)
             let rows = zip(shown, names).map { pair, name in
-                Chart.ForestRow(
+                Chart.Bar(
                     repeated.contains(name) ? "\(name) (\(pair.a.setting ?? ""))" : name, pair.ratio!,
                     low: pair.ratioCI?.low, high: pair.ratioCI?.high)
             }

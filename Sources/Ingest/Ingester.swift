@@ -342,18 +342,20 @@ public struct Ingester {
         defer { close(fd) }
         var head: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
-        var endOfFile = false
+        var endOfFile = false, sawContent = false
         while !endOfFile, head.count < LineReader.defaultMaxLineLength {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
             if count < 0, errno == EINTR { continue }
             guard count >= 0 else { throw IngestError.cannotRead(path: path, reason: String(cString: strerror(errno))) }
             endOfFile = count == 0
             head += chunk[..<count]
-            // Done once a line break follows some content.
-            if let content = head.firstIndex(where: { !Format.isSpace($0) && $0 != UInt8(ascii: "\n") }),
-                head[content...].contains(UInt8(ascii: "\n"))
-            {
-                break
+            // Done once a line break follows some content; each chunk is looked at once.
+            for byte in chunk[..<count] {
+                if byte == UInt8(ascii: "\n") {
+                    if sawContent { return head.withUnsafeBufferPointer { Format.detect(head: $0, endOfFile: false) } }
+                } else if !Format.isSpace(byte) {
+                    sawContent = true
+                }
             }
         }
         return head.withUnsafeBufferPointer { Format.detect(head: $0, endOfFile: endOfFile) }

@@ -20,32 +20,47 @@ public enum Bounded {
 
 extension InvocationRecord {
     /// The first numeric field outside `Bounded`, named as in the canonical format, with its value.
+    /// Runs for every record a reader delivers: field by field, with no array built per record.
     public var outOfRange: (field: String, value: Double)? {
-        var fields: [(String, Double?)] = [
-            ("request_sent_ms", requestSentMs), ("response_received_ms", responseReceivedMs),
-            ("round_trip_ms", roundTripMs),
-            ("function_start_ms", functionStartMs), ("function_end_ms", functionEndMs),
-            ("function_duration_ms", functionDurationMs), ("init_duration_ms", initDurationMs),
-            ("interval_s", intervalSeconds), ("delay_s", delaySeconds), ("vm_uptime_s", vmUptimeSeconds),
-            ("vm_idle_s", vmIdleSeconds), ("factorial_ms", factorialMs),
-            ("memory_mb", memoryMB.map(Double.init)), ("ncpu", ncpu.map(Double.init)),
-            ("round", roundNo.map(Double.init)),
-            ("batch", batchNo.map(Double.init)), ("batch_size", batchSize.map(Double.init)),
-            ("worker", workerNo.map(Double.init)),
-        ]
+        func check(_ name: String, _ value: Double?) -> (field: String, value: Double)? {
+            guard let value, !Bounded.contains(value) else { return nil }
+            return (name, value)
+        }
+        func check(_ name: String, _ value: Int?) -> (field: String, value: Double)? {
+            check(name, value.map(Double.init))
+        }
+        if let bad = check("request_sent_ms", requestSentMs) { return bad }
+        if let bad = check("response_received_ms", responseReceivedMs) { return bad }
+        if let bad = check("round_trip_ms", roundTripMs) { return bad }
+        if let bad = check("function_start_ms", functionStartMs) { return bad }
+        if let bad = check("function_end_ms", functionEndMs) { return bad }
+        if let bad = check("function_duration_ms", functionDurationMs) { return bad }
+        if let bad = check("init_duration_ms", initDurationMs) { return bad }
+        if let bad = check("interval_s", intervalSeconds) { return bad }
+        if let bad = check("delay_s", delaySeconds) { return bad }
+        if let bad = check("vm_uptime_s", vmUptimeSeconds) { return bad }
+        if let bad = check("vm_idle_s", vmIdleSeconds) { return bad }
+        if let bad = check("factorial_ms", factorialMs) { return bad }
+        if let bad = check("memory_mb", memoryMB) { return bad }
+        if let bad = check("ncpu", ncpu) { return bad }
+        if let bad = check("round", roundNo) { return bad }
+        if let bad = check("batch", batchNo) { return bad }
+        if let bad = check("batch_size", batchSize) { return bad }
+        if let bad = check("worker", workerNo) { return bad }
         if let cpuTest {
-            fields += [("cpu_first_ms", cpuTest.firstMs), ("cpu_last_ms", cpuTest.lastMs)]
+            if let bad = check("cpu_first_ms", cpuTest.firstMs) { return bad }
+            if let bad = check("cpu_last_ms", cpuTest.lastMs) { return bad }
         }
         for round in ioRounds {
-            fields += [("io_seconds", round.seconds), ("io_throughput_mb_s", round.throughputMBs)]
+            if let bad = check("io_seconds", round.seconds) { return bad }
+            if let bad = check("io_throughput_mb_s", round.throughputMBs) { return bad }
         }
         if let network {
-            fields += [
-                ("net_bandwidth_bps", network.bandwidthBps), ("net_rtt_mean_ms", network.rttMeanMs),
-                ("net_rtt_min_ms", network.rttMinMs), ("net_rtt_max_ms", network.rttMaxMs),
-            ]
+            if let bad = check("net_bandwidth_bps", network.bandwidthBps) { return bad }
+            if let bad = check("net_rtt_mean_ms", network.rttMeanMs) { return bad }
+            if let bad = check("net_rtt_min_ms", network.rttMinMs) { return bad }
+            if let bad = check("net_rtt_max_ms", network.rttMaxMs) { return bad }
         }
-        for case (let name, let value?) in fields where !Bounded.contains(value) { return (name, value) }
         return nil
     }
 }
@@ -62,15 +77,21 @@ extension InvocationRecord {
         if provider.utf8.count > Self.maxProviderBytes {
             return ("provider", provider.utf8.count, Self.maxProviderBytes)
         }
-        let fields: [(String, String?)] = [
-            ("account", account), ("region", region), ("function", functionName), ("runtime", runtime),
-            ("function_version", functionVersion), ("instance_id", instanceID), ("request_id", requestID),
-            ("vm_id", vmID),
-            ("procfs_instance_id", procfsInstanceID), ("cpu_model", cpuModel), ("experiment", experimentKind),
-        ]
-        for case (let name, let text?) in fields where text.utf8.count > Self.maxDimensionBytes {
-            return (name, text.utf8.count, Self.maxDimensionBytes)
+        func check(_ name: String, _ text: String?) -> (field: String, bytes: Int, limit: Int)? {
+            guard let bytes = text?.utf8.count, bytes > Self.maxDimensionBytes else { return nil }
+            return (name, bytes, Self.maxDimensionBytes)
         }
+        if let bad = check("account", account) { return bad }
+        if let bad = check("region", region) { return bad }
+        if let bad = check("function", functionName) { return bad }
+        if let bad = check("runtime", runtime) { return bad }
+        if let bad = check("function_version", functionVersion) { return bad }
+        if let bad = check("instance_id", instanceID) { return bad }
+        if let bad = check("request_id", requestID) { return bad }
+        if let bad = check("vm_id", vmID) { return bad }
+        if let bad = check("procfs_instance_id", procfsInstanceID) { return bad }
+        if let bad = check("cpu_model", cpuModel) { return bad }
+        if let bad = check("experiment", experimentKind) { return bad }
         return nil
     }
 }

@@ -13,49 +13,32 @@ public enum Statistic: Hashable, Sendable, CustomStringConvertible {
     /// A statistic a metrics file names that no analysis computes.
     case other(String)
 
+    /// The statistics with a fixed name, each with its text.
+    private static let named: [(Statistic, String)] = [
+        (.median, "median"), (.mean, "mean"), (.min, "min"), (.max, "max"), (.mode, "mode"), (.count, "count"),
+        (.fraction, "fraction"), (.medianMin, "median_min"), (.medianMax, "median_max"),
+        (.medianDifference, "median_difference"), (.ratioOfMedians, "ratio_of_medians"), (.ratioOfMeans, "ratio_of_means"),
+    ]
+
     public init(_ text: String) {
-        switch text {
-        case "median": self = .median
-        case "mean": self = .mean
-        case "min": self = .min
-        case "max": self = .max
-        case "mode": self = .mode
-        case "count": self = .count
-        case "fraction": self = .fraction
-        case "median_min": self = .medianMin
-        case "median_max": self = .medianMax
-        case "median_difference": self = .medianDifference
-        case "ratio_of_medians": self = .ratioOfMedians
-        case "ratio_of_means": self = .ratioOfMeans
-        default:
-            // `p90` and the like; text that would not print back the same (`p090`) stays as it is.
-            let digits = String(text.dropFirst())
-            if text.hasPrefix("p"), let percent = Double(digits), (0...100).contains(percent),
-                Self.number(percent) == digits
-            {
-                self = .percentile(percent)
-            } else {
-                self = .other(text)
-            }
+        if let (statistic, _) = Self.named.first(where: { $0.1 == text }) {
+            self = statistic
+            return
+        }
+        // `p90` and the like; text that would not print back the same (`p090`) stays as it is.
+        let digits = String(text.dropFirst())
+        if text.hasPrefix("p"), let percent = Double(digits), (0...100).contains(percent), Self.number(percent) == digits {
+            self = .percentile(percent)
+        } else {
+            self = .other(text)
         }
     }
 
     public var description: String {
         switch self {
-        case .median: "median"
-        case .mean: "mean"
-        case .min: "min"
-        case .max: "max"
-        case .mode: "mode"
-        case .count: "count"
-        case .fraction: "fraction"
         case .percentile(let percent): "p" + Self.number(percent)
-        case .medianMin: "median_min"
-        case .medianMax: "median_max"
-        case .medianDifference: "median_difference"
-        case .ratioOfMedians: "ratio_of_medians"
-        case .ratioOfMeans: "ratio_of_means"
         case .other(let text): text
+        default: Self.named.first { $0.0 == self }!.1
         }
     }
 

@@ -95,9 +95,9 @@ enum SVGCheck {
             Chart.forest(
                 title: "B / A", x: "B / A",
                 rows: [
-                    Chart.ForestRow("coldstart.latency_ms · google · median", 0.25, low: 0.23, high: 0.28),
-                    Chart.ForestRow("scalability.max_concurrent_instances · aws · max", 3.955),
-                    Chart.ForestRow("a label long enough to widen the label column <&>", 1.02, low: 0.9, high: 1.1),
+                    Chart.Bar("coldstart.latency_ms · google · median", 0.25, low: 0.23, high: 0.28),
+                    Chart.Bar("scalability.max_concurrent_instances · aws · max", 3.955),
+                    Chart.Bar("a label long enough to widen the label column <&>", 1.02, low: 0.9, high: 1.1),
                 ])
         ),
     ]

@@ -1,26 +1,13 @@
 import Foundation
 
 extension Chart {
-    /// One row of a forest plot: a ratio, with its interval when one is known.
-    public struct ForestRow: Sendable {
-        public var label: String
-        public var value: Double
-        public var low: Double?
-        public var high: Double?
-        public init(_ label: String, _ value: Double, low: Double? = nil, high: Double? = nil) {
-            self.label = label
-            self.value = value
-            self.low = low
-            self.high = high
-        }
-    }
-
-    /// Ratios as a forest plot: one row each, labels in full on the left, a log axis (a ratio of 2 and
+    /// Ratios as a forest plot: one row each (a `Bar`: its category is the label, low and high the CI when
+    /// one is known), labels in full on the left, a log axis (a ratio of 2 and
     /// one of 1/2 lie as far from 1), a dashed reference line at 1. Rows with a 95% CI are dots with
     /// whiskers; rows without one (published summary values) are squares. Values must be positive.
-    public static func forest(title: String, x: String, rows: [ForestRow]) -> String {
+    public static func forest(title: String, x: String, rows: [Bar]) -> String {
         let rowHeight = 20.0, top = 48.0, plotWidth = 420.0, margin = 24.0
-        let longest = rows.map { Double($0.label.count) }.max() ?? 0
+        let longest = rows.map { Double($0.category.count) }.max() ?? 0
         let labelWidth = max(160, longest * 6.4 + 16)
         let width = labelWidth + plotWidth + margin, height = top + Double(max(rows.count, 1)) * rowHeight + 74
         let values: [Double] = rows.flatMap { [$0.value, $0.low, $0.high].compactMap { $0 } } + [1]
@@ -39,7 +26,7 @@ extension Chart {
         for (index, row) in rows.enumerated() {
             let y = top + (Double(index) + 0.5) * rowHeight
             if index % 2 == 0 { canvas.rect(0, y - rowHeight / 2, width, rowHeight, fill: "#000000", opacity: 0.03) }
-            canvas.text(row.label, labelWidth - 8, y + 4, size: 11, anchor: .end)
+            canvas.text(row.category, labelWidth - 8, y + 4, size: 11, anchor: .end)
             if let low = row.low, let high = row.high {
                 canvas.line(px(low), y, px(high), y, stroke: Palette.color(0), width: 1.5)
                 canvas.line(px(low), y - 4, px(low), y + 4, stroke: Palette.color(0), width: 1.5)
