@@ -163,7 +163,7 @@ public struct Analyzer {
     }
 
     /// The `source` of the metric rows the stages write.
-    static let source = "analyze"
+    public static let source = "analyze"
 
     /// What an analysis depends on besides the code: the snapshot's source files (ingest only adds
     /// files, each with a new id) and the options.
@@ -268,12 +268,17 @@ final class AnalysisContext {
         """
     }
 
-    typealias Function = (provider: String, runtime: String?, memoryMB: Int?)
+    struct Function {
+        let provider: String, runtime: String?, architecture: String?, packaging: String?, memoryMB: Int?
+    }
 
-    /// Provider, runtime and memory of every function, by id.
+    /// Provider, runtime (with architecture and packaging) and memory of every function, by id.
     func functions() throws -> [Int64: Function] {
-        try Row.fetchAll(db, sql: "SELECT id, provider, runtime, memory_mb FROM function")
-            .reduce(into: [:]) { $0[$1[0]] = ($1[1], $1[2], $1[3]) }
+        try Row.fetchAll(db, sql: "SELECT id, provider, runtime, architecture, packaging, memory_mb FROM function")
+            .reduce(into: [:]) {
+                $0[$1[0]] = Function(
+                    provider: $1[1], runtime: $1[2], architecture: $1[3], packaging: $1[4], memoryMB: $1[5])
+            }
     }
 
     func rows(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {

@@ -1,28 +1,40 @@
 import Statistics
 import Store
 
-/// Where a group of metrics belongs: provider, runtime, memory and setting.
+/// Where a group of metrics belongs: provider, runtime (with architecture and packaging), memory and
+/// setting.
 public struct MetricGroup: Hashable, Sendable, Comparable {
     public var provider: String?
     public var runtime: String?
+    public var architecture: String?
+    public var packaging: String?
     public var memoryMB: Int?
     public var setting: String?
     public var parameters: MetricParameters
 
     public init(
-        provider: String?, runtime: String? = nil, memoryMB: Int? = nil, setting: String? = nil,
-        parameters: MetricParameters = MetricParameters()
+        provider: String?, runtime: String? = nil, architecture: String? = nil, packaging: String? = nil,
+        memoryMB: Int? = nil, setting: String? = nil, parameters: MetricParameters = MetricParameters()
     ) {
         self.provider = provider
         self.runtime = runtime
+        self.architecture = architecture
+        self.packaging = packaging
         self.memoryMB = memoryMB
         self.setting = setting
         self.parameters = parameters
     }
 
     public static func < (a: MetricGroup, b: MetricGroup) -> Bool {
-        (a.provider ?? "", a.runtime ?? "", a.memoryMB ?? -1, a.setting ?? "")
-            < (b.provider ?? "", b.runtime ?? "", b.memoryMB ?? -1, b.setting ?? "")
+        let (variantA, variantB) = (
+            Metric.variantOrder(packaging: a.packaging, architecture: a.architecture),
+            Metric.variantOrder(packaging: b.packaging, architecture: b.architecture)
+        )
+        if (a.provider ?? "", a.runtime ?? "") != (b.provider ?? "", b.runtime ?? "") {
+            return (a.provider ?? "", a.runtime ?? "") < (b.provider ?? "", b.runtime ?? "")
+        }
+        if variantA != variantB { return variantA.lexicographicallyPrecedes(variantB) }
+        return (a.memoryMB ?? -1, a.setting ?? "") < (b.memoryMB ?? -1, b.setting ?? "")
     }
 
     /// The usual statistics of a distribution: median (with bootstrap CI and the sample), p90, p99,
@@ -49,7 +61,8 @@ public struct MetricGroup: Hashable, Sendable, Comparable {
             }
             guard let value else { return nil }
             return Metric(
-                metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting,
+                metric, provider: provider, runtime: runtime, architecture: architecture, packaging: packaging,
+                memoryMB: memoryMB, setting: setting,
                 parameters: parameters,
                 statistic: statistic, value: value, unit: unit, n: sample.count, ci: ci, samples: samples)
         }
@@ -57,7 +70,8 @@ public struct MetricGroup: Hashable, Sendable, Comparable {
 
     func value(_ metric: MetricID, statistic: Statistic, _ value: Double, unit: String, n: Int? = nil) -> Metric {
         Metric(
-            metric, provider: provider, runtime: runtime, memoryMB: memoryMB, setting: setting, parameters: parameters,
+            metric, provider: provider, runtime: runtime, architecture: architecture, packaging: packaging,
+            memoryMB: memoryMB, setting: setting, parameters: parameters,
             statistic: statistic, value: value, unit: unit, n: n)
     }
 }

@@ -29,9 +29,11 @@ public enum StageID: String, CaseIterable, Sendable, Hashable {
 
     /// Bumped whenever the stage changes what it computes, so that analyses stored by an older version
     /// are computed again.
-    /// Version 2 of every stage: metric rows carry their parameters as fields.
+    /// Version 2 of every stage: metric rows carry their parameters as fields. Cold starts 3: rows
+    /// carry architecture and packaging, and the hourly medians in time order.
     public var version: Int {
         switch self {
+        case .coldStart: 3
         default: 2
         }
     }

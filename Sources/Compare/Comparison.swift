@@ -2,27 +2,26 @@ import Analysis
 import Statistics
 import Store
 
-/// Two snapshots' metrics side by side: joined metric by metric, each pair with B/A and, where both
-/// sides kept their samples, a bootstrap CI of the ratio of medians, Mann-Whitney and KS p-values and
-/// a verdict. Metrics on one side only are kept and listed.
+/// Snapshot A's metrics against B's (one snapshot or several read as one): joined row by row on their
+/// typed fields, each pair with B/A and, where both sides kept their samples, a bootstrap CI of the
+/// ratio of medians, Mann-Whitney and KS p-values and a verdict. Rows on one side only are kept and
+/// listed; rows the rules would join but that measure different things are refused, with the reason.
 ///
-/// Join rules, in order (each pair records the one that matched it):
-/// 1. `same key`: equal metric, provider, runtime, memory, setting and statistic.
-/// 2. `same parameters`: equal metric, provider, runtime, memory, statistic and parameters (experiment,
-///    temperature, grouping, concurrency...; docs/analyses.md), whatever the settings' texts say, when
-///    A's row names parameters and exactly one row on the other side qualifies.
-/// 3. `same setting core`: equal except that the settings agree only up to their first ", " or " (",
-///    e.g. the paper's "all warm starts" and "all warm starts, experiment=coldstart". Used only when
-///    exactly one row on the other side qualifies.
-/// 4. `over memory sizes`: a summary over memory sizes (statistic `median_min` or `median_max`, no
-///    memory) against the smallest or largest per-memory median of the same metric, provider and
-///    runtime on the other side, taken from the setting that covers the most memory sizes.
+/// Join rules, in order (each pair records the one that matched it; docs/compare.md):
+/// 1. `sameKey`: equal metric, provider, runtime, architecture, packaging, memory, setting, statistic.
+/// 2. `sameParameters`: the same with the typed parameters (experiment, temperature, grouping,
+///    concurrency...) in place of the setting's words, when A's row names parameters and exactly one
+///    row on the other side qualifies.
+/// 3. `overMemorySizes`: a summary over memory sizes (`median_min` or `median_max`, no memory) against
+///    the smallest or largest per-memory median on the other side, from the parameters that cover the
+///    most memory sizes.
+/// 4. Relaxations the user asks for (`Relaxation`), each only when exactly one row qualifies.
 ///
 /// Different definitions or runtimes are compared only when asked for (`Aliases`): B's rows are then
-/// read under A's name, B's own rows of that name are left out, and every pair says so in its rule.
+/// read under A's name, B's own rows of that name are left out, and every pair says so.
 public struct Comparison: Sendable {
-    /// Explicit requests to read B's metric ids or runtimes as A's (SPEC section 7: a comparison across
-    /// two definitions is allowed only when asked for, and labelled).
+    /// Explicit requests to read B's metric ids or runtimes as A's (a comparison across two definitions
+    /// is allowed only when asked for, and labelled).
     public struct Aliases: Sendable {
         /// B's metric id -> A's metric id, e.g. `coldstart.init_duration_ms` -> `coldstart.latency_ms`.
         public var metrics: [MetricID: MetricID] = [:]
@@ -31,6 +30,20 @@ public struct Comparison: Sendable {
         public init(metrics: [MetricID: MetricID] = [:], runtimes: [String: String] = [:]) {
             self.metrics = metrics
             self.runtimes = runtimes
+        }
+
+        /// Throws when an alias names a metric id or runtime its side does not have.
+        func validate(a: [Metric], b: [Metric]) throws {
+            let (metricsA, metricsB) = (Set(a.map(\.metric)), Set(b.map(\.metric)))
+            let (runtimesA, runtimesB) = (Set(a.compactMap(\.runtime)), Set(b.compactMap(\.runtime)))
+            for (from, to) in metrics.sorted(by: { $0.key < $1.key }) {
+                if !metricsB.contains(from) { throw CompareError.unknownAlias("metric", from.rawValue, side: "B") }
+                if !metricsA.contains(to) { throw CompareError.unknownAlias("metric", to.rawValue, side: "A") }
+            }
+            for (from, to) in runtimes.sorted(by: { $0.key < $1.key }) {
+                if !runtimesB.contains(from) { throw CompareError.unknownAlias("runtime", from, side: "B") }
+                if !runtimesA.contains(to) { throw CompareError.unknownAlias("runtime", to, side: "A") }
+            }
         }
 
         /// B's rows as A's names; B's own rows under those names are left out.
@@ -55,143 +68,262 @@ public struct Comparison: Sendable {
             }
         }
 
-        /// The label of a pair whose B side was renamed, or nil.
-        func label(for b: Metric) -> String? {
-            var parts: [String] = []
-            for (from, to) in metrics.sorted(by: { $0.key < $1.key }) where b.metric == to {
-                parts.append("B's \(from) read as \(to)")
+        /// What was read under another name in a pair whose B side is `b`.
+        func renamings(for b: Metric) -> [String] {
+            metrics.sorted(by: { $0.key < $1.key }).filter { $0.value == b.metric }.map {
+                "B's \($0.key) read as \($0.value)"
             }
-            for (from, to) in runtimes.sorted(by: { $0.key < $1.key }) where b.runtime == to {
-                parts.append("B's runtime \(from) read as \(to)")
-            }
-            return parts.isEmpty ? nil : "cross-definition (" + parts.joined(separator: "; ") + ")"
+                + runtimes.sorted(by: { $0.key < $1.key }).filter { $0.value == b.runtime }.map {
+                    "B's runtime \($0.key) read as \($0.value)"
+                }
         }
+    }
+
+    public enum Verdict: String, Sendable {
+        case summaryOnly = "summary only"
+        case unchanged, faster, slower, higher, lower
     }
 
     public struct Pair: Sendable {
         public var a: Metric
         public var b: Metric
-        public var rule: String
+        public var rule: JoinRule
+        /// Cross-definition renamings behind the pair (empty for a pair of one definition).
+        public var renamings: [String]
         /// B / A, when A is not zero.
         public var ratio: Double?
         public var ratioCI: (low: Double, high: Double)?
         public var mannWhitneyP: Double?
         public var kolmogorovSmirnovP: Double?
-        public var verdict: String
+        public var verdict: Verdict
+
+        /// The rule as the report's "join" column shows it, renamings first.
+        public var ruleText: String {
+            renamings.isEmpty
+                ? rule.description : "cross-definition (\(renamings.joined(separator: "; "))), \(rule.description)"
+        }
+    }
+
+    /// Two rows a rule matched that measure different things.
+    public struct Refusal: Sendable {
+        public var a: Metric
+        public var b: Metric
+        public var reason: String
     }
 
     public let a: String
-    public let b: String
+    /// B's snapshots, read as one.
+    public let bSnapshots: [String]
     public let pairs: [Pair]
+    public let refused: [Refusal]
     public let onlyA: [Metric]
     public let onlyB: [Metric]
+    public let aliases: Aliases
+    public let relaxations: [Relaxation]
+    /// What each side's snapshots hold, for the statement at the top of the report.
+    public let summaries: [String: SnapshotSummary]
+    public let holdings: [String: Holdings]
+
+    /// A snapshot's metric rows at a glance.
+    public struct Holdings: Sendable {
+        public let rows: Int
+        public let providers: [String]
+        /// Where rows read from a file say they come from (`seed`, `lambda-perf`); empty for analyses.
+        public let sources: [String]
+
+        init(_ rows: [Metric]) {
+            self.rows = rows.count
+            providers = Set(rows.compactMap(\.provider)).sorted()
+            sources = Set(rows.compactMap(\.source)).subtracting([Analyzer.source]).sorted()
+        }
+    }
     /// Significance level of the verdicts.
     public let level: Double
     public let bootstrap: Bootstrap
 
+    /// B's name as the report shows it: the snapshots joined by " + ".
+    public var b: String { bSnapshots.joined(separator: " + ") }
+
     public init(
-        store: Store, a: String, b: String, aliases: Aliases = Aliases(), bootstrap: Bootstrap = Bootstrap(),
-        level: Double = 0.05
+        store: Store, a: String, b: String, aliases: Aliases = Aliases(), relaxations: [Relaxation] = [],
+        bootstrap: Bootstrap = Bootstrap(), level: Double = 0.05
+    ) throws {
+        try self.init(
+            store: store, a: a, b: [b], aliases: aliases, relaxations: relaxations, bootstrap: bootstrap, level: level)
+    }
+
+    public init(
+        store: Store, a: String, b: [String], aliases: Aliases = Aliases(), relaxations: [Relaxation] = [],
+        bootstrap: Bootstrap = Bootstrap(), level: Double = 0.05
     ) throws {
         self.a = a
-        self.b = b
+        self.bSnapshots = b
+        self.aliases = aliases
+        self.relaxations = relaxations
         self.level = level
         self.bootstrap = bootstrap
-        for name in [a, b] where try !store.snapshotExists(name) { throw AnalysisError.unknownSnapshot(name) }
-        // A side with measurements is compared on its current analysis, run now when none is stored.
-        for name in [a, b] where try store.hasInvocations(name) {
-            _ = try Analyzer(store: store).current(snapshot: name)
+        var summaries: [String: SnapshotSummary] = [:]
+        for name in [a] + b {
+            guard let summary = try store.summary(of: name) else { throw AnalysisError.unknownSnapshot(name) }
+            summaries[name] = summary
+            // A side with measurements is compared on its current analysis, run now when none is stored.
+            if try store.hasInvocations(name) { _ = try Analyzer(store: store).current(snapshot: name) }
         }
+        self.summaries = summaries
         let left = try store.metrics(snapshot: a, samples: true)
-        let right = aliases.apply(to: try store.metrics(snapshot: b, samples: true))
-        for (name, rows) in [(a, left), (b, right)] where rows.isEmpty {
-            throw CompareError.noMetrics(name)
+        if left.isEmpty { throw CompareError.noMetrics(a) }
+        var holdings = [a: Holdings(left)]
+        var ownRight: [Metric] = []
+        for name in b {
+            let rows = try store.metrics(snapshot: name, samples: true)
+            if rows.isEmpty { throw CompareError.noMetrics(name) }
+            holdings[name] = Holdings(rows)
+            ownRight += rows
         }
-        var unmatchedA = left
-        var unmatchedB = right
-        var joined: [(Metric, Metric, String)] = []
+        self.holdings = holdings
+        try aliases.validate(a: left, b: ownRight)
+        let right = aliases.apply(to: ownRight)
 
-        // 1. Same key.
-        var byKey: [Key: [Int]] = [:]
-        for (index, metric) in unmatchedB.enumerated() { byKey[Key(metric), default: []].append(index) }
-        var takenB = Set<Int>()
-        unmatchedA = unmatchedA.filter { metric in
-            guard let index = byKey[Key(metric)]?.first(where: { !takenB.contains($0) }) else { return true }
-            takenB.insert(index)
-            joined.append((metric, unmatchedB[index], "same key"))
-            return false
+        var join = Join(a: left, b: right)
+        join.byKey()
+        join.unambiguous(.sameParameters) { a, b in a.parameters != MetricParameters() && FieldKey(a) == FieldKey(b) }
+        join.overMemorySizes()
+        if relaxations.contains(.memory) {
+            join.unambiguous(
+                { .anyMemory(a: $0.memoryMB, b: $1.memoryMB) },
+                { a, b in FieldKey(a, memory: false) == FieldKey(b, memory: false) })
         }
-        unmatchedB = unmatchedB.enumerated().filter { !takenB.contains($0.offset) }.map(\.element)
+        if relaxations.contains(.runtimeVersion) {
+            join.unambiguous(
+                { .runtimeVersion(a: $0.runtime ?? "", b: $1.runtime ?? "") },
+                { a, b in
+                    a.runtime != nil && FieldKey(a, runtimeFamily: true) == FieldKey(b, runtimeFamily: true)
+                })
+        }
 
-        /// Joins each unmatched A row to the one B row that `matches` picks, when exactly one does.
-        func joinUnambiguous(_ rule: String, _ matches: (Metric, Metric) -> Bool) {
+        // Rows that would join but for the experiment they come from, when that makes them incomparable:
+        // listed as refused rather than as missing from B.
+        join.unambiguous(.sameParameters) { a, b in
+            FieldKey(a, experiment: false) == FieldKey(b, experiment: false) && Comparability.problem(a, b) != nil
+        }
+
+        var pairs: [Pair] = []
+        var refused: [Refusal] = []
+        for (a, b, rule) in join.joined {
+            if let reason = Comparability.problem(a, b) {
+                refused.append(Refusal(a: a, b: b, reason: reason))
+            } else {
+                pairs.append(
+                    Self.pair(a, b, rule: rule, renamings: aliases.renamings(for: b), bootstrap: bootstrap, level: level))
+            }
+        }
+        self.pairs = pairs.sorted { Key($0.a).order.lexicographicallyPrecedes(Key($1.a).order) }
+        self.refused = refused.sorted { Key($0.a).order.lexicographicallyPrecedes(Key($1.a).order) }
+        onlyA = join.unmatchedA
+        onlyB = join.unmatchedB
+    }
+
+    /// The rows of both sides as the rules take them, and the pairs made so far.
+    private struct Join {
+        let a: [Metric], b: [Metric]
+        var unmatchedA: [Metric], unmatchedB: [Metric]
+        var joined: [(Metric, Metric, JoinRule)] = []
+
+        init(a: [Metric], b: [Metric]) {
+            (self.a, self.b, unmatchedA, unmatchedB) = (a, b, a, b)
+        }
+
+        /// Rule 1: every A row to the first free B row of the same key.
+        mutating func byKey() {
+            var byKey: [Key: [Int]] = [:]
+            for (index, metric) in unmatchedB.enumerated() { byKey[Key(metric), default: []].append(index) }
+            var taken = Set<Int>()
+            var joined = self.joined
+            let unmatchedB = self.unmatchedB
             unmatchedA = unmatchedA.filter { metric in
-                let candidates = unmatchedB.indices.filter { matches(metric, unmatchedB[$0]) }
-                guard candidates.count == 1 else { return true }
-                joined.append((metric, unmatchedB[candidates[0]], rule))
-                unmatchedB.remove(at: candidates[0])
+                guard let index = byKey[Key(metric)]?.first(where: { !taken.contains($0) }) else { return true }
+                taken.insert(index)
+                joined.append((metric, unmatchedB[index], .sameKey))
                 return false
             }
+            self.joined = joined
+            self.unmatchedB = unmatchedB.enumerated().filter { !taken.contains($0.offset) }.map(\.element)
         }
 
-        // 2. Same fields: the settings' texts differ but the rows name the same parameters (experiment,
-        //    temperature, grouping, concurrency...), when A's row names some and one row of B matches.
-        joinUnambiguous("same parameters") { a, b in a.parameters != MetricParameters() && FieldKey(a) == FieldKey(b) }
+        mutating func unambiguous(_ rule: JoinRule, _ matches: (Metric, Metric) -> Bool) {
+            unambiguous({ _, _ in rule }, matches)
+        }
 
-        // 3. Same setting core, when unambiguous.
-        joinUnambiguous("same setting core") { a, b in Key(a, core: true) == Key(b, core: true) }
-
-        // 4. Summaries over memory sizes, on either side.
-        var stillA: [Metric] = []
-        for metric in unmatchedA {
-            if let derived = Self.overMemorySizes(metric, from: right) {
-                joined.append((metric, derived, "over memory sizes: \(derived.setting ?? "")"))
-            } else {
-                stillA.append(metric)
+        /// Joins each unmatched A row to the one B row that `matches` picks, when exactly one does.
+        mutating func unambiguous(_ rule: (Metric, Metric) -> JoinRule, _ matches: (Metric, Metric) -> Bool) {
+            var still: [Metric] = []
+            for metric in unmatchedA {
+                let candidates = unmatchedB.indices.filter { matches(metric, unmatchedB[$0]) }
+                guard candidates.count == 1 else {
+                    still.append(metric)
+                    continue
+                }
+                joined.append((metric, unmatchedB[candidates[0]], rule(metric, unmatchedB[candidates[0]])))
+                unmatchedB.remove(at: candidates[0])
             }
-        }
-        unmatchedA = stillA
-        unmatchedB = unmatchedB.filter { metric in
-            guard let derived = Self.overMemorySizes(metric, from: left) else { return true }
-            joined.append((derived, metric, "over memory sizes: \(derived.setting ?? "")"))
-            return false
+            unmatchedA = still
         }
 
-        onlyA = unmatchedA
-        onlyB = unmatchedB
-        pairs = joined.map { a, b, rule in
-            Self.pair(
-                a, b, rule: aliases.label(for: b).map { "\($0), \(rule)" } ?? rule, bootstrap: bootstrap, level: level)
+        /// Rule 3, on either side.
+        mutating func overMemorySizes() {
+            var still: [Metric] = []
+            for metric in unmatchedA {
+                if let (derived, rule) = Comparison.overMemorySizes(metric, from: b) {
+                    joined.append((metric, derived, rule))
+                } else {
+                    still.append(metric)
+                }
+            }
+            unmatchedA = still
+            let a = self.a
+            var joined = self.joined
+            unmatchedB = unmatchedB.filter { metric in
+                guard let (derived, rule) = Comparison.overMemorySizes(metric, from: a) else { return true }
+                joined.append((derived, metric, rule))
+                return false
+            }
+            self.joined = joined
         }
-        .sorted { Key($0.a).order < Key($1.a).order }
     }
 
     /// The smallest (`median_min`) or largest (`median_max`) per-memory median standing for a summary
-    /// over memory sizes.
-    static func overMemorySizes(_ summary: Metric, from other: [Metric]) -> Metric? {
+    /// over memory sizes, with the rule that says which.
+    static func overMemorySizes(_ summary: Metric, from other: [Metric]) -> (Metric, JoinRule)? {
         guard summary.memoryMB == nil, summary.statistic == .medianMin || summary.statistic == .medianMax else {
             return nil
         }
         let candidates = other.filter {
-            $0.metric == summary.metric && $0.provider == summary.provider && $0.runtime == summary.runtime
-                && $0.statistic == .median && $0.memoryMB != nil
+            FieldKey($0, memory: false, parameters: false) == FieldKey(summary, memory: false, parameters: false)
+                .with(statistic: .median) && $0.memoryMB != nil
         }
-        let bySetting = Dictionary(grouping: candidates) { Key.core($0.setting) }
-        guard let (_, rows) = bySetting.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) }) else {
-            return nil
-        }
-        let chosen =
-            summary.statistic == .medianMin ? rows.min { $0.value < $1.value }! : rows.max { $0.value < $1.value }!
+        // The parameters covering the most memory sizes (ties to the first in the store's order).
+        var order: [MetricParameters] = []
+        let byParameters = Dictionary(grouping: candidates, by: \.parameters)
+        for row in candidates where !order.contains(row.parameters) { order.append(row.parameters) }
+        guard let widest = order.max(by: { byParameters[$0]!.count < byParameters[$1]!.count }) else { return nil }
+        let rows = byParameters[widest]!
+        let largest = summary.statistic == .medianMax
+        let chosen = largest ? rows.max { $0.value < $1.value }! : rows.min { $0.value < $1.value }!
         var derived = chosen
         derived.statistic = summary.statistic
-        derived.setting =
-            "\(summary.statistic == .medianMin ? "smallest" : "largest") of \(rows.count) per-memory medians (\(chosen.memoryMB!) MB, \(Key.core(chosen.setting)))"
         derived.memoryMB = nil
-        return derived
+        return (
+            derived,
+            .overMemorySizes(largest: largest, of: rows.count, memoryMB: chosen.memoryMB!, setting: chosen.setting)
+        )
     }
 
-    static func pair(_ a: Metric, _ b: Metric, rule: String, bootstrap: Bootstrap, level: Double) -> Pair {
-        var pair = Pair(a: a, b: b, rule: rule, ratio: a.value != 0 ? b.value / a.value : nil, verdict: "summary only")
+    static func pair(
+        _ a: Metric, _ b: Metric, rule: JoinRule, renamings: [String], bootstrap: Bootstrap, level: Double
+    ) -> Pair {
+        var pair = Pair(
+            a: a, b: b, rule: rule, renamings: renamings, ratio: a.value != 0 ? b.value / a.value : nil,
+            verdict: .summaryOnly)
         guard let left = a.samples, let right = b.samples, !left.isEmpty, !right.isEmpty, a.statistic == .median,
             b.statistic == .median
         else {
@@ -204,59 +336,69 @@ public struct Comparison: Sendable {
         pair.kolmogorovSmirnovP = KolmogorovSmirnov(sampleA, sampleB)?.pValue
         let separated = pair.ratioCI.map { $0.low > 1 || $0.high < 1 } ?? false
         guard separated, let p = pair.mannWhitneyP, p < level, let ratio = pair.ratio else {
-            pair.verdict = "unchanged"
+            pair.verdict = .unchanged
             return pair
         }
-        pair.verdict = a.metric.isLatency ? (ratio < 1 ? "faster" : "slower") : (ratio < 1 ? "lower" : "higher")
+        pair.verdict = a.metric.isLatency ? (ratio < 1 ? .faster : .slower) : (ratio < 1 ? .lower : .higher)
         return pair
     }
 
-    /// The join key of a metric by its typed fields, the setting's text aside.
+    /// The join key of a metric by its typed fields, the setting's words aside; a field left out
+    /// (memory, parameters) or widened (runtime to its family) for the looser rules.
     struct FieldKey: Hashable {
-        var metric: MetricID, provider: String?, runtime: String?, memoryMB: Int?, statistic: Statistic
-        var parameters: MetricParameters
+        var metric: MetricID, provider: String?, runtime: String?, architecture: String?, packaging: String?
+        var memoryMB: Int?, statistic: Statistic, parameters: MetricParameters?
 
-        init(_ m: Metric) {
-            (metric, provider, runtime, memoryMB, statistic) = (
-                m.metric, m.provider, m.runtime, m.memoryMB, m.statistic
+        init(
+            _ m: Metric, memory: Bool = true, parameters: Bool = true, experiment: Bool = true,
+            runtimeFamily: Bool = false
+        ) {
+            (metric, provider, architecture, packaging, statistic) = (
+                m.metric, m.provider, m.architecture, m.packaging, m.statistic
             )
-            parameters = m.parameters
+            runtime = runtimeFamily ? m.runtimeName?.family : m.runtime
+            memoryMB = memory ? m.memoryMB : nil
+            var fields = m.parameters
+            if !experiment { fields.experiment = nil }
+            self.parameters = parameters ? fields : nil
+        }
+
+        func with(statistic: Statistic) -> FieldKey {
+            var key = self
+            key.statistic = statistic
+            return key
         }
     }
 
-    /// The join key of a metric; with `core`, the setting up to its first ", " or " (".
+    /// The exact join key of a metric: its typed fields and its setting.
     struct Key: Hashable {
-        var metric: MetricID, provider: String?, runtime: String?, memoryMB: Int?, setting: String?,
-            statistic: Statistic
+        var fields: FieldKey
+        var setting: String?
 
-        init(_ m: Metric, core: Bool = false) {
-            (metric, provider, runtime, memoryMB, statistic) = (
-                m.metric, m.provider, m.runtime, m.memoryMB, m.statistic
-            )
-            setting = core ? Key.core(m.setting) : m.setting
+        init(_ m: Metric) {
+            fields = FieldKey(m, parameters: false)
+            setting = m.setting
         }
 
-        static func core(_ setting: String?) -> String {
-            guard let setting else { return "" }
-            var end = setting.endIndex
-            for separator in [", ", " ("] {
-                if let range = setting.range(of: separator), range.lowerBound < end { end = range.lowerBound }
-            }
-            return String(setting[..<end])
-        }
-
-        var order: String {
-            "\(metric)|\(provider ?? "")|\(runtime ?? "")|\(String(format: "%08d", memoryMB ?? -1))|\(setting ?? "")|\(statistic)"
+        /// The order pairs are listed in: by metric, provider, runtime and its variants, memory, setting.
+        var order: [String] {
+            [fields.metric.rawValue, fields.provider ?? "", fields.runtime ?? ""]
+                + Metric.variantOrder(packaging: fields.packaging, architecture: fields.architecture)
+                + [String(format: "%08d", fields.memoryMB ?? -1), setting ?? "", fields.statistic.description]
         }
     }
 }
 
 public enum CompareError: Error, CustomStringConvertible {
     case noMetrics(String)
+    case unknownAlias(String, String, side: String)
+
     public var description: String {
         switch self {
         case .noMetrics(let name):
             "snapshot '\(name)' has no metrics to compare: no invocations to analyze and no metrics file ingested into it"
+        case .unknownAlias(let kind, let value, let side):
+            "the alias names \(kind) '\(value)', which snapshot \(side) does not have"
         }
     }
 }

@@ -13,106 +13,6 @@ public struct ComparisonReport {
         self.comparison = comparison
     }
 
-    static let columns = [
-        "metric", "provider", "runtime", "memory_mb", "setting_a", "setting_b", "statistic", "a", "b", "unit",
-        "b_over_a", "ci_low", "ci_high", "mann_whitney_p", "ks_p", "verdict", "join_rule",
-    ]
-
-    /// One row per pair, as text, in `columns` order.
-    var rows: [[String?]] {
-        comparison.pairs.map { pair in
-            [
-                pair.a.metric.rawValue, pair.a.provider, pair.a.runtime, pair.a.memoryMB.map(String.init),
-                pair.a.setting, pair.b.setting,
-                pair.a.statistic.description, "\(pair.a.value)", "\(pair.b.value)", pair.a.unit,
-                pair.ratio.map { "\($0)" },
-                pair.ratioCI.map { "\($0.low)" }, pair.ratioCI.map { "\($0.high)" }, pair.mannWhitneyP.map { "\($0)" },
-                pair.kolmogorovSmirnovP.map { "\($0)" }, pair.verdict, pair.rule,
-            ]
-        }
-    }
-
-    public func csv() -> String {
-        ([Self.columns.joined(separator: ",")] + rows.map { $0.map { Text.csv($0 ?? "") }.joined(separator: ",") })
-            .joined(separator: "\n") + "\n"
-    }
-
-    /// One pair in `--format json`: numbers as JSON numbers, absent values as null.
-    struct PairJSON: Encodable {
-        let metric: String, provider: String?, runtime: String?, memoryMB: Int?, settingA: String?, settingB: String?
-        let statistic: String, a: Double?, b: Double?, unit: String, bOverA: Double?, ciLow: Double?, ciHigh: Double?
-        let mannWhitneyP: Double?, ksP: Double?, verdict: String, joinRule: String
-
-        init(_ pair: Comparison.Pair) {
-            (metric, provider, runtime, memoryMB) = (
-                pair.a.metric.rawValue, pair.a.provider, pair.a.runtime, pair.a.memoryMB
-            )
-            (settingA, settingB, statistic) = (pair.a.setting, pair.b.setting, pair.a.statistic.description)
-            // JSON has no infinity or NaN: such a value (a ratio over a zero-ish A) is null.
-            func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
-            (a, b, unit, bOverA) = (finite(pair.a.value), finite(pair.b.value), pair.a.unit, finite(pair.ratio))
-            (ciLow, ciHigh) = (finite(pair.ratioCI?.low), finite(pair.ratioCI?.high))
-            (mannWhitneyP, ksP) = (finite(pair.mannWhitneyP), finite(pair.kolmogorovSmirnovP))
-            (verdict, joinRule) = (pair.verdict, pair.rule)
-        }
-
-        // Every key is written, null when absent, as in the CSV's columns.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(metric, forKey: .metric)
-            try container.encode(provider, forKey: .provider)
-            try container.encode(runtime, forKey: .runtime)
-            try container.encode(memoryMB, forKey: .memoryMB)
-            try container.encode(settingA, forKey: .settingA)
-            try container.encode(settingB, forKey: .settingB)
-            try container.encode(statistic, forKey: .statistic)
-            try container.encode(a, forKey: .a)
-            try container.encode(b, forKey: .b)
-            try container.encode(unit, forKey: .unit)
-            try container.encode(bOverA, forKey: .bOverA)
-            try container.encode(ciLow, forKey: .ciLow)
-            try container.encode(ciHigh, forKey: .ciHigh)
-            try container.encode(mannWhitneyP, forKey: .mannWhitneyP)
-            try container.encode(ksP, forKey: .ksP)
-            try container.encode(verdict, forKey: .verdict)
-            try container.encode(joinRule, forKey: .joinRule)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case metric, provider, runtime
-            case memoryMB = "memory_mb"
-            case settingA = "setting_a"
-            case settingB = "setting_b"
-            case statistic, a, b
-            case unit
-            case bOverA = "b_over_a"
-            case ciLow = "ci_low"
-            case ciHigh = "ci_high"
-            case mannWhitneyP = "mann_whitney_p"
-            case ksP = "ks_p"
-            case verdict
-            case joinRule = "join_rule"
-        }
-    }
-
-    struct DocumentJSON: Encodable {
-        let a: String, b: String, pairs: [PairJSON], onlyA: [String], onlyB: [String]
-        enum CodingKeys: String, CodingKey {
-            case a, b, pairs
-            case onlyA = "only_a"
-            case onlyB = "only_b"
-        }
-    }
-
-    public func json() throws -> String {
-        let document = DocumentJSON(
-            a: comparison.a, b: comparison.b, pairs: comparison.pairs.map(PairJSON.init),
-            onlyA: comparison.onlyA.map(\.metric.rawValue), onlyB: comparison.onlyB.map(\.metric.rawValue))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
-    }
-
     /// At most this many rows in the forest plot of ratios.
     static let forestRows = 60
 
@@ -130,19 +30,29 @@ public struct ComparisonReport {
         var markdown = Markdown()
         let c = comparison
         markdown.heading(1, "Comparison: \(Text.markdown(c.a)) (A) against \(Text.markdown(c.b)) (B)")
+        statement(into: &markdown)
+        headline(into: &markdown)
+
+        markdown.heading(2, "Every joined metric")
+        if c.pairs.isEmpty {
+            markdown.paragraph(
+                "**Nothing comparable:** no row of A joins a row of B under the rules below. The rows of each side are listed "
+                    + "after them.")
+        }
         markdown.paragraph(
-            "\(c.pairs.count) metrics on both sides, \(c.onlyA.count) only in A, \(c.onlyB.count) only in B. "
-                + "B/A is the ratio of B's value to A's. Where both sides kept the sample behind a median: a 95% percentile-bootstrap CI "
-                + "of the ratio of medians (\(c.bootstrap.resamples) resamples, seed \(c.bootstrap.seed)), two-sided Mann-Whitney U and "
-                + "Kolmogorov-Smirnov p-values, and a verdict: faster or slower (latencies), higher or lower (other metrics) when the CI "
-                + "excludes 1 and the Mann-Whitney p-value is below \(Text.number(c.level)); otherwise unchanged. \"Summary only\": at "
-                + "least one side has no sample (published numbers), so only the ratio is given.")
+            "\(c.pairs.count) metrics on both sides, \(c.refused.count) pairs refused as not comparable, \(c.onlyA.count) "
+                + "only in A, \(c.onlyB.count) only in B. B/A is the ratio of B's value to A's; a difference whose sign can flip "
+                + "(new VM minus VM in use) is given as B - A instead. Where both sides kept the sample behind a median: a 95% "
+                + "percentile-bootstrap CI of the ratio of medians (\(c.bootstrap.resamples) resamples, seed \(c.bootstrap.seed)), "
+                + "two-sided Mann-Whitney U and Kolmogorov-Smirnov p-values, and a verdict: faster or slower (latencies), higher or "
+                + "lower (other metrics) when the CI excludes 1 and the Mann-Whitney p-value is below \(Text.number(c.level)); "
+                + "otherwise unchanged. \"Summary only\": at least one side has no sample (published numbers), so only the ratio "
+                + "is given.")
         markdown.paragraph(
-            "Join rules: **same key** (metric, provider, runtime, memory, setting, statistic); **same parameters** (the same, "
-                + "with the typed parameters in place of the setting's text, when that matches exactly one row); **same setting core** "
-                + "(settings equal up to their first \", \" or \" (\", when that matches exactly one row); **over memory sizes** (a "
-                + "summary over memory sizes, `median_min` or `median_max`, against the smallest or largest per-memory median of the "
-                + "other side). The rule used is in the last column.")
+            "Join rules: **same key** (metric, provider, runtime, architecture, packaging, memory, setting, statistic); **same "
+                + "parameters** (the same, with the typed parameters in place of the setting's words, when that matches exactly "
+                + "one row); **over memory sizes** (a summary over memory sizes, `median_min` or `median_max`, against the smallest "
+                + "or largest per-memory median of the other side)\(relaxationsText). The rule used is in the last column.")
         markdown.table(
             [
                 "metric", "provider", "runtime", "memory (MB)", "setting (A)", "statistic", "A", "B", "unit", "B/A",
@@ -150,25 +60,28 @@ public struct ComparisonReport {
             ],
             c.pairs.map { pair in
                 [
-                    pair.a.metric.rawValue, pair.a.provider ?? "", pair.a.runtime ?? "",
+                    pair.a.metric.rawValue, pair.a.provider ?? "", pair.a.runtimeLabel ?? "",
                     pair.a.memoryMB.map(String.init) ?? "", pair.a.setting ?? "",
                     pair.a.statistic.description, Text.number(pair.a.value), Text.number(pair.b.value), pair.a.unit,
-                    pair.ratio.map { Text.number($0, significant: 3) } ?? "",
+                    Self.ratioCell(pair),
                     pair.ratioCI.map {
                         "\(Text.number($0.low, significant: 3)) to \(Text.number($0.high, significant: 3))"
                     } ?? "",
                     pair.mannWhitneyP.map(Self.pValue) ?? "", pair.kolmogorovSmirnovP.map(Self.pValue) ?? "",
-                    pair.verdict, pair.rule,
+                    pair.verdict.rawValue, pair.ruleText,
                 ]
             }, rightAligned: [6, 7, 9, 11, 12])
 
         // Ratios only where both values are positive: a difference whose sign can flip (new VM minus VM in
         // use) is no ratio. A group whose median has a CI is shown by that median alone (its mean and
         // percentiles are in the table).
-        struct Group: Hashable { let metric: MetricID, provider: String?, runtime: String?, memoryMB: Int?, setting: String? }
+        struct Group: Hashable {
+            let metric: MetricID, provider: String?, runtime: String?, memoryMB: Int?, setting: String?
+        }
         func group(_ pair: Comparison.Pair) -> Group {
-            Group(metric: pair.a.metric, provider: pair.a.provider, runtime: pair.a.runtime, memoryMB: pair.a.memoryMB,
-                  setting: pair.a.setting)
+            Group(
+                metric: pair.a.metric, provider: pair.a.provider, runtime: pair.a.runtimeLabel,
+                memoryMB: pair.a.memoryMB, setting: pair.a.setting)
         }
         let withCI = Set(c.pairs.filter { $0.ratioCI != nil }.map(group))
         let ratios = c.pairs.filter { pair in
@@ -178,9 +91,10 @@ public struct ComparisonReport {
         }
         if !ratios.isEmpty {
             let shown = Array(ratios.prefix(Self.forestRows))
+            // A pair across definitions says so in its label: its ratio mixes two definitions.
             let names = shown.map { pair in
                 [pair.a.metric.rawValue, label(pair), pair.a.statistic.description].filter { !$0.isEmpty }
-                    .joined(separator: " · ")
+                    .joined(separator: " · ") + (pair.renamings.isEmpty ? "" : " (across definitions)")
             }
             // A name that two rows share gets A's setting, so that no label repeats.
             let repeated = Set(Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys)
@@ -196,7 +110,8 @@ public struct ComparisonReport {
                 "ratios.svg",
                 "B / A of the joined pairs (\(shown.count) rows) on a log axis, 1 (no change) dashed: medians with their 95% "
                     + "bootstrap CI (a group's mean and percentiles are in the table), and summary values without one; "
-                    + "only pairs whose two values are positive.\(cut)")
+                    + "only pairs whose two values are positive. \"Across definitions\": B's row is another definition read "
+                    + "as A's (see the top).\(cut)")
         }
         for (index, pair) in c.pairs.filter({ $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == .median })
             .prefix(24).enumerated()
@@ -219,10 +134,25 @@ public struct ComparisonReport {
         ]
         func cells(_ metric: Metric) -> [String] {
             [
-                metric.metric.rawValue, metric.provider ?? "", metric.runtime ?? "",
+                metric.metric.rawValue, metric.provider ?? "", metric.runtimeLabel ?? "",
                 metric.memoryMB.map(String.init) ?? "", metric.setting ?? "",
                 metric.statistic.description, Text.number(metric.value), metric.unit,
             ]
+        }
+        if !c.refused.isEmpty {
+            markdown.heading(2, "Not comparable")
+            markdown.paragraph(
+                "Rows a join rule matched that are left out, because the quantity depends on how the runs were designed "
+                    + "more than on the platform.")
+            markdown.table(
+                ["metric", "provider", "setting (A)", "statistic", "A", "B", "unit", "why not compared"],
+                c.refused.map { refusal in
+                    [
+                        refusal.a.metric.rawValue, refusal.a.provider ?? "", refusal.a.setting ?? "",
+                        refusal.a.statistic.description, Text.number(refusal.a.value), Text.number(refusal.b.value),
+                        refusal.a.unit, refusal.reason,
+                    ]
+                }, rightAligned: [4, 5])
         }
         for (side, title, metrics) in [("a", "Only in A (\(c.a))", c.onlyA), ("b", "Only in B (\(c.b))", c.onlyB)]
         where !metrics.isEmpty {
@@ -246,7 +176,7 @@ public struct ComparisonReport {
                     let rows = groups[key]!
                     return [
                         rows[0].metric.rawValue, rows[0].provider ?? "", String(rows.count),
-                        String(Set(rows.compactMap(\.runtime)).count),
+                        String(Set(rows.compactMap(\.runtimeLabel)).count),
                         String(Set(rows.compactMap(\.setting)).count),
                     ]
                 }, rightAligned: [2, 3, 4])
@@ -259,13 +189,7 @@ public struct ComparisonReport {
         p < 1e-15 ? "< 1e-15" : Text.number(p, significant: 2)
     }
 
-    /// "cold" or "warm" for start latencies, else the metric's family (`coldstart.latency_ms` -> cold).
-    private func shortMetric(_ pair: Comparison.Pair) -> String {
-        let family = pair.a.metric.family
-        return ["coldstart": "cold", "warmstart": "warm"][family] ?? family
-    }
-
     private func label(_ pair: Comparison.Pair) -> String {
-        [pair.a.provider, pair.a.runtime, pair.a.memoryMB.map { "\($0) MB" }].compactMap { $0 }.joined(separator: " ")
+        [pair.a.provider, pair.a.runtimeLabel, pair.a.memoryMB.map { "\($0) MB" }].compactMap { $0 }.joined(separator: " ")
     }
 }

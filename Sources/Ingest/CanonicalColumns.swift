@@ -20,6 +20,8 @@ enum CanonicalColumns {
         "region": text { $0.region = $1 },
         "function": text { $0.functionName = $1 },
         "runtime": text { $0.runtime = $1 },
+        "architecture": text { $0.architecture = $1 },
+        "packaging": text { $0.packaging = $1 },
         "memory_mb": integer { $0.memoryMB = $1 },
         "version": text { $0.functionVersion = $1 },
         "instance_id": text { $0.instanceID = $1 },

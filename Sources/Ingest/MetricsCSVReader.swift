@@ -2,7 +2,9 @@ import Store
 
 /// Reads metric rows (not invocations): a CSV whose header starts `metric,provider,runtime,memory_mb,
 /// setting,statistic,value,unit`, with optional `n`, `ci_low`, `ci_high`, `source` columns and the
-/// parameter columns of `metrics --format csv` (`experiment`, `temperature`, ...; docs/formats.md).
+/// dimension and parameter columns of `metrics --format csv` (`architecture`, `experiment`,
+/// `temperature`, ...; docs/formats.md). `runtime_family` and `runtime_version` are derived from the
+/// runtime, so they are accepted and not read.
 /// This is how published summary numbers, such as the paper's (`Datasets/paper-2018/metrics.csv`),
 /// become a snapshot that comparisons can use.
 struct MetricsCSVReader: RecordReader {
@@ -10,7 +12,7 @@ struct MetricsCSVReader: RecordReader {
         "metric", "provider", "runtime", "memory_mb", "setting", "statistic", "value", "unit",
     ]
     static let optionalColumns: Set<String> = [
-        "n", "ci_low", "ci_high", "source", "experiment", "temperature", "grouping", "scenario", "concurrency", "colevel",
+        "n", "ci_low", "ci_high", "source", "architecture", "packaging", "runtime_family", "runtime_version", "experiment", "temperature", "grouping", "scenario", "concurrency", "colevel",
         "batch_size", "delay_s", "idle_minutes", "interval_s",
     ]
 
@@ -70,7 +72,8 @@ struct MetricsCSVReader: RecordReader {
             if let number, !Bounded.contains(number) { throw RecordProblem(BatchingSink.outOfRange(name, number)) }
         }
         var row = Metric(
-            MetricID(metric), provider: fields["provider"], runtime: fields["runtime"], setting: fields["setting"],
+            MetricID(metric), provider: fields["provider"], runtime: fields["runtime"],
+            architecture: fields["architecture"], packaging: fields["packaging"], setting: fields["setting"],
             statistic: Statistic(statistic), value: value, unit: unit, source: fields["source"] ?? "file")
         if let memory = try number("memory_mb") {
             guard let megabytes = Bounded.integer(memory) else {

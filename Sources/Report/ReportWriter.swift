@@ -250,13 +250,14 @@ private struct Builder {
                     if warm { parameters.temperature = .warm }
                     return metrics.first {
                         $0.metric == metric && $0.statistic == statistic && $0.provider == cold.provider
-                            && $0.runtime == cold.runtime
-                            && $0.memoryMB == cold.memoryMB && $0.parameters == parameters
+                            && $0.runtime == cold.runtime && $0.architecture == cold.architecture
+                            && $0.packaging == cold.packaging && $0.memoryMB == cold.memoryMB
+                            && $0.parameters == parameters
                     }
                 }
                 let warm = cold.metric.warmCounterpart.flatMap { other($0, .median, warm: true) }
                 return (showMetric ? [cold.metric.rawValue] : []) + [
-                    cold.provider ?? "", cold.runtime ?? "", cold.memoryMB.map(String.init) ?? "", withCI(cold),
+                    cold.provider ?? "", cold.runtimeLabel ?? "", cold.memoryMB.map(String.init) ?? "", withCI(cold),
                     number(other(cold.metric, .p90)?.value), number(other(cold.metric, .p99)?.value), n(cold),
                     warm.map { withCI($0) } ?? "", warm.map(n) ?? "",
                 ]
@@ -310,7 +311,7 @@ private struct Builder {
             markdown.heading(3, "Instances launched together on one VM")
             func level(_ metric: Metric) -> Double { Double(metric.parameters.colevel ?? 0) }
             let groups = Dictionary(grouping: colevels) {
-                "\($0.provider ?? "") \($0.runtime ?? "") \($0.memoryMB.map { "\($0) MB" } ?? "")"
+                "\($0.provider ?? "") \($0.runtimeLabel ?? "") \($0.memoryMB.map { "\($0) MB" } ?? "")"
             }
             let series = groups.keys.sorted().map { key in
                 Chart.Series(key, groups[key]!.map { Chart.Point(level($0), $0.value) }.sorted { $0.x < $1.x })
@@ -327,20 +328,13 @@ private struct Builder {
                     y: "mean cold-start latency (ms)", series: series, yFromZero: true),
                 "Mean cold-start latency against the number of instances starting in the same batch on the same VM.")
         }
-        let hourly = try store.hourlyColdStarts(of: snapshot)
-        if !hourly.isEmpty {
+        let hourly = metrics.filter { $0.metric == .hourlyColdStartMedian && $0.statistic == .median }
+        if let firstHour = hourly.compactMap({ $0.series?.first?.x }).min() {
             markdown.heading(3, "Cold starts over time")
-            let byProvider = Dictionary(grouping: hourly, by: \.provider)
-            let firstHour = Double(hourly.map(\.hour).min()!)
-            let series = byProvider.keys.sorted().map { provider -> Chart.Series in
-                let hours = Dictionary(grouping: byProvider[provider]!, by: \.hour)
-                return Chart.Series(
-                    provider,
-                    hours.keys.sorted().map { hour in
-                        Chart.Point(Double(hour) - firstHour, Sample(hours[hour]!.map(\.latency)).median!)
-                    })
+            let series = hourly.compactMap { row in
+                row.series.map { Chart.Series(row.provider ?? "", $0.map { Chart.Point($0.x - firstHour, $0.y) }) }
             }
-            for row in metrics.filter({ $0.metric == .hourlyColdStartMedian && $0.statistic == .median }) {
+            for row in hourly {
                 markdown.paragraph(
                     "\(Text.markdown(row.provider ?? "")): median of the hourly medians \(Text.number(row.value)) ms over \(n(row)) hours."
                 )
@@ -555,7 +549,7 @@ enum GroupLabels {
     static func of(_ charted: [Metric], memoryUnit: String = "") -> [String] {
         let providers = Set(charted.map { $0.provider ?? "" }).count > 1
         let labels = charted.map { metric in
-            ((providers ? [metric.provider ?? ""] : []) + [metric.runtime ?? ""]
+            ((providers ? [metric.provider ?? ""] : []) + [metric.runtimeLabel ?? ""]
                 + (metric.memoryMB.map { ["\($0)\(memoryUnit)"] } ?? []))
                 .joined(separator: " ")
         }

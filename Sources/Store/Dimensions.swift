@@ -10,7 +10,7 @@ import GRDB
 final class Dimensions {
     struct FunctionKey: Hashable, Sendable {
         var provider: String, account: String?, region: String?, name: String?
-        var runtime: String?, memoryMB: Int?, version: String?
+        var runtime: String?, memoryMB: Int?, version: String?, architecture: String?, packaging: String?
     }
 
     struct ProviderScopedKey: Hashable, Sendable {
@@ -41,8 +41,8 @@ final class Dimensions {
         insertFunction = try PreparedStatement(
             db,
             """
-            INSERT INTO function (provider, account, region, name, runtime, memory_mb, version)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            INSERT INTO function (provider, account, region, name, runtime, memory_mb, version, architecture, packaging)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """)
         selectFunction = try PreparedStatement(
             db,
@@ -50,7 +50,8 @@ final class Dimensions {
             SELECT id FROM function WHERE provider = ?1 AND ifnull(account, '') = ifnull(?2, '')
               AND ifnull(region, '') = ifnull(?3, '') AND ifnull(name, '') = ifnull(?4, '')
               AND ifnull(runtime, '') = ifnull(?5, '') AND ifnull(memory_mb, -1) = ifnull(?6, -1)
-              AND ifnull(version, '') = ifnull(?7, '')
+              AND ifnull(version, '') = ifnull(?7, '') AND ifnull(architecture, '') = ifnull(?8, '')
+              AND ifnull(packaging, '') = ifnull(?9, '')
             """)
         insertInstance = try PreparedStatement(
             db,
@@ -95,6 +96,8 @@ final class Dimensions {
                     statement.bind(key.key.runtime, at: 5)
                     statement.bind(key.key.memoryMB, at: 6)
                     statement.bind(key.key.version, at: 7)
+                    statement.bind(key.key.architecture, at: 8)
+                    statement.bind(key.key.packaging, at: 9)
                 }
                 functions[key] = id
                 return id
@@ -216,7 +219,8 @@ public struct DimensionKeys: Sendable {
         function = Hashed(
             Dimensions.FunctionKey(
                 provider: record.provider, account: record.account, region: record.region, name: record.functionName,
-                runtime: record.runtime, memoryMB: record.memoryMB, version: record.functionVersion))
+                runtime: record.runtime, memoryMB: record.memoryMB, version: record.functionVersion,
+                architecture: record.architecture, packaging: record.packaging))
         instance = record.instanceID.map { Hashed(Dimensions.ProviderScopedKey(provider: record.provider, key: $0)) }
         vm = record.vmID.map { Hashed(Dimensions.ProviderScopedKey(provider: record.provider, key: $0)) }
         cpuModel = record.cpuModel.map(Hashed.init)

@@ -9,6 +9,10 @@ public struct InvocationRecord: Sendable, Equatable {
     public var region: String?
     public var functionName: String?
     public var runtime: String?
+    /// Instruction set the function ran on (`x86_64`, `arm64`), when the source says.
+    public var architecture: String?
+    /// How the function was deployed (`zip`, `image`), when the source says.
+    public var packaging: String?
     public var memoryMB: Int?
     public var functionVersion: String?
 

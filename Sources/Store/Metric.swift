@@ -5,6 +5,9 @@ public struct Metric: Sendable, Equatable {
     public var metric: MetricID
     public var provider: String?
     public var runtime: String?
+    /// Instruction set and deployment package (`x86_64`/`arm64`, `zip`/`image`), when the source says.
+    public var architecture: String?
+    public var packaging: String?
     public var memoryMB: Int?
     /// What a reader sees of the row's setting; programs decide on `parameters`.
     public var setting: String?
@@ -18,9 +21,45 @@ public struct Metric: Sendable, Equatable {
     public var source: String?
     /// The sample behind a median row, sorted ascending (as `metric_sample` keeps it).
     public var samples: [Double]?
+    /// The values behind a row in the order a figure draws them (the hourly medians by hour).
+    public var series: [Point]?
+
+    public struct Point: Sendable, Equatable {
+        public var x: Double
+        public var y: Double
+        public init(_ x: Double, _ y: Double) {
+            self.x = x
+            self.y = y
+        }
+    }
+
+    /// The runtime's family and version (`python`, `3.12`).
+    public var runtimeName: RuntimeName? { runtime.flatMap(RuntimeName.init) }
+
+    /// Runtime, packaging and architecture as a reader sees them: `python312 image arm64`; the
+    /// defaults (`zip`, `x86_64`: the only ones before 2020) are left out.
+    public var runtimeLabel: String? {
+        guard let runtime else { return nil }
+        var label = runtime
+        if let packaging, packaging != Self.defaultPackaging { label += " \(packaging)" }
+        if let architecture, architecture != Self.defaultArchitecture { label += " \(architecture)" }
+        return label
+    }
+
+    public static let defaultPackaging = "zip"
+    public static let defaultArchitecture = "x86_64"
+
+    /// Orders a runtime's variants: the default packaging and architecture (or none stated) first.
+    public static func variantOrder(packaging: String?, architecture: String?) -> [String] {
+        [
+            (packaging ?? defaultPackaging) == defaultPackaging ? "" : "1" + (packaging ?? ""),
+            (architecture ?? defaultArchitecture) == defaultArchitecture ? "" : "1" + (architecture ?? ""),
+        ]
+    }
 
     public init(
-        _ metric: MetricID, provider: String?, runtime: String? = nil, memoryMB: Int? = nil, setting: String? = nil,
+        _ metric: MetricID, provider: String?, runtime: String? = nil, architecture: String? = nil,
+        packaging: String? = nil, memoryMB: Int? = nil, setting: String? = nil,
         parameters: MetricParameters = MetricParameters(), statistic: Statistic, value: Double, unit: String,
         n: Int? = nil,
         ci: (low: Double, high: Double)? = nil, source: String? = nil, samples: [Double]? = nil
@@ -29,6 +68,8 @@ public struct Metric: Sendable, Equatable {
         self.metric = metric
         self.provider = provider
         self.runtime = runtime
+        self.architecture = architecture
+        self.packaging = packaging
         self.memoryMB = memoryMB
         self.setting = setting
         self.statistic = statistic

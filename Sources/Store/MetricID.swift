@@ -73,6 +73,23 @@ public struct MetricID: RawRepresentable, Hashable, Comparable, Sendable, Custom
         Self.startLatencies.contains { $0.cold == self || $0.warm == self } || self == .hourlyColdStartMedian
     }
 
+    /// What a start-latency id measures, in words (docs/analyses.md), for the caveats of comparisons
+    /// across definitions; nil for other ids.
+    public var definition: String? {
+        switch self {
+        case .coldStartLatency, .warmStartLatency:
+            "function start minus request sent, the paper's definition: the request's way to the instance and "
+                + "the instance's start"
+        case .coldStartInitDuration:
+            "the platform's Init Duration from Lambda's REPORT line: runtime and handler initialization only, without "
+                + "the request's way to the instance or the sandbox's creation"
+        case .coldStartEndToEnd, .warmStartEndToEnd: "the client's time from request to response"
+        case .coldStartReportedDuration, .warmStartReportedDuration:
+            "the platform-reported duration of the handler's run"
+        default: nil
+        }
+    }
+
     /// The part before the first dot: `coldstart` for `coldstart.latency_ms`.
     public var family: String {
         String(rawValue.prefix { $0 != "." })

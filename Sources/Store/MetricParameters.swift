@@ -3,13 +3,13 @@ import GRDB
 /// The experiment parameters and groupings that tell a metric row's setting apart, as fields
 /// (docs/analyses.md, "Metric rows"). A row's `setting` text is what a reader sees; programs decide on
 /// these. Stored in the metric table's columns of the same names.
-public struct MetricParameters: Hashable, Sendable {
-    public enum Temperature: String, Sendable {
+public struct MetricParameters: Hashable, Sendable, Encodable {
+    public enum Temperature: String, Sendable, Encodable {
         case cold, warm
     }
 
     /// Rows that pool or split a stage's invocations other than by the fields below.
-    public enum Grouping: String, Sendable {
+    public enum Grouping: String, Sendable, Encodable {
         /// Every runtime and memory size of the provider together.
         case pooled
         /// Cold starts in the first batch that reached their VM, or on a VM already in use.
@@ -46,6 +46,15 @@ public struct MetricParameters: Hashable, Sendable {
         self.delaySeconds = delaySeconds
         self.idleMinutes = idleMinutes
         self.intervalSeconds = intervalSeconds
+    }
+
+    /// As JSON: the column names, absent parameters left out.
+    enum CodingKeys: String, CodingKey {
+        case experiment, temperature, grouping, scenario, concurrency, colevel
+        case batchSize = "batch_size"
+        case delaySeconds = "delay_s"
+        case idleMinutes = "idle_minutes"
+        case intervalSeconds = "interval_s"
     }
 
     /// Values for the metric table's columns experiment, temperature, grouping, scenario, concurrency,

@@ -12,31 +12,46 @@ public struct MetricStore {
     /// Replaces the snapshot's metrics from `source` (metrics ingested from a file, such as the
     /// paper's published numbers, stay).
     public func replace(snapshotID: Int64, with metrics: [Metric], source: String) throws {
-        try db.execute(
-            sql:
-                "DELETE FROM metric_sample WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ? AND source = ?)",
-            arguments: [snapshotID, source])
+        for table in ["metric_sample", "metric_series"] {
+            try db.execute(
+                sql: "DELETE FROM \(table) WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ? AND source = ?)",
+                arguments: [snapshotID, source])
+        }
         try db.execute(sql: "DELETE FROM metric WHERE snapshot_id = ? AND source = ?", arguments: [snapshotID, source])
-        let insert = try db.makeStatement(
+        for metric in metrics { try insert(metric, snapshotID: snapshotID, source: metric.source ?? source) }
+    }
+
+    /// A runtime's variants in `Metric.variantOrder`'s order: the default packaging and architecture (or
+    /// none stated) first.
+    static let variantOrder = """
+        ifnull(m.packaging, 'zip') <> 'zip', m.packaging, ifnull(m.architecture, 'x86_64') <> 'x86_64', m.architecture
+        """
+
+    /// Adds one row with its sample and series.
+    public func insert(_ metric: Metric, snapshotID: Int64, source: String?) throws {
+        let insert = try db.cachedStatement(
             sql: """
-                INSERT INTO metric (snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, value, unit, n,
-                                    ci_low, ci_high, source, experiment, temperature, grouping, scenario, concurrency, colevel,
-                                    batch_size, delay_s, idle_minutes, interval_s)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO metric (snapshot_id, metric, provider, runtime, architecture, packaging, runtime_family,
+                                    runtime_version, memory_mb, setting, statistic, value, unit, n, ci_low, ci_high, source,
+                                    experiment, temperature, grouping, scenario, concurrency, colevel, batch_size, delay_s,
+                                    idle_minutes, interval_s)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        let insertSample = try db.makeStatement(
-            sql: "INSERT INTO metric_sample (metric_id, n, sorted_values) VALUES (?, ?, ?)")
-        for metric in metrics {
-            let fields: [(any DatabaseValueConvertible)?] = [
-                snapshotID, metric.metric, metric.provider, metric.runtime, metric.memoryMB, metric.setting,
-                metric.statistic, metric.value, metric.unit, metric.n, metric.ciLow, metric.ciHigh,
-                metric.source ?? source,
-            ]
-            try insert.execute(arguments: StatementArguments(fields + metric.parameters.databaseValues))
-            let id = db.lastInsertedRowID
-            if let samples = metric.samples {
-                try insertSample.execute(arguments: [id, samples.count, Self.json(samples)])
-            }
+        let name = metric.runtimeName
+        let fields: [(any DatabaseValueConvertible)?] = [
+            snapshotID, metric.metric, metric.provider, metric.runtime, metric.architecture, metric.packaging,
+            name?.family, name?.version, metric.memoryMB, metric.setting, metric.statistic, metric.value, metric.unit,
+            metric.n, metric.ciLow, metric.ciHigh, source,
+        ]
+        try insert.execute(arguments: StatementArguments(fields + metric.parameters.databaseValues))
+        let id = db.lastInsertedRowID
+        if let samples = metric.samples {
+            try db.cachedStatement(sql: "INSERT INTO metric_sample (metric_id, n, sorted_values) VALUES (?, ?, ?)")
+                .execute(arguments: [id, samples.count, Self.json(samples)])
+        }
+        if let series = metric.series {
+            try db.cachedStatement(sql: "INSERT INTO metric_series (metric_id, x, y) VALUES (?, ?, ?)")
+                .execute(arguments: [id, Self.json(series.map(\.x)), Self.json(series.map(\.y))])
         }
     }
 
@@ -90,22 +105,25 @@ public struct MetricStore {
             db,
             sql: """
                 SELECT m.* FROM metric m JOIN snapshot s ON s.id = m.snapshot_id WHERE s.name = ?
-                ORDER BY m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic, m.source
+                ORDER BY m.metric, m.provider, m.runtime, \(Self.variantOrder), m.memory_mb, m.setting, m.statistic, m.source
                 """, arguments: [snapshot])
-        let values =
-            samples ? try self.samples(of: "m.snapshot_id = (SELECT id FROM snapshot WHERE name = ?)", [snapshot]) : [:]
-        return metrics.map { Self.metric($0, samples: values) }
+        let condition = "m.snapshot_id = (SELECT id FROM snapshot WHERE name = ?)"
+        let values = samples ? try self.samples(of: condition, [snapshot]) : [:]
+        let series = try self.series(of: condition, [snapshot])
+        return metrics.map { Self.metric($0, samples: values, series: series) }
     }
 
     /// The metrics the analyses wrote for a snapshot, in the order they wrote them, with their samples
     /// and without a source (as the stages return them).
     public func analyzed(snapshotID: Int64, source: String) throws -> [Metric] {
-        let values = try samples(of: "m.snapshot_id = ? AND m.source = ?", [snapshotID, source])
+        let condition = "m.snapshot_id = ? AND m.source = ?"
+        let values = try samples(of: condition, [snapshotID, source])
+        let series = try self.series(of: condition, [snapshotID, source])
         return try Row.fetchAll(
             db, sql: "SELECT m.* FROM metric m WHERE m.snapshot_id = ? AND m.source = ? ORDER BY m.id",
             arguments: [snapshotID, source]
         ).map {
-            var metric = Self.metric($0, samples: values)
+            var metric = Self.metric($0, samples: values, series: series)
             metric.source = nil
             return metric
         }
@@ -125,14 +143,29 @@ public struct MetricStore {
         return samples
     }
 
-    private static func metric(_ row: Row, samples: [Int64: [Double]]) -> Metric {
+    /// The series of the metrics `m` the condition selects, by metric id.
+    private func series(of condition: String, _ arguments: StatementArguments) throws -> [Int64: [Metric.Point]] {
+        var series: [Int64: [Metric.Point]] = [:]
+        try db.scan(
+            "SELECT ms.metric_id, ms.x, ms.y FROM metric_series ms JOIN metric m ON m.id = ms.metric_id WHERE \(condition)",
+            arguments
+        ) { row in
+            let (x, y) = (row.withText(1, Self.values) ?? [], row.withText(2, Self.values) ?? [])
+            series[row.int(0)!] = zip(x, y).map { Metric.Point($0, $1) }
+        }
+        return series
+    }
+
+    private static func metric(_ row: Row, samples: [Int64: [Double]], series: [Int64: [Metric.Point]]) -> Metric {
         var metric = Metric(
-            row["metric"], provider: row["provider"], runtime: row["runtime"], memoryMB: row["memory_mb"],
+            row["metric"], provider: row["provider"], runtime: row["runtime"], architecture: row["architecture"],
+            packaging: row["packaging"], memoryMB: row["memory_mb"],
             setting: row["setting"], parameters: MetricParameters(row), statistic: row["statistic"],
             value: row["value"], unit: row["unit"], n: row["n"], source: row["source"])
         metric.ciLow = row["ci_low"]
         metric.ciHigh = row["ci_high"]
         metric.samples = samples[row["id"]]
+        metric.series = series[row["id"]]
         return metric
     }
 }
@@ -150,11 +183,12 @@ extension Store {
                 db.makeStatement(
                     sql: """
                         SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic, m.value, m.unit,
-                               m.n, m.ci_low, m.ci_high, m.experiment, m.temperature, m.grouping, m.scenario, m.concurrency, m.colevel,
+                               m.n, m.ci_low, m.ci_high, m.architecture, m.packaging, m.runtime_family, m.runtime_version, m.experiment, m.temperature, m.grouping, m.scenario, m.concurrency, m.colevel,
                                m.batch_size, m.delay_s, m.idle_minutes, m.interval_s
                         FROM metric m JOIN snapshot s ON s.id = m.snapshot_id
                         WHERE s.name IN (SELECT value FROM json_each(?))
-                        ORDER BY s.name, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic
+                        ORDER BY s.name, m.metric, m.provider, m.runtime, \(MetricStore.variantOrder), m.memory_mb, m.setting,
+                                 m.statistic
                         """), [String(decoding: try JSONEncoder().encode(snapshots), as: UTF8.self)])
         }
     }

@@ -136,7 +136,85 @@ public enum Schema {
                     ALTER TABLE metric ADD COLUMN interval_s REAL;
                     """)
         }
+        migrator.registerMigration("v8: architecture and packaging as fields, metric series") { db in
+            // lambda-perf's reader folded them into the runtime ("python312 image arm64"); its
+            // invocations kept them in `extra`. Functions and metric rows are split once; analyses are
+            // computed again (the cold-start stage's version went up).
+            try db.execute(
+                sql: """
+                    ALTER TABLE function ADD COLUMN architecture TEXT;
+                    ALTER TABLE function ADD COLUMN packaging TEXT;
+                    DROP INDEX function_key;
+                    UPDATE function SET
+                        architecture = (SELECT json_extract(i.extra, '$.architecture') FROM invocation i
+                                        WHERE i.function_id = function.id AND i.extra IS NOT NULL LIMIT 1),
+                        packaging = (SELECT json_extract(i.extra, '$.packaging') FROM invocation i
+                                     WHERE i.function_id = function.id AND i.extra IS NOT NULL LIMIT 1)
+                    WHERE id IN (SELECT DISTINCT i.function_id FROM invocation i
+                                 JOIN source_file f ON f.id = i.source_file_id WHERE f.format = 'lambda-perf');
+                    UPDATE function SET runtime = replace(replace(runtime, ' arm64', ''), ' image', '')
+                    WHERE architecture IS NOT NULL;
+                    CREATE UNIQUE INDEX function_key ON function (
+                        provider, ifnull(account, ''), ifnull(region, ''), ifnull(name, ''), ifnull(runtime, ''),
+                        ifnull(memory_mb, -1), ifnull(version, ''), ifnull(architecture, ''), ifnull(packaging, ''));
+                    ALTER TABLE metric ADD COLUMN architecture TEXT;
+                    ALTER TABLE metric ADD COLUMN packaging TEXT;
+                    ALTER TABLE metric ADD COLUMN runtime_family TEXT;
+                    ALTER TABLE metric ADD COLUMN runtime_version TEXT;
+                    DROP VIEW invocation_view;
+                    \(invocationView(functions: "f.runtime, f.architecture, f.packaging, f.memory_mb, f.version"))
+                    CREATE TABLE metric_series (
+                        metric_id INTEGER PRIMARY KEY REFERENCES metric(id),
+                        x         TEXT NOT NULL,               -- JSON array, e.g. hours since the epoch
+                        y         TEXT NOT NULL                -- JSON array of the same length
+                    );
+                    UPDATE metric SET
+                        architecture = CASE WHEN runtime LIKE '% arm64' THEN 'arm64' ELSE 'x86_64' END,
+                        packaging = CASE WHEN runtime LIKE '% image%' THEN 'image' ELSE 'zip' END
+                    WHERE runtime IS NOT NULL AND (source = 'lambda-perf' OR snapshot_id IN (
+                        SELECT snapshot_id FROM source_file WHERE format = 'lambda-perf'));
+                    UPDATE metric SET runtime = replace(replace(runtime, ' arm64', ''), ' image', '')
+                    WHERE architecture IS NOT NULL;
+                    """)
+            for runtime in try String.fetchAll(db, sql: "SELECT DISTINCT runtime FROM metric WHERE runtime IS NOT NULL") {
+                let name = RuntimeName(runtime)
+                try db.execute(
+                    sql: "UPDATE metric SET runtime_family = ?, runtime_version = ? WHERE runtime = ?",
+                    arguments: [name?.family, name?.version, runtime])
+            }
+        }
         return migrator
+    }
+
+    /// One row per invocation with its dimensions spelled out; `functions` lists the function's columns
+    /// after its name (v8 added architecture and packaging).
+    private static func invocationView(functions: String) -> String {
+        """
+        -- One row per invocation with its dimensions spelled out: the place to start a query.
+        CREATE VIEW invocation_view AS
+        SELECT i.id, s.name AS snapshot, sf.path AS source_path, i.line,
+               f.provider, f.account, f.region, f.name AS function, \(functions),
+               e.kind AS experiment, e.parameters AS experiment_parameters,
+               inst.instance_key, i.request_id, vm.vm_key,
+               i.round_no, i.batch_no, i.batch_size, i.worker_no, i.interval_s, i.delay_s,
+               i.request_sent_ms, i.response_received_ms, i.round_trip_ms,
+               i.function_start_ms, i.function_end_ms, i.function_duration_ms, i.init_duration_ms,
+               i.function_start_ms - i.request_sent_ms AS start_latency_ms,
+               i.is_cold, cr.name AS cold_rule,
+               i.vm_uptime_s, i.vm_idle_s, i.ncpu, cm.name AS cpu_model,
+               vm.private_ip AS vm_private_ip, vm.public_ip AS vm_public_ip,
+               inst.private_ip AS instance_private_ip,
+               i.reported_version, i.expected_version, i.factorial_ms, i.status, i.error, i.extra
+        FROM invocation i
+        JOIN snapshot s ON s.id = i.snapshot_id
+        JOIN source_file sf ON sf.id = i.source_file_id
+        JOIN function f ON f.id = i.function_id
+        JOIN cold_rule cr ON cr.id = i.cold_rule_id
+        LEFT JOIN experiment e ON e.id = i.experiment_id
+        LEFT JOIN instance inst ON inst.id = i.instance_id
+        LEFT JOIN vm ON vm.id = i.vm_id
+        LEFT JOIN cpu_model cm ON cm.id = i.cpu_model_id;
+        """
     }
 
     private static let v1 = """
@@ -314,29 +392,6 @@ public enum Schema {
         );
         CREATE INDEX rejected_by_file ON rejected_record (source_file_id);
 
-        -- One row per invocation with its dimensions spelled out: the place to start a query.
-        CREATE VIEW invocation_view AS
-        SELECT i.id, s.name AS snapshot, sf.path AS source_path, i.line,
-               f.provider, f.account, f.region, f.name AS function, f.runtime, f.memory_mb, f.version,
-               e.kind AS experiment, e.parameters AS experiment_parameters,
-               inst.instance_key, i.request_id, vm.vm_key,
-               i.round_no, i.batch_no, i.batch_size, i.worker_no, i.interval_s, i.delay_s,
-               i.request_sent_ms, i.response_received_ms, i.round_trip_ms,
-               i.function_start_ms, i.function_end_ms, i.function_duration_ms, i.init_duration_ms,
-               i.function_start_ms - i.request_sent_ms AS start_latency_ms,
-               i.is_cold, cr.name AS cold_rule,
-               i.vm_uptime_s, i.vm_idle_s, i.ncpu, cm.name AS cpu_model,
-               vm.private_ip AS vm_private_ip, vm.public_ip AS vm_public_ip,
-               inst.private_ip AS instance_private_ip,
-               i.reported_version, i.expected_version, i.factorial_ms, i.status, i.error, i.extra
-        FROM invocation i
-        JOIN snapshot s ON s.id = i.snapshot_id
-        JOIN source_file sf ON sf.id = i.source_file_id
-        JOIN function f ON f.id = i.function_id
-        JOIN cold_rule cr ON cr.id = i.cold_rule_id
-        LEFT JOIN experiment e ON e.id = i.experiment_id
-        LEFT JOIN instance inst ON inst.id = i.instance_id
-        LEFT JOIN vm ON vm.id = i.vm_id
-        LEFT JOIN cpu_model cm ON cm.id = i.cpu_model_id;
+        \(invocationView(functions: "f.runtime, f.memory_mb, f.version"))
         """
 }

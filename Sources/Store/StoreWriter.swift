@@ -9,7 +9,6 @@ public final class StoreWriter {
     private let dimensions: Dimensions
     private let insertInvocation, insertCPUSample, insertIOSample, insertNetSample: PreparedStatement
     private let insertReject: PreparedStatement
-    private let insertMetric: PreparedStatement
     private let widenInstance, widenVM: PreparedStatement
     /// First and last seen times of the instances and VMs the current file touched, written to their
     /// rows before the file commits (and whenever the map grows large, so memory stays bounded).
@@ -55,14 +54,6 @@ public final class StoreWriter {
             """
             INSERT INTO rejected_record (snapshot_id, source_file_id, path, line, reason, raw)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-            """)
-        insertMetric = try PreparedStatement(
-            db,
-            """
-            INSERT INTO metric (snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, value, unit, n,
-                                ci_low, ci_high, source, experiment, temperature, grouping, scenario, concurrency, colevel,
-                                batch_size, delay_s, idle_minutes, interval_s)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
             """)
         widenInstance = try PreparedStatement(db, Self.widen("instance"))
         widenVM = try PreparedStatement(db, Self.widen("vm"))
@@ -306,32 +297,7 @@ public final class StoreWriter {
     }
 
     fileprivate func insert(_ row: Metric, snapshotID: Int64) throws {
-        let s = insertMetric
-        s.bind(snapshotID, at: 1)
-        s.bind(row.metric.rawValue, at: 2)
-        s.bind(row.provider, at: 3)
-        s.bind(row.runtime, at: 4)
-        s.bind(row.memoryMB, at: 5)
-        s.bind(row.setting, at: 6)
-        s.bind(row.statistic.description, at: 7)
-        s.bind(row.value, at: 8)
-        s.bind(row.unit, at: 9)
-        s.bind(row.n, at: 10)
-        s.bind(row.ciLow, at: 11)
-        s.bind(row.ciHigh, at: 12)
-        s.bind(row.source, at: 13)
-        let parameters = row.parameters
-        s.bind(parameters.experiment, at: 14)
-        s.bind(parameters.temperature?.rawValue, at: 15)
-        s.bind(parameters.grouping?.rawValue, at: 16)
-        s.bind(parameters.scenario, at: 17)
-        s.bind(parameters.concurrency, at: 18)
-        s.bind(parameters.colevel, at: 19)
-        s.bind(parameters.batchSize, at: 20)
-        s.bind(parameters.delaySeconds, at: 21)
-        s.bind(parameters.idleMinutes, at: 22)
-        s.bind(parameters.intervalSeconds, at: 23)
-        try s.execute()
+        try MetricStore(db).insert(row, snapshotID: snapshotID, source: row.source)
     }
 
     fileprivate func insertReject(

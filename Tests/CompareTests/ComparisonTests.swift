@@ -42,10 +42,11 @@ import Testing
     }
 
     @Test func joinRulesAndUnmatchedMetrics() throws {
+        let pooledWarm = MetricParameters(temperature: .warm, grouping: .pooled)
         let paper = [
             Metric(
-                .warmStartLatency, provider: "aws", setting: "all warm starts", statistic: .median, value: 25,
-                unit: "ms"),
+                .warmStartLatency, provider: "aws", setting: "all warm starts", parameters: pooledWarm,
+                statistic: .median, value: 25, unit: "ms"),
             Metric(
                 .coldStartLatency, provider: "aws", runtime: "java8",
                 setting: "across memory sizes (lowest setting median)",
@@ -55,8 +56,8 @@ import Testing
         ]
         let rerun = [
             Metric(
-                .warmStartLatency, provider: "aws", setting: "all warm starts, experiment=coldstart",
-                statistic: .median, value: 30, unit: "ms"),
+                .warmStartLatency, provider: "aws", setting: "all warm starts, all invocations",
+                parameters: pooledWarm, statistic: .median, value: 30, unit: "ms"),
             Metric(
                 .coldStartLatency, provider: "aws", runtime: "java8", memoryMB: 128,
                 setting: "cold starts, experiment=coldstart",
@@ -72,13 +73,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let comparison = try Comparison(store: store, a: "A", b: "B")
         let rules = Dictionary(uniqueKeysWithValues: comparison.pairs.map { ("\($0.a.metric)/\($0.a.statistic)", $0) })
-        #expect(rules["vm.count/count"]?.rule == "same key")
+        #expect(rules["vm.count/count"]?.rule == .sameKey)
         #expect(rules["vm.count/count"]?.ratio == 1.2)
-        #expect(rules["warmstart.latency_ms/median"]?.rule == "same setting core")
+        #expect(rules["warmstart.latency_ms/median"]?.rule == .sameParameters)
         let overMemory = try #require(rules["coldstart.latency_ms/median_min"])
-        #expect(overMemory.rule.hasPrefix("over memory sizes"))
+        #expect(
+            overMemory.rule
+                == .overMemorySizes(largest: false, of: 2, memoryMB: 1536, setting: "cold starts, experiment=coldstart"))
         #expect(overMemory.b.value == 800)  // the smaller of the two per-memory medians
-        #expect(overMemory.verdict == "summary only")
+        #expect(overMemory.verdict == .summaryOnly)
         #expect(comparison.onlyA.map(\.metric) == [MetricID("paper.only")])
         // The 128 MB median stood in for nothing, and is listed with B's extra metric.
         #expect(Set(comparison.onlyB.map(\.metric)) == [MetricID("rerun.only"), .coldStartLatency])
@@ -103,7 +106,7 @@ import Testing
         let (store, folder) = try store(paper, rerun)
         defer { try? FileManager.default.removeItem(at: folder) }
         let comparison = try Comparison(store: store, a: "A", b: "B")
-        #expect(comparison.pairs.map { "\($0.a.provider!) \($0.rule) \($0.ratio!)" } == ["aws same parameters 3.955"])
+        #expect(comparison.pairs.map { "\($0.a.provider!) \($0.ruleText) \($0.ratio!)" } == ["aws same parameters 3.955"])
         #expect(comparison.onlyA.map(\.provider) == ["azure"] && comparison.onlyB.map(\.provider) == ["azure"])
     }
 
@@ -126,14 +129,14 @@ import Testing
         let pairs = Dictionary(
             uniqueKeysWithValues: try Comparison(store: store, a: "A", b: "B").pairs.map { ($0.a.memoryMB!, $0) })
         let slower = try #require(pairs[128])
-        #expect(slower.verdict == "slower")
+        #expect(slower.verdict == .slower)
         #expect(slower.ratioCI!.low > 1 && slower.ratioCI!.low < slower.ratio! && slower.ratio! < slower.ratioCI!.high)
         #expect(abs(slower.ratio! - 2) < 0.2)
         #expect(slower.mannWhitneyP! < 1e-10 && slower.kolmogorovSmirnovP! < 1e-10)
         let unchanged = try #require(pairs[256])
-        #expect(unchanged.verdict == "unchanged")
+        #expect(unchanged.verdict == .unchanged)
         #expect(unchanged.ratioCI!.low < 1 && unchanged.ratioCI!.high > 1)
-        #expect(try #require(pairs[512]).verdict == "summary only")  // B has no sample
+        #expect(try #require(pairs[512]).verdict == .summaryOnly)  // B has no sample
     }
 
     @Test func reportEscapesTextFromData() throws {
@@ -150,7 +153,9 @@ import Testing
             #expect(!svg.contains("<script") && svg.contains("&lt;script&gt;|x"), "\(name)")
         }
         let csv = ComparisonReport(try Comparison(store: store, a: "A", b: "B")).csv()
-        #expect(csv.hasPrefix("metric,provider,runtime,memory_mb,setting_a,setting_b,statistic,a,b,unit,b_over_a,"))
+        #expect(
+            csv.hasPrefix(
+                "metric,provider,runtime,architecture,packaging,memory_mb,setting_a,setting_b,statistic,a,b,unit,b_over_a,"))
         #expect(csv.contains("slower"))
     }
 
@@ -188,7 +193,7 @@ import Testing
                 metrics: [.coldStartInitDuration: .coldStartLatency], runtimes: ["python314": "python2.7"]))
         #expect(aliased.pairs.count == 1)
         #expect(
-            aliased.pairs[0].rule == "cross-definition (B's coldstart.init_duration_ms read as coldstart.latency_ms; "
+            aliased.pairs[0].ruleText == "cross-definition (B's coldstart.init_duration_ms read as coldstart.latency_ms; "
                 + "B's runtime python314 read as python2.7), same key")
         #expect(aliased.pairs[0].ratio == 1)
         // B's own python2.7 latency row is left out rather than mixed in with the renamed one.
@@ -217,12 +222,105 @@ import Testing
             let pair = try #require(
                 comparison.pairs.first {
                     $0.a.provider == provider && $0.a.metric == .coldStartLatency && $0.a.statistic == .median
-                        && ($0.a.setting ?? "").hasPrefix("all cold starts")
+                        && $0.a.parameters.grouping == .pooled
                 })
             let measured = 1 / pair.ratio!
             #expect(abs(measured / speedup - 1) <= 0.10, "\(provider): \(measured)x")
             #expect(pair.ratioCI!.high < 1)  // the CI of B/A excludes 1
-            #expect(pair.verdict == "faster")
+            #expect(pair.verdict == .faster)
         }
+    }
+
+    /// Rows the rules would join but whose value depends on how the runs were designed are refused with
+    /// the reason, never compared; the report lists them and the headline says why B has no value.
+    @Test func incomparableRowsAreRefusedWithTheReason() throws {
+        let paper = [
+            Metric(
+                .vmUptimeHours, provider: "aws", setting: "longest host VM uptime seen",
+                parameters: MetricParameters(experiment: "lifetime"), statistic: .max, value: 9.2, unit: "hours"),
+            Metric(
+                .vmMemoryMB, provider: "aws", setting: "aggregate memory of the instances on one VM",
+                parameters: MetricParameters(experiment: "placement"), statistic: .max, value: 3328, unit: "MB"),
+            Metric(
+                .vmUptimeHours, provider: "google", setting: "longest host VM uptime seen", statistic: .max, value: 1,
+                unit: "hours"),
+        ]
+        let burst = [
+            Metric(
+                .vmUptimeHours, provider: "aws", setting: "longest host VM uptime seen", statistic: .max, value: 2.9,
+                unit: "hours"),
+            Metric(
+                .vmMemoryMB, provider: "aws", setting: "aggregate memory of the instances on one VM, all invocations",
+                statistic: .max, value: 2048, unit: "MB"),
+            Metric(
+                .vmUptimeHours, provider: "google", setting: "longest host VM uptime seen", statistic: .max, value: 2,
+                unit: "hours"),
+        ]
+        let (store, folder) = try store(paper, burst)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let comparison = try Comparison(store: store, a: "A", b: "B")
+        // Both sides watched Google's VMs the same way: compared.
+        #expect(comparison.pairs.map(\.a.provider) == ["google"])
+        #expect(comparison.refused.map(\.a.metric) == [.vmUptimeHours, .vmMemoryMB])
+        #expect(comparison.refused[0].reason.contains("how long VMs are watched"))
+        #expect(comparison.refused[1].reason.contains("'placement' experiment"))
+        #expect(comparison.onlyA.isEmpty && comparison.onlyB.isEmpty)
+        let out = folder.appendingPathComponent("out")
+        try ComparisonReport(comparison).write(to: out)
+        let markdown = try String(contentsOf: out.appendingPathComponent("compare.md"), encoding: .utf8)
+        #expect(markdown.contains("## Not comparable"))
+        #expect(markdown.contains("| Host VM uptime | aws | longest host VM uptime seen, max | 9.2 | 2.9 | hours |  | not comparable:"))
+        #expect(markdown.contains("| Host VM uptime | google | longest host VM uptime seen, max | 1 | 2 | hours | 2x higher |"))
+    }
+
+    /// Relaxations join only when asked for, only when one row qualifies, and say so per row.
+    @Test func declaredRelaxationsJoinUnambiguousRowsAndSaySo() throws {
+        func row(_ runtime: String, _ memory: Int, _ value: Double) -> Metric {
+            Metric(
+                .coldStartLatency, provider: "aws", runtime: runtime, memoryMB: memory, setting: "cold starts",
+                parameters: MetricParameters(temperature: .cold), statistic: .median, value: value, unit: "ms")
+        }
+        let (store, folder) = try store(
+            [row("java8", 128, 900), row("python2.7", 128, 200), row("nodejs6.10", 512, 300)],
+            [row("java8", 256, 450), row("python312", 128, 100), row("python39", 128, 120), row("nodejs20x", 512, 150)])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try Comparison(store: store, a: "A", b: "B").pairs.isEmpty)
+        let memory = try Comparison(store: store, a: "A", b: "B", relaxations: [.memory])
+        #expect(memory.pairs.map(\.ruleText) == ["any memory size (A 128 MB, B 256 MB)"])
+        #expect(memory.pairs.map(\.b.value) == [450])
+        // python2.7 has two candidates in its family (python312, python39): ambiguous, so not joined.
+        let version = try Comparison(store: store, a: "A", b: "B", relaxations: [.runtimeVersion, .memory])
+        #expect(
+            version.pairs.map(\.ruleText) == [
+                "any memory size (A 128 MB, B 256 MB)", "any runtime version within the family (A nodejs6.10, B nodejs20x)",
+            ])
+        #expect(version.onlyA.map(\.runtime) == ["python2.7"])
+        // An alias naming a runtime B lacks is an error, not an empty comparison.
+        #expect(throws: CompareError.self) {
+            try Comparison(store: store, a: "A", b: "B", aliases: .init(runtimes: ["python2.7": "python2.7"]))
+        }
+    }
+
+    /// Several B snapshots read as one: each analyzed on its own, their rows joined as one side.
+    @Test func severalSnapshotsMakeOneSide() throws {
+        let warm = MetricParameters(temperature: .warm, grouping: .pooled)
+        let (store, folder) = try store(
+            [
+                Metric(.warmStartLatency, provider: "aws", parameters: warm, statistic: .median, value: 25, unit: "ms"),
+                Metric(.maxConcurrentInstances, provider: "aws", statistic: .max, value: 200, unit: "instances"),
+            ],
+            [Metric(.warmStartLatency, provider: "aws", parameters: warm, statistic: .median, value: 71, unit: "ms")])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try store.queue.write { db in
+            try db.execute(sql: "INSERT INTO snapshot (name, created_at) VALUES ('C', '2026-01-01T00:00:00Z')")
+            try MetricStore(db).replace(
+                snapshotID: db.lastInsertedRowID,
+                with: [Metric(.maxConcurrentInstances, provider: "aws", statistic: .max, value: 791, unit: "instances")],
+                source: "analyze")
+        }
+        let comparison = try Comparison(store: store, a: "A", b: ["B", "C"])
+        #expect(comparison.b == "B + C")
+        #expect(comparison.pairs.map(\.b.value).sorted() == [71, 791])
+        #expect(Headline(comparison).rows.map { Headline.change($0.outcome.pair!) } == ["3.96x higher", "2.84x slower"])
     }
 }

@@ -25,8 +25,10 @@ import Testing
         let pairs = try #require(document["pairs"] as? [[String: Any]])
         let pooled = try #require(
             pairs.first {
-                $0["metric"] as? String == "coldstart.latency_ms" && $0["statistic"] as? String == "median"
-                    && ($0["setting_a"] as? String)?.hasPrefix("all cold starts") == true
+                let a = $0["a"] as? [String: Any]
+                let parameters = a?["parameters"] as? [String: Any]
+                return a?["metric"] as? String == "coldstart.latency_ms" && a?["statistic"] as? String == "median"
+                    && parameters?["grouping"] as? String == "pooled" && parameters?["temperature"] as? String == "cold"
             })
         let ratio = try #require(pooled["b_over_a"] as? Double)
         let high = try #require(pooled["ci_high"] as? Double)

@@ -146,10 +146,17 @@ import Testing
         #expect(json.status == 0, "\(json.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let pairs = try #require(document["pairs"] as? [[String: Any]])
+        let sides = pairs.flatMap { [$0["a"], $0["b"]] }.compactMap { $0 as? [String: Any] }
         #expect(
-            !pairs.isEmpty
-                && pairs.allSatisfy { $0["a"] is NSNumber && $0["b"] is NSNumber && $0["statistic"] is String })
-        #expect(pairs.allSatisfy { $0.keys.contains("ci_low") })
+            !pairs.isEmpty && sides.count == 2 * pairs.count
+                && sides.allSatisfy { $0["value"] is NSNumber && $0["statistic"] is String })
+        #expect(pairs.allSatisfy { $0.keys.contains("ci_low") && $0["b_over_a"] is NSNumber })
+        // Two snapshots with nothing in common: the report says so and the exit status is 1.
+        let unrelated = try AnalyzeCommand.run(
+            ["compare", "a", "b", "--metric-as", "nope.metric=coldstart.latency_ms", "--format", "csv"], in: directory)
+        #expect(
+            unrelated.status == 1 && unrelated.stderr.contains("metric 'nope.metric', which snapshot B does not have"),
+            "\(unrelated.stderr)")
         let empty = try AnalyzeCommand.run(["compare", "a", "nothing", "--format", "csv"], in: directory)
         #expect(
             empty.status == 1 && empty.stderr.contains("snapshot 'nothing' has no metrics to compare"),

@@ -97,12 +97,17 @@ import Testing
         ).map { $0[0] as Double }
         #expect(python.count == 120)
         #expect(TypeSeven.median(python) == 90.64)
-        // v2 and v3 names: architecture and packaging stay apart; zip on x86_64 keeps the bare name.
-        let runtimes = Set(
-            try workspace.rows("SELECT DISTINCT runtime FROM function WHERE runtime LIKE 'python312%'").map {
-                $0[0] as String
-            })
-        #expect(runtimes == ["python312", "python312 arm64", "python312 image", "python312 image arm64"])
+        // v2 and v3 names: architecture and packaging are fields of their own, never part of the runtime.
+        let variants = Set(
+            try workspace.rows(
+                "SELECT DISTINCT runtime || '|' || architecture || '|' || packaging FROM function WHERE runtime LIKE 'python312%'"
+            ).map { $0[0] as String })
+        #expect(
+            variants == [
+                "python312|x86_64|zip", "python312|arm64|zip", "python312|x86_64|image", "python312|arm64|image",
+            ])
+        let folded = try workspace.rows("SELECT count(*) FROM function WHERE runtime LIKE '% %'").map { $0[0] as Int }
+        #expect(folded == [0])
     }
 
     // rows = [r for r in csv.reader(open('results.csv')) if r[0] == 'aws-coldstart-java-dev-memory-1024']

@@ -38,4 +38,63 @@ import Testing
         #expect(metrics.map(\.source) == ["analyze", "seed", "analyze"])
         #expect(metrics.allSatisfy { $0.parameters == MetricParameters() })
     }
+
+    /// lambda-perf's reader folded architecture and packaging into the runtime ("python312 image arm64")
+    /// before v8: functions and metric rows are split into fields, values untouched.
+    @Test func foldedRuntimesSplitIntoFieldsThroughV8() throws {
+        let path = NSTemporaryDirectory() + "migration-" + UUID().uuidString + ".sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let old = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(old, upTo: "v7: metric parameters as columns")
+        try old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO snapshot (id, name, created_at) VALUES (1, 'lp', '2026-01-01T00:00:00Z');
+                    INSERT INTO source_file (id, snapshot_id, path, sha256, format, size_bytes, records, rejected, ingested_at)
+                    VALUES (1, 1, 'day.json', 'x', 'lambda-perf', 1, 2, 0, '2026-01-01T00:00:00Z');
+                    INSERT INTO function (id, provider, name, runtime, memory_mb)
+                    VALUES (1, 'aws', 'lambda-perf-python312-image-128-arm64', 'python312 image arm64', 128),
+                           (2, 'aws', 'lambda-perf-python312-zip-128-x86_64', 'python312', 128);
+                    INSERT INTO invocation (snapshot_id, source_file_id, line, function_id, cold_rule_id, status, init_duration_ms, extra)
+                    VALUES (1, 1, 1, 1, (SELECT min(id) FROM cold_rule), 'ok', 300.5,
+                            '{"architecture":"arm64","display_name":"python312","packaging":"image"}'),
+                           (1, 1, 1, 2, (SELECT min(id) FROM cold_rule), 'ok', 90.25,
+                            '{"architecture":"x86_64","display_name":"python312","packaging":"zip"}');
+                    INSERT INTO metric (id, snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, value, unit, source)
+                    VALUES (1, 1, 'memory.used_mb', 'aws', 'python312 image arm64', 128, 'day=2026-01-01', 'mean', 70.5, 'MB',
+                            'lambda-perf'),
+                           (2, 1, 'memory.used_mb', 'aws', 'python312', 128, 'day=2026-01-01', 'mean', 60.25, 'MB',
+                            'lambda-perf');
+                    """)
+        }
+        try old.close()
+        let store = try Store(path: path)
+        let metrics = try store.metrics(snapshot: "lp")
+        #expect(metrics.map(\.value) == [60.25, 70.5])
+        #expect(metrics.map(\.runtime) == ["python312", "python312"])
+        #expect(metrics.map(\.architecture) == ["x86_64", "arm64"] && metrics.map(\.packaging) == ["zip", "image"])
+        #expect(metrics.map(\.runtimeLabel) == ["python312", "python312 image arm64"])
+        let functions = try store.queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT runtime, architecture, packaging FROM function ORDER BY id").map {
+                "\($0[0] as String)|\($0[1] as String)|\($0[2] as String)"
+            }
+        }
+        #expect(functions == ["python312|arm64|image", "python312|x86_64|zip"])
+    }
+
+    /// Family and version of the runtime ids probes write.
+    @Test func runtimeNamesSplitIntoFamilyAndVersion() {
+        let cases: [(String, String, String?)] = [
+            ("python312", "python", "3.12"), ("python3.12", "python", "3.12"), ("python2.7", "python", "2.7"),
+            ("python39", "python", "3.9"), ("nodejs20x", "nodejs", "20.x"), ("nodejs6.10", "nodejs", "6.10"),
+            ("java8_al2", "java", "8"), ("java25", "java", "25"), ("dotnet8_aot_on_provided_al2023", "dotnet", "8"),
+            ("bun", "bun", nil), ("bun_layer", "bun", nil), ("go1x", "go", "1.x"), ("ruby33", "ruby", "3.3"),
+            ("Java", "java", nil), ("cpp11_on_provided_al2", "cpp", "11"),
+        ]
+        for (id, family, version) in cases {
+            let name = RuntimeName(id)
+            #expect(name?.family == family && name?.version == version, "\(id): \(String(describing: name))")
+        }
+        #expect(RuntimeName("3.12") == nil && RuntimeName("") == nil)
+    }
 }

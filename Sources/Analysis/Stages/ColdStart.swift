@@ -92,19 +92,20 @@ struct ColdStart: Stage {
                 let temperature: MetricParameters.Temperature = cold ? .cold : .warm
                 var groups: [MetricGroup: [Double]] = [:]
                 for (key, selected) in values where key.definition == definition.rawValue && key.cold == cold {
-                    let (provider, runtime, memory) = functions[key.function]!
+                    let function = functions[key.function]!
                     let scenario = key.experiment.flatMap { scenarios[$0] }
                     let setting = (scenario.map { "scenario=\($0), " } ?? "") + "\(kind), \(label)"
                     let parameters = MetricParameters(
                         experiment: experiment, temperature: temperature, scenario: scenario)
                     groups[
                         MetricGroup(
-                            provider: provider, runtime: runtime, memoryMB: memory, setting: setting,
-                            parameters: parameters),
+                            provider: function.provider, runtime: function.runtime,
+                            architecture: function.architecture, packaging: function.packaging,
+                            memoryMB: function.memoryMB, setting: setting, parameters: parameters),
                         default: []] += selected
                     let pooled = MetricParameters(experiment: experiment, temperature: temperature, grouping: .pooled)
                     groups[
-                        MetricGroup(provider: provider, setting: "all \(kind), \(label)", parameters: pooled),
+                        MetricGroup(provider: function.provider, setting: "all \(kind), \(label)", parameters: pooled),
                         default: []] += selected
                 }
                 for (group, values) in groups.sorted(by: { $0.key < $1.key }) {
@@ -129,7 +130,10 @@ struct ColdStart: Stage {
         let rows = firstRequests.coldStarts.map { start in
             let function = functions[start.function]!
             return (
-                provider: function.provider, runtime: function.runtime, memoryMB: function.memoryMB,
+                provider: function.provider,
+                group: RuntimeMemory(
+                    runtime: function.runtime, architecture: function.architecture, packaging: function.packaging,
+                    memoryMB: function.memoryMB),
                 latency: start.latency,
                 newVM: firstRequests.first[start.vm]!.batch == start.batch
             )
@@ -149,11 +153,10 @@ struct ColdStart: Stage {
                 parameters: .init(experiment: experiment, temperature: .cold, grouping: .existingVM)
             )
             .distribution(.coldStartLatency, existing, unit: "ms", bootstrap: context.bootstrap, statistics: [.median])
-            let groups = Dictionary(grouping: providerRows) { "\($0.runtime ?? "")|\($0.memoryMB ?? -1)" }
             var differences: [Double] = []
             var count = 0
-            for key in groups.keys.sorted() {
-                let group = groups[key]!
+            // The median of the differences does not depend on the groups' order.
+            for group in Dictionary(grouping: providerRows, by: \.group).values {
                 let groupNew = Sample(group.filter(\.newVM).map(\.latency))
                 let groupExisting = Sample(group.filter { !$0.newVM }.map(\.latency))
                 guard let a = groupNew.median, let b = groupExisting.median else { continue }
@@ -179,7 +182,8 @@ struct ColdStart: Stage {
         guard try context.hasExperiment("colevel") else { return [] }
         let rows = try context.rows(
             """
-            SELECT f.provider, f.runtime, f.memory_mb, i.function_start_ms - i.request_sent_ms AS latency,
+            SELECT f.provider, f.runtime, f.architecture, f.packaging, f.memory_mb,
+                   i.function_start_ms - i.request_sent_ms AS latency,
                    count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, i.vm_id) AS colevel
             FROM \(context.invocations)
             WHERE i.snapshot_id = ?1 AND e.kind = 'colevel' AND i.is_cold = 1 AND i.vm_id IS NOT NULL AND i.status = 'ok'
@@ -187,7 +191,8 @@ struct ColdStart: Stage {
             """)
         let groups = Dictionary(grouping: rows) { row in
             MetricGroup(
-                provider: row["provider"], runtime: row["runtime"], memoryMB: row["memory_mb"],
+                provider: row["provider"], runtime: row["runtime"], architecture: row["architecture"],
+                packaging: row["packaging"], memoryMB: row["memory_mb"],
                 setting: "colevel=\(row["colevel"] as Int) (instances launched together on one VM)",
                 parameters: .init(experiment: "colevel", temperature: .cold, colevel: row["colevel"]))
         }
@@ -203,7 +208,8 @@ struct ColdStart: Stage {
     }
 
     /// The median cold start of every hour (runs of the 'hourly' experiment): the median and range of
-    /// the hourly medians, the hourly medians as the sample.
+    /// the hourly medians, the hourly medians as the sample and, on the median row, as a series by hour
+    /// since the epoch (the report's time series).
     private func hourly(_ context: AnalysisContext) throws -> [Metric] {
         guard try context.hasExperiment("hourly") else { return [] }
         let rows = try context.rows(
@@ -217,15 +223,24 @@ struct ColdStart: Stage {
         return Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }).flatMap {
             provider, rows in
             let hours = Dictionary(grouping: rows, by: { $0["hour"] as Int })
-            let medians = Sample(hours.keys.sorted().map { Sample(hours[$0]!.map { $0["latency"] as Double }).median! })
-            return MetricGroup(
+            let series = hours.keys.sorted().map { hour in
+                Metric.Point(Double(hour), Sample(hours[hour]!.map { $0["latency"] as Double }).median!)
+            }
+            let medians = Sample(series.map(\.y))
+            var metrics = MetricGroup(
                 provider: provider, setting: "hourly medians of cold starts over \(medians.count) hours",
                 parameters: .init(experiment: "hourly", temperature: .cold)
             )
             .distribution(
                 .hourlyColdStartMedian, medians, unit: "ms", bootstrap: context.bootstrap,
                 statistics: [.median, .min, .max])
+            if let median = metrics.firstIndex(where: { $0.statistic == .median }) { metrics[median].series = series }
+            return metrics
         }
+    }
+
+    struct RuntimeMemory: Hashable {
+        let runtime: String?, architecture: String?, packaging: String?, memoryMB: Int?
     }
 
     /// Each VM's earliest request and its batch, and the cold starts on a known VM: a cold start in its

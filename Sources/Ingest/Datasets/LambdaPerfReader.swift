@@ -15,9 +15,9 @@ import Store
 /// Each Init Duration becomes one cold invocation (`init_duration_ms`; the time of day is not
 /// published, the day is kept as the experiment parameter `day`). The averages become metric rows
 /// (`memory.used_mb`, `duration.reported_ms`, `coldstart.init_duration_ms`, statistic `mean`), not
-/// samples. The runtime is the id without the benchmark's prefix and suffixes (`python311`), followed
-/// by ` image` and ` arm64` when the function is not the zip-packaged x86_64 one: v1 has neither
-/// field, because the benchmark then deployed zip packages on x86_64 only.
+/// samples. The runtime is the id without the benchmark's prefix and suffixes (`python311`); the
+/// architecture and packaging are fields of their own, `x86_64` and `zip` where v1 names neither,
+/// because the benchmark then deployed zip packages on x86_64 only.
 struct LambdaPerfReader: RecordReader {
     private let records = JSONRecords(shape: .membersOfTopObject)
     private let template: InvocationRecord
@@ -73,19 +73,18 @@ struct LambdaPerfReader: RecordReader {
         guard let durations = field("i", "initDurations") as? [Any] else {
             throw RecordProblem("no init durations (i / initDurations) for \(id)")
         }
-        let architecture = JSONValue.text(field("a", "architecture"))
-        let packaging = JSONValue.text(entry["p"])
-        let runtime = Self.runtime(id: id, packaging: packaging, architecture: architecture)
+        let architecture = JSONValue.text(field("a", "architecture")) ?? "x86_64"
+        let packaging = JSONValue.text(entry["p"]) ?? "zip"
+        let runtime = Self.runtime(id: id)
 
         var record = template
         record.functionName = id
         record.runtime = runtime
+        record.architecture = architecture
+        record.packaging = packaging
         record.memoryMB = memory
         record.experimentParameters = JSONText.object(["day": day])
-        record.extra = JSONText.object([
-            "architecture": architecture ?? "x86_64", "packaging": packaging ?? "zip",
-            "display_name": JSONValue.text(field("d", "displayName")) ?? id,
-        ])
+        record.extra = JSONText.object(["display_name": JSONValue.text(field("d", "displayName")) ?? id])
         for (index, value) in durations.enumerated() {
             guard let duration = JSONValue.number(value), duration > 0 else {
                 throw RecordProblem("init duration #\(index + 1) of \(id) is not a positive number")
@@ -105,22 +104,20 @@ struct LambdaPerfReader: RecordReader {
             guard let value = JSONValue.number(field(v3, older)) else { continue }
             try sink.add(
                 Metric(
-                    metric, provider: "aws", runtime: runtime, memoryMB: memory, setting: setting,
+                    metric, provider: "aws", runtime: runtime, architecture: architecture, packaging: packaging,
+                    memoryMB: memory, setting: setting,
                     statistic: .mean, value: value, unit: unit, n: durations.count, source: "lambda-perf"), line: line)
         }
     }
 
-    /// `lambda-perf-python311-zip-128-arm64` -> `python311 arm64`; `lambda-perf-go1x` -> `go1x`.
-    static func runtime(id: String, packaging: String?, architecture: String?) -> String {
+    /// `lambda-perf-python311-zip-128-arm64` -> `python311`; `lambda-perf-go1x` -> `go1x`.
+    static func runtime(id: String) -> String {
         var parts = (id.hasPrefix("lambda-perf-") ? String(id.dropFirst(12)) : id).split(separator: "-").map(
             String.init)
         if let last = parts.last, ["x86_64", "arm64"].contains(last) { parts.removeLast() }
         if let last = parts.last, Int(last) != nil { parts.removeLast() }
         if let last = parts.last, ["zip", "image"].contains(last), parts.count > 1 { parts.removeLast() }
-        var name = parts.joined(separator: "-")
-        if packaging == "image" { name += " image" }
-        if architecture == "arm64" { name += " arm64" }
-        return name
+        return parts.joined(separator: "-")
     }
 
     private static func isDay(_ text: Substring) -> Bool {

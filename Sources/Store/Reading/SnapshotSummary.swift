@@ -129,22 +129,3 @@ extension Store {
         }
     }
 }
-
-extension Store {
-    /// The successful cold starts of the snapshot's 'hourly' runs: provider, hour since the epoch and
-    /// start latency, by provider and hour (for the report's time series; see docs/analyses.md).
-    public func hourlyColdStarts(of snapshot: String) throws -> [(provider: String, hour: Int, latency: Double)] {
-        try queue.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT f.provider, CAST(i.request_sent_ms / 3600000 AS INTEGER) AS hour, i.function_start_ms - i.request_sent_ms AS latency
-                    FROM invocation i JOIN function f ON f.id = i.function_id JOIN snapshot s ON s.id = i.snapshot_id
-                    WHERE s.name = ? AND i.experiment_id IN (SELECT id FROM experiment WHERE kind = 'hourly') AND i.is_cold = 1
-                      AND i.status = 'ok' AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
-                    ORDER BY f.provider, hour
-                    """, arguments: [snapshot]
-            ).map { ($0["provider"], $0["hour"], $0["latency"]) }
-        }
-    }
-}

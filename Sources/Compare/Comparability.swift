@@ -1,0 +1,23 @@
+import Store
+
+/// Rows that the join rules would pair but that cannot be compared, because the quantity depends on
+/// how the runs were designed more than on the platform (docs/compare.md, "Refused pairs").
+enum Comparability {
+    /// Why `a` and `b` cannot be compared, or nil when they can.
+    static func problem(_ a: Metric, _ b: Metric) -> String? {
+        guard a.parameters.experiment != b.parameters.experiment else { return nil }
+        let origins = "A's value comes from \(origin(a)), B's from \(origin(b))"
+        switch a.metric {
+        case .vmUptimeHours:
+            return "the longest VM uptime seen grows with how long VMs are watched; \(origins)"
+        case .vmMemoryMB, .placementUtilization:
+            return "the most memory seen on one VM depends on whether the runs pack instances onto VMs; \(origins)"
+        default:
+            return nil
+        }
+    }
+
+    private static func origin(_ row: Metric) -> String {
+        row.parameters.experiment.map { "runs of the '\($0)' experiment" } ?? "all invocations of a snapshot without such runs"
+    }
+}
