@@ -220,7 +220,8 @@ public struct Ingester {
         let recordsBefore = summary.records
         var content = ""
         let outcome = try writer.writeFile(
-            snapshotID: snapshotID, path: path, format: format?.rawValue ?? "empty", sizeBytes: size
+            snapshotID: snapshotID, path: path, format: format?.rawValue ?? "empty", sizeBytes: size,
+            simulatedProfile: file.manifest.simulatedProfile
         ) { sink in
             let recordReader = try format?.reader(file)
             let channel = ParsedBatches()

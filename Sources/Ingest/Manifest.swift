@@ -25,6 +25,8 @@ import Store
 public struct Manifest: Sendable {
     public var snapshot: String?
     public var description: String?
+    /// The `analyze simulate` profile that wrote the run: its data are a model's, not measurements.
+    public var simulatedProfile: String?
     public var provider: String?
     public var account: String?
     public var functionVersion: String?
@@ -47,7 +49,7 @@ public struct Manifest: Sendable {
 
     static let knownKeys: Set<String> = [
         "snapshot", "description", "provider", "account", "function_version", "experiment", "parameters", "tests",
-        "format", "mapping", "snapshot_pattern",
+        "format", "mapping", "snapshot_pattern", "simulated_profile",
     ]
 
     public init(contentsOf path: String) throws {
@@ -77,6 +79,7 @@ public struct Manifest: Sendable {
         }
         snapshot = try text("snapshot")
         description = try text("description")
+        simulatedProfile = try text("simulated_profile")
         provider = try text("provider")?.lowercased()
         account = try text("account")
         functionVersion = try text("function_version")

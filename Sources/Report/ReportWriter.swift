@@ -86,11 +86,12 @@ private struct Builder {
     mutating func build() throws {
         guard let info = try store.summary(of: snapshot) else { throw AnalysisError.unknownSnapshot(snapshot) }
         let description = info.description ?? ""
-        if description.hasPrefix("Simulated with profile ") {
-            let profile = description.dropFirst("Simulated with profile ".count).prefix { $0 != ":" }
+        if !info.simulatedProfiles.isEmpty {
+            let profiles = info.simulatedProfiles.map { SnapshotName.problem($0) == nil ? "`\($0)`" : Text.markdown($0) }
             markdown.paragraph(
-                "> **Simulated data** from `analyze simulate`, profile \(SnapshotName.problem(String(profile)) == nil ? "`\(profile)`" : Text.markdown(String(profile))): a model calibrated on the paper's published numbers, not measurements of a platform."
-            )
+                "> **Simulated data** from `analyze simulate`, profile\(profiles.count == 1 ? "" : "s") "
+                    + profiles.joined(separator: ", ")
+                    + ": a model calibrated on the paper's published numbers, not measurements of a platform.")
         }
         markdown.heading(1, "Serverless platform measurements: \(Text.markdown(snapshot))")
         let span = info.firstSent.map { ", sent \($0) to \(info.lastSent ?? $0) UTC" } ?? ""

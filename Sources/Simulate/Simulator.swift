@@ -108,6 +108,7 @@ final class ExperimentContext {
         var manifest: [String: Any] = [
             "snapshot": snapshot,
             "description": "Simulated with profile \(profile.name): \(profile.description)",
+            "simulated_profile": profile.name,
             "provider": profile.provider,
             "experiment": experiment.rawValue,
             "parameters": parameters,

@@ -157,6 +157,7 @@ public enum Schema {
                     CREATE UNIQUE INDEX function_key ON function (
                         provider, ifnull(account, ''), ifnull(region, ''), ifnull(name, ''), ifnull(runtime, ''),
                         ifnull(memory_mb, -1), ifnull(version, ''), ifnull(architecture, ''), ifnull(packaging, ''));
+                    ALTER TABLE source_file ADD COLUMN simulated_profile TEXT;
                     ALTER TABLE metric ADD COLUMN architecture TEXT;
                     ALTER TABLE metric ADD COLUMN packaging TEXT;
                     ALTER TABLE metric ADD COLUMN runtime_family TEXT;

@@ -110,7 +110,7 @@ public final class StoreWriter {
     /// returns the SHA-256 of the bytes it read; if that content is already in the snapshot the
     /// transaction rolls back and the outcome is `.duplicate`. Any error thrown rolls it back too.
     public func writeFile(
-        snapshotID: Int64, path: String, format: String, sizeBytes: Int64,
+        snapshotID: Int64, path: String, format: String, sizeBytes: Int64, simulatedProfile: String? = nil,
         read: (FileSink) throws -> String
     ) throws -> FileOutcome {
         var outcome = FileOutcome.duplicate
@@ -118,10 +118,11 @@ public final class StoreWriter {
             try db.inTransaction(.immediate) {
                 try db.execute(
                     sql: """
-                        INSERT INTO source_file (snapshot_id, path, sha256, format, size_bytes, records, rejected, ingested_at)
-                        VALUES (?, ?, 'pending', ?, ?, 0, 0, ?)
+                        INSERT INTO source_file (snapshot_id, path, sha256, format, size_bytes, records, rejected, ingested_at,
+                                                 simulated_profile)
+                        VALUES (?, ?, 'pending', ?, ?, 0, 0, ?, ?)
                         """,
-                    arguments: [snapshotID, path, format, sizeBytes, Timestamp.now()])
+                    arguments: [snapshotID, path, format, sizeBytes, Timestamp.now(), simulatedProfile])
                 let sink = FileSink(writer: self, snapshotID: snapshotID, fileID: db.lastInsertedRowID, path: path)
                 tally = FileTally()
                 let bulk = try isBulk(sizeBytes: sizeBytes)

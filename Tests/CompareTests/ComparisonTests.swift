@@ -217,6 +217,8 @@ import Testing
             ])
             _ = try Analyzer(store: store).run(snapshot: "simulated-\(year)")
         }
+        // Each file remembers the profile that wrote it, so a report can name them all.
+        #expect(try store.summary(of: "simulated-2017")?.simulatedProfiles == ["azure-2017", "google-2017"])
         let comparison = try Comparison(store: store, a: "simulated-2017", b: "simulated-2018")
         for (provider, speedup) in [("google", 4.0), ("azure", 15.0)] {
             let pair = try #require(

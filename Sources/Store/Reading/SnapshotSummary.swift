@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// What a report says about a snapshot before its sections: description, files, invocations and the
@@ -10,6 +11,8 @@ public struct SnapshotSummary: Sendable, Equatable {
     /// First and last request sent, `YYYY-MM-DD HH:MM` UTC; nil when no file has request times.
     public let firstSent: String?
     public let lastSent: String?
+    /// The `analyze simulate` profiles that wrote the snapshot's files, sorted; empty for measurements.
+    public let simulatedProfiles: [String]
 }
 
 /// One source file of a snapshot, as the report's data-quality section lists it.
@@ -73,13 +76,17 @@ extension Store {
                            (SELECT strftime('%Y-%m-%d %H:%M', min(first_sent_ms) / 1000, 'unixepoch') FROM source_file f
                             WHERE f.snapshot_id = s.id) AS first,
                            (SELECT strftime('%Y-%m-%d %H:%M', max(last_sent_ms) / 1000, 'unixepoch') FROM source_file f
-                            WHERE f.snapshot_id = s.id) AS last
+                            WHERE f.snapshot_id = s.id) AS last,
+                           (SELECT json_group_array(p) FROM (SELECT DISTINCT simulated_profile AS p FROM source_file f
+                            WHERE f.snapshot_id = s.id AND p IS NOT NULL ORDER BY p)) AS profiles
                     FROM snapshot s WHERE s.name = ?
                     """, arguments: [snapshot]
             ).map {
                 SnapshotSummary(
                     name: snapshot, description: $0["description"], files: $0["files"], invocations: $0["invocations"],
-                    firstSent: $0["first"], lastSent: $0["last"])
+                    firstSent: $0["first"], lastSent: $0["last"],
+                    simulatedProfiles: (try? JSONDecoder().decode([String].self, from: Data(($0["profiles"] as String).utf8)))
+                        ?? [])
             }
         }
     }
