@@ -151,12 +151,20 @@ import Testing
             !pairs.isEmpty && sides.count == 2 * pairs.count
                 && sides.allSatisfy { $0["value"] is NSNumber && $0["statistic"] is String })
         #expect(pairs.allSatisfy { $0.keys.contains("ci_low") && $0["b_over_a"] is NSNumber })
-        // Two snapshots with nothing in common: the report says so and the exit status is 1.
-        let unrelated = try AnalyzeCommand.run(
+        // An alias naming a metric B lacks: a one-line error.
+        let alias = try AnalyzeCommand.run(
             ["compare", "a", "b", "--metric-as", "nope.metric=coldstart.latency_ms", "--format", "csv"], in: directory)
         #expect(
-            unrelated.status == 1 && unrelated.stderr.contains("metric 'nope.metric', which snapshot B does not have"),
-            "\(unrelated.stderr)")
+            alias.status == 1 && alias.stderr.contains("metric 'nope.metric', which snapshot B does not have"),
+            "\(alias.stderr)")
+        // Two snapshots with nothing in common: the report says so and the exit status is 1.
+        try "metric,provider,runtime,memory_mb,setting,statistic,value,unit\nother.metric,aws,,,x,max,1,x\n".write(
+            toFile: "\(directory)/other.csv", atomically: true, encoding: .utf8)
+        #expect(try AnalyzeCommand.run(["ingest", "other.csv", "--snapshot", "other"], in: directory).status == 0)
+        let unrelated = try AnalyzeCommand.run(["compare", "a", "other", "--out", "cmp"], in: directory)
+        #expect(unrelated.status == 1 && unrelated.stderr.contains("nothing comparable"), "\(unrelated.stderr)")
+        let report = try String(contentsOfFile: "\(directory)/cmp/compare.md", encoding: .utf8)
+        #expect(report.contains("**Nothing comparable:**") && report.contains("## Only in B (other)"))
         let empty = try AnalyzeCommand.run(["compare", "a", "nothing", "--format", "csv"], in: directory)
         #expect(
             empty.status == 1 && empty.stderr.contains("snapshot 'nothing' has no metrics to compare"),
