@@ -18,6 +18,7 @@ enum Comparability {
     }
 
     private static func origin(_ row: Metric) -> String {
-        row.parameters.experiment.map { "runs of the '\($0)' experiment" } ?? "all invocations of a snapshot without such runs"
+        row.parameters.experiment.map { "runs of the '\($0)' experiment" }
+            ?? "all invocations of a snapshot without such runs"
     }
 }

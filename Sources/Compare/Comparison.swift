@@ -214,7 +214,8 @@ public struct Comparison: Sendable {
                 refused.append(Refusal(a: a, b: b, reason: reason))
             } else {
                 pairs.append(
-                    Self.pair(a, b, rule: rule, renamings: aliases.renamings(for: b), bootstrap: bootstrap, level: level))
+                    Self.pair(
+                        a, b, rule: rule, renamings: aliases.renamings(for: b), bootstrap: bootstrap, level: level))
             }
         }
         self.pairs = pairs.sorted { Key($0.a).order.lexicographicallyPrecedes(Key($1.a).order) }
@@ -298,7 +299,8 @@ public struct Comparison: Sendable {
             return nil
         }
         let candidates = other.filter {
-            FieldKey($0, memory: false, parameters: false) == FieldKey(summary, memory: false, parameters: false)
+            FieldKey($0, memory: false, parameters: false)
+                == FieldKey(summary, memory: false, parameters: false)
                 .with(statistic: .median) && $0.memoryMB != nil
         }
         // The parameters covering the most memory sizes (ties to the first in the store's order).

@@ -38,7 +38,8 @@ extension ComparisonReport {
                         + "memory changes a function's CPU share, so such ratios mix the two.")
             case .runtimeVersion:
                 caveats.append(
-                    "**Any runtime version:** rows whose runtimes are of one family were joined where exactly one qualified.")
+                    "**Any runtime version:** rows whose runtimes are of one family were joined where exactly one qualified."
+                )
             }
         }
         if !caveats.isEmpty { markdown.paragraph(caveats.joined(separator: "\n\n")) }

@@ -52,7 +52,8 @@ public struct ComparisonReport {
             "Join rules: **same key** (metric, provider, runtime, architecture, packaging, memory, setting, statistic); **same "
                 + "parameters** (the same, with the typed parameters in place of the setting's words, when that matches exactly "
                 + "one row); **over memory sizes** (a summary over memory sizes, `median_min` or `median_max`, against the smallest "
-                + "or largest per-memory median of the other side)\(relaxationsText). The rule used is in the last column.")
+                + "or largest per-memory median of the other side)\(relaxationsText). The rule used is in the last column."
+        )
         markdown.table(
             [
                 "metric", "provider", "runtime", "memory (MB)", "setting (A)", "statistic", "A", "B", "unit", "B/A",
@@ -105,7 +106,9 @@ public struct ComparisonReport {
             }
             try Data(Chart.forest(title: "B / A, metric by metric", x: "B / A", rows: rows).utf8)
                 .write(to: figures.appendingPathComponent("ratios.svg"))
-            let cut = ratios.count > shown.count ? " The first \(shown.count) of \(ratios.count) ratios, in the table's order." : ""
+            let cut =
+                ratios.count > shown.count
+                ? " The first \(shown.count) of \(ratios.count) ratios, in the table's order." : ""
             markdown.figure(
                 "ratios.svg",
                 "B / A of the joined pairs (\(shown.count) rows) on a log axis, 1 (no change) dashed: medians with their 95% "
@@ -190,6 +193,7 @@ public struct ComparisonReport {
     }
 
     private func label(_ pair: Comparison.Pair) -> String {
-        [pair.a.provider, pair.a.runtimeLabel, pair.a.memoryMB.map { "\($0) MB" }].compactMap { $0 }.joined(separator: " ")
+        [pair.a.provider, pair.a.runtimeLabel, pair.a.memoryMB.map { "\($0) MB" }].compactMap { $0 }.joined(
+            separator: " ")
     }
 }

@@ -343,7 +343,8 @@ public struct Ingester {
         defer { close(fd) }
         var head: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
-        var endOfFile = false, sawContent = false
+        var endOfFile = false
+        var sawContent = false
         while !endOfFile, head.count < LineReader.defaultMaxLineLength {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
             if count < 0, errno == EINTR { continue }

@@ -12,7 +12,8 @@ struct MetricsCSVReader: RecordReader {
         "metric", "provider", "runtime", "memory_mb", "setting", "statistic", "value", "unit",
     ]
     static let optionalColumns: Set<String> = [
-        "n", "ci_low", "ci_high", "source", "architecture", "packaging", "runtime_family", "runtime_version", "experiment", "temperature", "grouping", "scenario", "concurrency", "colevel",
+        "n", "ci_low", "ci_high", "source", "architecture", "packaging", "runtime_family", "runtime_version",
+        "experiment", "temperature", "grouping", "scenario", "concurrency", "colevel",
         "batch_size", "delay_s", "idle_minutes", "interval_s",
     ]
 
@@ -98,7 +99,9 @@ struct MetricsCSVReader: RecordReader {
     ) throws(RecordProblem) -> MetricParameters {
         func integer(_ name: String) throws(RecordProblem) -> Int? {
             guard let value = try number(name) else { return nil }
-            guard let integer = Bounded.integer(value) else { throw RecordProblem("\(name) is not an integer within ±1e15") }
+            guard let integer = Bounded.integer(value) else {
+                throw RecordProblem("\(name) is not an integer within ±1e15")
+            }
             return integer
         }
         func bounded(_ name: String) throws(RecordProblem) -> Double? {

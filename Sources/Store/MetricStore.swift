@@ -14,7 +14,8 @@ public struct MetricStore {
     public func replace(snapshotID: Int64, with metrics: [Metric], source: String) throws {
         for table in ["metric_sample", "metric_series"] {
             try db.execute(
-                sql: "DELETE FROM \(table) WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ? AND source = ?)",
+                sql:
+                    "DELETE FROM \(table) WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ? AND source = ?)",
                 arguments: [snapshotID, source])
         }
         try db.execute(sql: "DELETE FROM metric WHERE snapshot_id = ? AND source = ?", arguments: [snapshotID, source])

@@ -177,7 +177,8 @@ public enum Schema {
                     UPDATE metric SET runtime = replace(replace(runtime, ' arm64', ''), ' image', '')
                     WHERE architecture IS NOT NULL;
                     """)
-            for runtime in try String.fetchAll(db, sql: "SELECT DISTINCT runtime FROM metric WHERE runtime IS NOT NULL") {
+            for runtime in try String.fetchAll(db, sql: "SELECT DISTINCT runtime FROM metric WHERE runtime IS NOT NULL")
+            {
                 let name = RuntimeName(runtime)
                 try db.execute(
                     sql: "UPDATE metric SET runtime_family = ?, runtime_version = ? WHERE runtime = ?",

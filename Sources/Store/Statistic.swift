@@ -17,7 +17,8 @@ public enum Statistic: Hashable, Sendable, CustomStringConvertible {
     private static let named: [(Statistic, String)] = [
         (.median, "median"), (.mean, "mean"), (.min, "min"), (.max, "max"), (.mode, "mode"), (.count, "count"),
         (.fraction, "fraction"), (.medianMin, "median_min"), (.medianMax, "median_max"),
-        (.medianDifference, "median_difference"), (.ratioOfMedians, "ratio_of_medians"), (.ratioOfMeans, "ratio_of_means"),
+        (.medianDifference, "median_difference"), (.ratioOfMedians, "ratio_of_medians"),
+        (.ratioOfMeans, "ratio_of_means"),
     ]
 
     public init(_ text: String) {
@@ -27,7 +28,9 @@ public enum Statistic: Hashable, Sendable, CustomStringConvertible {
         }
         // `p90` and the like; text that would not print back the same (`p090`) stays as it is.
         let digits = String(text.dropFirst())
-        if text.hasPrefix("p"), let percent = Double(digits), (0...100).contains(percent), Self.number(percent) == digits {
+        if text.hasPrefix("p"), let percent = Double(digits), (0...100).contains(percent),
+            Self.number(percent) == digits
+        {
             self = .percentile(percent)
         } else {
             self = .other(text)

@@ -79,7 +79,8 @@ import Testing
         let overMemory = try #require(rules["coldstart.latency_ms/median_min"])
         #expect(
             overMemory.rule
-                == .overMemorySizes(largest: false, of: 2, memoryMB: 1536, setting: "cold starts, experiment=coldstart"))
+                == .overMemorySizes(largest: false, of: 2, memoryMB: 1536, setting: "cold starts, experiment=coldstart")
+        )
         #expect(overMemory.b.value == 800)  // the smaller of the two per-memory medians
         #expect(overMemory.verdict == .summaryOnly)
         #expect(comparison.onlyA.map(\.metric) == [MetricID("paper.only")])
@@ -92,21 +93,26 @@ import Testing
     @Test func rowsJoinByTheirParametersWhateverTheWords() throws {
         let scalability = MetricParameters(experiment: "scalability")
         let paper = [
-            Metric(.maxConcurrentInstances, provider: "aws", setting: "one function under 5i concurrent requests",
-                   parameters: scalability, statistic: .max, value: 200, unit: "instances"),
-            Metric(.maxConcurrentInstances, provider: "azure", setting: "one function under 5i concurrent requests",
-                   parameters: MetricParameters(experiment: "colevel"), statistic: .max, value: 10, unit: "instances"),
+            Metric(
+                .maxConcurrentInstances, provider: "aws", setting: "one function under 5i concurrent requests",
+                parameters: scalability, statistic: .max, value: 200, unit: "instances"),
+            Metric(
+                .maxConcurrentInstances, provider: "azure", setting: "one function under 5i concurrent requests",
+                parameters: MetricParameters(experiment: "colevel"), statistic: .max, value: 10, unit: "instances"),
         ]
         let rerun = [
-            Metric(.maxConcurrentInstances, provider: "aws", setting: "one function under concurrent requests",
-                   parameters: scalability, statistic: .max, value: 791, unit: "instances"),
-            Metric(.maxConcurrentInstances, provider: "azure", setting: "one function under concurrent requests",
-                   parameters: scalability, statistic: .max, value: 17, unit: "instances"),
+            Metric(
+                .maxConcurrentInstances, provider: "aws", setting: "one function under concurrent requests",
+                parameters: scalability, statistic: .max, value: 791, unit: "instances"),
+            Metric(
+                .maxConcurrentInstances, provider: "azure", setting: "one function under concurrent requests",
+                parameters: scalability, statistic: .max, value: 17, unit: "instances"),
         ]
         let (store, folder) = try store(paper, rerun)
         defer { try? FileManager.default.removeItem(at: folder) }
         let comparison = try Comparison(store: store, a: "A", b: "B")
-        #expect(comparison.pairs.map { "\($0.a.provider!) \($0.ruleText) \($0.ratio!)" } == ["aws same parameters 3.955"])
+        #expect(
+            comparison.pairs.map { "\($0.a.provider!) \($0.ruleText) \($0.ratio!)" } == ["aws same parameters 3.955"])
         #expect(comparison.onlyA.map(\.provider) == ["azure"] && comparison.onlyB.map(\.provider) == ["azure"])
     }
 
@@ -155,7 +161,8 @@ import Testing
         let csv = ComparisonReport(try Comparison(store: store, a: "A", b: "B")).csv()
         #expect(
             csv.hasPrefix(
-                "metric,provider,runtime,architecture,packaging,memory_mb,setting_a,setting_b,statistic,a,b,unit,b_over_a,"))
+                "metric,provider,runtime,architecture,packaging,memory_mb,setting_a,setting_b,statistic,a,b,unit,b_over_a,"
+            ))
         #expect(csv.contains("slower"))
     }
 
@@ -193,7 +200,8 @@ import Testing
                 metrics: [.coldStartInitDuration: .coldStartLatency], runtimes: ["python314": "python2.7"]))
         #expect(aliased.pairs.count == 1)
         #expect(
-            aliased.pairs[0].ruleText == "cross-definition (B's coldstart.init_duration_ms read as coldstart.latency_ms; "
+            aliased.pairs[0].ruleText
+                == "cross-definition (B's coldstart.init_duration_ms read as coldstart.latency_ms; "
                 + "B's runtime python314 read as python2.7), same key")
         #expect(aliased.pairs[0].ratio == 1)
         // B's own python2.7 latency row is left out rather than mixed in with the renamed one.
@@ -271,8 +279,12 @@ import Testing
         try ComparisonReport(comparison).write(to: out)
         let markdown = try String(contentsOf: out.appendingPathComponent("compare.md"), encoding: .utf8)
         #expect(markdown.contains("## Not comparable"))
-        #expect(markdown.contains("| Host VM uptime | aws | longest host VM uptime seen, max | 9.2 | 2.9 | hours |  | not comparable:"))
-        #expect(markdown.contains("| Host VM uptime | google | longest host VM uptime seen, max | 1 | 2 | hours | 2x higher |"))
+        #expect(
+            markdown.contains(
+                "| Host VM uptime | aws | longest host VM uptime seen, max | 9.2 | 2.9 | hours |  | not comparable:"))
+        #expect(
+            markdown.contains(
+                "| Host VM uptime | google | longest host VM uptime seen, max | 1 | 2 | hours | 2x higher |"))
     }
 
     /// Relaxations join only when asked for, only when one row qualifies, and say so per row.
@@ -294,7 +306,8 @@ import Testing
         let version = try Comparison(store: store, a: "A", b: "B", relaxations: [.runtimeVersion, .memory])
         #expect(
             version.pairs.map(\.ruleText) == [
-                "any memory size (A 128 MB, B 256 MB)", "any runtime version within the family (A nodejs6.10, B nodejs20x)",
+                "any memory size (A 128 MB, B 256 MB)",
+                "any runtime version within the family (A nodejs6.10, B nodejs20x)",
             ])
         #expect(version.onlyA.map(\.runtime) == ["python2.7"])
         // An alias naming a runtime B lacks is an error, not an empty comparison.
@@ -317,12 +330,15 @@ import Testing
             try db.execute(sql: "INSERT INTO snapshot (name, created_at) VALUES ('C', '2026-01-01T00:00:00Z')")
             try MetricStore(db).replace(
                 snapshotID: db.lastInsertedRowID,
-                with: [Metric(.maxConcurrentInstances, provider: "aws", statistic: .max, value: 791, unit: "instances")],
+                with: [
+                    Metric(.maxConcurrentInstances, provider: "aws", statistic: .max, value: 791, unit: "instances")
+                ],
                 source: "analyze")
         }
         let comparison = try Comparison(store: store, a: "A", b: ["B", "C"])
         #expect(comparison.b == "B + C")
         #expect(comparison.pairs.map(\.b.value).sorted() == [71, 791])
-        #expect(Headline(comparison).rows.map { Headline.change($0.outcome.pair!) } == ["3.96x higher", "2.84x slower"])
+        #expect(
+            Headline(comparison).rows.map { Headline.change($0.outcome.pair!) } == ["3.96x higher", "2.84x slower"])
     }
 }

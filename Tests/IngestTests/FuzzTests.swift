@@ -1,10 +1,10 @@
 import Foundation
 import GRDB
 import Store
-@testable import Statistics
 import Testing
 
 @testable import Ingest
+@testable import Statistics
 
 /// Seeded mutations of valid input in every format: ingest never crashes, the store stays intact,
 /// nothing is lost without a word (every line of a line-based format is a record or a reject), and
@@ -32,7 +32,8 @@ import Testing
             let position = line.isEmpty ? 0 : random.index(below: line.count)
             switch random.index(below: 4) {
             case 0 where !line.isEmpty: line[position] ^= UInt8(1 << random.index(below: 8))
-            case 1 where !line.isEmpty: line.removeSubrange(position..<min(line.count, position + 1 + random.index(below: 8)))
+            case 1 where !line.isEmpty:
+                line.removeSubrange(position..<min(line.count, position + 1 + random.index(below: 8)))
             case 2:
                 var token = hostile[random.index(below: hostile.count)]
                 if !allowQuotes { token.removeAll { $0 == UInt8(ascii: "\"") } }

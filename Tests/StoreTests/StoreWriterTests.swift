@@ -49,7 +49,8 @@ import Testing
             tables == [
                 "analysis", "analysis_stage", "cold_rule", "cpu_model", "cpu_sample", "experiment", "function",
                 "instance", "invocation", "invocation_view",
-                "io_sample", "metric", "metric_sample", "metric_series", "net_sample", "rejected_record", "snapshot", "source_file",
+                "io_sample", "metric", "metric_sample", "metric_series", "net_sample", "rejected_record", "snapshot",
+                "source_file",
                 "source_file_cold_rule", "vm",
             ])
         let rules = try store.queue.read { try String.fetchAll($0, sql: "SELECT name FROM cold_rule ORDER BY id") }

@@ -44,7 +44,8 @@ struct Axis {
     init(logarithmicTitle title: String, values: [Double]) {
         self.title = title
         let positive = values.filter { $0 > 0 && $0.isFinite && $0 <= 1e300 }
-        let first = floor(log10(positive.min() ?? 1)), last = max(ceil(log10(positive.max() ?? 1)), first + 1)
+        let first = floor(log10(positive.min() ?? 1))
+        let last = max(ceil(log10(positive.max() ?? 1)), first + 1)
         logarithmic = true
         low = pow(10, first)
         high = pow(10, last)

@@ -6,10 +6,14 @@ extension Chart {
     /// one of 1/2 lie as far from 1), a dashed reference line at 1. Rows with a 95% CI are dots with
     /// whiskers; rows without one (published summary values) are squares. Values must be positive.
     public static func forest(title: String, x: String, rows: [Bar]) -> String {
-        let rowHeight = 20.0, top = 48.0, plotWidth = 420.0, margin = 24.0
+        let rowHeight = 20.0
+        let top = 48.0
+        let plotWidth = 420.0
+        let margin = 24.0
         let longest = rows.map { Double($0.category.count) }.max() ?? 0
         let labelWidth = max(160, longest * 6.4 + 16)
-        let width = labelWidth + plotWidth + margin, height = top + Double(max(rows.count, 1)) * rowHeight + 74
+        let width = labelWidth + plotWidth + margin
+        let height = top + Double(max(rows.count, 1)) * rowHeight + 74
         let values: [Double] = rows.flatMap { [$0.value, $0.low, $0.high].compactMap { $0 } } + [1]
         let axis = Axis(logarithmicTitle: x, values: values)
         func px(_ value: Double) -> Double { labelWidth + axis.fraction(value) * plotWidth }

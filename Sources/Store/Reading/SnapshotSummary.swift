@@ -85,7 +85,8 @@ extension Store {
                 SnapshotSummary(
                     name: snapshot, description: $0["description"], files: $0["files"], invocations: $0["invocations"],
                     firstSent: $0["first"], lastSent: $0["last"],
-                    simulatedProfiles: (try? JSONDecoder().decode([String].self, from: Data(($0["profiles"] as String).utf8)))
+                    simulatedProfiles: (try? JSONDecoder().decode(
+                        [String].self, from: Data(($0["profiles"] as String).utf8)))
                         ?? [])
             }
         }

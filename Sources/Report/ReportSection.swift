@@ -1,0 +1,69 @@
+import Analysis
+import Statistics
+import Store
+
+/// One numbered section of a snapshot's report, in the paper's order (`ReportWriter.sections`, which
+/// mirrors `StageID`). The report writes the heading; the section writes its body.
+protocol ReportSection: Sendable {
+    var title: String { get }
+    func write(_ report: ReportContext, into document: inout ReportDocument) throws
+}
+
+/// A section showing one stage's metrics: when the stage could not measure anything, the report says
+/// why in one line instead of calling the section.
+protocol StageSection: ReportSection {
+    var stage: StageID { get }
+    func write(_ metrics: [Metric], _ report: ReportContext, into document: inout ReportDocument) throws
+}
+
+extension StageSection {
+    var title: String { stage.title }
+
+    func write(_ report: ReportContext, into document: inout ReportDocument) throws {
+        let (metrics, missing) = report.stage(stage)
+        if let missing {
+            document.markdown.paragraph("Not measurable from this data: \(missing).")
+            return
+        }
+        try write(metrics, report, into: &document)
+    }
+}
+
+/// What every section reads: the snapshot, its analysis and the store (for data quality).
+struct ReportContext {
+    let store: Store
+    let snapshot: String
+    let reports: [StageReport]
+    let bootstrap: Bootstrap
+
+    /// The metrics of one stage, or the reason it is not measurable.
+    func stage(_ id: StageID) -> (metrics: [Metric], missing: String?) {
+        switch reports.first(where: { $0.stage == id })?.outcome {
+        case .metrics(let metrics): (metrics, nil)
+        case .notMeasurable(let reason): ([], reason)
+        case nil: ([], "stage not run")
+        }
+    }
+}
+
+/// What sections write into: the Markdown and the figures beside it.
+struct ReportDocument {
+    var markdown = Markdown()
+    var figures: [(name: String, svg: String)] = []
+
+    mutating func figure(_ name: String, _ svg: String, _ caption: String) {
+        figures.append((name, svg))
+        markdown.figure(name, caption)
+    }
+}
+
+/// Table cells from metric rows.
+enum Cells {
+    static func n(_ metric: Metric) -> String { metric.n.map(String.init) ?? "" }
+    static func number(_ value: Double?) -> String { value.map { Text.number($0) } ?? "" }
+    static func withCI(_ metric: Metric?) -> String {
+        guard let metric else { return "" }
+        guard let low = metric.ciLow, let high = metric.ciHigh else { return Text.number(metric.value) }
+        return "\(Text.number(metric.value)) [\(Text.number(low)), \(Text.number(high))]"
+    }
+}

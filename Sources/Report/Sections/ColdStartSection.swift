@@ -1,0 +1,162 @@
+import Analysis
+import Statistics
+import Store
+
+/// Cold and warm start latency by runtime and memory, pooled per provider, on a new VM against one in use, launched together, and over time.
+struct ColdStartSection: StageSection {
+    let stage = StageID.coldStart
+
+    func write(_ metrics: [Metric], _ report: ReportContext, into document: inout ReportDocument) throws {
+        let definitions: [(metric: MetricID, text: String)] = [
+            (
+                .coldStartLatency,
+                "`*.latency_ms`: function start (instance clock) minus request sent (client clock), the paper's definition"
+            ),
+            (
+                .coldStartInitDuration,
+                "`coldstart.init_duration_ms`: the Init Duration the platform reports for a cold start (REPORT log line)"
+            ),
+            (
+                .coldStartEndToEnd,
+                "`*.e2e_ms`: end-to-end latency measured by the client, request sent to response received"
+            ),
+            (
+                .coldStartReportedDuration,
+                "`*.reported_duration_ms`: the invocation's Duration as the platform reports it"
+            ),
+        ]
+        let present = definitions.filter { definition in metrics.contains { $0.metric == definition.metric } }
+        if present.map(\.metric) == [.coldStartLatency] || present.isEmpty {
+            document.markdown.paragraph(
+                "Latency = function start (instance clock) minus request sent (client clock). Cold or warm as decided at ingest "
+                    + "(see methods), never by a latency threshold. Medians with 95% bootstrap CIs.")
+        } else {
+            document.markdown.paragraph(
+                "This source measures cold starts by its own definition, kept under its own metric id: "
+                    + present.map(\.text).joined(separator: "; ")
+                    + ". Cold or warm as decided at ingest (see methods), never by a latency "
+                    + "threshold. Medians with 95% bootstrap CIs.")
+        }
+        let coldMetrics = Set(definitions.map(\.metric))
+        let detailed = metrics.filter {
+            $0.runtime != nil && $0.statistic == .median && coldMetrics.contains($0.metric)
+                && $0.parameters.temperature == .cold && $0.parameters.grouping == nil && $0.parameters.colevel == nil
+        }
+        let showMetric = present.count > 1
+        document.markdown.table(
+            (showMetric ? ["metric"] : []) + [
+                "provider", "runtime", "memory (MB)", "cold median (ms) [95% CI]", "cold p90", "cold p99", "n cold",
+                "warm median (ms)", "n warm",
+            ],
+            detailed.map { cold in
+                func other(_ metric: MetricID, _ statistic: Statistic, warm: Bool = false) -> Metric? {
+                    var parameters = cold.parameters
+                    if warm { parameters.temperature = .warm }
+                    return metrics.first {
+                        $0.metric == metric && $0.statistic == statistic && $0.provider == cold.provider
+                            && $0.runtime == cold.runtime && $0.architecture == cold.architecture
+                            && $0.packaging == cold.packaging && $0.memoryMB == cold.memoryMB
+                            && $0.parameters == parameters
+                    }
+                }
+                let warm = cold.metric.warmCounterpart.flatMap { other($0, .median, warm: true) }
+                return (showMetric ? [cold.metric.rawValue] : []) + [
+                    cold.provider ?? "", cold.runtimeLabel ?? "", cold.memoryMB.map(String.init) ?? "",
+                    Cells.withCI(cold),
+                    Cells.number(other(cold.metric, .p90)?.value), Cells.number(other(cold.metric, .p99)?.value),
+                    Cells.n(cold),
+                    warm.map { Cells.withCI($0) } ?? "", warm.map(Cells.n) ?? "",
+                ]
+            }, rightAligned: (showMetric ? [3, 4, 5, 6, 7, 8, 9] : [2, 3, 4, 5, 6, 7, 8]))
+        let pooled = metrics.filter {
+            $0.runtime == nil && $0.statistic == .median && $0.parameters.grouping == .pooled
+        }
+        document.markdown.table(
+            ["provider", "metric", "setting", "median (ms) [95% CI]", "n"],
+            pooled.map {
+                [$0.provider ?? "", $0.metric.rawValue, $0.setting ?? "", Cells.withCI($0), Cells.n($0)]
+            }, rightAligned: [3, 4])
+        let withSamples = detailed.filter { $0.samples != nil }.prefix(8)
+        if !withSamples.isEmpty {
+            document.figure(
+                "coldstart-ecdf.svg",
+                Chart.xy(
+                    .ecdf, title: "Cold-start latency", x: "latency (ms)", y: "fraction of cold starts",
+                    series: zip(GroupLabels.of(Array(withSamples), memoryUnit: " MB"), withSamples).map {
+                        Chart.Series.ecdf($0, sorted: $1.samples!)
+                    }),
+                "ECDF of cold-start latency by runtime and memory\(detailed.count > 8 ? " (the first 8 groups)" : "").")
+            let boxed = detailed.filter { $0.samples != nil }
+            document.figure(
+                "coldstart-box.svg",
+                Chart.boxes(
+                    title: "Cold-start latency by group", y: "latency (ms)",
+                    boxes: zip(GroupLabels.of(Array(boxed.prefix(16))), boxed).map {
+                        Chart.Box($0, sample: Sample(sorted: $1.samples!))
+                    }),
+                "Cold-start latency by runtime and memory (MB)\(boxed.count > 16 ? " (the first 16 groups)" : "").")
+        }
+        let difference = metrics.filter { $0.metric == .newVMMinusExistingVM }
+        if !difference.isEmpty {
+            document.markdown.heading(3, "Cold starts on a new VM")
+            document.markdown.paragraph(
+                "Difference: the median, over runtime x memory groups, of the group's new-VM median minus its VM-in-use median."
+            )
+            document.markdown.table(
+                ["provider", "new VM median (ms)", "VM in use median (ms)", "difference (ms)", "n"],
+                difference.map { row in
+                    let newVM = metrics.first { $0.provider == row.provider && $0.parameters.grouping == .newVM }
+                    let existing = metrics.first {
+                        $0.provider == row.provider && $0.parameters.grouping == .existingVM
+                    }
+                    return [
+                        row.provider ?? "", Cells.withCI(newVM), Cells.withCI(existing), Text.number(row.value),
+                        Cells.n(row),
+                    ]
+                }, rightAligned: [1, 2, 3, 4])
+        }
+        let colevels = metrics.filter { $0.parameters.colevel != nil && $0.statistic == .mean }
+        if !colevels.isEmpty {
+            document.markdown.heading(3, "Instances launched together on one VM")
+            func level(_ metric: Metric) -> Double { Double(metric.parameters.colevel ?? 0) }
+            let groups = Dictionary(grouping: colevels) {
+                "\($0.provider ?? "") \($0.runtimeLabel ?? "") \($0.memoryMB.map { "\($0) MB" } ?? "")"
+            }
+            let series = groups.keys.sorted().map { key in
+                Chart.Series(key, groups[key]!.map { Chart.Point(level($0), $0.value) }.sorted { $0.x < $1.x })
+            }
+            document.markdown.table(
+                ["group", "colevel 1 (ms)", "highest colevel", "mean there (ms)"],
+                series.map { item in
+                    [
+                        item.name, Cells.number(item.points.first?.y), Cells.number(item.points.last?.x),
+                        Cells.number(item.points.last?.y),
+                    ]
+                }, rightAligned: [1, 2, 3])
+            document.figure(
+                "coldstart-colevel.svg",
+                Chart.xy(
+                    .line, title: "Cold starts launched together", x: "instances starting together on one VM",
+                    y: "mean cold-start latency (ms)", series: series, yFromZero: true),
+                "Mean cold-start latency against the number of instances starting in the same batch on the same VM.")
+        }
+        let hourly = metrics.filter { $0.metric == .hourlyColdStartMedian && $0.statistic == .median }
+        if let firstHour = hourly.compactMap({ $0.series?.first?.x }).min() {
+            document.markdown.heading(3, "Cold starts over time")
+            let series = hourly.compactMap { row in
+                row.series.map { Chart.Series(row.provider ?? "", $0.map { Chart.Point($0.x - firstHour, $0.y) }) }
+            }
+            for row in hourly {
+                document.markdown.paragraph(
+                    "\(Text.markdown(row.provider ?? "")): median of the hourly medians \(Text.number(row.value)) ms over \(Cells.n(row)) hours."
+                )
+            }
+            document.figure(
+                "coldstart-hourly.svg",
+                Chart.xy(
+                    .line, title: "Hourly median cold start", x: "hours since the first measurement",
+                    y: "median cold-start latency (ms)", series: series),
+                "Median cold-start latency of each hour.")
+        }
+    }
+}

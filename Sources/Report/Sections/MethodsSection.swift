@@ -1,0 +1,48 @@
+import Analysis
+import Store
+
+/// Clocks, quantiles and intervals, the cold-start rules, the source files, the rejects, and what
+/// could not be measured.
+struct MethodsSection: ReportSection {
+    let title = "Methods and data quality"
+
+    func write(_ report: ReportContext, into document: inout ReportDocument) throws {
+        document.markdown.paragraph(
+            "**Clocks.** `request_sent_ms` and `response_received_ms` are the client's clock; `function_start_ms` and "
+                + "`function_end_ms` the instance's. Start latency mixes the two, as in the paper.")
+        document.markdown.paragraph(
+            "**Quantiles** are type 7 (linear interpolation between order statistics: h = (n - 1)p, "
+                + "q = x[floor h] + (h - floor h)(x[ceil h] - x[floor h]); numpy's and R's default). "
+                + "**Confidence intervals** are 95% percentile-bootstrap intervals of the median, \(report.bootstrap.resamples) resamples, seed \(report.bootstrap.seed)."
+        )
+        let rules = try report.store.coldRuleCounts(of: report.snapshot)
+        document.markdown.paragraph("**Cold-start classifier**: the rule that decided each invocation.")
+        document.markdown.table(
+            ["rule", "meaning", "invocations"], rules.map { [$0.rule, $0.meaning, String($0.invocations)] },
+            rightAligned: [2])
+        let sources = try report.store.sources(of: report.snapshot)
+        document.markdown.paragraph(
+            "**Sources**: \(sources.count) file\(sources.count == 1 ? "" : "s") (SHA-256, first 16 hex digits).")
+        document.markdown.table(
+            ["file", "format", "bytes", "records", "rejected", "sha256"],
+            sources.map {
+                [$0.path, $0.format, String($0.sizeBytes), String($0.records), String($0.rejected), $0.sha256Prefix]
+            }, rightAligned: [2, 3, 4])
+        let rejects = try report.store.rejectCounts(of: report.snapshot)
+        if rejects.isEmpty {
+            document.markdown.paragraph("**Rejected records**: none.")
+        } else {
+            document.markdown.paragraph("**Rejected records** by reason (see `analyze rejects`).")
+            document.markdown.table(
+                ["reason", "records"], rejects.map { [$0.reason, String($0.count)] }, rightAligned: [1])
+        }
+        let missing = report.reports.compactMap { report -> [String]? in
+            if case .notMeasurable(let reason) = report.outcome { return [report.title, reason] }
+            return nil
+        }
+        if !missing.isEmpty {
+            document.markdown.paragraph("**Not measurable from this data**:")
+            document.markdown.table(["analysis", "why"], missing)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Analysis
+import Statistics
+import Store
+
+/// The aggregate memory of the instances seen on one VM.
+struct PlacementSection: StageSection {
+    let stage = StageID.placement
+
+    func write(_ metrics: [Metric], _ report: ReportContext, into document: inout ReportDocument) {
+        document.markdown.table(
+            ["provider", "setting", "statistic", "value", "unit", "VMs"],
+            metrics.map {
+                [
+                    $0.provider ?? "", $0.setting ?? "", $0.statistic.description, Text.number($0.value), $0.unit,
+                    Cells.n($0),
+                ]
+            }, rightAligned: [3, 5])
+        let medians = metrics.filter { $0.metric == .vmMemoryMB && $0.statistic == .median && $0.samples != nil }
+        if !medians.isEmpty {
+            document.figure(
+                "placement.svg",
+                Chart.boxes(
+                    title: "Instance memory per VM", y: "aggregate instance memory (MB)",
+                    boxes: medians.map { Chart.Box($0.provider ?? "", sample: Sample(sorted: $0.samples!)) }),
+                "Aggregate configured memory of the distinct instances seen on one VM during a run.")
+        }
+    }
+}
