@@ -17,10 +17,11 @@ ingest: build
 	$(ANALYZE) snapshots --db $(DB)
 
 # The main job: ingest, then write Reports/<snapshot>/ (report.md, figures/*.svg, metrics.csv).
+# The comparisons come first, so that the index (Reports/README.md) lists them.
 report: ingest
 	rm -rf Reports/*/
-	$(ANALYZE) report --db $(DB) --out Reports
 	$(MAKE) --no-print-directory compare
+	$(ANALYZE) report --db $(DB) --out Reports
 
 # Reports/compare-simulated-2017-vs-2018: cold starts of the Google and Azure profiles, 2017 against
 # their May 2018 reruns (known: 4x and 15x faster), each year simulated with its own seed at full scale.

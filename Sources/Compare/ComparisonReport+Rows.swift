@@ -119,6 +119,26 @@ extension ComparisonReport {
         }
     }
 
+    /// `summary.json` beside `compare.md`: what was compared and how many rows ended where (the reports
+    /// index reads it).
+    func summaryJSON() throws -> String {
+        struct Summary: Encodable {
+            let a: String, b: [String], pairs: Int, refused: Int, onlyA: Int, onlyB: Int
+            enum CodingKeys: String, CodingKey {
+                case a, b, pairs, refused
+                case onlyA = "only_a"
+                case onlyB = "only_b"
+            }
+        }
+        let c = comparison
+        let summary = Summary(
+            a: c.a, b: c.bSnapshots, pairs: c.pairs.count, refused: c.refused.count, onlyA: c.onlyA.count,
+            onlyB: c.onlyB.count)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n"
+    }
+
     public func json() throws -> String {
         let c = comparison
         let document = DocumentJSON(

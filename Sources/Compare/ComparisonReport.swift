@@ -185,6 +185,7 @@ public struct ComparisonReport {
                 }, rightAligned: [2, 3, 4])
         }
         try Data(markdown.text.utf8).write(to: directory.appendingPathComponent("compare.md"))
+        try Data(try summaryJSON().utf8).write(to: directory.appendingPathComponent("summary.json"))
     }
 
     /// Two significant digits; below double precision's reach, a bound instead of a false 0.

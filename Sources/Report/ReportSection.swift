@@ -6,6 +6,8 @@ import Store
 /// mirrors `StageID`). The report writes the heading; the section writes its body.
 protocol ReportSection: Sendable {
     var title: String { get }
+    /// The stages whose metrics it shows.
+    var stages: [StageID] { get }
     func write(_ report: ReportContext, into document: inout ReportDocument) throws
 }
 
@@ -18,6 +20,7 @@ protocol StageSection: ReportSection {
 
 extension StageSection {
     var title: String { stage.title }
+    var stages: [StageID] { [stage] }
 
     func write(_ report: ReportContext, into document: inout ReportDocument) throws {
         let (metrics, missing) = report.stage(stage)

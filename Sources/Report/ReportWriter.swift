@@ -24,7 +24,8 @@ public struct ReportWriter {
     /// Writes the report into `directory` (created; old figures replaced) from the snapshot's current
     /// analysis: the stored one if `analyze metrics` (or an earlier report) computed it from the same
     /// data and options, else the analyses run now.
-    public func write(snapshot: String, to directory: URL) throws {
+    @discardableResult
+    public func write(snapshot: String, to directory: URL) throws -> ReportIndex.Entry {
         let reports = try Analyzer(store: store, options: options).current(snapshot: snapshot)
         let context = ReportContext(store: store, snapshot: snapshot, reports: reports, bootstrap: options.bootstrap)
         var document = ReportDocument()
@@ -40,6 +41,11 @@ public struct ReportWriter {
             try Data(svg.utf8).write(to: figures.appendingPathComponent(name))
         }
         try Data(document.markdown.text.utf8).write(to: directory.appendingPathComponent("report.md"))
+        guard let summary = try store.summary(of: snapshot) else { throw AnalysisError.unknownSnapshot(snapshot) }
+        return ReportIndex.Entry(
+            snapshot: snapshot, summary: summary,
+            providers: Set(reports.flatMap(\.metrics).compactMap(\.provider)).sorted(),
+            measured: reports.filter { !$0.metrics.isEmpty }.map(\.stage))
     }
 
     /// The title, what the data are, and (for simulated data) a warning first.

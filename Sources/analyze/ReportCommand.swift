@@ -14,7 +14,8 @@ struct ReportCommand: ParsableCommand {
             `analyze metrics --format csv` prints them): the paper's sections in its \
             order, each with its tables and charts or a line saying what is missing, and a closing \
             methods and data quality section. With --snapshot, into OUT; without, one folder per \
-            snapshot, OUT/<snapshot>/. Same store, same bytes.
+            snapshot, OUT/<snapshot>/, and OUT/README.md: an index of the reports and of the comparisons \
+            already in OUT (folders with a summary.json). Same store, same bytes.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -39,13 +40,16 @@ struct ReportCommand: ParsableCommand {
             throw ExitError(reason: "no snapshots in \(self.store.db) (run `analyze ingest` first)")
         }
         var unsafe: [String] = []
+        var entries: [ReportIndex.Entry] = []
         for name in snapshots {
             guard let folder = Self.folder(for: name, in: output) else {
                 unsafe.append(name)
                 continue
             }
-            try write(name, to: folder, writer, store)
+            entries.append(try write(name, to: folder, writer, store))
         }
+        try ReportIndex(entries).write(to: output)
+        print("wrote \(output.appendingPathComponent("README.md").path): \(entries.count) reports")
         if !unsafe.isEmpty {
             throw ExitError(
                 reason: "not written: \(unsafe.count) snapshot(s) whose name cannot be a folder under \(out) "
@@ -64,11 +68,15 @@ struct ReportCommand: ParsableCommand {
     }
 
     /// The report, and beside it `metrics.csv`: the metric rows the report's analyses just stored.
-    private func write(_ snapshot: String, to folder: URL, _ writer: ReportWriter, _ store: Store) throws {
-        try writer.write(snapshot: snapshot, to: folder)
+    @discardableResult
+    private func write(
+        _ snapshot: String, to folder: URL, _ writer: ReportWriter, _ store: Store
+    ) throws -> ReportIndex.Entry {
+        let entry = try writer.write(snapshot: snapshot, to: folder)
         let metrics = try store.metricTable(snapshots: [snapshot])
         try Data(TablePrinter(format: .csv).render(columns: metrics.columns, rows: metrics.rows).utf8)
             .write(to: folder.appendingPathComponent("metrics.csv"))
         print("wrote \(folder.appendingPathComponent("report.md").path) and metrics.csv")
+        return entry
     }
 }

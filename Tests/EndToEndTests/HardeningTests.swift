@@ -65,6 +65,21 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "\(directory)/victim/report.md"))
     }
 
+    /// `report` without --snapshot writes OUT/README.md: every report, and the comparisons already in OUT.
+    @Test func theReportsIndexListsEveryReportAndComparison() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try log.write(toFile: "\(directory)/run.log", atomically: true, encoding: .utf8)
+        for snapshot in ["a", "b"] {
+            #expect(try AnalyzeCommand.run(["ingest", "run.log", "--snapshot", snapshot], in: directory).status == 0)
+        }
+        #expect(try AnalyzeCommand.run(["compare", "a", "b", "--out", "out/a-vs-b"], in: directory).status == 0)
+        #expect(try AnalyzeCommand.run(["report", "--out", "out"], in: directory).status == 0)
+        let index = try String(contentsOfFile: "\(directory)/out/README.md", encoding: .utf8)
+        for snapshot in ["a", "b"] { #expect(index.contains("| [\(snapshot)](\(snapshot)/report.md) |"), "\(index)") }
+        #expect(index.contains("| [a-vs-b](a-vs-b/compare.md) | a | b |"), "\(index)")
+    }
+
     @Test func aSecondWriterWaitsForTheFirstInsteadOfSkippingFiles() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

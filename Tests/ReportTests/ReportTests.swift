@@ -237,6 +237,69 @@ enum SVGCheck {
         return (markdown, figures, folder)
     }
 
+    /// Too many groups for a box each: a dot plot per provider with every runtime up to 60, the ones with the
+    /// most cold starts kept and the rest counted; one marker per architecture, or per memory size when the
+    /// runtimes come in one variant. Never cut by the alphabet, never a provider dropped.
+    @Test func coldStartFiguresAreChosenByTheData() throws {
+        var lines: [String] = []
+        var request = 0
+        func cold(_ provider: String, _ runtime: String, _ architecture: String, _ memory: Int, _ latency: Double) {
+            request += 1
+            let sent = 1_514_764_800_000 + Double(request) * 1000
+            lines.append(
+                #"{"provider":"\#(provider)","runtime":"\#(runtime)","architecture":"\#(architecture)","memory_mb":\#(memory),"instance_id":"r\#(request)","request_id":"r\#(request)","request_sent_ms":\#(sent),"function_start_ms":\#(sent + latency)}"#
+            )
+        }
+        // 70 AWS runtimes in two architectures; runtime zz-k (k < 10) has fewer cold starts than the rest.
+        for k in 0..<70 {
+            let name = k < 10 ? "zz-\(k)" : "rt-\(k)"
+            for architecture in ["x86_64", "arm64"] {
+                for sample in 0..<(k < 10 ? 2 : 4) { cold("aws", name, architecture, 128, Double(100 + k + sample)) }
+            }
+        }
+        // Google: three runtimes in one variant at six memory sizes.
+        for runtime in ["go", "nodejs", "python"] {
+            for memory in [128, 256, 512, 1024, 2048, 4096] {
+                for sample in 0..<3 { cold("google", runtime, "x86_64", memory, Double(200 + memory / 100 + sample)) }
+            }
+        }
+        let (markdown, figures, folder) = try report(["runs.jsonl": lines.joined(separator: "\n")], snapshot: "many")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(
+            Set(figures.keys) == ["coldstart-providers.svg", "coldstart-runtimes-aws.svg", "coldstart-runtimes-google.svg"])
+        let aws = try #require(figures["coldstart-runtimes-aws.svg"])
+        #expect((10..<70).allSatisfy { aws.contains(">rt-\($0)<") })
+        #expect((0..<10).allSatisfy { !aws.contains(">zz-\($0)<") })
+        #expect(aws.contains(">x86_64<") && aws.contains(">arm64<"))
+        #expect(markdown.contains("The 60 runtimes with the most cold starts; 10 more are in metrics.csv."))
+        let google = try #require(figures["coldstart-runtimes-google.svg"])
+        #expect([128, 256, 512, 1024, 2048, 4096].allSatisfy { google.contains(">x86_64, \($0) MB<") })
+        #expect(["go", "nodejs", "python"].allSatisfy { google.contains(">\($0)<") })
+        let providers = try #require(figures["coldstart-providers.svg"])
+        #expect(providers.contains(">aws (n = 520)<") && providers.contains(">google (n = 54)<"))
+    }
+
+    /// P(cold) by idle gap: a table and a figure per provider, gaps with fewer than 5 requests left out and counted.
+    @Test func idleGapsGetTheirColdProbability() throws {
+        var lines: [String] = []
+        var request = 0
+        func after(gap minutes: Int, cold: Bool) {
+            request += 1
+            let sent = 1_514_764_800_000 + Double(request) * 1000
+            lines.append(
+                #"{"provider":"aws","function":"scatter","experiment":"idle-scatter","interval_s":\#(minutes * 60),"is_cold":\#(cold),"request_sent_ms":\#(sent),"function_start_ms":\#(sent + 50)}"#
+            )
+        }
+        for _ in 0..<10 { after(gap: 1, cold: false) }
+        for index in 0..<10 { after(gap: 30, cold: index < 8) }
+        for _ in 0..<2 { after(gap: 50, cold: true) }
+        let (markdown, figures, folder) = try report(["idle.jsonl": lines.joined(separator: "\n")], snapshot: "idle")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(markdown.contains("| aws | idle-scatter | 1-30 | 20 | 0 | 30 min | 0.8 |"), "\(markdown)")
+        #expect(markdown.contains("left out of the figure and the table (1 gap, 2 requests;"))
+        #expect(figures["idle-cold-probability.svg"] != nil)
+    }
+
     /// Cold and warm starts of two runtimes, one of them named to break XML and Markdown, and a bad line.
     static let probe: String = {
         var lines: [String] = []
@@ -260,7 +323,7 @@ enum SVGCheck {
         let (markdown, figures, folder) = try report(["probe.jsonl": Self.probe], snapshot: "probe")
         defer { try? FileManager.default.removeItem(at: folder) }
         try Golden.check(markdown, "report.md")
-        #expect(Set(figures.keys) == ["coldstart-box.svg", "coldstart-ecdf.svg"])
+        #expect(Set(figures.keys) == ["coldstart-providers.svg", "coldstart-box.svg", "coldstart-ecdf.svg"])
         for (_, svg) in figures {
             #expect(SVGCheck.parses(svg))
             #expect(!svg.contains("<script"))

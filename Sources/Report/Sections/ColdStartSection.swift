@@ -48,7 +48,7 @@ struct ColdStartSection: StageSection {
                 "provider", "runtime", "memory (MB)", "cold median (ms) [95% CI]", "cold p90", "cold p99", "n cold",
                 "warm median (ms)", "n warm",
             ],
-            detailed.map { cold in
+            detailed.map { cold -> [String] in
                 func other(_ metric: MetricID, _ statistic: Statistic, warm: Bool = false) -> Metric? {
                     var parameters = cold.parameters
                     if warm { parameters.temperature = .warm }
@@ -76,26 +76,7 @@ struct ColdStartSection: StageSection {
             pooled.map {
                 [$0.provider ?? "", $0.metric.rawValue, $0.setting ?? "", Cells.withCI($0), Cells.n($0)]
             }, rightAligned: [3, 4])
-        let withSamples = detailed.filter { $0.samples != nil }.prefix(8)
-        if !withSamples.isEmpty {
-            document.figure(
-                "coldstart-ecdf.svg",
-                Chart.xy(
-                    .ecdf, title: "Cold-start latency", x: "latency (ms)", y: "fraction of cold starts",
-                    series: zip(GroupLabels.of(Array(withSamples), memoryUnit: " MB"), withSamples).map {
-                        Chart.Series.ecdf($0, sorted: $1.samples!)
-                    }),
-                "ECDF of cold-start latency by runtime and memory\(detailed.count > 8 ? " (the first 8 groups)" : "").")
-            let boxed = detailed.filter { $0.samples != nil }
-            document.figure(
-                "coldstart-box.svg",
-                Chart.boxes(
-                    title: "Cold-start latency by group", y: "latency (ms)",
-                    boxes: zip(GroupLabels.of(Array(boxed.prefix(16))), boxed).map {
-                        Chart.Box($0, sample: Sample(sorted: $1.samples!))
-                    }),
-                "Cold-start latency by runtime and memory (MB)\(boxed.count > 16 ? " (the first 16 groups)" : "").")
-        }
+        ColdStartFigures.write(detailed: detailed, pooled: pooled, into: &document)
         let difference = metrics.filter { $0.metric == .newVMMinusExistingVM }
         if !difference.isEmpty {
             document.markdown.heading(3, "Cold starts on a new VM")

@@ -2,7 +2,8 @@ import Analysis
 import Statistics
 import Store
 
-/// The longest idle time an instance survived, and survival by idle gap.
+/// The longest idle time an instance survived, survival by idle gap, and the probability that a
+/// request after an idle gap starts cold (the paper's idle-recycling figure).
 struct IdleRecyclingSection: StageSection {
     let stage = StageID.idleRecycling
 
@@ -29,5 +30,51 @@ struct IdleRecyclingSection: StageSection {
                     }, yFromZero: true),
                 "Fraction of second requests answered by the same instance, by the gap between the two requests.")
         }
+        coldProbability(metrics.filter { $0.metric == .coldProbability }, into: &document)
+    }
+
+    /// P(cold) by idle gap, one line per provider (and per experiment, when both kinds of run are there),
+    /// with a table of where each provider's curve crosses one half.
+    private func coldProbability(_ rows: [Metric], into document: inout ReportDocument) {
+        // A gap with a handful of requests gives P(cold) of 0 or 1 by chance: such gaps are left out.
+        let minimum = 5
+        let few = rows.filter { ($0.n ?? 0) < minimum }
+        let rows = rows.filter { ($0.n ?? 0) >= minimum }
+        guard !rows.isEmpty else { return }
+        struct Line: Hashable, Comparable {
+            let provider: String, experiment: String
+            static func < (a: Line, b: Line) -> Bool { (a.provider, a.experiment) < (b.provider, b.experiment) }
+        }
+        let lines = Dictionary(grouping: rows) {
+            Line(provider: $0.provider ?? "", experiment: $0.parameters.experiment ?? "")
+        }
+        let kinds = Set(lines.keys.map(\.experiment)).count
+        func gap(_ metric: Metric) -> Double { metric.parameters.idleMinutes ?? 0 }
+        let ordered = lines.keys.sorted().map { line in (line, lines[line]!.sorted { gap($0) < gap($1) }) }
+        document.markdown.table(
+            ["provider", "runs", "idle gaps (min)", "requests", "P(cold) at the shortest gap", "first gap with P(cold) ≥ 0.5",
+             "P(cold) at the longest gap"],
+            ordered.map { line, points in
+                let half = points.first { $0.value >= 0.5 }
+                return [
+                    line.provider, line.experiment, "\(Text.number(gap(points.first!)))-\(Text.number(gap(points.last!)))",
+                    String(points.reduce(0) { $0 + ($1.n ?? 0) }), Text.number(points.first!.value, significant: 2),
+                    half.map { "\(Text.number(gap($0))) min" } ?? "none", Text.number(points.last!.value, significant: 2),
+                ]
+            }, rightAligned: [3, 4, 6])
+        document.figure(
+            "idle-cold-probability.svg",
+            Chart.xy(
+                .scatter, title: "Cold starts after an idle gap", x: "idle gap (minutes)", y: "P(cold start)",
+                series: ordered.map { line, points in
+                    Chart.Series(
+                        kinds > 1 ? "\(line.provider) (\(line.experiment))" : line.provider,
+                        points.map { Chart.Point(gap($0), $0.value) })
+                }, yFromZero: true),
+            "Fraction of requests that started cold, by the idle gap before them (rounded to the minute), one series per "
+                + "provider; \(rows.reduce(0) { $0 + ($1.n ?? 0) }) requests in all. Gaps with fewer than \(minimum) requests are "
+                + "left out of the figure and the table (\(few.count) gap\(few.count == 1 ? "" : "s"), "
+                + "\(few.reduce(0) { $0 + ($1.n ?? 0) }) requests; "
+                + "all are in metrics.csv).")
     }
 }

@@ -5,6 +5,7 @@ import Store
 /// could not be measured.
 struct MethodsSection: ReportSection {
     let title = "Methods and data quality"
+    let stages: [StageID] = []
 
     func write(_ report: ReportContext, into document: inout ReportDocument) throws {
         document.markdown.paragraph(

@@ -6,6 +6,7 @@ import Store
 /// stages in one section, each saying on its own when it could not be measured.
 struct PerformanceSection: ReportSection {
     let title = "Performance isolation"
+    let stages: [StageID] = [.cpu, .ioAndNetwork]
 
     func write(_ report: ReportContext, into document: inout ReportDocument) {
         let (cpu, cpuMissing) = report.stage(.cpu)

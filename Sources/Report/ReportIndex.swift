@@ -1,0 +1,79 @@
+import Analysis
+import Foundation
+import Store
+
+/// `README.md` of a reports folder: every snapshot report with its source, providers, span and the
+/// sections it could measure, then every comparison found beside them (by its `summary.json`).
+public struct ReportIndex {
+    /// What the index says of one snapshot report, returned by `ReportWriter.write`.
+    public struct Entry: Sendable {
+        public let snapshot: String
+        public let summary: SnapshotSummary
+        public let providers: [String]
+        /// The numbered sections with something measured, by stage.
+        public let measured: [StageID]
+    }
+
+    /// A comparison's `summary.json` (written beside its `compare.md`).
+    struct Comparison: Decodable {
+        let a: String
+        let b: [String]
+        let pairs: Int
+        let refused: Int
+    }
+
+    public let entries: [Entry]
+
+    public init(_ entries: [Entry]) {
+        self.entries = entries
+    }
+
+    public func write(to directory: URL) throws {
+        var markdown = Markdown()
+        markdown.heading(1, "Reports")
+        markdown.paragraph(
+            "Written by `make report` from `Datasets/`: one folder per snapshot (report.md, figures/, metrics.csv), "
+                + "then the comparisons. Sections, in the paper's order: "
+                + ReportWriter.sections.enumerated().filter { !$0.element.stages.isEmpty }
+                .map { "\($0.offset + 1). \($0.element.title)" }.joined(separator: "; ") + ".")
+        markdown.table(
+            ["report", "source", "providers", "requests sent (UTC)", "invocations", "sections measured"],
+            entries.sorted { $0.snapshot < $1.snapshot }.map { entry in
+                let span = entry.summary.firstSent.map { "\($0) to \(entry.summary.lastSent ?? $0)" } ?? "not stated"
+                let simulated = entry.summary.simulatedProfiles.isEmpty ? "" : "simulated: "
+                let sections = ReportWriter.sections.enumerated().filter {
+                    !Set($0.element.stages).isDisjoint(with: entry.measured)
+                }
+                return [
+                    .link(entry.snapshot, path: "\(entry.snapshot)/report.md"),
+                    .text(simulated + (entry.summary.description ?? "")), .text(entry.providers.joined(separator: ", ")),
+                    .text(span), .text(String(entry.summary.invocations)),
+                    .text(sections.map { String($0.offset + 1) }.joined(separator: ", ")),
+                ]
+            }, rightAligned: [4])
+        let comparisons = try Self.comparisons(in: directory)
+        if !comparisons.isEmpty {
+            markdown.heading(2, "Comparisons")
+            markdown.table(
+                ["comparison", "A", "B", "pairs", "refused as not comparable"],
+                comparisons.map { folder, comparison in
+                    [
+                        .link(folder, path: "\(folder)/compare.md"), .text(comparison.a),
+                        .text(comparison.b.joined(separator: " + ")), .text(String(comparison.pairs)),
+                        .text(String(comparison.refused)),
+                    ]
+                }, rightAligned: [3, 4])
+        }
+        try Data(markdown.text.utf8).write(to: directory.appendingPathComponent("README.md"))
+    }
+
+    /// The folders under `directory` holding a comparison's `summary.json`, by name.
+    static func comparisons(in directory: URL) throws -> [(String, Comparison)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return try names.sorted().compactMap { name in
+            let file = directory.appendingPathComponent(name).appendingPathComponent("summary.json")
+            guard let data = try? Data(contentsOf: file) else { return nil }
+            return (name, try JSONDecoder().decode(Comparison.self, from: data))
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Statistics
+import Store
+
+/// The cold-start figures, chosen by the data and never by the alphabet (docs/reports.md):
+/// - every provider's cold starts together, one ECDF line each (the paper's cross-provider figure);
+/// - up to 8 runtime x memory groups: their ECDFs; up to 16: a box each;
+/// - more: a dot plot of every runtime's median with its CI at one memory size (the one most runtimes
+///   were measured at), one marker per packaging and architecture, rows sorted by median; beyond 60
+///   runtimes, the 60 with the most cold starts, saying how many are left out (all are in metrics.csv).
+/// Figures show one latency definition: the best the source has (`MetricID.startLatencies` order).
+enum ColdStartFigures {
+    static let ecdfGroups = 8
+    static let boxGroups = 16
+    static let dotRows = 60
+
+    static func write(detailed: [Metric], pooled: [Metric], into document: inout ReportDocument) {
+        let definitions = MetricID.startLatencies.map(\.cold)
+        guard let metric = definitions.first(where: { id in (detailed + pooled).contains { $0.metric == id } }) else {
+            return
+        }
+        let quantity = Self.quantity(metric)
+        let groups = detailed.filter { $0.metric == metric && $0.samples != nil }
+        let providers = pooled.filter { $0.metric == metric && $0.samples != nil }
+        if !providers.isEmpty {
+            document.figure(
+                "coldstart-providers.svg",
+                Chart.xy(
+                    .ecdf, title: "Cold starts by provider", x: "\(quantity) (ms)", y: "fraction of cold starts",
+                    series: providers.map {
+                        Chart.Series.ecdf("\($0.provider ?? "") (n = \($0.n ?? 0))", sorted: $0.samples!)
+                    }),
+                "ECDF of the \(quantity) of every cold start, one line per provider (every runtime and memory size "
+                    + "together; n in the legend).")
+        }
+        guard !groups.isEmpty else { return }
+        let counts = groups.compactMap(\.n)
+        let range =
+            counts.isEmpty
+            ? ""
+            : counts.min() == counts.max()
+                ? " n = \(counts[0]) cold starts per group." : " n = \(counts.min()!) to \(counts.max()!) cold starts per group."
+        if groups.count <= ecdfGroups {
+            document.figure(
+                "coldstart-ecdf.svg",
+                Chart.xy(
+                    .ecdf, title: "Cold starts by runtime and memory", x: "\(quantity) (ms)",
+                    y: "fraction of cold starts",
+                    series: zip(GroupLabels.of(groups, memoryUnit: " MB"), groups).map {
+                        Chart.Series.ecdf($0, sorted: $1.samples!)
+                    }),
+                "ECDF of the \(quantity) by runtime and memory, every group.\(range)")
+        }
+        if groups.count <= boxGroups {
+            document.figure(
+                "coldstart-box.svg",
+                Chart.boxes(
+                    title: "Cold starts by runtime and memory", y: "\(quantity) (ms)",
+                    boxes: zip(GroupLabels.of(groups), groups).map { Chart.Box($0, sample: Sample(sorted: $1.samples!)) }
+                ),
+                "The \(quantity) by runtime and memory (MB), every group.\(range)")
+            return
+        }
+        let facets = Set(groups.compactMap(\.provider)).sorted()
+        for provider in facets {
+            dotPlot(
+                groups.filter { $0.provider == provider }, provider: provider, named: facets.count > 1,
+                quantity: quantity, into: &document)
+        }
+    }
+
+    /// Memory sizes drawn as series of their own when the runtimes have one packaging and architecture.
+    static let memorySeries = 6
+
+    /// One provider's runtimes, one row each: one marker per memory size when the runtimes come in one
+    /// variant and a few sizes, else at the most common memory size, one marker per packaging and
+    /// architecture.
+    private static func dotPlot(
+        _ groups: [Metric], provider: String, named: Bool, quantity: String, into document: inout ReportDocument
+    ) {
+        struct Variant: Hashable { let packaging: String?, architecture: String?, memoryMB: Int? }
+        func variant(_ row: Metric, memory: Bool) -> Variant {
+            Variant(packaging: row.packaging, architecture: row.architecture, memoryMB: memory ? row.memoryMB : nil)
+        }
+        let byMemory = Dictionary(grouping: groups) { $0.memoryMB ?? -1 }
+        let bySize = Set(groups.map { variant($0, memory: false) }).count == 1 && byMemory.count <= memorySeries
+        guard let memory = byMemory.keys.max(by: { (byMemory[$0]!.count, $1) < (byMemory[$1]!.count, $0) }) else {
+            return
+        }
+        let atMemory = bySize ? groups : byMemory[memory]!
+        let variants = Set(atMemory.map { variant($0, memory: bySize) }).sorted {
+            let (a, b) = (
+                Metric.variantOrder(packaging: $0.packaging, architecture: $0.architecture),
+                Metric.variantOrder(packaging: $1.packaging, architecture: $1.architecture)
+            )
+            return a != b ? a.lexicographicallyPrecedes(b) : ($0.memoryMB ?? -1) < ($1.memoryMB ?? -1)
+        }
+        let byRuntime = Dictionary(grouping: atMemory) { $0.runtime ?? "" }
+        // The runtimes with the most cold starts when there are too many to show, then by median.
+        let total = { (runtime: String) in byRuntime[runtime]!.reduce(0) { $0 + ($1.n ?? 0) } }
+        let kept = byRuntime.keys.sorted { (total($0), $1) > (total($1), $0) }.prefix(dotRows)
+        func sortKey(_ runtime: String) -> Double {
+            let rows = byRuntime[runtime]!
+            let first = rows.first { variant($0, memory: bySize) == variants[0] }
+            return first?.value ?? rows.map(\.value).min()!
+        }
+        let runtimes = kept.sorted { (sortKey($0), $0) < (sortKey($1), $1) }
+        let series = variants.enumerated().map { number, kind in
+            let name = [kind.packaging, kind.architecture, kind.memoryMB.map { "\($0) MB" }].compactMap { $0 }
+                .joined(separator: ", ")
+            var points: [Int: Chart.Bar] = [:]
+            for (index, runtime) in runtimes.enumerated() {
+                guard let row = byRuntime[runtime]!.first(where: { variant($0, memory: bySize) == kind }) else {
+                    continue
+                }
+                points[index] = Chart.Bar(runtime, row.value, low: row.ciLow, high: row.ciHigh)
+            }
+            return Chart.DotSeries(name.isEmpty ? "median" : name, points, style: number)
+        }
+        let left = byRuntime.count - runtimes.count
+        let memoryText = bySize || memory < 0 ? "" : " at \(memory) MB"
+        let file = "coldstart-runtimes\(named ? "-\(provider)" : "").svg"
+        document.figure(
+            file,
+            Chart.dots(
+                title: "\(provider): median cold start by runtime\(memoryText)", x: "median \(quantity) (ms)",
+                rows: runtimes, series: series),
+            "Median \(quantity) of every \(provider) runtime"
+                + (bySize
+                    ? ", with its 95% bootstrap CI, one marker per memory size"
+                    : "\(memoryText) (the memory size most runtimes were measured at), with its 95% bootstrap CI, one "
+                        + "marker per packaging and architecture")
+                + "; rows by the median of the first.\(left > 0 ? " The \(runtimes.count) runtimes with the most cold starts; \(left) more are in metrics.csv." : "")"
+        )
+    }
+
+    /// What a cold-start metric id measures, as a figure's axis names it.
+    static func quantity(_ id: MetricID) -> String {
+        switch id {
+        case .coldStartInitDuration: "Init Duration"
+        case .coldStartEndToEnd: "end-to-end latency"
+        case .coldStartReportedDuration: "reported handler duration"
+        default: "start latency"
+        }
+    }
+}
