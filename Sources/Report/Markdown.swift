@@ -1,17 +1,31 @@
 import Foundation
 
-/// A Markdown document under construction: headings, paragraphs, GitHub-flavoured tables.
+/// A Markdown document under construction: headings, paragraphs, GitHub-flavoured tables and
+/// numbered figures. It keeps its blocks too, from which `HTMLPage` renders the same document.
 public struct Markdown {
     public private(set) var text = ""
+    public private(set) var blocks: [Block] = []
+    private var figures = 0
+
+    /// One block as the caller gave it: headings and paragraphs in Markdown (inline `**`, `*`, `` ` ``,
+    /// links and backslash escapes), table cells and captions escaped.
+    public enum Block: Sendable {
+        case heading(level: Int, text: String)
+        case paragraph(String)
+        case table(headers: [String], rows: [[String]], rightAligned: Set<Int>)
+        case figure(file: String, number: Int, caption: String)
+    }
 
     public init() {}
 
     public mutating func heading(_ level: Int, _ title: String) {
         text += String(repeating: "#", count: level) + " " + title + "\n\n"
+        blocks.append(.heading(level: level, text: title))
     }
 
     public mutating func paragraph(_ line: String) {
         text += line + "\n\n"
+        blocks.append(.paragraph(line))
     }
 
     /// A table cell: plain text (escaped here), or a link to a relative path.
@@ -35,15 +49,22 @@ public struct Markdown {
 
     public mutating func table(_ headers: [String], _ rows: [[Cell]], rightAligned: Set<Int> = []) {
         guard !rows.isEmpty else { return }
-        text += "| " + headers.map(Text.markdown).joined(separator: " | ") + " |\n"
+        let headers = headers.map(Text.markdown)
+        let cells = rows.map { $0.map(\.markdown) }
+        text += "| " + headers.joined(separator: " | ") + " |\n"
         text += "|" + headers.indices.map { rightAligned.contains($0) ? "---:" : "---" }.joined(separator: "|") + "|\n"
-        for row in rows {
-            text += "| " + row.map(\.markdown).joined(separator: " | ") + " |\n"
+        for row in cells {
+            text += "| " + row.joined(separator: " | ") + " |\n"
         }
         text += "\n"
+        blocks.append(.table(headers: headers, rows: cells, rightAligned: rightAligned))
     }
 
+    /// A figure with its caption under it, numbered in the order of the document.
     public mutating func figure(_ file: String, _ caption: String) {
-        text += "![\(Text.markdown(caption))](figures/\(file))\n\n*\(Text.markdown(caption))*\n\n"
+        figures += 1
+        let caption = "Figure \(figures). " + Text.markdown(caption)
+        text += "![\(caption)](figures/\(file))\n\n*\(caption)*\n\n"
+        blocks.append(.figure(file: file, number: figures, caption: caption))
     }
 }

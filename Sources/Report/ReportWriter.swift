@@ -41,6 +41,8 @@ public struct ReportWriter {
             try Data(svg.utf8).write(to: figures.appendingPathComponent(name))
         }
         try Data(document.markdown.text.utf8).write(to: directory.appendingPathComponent("report.md"))
+        let html = HTMLPage.render(title: "Report: \(snapshot)", markdown: document.markdown, figures: document.figures)
+        try Data(html.utf8).write(to: directory.appendingPathComponent("report.html"))
         guard let summary = try store.summary(of: snapshot) else { throw AnalysisError.unknownSnapshot(snapshot) }
         return ReportIndex.Entry(
             snapshot: snapshot, summary: summary,

@@ -52,6 +52,31 @@ enum SVGCheck {
     }
 }
 
+/// An HTML page as a browser shows it: headless Chromium (Debian's `chromium`, installed by .ci/run).
+enum BrowserCheck {
+    /// Opens `file` and returns the screenshot's size in bytes and what Chromium logged from the page.
+    static func screenshot(_ file: URL) throws -> (bytes: Int, log: String) {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("browser-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("page.png")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(folder.path)/profile",
+            "--enable-logging=stderr", "--v=0", "--window-size=1300,1600", "--screenshot=\(output.path)",
+            file.absoluteString,
+        ]
+        let log = Pipe()
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+        let text = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return ((try? Data(contentsOf: output).count) ?? 0, text)
+    }
+}
+
 @Suite struct ChartTests {
     static let series = [
         Chart.Series("python2.7", [.init(120, 0.25), .init(150, 0.5), .init(190, 0.75), .init(260, 1)]),
@@ -235,6 +260,24 @@ enum SVGCheck {
             figures[name] = try String(contentsOf: figureFolder.appendingPathComponent(name), encoding: .utf8)
         }
         return (markdown, figures, folder)
+    }
+
+    /// report.html beside report.md: self-contained (figures inline, nothing fetched), a table of contents,
+    /// the same numbered figures; it renders in a real browser with no console message from the page.
+    @Test func htmlReportRendersInABrowser() throws {
+        let (_, _, folder) = try report(["probe.jsonl": Self.probe], snapshot: "probe")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = folder.appendingPathComponent("out/report.html")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<nav>"))
+        #expect(html.contains("<a href=\"#5-cold-and-warm-start-latency\">5. Cold and warm start latency</a>"))
+        #expect(html.components(separatedBy: "<svg ").count - 1 == 3)
+        #expect(html.contains("<figcaption>Figure 1. "))
+        #expect(!html.contains("<script") && html.contains("&lt;script&gt;"))
+        #expect(!html.contains("src=\"http") && !html.contains("href=\"http"))
+        let (bytes, log) = try BrowserCheck.screenshot(page)
+        #expect(bytes > 30_000, "a blank page is a few kB; got \(bytes) bytes")
+        #expect(!log.contains("CONSOLE") && !log.contains("Uncaught"), "\(log)")
     }
 
     /// Too many groups for a box each: a dot plot per provider with every runtime up to 60, the ones with the
