@@ -12,6 +12,7 @@ import Store
 /// 2. `sameParameters`: the same with the typed parameters (experiment, temperature, grouping,
 ///    concurrency...) in place of the setting's words, when A's row names parameters and exactly one
 ///    row on the other side qualifies.
+///    `sameParametersAnyExperiment`: the same when A's row names no experiment, whichever B's names.
 /// 3. `overMemorySizes`: a summary over memory sizes (`median_min` or `median_max`, no memory) against
 ///    the smallest or largest per-memory median on the other side, from the parameters that cover the
 ///    most memory sizes.
@@ -187,6 +188,12 @@ public struct Comparison: Sendable {
         var join = Join(a: left, b: right)
         join.byKey()
         join.unambiguous(.sameParameters) { a, b in a.parameters != MetricParameters() && FieldKey(a) == FieldKey(b) }
+        // A row that names no experiment (the paper's "all warm starts") stands for any, when one row qualifies;
+        // rows whose value depends on the experiment are refused below all the same.
+        join.unambiguous(.sameParametersAnyExperiment) { a, b in
+            a.parameters != MetricParameters() && a.parameters.experiment == nil
+                && FieldKey(a, experiment: false) == FieldKey(b, experiment: false)
+        }
         join.overMemorySizes()
         if relaxations.contains(.memory) {
             join.unambiguous(
@@ -355,9 +362,11 @@ public struct Comparison: Sendable {
             _ m: Metric, memory: Bool = true, parameters: Bool = true, experiment: Bool = true,
             runtimeFamily: Bool = false
         ) {
-            (metric, provider, architecture, packaging, statistic) = (
-                m.metric, m.provider, m.architecture, m.packaging, m.statistic
-            )
+            (metric, provider, statistic) = (m.metric, m.provider, m.statistic)
+            // A runtime whose source states no architecture or packaging ran on the defaults (the only
+            // ones before 2020): the paper's `x86_64`/`zip` rows and an unstated probe's are one.
+            architecture = m.architecture ?? m.runtime.map { _ in Metric.defaultArchitecture }
+            packaging = m.packaging ?? m.runtime.map { _ in Metric.defaultPackaging }
             runtime = runtimeFamily ? m.runtimeName?.family : m.runtime
             memoryMB = memory ? m.memoryMB : nil
             var fields = m.parameters

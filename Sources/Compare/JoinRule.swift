@@ -6,6 +6,8 @@ public enum JoinRule: Sendable, Equatable, CustomStringConvertible {
     case sameKey
     /// The same, with the typed parameters in place of the setting's words, when one row qualifies.
     case sameParameters
+    /// The same, when A's row names no experiment and B's names one.
+    case sameParametersAnyExperiment
     /// A summary over memory sizes (`median_min`, `median_max`) against the smallest or largest of the
     /// other side's per-memory medians of one setting.
     case overMemorySizes(largest: Bool, of: Int, memoryMB: Int, setting: String?)
@@ -18,6 +20,7 @@ public enum JoinRule: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .sameKey: "same key"
         case .sameParameters: "same parameters"
+        case .sameParametersAnyExperiment: "same parameters, A naming no experiment"
         case .overMemorySizes(let largest, let count, let memory, let setting):
             "over memory sizes: \(largest ? "largest" : "smallest") of \(count) per-memory medians (\(memory) MB"
                 + (setting.map { ", \($0))" } ?? ")")

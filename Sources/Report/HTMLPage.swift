@@ -22,7 +22,8 @@ public enum HTMLPage {
                     "<\(tag)\(rightAligned.contains(index) ? " class=\"num\"" : "")>\(inline(text))</\(tag)>"
                 }
                 body += "<div class=\"table\"><table>\n<thead><tr>"
-                body += headers.enumerated().map { cell("th", $0.offset, $0.element) }.joined() + "</tr></thead>\n<tbody>\n"
+                body +=
+                    headers.enumerated().map { cell("th", $0.offset, $0.element) }.joined() + "</tr></thead>\n<tbody>\n"
                 for row in rows {
                     body += "<tr>" + row.enumerated().map { cell("td", $0.offset, $0.element) }.joined() + "</tr>\n"
                 }

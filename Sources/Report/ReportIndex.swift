@@ -46,7 +46,8 @@ public struct ReportIndex {
                 }
                 return [
                     .link(entry.snapshot, path: "\(entry.snapshot)/report.md"),
-                    .text(simulated + (entry.summary.description ?? "")), .text(entry.providers.joined(separator: ", ")),
+                    .text(simulated + (entry.summary.description ?? "")),
+                    .text(entry.providers.joined(separator: ", ")),
                     .text(span), .text(String(entry.summary.invocations)),
                     .text(sections.map { String($0.offset + 1) }.joined(separator: ", ")),
                 ]

@@ -38,6 +38,8 @@ struct ReportContext {
     let snapshot: String
     let reports: [StageReport]
     let bootstrap: Bootstrap
+    /// The data come from `analyze simulate` (a model has no clocks to disagree).
+    let simulated: Bool
 
     /// The metrics of one stage, or the reason it is not measurable.
     func stage(_ id: StageID) -> (metrics: [Metric], missing: String?) {
@@ -62,11 +64,24 @@ struct ReportDocument {
 
 /// Table cells from metric rows.
 enum Cells {
+    /// Below this n a bootstrap CI of the median says more about the resampling than the data (from one
+    /// value it is [x, x]): none is shown.
+    static let fewestForCI = 5
+
     static func n(_ metric: Metric) -> String { metric.n.map(String.init) ?? "" }
     static func number(_ value: Double?) -> String { value.map { Text.number($0) } ?? "" }
+
+    /// The row's CI when its n is large enough to show one.
+    static func ci(_ metric: Metric) -> (low: Double, high: Double)? {
+        guard let low = metric.ciLow, let high = metric.ciHigh, (metric.n ?? 0) >= fewestForCI else { return nil }
+        return (low, high)
+    }
+
     static func withCI(_ metric: Metric?) -> String {
         guard let metric else { return "" }
-        guard let low = metric.ciLow, let high = metric.ciHigh else { return Text.number(metric.value) }
+        guard let (low, high) = ci(metric) else {
+            return Text.number(metric.value) + (metric.ciLow != nil ? " (n too small for a CI)" : "")
+        }
         return "\(Text.number(metric.value)) [\(Text.number(low)), \(Text.number(high))]"
     }
 }

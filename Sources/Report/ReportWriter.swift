@@ -25,11 +25,16 @@ public struct ReportWriter {
     /// analysis: the stored one if `analyze metrics` (or an earlier report) computed it from the same
     /// data and options, else the analyses run now.
     @discardableResult
-    public func write(snapshot: String, to directory: URL) throws -> ReportIndex.Entry {
+    public func write(snapshot: String, to directory: URL, keyFindings: KeyFindings? = nil) throws -> ReportIndex.Entry
+    {
         let reports = try Analyzer(store: store, options: options).current(snapshot: snapshot)
-        let context = ReportContext(store: store, snapshot: snapshot, reports: reports, bootstrap: options.bootstrap)
+        guard let summary = try store.summary(of: snapshot) else { throw AnalysisError.unknownSnapshot(snapshot) }
+        let context = ReportContext(
+            store: store, snapshot: snapshot, reports: reports, bootstrap: options.bootstrap,
+            simulated: !summary.simulatedProfiles.isEmpty)
         var document = ReportDocument()
         try header(context, into: &document)
+        keyFindings?.write(into: &document)
         for (index, section) in Self.sections.enumerated() {
             document.markdown.heading(2, "\(index + 1). \(section.title)")
             try section.write(context, into: &document)
@@ -43,7 +48,6 @@ public struct ReportWriter {
         try Data(document.markdown.text.utf8).write(to: directory.appendingPathComponent("report.md"))
         let html = HTMLPage.render(title: "Report: \(snapshot)", markdown: document.markdown, figures: document.figures)
         try Data(html.utf8).write(to: directory.appendingPathComponent("report.html"))
-        guard let summary = try store.summary(of: snapshot) else { throw AnalysisError.unknownSnapshot(snapshot) }
         return ReportIndex.Entry(
             snapshot: snapshot, summary: summary,
             providers: Set(reports.flatMap(\.metrics).compactMap(\.provider)).sorted(),
@@ -76,13 +80,15 @@ public struct ReportWriter {
 
 enum GroupLabels {
     /// Chart labels for runtime x memory groups charted together: with the provider when they come from
-    /// more than one, and with the scenario where the label would otherwise repeat (else two providers'
+    /// more than one, the memory size when they differ in it, and with the scenario where the label would otherwise repeat (else two providers'
     /// `java` would carry the same name).
     static func of(_ charted: [Metric], memoryUnit: String = "") -> [String] {
         let providers = Set(charted.map { $0.provider ?? "" }).count > 1
+        // A memory size every group shares says nothing apart: the caption gives it.
+        let memories = Set(charted.map(\.memoryMB)).count > 1
         let labels = charted.map { metric in
             ((providers ? [metric.provider ?? ""] : []) + [metric.runtimeLabel ?? ""]
-                + (metric.memoryMB.map { ["\($0)\(memoryUnit)"] } ?? []))
+                + (memories ? metric.memoryMB.map { ["\($0)\(memoryUnit)"] } ?? [] : []))
                 .joined(separator: " ")
         }
         let counts = labels.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }

@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Compare
 import Foundation
 import Report
 import Store
@@ -25,6 +26,9 @@ struct ReportCommand: ParsableCommand {
 
     @Option(help: "Output directory.")
     var out: String
+
+    @Option(help: "The snapshot of the paper's published numbers, for each report's key findings (none when absent).")
+    var paper = "paper-2018"
 
     func run() throws {
         let store = try Store(path: self.store.db, create: false)
@@ -58,6 +62,37 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
+    /// The paper's headline findings joined to the snapshot's metrics, as `analyze compare` joins them.
+    private func keyFindings(_ snapshot: String, _ store: Store) throws -> KeyFindings? {
+        guard snapshot != paper, try store.snapshotExists(paper) else { return nil }
+        let comparison: Comparison
+        do {
+            comparison = try Comparison(store: store, a: paper, b: snapshot)
+        } catch CompareError.noMetrics {
+            return nil
+        }
+        let rows = Headline(comparison).rows.compactMap { row -> KeyFindings.Row? in
+            switch row.outcome {
+            case .joined(let pair):
+                // Against published values every verdict is "summary only"; the table says so once.
+                let note = [
+                    pair.verdict == .summaryOnly ? nil : pair.verdict.rawValue,
+                    pair.renamings.isEmpty ? nil : "across definitions",
+                ].compactMap { $0 }.joined(separator: ", ")
+                return .init(
+                    finding: row.finding.title, paper: pair.a, measured: pair.b, change: Headline.change(pair),
+                    note: note)
+            case .refused(let refusal):
+                return .init(
+                    finding: row.finding.title, paper: refusal.a, measured: nil, change: nil,
+                    note: "not comparable: \(refusal.reason)")
+            case .notInB:
+                return nil
+            }
+        }
+        return KeyFindings(reference: paper, rows: rows)
+    }
+
     /// `OUT/<snapshot>/`, or nil when the name could lead outside OUT (a store written before names were
     /// checked at ingest may hold `..` or `a/../../b`).
     static func folder(for snapshot: String, in output: URL) -> URL? {
@@ -72,7 +107,7 @@ struct ReportCommand: ParsableCommand {
     private func write(
         _ snapshot: String, to folder: URL, _ writer: ReportWriter, _ store: Store
     ) throws -> ReportIndex.Entry {
-        let entry = try writer.write(snapshot: snapshot, to: folder)
+        let entry = try writer.write(snapshot: snapshot, to: folder, keyFindings: try keyFindings(snapshot, store))
         let metrics = try store.metricTable(snapshots: [snapshot])
         try Data(TablePrinter(format: .csv).render(columns: metrics.columns, rows: metrics.rows).utf8)
             .write(to: folder.appendingPathComponent("metrics.csv"))

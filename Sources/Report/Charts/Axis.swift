@@ -19,6 +19,13 @@ struct Axis {
             low = min(low, 0)
             high = max(high, 0)
         }
+        // Log when the positive values span more than two decades and hardly any value is zero or below
+        // (such a value is drawn at the axis' left end).
+        let positive = drawable.filter { $0 > 0 }
+        let nonPositive = drawable.count - positive.count
+        if allowLog, nonPositive * 100 <= drawable.count, let least = positive.min(), high / least > 100 {
+            low = least
+        }
         logarithmic = allowLog && low > 0 && high / low > 100
         if logarithmic {
             let first = floor(log10(low))
@@ -28,9 +35,10 @@ struct Axis {
             ticks = stride(from: first, through: last, by: 1).map { pow(10, $0) }
         } else {
             if low == high {
-                let pad = max(1, abs(low) / 1e6)
-                low -= pad
-                high += pad
+                // One value: a tenth of it either side (from 0 when that would cross it), so the ticks differ.
+                let pad = max(abs(low) / 10, low == 0 ? 1 : 0, 1e-9)
+                low = low >= 0 && low - pad < 0 ? 0 : low - pad
+                high += low == 0 && high == 0 ? 1 : pad
             }
             let step = Axis.niceStep((high - low) / 5)
             self.low = floor(low / step) * step

@@ -43,16 +43,21 @@ public enum Chart {
         }
     }
 
-    /// A box: quartiles, median, whiskers at the 5th and 95th percentiles (type-7 quantiles).
+    /// A box: quartiles, median, whiskers at the 5th and 95th percentiles (type-7 quantiles). Below
+    /// `Box.fewest` values, quartiles would look more certain than they are: the values are drawn instead.
     public struct Box: Sendable {
+        public static let fewest = 10
         public var category: String
         public var p5, q1, median, q3, p95: Double
+        /// The values themselves, when there are fewer than `fewest`.
+        public var values: [Double]?
         public init(_ category: String, sample: Sample) {
             self.category = category
             (p5, q1, median, q3, p95) = (
                 sample.quantile(0.05)!, sample.quantile(0.25)!, sample.median!,
                 sample.quantile(0.75)!, sample.quantile(0.95)!
             )
+            if sample.count < Self.fewest { values = sample.sorted }
         }
     }
 
@@ -87,8 +92,8 @@ public enum Chart {
                 }
             }
             if kind != .scatter { canvas.polyline(path, stroke: color, dash: Palette.dash(index)) }
-            // Markers: every point of a scatter, about ten along a line.
-            let every = kind == .scatter ? 1 : max(1, points.count / 10)
+            // Markers: every point of a scatter or of a short line, about ten along a long one.
+            let every = kind == .scatter || points.count <= 30 ? 1 : max(1, points.count / 10)
             for (position, point) in points.enumerated() where position % every == 0 || position == points.count - 1 {
                 canvas.marker(
                     Palette.marker(index), px(xAxis, point.x), py(yAxis, point.y), color: color,
@@ -115,6 +120,7 @@ public enum Chart {
         let yAxis = Axis(title: y, values: values, includeZero: true, allowLog: false)
         var canvas = frame(title: title, x: nil, y: yAxis)
         let slot = plotWidth / Double(max(bars.count, 1))
+        let rotated = bars.contains { !fits($0.category, slot: slot) }
         for (index, bar) in bars.enumerated() {
             let center = left + slot * (Double(index) + 0.5)
             let top = py(yAxis, bar.value)
@@ -126,7 +132,7 @@ public enum Chart {
                 canvas.line(center - 6, py(yAxis, low), center + 6, py(yAxis, low), stroke: "#000000", width: 1.5)
                 canvas.line(center - 6, py(yAxis, high), center + 6, py(yAxis, high), stroke: "#000000", width: 1.5)
             }
-            categoryLabel(&canvas, bar.category, center, slot: slot)
+            categoryLabel(&canvas, bar.category, center, rotated: rotated)
         }
         if bars.contains(where: { $0.low != nil }) { notes(&canvas, ["error bars: 95% CI"]) }
         return canvas.document
@@ -134,12 +140,23 @@ public enum Chart {
 
     /// Box plots by category.
     public static func boxes(title: String, y: String, boxes: [Box]) -> String {
-        let yAxis = Axis(title: y, values: boxes.flatMap { [$0.p5, $0.p95] })
+        let yAxis = Axis(title: y, values: boxes.flatMap { [$0.p5, $0.p95] + ($0.values ?? []) })
         var canvas = frame(title: title, x: nil, y: yAxis)
         let slot = plotWidth / Double(max(boxes.count, 1))
+        let rotated = boxes.contains { !fits($0.category, slot: slot) }
         for (index, box) in boxes.enumerated() {
             let center = left + slot * (Double(index) + 0.5)
             let half = min(slot * 0.25, 30)
+            categoryLabel(&canvas, box.category, center, rotated: rotated)
+            if let values = box.values {
+                for value in values {
+                    canvas.marker(.circle, center, py(yAxis, value), color: Palette.color(0), size: 3)
+                }
+                canvas.line(
+                    center - half, py(yAxis, box.median), center + half, py(yAxis, box.median), stroke: "#000000",
+                    width: 2.5)
+                continue
+            }
             canvas.line(center, py(yAxis, box.p5), center, py(yAxis, box.q1), stroke: "#000000")
             canvas.line(center, py(yAxis, box.q3), center, py(yAxis, box.p95), stroke: "#000000")
             canvas.line(center - half / 2, py(yAxis, box.p5), center + half / 2, py(yAxis, box.p5), stroke: "#000000")
@@ -150,9 +167,11 @@ public enum Chart {
             canvas.line(
                 center - half, py(yAxis, box.median), center + half, py(yAxis, box.median), stroke: "#000000",
                 width: 2.5)
-            categoryLabel(&canvas, box.category, center, slot: slot)
         }
-        notes(&canvas, ["box: quartiles", "thick line: median", "whiskers: p5 and p95"])
+        var notes = ["thick line: median"]
+        if boxes.contains(where: { $0.values == nil }) { notes += ["box: quartiles", "whiskers: p5 and p95"] }
+        if boxes.contains(where: { $0.values != nil }) { notes.append("dots: every value (n < \(Box.fewest))") }
+        Self.notes(&canvas, notes)
         return canvas.document
     }
 
@@ -187,13 +206,17 @@ public enum Chart {
         return canvas
     }
 
-    /// A category's name under its bar or box; turned 30 degrees when the slots are too narrow for it.
-    private static func categoryLabel(_ canvas: inout SVGCanvas, _ text: String, _ center: Double, slot: Double) {
-        let label = text.count > 22 ? String(text.prefix(21)) + "…" : text
-        if Double(label.count) * 6.5 < slot {
-            canvas.text(label, center, top + plotHeight + 16, size: 11, anchor: .middle)
-        } else {
+    /// Whether a category's name fits under its slot without turning.
+    private static func fits(_ text: String, slot: Double) -> Bool { Double(min(text.count, 30)) * 6.5 < slot }
+
+    /// A category's name under its bar or box; every name of a chart turned 30 degrees when one does
+    /// not fit its slot. Names over 30 characters are shortened (the table beside has them in full).
+    private static func categoryLabel(_ canvas: inout SVGCanvas, _ text: String, _ center: Double, rotated: Bool) {
+        let label = text.count > 30 ? String(text.prefix(29)) + "…" : text
+        if rotated {
             canvas.text(label, center + 4, top + plotHeight + 12, size: 10, anchor: .end, angle: -30)
+        } else {
+            canvas.text(label, center, top + plotHeight + 16, size: 11, anchor: .middle)
         }
     }
 

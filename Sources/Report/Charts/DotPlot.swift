@@ -32,13 +32,15 @@ extension Chart {
         let width = labelWidth + plotWidth + margin
         let legendRows = Double(series.count)
         let height = top + Double(max(rows.count, 1)) * rowHeight + 54 + legendRows * 16
-        let values = series.flatMap { $0.points.values.flatMap { [$0.value, $0.low, $0.high].compactMap { $0 } } }
+        let values =
+            series.flatMap { $0.points.values.flatMap { [$0.value, $0.low, $0.high].compactMap { $0 } } }
             + (reference.map { [$0] } ?? [])
         let positive = values.filter { $0 > 0 }
         let span = (positive.max() ?? 1) / (positive.min() ?? 1)
         let axis =
             (logarithmic ?? (positive.count == values.count && span > 10))
-            ? Axis(logarithmicTitle: x, values: values) : Axis(title: x, values: values, includeZero: true, allowLog: false)
+            ? Axis(logarithmicTitle: x, values: values)
+            : Axis(title: x, values: values, includeZero: true, allowLog: false)
         func px(_ value: Double) -> Double { labelWidth + axis.fraction(value) * plotWidth }
         var canvas = SVGCanvas(width: width, height: height)
         canvas.text(title, labelWidth + plotWidth / 2, 24, size: 15, anchor: .middle, bold: true)
@@ -61,7 +63,9 @@ extension Chart {
             let style = line.style ?? number
             let color = Palette.color(style)
             // Several series on one row sit a little apart, so that none hides another.
-            let offset = series.count > 1 ? (Double(number) - Double(series.count - 1) / 2) * 3 : 0
+            let offset =
+                series.count > 1
+                ? (Double(number) - Double(series.count - 1) / 2) * min(3, 10 / Double(series.count)) : 0
             for (index, point) in line.points.sorted(by: { $0.key < $1.key }) {
                 let y = top + (Double(index) + 0.5) * rowHeight + offset
                 if let low = point.low, let high = point.high {

@@ -46,6 +46,14 @@ struct SVGCanvas {
             body.append(
                 "<polygon points=\"\(c(x)),\(c(y - size)) \(c(x + size)),\(c(y + size)) \(c(x - size)),\(c(y + size))\" fill=\"\(color)\"/>"
             )
+        case .triangleDown:
+            body.append(
+                "<polygon points=\"\(c(x)),\(c(y + size)) \(c(x + size)),\(c(y - size)) \(c(x - size)),\(c(y - size))\" fill=\"\(color)\"/>"
+            )
+        case .ring:
+            body.append(
+                "<circle cx=\"\(c(x))\" cy=\"\(c(y))\" r=\"\(c(size))\" fill=\"#ffffff\" stroke=\"\(color)\" stroke-width=\"1.5\"/>"
+            )
         case .diamond:
             body.append(
                 "<polygon points=\"\(c(x)),\(c(y - size)) \(c(x + size)),\(c(y)) \(c(x)),\(c(y + size)) \(c(x - size)),\(c(y))\" fill=\"\(color)\"/>"

@@ -21,11 +21,12 @@ enum ColdStartFigures {
         let quantity = Self.quantity(metric)
         let groups = detailed.filter { $0.metric == metric && $0.samples != nil }
         let providers = pooled.filter { $0.metric == metric && $0.samples != nil }
-        if !providers.isEmpty {
+        if providers.count > 1 {
             document.figure(
                 "coldstart-providers.svg",
                 Chart.xy(
-                    .ecdf, title: "Cold starts by provider", x: "\(quantity) (ms)", y: "fraction of cold starts",
+                    .ecdf, title: "\(quantity.capitalizedFirst) of cold starts by provider", x: "\(quantity) (ms)",
+                    y: "fraction of cold starts",
                     series: providers.map {
                         Chart.Series.ecdf("\($0.provider ?? "") (n = \($0.n ?? 0))", sorted: $0.samples!)
                     }),
@@ -34,30 +35,34 @@ enum ColdStartFigures {
         }
         guard !groups.isEmpty else { return }
         let counts = groups.compactMap(\.n)
+        let shared = Set(groups.map(\.memoryMB)).count == 1 ? groups[0].memoryMB.map { " All at \($0) MB." } ?? "" : ""
         let range =
             counts.isEmpty
             ? ""
             : counts.min() == counts.max()
-                ? " n = \(counts[0]) cold starts per group." : " n = \(counts.min()!) to \(counts.max()!) cold starts per group."
+                ? " n = \(counts[0]) cold starts per group."
+                : " n = \(counts.min()!) to \(counts.max()!) cold starts per group."
         if groups.count <= ecdfGroups {
             document.figure(
                 "coldstart-ecdf.svg",
                 Chart.xy(
-                    .ecdf, title: "Cold starts by runtime and memory", x: "\(quantity) (ms)",
+                    .ecdf, title: "\(quantity.capitalizedFirst) of cold starts by group", x: "\(quantity) (ms)",
                     y: "fraction of cold starts",
                     series: zip(GroupLabels.of(groups, memoryUnit: " MB"), groups).map {
                         Chart.Series.ecdf($0, sorted: $1.samples!)
                     }),
-                "ECDF of the \(quantity) by runtime and memory, every group.\(range)")
+                "ECDF of the \(quantity) by runtime and memory, every group.\(shared)\(range)")
         }
         if groups.count <= boxGroups {
             document.figure(
                 "coldstart-box.svg",
                 Chart.boxes(
-                    title: "Cold starts by runtime and memory", y: "\(quantity) (ms)",
-                    boxes: zip(GroupLabels.of(groups), groups).map { Chart.Box($0, sample: Sample(sorted: $1.samples!)) }
+                    title: "\(quantity.capitalizedFirst) of cold starts by group", y: "\(quantity) (ms)",
+                    boxes: zip(GroupLabels.of(groups), groups).map {
+                        Chart.Box($0, sample: Sample(sorted: $1.samples!))
+                    }
                 ),
-                "The \(quantity) by runtime and memory (MB), every group.\(range)")
+                "The \(quantity) by runtime and memory (MB), every group.\(shared)\(range)")
             return
         }
         let facets = Set(groups.compactMap(\.provider)).sorted()
@@ -112,7 +117,7 @@ enum ColdStartFigures {
                 guard let row = byRuntime[runtime]!.first(where: { variant($0, memory: bySize) == kind }) else {
                     continue
                 }
-                points[index] = Chart.Bar(runtime, row.value, low: row.ciLow, high: row.ciHigh)
+                points[index] = Chart.Bar(runtime, row.value, low: Cells.ci(row)?.low, high: Cells.ci(row)?.high)
             }
             return Chart.DotSeries(name.isEmpty ? "median" : name, points, style: number)
         }
@@ -122,7 +127,7 @@ enum ColdStartFigures {
         document.figure(
             file,
             Chart.dots(
-                title: "\(provider): median cold start by runtime\(memoryText)", x: "median \(quantity) (ms)",
+                title: "\(provider): median \(quantity) of cold starts\(memoryText)", x: "median \(quantity) (ms)",
                 rows: runtimes, series: series),
             "Median \(quantity) of every \(provider) runtime"
                 + (bySize
@@ -133,7 +138,7 @@ enum ColdStartFigures {
         )
     }
 
-    /// What a cold-start metric id measures, as a figure's axis names it.
+    /// What a cold-start metric id measures, as a figure's axis names it (lower case).
     static func quantity(_ id: MetricID) -> String {
         switch id {
         case .coldStartInitDuration: "Init Duration"
@@ -142,4 +147,9 @@ enum ColdStartFigures {
         default: "start latency"
         }
     }
+}
+
+extension String {
+    /// The first letter in upper case, for a title made from a phrase.
+    fileprivate var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -52,14 +52,19 @@ struct IdleRecyclingSection: StageSection {
         func gap(_ metric: Metric) -> Double { metric.parameters.idleMinutes ?? 0 }
         let ordered = lines.keys.sorted().map { line in (line, lines[line]!.sorted { gap($0) < gap($1) }) }
         document.markdown.table(
-            ["provider", "runs", "idle gaps (min)", "requests", "P(cold) at the shortest gap", "first gap with P(cold) ≥ 0.5",
-             "P(cold) at the longest gap"],
+            [
+                "provider", "runs", "idle gaps (min)", "requests", "P(cold) at the shortest gap",
+                "first gap with P(cold) ≥ 0.5",
+                "P(cold) at the longest gap",
+            ],
             ordered.map { line, points in
                 let half = points.first { $0.value >= 0.5 }
                 return [
-                    line.provider, line.experiment, "\(Text.number(gap(points.first!)))-\(Text.number(gap(points.last!)))",
+                    line.provider, line.experiment,
+                    "\(Text.number(gap(points.first!)))-\(Text.number(gap(points.last!)))",
                     String(points.reduce(0) { $0 + ($1.n ?? 0) }), Text.number(points.first!.value, significant: 2),
-                    half.map { "\(Text.number(gap($0))) min" } ?? "none", Text.number(points.last!.value, significant: 2),
+                    half.map { "\(Text.number(gap($0))) min" } ?? "none",
+                    Text.number(points.last!.value, significant: 2),
                 ]
             }, rightAligned: [3, 4, 6])
         document.figure(

@@ -30,8 +30,8 @@ struct PerformanceSection: ReportSection {
                         title: "CPU share of an instance alone", y: "share of one CPU",
                         bars: alone.map {
                             Chart.Bar(
-                                "\($0.provider ?? "") \($0.memoryMB.map(String.init) ?? "")", $0.value, low: $0.ciLow,
-                                high: $0.ciHigh)
+                                "\($0.provider ?? "") \($0.memoryMB.map(String.init) ?? "")", $0.value,
+                                low: Cells.ci($0)?.low, high: Cells.ci($0)?.high)
                         }),
                     "Median CPU share of instances running the busy loop alone, by provider and memory (MB).")
             }
