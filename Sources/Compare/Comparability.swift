@@ -1,8 +1,40 @@
+import Report
 import Store
 
 /// Rows that the join rules would pair but that cannot be compared, because the quantity depends on
-/// how the runs were designed more than on the platform (docs/compare.md, "Refused pairs").
+/// how the runs were designed more than on the platform, or a side's own numbers disown it
+/// (docs/compare.md, "Refused pairs").
 enum Comparability {
+    /// The providers whose start latency a side's rows put in doubt: its pooled warm-start median is
+    /// above its cold-start median, which a clock offset between client and instance explains better
+    /// than the platform does. By provider, the two medians.
+    static func clockSuspects(_ rows: [Metric]) -> [String: (warm: Double, cold: Double)] {
+        var suspects: [String: (warm: Double, cold: Double)] = [:]
+        for cold in rows
+        where cold.metric == .coldStartLatency && cold.statistic == .median
+            && cold.parameters.grouping == .pooled
+        {
+            guard let provider = cold.provider,
+                let warm = rows.first(where: {
+                    $0.metric == .warmStartLatency && $0.statistic == .median && $0.parameters.grouping == .pooled
+                        && $0.provider == provider && $0.parameters.experiment == cold.parameters.experiment
+                }), warm.value > cold.value
+            else { continue }
+            suspects[provider] = (warm.value, cold.value)
+        }
+        return suspects
+    }
+
+    /// Why a start-latency pair is refused when B's own rows put its provider's clocks in doubt.
+    static func clockProblem(_ b: Metric, suspects: [String: (warm: Double, cold: Double)]) -> String? {
+        guard b.metric == .coldStartLatency || b.metric == .warmStartLatency, let provider = b.provider,
+            let medians = suspects[provider]
+        else { return nil }
+        return "B's \(provider) warm starts are slower than its cold starts (medians \(Text.number(medians.warm)) and "
+            + "\(Text.number(medians.cold)) ms): start latency spans the client's and the instance's clocks, and an offset "
+            + "between them shifts every value"
+    }
+
     /// Why `a` and `b` cannot be compared, or nil when they can.
     static func problem(_ a: Metric, _ b: Metric) -> String? {
         guard a.parameters.experiment != b.parameters.experiment else { return nil }

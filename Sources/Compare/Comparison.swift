@@ -175,11 +175,16 @@ public struct Comparison: Sendable {
         if left.isEmpty { throw CompareError.noMetrics(a) }
         var holdings = [a: Holdings(left)]
         var ownRight: [Metric] = []
+        // B's own rows (before any alias) speak for its clocks; a simulation has none to disagree.
+        var suspects: [String: (warm: Double, cold: Double)] = [:]
         for name in b {
             let rows = try store.metrics(snapshot: name, samples: true)
             if rows.isEmpty { throw CompareError.noMetrics(name) }
             holdings[name] = Holdings(rows)
             ownRight += rows
+            if summaries[name]?.simulatedProfiles.isEmpty ?? true {
+                suspects.merge(Comparability.clockSuspects(rows)) { first, _ in first }
+            }
         }
         self.holdings = holdings
         try aliases.validate(a: left, b: ownRight)
@@ -217,7 +222,10 @@ public struct Comparison: Sendable {
         var pairs: [Pair] = []
         var refused: [Refusal] = []
         for (a, b, rule) in join.joined {
-            if let reason = Comparability.problem(a, b) {
+            let renamed = aliases.renamings(for: b).isEmpty == false
+            if let reason = Comparability.problem(a, b)
+                ?? (renamed ? nil : Comparability.clockProblem(b, suspects: suspects))
+            {
                 refused.append(Refusal(a: a, b: b, reason: reason))
             } else {
                 pairs.append(

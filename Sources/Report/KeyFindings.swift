@@ -33,13 +33,16 @@ public struct KeyFindings: Sendable {
         self.rows = rows
     }
 
-    func write(into document: inout ReportDocument) {
+    func write(into document: inout ReportDocument, simulated: Bool) {
         guard !rows.isEmpty else { return }
         document.markdown.heading(2, "Key findings")
         document.markdown.paragraph(
             "The paper's headline numbers (snapshot `\(reference)`, published values without samples) beside this "
                 + "snapshot's, joined by the rules of `analyze compare` (docs/compare.md); medians with their 95% bootstrap "
-                + "CI.")
+                + "CI. A maximum depends on the load a study offered as much as on the platform."
+                + (simulated
+                    ? " The simulator's profiles are calibrated on these numbers, so agreement here checks the model and "
+                        + "the analyses, not a platform." : ""))
         document.markdown.table(
             ["finding", "provider", "the paper's row", "paper", "here [95% CI]", "n", "unit", "change", "note"],
             rows.map { row in
@@ -47,10 +50,18 @@ public struct KeyFindings: Sendable {
                     row.paper.runtimeLabel, row.paper.memoryMB.map { "\($0) MB" }, row.paper.setting,
                     row.paper.statistic.description,
                 ].compactMap { $0 }.joined(separator: ", ")
+                // A change inside the CI is no change the data can show.
+                let within = row.measured.flatMap(Cells.ci).map {
+                    $0.low <= row.paper.value && row.paper.value <= $0.high
+                }
+                let note = [
+                    within == true ? "the paper's value is within the CI" : nil, row.note.isEmpty ? nil : row.note,
+                ]
+                .compactMap { $0 }.joined(separator: "; ")
                 return [
                     row.finding, row.paper.provider ?? "", detail, Text.number(row.paper.value),
                     row.measured.map { Cells.withCI($0) } ?? "", row.measured.map(Cells.n) ?? "", row.paper.unit,
-                    row.change ?? "", row.note,
+                    row.change ?? "", note,
                 ]
             }, rightAligned: [3, 4, 5])
     }

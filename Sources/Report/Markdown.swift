@@ -47,10 +47,14 @@ public struct Markdown {
         table(headers, rows.map { $0.map(Cell.text) }, rightAligned: rightAligned)
     }
 
+    /// A column empty in every row says nothing and is left out.
     public mutating func table(_ headers: [String], _ rows: [[Cell]], rightAligned: Set<Int> = []) {
         guard !rows.isEmpty else { return }
-        let headers = headers.map(Text.markdown)
-        let cells = rows.map { $0.map(\.markdown) }
+        let all = rows.map { $0.map(\.markdown) }
+        let kept = headers.indices.filter { column in all.contains { column < $0.count && !$0[column].isEmpty } }
+        let headers = kept.map { Text.markdown(headers[$0]) }
+        let cells = all.map { row in kept.map { $0 < row.count ? row[$0] : "" } }
+        let rightAligned = Set(kept.enumerated().filter { rightAligned.contains($0.element) }.map(\.offset))
         text += "| " + headers.joined(separator: " | ") + " |\n"
         text += "|" + headers.indices.map { rightAligned.contains($0) ? "---:" : "---" }.joined(separator: "|") + "|\n"
         for row in cells {

@@ -34,7 +34,7 @@ public struct ReportWriter {
             simulated: !summary.simulatedProfiles.isEmpty)
         var document = ReportDocument()
         try header(context, into: &document)
-        keyFindings?.write(into: &document)
+        keyFindings?.write(into: &document, simulated: context.simulated)
         for (index, section) in Self.sections.enumerated() {
             document.markdown.heading(2, "\(index + 1). \(section.title)")
             try section.write(context, into: &document)

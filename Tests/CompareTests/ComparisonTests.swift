@@ -341,4 +341,32 @@ import Testing
         #expect(
             Headline(comparison).rows.map { Headline.change($0.outcome.pair!) } == ["3.96x higher", "2.84x slower"])
     }
+
+    /// When B's own warm starts are slower than its cold starts, its start latencies say more about the
+    /// clocks than the platform: such pairs are refused with the reason; other providers are compared.
+    @Test func startLatenciesThatBDisownsAreRefused() throws {
+        func row(
+            _ metric: MetricID, _ provider: String, _ value: Double, _ temperature: MetricParameters.Temperature
+        )
+            -> Metric
+        {
+            Metric(
+                metric, provider: provider, parameters: MetricParameters(temperature: temperature, grouping: .pooled),
+                statistic: .median, value: value, unit: "ms")
+        }
+        let paper = [
+            row(.warmStartLatency, "aws", 25, .warm), row(.warmStartLatency, "google", 79, .warm),
+            row(.coldStartLatency, "google", 493, .cold),
+        ]
+        let burst = [
+            row(.warmStartLatency, "aws", 71, .warm), row(.coldStartLatency, "aws", 97, .cold),
+            row(.warmStartLatency, "google", 5690, .warm), row(.coldStartLatency, "google", 4914, .cold),
+        ]
+        let (store, folder) = try store(paper, burst)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let comparison = try Comparison(store: store, a: "A", b: "B")
+        #expect(comparison.pairs.map(\.a.provider) == ["aws"])
+        #expect(comparison.refused.map(\.a.provider) == ["google", "google"])
+        #expect(comparison.refused.allSatisfy { $0.reason.contains("warm starts are slower than its cold starts") })
+    }
 }

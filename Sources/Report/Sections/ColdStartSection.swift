@@ -63,7 +63,9 @@ struct ColdStartSection: StageSection {
                 return (showMetric ? [cold.metric.rawValue] : []) + [
                     cold.provider ?? "", cold.runtimeLabel ?? "", cold.memoryMB.map(String.init) ?? "",
                     Cells.withCI(cold),
-                    Cells.number(other(cold.metric, .p90)?.value), Cells.number(other(cold.metric, .p99)?.value),
+                    // A tail quantile needs the tail observed: p90 from 10 values, p99 from 100.
+                    (cold.n ?? 0) >= 10 ? Cells.number(other(cold.metric, .p90)?.value) : "",
+                    (cold.n ?? 0) >= 100 ? Cells.number(other(cold.metric, .p99)?.value) : "",
                     Cells.n(cold),
                     warm.map { Cells.withCI($0) } ?? "", warm.map(Cells.n) ?? "",
                 ]

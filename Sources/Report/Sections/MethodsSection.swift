@@ -8,9 +8,14 @@ struct MethodsSection: ReportSection {
     let stages: [StageID] = []
 
     func write(_ report: ReportContext, into document: inout ReportDocument) throws {
-        document.markdown.paragraph(
-            "**Clocks.** `request_sent_ms` and `response_received_ms` are the client's clock; `function_start_ms` and "
-                + "`function_end_ms` the instance's. Start latency mixes the two, as in the paper.")
+        let startLatency = report.stage(.coldStart).metrics.contains {
+            $0.metric == .coldStartLatency || $0.metric == .warmStartLatency
+        }
+        if startLatency {
+            document.markdown.paragraph(
+                "**Clocks.** `request_sent_ms` and `response_received_ms` are the client's clock; `function_start_ms` and "
+                    + "`function_end_ms` the instance's. Start latency mixes the two, as in the paper.")
+        }
         document.markdown.paragraph(
             "**Quantiles** are type 7 (linear interpolation between order statistics: h = (n - 1)p, "
                 + "q = x[floor h] + (h - floor h)(x[ceil h] - x[floor h]); numpy's and R's default). "
