@@ -43,33 +43,35 @@ struct ColdStartSection: StageSection {
                 && $0.parameters.temperature == .cold && $0.parameters.grouping == nil && $0.parameters.colevel == nil
         }
         let showMetric = present.count > 1
-        document.markdown.table(
-            (showMetric ? ["metric"] : []) + [
-                "provider", "runtime", "memory (MB)", "cold median (ms) [95% CI]", "cold p90", "cold p99", "n cold",
-                "warm median (ms)", "n warm",
-            ],
-            detailed.map { cold -> [String] in
-                func other(_ metric: MetricID, _ statistic: Statistic, warm: Bool = false) -> Metric? {
-                    var parameters = cold.parameters
-                    if warm { parameters.temperature = .warm }
-                    return metrics.first {
-                        $0.metric == metric && $0.statistic == statistic && $0.provider == cold.provider
-                            && $0.runtime == cold.runtime && $0.architecture == cold.architecture
-                            && $0.packaging == cold.packaging && $0.memoryMB == cold.memoryMB
-                            && $0.parameters == parameters
+        if !pivotByMemory(detailed, metrics, into: &document) {
+            document.markdown.table(
+                (showMetric ? ["metric"] : []) + [
+                    "provider", "runtime", "memory (MB)", "cold median (ms) [95% CI]", "cold p90", "cold p99", "n cold",
+                    "warm median (ms)", "n warm",
+                ],
+                detailed.map { cold -> [String] in
+                    func other(_ metric: MetricID, _ statistic: Statistic, warm: Bool = false) -> Metric? {
+                        var parameters = cold.parameters
+                        if warm { parameters.temperature = .warm }
+                        return metrics.first {
+                            $0.metric == metric && $0.statistic == statistic && $0.provider == cold.provider
+                                && $0.runtime == cold.runtime && $0.architecture == cold.architecture
+                                && $0.packaging == cold.packaging && $0.memoryMB == cold.memoryMB
+                                && $0.parameters == parameters
+                        }
                     }
-                }
-                let warm = cold.metric.warmCounterpart.flatMap { other($0, .median, warm: true) }
-                return (showMetric ? [cold.metric.rawValue] : []) + [
-                    cold.provider ?? "", cold.runtimeLabel ?? "", cold.memoryMB.map(String.init) ?? "",
-                    Cells.withCI(cold),
-                    // A tail quantile needs the tail observed: p90 from 10 values, p99 from 100.
-                    (cold.n ?? 0) >= 10 ? Cells.number(other(cold.metric, .p90)?.value) : "",
-                    (cold.n ?? 0) >= 100 ? Cells.number(other(cold.metric, .p99)?.value) : "",
-                    Cells.n(cold),
-                    warm.map { Cells.withCI($0) } ?? "", warm.map(Cells.n) ?? "",
-                ]
-            }, rightAligned: (showMetric ? [3, 4, 5, 6, 7, 8, 9] : [2, 3, 4, 5, 6, 7, 8]))
+                    let warm = cold.metric.warmCounterpart.flatMap { other($0, .median, warm: true) }
+                    return (showMetric ? [cold.metric.rawValue] : []) + [
+                        cold.provider ?? "", cold.runtimeLabel ?? "", cold.memoryMB.map(String.init) ?? "",
+                        Cells.withCI(cold),
+                        // A tail quantile needs the tail observed: p90 from 10 values, p99 from 100.
+                        (cold.n ?? 0) >= 10 ? Cells.number(other(cold.metric, .p90)?.value) : "",
+                        (cold.n ?? 0) >= 100 ? Cells.number(other(cold.metric, .p99)?.value) : "",
+                        Cells.n(cold),
+                        warm.map { Cells.withCI($0) } ?? "", warm.map(Cells.n) ?? "",
+                    ]
+                }, rightAligned: (showMetric ? [3, 4, 5, 6, 7, 8, 9] : [2, 3, 4, 5, 6, 7, 8]))
+        }
         let pooled = metrics.filter {
             $0.runtime == nil && $0.statistic == .median && $0.parameters.grouping == .pooled
         }
@@ -156,5 +158,38 @@ struct ColdStartSection: StageSection {
                     y: "median cold-start latency (ms)", series: series),
                 "Median cold-start latency of each hour.")
         }
+    }
+
+    /// Many groups with no warm starts (lambda-perf: ~150 runtime variants at 4 memory sizes) read better as
+    /// one row per runtime and a column per memory size; every other statistic stays in metrics.csv.
+    /// Returns whether it wrote the table.
+    private func pivotByMemory(_ detailed: [Metric], _ metrics: [Metric], into document: inout ReportDocument) -> Bool {
+        let memories = Set(detailed.compactMap(\.memoryMB)).sorted()
+        let warm = metrics.contains { $0.parameters.temperature == .warm && $0.runtime != nil }
+        guard detailed.count > 40, (2...6).contains(memories.count), !warm, Set(detailed.map(\.metric)).count == 1
+        else { return false }
+        struct Variant: Hashable {
+            let provider: String?, runtime: String?, architecture: String?, packaging: String?
+        }
+        var order: [Variant] = []
+        var cells: [Variant: [Int: Metric]] = [:]
+        for row in detailed {
+            let variant = Variant(
+                provider: row.provider, runtime: row.runtime, architecture: row.architecture, packaging: row.packaging)
+            if cells[variant] == nil { order.append(variant) }
+            cells[variant, default: [:]][row.memoryMB ?? -1] = row
+        }
+        document.markdown.paragraph(
+            "Median cold start [95% CI] of each runtime (rows) at each memory size (columns), and the cold starts "
+                + "behind the row; p90, p99 and the mean are in metrics.csv.")
+        document.markdown.table(
+            ["provider", "runtime"] + memories.map { "\($0) MB (ms)" } + ["n cold"],
+            order.map { variant -> [String] in
+                let row = cells[variant]!
+                let label = row.values.first!.runtimeLabel ?? ""
+                return [variant.provider ?? "", label] + memories.map { row[$0].map { Cells.withCI($0) } ?? "" }
+                    + [String(row.values.reduce(0) { $0 + ($1.n ?? 0) })]
+            }, rightAligned: Set(2..<(3 + memories.count)))
+        return true
     }
 }
