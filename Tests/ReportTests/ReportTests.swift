@@ -326,6 +326,13 @@ enum BrowserCheck {
         let google = try #require(figures["coldstart-runtimes-google.svg"])
         #expect([128, 256, 512, 1024, 2048, 4096].allSatisfy { google.contains(">x86_64, \($0) MB<") })
         #expect(["go", "nodejs", "python"].allSatisfy { google.contains(">\($0)<") })
+        // The table: one row per runtime variant, a column per memory size (158 groups, no warm starts).
+        #expect(
+            markdown.contains(
+                "| provider | runtime | 128 MB (ms) | 256 MB (ms) | 512 MB (ms) | 1024 MB (ms) | 2048 MB (ms) | 4096 MB (ms) | n cold |"
+            ))
+        #expect(markdown.components(separatedBy: "\n| aws | rt-").count - 1 == 2 * 60)
+        #expect(markdown.contains("\n| google | go | 202 (n too small for a CI) | 203 (n too small for a CI) |"))
         let providers = try #require(figures["coldstart-providers.svg"])
         #expect(providers.contains(">aws (n = 520)<") && providers.contains(">google (n = 54)<"))
     }
