@@ -65,7 +65,8 @@ public enum HTMLPage {
         .table { overflow-x: auto; margin: 1rem 0; }
         table { border-collapse: collapse; font-size: 13px; }
         th, td { border: 1px solid #ddd; padding: 3px 8px; vertical-align: top; }
-        th { background: #f0f0f0; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        th { background: #f0f0f0; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         tbody tr:nth-child(even) { background: #fafafa; }
         figure { margin: 1.5rem 0; } figure svg { max-width: 100%; height: auto; }
         figcaption { font-size: 13px; color: #444; max-width: 52rem; }

@@ -227,7 +227,7 @@ public enum Chart {
             let y = top + 10 + Double(index) * 20
             if lines { canvas.line(x, y, x + 24, y, stroke: Palette.color(index), width: 2, dash: Palette.dash(index)) }
             canvas.marker(Palette.marker(index), x + 12, y, color: Palette.color(index))
-            canvas.text(name.count > 26 ? String(name.prefix(25)) + "…" : name, x + 30, y + 4, size: 11)
+            canvas.text(name.count > 30 ? String(name.prefix(29)) + "…" : name, x + 30, y + 4, size: 10)
         }
     }
 

@@ -36,10 +36,15 @@ struct LifetimeSection: StageSection {
                 Chart.xy(
                     .ecdf, title: "Instance lifetime", x: "lifetime (minutes)", y: "fraction of instances",
                     series: withSamples.map {
+                        // Named from the fields: memory, request interval, n.
                         Chart.Series.ecdf(
-                            "\($0.memoryMB.map { "\($0) MB" } ?? "") \($0.setting ?? "")", sorted: $0.samples!)
+                            [
+                                $0.memoryMB.map { "\($0) MB" },
+                                $0.parameters.intervalSeconds.map { "every \(Text.number($0)) s" },
+                            ].compactMap { $0 }.joined(separator: ", ") + " (n = \($0.samples!.count))",
+                            sorted: $0.samples!)
                     }),
-                "ECDF of instance lifetime by memory and request interval.")
+                "ECDF of instance lifetime by memory and request interval; n instances in the legend.")
         }
     }
 }
