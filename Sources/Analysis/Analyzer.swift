@@ -135,21 +135,9 @@ public struct Analyzer {
     public func current(snapshot: String) throws -> [StageReport] {
         let stored = try store.queue.read { db -> [StageReport]? in
             let snapshotID = try Self.snapshotID(snapshot, db)
-            guard
-                try String.fetchOne(
-                    db, sql: "SELECT inputs FROM analysis WHERE snapshot_id = ?", arguments: [snapshotID])
-                    == inputs(snapshotID, db)
-            else { return nil }
-            let stages = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT title, not_measurable, metrics, seconds FROM analysis_stage WHERE snapshot_id = ? ORDER BY position
-                    """, arguments: [snapshotID])
+            guard let stages = try storedStages(snapshotID, db) else { return nil }
             var metrics = try MetricStore(db).analyzed(snapshotID: snapshotID, source: Self.source)[...]
-            // Stored in stage order under their titles; the same stages as now, or computed again.
-            guard stages.map({ $0["title"] as String }) == Self.stages.map(\.id.title),
-                metrics.count == stages.reduce(0, { $0 + ($1["metrics"] as Int) })
-            else { return nil }
+            guard metrics.count == stages.reduce(0, { $0 + ($1["metrics"] as Int) }) else { return nil }
             return zip(Self.stages, stages).map { stage, stored in
                 let count: Int = stored["metrics"]
                 defer { metrics = metrics.dropFirst(count) }
@@ -160,6 +148,35 @@ public struct Analyzer {
             }
         }
         return try stored ?? run(snapshot: snapshot)
+    }
+
+    /// Makes sure the snapshot has a current stored analysis, running the stages when it has none, without
+    /// reading the metrics back (for a caller that reads them from the store itself).
+    public func ensureCurrent(snapshot: String) throws {
+        let current = try store.queue.read { db in
+            let snapshotID = try Self.snapshotID(snapshot, db)
+            guard let stages = try storedStages(snapshotID, db) else { return false }
+            let stored = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM metric WHERE snapshot_id = ? AND source = ?",
+                arguments: [snapshotID, Self.source])
+            return stored == stages.reduce(0, { $0 + ($1["metrics"] as Int) })
+        }
+        if !current { _ = try run(snapshot: snapshot) }
+    }
+
+    /// The stored analysis' stages, when it was computed from the same inputs by the same stages (stored in
+    /// stage order under their titles); nil when it must be computed again.
+    private func storedStages(_ snapshotID: Int64, _ db: Database) throws -> [Row]? {
+        guard
+            try String.fetchOne(db, sql: "SELECT inputs FROM analysis WHERE snapshot_id = ?", arguments: [snapshotID])
+                == inputs(snapshotID, db)
+        else { return nil }
+        let stages = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT title, not_measurable, metrics, seconds FROM analysis_stage WHERE snapshot_id = ? ORDER BY position
+                """, arguments: [snapshotID])
+        return stages.map({ $0["title"] as String }) == Self.stages.map(\.id.title) ? stages : nil
     }
 
     /// The `source` of the metric rows the stages write.

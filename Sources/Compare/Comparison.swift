@@ -168,7 +168,7 @@ public struct Comparison: Sendable {
             guard let summary = try store.summary(of: name) else { throw AnalysisError.unknownSnapshot(name) }
             summaries[name] = summary
             // A side with measurements is compared on its current analysis, run now when none is stored.
-            if try store.hasInvocations(name) { _ = try Analyzer(store: store).current(snapshot: name) }
+            if try store.hasInvocations(name) { try Analyzer(store: store).ensureCurrent(snapshot: name) }
         }
         self.summaries = summaries
         let left = try store.metrics(snapshot: a, samples: true)
@@ -177,8 +177,10 @@ public struct Comparison: Sendable {
         var ownRight: [Metric] = []
         // B's own rows (before any alias) speak for its clocks; a simulation has none to disagree.
         var suspects: [String: (warm: Double, cold: Double)] = [:]
+        // B's samples serve only pairs whose A side has one (the paper's published numbers have none).
+        let samples = left.contains { $0.samples != nil }
         for name in b {
-            let rows = try store.metrics(snapshot: name, samples: true)
+            let rows = try store.metrics(snapshot: name, samples: samples)
             if rows.isEmpty { throw CompareError.noMetrics(name) }
             holdings[name] = Holdings(rows)
             ownRight += rows
@@ -192,45 +194,40 @@ public struct Comparison: Sendable {
 
         var join = Join(a: left, b: right)
         join.byKey()
-        join.unambiguous(.sameParameters) { a, b in a.parameters != MetricParameters() && FieldKey(a) == FieldKey(b) }
+        let named = { (row: Metric) in row.parameters != MetricParameters() }
+        join.unambiguous({ _, _ in .sameParameters }, key: { FieldKey($0) }, when: named)
         // A row that names no experiment (the paper's "all warm starts") stands for any, when one row qualifies;
         // rows whose value depends on the experiment are refused below all the same.
-        join.unambiguous(.sameParametersAnyExperiment) { a, b in
-            a.parameters != MetricParameters() && a.parameters.experiment == nil
-                && FieldKey(a, experiment: false) == FieldKey(b, experiment: false)
-        }
+        join.unambiguous(
+            { _, _ in .sameParametersAnyExperiment }, key: { FieldKey($0, experiment: false) },
+            when: { named($0) && $0.parameters.experiment == nil })
         join.overMemorySizes()
         if relaxations.contains(.memory) {
-            join.unambiguous(
-                { .anyMemory(a: $0.memoryMB, b: $1.memoryMB) },
-                { a, b in FieldKey(a, memory: false) == FieldKey(b, memory: false) })
+            join.unambiguous({ .anyMemory(a: $0.memoryMB, b: $1.memoryMB) }, key: { FieldKey($0, memory: false) })
         }
         if relaxations.contains(.runtimeVersion) {
             join.unambiguous(
                 { .runtimeVersion(a: $0.runtime ?? "", b: $1.runtime ?? "") },
-                { a, b in
-                    a.runtime != nil && FieldKey(a, runtimeFamily: true) == FieldKey(b, runtimeFamily: true)
-                })
+                key: { FieldKey($0, runtimeFamily: true) },
+                when: { $0.runtime != nil })
         }
-
         // Rows that would join but for the experiment they come from, when that makes them incomparable:
         // listed as refused rather than as missing from B.
-        join.unambiguous(.sameParameters) { a, b in
-            FieldKey(a, experiment: false) == FieldKey(b, experiment: false) && Comparability.problem(a, b) != nil
-        }
+        join.unambiguous(
+            { _, _ in .sameParameters }, key: { FieldKey($0, experiment: false) },
+            also: { Comparability.problem($0, $1) != nil })
 
         var pairs: [Pair] = []
         var refused: [Refusal] = []
         for (a, b, rule) in join.joined {
-            let renamed = aliases.renamings(for: b).isEmpty == false
+            let renamings = aliases.renamings(for: b)
             if let reason = Comparability.problem(a, b)
-                ?? (renamed ? nil : Comparability.clockProblem(b, suspects: suspects))
+                ?? (renamings.isEmpty ? Comparability.clockProblem(b, suspects: suspects) : nil)
             {
                 refused.append(Refusal(a: a, b: b, reason: reason))
             } else {
                 pairs.append(
-                    Self.pair(
-                        a, b, rule: rule, renamings: aliases.renamings(for: b), bootstrap: bootstrap, level: level))
+                    Self.pair(a, b, rule: rule, renamings: renamings, bootstrap: bootstrap, level: level))
             }
         }
         self.pairs = pairs.sorted { Key($0.a).order.lexicographicallyPrecedes(Key($1.a).order) }
@@ -266,23 +263,31 @@ public struct Comparison: Sendable {
             self.unmatchedB = unmatchedB.enumerated().filter { !taken.contains($0.offset) }.map(\.element)
         }
 
-        mutating func unambiguous(_ rule: JoinRule, _ matches: (Metric, Metric) -> Bool) {
-            unambiguous({ _, _ in rule }, matches)
-        }
-
-        /// Joins each unmatched A row to the one B row that `matches` picks, when exactly one does.
-        mutating func unambiguous(_ rule: (Metric, Metric) -> JoinRule, _ matches: (Metric, Metric) -> Bool) {
+        /// Joins each unmatched A row that qualifies (`when`) to the one unmatched B row with the same key
+        /// (and `also` true of the pair), when exactly one does. B is indexed once by key, so a pass is
+        /// linear in the rows, not their product.
+        mutating func unambiguous(
+            _ rule: (Metric, Metric) -> JoinRule, key: (Metric) -> FieldKey,
+            when qualifies: (Metric) -> Bool = { _ in true },
+            also: (Metric, Metric) -> Bool = { _, _ in true }
+        ) {
+            var buckets: [FieldKey: [Int]] = [:]
+            for (index, row) in unmatchedB.enumerated() { buckets[key(row), default: []].append(index) }
+            var taken = Set<Int>()
             var still: [Metric] = []
             for metric in unmatchedA {
-                let candidates = unmatchedB.indices.filter { matches(metric, unmatchedB[$0]) }
+                let candidates =
+                    qualifies(metric)
+                    ? (buckets[key(metric)] ?? []).filter { !taken.contains($0) && also(metric, unmatchedB[$0]) } : []
                 guard candidates.count == 1 else {
                     still.append(metric)
                     continue
                 }
                 joined.append((metric, unmatchedB[candidates[0]], rule(metric, unmatchedB[candidates[0]])))
-                unmatchedB.remove(at: candidates[0])
+                taken.insert(candidates[0])
             }
             unmatchedA = still
+            unmatchedB = unmatchedB.enumerated().filter { !taken.contains($0.offset) }.map(\.element)
         }
 
         /// Rule 3, on either side.
