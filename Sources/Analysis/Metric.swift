@@ -25,15 +25,16 @@ public struct MetricGroup: Hashable, Sendable, Comparable {
         self.parameters = parameters
     }
 
+    /// By provider, runtime, variant (`RuntimeVariant`), memory and setting.
     public static func < (a: MetricGroup, b: MetricGroup) -> Bool {
-        let (variantA, variantB) = (
-            Metric.variantOrder(packaging: a.packaging, architecture: a.architecture),
-            Metric.variantOrder(packaging: b.packaging, architecture: b.architecture)
-        )
         if (a.provider ?? "", a.runtime ?? "") != (b.provider ?? "", b.runtime ?? "") {
             return (a.provider ?? "", a.runtime ?? "") < (b.provider ?? "", b.runtime ?? "")
         }
-        if variantA != variantB { return variantA.lexicographicallyPrecedes(variantB) }
+        let (variantA, variantB) = (
+            RuntimeVariant(packaging: a.packaging, architecture: a.architecture),
+            RuntimeVariant(packaging: b.packaging, architecture: b.architecture)
+        )
+        if variantA < variantB || variantB < variantA { return variantA < variantB }
         return (a.memoryMB ?? -1, a.setting ?? "") < (b.memoryMB ?? -1, b.setting ?? "")
     }
 

@@ -5,28 +5,8 @@ import Store
 /// how the runs were designed more than on the platform, or a side's own numbers disown it
 /// (docs/compare.md, "Refused pairs").
 enum Comparability {
-    /// The providers whose start latency a side's rows put in doubt: its pooled warm-start median is
-    /// above its cold-start median, which a clock offset between client and instance explains better
-    /// than the platform does. By provider, the two medians.
-    static func clockSuspects(_ rows: [Metric]) -> [String: (warm: Double, cold: Double)] {
-        var suspects: [String: (warm: Double, cold: Double)] = [:]
-        for cold in rows
-        where cold.metric == .coldStartLatency && cold.statistic == .median
-            && cold.parameters.grouping == .pooled
-        {
-            guard let provider = cold.provider,
-                let warm = rows.first(where: {
-                    $0.metric == .warmStartLatency && $0.statistic == .median && $0.parameters.grouping == .pooled
-                        && $0.provider == provider && $0.parameters.experiment == cold.parameters.experiment
-                }), warm.value > cold.value
-            else { continue }
-            suspects[provider] = (warm.value, cold.value)
-        }
-        return suspects
-    }
-
     /// Why a start-latency pair is refused when B's own rows put its provider's clocks in doubt.
-    static func clockProblem(_ b: Metric, suspects: [String: (warm: Double, cold: Double)]) -> String? {
+    static func clockProblem(_ b: Metric, suspects: [String: ClockSuspects.Medians]) -> String? {
         guard b.metric == .coldStartLatency || b.metric == .warmStartLatency, let provider = b.provider,
             let medians = suspects[provider]
         else { return nil }

@@ -176,7 +176,7 @@ public struct Comparison: Sendable {
         var holdings = [a: Holdings(left)]
         var ownRight: [Metric] = []
         // B's own rows (before any alias) speak for its clocks; a simulation has none to disagree.
-        var suspects: [String: (warm: Double, cold: Double)] = [:]
+        var suspects: [String: ClockSuspects.Medians] = [:]
         // B's samples serve only pairs whose A side has one (the paper's published numbers have none).
         let samples = left.contains { $0.samples != nil }
         for name in b {
@@ -185,7 +185,7 @@ public struct Comparison: Sendable {
             holdings[name] = Holdings(rows)
             ownRight += rows
             if summaries[name]?.simulatedProfiles.isEmpty ?? true {
-                suspects.merge(Comparability.clockSuspects(rows)) { first, _ in first }
+                suspects.merge(ClockSuspects(rows).byProvider) { first, _ in first }
             }
         }
         self.holdings = holdings
@@ -230,8 +230,8 @@ public struct Comparison: Sendable {
                     Self.pair(a, b, rule: rule, renamings: renamings, bootstrap: bootstrap, level: level))
             }
         }
-        self.pairs = pairs.sorted { Key($0.a).order.lexicographicallyPrecedes(Key($1.a).order) }
-        self.refused = refused.sorted { Key($0.a).order.lexicographicallyPrecedes(Key($1.a).order) }
+        self.pairs = pairs.sorted { Key.precedes($0.a, $1.a) }
+        self.refused = refused.sorted { Key.precedes($0.a, $1.a) }
         onlyA = join.unmatchedA
         onlyB = join.unmatchedB
     }
@@ -404,11 +404,22 @@ public struct Comparison: Sendable {
             setting = m.setting
         }
 
-        /// The order pairs are listed in: by metric, provider, runtime and its variants, memory, setting.
-        var order: [String] {
-            [fields.metric.rawValue, fields.provider ?? "", fields.runtime ?? ""]
-                + Metric.variantOrder(packaging: fields.packaging, architecture: fields.architecture)
-                + [String(format: "%08d", fields.memoryMB ?? -1), setting ?? "", fields.statistic.description]
+        /// The order pairs are listed in: by metric, provider, runtime and its variant, memory, setting,
+        /// statistic.
+        static func precedes(_ a: Metric, _ b: Metric) -> Bool {
+            let (x, y) = (Key(a), Key(b))
+            let heads = (
+                (x.fields.metric.rawValue, x.fields.provider ?? "", x.fields.runtime ?? ""),
+                (y.fields.metric.rawValue, y.fields.provider ?? "", y.fields.runtime ?? "")
+            )
+            if heads.0 != heads.1 { return heads.0 < heads.1 }
+            let variants = (
+                RuntimeVariant(packaging: x.fields.packaging, architecture: x.fields.architecture),
+                RuntimeVariant(packaging: y.fields.packaging, architecture: y.fields.architecture)
+            )
+            if variants.0 < variants.1 || variants.1 < variants.0 { return variants.0 < variants.1 }
+            return (x.fields.memoryMB ?? -1, x.setting ?? "", x.fields.statistic.description)
+                < (y.fields.memoryMB ?? -1, y.setting ?? "", y.fields.statistic.description)
         }
     }
 }

@@ -78,14 +78,11 @@ extension ComparisonReport {
         markdown.table(
             ["finding", "provider", "A's row", "A", "B", "unit", "change", "verdict"],
             headline.rows.map { row in
-                let detail = [
-                    row.a.runtimeLabel, row.a.memoryMB.map { "\($0) MB" }, row.a.setting, row.a.statistic.description,
-                ].compactMap { $0 }.joined(separator: ", ")
                 let (b, change, verdict): (String, String, String)
                 switch row.outcome {
                 case .joined(let pair):
                     b = Text.number(pair.b.value)
-                    change = pair.a.statistic == .medianDifference ? Self.ratioCell(pair) : Headline.change(pair) ?? ""
+                    change = Headline.change(pair) ?? ""
                     verdict = pair.verdict.rawValue + (pair.renamings.isEmpty ? "" : ", across definitions")
                 case .refused(let refusal):
                     (b, change, verdict) = (Text.number(refusal.b.value), "", "not comparable: \(refusal.reason)")
@@ -93,7 +90,7 @@ extension ComparisonReport {
                     (b, change, verdict) = ("", "", "not measured in B")
                 }
                 return [
-                    row.finding.title, row.a.provider ?? "", detail, Text.number(row.a.value), b,
+                    row.finding.title, row.a.provider ?? "", row.a.rowLabel, Text.number(row.a.value), b,
                     row.a.unit, change, verdict,
                 ]
             }, rightAligned: [3, 4])

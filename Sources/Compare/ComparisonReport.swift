@@ -51,7 +51,7 @@ public struct ComparisonReport {
         markdown.paragraph(
             "Join rules: **same key** (metric, provider, runtime, architecture, packaging, memory, setting, statistic); **same "
                 + "parameters** (the same, with the typed parameters in place of the setting's words, when that matches exactly "
-                + "one row); **over memory sizes** (a summary over memory sizes, `median_min` or `median_max`, against the smallest "
+                + "one row; then, when A's row names no experiment, whatever B's names); **over memory sizes** (a summary over memory sizes, `median_min` or `median_max`, against the smallest "
                 + "or largest per-memory median of the other side)\(relaxationsText). The rule used is in the last column."
         )
         markdown.table(
@@ -123,13 +123,12 @@ public struct ComparisonReport {
             let series = [(c.a, pair.a.samples!), (c.b, pair.b.samples!)].map { title, values in
                 Chart.Series.ecdf(title, sorted: values)
             }
-            try Data(
-                Chart.xy(
-                    .ecdf, title: label(pair), x: "\(pair.a.metric) (\(pair.a.unit))", y: "fraction", series: series
-                ).utf8
-            )
-            .write(to: figures.appendingPathComponent(name))
-            markdown.figure(name, "ECDFs of A and B: \(pair.a.metric), \(label(pair)).")
+            // The title says which group, the axis what was measured; the caption names the metric id.
+            let group = [label(pair), pair.a.setting].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+            let x = "\(pair.a.metric.quantity ?? pair.a.metric.rawValue) (\(pair.a.unit))"
+            try Data(Chart.xy(.ecdf, title: group, x: x, y: "fraction", series: series).utf8)
+                .write(to: figures.appendingPathComponent(name))
+            markdown.figure(name, "ECDFs of A and B: \(pair.a.metric), \(group).")
         }
 
         let unmatchedColumns = [

@@ -75,3 +75,30 @@ public struct Headline: Sendable {
         return "\(Text.number(factor, significant: 3))x \(words)"
     }
 }
+
+extension KeyFindings {
+    /// A report's key findings: the headline rows B measured or that were refused, each with its note
+    /// (rows B lacks are left out; the comparison lists them).
+    public init(_ headline: Headline, reference: String) {
+        let rows = headline.rows.compactMap { row -> Row? in
+            switch row.outcome {
+            case .joined(let pair):
+                // Against published values every verdict is "summary only"; the table says so once.
+                let note = [
+                    pair.verdict == .summaryOnly ? nil : pair.verdict.rawValue,
+                    pair.renamings.isEmpty ? nil : "across definitions",
+                ].compactMap { $0 }.joined(separator: ", ")
+                return Row(
+                    finding: row.finding.title, paper: pair.a, measured: pair.b, change: Headline.change(pair),
+                    note: note)
+            case .refused(let refusal):
+                return Row(
+                    finding: row.finding.title, paper: refusal.a, measured: nil, change: nil,
+                    note: "not comparable: \(refusal.reason)")
+            case .notInB:
+                return nil
+            }
+        }
+        self.init(reference: reference, rows: rows)
+    }
+}

@@ -46,10 +46,6 @@ public struct KeyFindings: Sendable {
         document.markdown.table(
             ["finding", "provider", "the paper's row", "paper", "here [95% CI]", "n", "unit", "change", "note"],
             rows.map { row in
-                let detail = [
-                    row.paper.runtimeLabel, row.paper.memoryMB.map { "\($0) MB" }, row.paper.setting,
-                    row.paper.statistic.description,
-                ].compactMap { $0 }.joined(separator: ", ")
                 // A change inside the CI is no change the data can show.
                 let within = row.measured.flatMap(Cells.ci).map {
                     $0.low <= row.paper.value && row.paper.value <= $0.high
@@ -59,7 +55,7 @@ public struct KeyFindings: Sendable {
                 ]
                 .compactMap { $0 }.joined(separator: "; ")
                 return [
-                    row.finding, row.paper.provider ?? "", detail, Text.number(row.paper.value),
+                    row.finding, row.paper.provider ?? "", row.paper.rowLabel, Text.number(row.paper.value),
                     row.measured.map { Cells.withCI($0) } ?? "", row.measured.map(Cells.n) ?? "", row.paper.unit,
                     row.change ?? "", note,
                 ]

@@ -36,10 +36,12 @@ extension StageSection {
 struct ReportContext {
     let store: Store
     let snapshot: String
+    let summary: SnapshotSummary
     let reports: [StageReport]
     let bootstrap: Bootstrap
+
     /// The data come from `analyze simulate` (a model has no clocks to disagree).
-    let simulated: Bool
+    var simulated: Bool { !summary.simulatedProfiles.isEmpty }
 
     /// The metrics of one stage, or the reason it is not measurable.
     func stage(_ id: StageID) -> (metrics: [Metric], missing: String?) {

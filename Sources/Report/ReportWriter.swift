@@ -30,10 +30,9 @@ public struct ReportWriter {
         let reports = try Analyzer(store: store, options: options).current(snapshot: snapshot)
         guard let summary = try store.summary(of: snapshot) else { throw AnalysisError.unknownSnapshot(snapshot) }
         let context = ReportContext(
-            store: store, snapshot: snapshot, reports: reports, bootstrap: options.bootstrap,
-            simulated: !summary.simulatedProfiles.isEmpty)
+            store: store, snapshot: snapshot, summary: summary, reports: reports, bootstrap: options.bootstrap)
         var document = ReportDocument()
-        try header(context, into: &document)
+        header(context, into: &document)
         keyFindings?.write(into: &document, simulated: context.simulated)
         for (index, section) in Self.sections.enumerated() {
             document.markdown.heading(2, "\(index + 1). \(section.title)")
@@ -55,9 +54,8 @@ public struct ReportWriter {
     }
 
     /// The title, what the data are, and (for simulated data) a warning first.
-    private func header(_ report: ReportContext, into document: inout ReportDocument) throws {
-        let snapshot = report.snapshot
-        guard let info = try store.summary(of: snapshot) else { throw AnalysisError.unknownSnapshot(snapshot) }
+    private func header(_ report: ReportContext, into document: inout ReportDocument) {
+        let (snapshot, info) = (report.snapshot, report.summary)
         let description = info.description ?? ""
         if !info.simulatedProfiles.isEmpty {
             let profiles = info.simulatedProfiles.map {
@@ -72,8 +70,9 @@ public struct ReportWriter {
         let span = info.firstSent.map { ", sent \($0) to \(info.lastSent ?? $0) UTC" } ?? ""
         document.markdown.paragraph(
             "\(Text.markdown(description.isEmpty ? "Snapshot \(snapshot)." : description))\n\n"
-                + "\(info.invocations) invocations from \(info.files) file\(info.files == 1 ? "" : "s")\(span). Sections follow the paper "
-                + "(Wang et al., *Peeking Behind the Curtains of Serverless Platforms*, USENIX ATC 2018); every number carries its unit and n."
+                + "\(info.invocations) invocations from \(info.files) file\(info.files == 1 ? "" : "s")\(span). "
+                + "Sections follow the paper (Wang et al., *Peeking Behind the Curtains of Serverless Platforms*, "
+                + "USENIX ATC 2018); every number carries its unit and n."
         )
     }
 }

@@ -46,16 +46,16 @@ public struct Metric: Sendable, Equatable {
         return label
     }
 
+    /// What a row was measured over, as a table names it: `python2.7, 128 MB, all cold starts, median`.
+    public var rowLabel: String {
+        [runtimeLabel, memoryMB.map { "\($0) MB" }, setting, statistic.description].compactMap { $0 }
+            .joined(separator: ", ")
+    }
+
     public static let defaultPackaging = "zip"
     public static let defaultArchitecture = "x86_64"
 
-    /// Orders a runtime's variants: the default packaging and architecture (or none stated) first.
-    public static func variantOrder(packaging: String?, architecture: String?) -> [String] {
-        [
-            (packaging ?? defaultPackaging) == defaultPackaging ? "" : "1" + (packaging ?? ""),
-            (architecture ?? defaultArchitecture) == defaultArchitecture ? "" : "1" + (architecture ?? ""),
-        ]
-    }
+    public var variant: RuntimeVariant { RuntimeVariant(packaging: packaging, architecture: architecture) }
 
     public init(
         _ metric: MetricID, provider: String?, runtime: String? = nil, architecture: String? = nil,
@@ -81,4 +81,27 @@ public struct Metric: Sendable, Equatable {
         self.source = source
         self.samples = samples
     }
+}
+
+/// A runtime's packaging and architecture, ordered with the defaults (or none stated) first: `zip` before
+/// `image`, `x86_64` before `arm64`.
+public struct RuntimeVariant: Hashable, Comparable, Sendable {
+    public let packaging: String?
+    public let architecture: String?
+
+    public init(packaging: String?, architecture: String?) {
+        self.packaging = packaging
+        self.architecture = architecture
+    }
+
+    private var rank: (Int, String, Int, String) {
+        let defaultPackaging = (packaging ?? Metric.defaultPackaging) == Metric.defaultPackaging
+        let defaultArchitecture = (architecture ?? Metric.defaultArchitecture) == Metric.defaultArchitecture
+        return (
+            defaultPackaging ? 0 : 1, defaultPackaging ? "" : packaging!, defaultArchitecture ? 0 : 1,
+            defaultArchitecture ? "" : architecture!
+        )
+    }
+
+    public static func < (a: RuntimeVariant, b: RuntimeVariant) -> Bool { a.rank < b.rank }
 }

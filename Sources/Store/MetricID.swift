@@ -90,6 +90,19 @@ public struct MetricID: RawRepresentable, Hashable, Comparable, Sendable, Custom
         }
     }
 
+    /// What a start-latency id measures, as an axis names it (lower case but for the platform's own
+    /// term): `start latency`, `Init Duration`, `end-to-end latency`, `reported handler duration`; nil for
+    /// other ids.
+    public var quantity: String? {
+        switch self {
+        case .coldStartLatency, .warmStartLatency: "start latency"
+        case .coldStartInitDuration: "Init Duration"
+        case .coldStartEndToEnd, .warmStartEndToEnd: "end-to-end latency"
+        case .coldStartReportedDuration, .warmStartReportedDuration: "reported handler duration"
+        default: nil
+        }
+    }
+
     /// The part before the first dot: `coldstart` for `coldstart.latency_ms`.
     public var family: String {
         String(rawValue.prefix { $0 != "." })

@@ -22,7 +22,7 @@ public struct MetricStore {
         for metric in metrics { try insert(metric, snapshotID: snapshotID, source: metric.source ?? source) }
     }
 
-    /// A runtime's variants in `Metric.variantOrder`'s order: the default packaging and architecture (or
+    /// A runtime's variants in `RuntimeVariant`'s order: the default packaging and architecture (or
     /// none stated) first.
     static let variantOrder = """
         ifnull(m.packaging, 'zip') <> 'zip', m.packaging, ifnull(m.architecture, 'x86_64') <> 'x86_64', m.architecture

@@ -71,26 +71,7 @@ struct ReportCommand: ParsableCommand {
         } catch CompareError.noMetrics {
             return nil
         }
-        let rows = Headline(comparison).rows.compactMap { row -> KeyFindings.Row? in
-            switch row.outcome {
-            case .joined(let pair):
-                // Against published values every verdict is "summary only"; the table says so once.
-                let note = [
-                    pair.verdict == .summaryOnly ? nil : pair.verdict.rawValue,
-                    pair.renamings.isEmpty ? nil : "across definitions",
-                ].compactMap { $0 }.joined(separator: ", ")
-                return .init(
-                    finding: row.finding.title, paper: pair.a, measured: pair.b, change: Headline.change(pair),
-                    note: note)
-            case .refused(let refusal):
-                return .init(
-                    finding: row.finding.title, paper: refusal.a, measured: nil, change: nil,
-                    note: "not comparable: \(refusal.reason)")
-            case .notInB:
-                return nil
-            }
-        }
-        return KeyFindings(reference: paper, rows: rows)
+        return KeyFindings(Headline(comparison), reference: paper)
     }
 
     /// `OUT/<snapshot>/`, or nil when the name could lead outside OUT (a store written before names were

@@ -2,11 +2,13 @@ import Statistics
 import Store
 
 /// The cold-start figures, chosen by the data and never by the alphabet (docs/reports.md):
-/// - every provider's cold starts together, one ECDF line each (the paper's cross-provider figure);
+/// - with two providers or more, every provider's cold starts together, one ECDF line each (the paper's
+///   cross-provider figure);
 /// - up to 8 runtime x memory groups: their ECDFs; up to 16: a box each;
-/// - more: a dot plot of every runtime's median with its CI at one memory size (the one most runtimes
-///   were measured at), one marker per packaging and architecture, rows sorted by median; beyond 60
-///   runtimes, the 60 with the most cold starts, saying how many are left out (all are in metrics.csv).
+/// - more: a dot plot per provider of every runtime's median with its CI, one marker per memory size when
+///   the runtimes come in one variant and a few sizes, else at the memory size most runtimes were measured
+///   at with one marker per packaging and architecture; rows sorted by median; beyond 60 runtimes, the 60
+///   with the most cold starts, saying how many are left out (all are in metrics.csv).
 /// Figures show one latency definition: the best the source has (`MetricID.startLatencies` order).
 enum ColdStartFigures {
     static let ecdfGroups = 8
@@ -18,7 +20,7 @@ enum ColdStartFigures {
         guard let metric = definitions.first(where: { id in (detailed + pooled).contains { $0.metric == id } }) else {
             return
         }
-        let quantity = Self.quantity(metric)
+        let quantity = metric.quantity ?? metric.rawValue
         let groups = detailed.filter { $0.metric == metric && $0.samples != nil }
         let providers = pooled.filter { $0.metric == metric && $0.samples != nil }
         if providers.count > 1 {
@@ -82,9 +84,14 @@ enum ColdStartFigures {
     private static func dotPlot(
         _ groups: [Metric], provider: String, named: Bool, quantity: String, into document: inout ReportDocument
     ) {
-        struct Variant: Hashable { let packaging: String?, architecture: String?, memoryMB: Int? }
+        struct Variant: Hashable, Comparable {
+            let runtime: RuntimeVariant, memoryMB: Int?
+            static func < (a: Variant, b: Variant) -> Bool {
+                a.runtime != b.runtime ? a.runtime < b.runtime : (a.memoryMB ?? -1) < (b.memoryMB ?? -1)
+            }
+        }
         func variant(_ row: Metric, memory: Bool) -> Variant {
-            Variant(packaging: row.packaging, architecture: row.architecture, memoryMB: memory ? row.memoryMB : nil)
+            Variant(runtime: row.variant, memoryMB: memory ? row.memoryMB : nil)
         }
         let byMemory = Dictionary(grouping: groups) { $0.memoryMB ?? -1 }
         let bySize = Set(groups.map { variant($0, memory: false) }).count == 1 && byMemory.count <= memorySeries
@@ -92,13 +99,7 @@ enum ColdStartFigures {
             return
         }
         let atMemory = bySize ? groups : byMemory[memory]!
-        let variants = Set(atMemory.map { variant($0, memory: bySize) }).sorted {
-            let (a, b) = (
-                Metric.variantOrder(packaging: $0.packaging, architecture: $0.architecture),
-                Metric.variantOrder(packaging: $1.packaging, architecture: $1.architecture)
-            )
-            return a != b ? a.lexicographicallyPrecedes(b) : ($0.memoryMB ?? -1) < ($1.memoryMB ?? -1)
-        }
+        let variants = Set(atMemory.map { variant($0, memory: bySize) }).sorted()
         let byRuntime = Dictionary(grouping: atMemory) { $0.runtime ?? "" }
         // The runtimes with the most cold starts when there are too many to show, then by median.
         let total = { (runtime: String) in byRuntime[runtime]!.reduce(0) { $0 + ($1.n ?? 0) } }
@@ -110,8 +111,8 @@ enum ColdStartFigures {
         }
         let runtimes = kept.sorted { (sortKey($0), $0) < (sortKey($1), $1) }
         let series = variants.enumerated().map { number, kind in
-            let name = [kind.packaging, kind.architecture, kind.memoryMB.map { "\($0) MB" }].compactMap { $0 }
-                .joined(separator: ", ")
+            let name = [kind.runtime.packaging, kind.runtime.architecture, kind.memoryMB.map { "\($0) MB" }]
+                .compactMap { $0 }.joined(separator: ", ")
             var points: [Int: Chart.Bar] = [:]
             for (index, runtime) in runtimes.enumerated() {
                 guard let row = byRuntime[runtime]!.first(where: { variant($0, memory: bySize) == kind }) else {
@@ -134,19 +135,13 @@ enum ColdStartFigures {
                     ? ", with its 95% bootstrap CI, one marker per memory size"
                     : "\(memoryText) (the memory size most runtimes were measured at), with its 95% bootstrap CI, one "
                         + "marker per packaging and architecture")
-                + "; rows by the median of the first.\(left > 0 ? " The \(runtimes.count) runtimes with the most cold starts; \(left) more are in metrics.csv." : "")"
+                + "; rows by the median of the first."
+                + (left > 0
+                    ? " The \(runtimes.count) runtimes with the most cold starts; \(left) more are in metrics.csv."
+                    : "")
         )
     }
 
-    /// What a cold-start metric id measures, as a figure's axis names it (lower case).
-    static func quantity(_ id: MetricID) -> String {
-        switch id {
-        case .coldStartInitDuration: "Init Duration"
-        case .coldStartEndToEnd: "end-to-end latency"
-        case .coldStartReportedDuration: "reported handler duration"
-        default: "start latency"
-        }
-    }
 }
 
 extension String {

@@ -80,20 +80,14 @@ struct ColdStartSection: StageSection {
             pooled.map {
                 [$0.provider ?? "", $0.metric.rawValue, $0.setting ?? "", Cells.withCI($0), Cells.n($0)]
             }, rightAligned: [3, 4])
-        // Warm starts slower than cold ones: start latency spans two clocks, and an offset between them
-        // shifts every value; the reader should know before trusting either number.
-        for cold in pooled where cold.metric == .coldStartLatency && !report.simulated {
-            guard
-                let warm = pooled.first(where: {
-                    $0.metric == .warmStartLatency && $0.provider == cold.provider
-                        && $0.parameters.experiment == cold.parameters.experiment
-                }), warm.value > cold.value
-            else { continue }
+        // The reader should know before trusting either number (a simulation has no clocks to disagree).
+        let suspects = report.simulated ? [:] : ClockSuspects(pooled).byProvider
+        for (provider, medians) in suspects.sorted(by: { $0.key < $1.key }) {
             document.markdown.paragraph(
-                "**\(Text.markdown(cold.provider ?? "")): warm starts are slower than cold starts** (medians "
-                    + "\(Text.number(warm.value)) against \(Text.number(cold.value)) ms). Start latency is the instance's "
-                    + "clock minus the client's; an offset between the two clocks shifts every value, so these "
-                    + "medians may say more about the clocks than about the platform.")
+                "**\(Text.markdown(provider)): warm starts are slower than cold starts** (medians "
+                    + "\(Text.number(medians.warm)) against \(Text.number(medians.cold)) ms). Start latency is the "
+                    + "instance's clock minus the client's; an offset between the two clocks shifts every value, so "
+                    + "these medians may say more about the clocks than about the platform.")
         }
         ColdStartFigures.write(detailed: detailed, pooled: pooled, into: &document)
         let difference = metrics.filter { $0.metric == .newVMMinusExistingVM }
