@@ -174,7 +174,8 @@ public struct Analyzer {
         let stages = try Row.fetchAll(
             db,
             sql: """
-                SELECT title, not_measurable, metrics, seconds FROM analysis_stage WHERE snapshot_id = ? ORDER BY position
+                SELECT title, not_measurable, metrics, seconds FROM analysis_stage WHERE snapshot_id = ?
+                ORDER BY position
                 """, arguments: [snapshotID])
         return stages.map({ $0["title"] as String }) == Self.stages.map(\.id.title) ? stages : nil
     }
@@ -193,7 +194,8 @@ public struct Analyzer {
         let versions = StageID.allCases.map { "\($0.rawValue) v\($0.version)" }.joined(separator: ", ")
         return
             "stages \(versions); files \(files[0] as Int), last id \(files[1] as Int64); vm capacity MB \(capacities); "
-            + "bootstrap seed \(options.bootstrap.seed), resamples \(options.bootstrap.resamples), level \(options.bootstrap.level)"
+            + "bootstrap seed \(options.bootstrap.seed), resamples \(options.bootstrap.resamples), level "
+            + "\(options.bootstrap.level)"
     }
 
     private static func snapshotID(_ snapshot: String, _ db: Database) throws -> Int64 {

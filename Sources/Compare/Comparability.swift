@@ -11,7 +11,8 @@ enum Comparability {
             let medians = suspects[provider]
         else { return nil }
         return "B's \(provider) warm starts are slower than its cold starts (medians \(Text.number(medians.warm)) and "
-            + "\(Text.number(medians.cold)) ms): start latency spans the client's and the instance's clocks, and an offset "
+            + "\(Text.number(medians.cold)) ms): start latency spans the client's and the instance's clocks, and an "
+            + "offset "
             + "between them shifts every value"
     }
 

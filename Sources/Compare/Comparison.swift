@@ -431,7 +431,8 @@ public enum CompareError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noMetrics(let name):
-            "snapshot '\(name)' has no metrics to compare: no invocations to analyze and no metrics file ingested into it"
+            "snapshot '\(name)' has no metrics to compare: no invocations to analyze and no metrics file ingested "
+                + "into it"
         case .unknownAlias(let kind, let value, let side):
             "the alias names \(kind) '\(value)', which snapshot \(side) does not have"
         }

@@ -11,7 +11,8 @@ extension ComparisonReport {
         for name in c.bSnapshots { lines.append(side(c.bSnapshots.count > 1 ? "B, part" : "B", name)) }
         if c.bSnapshots.count > 1 {
             lines.append(
-                "B is the metrics of its \(c.bSnapshots.count) snapshots read as one, each analyzed on its own; a pair's B row "
+                "B is the metrics of its \(c.bSnapshots.count) snapshots read as one, each analyzed on its own; a "
+                    + "pair's B row "
                     + "comes from whichever holds it.")
         }
         markdown.paragraph(lines.map { "- \($0)" }.joined(separator: "\n"))
@@ -22,23 +23,27 @@ extension ComparisonReport {
             }
             caveats.append(
                 "**Across definitions:** B's `\(from)` is read as A's `\(to)`. \(definitions.joined(separator: "; ")). "
-                    + "Their ratio mixes any change of the platform with the difference between the definitions, so it bounds "
+                    + "Their ratio mixes any change of the platform with the difference between the definitions, so "
+                    + "it bounds "
                     + "the change rather than measuring it.")
         }
         for (from, to) in c.aliases.runtimes.sorted(by: { $0.key < $1.key }) {
             caveats.append(
-                "**Across runtimes:** B's runtime `\(from)` is read as A's `\(to)`; a ratio mixes the platform's change with "
+                "**Across runtimes:** B's runtime `\(from)` is read as A's `\(to)`; a ratio mixes the platform's "
+                    + "change with "
                     + "the runtimes' difference.")
         }
         for relaxation in c.relaxations {
             switch relaxation {
             case .memory:
                 caveats.append(
-                    "**Any memory size:** rows that differ only in memory size were joined where exactly one qualified; "
+                    "**Any memory size:** rows that differ only in memory size were joined where exactly one "
+                        + "qualified; "
                         + "memory changes a function's CPU share, so such ratios mix the two.")
             case .runtimeVersion:
                 caveats.append(
-                    "**Any runtime version:** rows whose runtimes are of one family were joined where exactly one qualified."
+                    "**Any runtime version:** rows whose runtimes are of one family were joined where exactly one "
+                        + "qualified."
                 )
             }
         }

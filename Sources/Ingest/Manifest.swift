@@ -134,7 +134,8 @@ public struct Manifest: Sendable {
                     throw IngestError.badManifest(
                         path: path,
                         reason:
-                            "unknown test '\(name)' in 'tests' (known: \(FaasMeasureTest.allCases.map(\.rawValue).joined(separator: ", ")))"
+                            "unknown test '\(name)' in 'tests' (known: "
+                            + "\(FaasMeasureTest.allCases.map(\.rawValue).joined(separator: ", ")))"
                     )
                 }
                 return test

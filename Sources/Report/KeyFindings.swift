@@ -38,10 +38,12 @@ public struct KeyFindings: Sendable {
         document.markdown.heading(2, "Key findings")
         document.markdown.paragraph(
             "The paper's headline numbers (snapshot `\(reference)`, published values without samples) beside this "
-                + "snapshot's, joined by the rules of `analyze compare` (docs/compare.md); medians with their 95% bootstrap "
+                + "snapshot's, joined by the rules of `analyze compare` (docs/compare.md); medians with their 95% "
+                + "bootstrap "
                 + "CI. A maximum depends on the load a study offered as much as on the platform."
                 + (simulated
-                    ? " The simulator's profiles are calibrated on these numbers, so agreement here checks the model and "
+                    ? " The simulator's profiles are calibrated on these numbers, so agreement here checks the model "
+                        + "and "
                         + "the analyses, not a platform." : ""))
         document.markdown.table(
             ["finding", "provider", "the paper's row", "paper", "here [95% CI]", "n", "unit", "change", "note"],

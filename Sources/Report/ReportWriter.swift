@@ -79,8 +79,8 @@ public struct ReportWriter {
 
 enum GroupLabels {
     /// Chart labels for runtime x memory groups charted together: with the provider when they come from
-    /// more than one, the memory size when they differ in it, and with the scenario where the label would otherwise repeat (else two providers'
-    /// `java` would carry the same name).
+    /// more than one, the memory size when they differ in it, and with the scenario where the label would
+    /// otherwise repeat (else two providers' `java` would carry the same name).
     static func of(_ charted: [Metric], memoryUnit: String = "") -> [String] {
         let providers = Set(charted.map { $0.provider ?? "" }).count > 1
         // A memory size every group shares says nothing apart: the caption gives it.

@@ -85,6 +85,8 @@ extension InvocationRecord {
         if let bad = check("region", region) { return bad }
         if let bad = check("function", functionName) { return bad }
         if let bad = check("runtime", runtime) { return bad }
+        if let bad = check("architecture", architecture) { return bad }
+        if let bad = check("packaging", packaging) { return bad }
         if let bad = check("function_version", functionVersion) { return bad }
         if let bad = check("instance_id", instanceID) { return bad }
         if let bad = check("request_id", requestID) { return bad }

@@ -15,7 +15,8 @@ public struct MetricStore {
         for table in ["metric_sample", "metric_series"] {
             try db.execute(
                 sql:
-                    "DELETE FROM \(table) WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ? AND source = ?)",
+                    "DELETE FROM \(table) WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ? AND source "
+                    + "= ?)",
                 arguments: [snapshotID, source])
         }
         try db.execute(sql: "DELETE FROM metric WHERE snapshot_id = ? AND source = ?", arguments: [snapshotID, source])
@@ -33,9 +34,9 @@ public struct MetricStore {
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO metric (snapshot_id, metric, provider, runtime, architecture, packaging, runtime_family,
-                                    runtime_version, memory_mb, setting, statistic, value, unit, n, ci_low, ci_high, source,
-                                    experiment, temperature, grouping, scenario, concurrency, colevel, batch_size, delay_s,
-                                    idle_minutes, interval_s)
+                                    runtime_version, memory_mb, setting, statistic, value, unit, n, ci_low, ci_high,
+                                    source, experiment, temperature, grouping, scenario, concurrency, colevel,
+                                    batch_size, delay_s, idle_minutes, interval_s)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let name = metric.runtimeName
@@ -106,7 +107,8 @@ public struct MetricStore {
             db,
             sql: """
                 SELECT m.* FROM metric m JOIN snapshot s ON s.id = m.snapshot_id WHERE s.name = ?
-                ORDER BY m.metric, m.provider, m.runtime, \(Self.variantOrder), m.memory_mb, m.setting, m.statistic, m.source
+                ORDER BY m.metric, m.provider, m.runtime, \(Self.variantOrder), m.memory_mb, m.setting, m.statistic,
+                         m.source
                 """, arguments: [snapshot])
         let condition = "m.snapshot_id = (SELECT id FROM snapshot WHERE name = ?)"
         let values = samples ? try self.samples(of: condition, [snapshot]) : [:]
@@ -136,7 +138,8 @@ public struct MetricStore {
     private func samples(of condition: String, _ arguments: StatementArguments) throws -> [Int64: [Double]] {
         var samples: [Int64: [Double]] = [:]
         try db.scan(
-            "SELECT ms.metric_id, ms.sorted_values FROM metric_sample ms JOIN metric m ON m.id = ms.metric_id WHERE \(condition)",
+            "SELECT ms.metric_id, ms.sorted_values FROM metric_sample ms JOIN metric m ON m.id = ms.metric_id WHERE "
+                + "\(condition)",
             arguments
         ) { row in
             samples[row.int(0)!] = row.withText(1, Self.values)
@@ -148,7 +151,8 @@ public struct MetricStore {
     private func series(of condition: String, _ arguments: StatementArguments) throws -> [Int64: [Metric.Point]] {
         var series: [Int64: [Metric.Point]] = [:]
         try db.scan(
-            "SELECT ms.metric_id, ms.x, ms.y FROM metric_series ms JOIN metric m ON m.id = ms.metric_id WHERE \(condition)",
+            "SELECT ms.metric_id, ms.x, ms.y FROM metric_series ms JOIN metric m ON m.id = ms.metric_id WHERE "
+                + "\(condition)",
             arguments
         ) { row in
             let (x, y) = (row.withText(1, Self.values) ?? [], row.withText(2, Self.values) ?? [])
@@ -183,13 +187,15 @@ extension Store {
             try QueryResult(
                 db.makeStatement(
                     sql: """
-                        SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic, m.value, m.unit,
-                               m.n, m.ci_low, m.ci_high, m.architecture, m.packaging, m.runtime_family, m.runtime_version, m.experiment, m.temperature, m.grouping, m.scenario, m.concurrency, m.colevel,
-                               m.batch_size, m.delay_s, m.idle_minutes, m.interval_s
+                        SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic,
+                               m.value, m.unit, m.n, m.ci_low, m.ci_high, m.architecture, m.packaging,
+                               m.runtime_family, m.runtime_version, m.experiment, m.temperature, m.grouping,
+                               m.scenario, m.concurrency, m.colevel, m.batch_size, m.delay_s, m.idle_minutes,
+                               m.interval_s
                         FROM metric m JOIN snapshot s ON s.id = m.snapshot_id
                         WHERE s.name IN (SELECT value FROM json_each(?))
-                        ORDER BY s.name, m.metric, m.provider, m.runtime, \(MetricStore.variantOrder), m.memory_mb, m.setting,
-                                 m.statistic
+                        ORDER BY s.name, m.metric, m.provider, m.runtime, \(MetricStore.variantOrder), m.memory_mb,
+                                 m.setting, m.statistic
                         """), [String(decoding: try JSONEncoder().encode(snapshots), as: UTF8.self)])
         }
     }

@@ -118,8 +118,8 @@ public final class StoreWriter {
             try db.inTransaction(.immediate) {
                 try db.execute(
                     sql: """
-                        INSERT INTO source_file (snapshot_id, path, sha256, format, size_bytes, records, rejected, ingested_at,
-                                                 simulated_profile)
+                        INSERT INTO source_file (snapshot_id, path, sha256, format, size_bytes, records, rejected,
+                                                 ingested_at, simulated_profile)
                         VALUES (?, ?, 'pending', ?, ?, 0, 0, ?, ?)
                         """,
                     arguments: [snapshotID, path, format, sizeBytes, Timestamp.now(), simulatedProfile])
@@ -137,12 +137,14 @@ public final class StoreWriter {
                 }
                 try db.execute(
                     sql:
-                        "UPDATE source_file SET sha256 = ?, records = ?, rejected = ?, first_sent_ms = ?, last_sent_ms = ? WHERE id = ?",
+                        "UPDATE source_file SET sha256 = ?, records = ?, rejected = ?, first_sent_ms = ?, "
+                        + "last_sent_ms = ? WHERE id = ?",
                     arguments: [sha256, sink.records, sink.rejected, tally.firstSentMs, tally.lastSentMs, sink.fileID])
                 for (rule, invocations) in tally.invocationsByRule.enumerated() where invocations > 0 {
                     try db.execute(
                         sql:
-                            "INSERT INTO source_file_cold_rule (source_file_id, cold_rule_id, invocations) VALUES (?, ?, ?)",
+                            "INSERT INTO source_file_cold_rule (source_file_id, cold_rule_id, invocations) VALUES "
+                            + "(?, ?, ?)",
                         arguments: [sink.fileID, rule, invocations])
                 }
                 // A file that failed to open earlier and now reads leaves its old file-level reject behind.
@@ -197,7 +199,8 @@ public final class StoreWriter {
         guard !known else { return }
         try db.execute(
             sql:
-                "INSERT INTO rejected_record (snapshot_id, source_file_id, path, line, reason) VALUES (?, NULL, ?, NULL, ?)",
+                "INSERT INTO rejected_record (snapshot_id, source_file_id, path, line, reason) VALUES (?, NULL, ?, "
+                + "NULL, ?)",
             arguments: [snapshotID, path, reason])
     }
 

@@ -44,7 +44,8 @@ struct CompareCommand: ParsableCommand {
     @Option(
         name: .customLong("metric-as"),
         help: ArgumentHelp(
-            "Compare B's metric id as A's, across definitions (labelled in the output), e.g. coldstart.init_duration_ms=coldstart.latency_ms.",
+            "Compare B's metric id as A's, across definitions (labelled in the output), e.g. "
+                + "coldstart.init_duration_ms=coldstart.latency_ms.",
             valueName: "b-id=a-id"))
     var metricAliases: [String] = []
 
@@ -56,7 +57,8 @@ struct CompareCommand: ParsableCommand {
     @Option(
         name: .customLong("relax"),
         help: ArgumentHelp(
-            "Also join rows that differ only in memory size, or in the runtime's version within its family, when exactly one row qualifies (labelled per row).",
+            "Also join rows that differ only in memory size, or in the runtime's version within its family, when "
+                + "exactly one row qualifies (labelled per row).",
             valueName: "relaxation"))
     var relaxations: [Relaxation] = []
 

@@ -96,7 +96,8 @@ struct IngestCommand: ParsableCommand {
         for (reason, count) in failuresByReason.sorted(by: { $0.key < $1.key })
         where count > Self.namedFailuresPerReason {
             progress.note(
-                "... and \(count - Self.namedFailuresPerReason) more files not ingested: \(reason) (see `analyze rejects`)"
+                "... and \(count - Self.namedFailuresPerReason) more files not ingested: \(reason) (see `analyze "
+                    + "rejects`)"
             )
         }
         let seconds = Date().timeIntervalSince(started)
@@ -108,7 +109,8 @@ struct IngestCommand: ParsableCommand {
         if summary.notStored > 0 {
             throw ExitError(
                 reason:
-                    "\(summary.notStored) file(s) not stored (listed above); once the reason is gone, the same command adds them"
+                    "\(summary.notStored) file(s) not stored (listed above); once the reason is gone, the same "
+                    + "command adds them"
             )
         }
         // A rerun skips what is stored, but the stored files' rejects are still there.

@@ -57,7 +57,8 @@ struct ReportCommand: ParsableCommand {
         if !unsafe.isEmpty {
             throw ExitError(
                 reason: "not written: \(unsafe.count) snapshot(s) whose name cannot be a folder under \(out) "
-                    + "(\(unsafe.map(\.debugDescription).joined(separator: ", ").prefix(300))); rename them or pass --snapshot"
+                    + "(\(unsafe.map(\.debugDescription).joined(separator: ", ").prefix(300))); rename them or pass "
+                    + "--snapshot"
             )
         }
     }

@@ -161,8 +161,8 @@ import Testing
         let csv = ComparisonReport(try Comparison(store: store, a: "A", b: "B")).csv()
         #expect(
             csv.hasPrefix(
-                "metric,provider,runtime,architecture,packaging,memory_mb,setting_a,setting_b,statistic,a,b,unit,b_over_a,"
-            ))
+                "metric,provider,runtime,architecture,packaging,memory_mb,setting_a,setting_b,statistic,a,b,unit,"
+                    + "b_over_a,"))
         #expect(csv.contains("slower"))
     }
 

@@ -81,6 +81,23 @@ import Testing
         )
     }
 
+    @Test func aHugeArchitectureIsRejectedLikeAnyDimension() throws {
+        let workspace = try Workspace()
+        let architecture = String(repeating: "a", count: 5_000)
+        try workspace.write(
+            "probe.jsonl",
+            """
+            {"provider":"aws","function":"f","architecture":"\(architecture)","instance_id":"i1","request_sent_ms":1}
+            {"provider":"aws","function":"f","packaging":"zip","instance_id":"i1","request_sent_ms":2}
+            """)
+        let (summary, _) = try workspace.ingest(["probe.jsonl"])
+        #expect(summary.records == 1 && summary.rejected == 1)
+        #expect(
+            try workspace.rejects().map(\.reason) == [
+                "architecture is 5000 bytes long, over the 1024 a dimension may have"
+            ])
+    }
+
     @Test func aFileNameThatIsNotUTF8IsNamedAsSuch() throws {
         let workspace = try Workspace()
         try workspace.write("runs/good.jsonl", #"{"function":"f","request_sent_ms":1}"# + "\n")

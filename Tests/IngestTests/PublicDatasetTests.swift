@@ -54,7 +54,8 @@ import Testing
         #expect(try workspace.int("SELECT count(DISTINCT instance_id) FROM invocation i WHERE \(azure50)") == 4)
         #expect(
             try workspace.int(
-                "SELECT count(*) FROM invocation i JOIN function f ON f.id = i.function_id WHERE \(azure50) AND f.provider = 'azure'"
+                "SELECT count(*) FROM invocation i JOIN function f ON f.id = i.function_id WHERE \(azure50) AND "
+                    + "f.provider = 'azure'"
             ) == 50)
     }
 
@@ -100,7 +101,8 @@ import Testing
         // v2 and v3 names: architecture and packaging are fields of their own, never part of the runtime.
         let variants = Set(
             try workspace.rows(
-                "SELECT DISTINCT runtime || '|' || architecture || '|' || packaging FROM function WHERE runtime LIKE 'python312%'"
+                "SELECT DISTINCT runtime || '|' || architecture || '|' || packaging FROM function WHERE runtime LIKE "
+                    + "'python312%'"
             ).map { $0[0] as String })
         #expect(
             variants == [

@@ -296,7 +296,9 @@ enum BrowserCheck {
             request += 1
             let sent = 1_514_764_800_000 + Double(request) * 1000
             lines.append(
-                #"{"provider":"\#(provider)","runtime":"\#(runtime)","architecture":"\#(architecture)","memory_mb":\#(memory),"instance_id":"r\#(request)","request_id":"r\#(request)","request_sent_ms":\#(sent),"function_start_ms":\#(sent + latency)}"#
+                #"{"provider":"\#(provider)","runtime":"\#(runtime)","architecture":"\#(architecture)","#
+                    + #""memory_mb":\#(memory),"instance_id":"r\#(request)","request_id":"r\#(request)","#
+                    + #""request_sent_ms":\#(sent),"function_start_ms":\#(sent + latency)}"#
             )
         }
         // 70 AWS runtimes in two architectures; runtime zz-k (k < 10) has fewer cold starts than the rest.
@@ -329,7 +331,8 @@ enum BrowserCheck {
         // The table: one row per runtime variant, a column per memory size (158 groups, no warm starts).
         #expect(
             markdown.contains(
-                "| provider | runtime | 128 MB (ms) | 256 MB (ms) | 512 MB (ms) | 1024 MB (ms) | 2048 MB (ms) | 4096 MB (ms) | n cold |"
+                "| provider | runtime | 128 MB (ms) | 256 MB (ms) | 512 MB (ms) | 1024 MB (ms) | 2048 MB (ms) | 4096 "
+                    + "MB (ms) | n cold |"
             ))
         #expect(markdown.components(separatedBy: "\n| aws | rt-").count - 1 == 2 * 60)
         #expect(markdown.contains("\n| google | go | 202 (n too small for a CI) | 203 (n too small for a CI) |"))
@@ -345,7 +348,8 @@ enum BrowserCheck {
             request += 1
             let sent = 1_514_764_800_000 + Double(request) * 1000
             lines.append(
-                #"{"provider":"aws","function":"scatter","experiment":"idle-scatter","interval_s":\#(minutes * 60),"is_cold":\#(cold),"request_sent_ms":\#(sent),"function_start_ms":\#(sent + 50)}"#
+                #"{"provider":"aws","function":"scatter","experiment":"idle-scatter","interval_s":\#(minutes * 60),"#
+                    + #""is_cold":\#(cold),"request_sent_ms":\#(sent),"function_start_ms":\#(sent + 50)}"#
             )
         }
         for _ in 0..<10 { after(gap: 1, cold: false) }

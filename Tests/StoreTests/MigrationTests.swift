@@ -50,19 +50,22 @@ import Testing
             try db.execute(
                 sql: """
                     INSERT INTO snapshot (id, name, created_at) VALUES (1, 'lp', '2026-01-01T00:00:00Z');
-                    INSERT INTO source_file (id, snapshot_id, path, sha256, format, size_bytes, records, rejected, ingested_at)
+                    INSERT INTO source_file (id, snapshot_id, path, sha256, format, size_bytes, records, rejected,
+                                             ingested_at)
                     VALUES (1, 1, 'day.json', 'x', 'lambda-perf', 1, 2, 0, '2026-01-01T00:00:00Z');
                     INSERT INTO function (id, provider, name, runtime, memory_mb)
                     VALUES (1, 'aws', 'lambda-perf-python312-image-128-arm64', 'python312 image arm64', 128),
                            (2, 'aws', 'lambda-perf-python312-zip-128-x86_64', 'python312', 128);
-                    INSERT INTO invocation (snapshot_id, source_file_id, line, function_id, cold_rule_id, status, init_duration_ms, extra)
+                    INSERT INTO invocation (snapshot_id, source_file_id, line, function_id, cold_rule_id, status,
+                                            init_duration_ms, extra)
                     VALUES (1, 1, 1, 1, (SELECT min(id) FROM cold_rule), 'ok', 300.5,
                             '{"architecture":"arm64","display_name":"python312","packaging":"image"}'),
                            (1, 1, 1, 2, (SELECT min(id) FROM cold_rule), 'ok', 90.25,
                             '{"architecture":"x86_64","display_name":"python312","packaging":"zip"}');
-                    INSERT INTO metric (id, snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, value, unit, source)
-                    VALUES (1, 1, 'memory.used_mb', 'aws', 'python312 image arm64', 128, 'day=2026-01-01', 'mean', 70.5, 'MB',
-                            'lambda-perf'),
+                    INSERT INTO metric (id, snapshot_id, metric, provider, runtime, memory_mb, setting, statistic,
+                                        value, unit, source)
+                    VALUES (1, 1, 'memory.used_mb', 'aws', 'python312 image arm64', 128, 'day=2026-01-01', 'mean',
+                            70.5, 'MB', 'lambda-perf'),
                            (2, 1, 'memory.used_mb', 'aws', 'python312', 128, 'day=2026-01-01', 'mean', 60.25, 'MB',
                             'lambda-perf');
                     """)

@@ -42,7 +42,8 @@ import Testing
             try String.fetchAll(
                 $0,
                 sql:
-                    "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'grdb%' ORDER BY name"
+                    "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'grdb%' ORDER "
+                    + "BY name"
             )
         }
         #expect(

@@ -81,7 +81,8 @@ struct ColdStart: Stage {
         }
         guard !values.isEmpty else {
             return .notMeasurable(
-                "no successful invocation with a cold/warm flag and a latency (\(requires), or an init, end-to-end or reported duration)"
+                "no successful invocation with a cold/warm flag and a latency (\(requires), or an init, end-to-end "
+                    + "or reported duration)"
             )
         }
         var metrics: [Metric] = []
@@ -168,7 +169,8 @@ struct ColdStart: Stage {
                 MetricGroup(
                     provider: provider,
                     setting:
-                        "cold starts on a new VM vs on a VM already in use, median over \(differences.count) runtime x memory groups, \(label)",
+                        "cold starts on a new VM vs on a VM already in use, median over \(differences.count) runtime "
+                        + "x memory groups, \(label)",
                     parameters: .init(experiment: experiment, temperature: .cold)
                 )
                 .value(.newVMMinusExistingVM, statistic: .medianDifference, difference, unit: "ms", n: count))

@@ -51,7 +51,8 @@ struct LambdaPerfReader: RecordReader {
         case ("runtimeData", true):
             guard let day else {
                 throw RecordProblem(
-                    "the day is unknown: neither a YYYY-MM-DD.json file name nor metadata.generatedAt before runtimeData"
+                    "the day is unknown: neither a YYYY-MM-DD.json file name nor metadata.generatedAt before "
+                        + "runtimeData"
                 )
             }
             guard let entry = value as? [String: Any] else {
@@ -73,8 +74,8 @@ struct LambdaPerfReader: RecordReader {
         guard let durations = field("i", "initDurations") as? [Any] else {
             throw RecordProblem("no init durations (i / initDurations) for \(id)")
         }
-        let architecture = JSONValue.text(field("a", "architecture")) ?? "x86_64"
-        let packaging = JSONValue.text(entry["p"]) ?? "zip"
+        let architecture = JSONValue.text(field("a", "architecture")) ?? Metric.defaultArchitecture
+        let packaging = JSONValue.text(entry["p"]) ?? Metric.defaultPackaging
         let runtime = Self.runtime(id: id)
 
         var record = template

@@ -16,7 +16,8 @@ struct SVGCanvas {
         _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1, dash: String = ""
     ) {
         body.append(
-            "<line x1=\"\(c(x1))\" y1=\"\(c(y1))\" x2=\"\(c(x2))\" y2=\"\(c(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(c(width))\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>"
+            "<line x1=\"\(c(x1))\" y1=\"\(c(y1))\" x2=\"\(c(x2))\" y2=\"\(c(y2))\" stroke=\"\(stroke)\" "
+                + "stroke-width=\"\(c(width))\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>"
         )
     }
 
@@ -24,7 +25,8 @@ struct SVGCanvas {
         guard !points.isEmpty else { return }
         let list = points.map { "\(c($0.0)),\(c($0.1))" }.joined(separator: " ")
         body.append(
-            "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(c(width))\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>"
+            "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" "
+                + "stroke-width=\"\(c(width))\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>"
         )
     }
 
@@ -32,7 +34,8 @@ struct SVGCanvas {
         _ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String = "none", opacity: Double = 1
     ) {
         body.append(
-            "<rect x=\"\(c(x))\" y=\"\(c(y))\" width=\"\(c(max(0, w)))\" height=\"\(c(max(0, h)))\" fill=\"\(fill)\" stroke=\"\(stroke)\"\(opacity < 1 ? " fill-opacity=\"\(c(opacity))\"" : "")/>"
+            "<rect x=\"\(c(x))\" y=\"\(c(y))\" width=\"\(c(max(0, w)))\" height=\"\(c(max(0, h)))\" fill=\"\(fill)\" "
+                + "stroke=\"\(stroke)\"\(opacity < 1 ? " fill-opacity=\"\(c(opacity))\"" : "")/>"
         )
     }
 
@@ -44,19 +47,23 @@ struct SVGCanvas {
             rect(x - size, y - size, 2 * size, 2 * size, fill: color)
         case .triangle:
             body.append(
-                "<polygon points=\"\(c(x)),\(c(y - size)) \(c(x + size)),\(c(y + size)) \(c(x - size)),\(c(y + size))\" fill=\"\(color)\"/>"
+                "<polygon points=\"\(c(x)),\(c(y - size)) \(c(x + size)),\(c(y + size)) "
+                    + "\(c(x - size)),\(c(y + size))\" fill=\"\(color)\"/>"
             )
         case .triangleDown:
             body.append(
-                "<polygon points=\"\(c(x)),\(c(y + size)) \(c(x + size)),\(c(y - size)) \(c(x - size)),\(c(y - size))\" fill=\"\(color)\"/>"
+                "<polygon points=\"\(c(x)),\(c(y + size)) \(c(x + size)),\(c(y - size)) "
+                    + "\(c(x - size)),\(c(y - size))\" fill=\"\(color)\"/>"
             )
         case .ring:
             body.append(
-                "<circle cx=\"\(c(x))\" cy=\"\(c(y))\" r=\"\(c(size))\" fill=\"#ffffff\" stroke=\"\(color)\" stroke-width=\"1.5\"/>"
+                "<circle cx=\"\(c(x))\" cy=\"\(c(y))\" r=\"\(c(size))\" fill=\"#ffffff\" stroke=\"\(color)\" "
+                    + "stroke-width=\"1.5\"/>"
             )
         case .diamond:
             body.append(
-                "<polygon points=\"\(c(x)),\(c(y - size)) \(c(x + size)),\(c(y)) \(c(x)),\(c(y + size)) \(c(x - size)),\(c(y))\" fill=\"\(color)\"/>"
+                "<polygon points=\"\(c(x)),\(c(y - size)) \(c(x + size)),\(c(y)) \(c(x)),\(c(y + size)) "
+                    + "\(c(x - size)),\(c(y))\" fill=\"\(color)\"/>"
             )
         }
     }
@@ -70,7 +77,8 @@ struct SVGCanvas {
     ) {
         let transform = angle == 0 ? "" : " transform=\"rotate(\(c(angle)) \(c(x)) \(c(y)))\""
         body.append(
-            "<text x=\"\(c(x))\" y=\"\(c(y))\" font-family=\"sans-serif\" font-size=\"\(c(size))\" text-anchor=\"\(anchor.rawValue)\"\(bold ? " font-weight=\"bold\"" : "")\(transform)>\(Text.xml(string))</text>"
+            "<text x=\"\(c(x))\" y=\"\(c(y))\" font-family=\"sans-serif\" font-size=\"\(c(size))\" "
+                + "text-anchor=\"\(anchor.rawValue)\"\(bold ? " font-weight=\"bold\"" : "")\(transform)>\(Text.xml(string))</text>"
         )
     }
 

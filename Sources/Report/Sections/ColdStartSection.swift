@@ -2,7 +2,8 @@ import Analysis
 import Statistics
 import Store
 
-/// Cold and warm start latency by runtime and memory, pooled per provider, on a new VM against one in use, launched together, and over time.
+/// Cold and warm start latency by runtime and memory, pooled per provider, on a new VM against one in use,
+/// launched together, and over time.
 struct ColdStartSection: StageSection {
     let stage = StageID.coldStart
 
@@ -10,11 +11,13 @@ struct ColdStartSection: StageSection {
         let definitions: [(metric: MetricID, text: String)] = [
             (
                 .coldStartLatency,
-                "`*.latency_ms`: function start (instance clock) minus request sent (client clock), the paper's definition"
+                "`*.latency_ms`: function start (instance clock) minus request sent (client clock), the paper's "
+                    + "definition"
             ),
             (
                 .coldStartInitDuration,
-                "`coldstart.init_duration_ms`: the Init Duration the platform reports for a cold start (REPORT log line)"
+                "`coldstart.init_duration_ms`: the Init Duration the platform reports for a cold start (REPORT log "
+                    + "line)"
             ),
             (
                 .coldStartEndToEnd,
@@ -28,7 +31,8 @@ struct ColdStartSection: StageSection {
         let present = definitions.filter { definition in metrics.contains { $0.metric == definition.metric } }
         if present.map(\.metric) == [.coldStartLatency] || present.isEmpty {
             document.markdown.paragraph(
-                "Latency = function start (instance clock) minus request sent (client clock). Cold or warm as decided at ingest "
+                "Latency = function start (instance clock) minus request sent (client clock). Cold or warm as "
+                    + "decided at ingest "
                     + "(see methods), never by a latency threshold. Medians with 95% bootstrap CIs.")
         } else {
             document.markdown.paragraph(
@@ -94,7 +98,8 @@ struct ColdStartSection: StageSection {
         if !difference.isEmpty {
             document.markdown.heading(3, "Cold starts on a new VM")
             document.markdown.paragraph(
-                "Difference: the median, over runtime x memory groups, of the group's new-VM median minus its VM-in-use median."
+                "Difference: the median, over runtime x memory groups, of the group's new-VM median minus its "
+                    + "VM-in-use median."
             )
             document.markdown.table(
                 ["provider", "new VM median (ms)", "VM in use median (ms)", "difference (ms)", "n"],
@@ -142,7 +147,8 @@ struct ColdStartSection: StageSection {
             }
             for row in hourly {
                 document.markdown.paragraph(
-                    "\(Text.markdown(row.provider ?? "")): median of the hourly medians \(Text.number(row.value)) ms over \(Cells.n(row)) hours."
+                    "\(Text.markdown(row.provider ?? "")): median of the hourly medians \(Text.number(row.value)) ms "
+                        + "over \(Cells.n(row)) hours."
                 )
             }
             document.figure(

@@ -22,7 +22,8 @@ struct ConsistencySection: StageSection {
             }, rightAligned: [2, 3, 4])
         for safe in metrics.filter({ $0.metric == .safeDelay }) {
             document.markdown.paragraph(
-                "\(Text.markdown(safe.provider ?? "")): no stale request from a delay of \(Text.number(safe.value)) s on."
+                "\(Text.markdown(safe.provider ?? "")): no stale request from a delay of \(Text.number(safe.value)) "
+                    + "s on."
             )
         }
         let byDelay = metrics.filter {

@@ -13,13 +13,15 @@ struct MethodsSection: ReportSection {
         }
         if startLatency {
             document.markdown.paragraph(
-                "**Clocks.** `request_sent_ms` and `response_received_ms` are the client's clock; `function_start_ms` and "
+                "**Clocks.** `request_sent_ms` and `response_received_ms` are the client's clock; "
+                    + "`function_start_ms` and "
                     + "`function_end_ms` the instance's. Start latency mixes the two, as in the paper.")
         }
         document.markdown.paragraph(
             "**Quantiles** are type 7 (linear interpolation between order statistics: h = (n - 1)p, "
                 + "q = x[floor h] + (h - floor h)(x[ceil h] - x[floor h]); numpy's and R's default). "
-                + "**Confidence intervals** are 95% percentile-bootstrap intervals of the median, \(report.bootstrap.resamples) resamples, seed \(report.bootstrap.seed)."
+                + "**Confidence intervals** are 95% percentile-bootstrap intervals of the median, "
+                + "\(report.bootstrap.resamples) resamples, seed \(report.bootstrap.seed)."
         )
         let rules = try report.store.coldRuleCounts(of: report.snapshot)
         document.markdown.paragraph("**Cold-start classifier**: the rule that decided each invocation.")
