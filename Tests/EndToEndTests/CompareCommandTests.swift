@@ -37,4 +37,40 @@ import Testing
         #expect(low < ratio && ratio < high && high < 1, "CI [\(low), \(high)]")
         #expect(pooled["verdict"] as? String == "faster")
     }
+
+    /// The paper's numbers against the 2020 FaaS Parallelism Benchmark, as `make compare-rerun` runs them:
+    /// the headline joins (maximum concurrent instances, AWS warm starts) and the refusals.
+    @Test func paperAgainstTheBenchmarkJoinsTheHeadlinesAndRefusesTheRest() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for (data, snapshot) in [("paper-2018", nil), ("faas-parallelism-benchmark-2020", "faas-parallelism-2020")] {
+            let path = root.appendingPathComponent("Datasets/\(data)").path
+            let arguments = ["ingest", path] + (snapshot.map { ["--snapshot", $0] } ?? [])
+            #expect(try AnalyzeCommand.run(arguments, in: directory).status == 0)
+        }
+        let compare = try AnalyzeCommand.run(
+            ["compare", "paper-2018", "faas-parallelism-2020", "--format", "json"], in: directory)
+        #expect(compare.status == 0, "\(compare.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [String: Any])
+        func rows(_ key: String) -> [(metric: String, provider: String, a: Double, b: Double)] {
+            ((document[key] as? [[String: Any]]) ?? []).compactMap { row in
+                guard let a = row["a"] as? [String: Any], let b = row["b"] as? [String: Any],
+                    let metric = a["metric"] as? String, let provider = a["provider"] as? String,
+                    let x = a["value"] as? Double, let y = b["value"] as? Double
+                else { return nil }
+                return (metric, provider, x, y)
+            }
+        }
+        let pairs = rows("pairs").map { "\($0.metric) \($0.provider) \($0.a) -> \($0.b)" }
+        #expect(pairs.contains("scalability.max_concurrent_instances aws 200.0 -> 791.0"), "\(pairs)")
+        #expect(pairs.contains("scalability.max_concurrent_instances azure 10.0 -> 17.0"), "\(pairs)")
+        #expect(pairs.contains { $0.hasPrefix("warmstart.latency_ms aws 25.0 -> 71.4") }, "\(pairs)")
+        let refused = Set(rows("refused").map { "\($0.metric) \($0.provider)" })
+        #expect(
+            refused == [
+                "lifetime.vm_uptime_hours aws", "placement.vm_memory_mb aws", "warmstart.latency_ms google",
+            ], "\(refused)")
+    }
 }
