@@ -64,6 +64,15 @@ struct ReportDocument {
     }
 }
 
+extension Chart.Series {
+    /// One series per provider of `rows`, by provider: each row a point at `x`, its value the y, in x order.
+    static func byProvider(_ rows: [Metric], x: (Metric) -> Double) -> [Chart.Series] {
+        Dictionary(grouping: rows) { $0.provider ?? "" }.sorted { $0.key < $1.key }.map { provider, rows in
+            Chart.Series(provider, rows.map { Chart.Point(x($0), $0.value) }.sorted { $0.x < $1.x })
+        }
+    }
+}
+
 /// Table cells from metric rows.
 enum Cells {
     /// Below this n a bootstrap CI of the median says more about the resampling than the data (from one

@@ -29,21 +29,13 @@ struct ConsistencySection: StageSection {
         let byDelay = metrics.filter {
             $0.metric == .staleFraction && $0.parameters.grouping == .pooled && $0.parameters.delaySeconds != nil
         }
-        func delay(_ metric: Metric) -> Double { metric.parameters.delaySeconds ?? 0 }
         if !byDelay.isEmpty {
-            let providers = Set(byDelay.compactMap(\.provider)).sorted()
             document.figure(
                 "consistency.svg",
                 Chart.xy(
                     .line, title: "Requests served by the old version", x: "delay after the update (s)",
                     y: "fraction of requests",
-                    series: providers.map { provider in
-                        Chart.Series(
-                            provider,
-                            byDelay.filter { $0.provider == provider }.map { Chart.Point(delay($0), $0.value) }.sorted {
-                                $0.x < $1.x
-                            })
-                    }, yFromZero: true),
+                    series: Chart.Series.byProvider(byDelay) { $0.parameters.delaySeconds ?? 0 }, yFromZero: true),
                 "Stale fraction of the requests in the first batch after an update, by the delay before it was sent.")
         }
     }

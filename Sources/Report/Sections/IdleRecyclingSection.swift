@@ -15,19 +15,13 @@ struct IdleRecyclingSection: StageSection {
             },
             rightAligned: [2, 3])
         let survival = metrics.filter { $0.metric == .idleSurvivalFraction }
-        func gap(_ metric: Metric) -> Double { metric.parameters.idleMinutes ?? 0 }
-        let providers = Set(survival.compactMap(\.provider)).sorted()
         if !survival.isEmpty {
             document.figure(
                 "idle-survival.svg",
                 Chart.xy(
                     .line, title: "Idle instances still alive", x: "idle gap (minutes)",
                     y: "fraction of instances reused",
-                    series: providers.map { provider in
-                        Chart.Series(
-                            provider, survival.filter { $0.provider == provider }.map { Chart.Point(gap($0), $0.value) }
-                        )
-                    }, yFromZero: true),
+                    series: Chart.Series.byProvider(survival) { $0.parameters.idleMinutes ?? 0 }, yFromZero: true),
                 "Fraction of second requests answered by the same instance, by the gap between the two requests.")
         }
         coldProbability(metrics.filter { $0.metric == .coldProbability }, into: &document)

@@ -24,13 +24,7 @@ struct ScalabilitySection: StageSection {
                     mine.last.map { "\(Text.number($0.value)) (concurrency \(Int(level($0))))" } ?? "",
                 ]
             }, rightAligned: [1, 2, 3])
-        let series = providers.map { provider in
-            Chart.Series(
-                provider,
-                levels.filter { $0.provider == provider }.map { Chart.Point(level($0), $0.value) }.sorted {
-                    $0.x < $1.x
-                })
-        }
+        let series = Chart.Series.byProvider(levels, x: level)
         document.figure(
             "scalability.svg",
             Chart.xy(
