@@ -106,14 +106,14 @@ public struct ComparisonReport {
             let shown = Array(ratios.prefix(Self.forestRows))
             // A pair across definitions says so in its label: its ratio mixes two definitions.
             let names = shown.map { pair in
-                [pair.a.metric.rawValue, label(pair), pair.a.statistic.description].filter { !$0.isEmpty }
-                    .joined(separator: " · ") + (pair.renamings.isEmpty ? "" : " (across definitions)")
+                [label(pair), "\(pair.a.metric.name) (\(pair.a.statistic.name))"].filter { !$0.isEmpty }
+                    .joined(separator: " · ") + (pair.renamings.isEmpty ? "" : ", across definitions")
             }
             // A name that two rows share gets A's setting, so that no label repeats.
             let repeated = Set(Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys)
             let rows = zip(shown, names).map { pair, name in
                 Chart.Bar(
-                    repeated.contains(name) ? "\(name) (\(pair.a.setting ?? ""))" : name, pair.ratio!,
+                    repeated.contains(name) ? "\(name), \(pair.a.setting ?? "")" : name, pair.ratio!,
                     low: pair.ratioCI?.low, high: pair.ratioCI?.high)
             }
             try Data(Chart.forest(title: "B / A, metric by metric", x: "B / A", rows: rows).utf8)
@@ -139,10 +139,10 @@ public struct ComparisonReport {
             }
             // The title says which group, the axis what was measured; the caption names the metric id.
             let group = [label(pair), pair.a.setting].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
-            let x = "\(pair.a.metric.quantity ?? pair.a.metric.rawValue) (\(pair.a.unit))"
+            let x = "\(pair.a.metric.quantity ?? pair.a.metric.name) (\(pair.a.unit))"
             try Data(Chart.xy(.ecdf, title: group, x: x, y: "fraction", series: series).utf8)
                 .write(to: figures.appendingPathComponent(name))
-            markdown.figure(name, "ECDFs of A and B: \(pair.a.metric), \(group).")
+            markdown.figure(name, "ECDFs of A and B: \(pair.a.metric.name) (`\(pair.a.metric)`), \(group).")
         }
 
         let unmatchedColumns = [

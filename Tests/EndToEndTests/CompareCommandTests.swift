@@ -72,5 +72,17 @@ import Testing
             refused == [
                 "lifetime.vm_uptime_hours aws", "placement.vm_memory_mb aws", "warmstart.latency_ms google",
             ], "\(refused)")
+        // The forest plot names each pair in words, one row per ratio.
+        let report = try AnalyzeCommand.run(
+            ["compare", "paper-2018", "faas-parallelism-2020", "--format", "md", "--out", "out"], in: directory)
+        #expect(report.status == 0, "\(report.stderr)")
+        let forest = try String(contentsOfFile: "\(directory)/out/figures/ratios.svg", encoding: .utf8)
+        for label in [
+            "aws · max concurrent instances (max)", "azure · max concurrent instances (max)",
+            "aws · warm-start latency (median)",
+        ] {
+            #expect(forest.contains(">\(label)<"), "\(label)")
+        }
+        #expect(!forest.contains("scalability.max_concurrent_instances"))
     }
 }
