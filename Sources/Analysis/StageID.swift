@@ -30,10 +30,11 @@ public enum StageID: String, CaseIterable, Sendable, Hashable {
     /// Bumped whenever the stage changes what it computes, so that analyses stored by an older version
     /// are computed again.
     /// Version 2 of every stage: metric rows carry their parameters as fields. Cold starts 3: rows
-    /// carry architecture and packaging, and the hourly medians in time order.
+    /// carry architecture and packaging, and the hourly medians in time order. Idle recycling 3: the
+    /// longest idle time on a VM kept busy is grouped `busy-vm`.
     public var version: Int {
         switch self {
-        case .coldStart: 3
+        case .coldStart, .idleRecycling: 3
         default: 2
         }
     }

@@ -78,8 +78,9 @@ public struct Headline: Sendable {
 
 extension KeyFindings {
     /// A report's key findings: the headline rows B measured or that were refused, each with its note
-    /// (rows B lacks are left out; the comparison lists them).
-    public init(_ headline: Headline, reference: String) {
+    /// (rows B lacks are left out; the comparison lists them), and for simulated data the model's value
+    /// of each measured row from its run's truth.
+    public init(_ headline: Headline, reference: String, truths: [SimulationTruth] = []) {
         let rows = headline.rows.compactMap { row -> Row? in
             switch row.outcome {
             case .joined(let pair):
@@ -89,7 +90,8 @@ extension KeyFindings {
                     pair.renamings.isEmpty ? nil : "across definitions",
                 ].compactMap { $0 }.joined(separator: ", ")
                 return Row(
-                    finding: row.finding.title, paper: pair.a, measured: pair.b, change: Headline.change(pair),
+                    finding: row.finding.title, paper: pair.a, measured: pair.b,
+                    truth: truths.lazy.compactMap { $0.value(for: pair.b) }.first, change: Headline.change(pair),
                     note: note)
             case .refused(let refusal):
                 return Row(

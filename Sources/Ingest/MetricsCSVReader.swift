@@ -121,7 +121,8 @@ struct MetricsCSVReader: RecordReader {
         }
         if let text = fields["grouping"] {
             guard let grouping = MetricParameters.Grouping(rawValue: text) else {
-                throw RecordProblem("grouping is pooled, new-vm or existing-vm, not '\(text.prefix(40))'")
+                throw RecordProblem(
+                    "grouping is one of \(MetricParameters.Grouping.names), not '\(text.prefix(40))'")
             }
             parameters.grouping = grouping
         }

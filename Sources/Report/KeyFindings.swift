@@ -10,15 +10,20 @@ public struct KeyFindings: Sendable {
         public let paper: Metric
         /// This snapshot's row, with its CI and n; nil when the pair was refused.
         public let measured: Metric?
+        /// For simulated data, the model's value for the measured row (its run's `truth.json`).
+        public let truth: Double?
         /// B / A in words ("3.96x higher"), when there is one.
         public let change: String?
         /// The verdict, or why the two are not compared.
         public let note: String
 
-        public init(finding: String, paper: Metric, measured: Metric?, change: String?, note: String) {
+        public init(
+            finding: String, paper: Metric, measured: Metric?, truth: Double? = nil, change: String?, note: String
+        ) {
             self.finding = finding
             self.paper = paper
             self.measured = measured
+            self.truth = truth
             self.change = change
             self.note = note
         }
@@ -45,8 +50,17 @@ public struct KeyFindings: Sendable {
                     ? " The simulator's profiles are calibrated on these numbers, so agreement here checks the model "
                         + "and "
                         + "the analyses, not a platform." : ""))
+        // The model's column only where a run's truth.json sets a value.
+        let truths = rows.contains { $0.truth != nil }
+        if truths {
+            document.markdown.paragraph(
+                "*model (truth.json)*: the model's value for the measured row, from its run's `truth.json` (for "
+                    + "maximum concurrent instances, the most the run's offered load could start). A measurement "
+                    + "short of it means the run was too small to observe it (see the scale in the banner).")
+        }
         document.markdown.table(
-            ["finding", "provider", "the paper's row", "paper", "here [95% CI]", "n", "unit", "change", "note"],
+            ["finding", "provider", "the paper's row", "paper"] + (truths ? ["model (truth.json)"] : [])
+                + ["here [95% CI]", "n", "unit", "change", "note"],
             rows.map { row in
                 // A change inside the CI is no change the data can show.
                 let within = row.measured.flatMap(Cells.ci).map {
@@ -56,11 +70,12 @@ public struct KeyFindings: Sendable {
                     within == true ? "the paper's value is within the CI" : nil, row.note.isEmpty ? nil : row.note,
                 ]
                 .compactMap { $0 }.joined(separator: "; ")
-                return [
+                var cells: [String] = [
                     row.finding, row.paper.provider ?? "", row.paper.rowLabel, Text.number(row.paper.value),
-                    row.measured.map { Cells.withCI($0) } ?? "", row.measured.map(Cells.n) ?? "", row.paper.unit,
-                    row.change ?? "", note,
                 ]
-            }, rightAligned: [3, 4, 5])
+                if truths { cells.append(row.truth.map { Text.number($0) } ?? "") }
+                let measured = row.measured.map { (Cells.withCI($0), Cells.n($0)) }
+                return cells + [measured?.0 ?? "", measured?.1 ?? "", row.paper.unit, row.change ?? "", note]
+            }, rightAligned: truths ? [3, 4, 5, 6] : [3, 4, 5])
     }
 }

@@ -32,7 +32,7 @@ public struct ReportWriter {
         let context = ReportContext(
             store: store, snapshot: snapshot, summary: summary, reports: reports, bootstrap: options.bootstrap)
         var document = ReportDocument()
-        header(context, into: &document)
+        header(context, truths: try store.simulationTruths(of: snapshot), into: &document)
         keyFindings?.write(into: &document, simulated: context.simulated)
         for (index, section) in Self.sections.enumerated() {
             document.markdown.heading(2, "\(index + 1). \(section.title)")
@@ -53,13 +53,16 @@ public struct ReportWriter {
             measured: reports.filter { !$0.metrics.isEmpty }.map(\.stage))
     }
 
-    /// The title, what the data are, and (for simulated data) a warning first.
-    private func header(_ report: ReportContext, into document: inout ReportDocument) {
+    /// The title, what the data are, and (for simulated data) a warning first, with each profile's
+    /// seed and scale.
+    private func header(_ report: ReportContext, truths: [SimulationTruth], into document: inout ReportDocument) {
         let (snapshot, info) = (report.snapshot, report.summary)
         let description = info.description ?? ""
         if !info.simulatedProfiles.isEmpty {
-            let profiles = info.simulatedProfiles.map {
-                SnapshotName.problem($0) == nil ? "`\($0)`" : Text.markdown($0)
+            let profiles = info.simulatedProfiles.map { profile in
+                let runs = Set(truths.filter { $0.profile == profile }.map { "seed \($0.seed), scale \($0.scale)" })
+                let name = SnapshotName.problem(profile) == nil ? "`\(profile)`" : Text.markdown(profile)
+                return runs.isEmpty ? name : "\(name) (\(runs.sorted().joined(separator: "; ")))"
             }
             document.markdown.paragraph(
                 "> **Simulated data** from `analyze simulate`, profile\(profiles.count == 1 ? "" : "s") "

@@ -57,8 +57,9 @@ public struct Simulator {
         var lines = 0
         for experiment in experiments {
             let context = ExperimentContext(
-                profile: profile, seed: seed &+ UInt64(Experiment.allCases.firstIndex(of: experiment)!) &* 0x9E37_79B9,
-                scale: scale, experiment: experiment, snapshot: snapshot,
+                profile: profile, runSeed: seed,
+                seed: seed &+ UInt64(Experiment.allCases.firstIndex(of: experiment)!) &* 0x9E37_79B9, scale: scale,
+                experiment: experiment, snapshot: snapshot,
                 directory: output.appendingPathComponent(profile.name).appendingPathComponent(experiment.rawValue))
             try experiment.run(context)
             lines += context.linesWritten
@@ -70,6 +71,8 @@ public struct Simulator {
 /// What an experiment needs: its profile, a seed, the scale, and where its runs go.
 final class ExperimentContext {
     let profile: Profile
+    /// The seed `analyze simulate` was given, which reproduces the run; `seed` is the experiment's own.
+    let runSeed: UInt64
     let seed: UInt64
     let scale: Double
     let experiment: Experiment
@@ -77,8 +80,12 @@ final class ExperimentContext {
     let directory: URL
     private(set) var linesWritten = 0
 
-    init(profile: Profile, seed: UInt64, scale: Double, experiment: Experiment, snapshot: String, directory: URL) {
+    init(
+        profile: Profile, runSeed: UInt64, seed: UInt64, scale: Double, experiment: Experiment, snapshot: String,
+        directory: URL
+    ) {
         self.profile = profile
+        self.runSeed = runSeed
         self.seed = seed
         self.scale = scale
         self.experiment = experiment
@@ -123,8 +130,10 @@ final class ExperimentContext {
         linesWritten += writer.lines
         try writer.finish(truth: [
             "profile": profile.name,
+            "provider": profile.provider,
             "experiment": experiment.rawValue,
-            "seed": seed,
+            "seed": runSeed,
+            "experiment_seed": seed,
             "scale": scale,
             "parameters": parameters,
             "expected": expected,

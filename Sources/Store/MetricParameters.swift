@@ -9,12 +9,17 @@ public struct MetricParameters: Hashable, Sendable, Encodable {
     }
 
     /// Rows that pool or split a stage's invocations other than by the fields below.
-    public enum Grouping: String, Sendable, Encodable {
+    public enum Grouping: String, Sendable, Encodable, CaseIterable {
         /// Every runtime and memory size of the provider together.
         case pooled
         /// Cold starts in the first batch that reached their VM, or on a VM already in use.
         case newVM = "new-vm"
         case existingVM = "existing-vm"
+        /// Idle instances whose VM another instance kept busy during the gap.
+        case busyVM = "busy-vm"
+
+        /// `pooled, new-vm, existing-vm, busy-vm`, for messages.
+        public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
     }
 
     /// The experiment whose runs the row comes from; nil when the stage used every invocation.

@@ -185,6 +185,11 @@ public enum Schema {
                     arguments: [name?.family, name?.version, runtime])
             }
         }
+        migrator.registerMigration("v9: the truth of simulated runs") { db in
+            // truth.json beside a simulated run's log, as the simulator wrote it (docs/schema.md): what
+            // the model was set to, for the report's key findings and the banner's seed and scale.
+            try db.execute(sql: "ALTER TABLE source_file ADD COLUMN simulation_truth TEXT")
+        }
         return migrator
     }
 

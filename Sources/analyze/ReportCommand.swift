@@ -72,7 +72,7 @@ struct ReportCommand: ParsableCommand {
         } catch CompareError.noMetrics {
             return nil
         }
-        return KeyFindings(Headline(comparison), reference: paper)
+        return KeyFindings(Headline(comparison), reference: paper, truths: try store.simulationTruths(of: snapshot))
     }
 
     /// `OUT/<snapshot>/`, or nil when the name could lead outside OUT (a store written before names were

@@ -44,7 +44,10 @@ struct IdleRecycling: Stage {
                 let vm = busy ? "VM kept busy by another instance" : "idle instances of one function"
                 let survivedGaps = selected.filter { $0["survived"] as Bool }.map { $0["gap"] as Double }
                 metrics.append(
-                    MetricGroup(provider: provider, setting: vm, parameters: .init(experiment: "idle")).value(
+                    MetricGroup(
+                        provider: provider, setting: vm,
+                        parameters: .init(experiment: "idle", grouping: busy ? .busyVM : nil)
+                    ).value(
                         .maxIdleMinutes, statistic: .max, survivedGaps.max() ?? 0, unit: "minutes", n: selected.count))
                 guard !busy else { continue }
                 for (gap, gapRows) in Dictionary(grouping: selected, by: { $0["gap"] as Double }).sorted(by: {

@@ -35,6 +35,11 @@ struct PerformanceSection: ReportSection {
                         }),
                     "Median CPU share of instances running the busy loop alone, by provider and memory (MB).")
             }
+            colevelFigure(
+                medians.filter { $0.metric == .cpuUtilization }, name: "cpu-colevel.svg",
+                title: "CPU share against colevel", y: "share of one CPU",
+                caption: "Median CPU share of the busy loop against the number of instances running it together "
+                    + "on one VM (colevel)", into: &document)
         }
         let (io, ioMissing) = report.stage(.ioAndNetwork)
         if let ioMissing {
@@ -56,5 +61,44 @@ struct PerformanceSection: ReportSection {
                     slowdown.map { Text.number($0.value, significant: 3) + "x" } ?? "", Cells.n(median),
                 ]
             }, rightAligned: [2, 4, 6, 7])
+        colevelFigure(
+            medians.filter { $0.metric == .ioThroughput }, name: "io-colevel.svg",
+            title: "I/O throughput against colevel",
+            y: "disk write throughput (MB/s)",
+            caption: "Median disk write throughput (dd) against the number of instances writing together on one VM "
+                + "(colevel)", into: &document)
+        colevelFigure(
+            medians.filter { $0.metric == .networkThroughput }, name: "network-colevel.svg",
+            title: "Network throughput against colevel", y: "network throughput (Mbps)",
+            caption: "Median network throughput (iperf) against the number of instances sending together on one VM "
+                + "(colevel)", into: &document)
+    }
+
+    /// Medians against colevel, as the paper draws them: one line per provider and memory size, drawn when
+    /// some line has two colevels or more. The caption gives the n of every point.
+    private func colevelFigure(
+        _ medians: [Metric], name: String, title: String, y: String, caption: String,
+        into document: inout ReportDocument
+    ) {
+        let rows = medians.filter { $0.parameters.colevel != nil }
+        struct Line: Hashable, Comparable {
+            let provider: String, memoryMB: Int
+            static func < (a: Line, b: Line) -> Bool { (a.provider, a.memoryMB) < (b.provider, b.memoryMB) }
+        }
+        let lines = Dictionary(grouping: rows) { Line(provider: $0.provider ?? "", memoryMB: $0.memoryMB ?? 0) }
+        guard lines.values.contains(where: { Set($0.compactMap(\.parameters.colevel)).count > 1 }) else { return }
+        let series = lines.sorted { $0.key < $1.key }.map { line, rows in
+            Chart.Series(
+                "\(line.provider) \(line.memoryMB) MB",
+                rows.map { Chart.Point(Double($0.parameters.colevel!), $0.value) }.sorted { $0.x < $1.x })
+        }
+        let counts = rows.compactMap(\.n)
+        let n =
+            counts.min() == counts.max()
+            ? "n = \(counts.first ?? 0)" : "n = \(counts.min() ?? 0) to \(counts.max() ?? 0)"
+        document.figure(
+            name,
+            Chart.xy(.line, title: title, x: "instances on one VM (colevel)", y: y, series: series, yFromZero: true),
+            "\(caption), by provider and memory; \(n) instances per point (the table above).")
     }
 }
