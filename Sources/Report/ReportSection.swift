@@ -78,6 +78,9 @@ enum Cells {
     /// Below this n a bootstrap CI of the median says more about the resampling than the data (from one
     /// value it is [x, x]): none is shown.
     static let fewestForCI = 5
+    /// Below this n a distribution (an ECDF, a box) is left out of its figure: it would draw one or two
+    /// values as if they were a shape. The table keeps the row.
+    static let fewestForDistribution = 5
 
     static func n(_ metric: Metric) -> String { metric.n.map(String.init) ?? "" }
     static func number(_ value: Double?) -> String { value.map { Text.number($0) } ?? "" }

@@ -192,6 +192,14 @@ enum BrowserCheck {
         #expect(axis.logarithmic && axis.ticks == [10, 100, 1_000, 10_000, 100_000])
         let linear = Axis(title: "ms", values: [123, 987])
         #expect(!linear.logarithmic && linear.ticks == [0, 200, 400, 600, 800, 1000])
+        // A distribution passes one decade; a stray zero among 200 values sits at its left end.
+        let latencies = [0] + (1...199).map { 100 + Double($0) * 35 }
+        let distribution = Axis(title: "ms", values: latencies, logSpan: 10)
+        #expect(distribution.logarithmic && distribution.ticks == [100, 1_000, 10_000])
+        // An idle gap of 0 minutes is a point of its own: the axis stays linear to draw it where it is.
+        let gaps = Axis(title: "minutes", values: [0, 1, 5, 30, 120, 600], strayNonPositive: false)
+        #expect(!gaps.logarithmic && gaps.low == 0)
+        #expect(Axis(title: "minutes", values: [1, 5, 30, 120, 600], strayNonPositive: false).logarithmic)
     }
 
     /// Values an old store may hold (ingest now rejects them) draw an axis instead of trapping.

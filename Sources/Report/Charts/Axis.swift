@@ -8,8 +8,14 @@ struct Axis {
     let logarithmic: Bool
     let ticks: [Double]
 
-    /// An axis covering `values`; log scale when they are positive and span more than two decades.
-    init(title: String, values: [Double], includeZero: Bool = false, allowLog: Bool = true) {
+    /// An axis covering `values`; log scale when they are positive and span more than `logSpan` (two
+    /// decades; distributions of latencies pass one). With `strayNonPositive`, a few values at or below
+    /// zero (at most 1%, a stray zero latency) are drawn at the left end of a log axis; without it, any
+    /// such value (an idle gap of 0 minutes) keeps the axis linear, so that it is drawn where it is.
+    init(
+        title: String, values: [Double], includeZero: Bool = false, allowLog: Bool = true, logSpan: Double = 100,
+        strayNonPositive: Bool = true
+    ) {
         self.title = title
         // Beyond ±1e300 the range itself overflows; such values (an old store's) are off the chart.
         let drawable = values.filter { abs($0) <= 1e300 }
@@ -23,10 +29,11 @@ struct Axis {
         // (such a value is drawn at the axis' left end).
         let positive = drawable.filter { $0 > 0 }
         let nonPositive = drawable.count - positive.count
-        if allowLog, nonPositive * 100 <= drawable.count, let least = positive.min(), high / least > 100 {
+        let tolerated = strayNonPositive ? drawable.count / 100 : 0
+        if allowLog, nonPositive <= tolerated, let least = positive.min(), high / least > logSpan {
             low = least
         }
-        logarithmic = allowLog && low > 0 && high / low > 100
+        logarithmic = allowLog && low > 0 && high / low > logSpan
         if logarithmic {
             let first = floor(log10(low))
             let last = ceil(log10(high))

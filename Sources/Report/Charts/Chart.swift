@@ -68,15 +68,23 @@ public enum Chart {
 
     // MARK: Kinds
 
-    /// Lines, ECDF steps or points: one style (colour, dash, marker) per series.
+    /// Lines, ECDF steps or points: one style (colour, dash, marker) per series. `linearX` keeps a time
+    /// axis linear whatever its span.
     public static func xy(
-        _ kind: Kind, title: String, x: String, y: String, series: [Series], yFromZero: Bool = false
+        _ kind: Kind, title: String, x: String, y: String, series: [Series], yFromZero: Bool = false,
+        linearX: Bool = false
     ) -> String {
-        let xAxis = Axis(title: x, values: series.flatMap { $0.points.map(\.x) })
+        // An ECDF is a distribution (of latencies, lifetimes): log beyond one decade, a stray zero tolerated.
+        let xAxis = Axis(
+            title: x, values: series.flatMap { $0.points.map(\.x) }, allowLog: !linearX,
+            logSpan: kind == .ecdf ? 10 : 100,
+            strayNonPositive: kind == .ecdf)
         let yAxis =
             kind == .ecdf
             ? Axis(title: y, values: [0, 1], allowLog: false)
-            : Axis(title: y, values: series.flatMap { $0.points.map(\.y) }, includeZero: yFromZero)
+            : Axis(
+                title: y, values: series.flatMap { $0.points.map(\.y) }, includeZero: yFromZero,
+                strayNonPositive: false)
         var canvas = frame(title: title, x: xAxis, y: yAxis)
         for (index, item) in series.enumerated() {
             let color = Palette.color(index)
@@ -140,7 +148,7 @@ public enum Chart {
 
     /// Box plots by category.
     public static func boxes(title: String, y: String, boxes: [Box]) -> String {
-        let yAxis = Axis(title: y, values: boxes.flatMap { [$0.p5, $0.p95] + ($0.values ?? []) })
+        let yAxis = Axis(title: y, values: boxes.flatMap { [$0.p5, $0.p95] + ($0.values ?? []) }, logSpan: 10)
         var canvas = frame(title: title, x: nil, y: yAxis)
         let slot = plotWidth / Double(max(boxes.count, 1))
         let rotated = boxes.contains { !fits($0.category, slot: slot) }

@@ -35,11 +35,20 @@ struct ColdStartSection: StageSection {
                     + "decided at ingest "
                     + "(see methods), never by a latency threshold. Medians with 95% bootstrap CIs.")
         } else {
+            // Said first: a reader comparing with the paper must not take these for its start latencies.
+            let paperToo = present.contains { $0.metric == .coldStartLatency }
             document.markdown.paragraph(
-                "This source measures cold starts by its own definition, kept under its own metric id: "
-                    + present.map(\.text).joined(separator: "; ")
-                    + ". Cold or warm as decided at ingest (see methods), never by a latency "
-                    + "threshold. Medians with 95% bootstrap CIs.")
+                (paperToo
+                    ? "This source measures cold starts by the paper's definition and by others, "
+                    : "**Not the paper's quantity.** This source does not measure the paper's cold-start latency "
+                        + "(function start minus request sent). It measures cold starts by its own definition, ")
+                    + "kept under its own metric id: " + present.map(\.text).joined(separator: "; ") + "."
+                    + (paperToo
+                        ? ""
+                        : " These numbers cannot be read as the paper's; what each record stands for (an invocation, "
+                            + "or an aggregate such as a per-minute maximum) is in the description at the top.")
+                    + " Cold or warm as decided at ingest (see methods), never by a latency threshold. Medians with "
+                    + "95% bootstrap CIs.")
         }
         let coldMetrics = Set(definitions.map(\.metric))
         let detailed = metrics.filter {
@@ -142,8 +151,13 @@ struct ColdStartSection: StageSection {
         let hourly = metrics.filter { $0.metric == .hourlyColdStartMedian && $0.statistic == .median }
         if let firstHour = hourly.compactMap({ $0.series?.first?.x }).min() {
             document.markdown.heading(3, "Cold starts over time")
+            // Time runs on a linear axis, in days beyond two days of data.
+            let lastHour = hourly.compactMap { $0.series?.last?.x }.max() ?? firstHour
+            let perUnit = lastHour - firstHour > 48 ? 24.0 : 1
             let series = hourly.compactMap { row in
-                row.series.map { Chart.Series(row.provider ?? "", $0.map { Chart.Point($0.x - firstHour, $0.y) }) }
+                row.series.map {
+                    Chart.Series(row.provider ?? "", $0.map { Chart.Point(($0.x - firstHour) / perUnit, $0.y) })
+                }
             }
             for row in hourly {
                 document.markdown.paragraph(
@@ -154,8 +168,9 @@ struct ColdStartSection: StageSection {
             document.figure(
                 "coldstart-hourly.svg",
                 Chart.xy(
-                    .line, title: "Hourly median cold start", x: "hours since the first measurement",
-                    y: "median cold-start latency (ms)", series: series),
+                    .line, title: "Hourly median cold start",
+                    x: "\(perUnit == 24 ? "days" : "hours") since the first measurement",
+                    y: "median cold-start latency (ms)", series: series, linearX: true),
                 "Median cold-start latency of each hour.")
         }
     }

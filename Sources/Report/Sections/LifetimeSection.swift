@@ -30,7 +30,16 @@ struct LifetimeSection: StageSection {
                     + "hours (\(Cells.n(uptime)) VMs)."
             )
         }
-        let withSamples = medians.filter { $0.samples != nil }.prefix(8)
+        let sampled = medians.filter { $0.samples != nil }
+        let withSamples = sampled.filter { $0.samples!.count >= Cells.fewestForDistribution }.prefix(8)
+        let left = sampled.count - withSamples.count
+        let fewest = Cells.fewestForDistribution
+        let leftOut =
+            left == 0 ? "" : " \(left) group\(left == 1 ? "" : "s") of fewer than \(fewest) instances left out."
+        if withSamples.isEmpty, left > 0 {
+            document.markdown.paragraph(
+                "No lifetime figure: every group has fewer than \(fewest) instances (each is in the table).")
+        }
         if !withSamples.isEmpty {
             document.figure(
                 "lifetime-ecdf.svg",
@@ -45,7 +54,7 @@ struct LifetimeSection: StageSection {
                             ].compactMap { $0 }.joined(separator: ", ") + " (n = \($0.samples!.count))",
                             sorted: $0.samples!)
                     }),
-                "ECDF of instance lifetime by memory and request interval; n instances in the legend.")
+                "ECDF of instance lifetime by memory and request interval; n instances in the legend.\(leftOut)")
         }
     }
 }

@@ -15,14 +15,20 @@ struct PlacementSection: StageSection {
                     Cells.n($0),
                 ]
             }, rightAligned: [3, 5])
-        let medians = metrics.filter { $0.metric == .vmMemoryMB && $0.statistic == .median && $0.samples != nil }
+        // A provider with a handful of VMs is a table row, not a distribution.
+        let medians = metrics.filter {
+            $0.metric == .vmMemoryMB && $0.statistic == .median
+                && ($0.samples?.count ?? 0) >= Cells.fewestForDistribution
+        }
         if !medians.isEmpty {
+            let counts = medians.map { "\($0.provider ?? "") n = \($0.samples!.count)" }.joined(separator: ", ")
             document.figure(
                 "placement.svg",
                 Chart.boxes(
                     title: "Instance memory per VM", y: "aggregate instance memory (MB)",
                     boxes: medians.map { Chart.Box($0.provider ?? "", sample: Sample(sorted: $0.samples!)) }),
-                "Aggregate configured memory of the distinct instances seen on one VM during a run.")
+                "Aggregate configured memory of the distinct instances seen on one VM during a run (\(counts) VMs; "
+                    + "fewer than \(Chart.Box.fewest) are drawn as points).")
         }
     }
 }
