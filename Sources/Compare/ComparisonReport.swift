@@ -142,7 +142,9 @@ public struct ComparisonReport {
             let x = "\(pair.a.metric.quantity ?? pair.a.metric.name) (\(pair.a.unit))"
             try Data(Chart.xy(.ecdf, title: group, x: x, y: "fraction", series: series).utf8)
                 .write(to: figures.appendingPathComponent(name))
-            markdown.figure(name, "ECDFs of A and B: \(pair.a.metric.name) (`\(pair.a.metric)`), \(group).")
+            let same =
+                pair.a.samples == pair.b.samples ? " A and B hold the same values: one line hides the other." : ""
+            markdown.figure(name, "ECDFs of A and B: \(pair.a.metric.name) (`\(pair.a.metric)`), \(group).\(same)")
         }
 
         let unmatchedColumns = [

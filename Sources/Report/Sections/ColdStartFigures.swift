@@ -44,6 +44,12 @@ enum ColdStartFigures {
             : counts.min() == counts.max()
                 ? " n = \(counts[0]) cold starts per group."
                 : " n = \(counts.min()!) to \(counts.max()!) cold starts per group."
+        // What the groups differ by, as the labels show it.
+        let over = [
+            Set(groups.compactMap(\.provider)).count > 1 ? "provider" : nil, "runtime",
+            groups.contains { $0.memoryMB != nil } && shared.isEmpty ? "memory" : nil,
+        ].compactMap { $0 }
+        let by = over.count == 1 ? over[0] : over.dropLast().joined(separator: ", ") + " and " + over.last!
         if groups.count <= ecdfGroups {
             document.figure(
                 "coldstart-ecdf.svg",
@@ -53,18 +59,18 @@ enum ColdStartFigures {
                     series: zip(GroupLabels.of(groups, memoryUnit: " MB"), groups).map {
                         Chart.Series.ecdf($0, sorted: $1.samples!)
                     }),
-                "ECDF of the \(quantity) by runtime and memory, every group.\(shared)\(range)")
+                "ECDF of the \(quantity) by \(by), every group.\(shared)\(range)")
         }
         if groups.count <= boxGroups {
             document.figure(
                 "coldstart-box.svg",
                 Chart.boxes(
                     title: "\(quantity.capitalizedFirst) of cold starts by group", y: "\(quantity) (ms)",
-                    boxes: zip(GroupLabels.of(groups), groups).map {
+                    boxes: zip(GroupLabels.of(groups, memoryUnit: " MB"), groups).map {
                         Chart.Box($0, sample: Sample(sorted: $1.samples!))
                     }
                 ),
-                "The \(quantity) by runtime and memory (MB), every group.\(shared)\(range)")
+                "The \(quantity) by \(by), every group.\(shared)\(range)")
             return
         }
         let facets = Set(groups.compactMap(\.provider)).sorted()

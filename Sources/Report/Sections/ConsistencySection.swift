@@ -26,17 +26,30 @@ struct ConsistencySection: StageSection {
                     + "s on."
             )
         }
+        // One line per provider and batch size k, as the paper draws them: pooling k = 1 with k = 50 would
+        // weigh the large batches' fraction.
         let byDelay = metrics.filter {
-            $0.metric == .staleFraction && $0.parameters.grouping == .pooled && $0.parameters.delaySeconds != nil
+            $0.metric == .staleFraction && $0.parameters.grouping == nil && $0.parameters.delaySeconds != nil
         }
-        if !byDelay.isEmpty {
+        let lines = Dictionary(grouping: byDelay) { "\($0.provider ?? "") k = \($0.parameters.batchSize ?? 0)" }
+        let series = lines.sorted {
+            ($0.value[0].provider ?? "", $0.value[0].parameters.batchSize ?? 0)
+                < ($1.value[0].provider ?? "", $1.value[0].parameters.batchSize ?? 0)
+        }.map { name, rows in
+            Chart.Series(
+                name, rows.map { Chart.Point($0.parameters.delaySeconds!, $0.value) }.sorted { $0.x < $1.x })
+        }
+        let stale = byDelay.contains { $0.value > 0 }
+        if !series.isEmpty, stale {
             document.figure(
                 "consistency.svg",
                 Chart.xy(
                     .line, title: "Requests served by the old version", x: "delay after the update (s)",
-                    y: "fraction of requests",
-                    series: Chart.Series.byProvider(byDelay) { $0.parameters.delaySeconds ?? 0 }, yFromZero: true),
-                "Stale fraction of the requests in the first batch after an update, by the delay before it was sent.")
+                    y: "fraction of requests", series: series, yFromZero: true),
+                "Stale fraction of the requests in the first batch after an update, by the delay before it was sent, "
+                    + "one line per provider and batch size k.")
+        } else if !series.isEmpty {
+            document.markdown.paragraph("No request was served by an old version at any delay (no figure).")
         }
     }
 }

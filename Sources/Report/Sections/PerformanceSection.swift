@@ -31,14 +31,14 @@ struct PerformanceSection: ReportSection {
                         title: "CPU share of an instance alone", y: "share of one CPU",
                         bars: alone.map {
                             Chart.Bar(
-                                "\($0.provider ?? "") \($0.memoryMB.map(String.init) ?? "")", $0.value,
+                                "\($0.provider ?? "") \($0.memoryMB.map { "\($0) MB" } ?? "")", $0.value,
                                 low: Cells.ci($0)?.low, high: Cells.ci($0)?.high)
                         }),
                     "Median CPU share of instances running the busy loop alone, by provider and memory (MB).")
             }
             colevelFigure(
                 medians.filter { $0.metric == .cpuUtilization }, name: "cpu-colevel.svg",
-                title: "CPU share against colevel", y: "share of one CPU",
+                title: "CPU share of instances sharing a VM", y: "share of one CPU",
                 caption: "Median CPU share of the busy loop against the number of instances running it together "
                     + "on one VM (colevel)", into: &document)
         }
@@ -64,13 +64,13 @@ struct PerformanceSection: ReportSection {
             }, rightAligned: [2, 4, 6, 7])
         colevelFigure(
             medians.filter { $0.metric == .ioThroughput }, name: "io-colevel.svg",
-            title: "I/O throughput against colevel",
+            title: "I/O throughput of instances sharing a VM",
             y: "disk write throughput (MB/s)",
             caption: "Median disk write throughput (dd) against the number of instances writing together on one VM "
                 + "(colevel)", into: &document)
         colevelFigure(
             medians.filter { $0.metric == .networkThroughput }, name: "network-colevel.svg",
-            title: "Network throughput against colevel", y: "network throughput (Mbps)",
+            title: "Network throughput of instances sharing a VM", y: "network throughput (Mbps)",
             caption: "Median network throughput (iperf) against the number of instances sending together on one VM "
                 + "(colevel)", into: &document)
     }
