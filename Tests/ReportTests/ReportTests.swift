@@ -294,6 +294,22 @@ enum BrowserCheck {
         #expect(!log.contains("CONSOLE") && !log.contains("Uncaught"), "\(log)")
     }
 
+    /// Every committed report.html (`make report` writes one beside each report.md) renders the same way.
+    @Test func everyCommittedReportRendersInABrowser() throws {
+        let reports = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Reports")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: reports.path).sorted().filter {
+            FileManager.default.fileExists(atPath: reports.appendingPathComponent("\($0)/report.md").path)
+        }
+        #expect(folders.count >= 29, "\(folders)")
+        for folder in folders {
+            let page = reports.appendingPathComponent("\(folder)/report.html")
+            let (bytes, log) = try BrowserCheck.screenshot(page)
+            #expect(bytes > 30_000, "\(folder): a blank page is a few kB; got \(bytes) bytes")
+            #expect(!log.contains("CONSOLE") && !log.contains("Uncaught"), "\(folder): \(log)")
+        }
+    }
+
     /// Too many groups for a box each: a dot plot per provider with every runtime up to 60, the ones with the
     /// most cold starts kept and the rest counted; one marker per architecture, or per memory size when the
     /// runtimes come in one variant. Never cut by the alphabet, never a provider dropped.
