@@ -23,6 +23,7 @@ public struct MetricID: RawRepresentable, Hashable, Comparable, Sendable, Custom
     // Scalability.
     public static let instancesPerRequest = MetricID("scalability.instances_per_request")
     public static let maxConcurrentInstances = MetricID("scalability.max_concurrent_instances")
+    public static let vmsPerBatch = MetricID("scalability.vms_per_batch")
     // Placement.
     public static let vmMemoryMB = MetricID("placement.vm_memory_mb")
     public static let placementUtilization = MetricID("placement.utilization")

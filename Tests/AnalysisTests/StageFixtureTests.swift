@@ -124,15 +124,16 @@ import Testing
     }
 
     @Test func scalability() throws {
-        // Batch 1: 4 concurrent requests served by 3 instances (i3 twice). Batch 2: 2 requests, 2 instances.
+        // Batch 1: 4 concurrent requests served by 3 instances (i3 twice) on 2 VMs. Batch 2: 2 requests,
+        // 2 instances on 1 VM.
         let manifest = #"{"provider": "aws", "experiment": "scalability"}"#
         let fixture = try Fixture([
             (
                 manifest,
                 [
                     Call(batch: 1, batchSize: 4, instance: "i1"), Call(batch: 1, batchSize: 4, instance: "i2"),
-                    Call(batch: 1, batchSize: 4, instance: "i3"),
-                    Call(batch: 1, batchSize: 4, instance: "i3", request: "r", sent: 200),
+                    Call(batch: 1, batchSize: 4, instance: "i3", vm: "vm-2"),
+                    Call(batch: 1, batchSize: 4, instance: "i3", request: "r", vm: "vm-2", sent: 200),
                     Call(batch: 2, batchSize: 2, function: "g", instance: "j1", sent: 1000),
                     Call(batch: 2, batchSize: 2, function: "g", instance: "j2", sent: 1000),
                 ]
@@ -140,6 +141,8 @@ import Testing
         ])
         #expect(fixture.value(.instancesPerRequest, .mean, setting: "concurrency=4") == 0.75)
         #expect(fixture.value(.instancesPerRequest, .mean, setting: "concurrency=2") == 1)
+        #expect(fixture.value(.vmsPerBatch, .mean, setting: "concurrency=4") == 2)
+        #expect(fixture.value(.vmsPerBatch, .mean, setting: "concurrency=2") == 1)
         #expect(fixture.value(.maxConcurrentInstances, .max) == 3)
     }
 

@@ -3,7 +3,8 @@ import Statistics
 import Store
 
 /// Scalability (section 4.3): for each batch of N concurrent requests, the instances that served it;
-/// per concurrency level, instances per request, and the most instances one batch got.
+/// per concurrency level, instances per request and (where VMs are visible) the VMs a batch spread
+/// over, and the most instances one batch got.
 struct Scalability: Stage {
     let id = StageID.scalability
     let requires = "batch, batch_size and instance id, in runs of the 'scalability' experiment"
@@ -12,7 +13,8 @@ struct Scalability: Stage {
         if let missing = try context.missing(experiment: "scalability") { return missing }
         let batches = try context.rows(
             """
-            SELECT f.provider, i.batch_size AS level, count(DISTINCT i.instance_id) AS instances
+            SELECT f.provider, i.batch_size AS level, count(DISTINCT i.instance_id) AS instances,
+                   count(DISTINCT i.vm_id) AS vms
             FROM \(context.invocations)
             WHERE i.snapshot_id = ?1 AND e.kind = 'scalability' AND i.batch_size IS NOT NULL AND i.instance_id IS NOT NULL
             GROUP BY f.provider, i.source_file_id, i.function_id, i.round_no, i.batch_no, i.batch_size
@@ -24,13 +26,19 @@ struct Scalability: Stage {
             let byLevel = Dictionary(grouping: rows, by: { $0["level"] as Int })
             for (level, levelRows) in byLevel.sorted(by: { $0.key < $1.key }) {
                 let perRequest = Sample(levelRows.map { Double($0["instances"] as Int) / Double(level) })
+                let group = MetricGroup(
+                    provider: provider, setting: "concurrency=\(level)",
+                    parameters: .init(experiment: "scalability", concurrency: level))
                 metrics.append(
-                    MetricGroup(
-                        provider: provider, setting: "concurrency=\(level)",
-                        parameters: .init(experiment: "scalability", concurrency: level)
-                    ).value(
+                    group.value(
                         .instancesPerRequest, statistic: .mean, perRequest.mean!, unit: "fraction", n: perRequest.count)
                 )
+                // Where the provider shows host VMs (Google does not), how many VMs a batch spread over.
+                let vms = levelRows.map { Double($0["vms"] as Int) }
+                if vms.allSatisfy({ $0 > 0 }) {
+                    metrics.append(
+                        group.value(.vmsPerBatch, statistic: .mean, Sample(vms).mean!, unit: "VMs", n: vms.count))
+                }
             }
             let most = rows.map { $0["instances"] as Int }.max()!
             metrics.append(

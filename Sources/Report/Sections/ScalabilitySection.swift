@@ -31,5 +31,27 @@ struct ScalabilitySection: StageSection {
                 .line, title: "Instances per concurrent request", x: "concurrent requests",
                 y: "instances / requests", series: series, yFromZero: true),
             "Distinct instances serving a batch of N concurrent requests, divided by N (mean over batches).")
+        // The paper's figure of instances and VMs against concurrency, where VMs are visible.
+        let vms = metrics.filter { $0.metric == .vmsPerBatch }
+        guard Set(vms.compactMap(\.parameters.concurrency)).count > 1 else { return }
+        var counts: [Chart.Series] = []
+        for provider in Set(vms.compactMap(\.provider)).sorted() {
+            let instances = levels.filter { $0.provider == provider }.map {
+                Chart.Point(level($0), $0.value * level($0))
+            }
+            let hosts = vms.filter { $0.provider == provider }.map { Chart.Point(level($0), $0.value) }
+            counts.append(Chart.Series("\(provider) instances", instances.sorted { $0.x < $1.x }))
+            counts.append(Chart.Series("\(provider) VMs", hosts.sorted { $0.x < $1.x }))
+        }
+        let batches = vms.compactMap(\.n)
+        document.figure(
+            "scalability-vms.svg",
+            Chart.xy(
+                .line, title: "Instances and VMs serving a batch", x: "concurrent requests",
+                y: "distinct instances or VMs", series: counts, yFromZero: true),
+            "Distinct instances and VMs serving a batch of N concurrent requests (mean over "
+                + "\(batches.min() ?? 0) to \(batches.max() ?? 0) batches per level), at the levels where every batch "
+                + "names its VMs; a VM is what the source's VM id names (docs/formats.md: a host, or a sandbox that "
+                + "holds one instance).")
     }
 }
