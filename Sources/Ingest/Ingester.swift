@@ -244,7 +244,8 @@ public struct Ingester {
         var content = ""
         let outcome = try writer.writeFile(
             snapshotID: snapshotID, path: path, format: format?.rawValue ?? "empty", sizeBytes: size,
-            simulatedProfile: file.manifest.simulatedProfile, simulationTruth: try Self.simulationTruth(file.manifest)
+            simulatedProfile: file.manifest.simulatedProfile, simulationTruth: try Self.simulationTruth(file.manifest),
+            aggregate: file.manifest.aggregate
         ) { sink in
             let recordReader = try format?.reader(file)
             let channel = ParsedBatches()

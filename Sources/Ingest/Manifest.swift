@@ -27,6 +27,9 @@ public struct Manifest: Sendable {
     public var description: String?
     /// The `analyze simulate` profile that wrote the run: its data are a model's, not measurements.
     public var simulatedProfile: String?
+    /// What each record stands for when it is not one invocation (`"aggregate": {"statistic": "max",
+    /// "period_s": 60}`: a per-minute maximum).
+    public var aggregate: RecordAggregate?
     public var provider: String?
     public var account: String?
     public var functionVersion: String?
@@ -49,7 +52,7 @@ public struct Manifest: Sendable {
 
     static let knownKeys: Set<String> = [
         "snapshot", "description", "provider", "account", "function_version", "experiment", "parameters", "tests",
-        "format", "mapping", "snapshot_pattern", "simulated_profile",
+        "format", "mapping", "snapshot_pattern", "simulated_profile", "aggregate",
     ]
 
     public init(contentsOf path: String) throws {
@@ -124,6 +127,19 @@ public struct Manifest: Sendable {
                 }
                 self[keyPath: target] = number.doubleValue
             }
+        }
+        if let value = root["aggregate"] {
+            let statistic = ((value as? [String: Any])?["statistic"] as? String).map(Statistic.init)
+            let period = (value as? [String: Any])?["period_s"] as? NSNumber
+            guard let statistic, let period, !JSONValue.isBool(period),
+                let aggregate = RecordAggregate(statistic: statistic, periodSeconds: period.doubleValue)
+            else {
+                throw IngestError.badManifest(
+                    path: path,
+                    reason: "'aggregate' must be {\"statistic\": one of max, min, mean, median or pN, \"period_s\": "
+                        + "seconds above 0}")
+            }
+            self.aggregate = aggregate
         }
         if let tests = root["tests"] {
             guard let names = tests as? [String] else {

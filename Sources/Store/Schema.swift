@@ -185,10 +185,16 @@ public enum Schema {
                     arguments: [name?.family, name?.version, runtime])
             }
         }
-        migrator.registerMigration("v9: the truth of simulated runs") { db in
+        migrator.registerMigration("v9: the truth of simulated runs, what a record stands for") { db in
             // truth.json beside a simulated run's log, as the simulator wrote it (docs/schema.md): what
-            // the model was set to, for the report's key findings and the banner's seed and scale.
-            try db.execute(sql: "ALTER TABLE source_file ADD COLUMN simulation_truth TEXT")
+            // the model was set to, for the report's key findings and the banner's seed and scale. And a
+            // manifest's `aggregate`: a record that is a statistic over a period, not one invocation.
+            try db.execute(
+                sql: """
+                    ALTER TABLE source_file ADD COLUMN simulation_truth TEXT;
+                    ALTER TABLE source_file ADD COLUMN aggregate_statistic TEXT;
+                    ALTER TABLE source_file ADD COLUMN aggregate_period_s REAL;
+                    """)
         }
         return migrator
     }

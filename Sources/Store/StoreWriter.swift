@@ -111,7 +111,7 @@ public final class StoreWriter {
     /// transaction rolls back and the outcome is `.duplicate`. Any error thrown rolls it back too.
     public func writeFile(
         snapshotID: Int64, path: String, format: String, sizeBytes: Int64, simulatedProfile: String? = nil,
-        simulationTruth: String? = nil, read: (FileSink) throws -> String
+        simulationTruth: String? = nil, aggregate: RecordAggregate? = nil, read: (FileSink) throws -> String
     ) throws -> FileOutcome {
         var outcome = FileOutcome.duplicate
         do {
@@ -119,11 +119,13 @@ public final class StoreWriter {
                 try db.execute(
                     sql: """
                         INSERT INTO source_file (snapshot_id, path, sha256, format, size_bytes, records, rejected,
-                                                 ingested_at, simulated_profile, simulation_truth)
-                        VALUES (?, ?, 'pending', ?, ?, 0, 0, ?, ?, ?)
+                                                 ingested_at, simulated_profile, simulation_truth, aggregate_statistic,
+                                                 aggregate_period_s)
+                        VALUES (?, ?, 'pending', ?, ?, 0, 0, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         snapshotID, path, format, sizeBytes, Timestamp.now(), simulatedProfile, simulationTruth,
+                        aggregate?.statistic, aggregate?.periodSeconds,
                     ])
                 let sink = FileSink(writer: self, snapshotID: snapshotID, fileID: db.lastInsertedRowID, path: path)
                 tally = FileTally()

@@ -122,6 +122,29 @@ import Testing
         #expect(reason.contains("manifest.json: invalid manifest: unknown key 'interval'"))
     }
 
+    /// A manifest's `aggregate` says what a record stands for; the snapshot's summary carries it, and a
+    /// statistic no record can be is refused with the file named.
+    @Test func aManifestDeclaresWhatARecordStandsFor() throws {
+        let workspace = try Workspace()
+        try workspace.write(
+            "run/manifest.json", #"{"snapshot": "cw", "aggregate": {"statistic": "max", "period_s": 60}}"#)
+        try workspace.write("run/a.log", LogLine().text)
+        try workspace.write("odd/manifest.json", #"{"snapshot": "odd", "aggregate": {"statistic": "count"}}"#)
+        try workspace.write("odd/a.log", LogLine().text)
+        let (summary, events) = try workspace.ingest(["run", "odd"])
+        #expect(summary.failed == 1)
+        let reasons = events.compactMap { event -> String? in
+            if case .failed(_, let reason) = event { reason } else { nil }
+        }
+        #expect(
+            reasons.contains { $0.contains("odd/manifest.json: invalid manifest: 'aggregate' must be") }, "\(reasons)")
+        let aggregates = try #require(try workspace.store().summary(of: "cw")).aggregates
+        #expect(aggregates.map(\.description) == ["per-minute maximum"])
+        #expect(aggregates.map(\.plural) == ["per-minute maxima"])
+        #expect(RecordAggregate(statistic: .percentile(90), periodSeconds: 3600)?.plural == "hourly p90s")
+        #expect(RecordAggregate(statistic: .max, periodSeconds: 0) == nil)
+    }
+
     @Test func manifestParametersReachTheInvocations() throws {
         let workspace = try Workspace()
         try workspace.write(

@@ -29,7 +29,6 @@ extension Chart {
         let margin = 24.0
         let longest = rows.map { Double($0.count) }.max() ?? 0
         let labelWidth = max(160, longest * 6.4 + 16)
-        let width = labelWidth + plotWidth + margin
         let legendRows = Double(series.count)
         let height = top + Double(max(rows.count, 1)) * rowHeight + 54 + legendRows * 16
         let values =
@@ -42,8 +41,16 @@ extension Chart {
             ? Axis(logarithmicTitle: x, values: values)
             : Axis(title: x, values: values, includeZero: true, allowLog: false)
         func px(_ value: Double) -> Double { labelWidth + axis.fraction(value) * plotWidth }
+        // The title and the axis title are centred on the plot, moved left and the canvas widened when they
+        // are longer than it (a few pixels a character at their sizes).
+        let axisTitle = axis.title + (axis.logarithmic ? " (log scale)" : "")
+        let texts = [Double(title.count) * 8.8, Double(axisTitle.count) * 6.8]
+        let width = max(labelWidth + plotWidth + margin, (texts.max() ?? 0) + 2 * margin)
+        func centre(_ textWidth: Double) -> Double {
+            min(max(labelWidth + plotWidth / 2, textWidth / 2 + margin), width - textWidth / 2 - margin)
+        }
         var canvas = SVGCanvas(width: width, height: height)
-        canvas.text(title, labelWidth + plotWidth / 2, 24, size: 15, anchor: .middle, bold: true)
+        canvas.text(title, centre(texts[0]), 24, size: 15, anchor: .middle, bold: true)
         let bottom = top + Double(rows.count) * rowHeight
         for tick in axis.ticks {
             canvas.line(px(tick), top, px(tick), bottom, stroke: "#eeeeee")
@@ -51,9 +58,7 @@ extension Chart {
         }
         if let reference { canvas.line(px(reference), top - 6, px(reference), bottom, stroke: "#000000", dash: "4 3") }
         canvas.line(labelWidth, bottom, labelWidth + plotWidth, bottom, stroke: "#000000")
-        canvas.text(
-            axis.title + (axis.logarithmic ? " (log scale)" : ""), labelWidth + plotWidth / 2, bottom + 36, size: 12,
-            anchor: .middle)
+        canvas.text(axisTitle, centre(texts[1]), bottom + 36, size: 12, anchor: .middle)
         for (index, row) in rows.enumerated() {
             let y = top + (Double(index) + 0.5) * rowHeight
             if index % 2 == 0 { canvas.rect(0, y - rowHeight / 2, width, rowHeight, fill: "#000000", opacity: 0.03) }

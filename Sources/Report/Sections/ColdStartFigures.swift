@@ -15,12 +15,17 @@ enum ColdStartFigures {
     static let boxGroups = 16
     static let dotRows = 60
 
-    static func write(detailed: [Metric], pooled: [Metric], into document: inout ReportDocument) {
+    /// `aggregate`: what each record stands for, when the source publishes aggregates (the figures then
+    /// name it: "per-minute maximum of the reported handler duration").
+    static func write(
+        detailed: [Metric], pooled: [Metric], aggregate: RecordAggregate?, into document: inout ReportDocument
+    ) {
         let definitions = MetricID.startLatencies.map(\.cold)
         guard let metric = definitions.first(where: { id in (detailed + pooled).contains { $0.metric == id } }) else {
             return
         }
-        let quantity = metric.quantity ?? metric.rawValue
+        let measured = metric.quantity ?? metric.name
+        let quantity = aggregate.map { "\($0.description) of the \(measured)" } ?? measured
         let groups = detailed.filter { $0.metric == metric && $0.samples != nil }
         let providers = pooled.filter { $0.metric == metric && $0.samples != nil }
         if providers.count > 1 {

@@ -43,12 +43,17 @@ struct ColdStartSection: StageSection {
                     : "**Not the paper's quantity.** This source does not measure the paper's cold-start latency "
                         + "(function start minus request sent). It measures cold starts by its own definition, ")
                     + "kept under its own metric id: " + present.map(\.text).joined(separator: "; ") + "."
-                    + (paperToo
-                        ? ""
-                        : " These numbers cannot be read as the paper's; what each record stands for (an invocation, "
-                            + "or an aggregate such as a per-minute maximum) is in the description at the top.")
+                    + (paperToo ? "" : " These numbers cannot be read as the paper's.")
                     + " Cold or warm as decided at ingest (see methods), never by a latency threshold. Medians with "
                     + "95% bootstrap CIs.")
+        }
+        // Records that are aggregates (CloudWatch's per-minute maximum) make every statistic one of aggregates.
+        let aggregates = report.summary.aggregates
+        if !aggregates.isEmpty {
+            document.markdown.paragraph(
+                "**Each record is a \(aggregates.map(\.description).joined(separator: " or ")), not one "
+                    + "invocation** (the source's manifest says so): every median, percentile and figure below is "
+                    + "over \(aggregates.map(\.plural).joined(separator: " or ")), not over invocations.")
         }
         let coldMetrics = Set(definitions.map(\.metric))
         let detailed = metrics.filter {
@@ -102,7 +107,9 @@ struct ColdStartSection: StageSection {
                     + "instance's clock minus the client's; an offset between the two clocks shifts every value, so "
                     + "these medians may say more about the clocks than about the platform.")
         }
-        ColdStartFigures.write(detailed: detailed, pooled: pooled, into: &document)
+        ColdStartFigures.write(
+            detailed: detailed, pooled: pooled, aggregate: aggregates.count == 1 ? aggregates[0] : nil,
+            into: &document)
         let difference = metrics.filter { $0.metric == .newVMMinusExistingVM }
         if !difference.isEmpty {
             document.markdown.heading(3, "Cold starts on a new VM")

@@ -13,6 +13,8 @@ public struct SnapshotSummary: Sendable, Equatable {
     public let lastSent: String?
     /// The `analyze simulate` profiles that wrote the snapshot's files, sorted; empty for measurements.
     public let simulatedProfiles: [String]
+    /// What the snapshot's records stand for where they are not one invocation each (manifest `aggregate`).
+    public let aggregates: [RecordAggregate]
 }
 
 /// One source file of a snapshot, as the report's data-quality section lists it.
@@ -66,7 +68,17 @@ extension Store {
     /// Counted from the per-file tallies, not the invocations (a 10M snapshot answers at once).
     public func summary(of snapshot: String) throws -> SnapshotSummary? {
         try queue.read { db in
-            try Row.fetchOne(
+            let aggregates = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT f.aggregate_statistic, f.aggregate_period_s FROM source_file f
+                    JOIN snapshot s ON s.id = f.snapshot_id
+                    WHERE s.name = ? AND f.aggregate_statistic IS NOT NULL ORDER BY 1, 2
+                    """, arguments: [snapshot]
+            ).compactMap {
+                RecordAggregate(statistic: $0["aggregate_statistic"], periodSeconds: $0["aggregate_period_s"])
+            }
+            return try Row.fetchOne(
                 db,
                 sql: """
                     SELECT s.description,
@@ -87,7 +99,7 @@ extension Store {
                     firstSent: $0["first"], lastSent: $0["last"],
                     simulatedProfiles: (try? JSONDecoder().decode(
                         [String].self, from: Data(($0["profiles"] as String).utf8)))
-                        ?? [])
+                        ?? [], aggregates: aggregates)
             }
         }
     }
