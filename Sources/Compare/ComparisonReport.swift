@@ -135,12 +135,17 @@ public struct ComparisonReport {
         {
             let name = String(format: "ecdf-%02d.svg", index + 1)
             let series = [(c.a, pair.a.samples!), (c.b, pair.b.samples!)].map { title, values in
-                Chart.Series.ecdf(title, sorted: values)
+                Chart.Series.ecdf("\(title) (n = \(values.count))", sorted: values)
             }
-            // The title says which group, the axis what was measured; the caption names the metric id.
+            // The title says which group from the fields, the axis what was measured; the caption adds the
+            // setting and the metric id.
             let group = [label(pair), pair.a.setting].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+            let title =
+                [label(pair), pair.a.metric.name].filter { !$0.isEmpty }.joined(separator: " · ")
+                + (pair.a.parameters.grouping.map { ", \($0.words)" } ?? "")
             let x = "\(pair.a.metric.quantity ?? pair.a.metric.name) (\(pair.a.unit))"
-            try Data(Chart.xy(.ecdf, title: group, x: x, y: "fraction", series: series).utf8)
+            let y = "fraction of \(pair.a.metric.isLatency ? "starts" : "values")"
+            try Data(Chart.xy(.ecdf, title: title, x: x, y: y, series: series).utf8)
                 .write(to: figures.appendingPathComponent(name))
             let same =
                 pair.a.samples == pair.b.samples ? " A and B hold the same values: one line hides the other." : ""

@@ -18,6 +18,16 @@ public struct MetricParameters: Hashable, Sendable, Encodable {
         /// Idle instances whose VM another instance kept busy during the gap.
         case busyVM = "busy-vm"
 
+        /// What the rows were grouped over, in words, for figure titles.
+        public var words: String {
+            switch self {
+            case .pooled: "every runtime and memory size"
+            case .newVM: "on a new VM"
+            case .existingVM: "on a VM in use"
+            case .busyVM: "on a VM kept busy"
+            }
+        }
+
         /// `pooled, new-vm, existing-vm, busy-vm`, for messages.
         public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
     }
