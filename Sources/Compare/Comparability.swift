@@ -12,8 +12,7 @@ enum Comparability {
         else { return nil }
         return "B's \(provider) warm starts are slower than its cold starts (medians \(Text.number(medians.warm)) and "
             + "\(Text.number(medians.cold)) ms): start latency spans the client's and the instance's clocks, and an "
-            + "offset "
-            + "between them shifts every value"
+            + "offset between them shifts every value"
     }
 
     /// Why `a` and `b` cannot be compared, or nil when they can.

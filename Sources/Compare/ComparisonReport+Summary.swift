@@ -12,8 +12,7 @@ extension ComparisonReport {
         if c.bSnapshots.count > 1 {
             lines.append(
                 "B is the metrics of its \(c.bSnapshots.count) snapshots read as one, each analyzed on its own; a "
-                    + "pair's B row "
-                    + "comes from whichever holds it.")
+                    + "pair's B row comes from whichever holds it.")
         }
         markdown.paragraph(lines.map { "- \($0)" }.joined(separator: "\n"))
         var caveats: [String] = []
@@ -23,22 +22,19 @@ extension ComparisonReport {
             }
             caveats.append(
                 "**Across definitions:** B's `\(from)` is read as A's `\(to)`. \(definitions.joined(separator: "; ")). "
-                    + "Their ratio mixes any change of the platform with the difference between the definitions, so "
-                    + "it bounds "
-                    + "the change rather than measuring it.")
+                    + "Their ratio mixes any change of the platform with the difference between the definitions, so it "
+                    + "bounds the change rather than measuring it.")
         }
         for (from, to) in c.aliases.runtimes.sorted(by: { $0.key < $1.key }) {
             caveats.append(
                 "**Across runtimes:** B's runtime `\(from)` is read as A's `\(to)`; a ratio mixes the platform's "
-                    + "change with "
-                    + "the runtimes' difference.")
+                    + "change with the runtimes' difference.")
         }
         for relaxation in c.relaxations {
             switch relaxation {
             case .memory:
                 caveats.append(
-                    "**Any memory size:** rows that differ only in memory size were joined where exactly one "
-                        + "qualified; "
+                    "**Any memory size:** rows that differ only in memory size were joined where exactly one qualified; "
                         + "memory changes a function's CPU share, so such ratios mix the two.")
             case .runtimeVersion:
                 caveats.append(

@@ -36,35 +36,26 @@ public struct ComparisonReport {
         markdown.heading(2, "Every joined metric")
         if c.pairs.isEmpty {
             markdown.paragraph(
-                "**Nothing comparable:** no row of A joins a row of B under the rules below. The rows of each side "
-                    + "are listed "
-                    + "after them.")
+                "**Nothing comparable:** no row of A joins a row of B under the rules below. The rows of each side are "
+                    + "listed after them.")
         }
         markdown.paragraph(
             "\(c.pairs.count) metrics on both sides, \(c.refused.count) pairs refused as not comparable, "
-                + "\(c.onlyA.count) "
-                + "only in A, \(c.onlyB.count) only in B. B/A is the ratio of B's value to A's; a difference whose "
-                + "sign can flip "
-                + "(new VM minus VM in use) is given as B - A instead. Where both sides kept the sample behind a "
-                + "median: a 95% "
-                + "percentile-bootstrap CI of the ratio of medians (\(c.bootstrap.resamples) resamples, seed "
-                + "\(c.bootstrap.seed)), "
-                + "two-sided Mann-Whitney U and Kolmogorov-Smirnov p-values, and a verdict: faster or slower "
-                + "(latencies), higher or "
-                + "lower (other metrics) when the CI excludes 1 and the Mann-Whitney p-value is below "
-                + "\(Text.number(c.level)); "
-                + "otherwise unchanged. \"Summary only\": at least one side has no sample (published numbers), so "
-                + "only the ratio "
-                + "is given.")
+                + "\(c.onlyA.count) only in A, \(c.onlyB.count) only in B. B/A is the ratio of B's value to A's; a "
+                + "difference whose sign can flip (new VM minus VM in use) is given as B - A instead. Where both sides "
+                + "kept the sample behind a median: a 95% percentile-bootstrap CI of the ratio of medians "
+                + "(\(c.bootstrap.resamples) resamples, seed \(c.bootstrap.seed)), two-sided Mann-Whitney U and "
+                + "Kolmogorov-Smirnov p-values, and a verdict: faster or slower (latencies), higher or lower (other "
+                + "metrics) when the CI excludes 1 and the Mann-Whitney p-value is below \(Text.number(c.level)); "
+                + "otherwise unchanged. \"Summary only\": at least one side has no sample (published numbers), so only "
+                + "the ratio is given.")
         markdown.paragraph(
             "Join rules: **same key** (metric, provider, runtime, architecture, packaging, memory, setting, "
-                + "statistic); **same "
-                + "parameters** (the same, with the typed parameters in place of the setting's words, when that "
-                + "matches exactly "
-                + "one row; then, when A's row names no experiment, whatever B's names); **over memory sizes** (a "
-                + "summary over memory sizes, `median_min` or `median_max`, against the smallest "
-                + "or largest per-memory median of the other side)\(relaxationsText). The rule used is in the last "
-                + "column."
+                + "statistic); **same parameters** (the same, with the typed parameters in place of the setting's "
+                + "words, when that matches exactly one row; then, when A's row names no experiment, whatever B's "
+                + "names); **over memory sizes** (a summary over memory sizes, `median_min` or `median_max`, against "
+                + "the smallest or largest per-memory median of the other side)\(relaxationsText). The rule used is in "
+                + "the last column."
         )
         markdown.table(
             [
@@ -121,14 +112,21 @@ public struct ComparisonReport {
             let cut =
                 ratios.count > shown.count
                 ? " The first \(shown.count) of \(ratios.count) ratios, in the table's order." : ""
+            // The caption names the kinds of row drawn, no more.
+            let withInterval = shown.filter { $0.ratioCI != nil }.count
+            let kinds = [
+                withInterval > 0
+                    ? "medians with their 95% bootstrap CI (a group's mean and percentiles are in the table)" : nil,
+                withInterval < shown.count ? "summary values, without a CI" : nil,
+            ].compactMap { $0 }.joined(separator: ", and ")
+            let across = shown.contains { !$0.renamings.isEmpty }
             markdown.figure(
                 "ratios.svg",
-                "B / A of the joined pairs (\(shown.count) rows) on a log axis, 1 (no change) dashed: medians with "
-                    + "their 95% "
-                    + "bootstrap CI (a group's mean and percentiles are in the table), and summary values without one; "
-                    + "only pairs whose two values are positive. \"Across definitions\": B's row is another "
-                    + "definition read "
-                    + "as A's (see the top).\(cut)")
+                "B / A of the joined pairs (\(shown.count) rows) on a log axis, 1 (no change) dashed: \(kinds); only "
+                    + "pairs whose two values are positive."
+                    + (across
+                        ? " \"Across definitions\": B's row is another definition read as A's (see the top)." : "")
+                    + cut)
         }
         for (index, pair) in c.pairs.filter({ $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == .median })
             .prefix(24).enumerated()
@@ -165,8 +163,7 @@ public struct ComparisonReport {
         if !c.refused.isEmpty {
             markdown.heading(2, "Not comparable")
             markdown.paragraph(
-                "Rows a join rule matched that are left out, because the quantity depends on how the runs were "
-                    + "designed "
+                "Rows a join rule matched that are left out, because the quantity depends on how the runs were designed "
                     + "more than on the platform.")
             markdown.table(
                 ["metric", "provider", "setting (A)", "statistic", "A", "B", "unit", "why not compared"],

@@ -188,29 +188,6 @@ public struct Ingester {
         }
     }
 
-    /// The text of the `truth.json` beside a simulated run's manifest, checked to read as the simulator
-    /// writes it; nil for measurements and for runs without one.
-    static func simulationTruth(_ manifest: Manifest) throws -> String? {
-        guard manifest.simulatedProfile != nil, let directory = manifest.directory else { return nil }
-        let path = (directory as NSString).appendingPathComponent("truth.json")
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        guard size <= Self.largestTruth, let data = FileManager.default.contents(atPath: path) else {
-            throw IngestError.badTruth(path: path, reason: "unreadable or over \(Self.largestTruth >> 20) MB")
-        }
-        do {
-            _ = try JSONDecoder().decode(SimulationTruth.self, from: data)
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw IngestError.badTruth(path: path, reason: "no '\(key.stringValue)'")
-        } catch {
-            throw IngestError.badTruth(path: path, reason: "not the simulator's truth.json (\(error))")
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// The simulator writes a few kB per run.
-    static let largestTruth = 16 << 20
-
     private func ingest(
         _ path: String, file: FileContext, snapshotID: Int64, writer: StoreWriter,
         summary: inout Summary, onProgress: (Summary) -> Void
@@ -244,7 +221,7 @@ public struct Ingester {
         var content = ""
         let outcome = try writer.writeFile(
             snapshotID: snapshotID, path: path, format: format?.rawValue ?? "empty", sizeBytes: size,
-            simulatedProfile: file.manifest.simulatedProfile, simulationTruth: try Self.simulationTruth(file.manifest),
+            simulatedProfile: file.manifest.simulatedProfile, simulationTruth: file.manifest.simulationTruth,
             aggregate: file.manifest.aggregate
         ) { sink in
             let recordReader = try format?.reader(file)

@@ -27,6 +27,9 @@ public struct Manifest: Sendable {
     public var description: String?
     /// The `analyze simulate` profile that wrote the run: its data are a model's, not measurements.
     public var simulatedProfile: String?
+    /// The text of the `truth.json` beside a simulated run's manifest, read with it (checked to decode as
+    /// `SimulationTruth`); nil for measurements and for runs without one.
+    public var simulationTruth: String?
     /// What each record stands for when it is not one invocation (`"aggregate": {"statistic": "max",
     /// "period_s": 60}`: a per-minute maximum).
     public var aggregate: RecordAggregate?
@@ -88,6 +91,7 @@ public struct Manifest: Sendable {
         functionVersion = try text("function_version")
         experiment = try text("experiment")
         directory = (path as NSString).deletingLastPathComponent
+        if simulatedProfile != nil, let directory { simulationTruth = try Self.simulationTruth(in: directory) }
         if let name = try text("format") {
             guard let format = Format(rawValue: name), format != .mapping else {
                 throw IngestError.badManifest(
@@ -158,6 +162,27 @@ public struct Manifest: Sendable {
             }
         }
     }
+
+    /// `truth.json` in `directory`, checked to read as the simulator writes it; nil when there is none.
+    static func simulationTruth(in directory: String) throws -> String? {
+        let path = (directory as NSString).appendingPathComponent("truth.json")
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= Self.largestTruth, let data = FileManager.default.contents(atPath: path) else {
+            throw IngestError.badTruth(path: path, reason: "unreadable or over \(Self.largestTruth >> 20) MB")
+        }
+        do {
+            _ = try JSONDecoder().decode(SimulationTruth.self, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw IngestError.badTruth(path: path, reason: "no '\(key.stringValue)'")
+        } catch {
+            throw IngestError.badTruth(path: path, reason: "not the simulator's truth.json (\(error))")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The simulator writes a few kB per run.
+    static let largestTruth = 16 << 20
 
     /// The file's path relative to the manifest's directory (the path as given when there is no manifest).
     func relativePath(of file: String) -> String {

@@ -44,12 +44,10 @@ public struct KeyFindings: Sendable {
         document.markdown.paragraph(
             "The paper's headline numbers (snapshot `\(reference)`, published values without samples) beside this "
                 + "snapshot's, joined by the rules of `analyze compare` (docs/compare.md); medians with their 95% "
-                + "bootstrap "
-                + "CI. A maximum depends on the load a study offered as much as on the platform."
+                + "bootstrap CI. A maximum depends on the load a study offered as much as on the platform."
                 + (simulated
                     ? " The simulator's profiles are calibrated on these numbers, so agreement here checks the model "
-                        + "and "
-                        + "the analyses, not a platform." : ""))
+                        + "and the analyses, not a platform." : ""))
         // The model's column only where a run's truth.json sets a value.
         let truths = rows.contains { $0.truth != nil }
         if truths {

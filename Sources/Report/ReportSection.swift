@@ -65,11 +65,19 @@ struct ReportDocument {
 }
 
 extension Chart.Series {
-    /// One series per provider of `rows`, by provider: each row a point at `x`, its value the y, in x order.
-    static func byProvider(_ rows: [Metric], x: (Metric) -> Double) -> [Chart.Series] {
-        Dictionary(grouping: rows) { $0.provider ?? "" }.sorted { $0.key < $1.key }.map { provider, rows in
-            Chart.Series(provider, rows.map { Chart.Point(x($0), $0.value) }.sorted { $0.x < $1.x })
+    /// One line per key of `rows`, in key order, named by `name`: each row a point at `x`, its value the y,
+    /// in x order.
+    static func lines<Key: Hashable & Comparable>(
+        _ rows: [Metric], by key: (Metric) -> Key, name: (Key) -> String, x: (Metric) -> Double
+    ) -> [Chart.Series] {
+        Dictionary(grouping: rows, by: key).sorted { $0.key < $1.key }.map { key, rows in
+            Chart.Series(name(key), rows.map { Chart.Point(x($0), $0.value) }.sorted { $0.x < $1.x })
         }
+    }
+
+    /// One line per provider.
+    static func byProvider(_ rows: [Metric], x: (Metric) -> Double) -> [Chart.Series] {
+        lines(rows, by: { $0.provider ?? "" }, name: { $0 }, x: x)
     }
 }
 
@@ -83,6 +91,12 @@ enum Cells {
     static let fewestForDistribution = 5
 
     static func n(_ metric: Metric) -> String { metric.n.map(String.init) ?? "" }
+
+    /// `5` or `5 to 609`: the range of n behind a figure's points, for its caption.
+    static func range(_ counts: [Int]) -> String {
+        guard let least = counts.min(), let most = counts.max() else { return "0" }
+        return least == most ? "\(least)" : "\(least) to \(most)"
+    }
     static func number(_ value: Double?) -> String { value.map { Text.number($0) } ?? "" }
 
     /// The row's CI when its n is large enough to show one.

@@ -84,5 +84,14 @@ import Testing
             #expect(forest.contains(">\(label)<"), "\(label)")
         }
         #expect(!forest.contains("scalability.max_concurrent_instances"))
+        // Every row is a published summary: the caption promises no CI.
+        let compareMarkdown = try String(contentsOfFile: "\(directory)/out/compare.md", encoding: .utf8)
+        #expect(compareMarkdown.contains("dashed: summary values, without a CI; only pairs"))
+        // The benchmark's Azure runs mark no cold start: its report says so under the cross-provider figure.
+        let snapshotReport = try AnalyzeCommand.run(
+            ["report", "--snapshot", "faas-parallelism-2020", "--out", "report"], in: directory)
+        #expect(snapshotReport.status == 0, "\(snapshotReport.stderr)")
+        let markdown = try String(contentsOfFile: "\(directory)/report/report.md", encoding: .utf8)
+        #expect(markdown.contains("n in the legend). No line for azure: no cold start with a start latency"))
     }
 }

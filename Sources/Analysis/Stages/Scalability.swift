@@ -33,7 +33,7 @@ struct Scalability: Stage {
                     group.value(
                         .instancesPerRequest, statistic: .mean, perRequest.mean!, unit: "fraction", n: perRequest.count)
                 )
-                // Where the provider shows host VMs (Google does not), how many VMs a batch spread over.
+                // Where every batch of the level names its VMs, how many VMs a batch spread over.
                 let vms = levelRows.map { Double($0["vms"] as Int) }
                 if vms.allSatisfy({ $0 > 0 }) {
                     metrics.append(

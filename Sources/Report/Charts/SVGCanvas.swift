@@ -78,7 +78,8 @@ struct SVGCanvas {
         let transform = angle == 0 ? "" : " transform=\"rotate(\(c(angle)) \(c(x)) \(c(y)))\""
         body.append(
             "<text x=\"\(c(x))\" y=\"\(c(y))\" font-family=\"sans-serif\" font-size=\"\(c(size))\" "
-                + "text-anchor=\"\(anchor.rawValue)\"\(bold ? " font-weight=\"bold\"" : "")\(transform)>\(Text.xml(string))</text>"
+                + "text-anchor=\"\(anchor.rawValue)\"\(bold ? " font-weight=\"bold\"" : "")\(transform)>"
+                + "\(Text.xml(string))</text>"
         )
     }
 

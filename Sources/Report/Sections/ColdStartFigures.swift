@@ -17,8 +17,11 @@ enum ColdStartFigures {
 
     /// `aggregate`: what each record stands for, when the source publishes aggregates (the figures then
     /// name it: "per-minute maximum of the reported handler duration").
+    /// `snapshotProviders`: every provider the snapshot's analyses name, so that the cross-provider figure
+    /// says which have no cold start to draw rather than leaving them out in silence.
     static func write(
-        detailed: [Metric], pooled: [Metric], aggregate: RecordAggregate?, into document: inout ReportDocument
+        detailed: [Metric], pooled: [Metric], aggregate: RecordAggregate?, snapshotProviders: [String],
+        into document: inout ReportDocument
     ) {
         let definitions = MetricID.startLatencies.map(\.cold)
         guard let metric = definitions.first(where: { id in (detailed + pooled).contains { $0.metric == id } }) else {
@@ -38,17 +41,12 @@ enum ColdStartFigures {
                         Chart.Series.ecdf("\($0.provider ?? "") (n = \($0.n ?? 0))", sorted: $0.samples!)
                     }),
                 "ECDF of the \(quantity) of every cold start, one line per provider (every runtime and memory size "
-                    + "together; n in the legend).")
+                    + "together; n in the legend).\(Self.absent(snapshotProviders, drawn: providers, quantity))")
         }
         guard !groups.isEmpty else { return }
         let counts = groups.compactMap(\.n)
         let shared = Set(groups.map(\.memoryMB)).count == 1 ? groups[0].memoryMB.map { " All at \($0) MB." } ?? "" : ""
-        let range =
-            counts.isEmpty
-            ? ""
-            : counts.min() == counts.max()
-                ? " n = \(counts[0]) cold starts per group."
-                : " n = \(counts.min()!) to \(counts.max()!) cold starts per group."
+        let range = counts.isEmpty ? "" : " n = \(Cells.range(counts)) cold starts per group."
         // What the groups differ by, as the labels show it.
         let over = [
             Set(groups.compactMap(\.provider)).count > 1 ? "provider" : nil, "runtime",
@@ -92,6 +90,14 @@ enum ColdStartFigures {
     /// One provider's runtimes, one row each: one marker per memory size when the runtimes come in one
     /// variant and a few sizes, else at the most common memory size, one marker per packaging and
     /// architecture.
+    /// " No line for azure: no cold start with a start latency." for the providers a figure cannot draw.
+    private static func absent(_ all: [String], drawn: [Metric], _ quantity: String) -> String {
+        let missing = Set(all).subtracting(drawn.compactMap(\.provider)).sorted()
+        guard !missing.isEmpty else { return "" }
+        return " No line for \(missing.joined(separator: ", ")): no cold start with a \(quantity) (cold or warm "
+            + "unknown, or measured otherwise; see the tables and methods)."
+    }
+
     private static func dotPlot(
         _ groups: [Metric], provider: String, named: Bool, quantity: String, into document: inout ReportDocument
     ) {

@@ -31,9 +31,8 @@ struct ColdStartSection: StageSection {
         let present = definitions.filter { definition in metrics.contains { $0.metric == definition.metric } }
         if present.map(\.metric) == [.coldStartLatency] || present.isEmpty {
             document.markdown.paragraph(
-                "Latency = function start (instance clock) minus request sent (client clock). Cold or warm as "
-                    + "decided at ingest "
-                    + "(see methods), never by a latency threshold. Medians with 95% bootstrap CIs.")
+                "Latency = function start (instance clock) minus request sent (client clock). Cold or warm as decided "
+                    + "at ingest (see methods), never by a latency threshold. Medians with 95% bootstrap CIs.")
         } else {
             // Said first: a reader comparing with the paper must not take these for its start latencies.
             let paperToo = present.contains { $0.metric == .coldStartLatency }
@@ -109,6 +108,7 @@ struct ColdStartSection: StageSection {
         }
         ColdStartFigures.write(
             detailed: detailed, pooled: pooled, aggregate: aggregates.count == 1 ? aggregates[0] : nil,
+            snapshotProviders: Set(report.reports.flatMap(\.metrics).compactMap(\.provider)).sorted(),
             into: &document)
         let difference = metrics.filter { $0.metric == .newVMMinusExistingVM }
         if !difference.isEmpty {

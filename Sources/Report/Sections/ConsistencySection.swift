@@ -31,14 +31,13 @@ struct ConsistencySection: StageSection {
         let byDelay = metrics.filter {
             $0.metric == .staleFraction && $0.parameters.grouping == nil && $0.parameters.delaySeconds != nil
         }
-        let lines = Dictionary(grouping: byDelay) { "\($0.provider ?? "") k = \($0.parameters.batchSize ?? 0)" }
-        let series = lines.sorted {
-            ($0.value[0].provider ?? "", $0.value[0].parameters.batchSize ?? 0)
-                < ($1.value[0].provider ?? "", $1.value[0].parameters.batchSize ?? 0)
-        }.map { name, rows in
-            Chart.Series(
-                name, rows.map { Chart.Point($0.parameters.delaySeconds!, $0.value) }.sorted { $0.x < $1.x })
+        struct Line: Hashable, Comparable {
+            let provider: String, k: Int
+            static func < (a: Line, b: Line) -> Bool { (a.provider, a.k) < (b.provider, b.k) }
         }
+        let series = Chart.Series.lines(
+            byDelay, by: { Line(provider: $0.provider ?? "", k: $0.parameters.batchSize ?? 0) },
+            name: { "\($0.provider) k = \($0.k)" }, x: { $0.parameters.delaySeconds! })
         let stale = byDelay.contains { $0.value > 0 }
         if !series.isEmpty, stale {
             document.figure(

@@ -71,11 +71,9 @@ struct IdleRecyclingSection: StageSection {
                         points.map { Chart.Point(gap($0), $0.value) })
                 }, yFromZero: true),
             "Fraction of requests that started cold, by the idle gap before them (rounded to the minute), one series "
-                + "per "
-                + "provider; \(rows.reduce(0) { $0 + ($1.n ?? 0) }) requests in all. Gaps with fewer than \(minimum) "
-                + "requests are "
-                + "left out of the figure and the table (\(few.count) gap\(few.count == 1 ? "" : "s"), "
-                + "\(few.reduce(0) { $0 + ($1.n ?? 0) }) requests; "
-                + "all are in metrics.csv).")
+                + "per provider; \(rows.reduce(0) { $0 + ($1.n ?? 0) }) requests in all. Gaps with fewer than "
+                + "\(minimum) requests are left out of the figure and the table (\(few.count) "
+                + "gap\(few.count == 1 ? "" : "s"), \(few.reduce(0) { $0 + ($1.n ?? 0) }) requests; all are in "
+                + "metrics.csv).")
     }
 }

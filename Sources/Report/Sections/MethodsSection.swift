@@ -13,9 +13,8 @@ struct MethodsSection: ReportSection {
         }
         if startLatency {
             document.markdown.paragraph(
-                "**Clocks.** `request_sent_ms` and `response_received_ms` are the client's clock; "
-                    + "`function_start_ms` and "
-                    + "`function_end_ms` the instance's. Start latency mixes the two, as in the paper.")
+                "**Clocks.** `request_sent_ms` and `response_received_ms` are the client's clock; `function_start_ms` "
+                    + "and `function_end_ms` the instance's. Start latency mixes the two, as in the paper.")
         }
         document.markdown.paragraph(
             "**Quantiles** are type 7 (linear interpolation between order statistics: h = (n - 1)p, "

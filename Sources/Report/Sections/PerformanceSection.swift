@@ -86,20 +86,15 @@ struct PerformanceSection: ReportSection {
             let provider: String, memoryMB: Int
             static func < (a: Line, b: Line) -> Bool { (a.provider, a.memoryMB) < (b.provider, b.memoryMB) }
         }
-        let lines = Dictionary(grouping: rows) { Line(provider: $0.provider ?? "", memoryMB: $0.memoryMB ?? 0) }
-        guard lines.values.contains(where: { Set($0.compactMap(\.parameters.colevel)).count > 1 }) else { return }
-        let series = lines.sorted { $0.key < $1.key }.map { line, rows in
-            Chart.Series(
-                "\(line.provider) \(line.memoryMB) MB",
-                rows.map { Chart.Point(Double($0.parameters.colevel!), $0.value) }.sorted { $0.x < $1.x })
-        }
-        let counts = rows.compactMap(\.n)
-        let n =
-            counts.min() == counts.max()
-            ? "n = \(counts.first ?? 0)" : "n = \(counts.min() ?? 0) to \(counts.max() ?? 0)"
+        // A line's points are its colevels (one median row each).
+        let series = Chart.Series.lines(
+            rows, by: { Line(provider: $0.provider ?? "", memoryMB: $0.memoryMB ?? 0) },
+            name: { "\($0.provider) \($0.memoryMB) MB" }, x: { Double($0.parameters.colevel!) })
+        guard series.contains(where: { $0.points.count > 1 }) else { return }
         document.figure(
             name,
             Chart.xy(.line, title: title, x: "instances on one VM (colevel)", y: y, series: series, yFromZero: true),
-            "\(caption), by provider and memory; \(n) instances per point (the table above).")
+            "\(caption), by provider and memory; n = \(Cells.range(rows.compactMap(\.n))) instances per point (the "
+                + "table above).")
     }
 }

@@ -43,15 +43,13 @@ struct ScalabilitySection: StageSection {
             counts.append(Chart.Series("\(provider) instances", instances.sorted { $0.x < $1.x }))
             counts.append(Chart.Series("\(provider) VMs", hosts.sorted { $0.x < $1.x }))
         }
-        let batches = vms.compactMap(\.n)
         document.figure(
             "scalability-vms.svg",
             Chart.xy(
                 .line, title: "Instances and VMs serving a batch", x: "concurrent requests",
                 y: "distinct instances or VMs", series: counts, yFromZero: true),
-            "Distinct instances and VMs serving a batch of N concurrent requests (mean over "
-                + "\(batches.min() ?? 0) to \(batches.max() ?? 0) batches per level), at the levels where every batch "
-                + "names its VMs; a VM is what the source's VM id names (docs/formats.md: a host, or a sandbox that "
-                + "holds one instance).")
+            "Distinct instances and VMs serving a batch of N concurrent requests (mean over a level's batches, n = "
+                + "\(Cells.range(vms.compactMap(\.n))) per level), at the levels where every batch names its VMs; a VM "
+                + "is what the source's VM id names (docs/formats.md: a host, or a sandbox that holds one instance).")
     }
 }

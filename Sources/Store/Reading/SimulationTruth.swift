@@ -61,7 +61,6 @@ extension SimulationTruth {
     /// has no single value for it).
     public func value(for row: Metric) -> Double? {
         guard row.provider == provider, row.parameters.experiment == experiment else { return nil }
-        let pooled = row.parameters.grouping == .pooled
         switch (row.metric, row.statistic) {
         case (.maxConcurrentInstances, .max): return expected.maxConcurrentInstances
         case (.vmMemoryMB, .max): return expected.maxVMMemoryMB
@@ -71,7 +70,7 @@ extension SimulationTruth {
             // A summary over memory sizes: the smallest or largest of the runtime's model medians.
             let medians = (expected.cold ?? []).filter { $0.runtime == row.runtime }.map(\.modelMedianMs)
             return row.statistic == .medianMin ? medians.min() : medians.max()
-        case (.warmStartLatency, .median) where pooled: return expected.warmMedianMs
+        case (.warmStartLatency, .median) where row.parameters.grouping == .pooled: return expected.warmMedianMs
         case (.maxIdleMinutes, .max):
             return row.parameters.grouping == .busyVM ? expected.busyVMMaxIdleMinutes : expected.maxIdleMinutes
         default: return nil
