@@ -68,12 +68,12 @@ public struct RecordStream {
             let endMicros = startMicros + 2_000 + Int64(random.next() % 40_000)
             let receivedMicros = endMicros + 1_000 + Int64(random.next() % 3_000)
 
-            append(line / 100, &buffer)
+            TextBytes.appendInteger(line / 100, to: &buffer)
             buffer.append(0x23)
-            append(line % 100, &buffer)
+            TextBytes.appendInteger(line % 100, to: &buffer)
             buffer.append(0x23)
             buffer.append(contentsOf: "10#".utf8)
-            append(line % 10, &buffer)
+            TextBytes.appendInteger(line % 10, to: &buffer)
             buffer.append(0x23)
             buffer.append(contentsOf: functionFields[instance.function])
             buffer.append(contentsOf: instance.id)
@@ -104,14 +104,9 @@ public struct RecordStream {
         return written + buffer.count
     }
 
-    private func append(_ value: Int, _ buffer: inout [UInt8]) {
-        if value >= 10 { append(value / 10, &buffer) }
-        buffer.append(UInt8(48 + value % 10))
-    }
-
     /// Microseconds as milliseconds with three decimals.
     private func appendMillis(_ micros: Int64, _ buffer: inout [UInt8]) {
-        append(Int(micros / 1000), &buffer)
+        TextBytes.appendInteger(Int(micros / 1000), to: &buffer)
         buffer.append(0x2E)
         let fraction = Int(micros % 1000)
         buffer.append(UInt8(48 + fraction / 100))

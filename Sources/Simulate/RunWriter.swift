@@ -7,7 +7,7 @@ final class RunWriter {
     let directory: URL
     private let platform: Platform
     private var handle: FileHandle
-    private var buffer = ""
+    private var buffer: [UInt8] = []
     private(set) var lines = 0
 
     init(directory: URL, platform: Platform, manifest: [String: Any], seed: UInt64) throws {
@@ -26,43 +26,66 @@ final class RunWriter {
         _ served: [Platform.Served], round: Int, batch: Int, worker: Int = 0,
         tests: (Platform.Served) -> [String] = { _ in [] }
     ) {
+        let profile = platform.profile
+        let aws = profile.provider == "aws"
+        func field(_ text: String) {
+            buffer.append(contentsOf: text.utf8)
+            buffer.append(0x23)
+        }
+        func number(_ value: Int) {
+            TextBytes.appendInteger(value, to: &buffer)
+            buffer.append(0x23)
+        }
+        func millis(_ value: Double, last: Bool = false) {
+            TextBytes.appendFixed(value, digits: 3, to: &buffer)
+            buffer.append(last ? 0x0A : 0x23)
+        }
         for (position, request) in served.enumerated() {
             let instance = platform.instances[request.instance]
             let vm = platform.vms[instance.vm]
-            let profile = platform.profile
             let function = instance.function
-            let requestID = request.cold ? instance.id : requestUUID()
-            let aws = profile.provider == "aws"
-            var uptime = "None"
+            number(round)
+            number(batch)
+            number(served.count)
+            number(worker + position)
+            field(profile.region)
+            field(function.runtime)
+            number(function.memoryMB)
+            field(function.name)
+            field(instance.id)
+            field(request.cold ? instance.id : ids.uuid())
+            field(vm.key ?? "None")
+            field(aws ? instance.procfsID : "None")
+            field(aws ? vm.privateIP : "None")
+            field(aws ? vm.publicIP : "None")
+            field(aws ? instance.privateIP : "None")
             if profile.vm.reportsUptime {
                 let seconds = request.startMs / 1000 - vm.bootTimeS
-                uptime = Format.fixed(seconds, 2) + "," + Format.fixed(seconds * Double(vm.type.ncpu) * 0.93, 2)
+                TextBytes.appendFixed(seconds, digits: 2, to: &buffer)
+                buffer.append(0x2C)
+                TextBytes.appendFixed(seconds * Double(vm.type.ncpu) * 0.93, digits: 2, to: &buffer)
+                buffer.append(0x23)
+            } else {
+                field("None")
             }
-            var fields: [String] = [
-                String(round), String(batch), String(served.count), String(worker + position),
-                profile.region, function.runtime, String(function.memoryMB), function.name,
-                instance.id, requestID, vm.key ?? "None", aws ? instance.procfsID : "None",
-                aws ? vm.privateIP : "None", aws ? vm.publicIP : "None", aws ? instance.privateIP : "None",
-                uptime, "\(vm.type.ncpu),\(vm.type.cpuModel)",
-            ]
-            fields += tests(request)
-            fields += [
-                Format.fixed(request.startMs, 3), Format.fixed(request.endMs, 3),
-                Format.fixed(request.endMs - request.startMs, 3),
-                Format.fixed(request.sentMs, 3), Format.fixed(request.receivedMs, 3),
-                Format.fixed(request.receivedMs - request.sentMs, 3),
-            ]
-            buffer += fields.joined(separator: "#")
-            buffer += "\n"
+            TextBytes.appendInteger(vm.type.ncpu, to: &buffer)
+            buffer.append(0x2C)
+            field(vm.type.cpuModel)
+            for test in tests(request) { field(test) }
+            millis(request.startMs)
+            millis(request.endMs)
+            millis(request.endMs - request.startMs)
+            millis(request.sentMs)
+            millis(request.receivedMs)
+            millis(request.receivedMs - request.sentMs, last: true)
             lines += 1
         }
-        if buffer.utf8.count > 1 << 20 { flush() }
+        if buffer.count > 1 << 20 { flush() }
     }
 
-    /// Request ids are fresh UUIDs; drawn from a stream of their own so that they do not shift the
+    /// Request ids are fresh UUIDs, drawn from a stream of their own so that they do not shift the
     /// model's random numbers.
     private var ids: SeededRandom
-    private func requestUUID() -> String { ids.uuid() }
 
     /// The first write that failed (a full disk): later writes are dropped and `finish` throws it, so
     /// the experiments need not handle it line by line.
@@ -71,7 +94,7 @@ final class RunWriter {
     private func flush() {
         if failure == nil {
             do {
-                try handle.write(contentsOf: Data(buffer.utf8))
+                try handle.write(contentsOf: buffer)
             } catch let error as CocoaError {
                 let log = directory.appendingPathComponent("invocations.log").path
                 failure = CocoaError(
@@ -88,13 +111,6 @@ final class RunWriter {
         if let failure { throw failure }
         try handle.close()
         try JSON.write(truth, to: directory.appendingPathComponent("truth.json"))
-    }
-}
-
-enum Format {
-    /// Fixed-point text with `digits` decimals, the same on every platform.
-    static func fixed(_ value: Double, _ digits: Int) -> String {
-        String(format: "%.\(digits)f", value)
     }
 }
 

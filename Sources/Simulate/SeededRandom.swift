@@ -55,18 +55,20 @@ public struct SeededRandom: RandomNumberGenerator {
 
     /// A random UUID string (version 4 layout), from this stream.
     mutating func uuid() -> String {
-        let a = next()
-        let b = next()
-        let hex = String(format: "%016llx%016llx", a, b)
-        let chars = Array(hex)
-        return String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-4" + String(chars[13..<16]) + "-a"
-            + String(chars[17..<20]) + "-" + String(chars[20..<32])
+        var hex: [UInt8] = []
+        hex.reserveCapacity(36)
+        TextBytes.appendHex(next(), to: &hex)
+        TextBytes.appendHex(next(), to: &hex)
+        hex[12] = UInt8(ascii: "4")
+        hex[16] = UInt8(ascii: "a")
+        for position in [20, 16, 12, 8] { hex.insert(UInt8(ascii: "-"), at: position) }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// `count` random hex digits.
     mutating func hex(_ count: Int) -> String {
-        var out = ""
-        while out.count < count { out += String(format: "%016llx", next()) }
-        return String(out.prefix(count))
+        var hex: [UInt8] = []
+        while hex.count < count { TextBytes.appendHex(next(), to: &hex) }
+        return String(decoding: hex.prefix(count), as: UTF8.self)
     }
 }

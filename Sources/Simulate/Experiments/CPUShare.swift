@@ -66,8 +66,8 @@ enum CPUShare {
         stamps.reserveCapacity(distinct + distinct / 4)
         for j in 0..<distinct {
             let ms = (start + Double(j) * 1000 / Double(distinct)).rounded(.down)
-            stamps.append(Format.fixed(ms + 0.125, 3))
-            if j % 4 == 0 { stamps.append(Format.fixed(ms + 0.625, 3)) }
+            stamps.append(TextBytes.fixed(ms + 0.125, digits: 3))
+            if j % 4 == 0 { stamps.append(TextBytes.fixed(ms + 0.625, digits: 3)) }
         }
         return stamps.joined(separator: ";")
     }

@@ -22,13 +22,14 @@ enum IOAndNetwork {
                         }
                         let rounds = (0..<3).map { _ in
                             let throughput = performance.vmIoMbS * memoryFactor / Double(colevel) * jitter()
-                            return Format.fixed(100 / throughput, 4) + "," + Format.fixed(throughput, 2)
+                            return TextBytes.fixed(100 / throughput, digits: 4) + ","
+                                + TextBytes.fixed(throughput, digits: 2)
                         }
                         let bandwidth = performance.vmNetworkMbps * 1e6 * memoryFactor / Double(colevel) * jitter()
                         let rtt = platform.random.uniform(0.2...0.6)
                         return [
                             rounds.joined(separator: ";"),
-                            "\(Format.fixed(bandwidth, 0)),\(Format.fixed(rtt, 3)),\(Format.fixed(rtt * 0.6, 3)),\(Format.fixed(rtt * 3, 3))",
+                            "\(TextBytes.fixed(bandwidth, digits: 0)),\(TextBytes.fixed(rtt, digits: 3)),\(TextBytes.fixed(rtt * 0.6, digits: 3)),\(TextBytes.fixed(rtt * 3, digits: 3))",
                         ]
                     }
                     time += 30_000
