@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Compare", targets: ["Compare"]),
+        .library(name: "Calibration", targets: ["Calibration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,10 +47,12 @@ let package = Package(
         .target(name: "Compare", dependencies: ["Analysis", "Statistics", "Report", "Store"]),
         // A platform model that writes faas_measure runs with their ground truth.
         .target(name: "Simulate", dependencies: ["Statistics", "Store"], resources: [.copy("Profiles")]),
+        // The simulator's profiles against the paper's numbers, with tolerances.
+        .target(name: "Calibration", dependencies: ["Compare", "Report", "Simulate", "Statistics", "Store"]),
         .executableTarget(
             name: "analyze",
             dependencies: [
-                "Store", "Ingest", "Simulate", "Statistics", "Analysis", "Report", "Compare",
+                "Store", "Ingest", "Simulate", "Statistics", "Analysis", "Report", "Compare", "Calibration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(
@@ -76,6 +79,9 @@ let package = Package(
                 "Compare", "Analysis", "Statistics", "Simulate", "Ingest", "Store",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        .testTarget(
+            name: "CalibrationTests",
+            dependencies: ["Calibration", "Simulate", "Ingest", "Store"]),
         .testTarget(
             name: "SimulateTests",
             dependencies: ["Simulate", "Ingest", "Store", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -31,10 +31,11 @@ public enum StageID: String, CaseIterable, Sendable, Hashable {
     /// are computed again.
     /// Version 2 of every stage: metric rows carry their parameters as fields. Cold starts 3: rows
     /// carry architecture and packaging, and the hourly medians in time order. Idle recycling 3: the
-    /// longest idle time on a VM kept busy is grouped `busy-vm`. Scalability 3: VMs per batch.
+    /// longest idle time on a VM kept busy is grouped `busy-vm`. Scalability 3: VMs per batch. Lifetime 3:
+    /// the longest VM uptime within lifetime runs too.
     public var version: Int {
         switch self {
-        case .coldStart, .idleRecycling, .scalability: 3
+        case .coldStart, .idleRecycling, .scalability, .lifetime: 3
         default: 2
         }
     }

@@ -17,8 +17,11 @@ enum Comparability {
 
     /// Why `a` and `b` cannot be compared, or nil when they can.
     static func problem(_ a: Metric, _ b: Metric) -> String? {
-        guard a.parameters.experiment != b.parameters.experiment else { return nil }
         let origins = "A's value comes from \(origin(a)), B's from \(origin(b))"
+        // Over a whole snapshot, the window VMs were watched in is the snapshot's span, whatever it measured.
+        let wholeSnapshot = a.parameters.experiment == nil || b.parameters.experiment == nil
+        guard a.parameters.experiment != b.parameters.experiment || (a.metric == .vmUptimeHours && wholeSnapshot)
+        else { return nil }
         switch a.metric {
         case .vmUptimeHours:
             return "the longest VM uptime seen grows with how long VMs are watched; \(origins)"
@@ -30,7 +33,6 @@ enum Comparability {
     }
 
     private static func origin(_ row: Metric) -> String {
-        row.parameters.experiment.map { "runs of the '\($0)' experiment" }
-            ?? "all invocations of a snapshot without such runs"
+        row.parameters.experiment.map { "runs of the '\($0)' experiment" } ?? "all invocations of its snapshot"
     }
 }

@@ -16,7 +16,8 @@ import Store
 /// 3. `overMemorySizes`: a summary over memory sizes (`median_min` or `median_max`, no memory) against
 ///    the smallest or largest per-memory median on the other side, from the parameters that cover the
 ///    most memory sizes.
-/// 4. Relaxations the user asks for (`Relaxation`), each only when exactly one row qualifies.
+/// 4. `onlyRuntime`: A's row at one memory size naming no runtime against B's only runtime there.
+/// 5. Relaxations the user asks for (`Relaxation`), each only when exactly one row qualifies.
 ///
 /// Different definitions or runtimes are compared only when asked for (`Aliases`): B's rows are then
 /// read under A's name, B's own rows of that name are left out, and every pair says so.
@@ -112,8 +113,8 @@ public struct Comparison: Sendable {
         public var reason: String
     }
 
-    public let a: String
-    /// B's snapshots, read as one.
+    /// A's snapshots, and B's, each side read as one.
+    public let aSnapshots: [String]
     public let bSnapshots: [String]
     public let pairs: [Pair]
     public let refused: [Refusal]
@@ -142,7 +143,8 @@ public struct Comparison: Sendable {
     public let level: Double
     public let bootstrap: Bootstrap
 
-    /// B's name as the report shows it: the snapshots joined by " + ".
+    /// A's and B's names as the report shows them: the snapshots joined by " + ".
+    public var a: String { aSnapshots.joined(separator: " + ") }
     public var b: String { bSnapshots.joined(separator: " + ") }
 
     public init(
@@ -150,30 +152,36 @@ public struct Comparison: Sendable {
         bootstrap: Bootstrap = Bootstrap(), level: Double = 0.05
     ) throws {
         try self.init(
-            store: store, a: a, b: [b], aliases: aliases, relaxations: relaxations, bootstrap: bootstrap, level: level)
+            store: store, a: [a], b: [b], aliases: aliases, relaxations: relaxations, bootstrap: bootstrap, level: level
+        )
     }
 
     public init(
-        store: Store, a: String, b: [String], aliases: Aliases = Aliases(), relaxations: [Relaxation] = [],
+        store: Store, a: [String], b: [String], aliases: Aliases = Aliases(), relaxations: [Relaxation] = [],
         bootstrap: Bootstrap = Bootstrap(), level: Double = 0.05
     ) throws {
-        self.a = a
+        self.aSnapshots = a
         self.bSnapshots = b
         self.aliases = aliases
         self.relaxations = relaxations
         self.level = level
         self.bootstrap = bootstrap
         var summaries: [String: SnapshotSummary] = [:]
-        for name in [a] + b {
+        for name in a + b {
             guard let summary = try store.summary(of: name) else { throw AnalysisError.unknownSnapshot(name) }
             summaries[name] = summary
             // A side with measurements is compared on its current analysis, run now when none is stored.
             if try store.hasInvocations(name) { try Analyzer(store: store).ensureCurrent(snapshot: name) }
         }
         self.summaries = summaries
-        let left = try store.metrics(snapshot: a, samples: true)
-        if left.isEmpty { throw CompareError.noMetrics(a) }
-        var holdings = [a: Holdings(left)]
+        var left: [Metric] = []
+        var holdings: [String: Holdings] = [:]
+        for name in a {
+            let rows = try store.metrics(snapshot: name, samples: true)
+            if rows.isEmpty { throw CompareError.noMetrics(name) }
+            holdings[name] = Holdings(rows)
+            left += rows
+        }
         var ownRight: [Metric] = []
         // B's own rows (before any alias) speak for its clocks; a simulation has none to disagree.
         var suspects: [String: ClockSuspects.Medians] = [:]
@@ -202,6 +210,9 @@ public struct Comparison: Sendable {
             { _, _ in .sameParametersAnyExperiment }, key: { FieldKey($0, experiment: false) },
             when: { named($0) && $0.parameters.experiment == nil })
         join.overMemorySizes()
+        join.unambiguous(
+            { .onlyRuntime($1.runtime ?? "") }, key: { FieldKey($0, experiment: false, runtime: false) },
+            when: { $0.runtime == nil && $0.memoryMB != nil }, also: { $1.runtime != nil })
         if relaxations.contains(.memory) {
             join.unambiguous({ .anyMemory(a: $0.memoryMB, b: $1.memoryMB) }, key: { FieldKey($0, memory: false) })
         }
@@ -373,14 +384,16 @@ public struct Comparison: Sendable {
 
         init(
             _ m: Metric, memory: Bool = true, parameters: Bool = true, experiment: Bool = true,
-            runtimeFamily: Bool = false
+            runtime includesRuntime: Bool = true, runtimeFamily: Bool = false
         ) {
             (metric, provider, statistic) = (m.metric, m.provider, m.statistic)
             // A runtime whose source states no architecture or packaging ran on the defaults (the only
             // ones before 2020): the paper's `x86_64`/`zip` rows and an unstated probe's are one.
-            architecture = m.architecture ?? m.runtime.map { _ in Metric.defaultArchitecture }
-            packaging = m.packaging ?? m.runtime.map { _ in Metric.defaultPackaging }
-            runtime = runtimeFamily ? m.runtimeName?.family : m.runtime
+            if includesRuntime {
+                architecture = m.architecture ?? m.runtime.map { _ in Metric.defaultArchitecture }
+                packaging = m.packaging ?? m.runtime.map { _ in Metric.defaultPackaging }
+                runtime = runtimeFamily ? m.runtimeName?.family : m.runtime
+            }
             memoryMB = memory ? m.memoryMB : nil
             var fields = m.parameters
             if !experiment { fields.experiment = nil }

@@ -111,7 +111,7 @@ extension ComparisonReport {
     }
 
     struct DocumentJSON: Encodable {
-        let a: String, b: [String], pairs: [PairJSON], refused: [RefusalJSON], onlyA: [RowJSON], onlyB: [RowJSON]
+        let a: [String], b: [String], pairs: [PairJSON], refused: [RefusalJSON], onlyA: [RowJSON], onlyB: [RowJSON]
         enum CodingKeys: String, CodingKey {
             case a, b, pairs, refused
             case onlyA = "only_a"
@@ -123,7 +123,7 @@ extension ComparisonReport {
     /// index reads it).
     func summaryJSON() throws -> String {
         struct Summary: Encodable {
-            let a: String, b: [String], pairs: Int, refused: Int, onlyA: Int, onlyB: Int
+            let a: [String], b: [String], pairs: Int, refused: Int, onlyA: Int, onlyB: Int
             enum CodingKeys: String, CodingKey {
                 case a, b, pairs, refused
                 case onlyA = "only_a"
@@ -132,7 +132,7 @@ extension ComparisonReport {
         }
         let c = comparison
         let summary = Summary(
-            a: c.a, b: c.bSnapshots, pairs: c.pairs.count, refused: c.refused.count, onlyA: c.onlyA.count,
+            a: c.aSnapshots, b: c.bSnapshots, pairs: c.pairs.count, refused: c.refused.count, onlyA: c.onlyA.count,
             onlyB: c.onlyB.count)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -142,7 +142,7 @@ extension ComparisonReport {
     public func json() throws -> String {
         let c = comparison
         let document = DocumentJSON(
-            a: c.a, b: c.bSnapshots, pairs: c.pairs.map(PairJSON.init),
+            a: c.aSnapshots, b: c.bSnapshots, pairs: c.pairs.map(PairJSON.init),
             refused: c.refused.map { RefusalJSON(a: RowJSON($0.a), b: RowJSON($0.b), reason: $0.reason) },
             onlyA: c.onlyA.map(RowJSON.init), onlyB: c.onlyB.map(RowJSON.init))
         let encoder = JSONEncoder()

@@ -7,12 +7,14 @@ extension ComparisonReport {
     func statement(into markdown: inout Markdown) {
         let c = comparison
         markdown.heading(2, "What is compared")
-        var lines = [side("A", c.a)]
-        for name in c.bSnapshots { lines.append(side(c.bSnapshots.count > 1 ? "B, part" : "B", name)) }
-        if c.bSnapshots.count > 1 {
-            lines.append(
-                "B is the metrics of its \(c.bSnapshots.count) snapshots read as one, each analyzed on its own; a "
-                    + "pair's B row comes from whichever holds it.")
+        var lines: [String] = []
+        for (label, names) in [("A", c.aSnapshots), ("B", c.bSnapshots)] {
+            for name in names { lines.append(side(names.count > 1 ? "\(label), part" : label, name)) }
+            if names.count > 1 {
+                lines.append(
+                    "\(label) is the metrics of its \(names.count) snapshots read as one, each analyzed on its own; a "
+                        + "pair's \(label) row comes from whichever holds it.")
+            }
         }
         markdown.paragraph(lines.map { "- \($0)" }.joined(separator: "\n"))
         var caveats: [String] = []

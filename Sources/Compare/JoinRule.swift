@@ -8,6 +8,9 @@ public enum JoinRule: Sendable, Equatable, CustomStringConvertible {
     case sameParameters
     /// The same, when A's row names no experiment and B's names one.
     case sameParametersAnyExperiment
+    /// A's row names a memory size but no runtime (the paper's "all cold starts" at 1,536 MB); B's row
+    /// is the only runtime's at that memory size.
+    case onlyRuntime(String)
     /// A summary over memory sizes (`median_min`, `median_max`) against the smallest or largest of the
     /// other side's per-memory medians of one setting.
     case overMemorySizes(largest: Bool, of: Int, memoryMB: Int, setting: String?)
@@ -21,6 +24,7 @@ public enum JoinRule: Sendable, Equatable, CustomStringConvertible {
         case .sameKey: "same key"
         case .sameParameters: "same parameters"
         case .sameParametersAnyExperiment: "same parameters, A naming no experiment"
+        case .onlyRuntime(let runtime): "A naming no runtime, B's only runtime at that memory size (\(runtime))"
         case .overMemorySizes(let largest, let count, let memory, let setting):
             "over memory sizes: \(largest ? "largest" : "smallest") of \(count) per-memory medians (\(memory) MB"
                 + (setting.map { ", \($0))" } ?? ")")

@@ -16,7 +16,7 @@ public struct ReportIndex {
 
     /// A comparison's `summary.json` (written beside its `compare.md`).
     struct Comparison: Decodable {
-        let a: String
+        let a: [String]
         let b: [String]
         let pairs: Int
         let refused: Int
@@ -59,14 +59,23 @@ public struct ReportIndex {
                 ["comparison", "A", "B", "pairs", "refused as not comparable"],
                 comparisons.map { folder, comparison in
                     [
-                        .link(folder, path: "\(folder)/compare.md"), .text(comparison.a),
+                        .link(folder, path: "\(folder)/compare.md"), .text(comparison.a.joined(separator: " + ")),
                         .text(comparison.b.joined(separator: " + ")), .text(String(comparison.pairs)),
                         .text(String(comparison.refused)),
                     ]
                 }, rightAligned: [3, 4])
         }
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent(Self.calibration).path) {
+            markdown.heading(2, "Simulator calibration")
+            markdown.paragraph(
+                "[\(Self.calibration)](\(Self.calibration)): the simulated profiles against every published number of "
+                    + "the paper they are calibrated on, with the tolerance of each.")
+        }
         try Data(markdown.text.utf8).write(to: directory.appendingPathComponent("README.md"))
     }
+
+    /// Where `analyze calibrate` writes its report under the reports' folder (`make report`).
+    static let calibration = "simulator-calibration/report.md"
 
     /// The folders under `directory` holding a comparison's `summary.json`, by name.
     static func comparisons(in directory: URL) throws -> [(String, Comparison)] {

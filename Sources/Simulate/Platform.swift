@@ -6,6 +6,11 @@ final class SimFunction {
     let name: String
     let runtime: String
     let memoryMB: Int
+    /// Set when the tenant invokes the function at a steady interval (the lifetime experiment): some
+    /// profiles give its instances other lifetimes.
+    var requestIntervalS: Double?
+    /// The function's median cold start when it is not its runtime's (the hourly function).
+    var coldMedianMs: Double?
     /// Current version; `update(at:)` bumps it.
     private(set) var version = 1
     private(set) var updatedAtMs: Double?
@@ -39,6 +44,9 @@ final class Platform {
         var usedMB = 0
         var accounts: Set<String> = []
         var everUsed = false
+        /// When the VM retires (the profile's `max_uptime_s`), epoch ms; nil: never.
+        let retiresAtMs: Double?
+        var retired = false
     }
 
     struct Instance {
@@ -98,8 +106,8 @@ final class Platform {
     func batch(
         _ function: SimFunction, count: Int, atMs timeMs: Double, executionMs: ClosedRange<Double>? = nil
     ) -> [Served] {
-        recycle(untilMs: timeMs)
-        let execution = executionMs ?? profile.latency.executionMs[0]...profile.latency.executionMs[1]
+        advance(toMs: timeMs)
+        let execution = executionMs ?? profile.latency.executionMs.range
         var sent = (0..<count).map { _ in timeMs + random.uniform(0...2) }
         sent.sort()
 
@@ -159,7 +167,8 @@ final class Platform {
             let vm = instances[index].vm
             let colevel = placedOn[vm]!
             var latency = random.logNormal(
-                median: profile.coldMedianMs(runtime: function.runtime, memoryMB: function.memoryMB)
+                median: (function.coldMedianMs
+                    ?? profile.coldMedianMs(runtime: function.runtime, memoryMB: function.memoryMB))
                     * diurnal(sent[request]),
                 sigma: profile.latency.coldSigma)
             latency += profile.latency.colevelPenaltyMs * Double(colevel - 1)
@@ -198,7 +207,7 @@ final class Platform {
     ) -> Served {
         let start = sentMs + latencyMs
         let end = start + random.uniform(execution)
-        let received = end + random.uniform(profile.latency.networkOneWayMs[0]...profile.latency.networkOneWayMs[1])
+        let received = end + random.uniform(profile.latency.networkOneWayMs.range)
         instances[index].busyUntilMs = end
         instances[index].lastEndMs = end
         instances[index].requests += 1
@@ -236,16 +245,17 @@ final class Platform {
     private func place(_ function: SimFunction) -> Int {
         let memory = function.memoryMB
         switch profile.placement.policy {
-        case "binpack":
+        case .binpack:
             // The fullest of the account's VMs that still has room.
             let candidates = vms.indices.filter {
-                vms[$0].owner == function.account && vms[$0].usedMB + memory <= profile.vm.usableMemoryMb
+                vms[$0].owner == function.account && !vms[$0].retired
+                    && vms[$0].usedMB + memory <= profile.vm.usableMemoryMb
             }
             return candidates.max { vms[$0].usedMB < vms[$1].usedMB } ?? bootVM(owner: function.account)
-        default:
+        case .spread:
             let limit = profile.placement.maxInstancesPerVm ?? Int.max
             let roomy = vms.indices.filter {
-                vms[$0].alive.count < limit && vms[$0].usedMB + memory <= profile.vm.usableMemoryMb
+                !vms[$0].retired && vms[$0].alive.count < limit && vms[$0].usedMB + memory <= profile.vm.usableMemoryMb
             }
             let shared = roomy.filter { !vms[$0].accounts.isEmpty && !vms[$0].accounts.contains(function.account) }
             let own = roomy.filter { vms[$0].accounts.contains(function.account) }
@@ -270,20 +280,23 @@ final class Platform {
         let index = vms.count
         let key: String? =
             profile.vm.identity
-            ? (profile.provider == "azure" ? random.hex(64) : "sandbox-root-" + random.hex(6)) : nil
-        let uptime = random.uniform(profile.vm.poolUptimeS[0]...profile.vm.poolUptimeS[1])
+            ? (profile.provider == .azure ? random.hex(64) : "sandbox-root-" + random.hex(6)) : nil
+        let uptime = random.uniform(profile.vm.poolUptimeS.range)
+        let bootTimeS = recycledThroughMs / 1000 - uptime
         vms.append(
             VM(
-                key: key, owner: owner, type: type, bootTimeS: recycledThroughMs / 1000 - uptime,
+                key: key, owner: owner, type: type, bootTimeS: bootTimeS,
                 privateIP: "10.\(index / 65536 % 256).\(index / 256 % 256).\(index % 256)",
-                publicIP: "54.\(160 + index / 65536 % 64).\(index / 256 % 256).\(index % 256)"))
+                publicIP: "54.\(160 + index / 65536 % 64).\(index / 256 % 256).\(index % 256)",
+                retiresAtMs: profile.vm.maxUptimeS.map { (bootTimeS + $0) * 1000 }))
         return index
     }
 
     private func startInstance(_ function: SimFunction, version: Int, vm: Int, atMs time: Double) -> Int {
         let index = instances.count
-        let median = profile.lifetime.median(memoryMB: function.memoryMB)
-        let lifetime = min(random.logNormal(median: median, sigma: profile.lifetime.sigma), profile.lifetime.maxMinutes)
+        let drawn = profile.lifetime.distribution(memoryMB: function.memoryMB, intervalS: function.requestIntervalS)
+        let lifetime = min(
+            random.logNormal(median: drawn.medianMinutes, sigma: drawn.sigma), profile.lifetime.maxMinutes)
         instances.append(
             Instance(
                 id: random.uuid(), function: function, version: version, vm: vm, createdMs: time,
@@ -309,8 +322,9 @@ final class Platform {
 
     // MARK: Lifetime and idle recycling
 
-    /// Ends the instances that the lifetime limit or idle recycling ends before `timeMs`.
-    private func recycle(untilMs timeMs: Double) {
+    /// Moves the platform's clock: ends the instances that the lifetime limit, idle recycling or VM
+    /// retirement end before `timeMs`.
+    func advance(toMs timeMs: Double) {
         let period = profile.idle.periodS * 1000
         var tick = (recycledThroughMs / period).rounded(.down) * period + period
         while tick <= timeMs {
@@ -329,6 +343,12 @@ final class Platform {
                     end(index, atMs: instance.lastEndMs + idleLimitMs(index, atMs: timeMs))
                 }
             }
+        }
+        // Retired VMs end the instances still on them.
+        for vm in vms.indices where !vms[vm].retired {
+            guard let retiresAt = vms[vm].retiresAtMs, retiresAt <= timeMs else { continue }
+            for index in vms[vm].alive { end(index, atMs: max(retiresAt, instances[index].busyUntilMs)) }
+            vms[vm].retired = true
         }
     }
 

@@ -5,7 +5,7 @@ import Store
 /// given with `--profile-file`), calibrated on the paper's published numbers. Keys are snake_case.
 public struct Profile: Codable, Sendable {
     public var name: String
-    public var provider: String
+    public var provider: SimulatedProvider
     public var description: String
     public var region: String
     /// When the simulated measurements start, epoch seconds.
@@ -20,6 +20,35 @@ public struct Profile: Codable, Sendable {
     public var idle: Idle
     public var consistency: Consistency
     public var performance: Performance
+    /// The function of the week-long hourly experiment.
+    public var hourly: Hourly
+
+    /// A range written `[low, high]`; decoding checks both ends.
+    public struct Bounds: Codable, Sendable {
+        public let range: ClosedRange<Double>
+
+        public init(from decoder: any Decoder) throws {
+            var container = try decoder.unkeyedContainer()
+            let low = try container.decode(Double.self)
+            let high = try container.decode(Double.self)
+            guard container.isAtEnd, low.isFinite, high.isFinite, low <= high else {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "expected [low, high] with low <= high"))
+            }
+            range = low...high
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.unkeyedContainer()
+            try container.encode(range.lowerBound)
+            try container.encode(range.upperBound)
+        }
+    }
+
+    /// The providers a profile can model: what the probe sees differs (VM ids, uptime, IPs).
+    public enum SimulatedProvider: String, Codable, Sendable {
+        case aws, azure, google
+    }
 
     public struct Runtime: Codable, Sendable {
         /// Median cold-start latency (request sent to function start) at 128 MB, alone on its VM.
@@ -44,16 +73,23 @@ public struct Profile: Codable, Sendable {
         /// Memory that instances may use on one VM (the bin-packing capacity).
         public var usableMemoryMb: Int
         /// Uptime of a VM when it is handed out, seconds: uniform in this range (pre-booted pool).
-        public var poolUptimeS: [Double]
+        public var poolUptimeS: Bounds
+        /// A VM retires at this uptime, seconds, ending the instances on it (nil: never).
+        public var maxUptimeS: Double?
     }
 
     public struct Placement: Codable, Sendable {
-        /// `binpack`: an account's instances fill its own VMs up to the usable memory.
-        /// `spread`: instances go to VMs of a shared pool, at most `maxInstancesPerVm` each.
-        public var policy: String
+        public var policy: Policy
         public var maxInstancesPerVm: Int?
         /// spread: probability that a new instance goes to a VM already used by another account.
         public var crossAccountProbability: Double?
+    }
+
+    public enum Policy: String, Codable, Sendable {
+        /// An account's instances fill its own VMs up to the usable memory.
+        case binpack
+        /// Instances go to VMs of a shared pool, at most `maxInstancesPerVm` each.
+        case spread
     }
 
     public struct Scaling: Codable, Sendable {
@@ -75,9 +111,9 @@ public struct Profile: Codable, Sendable {
         public var warmMedianMs: Double
         public var warmSigma: Double
         /// Function execution time of a plain request, uniform.
-        public var executionMs: [Double]
+        public var executionMs: Bounds
         /// Network delay each way between client and platform, uniform.
-        public var networkOneWayMs: [Double]
+        public var networkOneWayMs: Bounds
         /// Relative day/night swing of cold-start latency over 24 h (0: none).
         public var diurnalAmplitude: Double
     }
@@ -87,10 +123,28 @@ public struct Profile: Codable, Sendable {
         public var medianMinutes: [String: Double]
         public var sigma: Double
         public var maxMinutes: Double
+        /// For an instance invoked at a steady interval (key: seconds): its own median and sigma, as
+        /// the paper saw shorter lifetimes under more frequent requests (AWS).
+        public var byIntervalS: [String: Distribution]?
 
-        func median(memoryMB: Int) -> Double {
-            medianMinutes[String(memoryMB)] ?? medianMinutes["default"] ?? maxMinutes / 2
+        public struct Distribution: Codable, Sendable {
+            public var medianMinutes: Double
+            public var sigma: Double
         }
+
+        func distribution(memoryMB: Int, intervalS: Double?) -> Distribution {
+            if let intervalS, let setting = byIntervalS?[String(Int(intervalS))] { return setting }
+            let median = medianMinutes[String(memoryMB)] ?? medianMinutes["default"] ?? maxMinutes / 2
+            return Distribution(medianMinutes: median, sigma: sigma)
+        }
+    }
+
+    public struct Hourly: Codable, Sendable {
+        public var runtime: String
+        public var memoryMb: Int
+        /// The hourly function's median cold start when it is not the runtime's (Azure: the paper's
+        /// hourly medians are more than twice its cold-start experiment's).
+        public var coldMedianMs: Double?
     }
 
     public struct Idle: Codable, Sendable {
@@ -134,6 +188,11 @@ public struct Profile: Codable, Sendable {
         return parameters.coldMedianMs128 * pow(128 / Double(memoryMB), parameters.memoryExponent)
     }
 
+    /// The hourly function's median cold start before the day/night swing.
+    var hourlyColdMedianMs: Double {
+        hourly.coldMedianMs ?? coldMedianMs(runtime: hourly.runtime, memoryMB: hourly.memoryMb)
+    }
+
     /// The runtimes in a stable order.
     var runtimeNames: [String] { runtimes.keys.sorted() }
 
@@ -164,14 +223,29 @@ public struct Profile: Codable, Sendable {
         return profile
     }
 
+    /// A key as the file spells it: `poolUptimeS` is `pool_uptime_s`, `coldMedianMs128` `cold_median_ms_128`;
+    /// a key without capitals (a runtime's name, a memory size) is left as it is.
+    private static func snakeCase(_ key: String) -> String {
+        guard key.contains(where: \.isUppercase) else { return key }
+        var out = ""
+        for character in key {
+            let digitAfterLetter = character.isNumber && (out.last?.isLetter ?? false)
+            if character.isUppercase || digitAfterLetter { out += "_" }
+            out += character.lowercased()
+        }
+        return out
+    }
+
     private static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            context.codingPath.map { $0.intValue.map(String.init) ?? snakeCase($0.stringValue) }.joined(separator: ".")
         }
         switch error {
         case .keyNotFound(let key, let context):
             return "missing key '\(path(context).isEmpty ? "" : path(context) + ".")\(key.stringValue)'"
         case .typeMismatch(_, let context), .valueNotFound(_, let context): return "wrong type at '\(path(context))'"
+        case .dataCorrupted(let context) where !context.codingPath.isEmpty:
+            return "invalid value at '\(path(context))' (\(context.debugDescription))"
         case .dataCorrupted(let context): return "not valid JSON (\(context.debugDescription))"
         @unknown default: return "\(error)"
         }

@@ -27,7 +27,7 @@ final class RunWriter {
         tests: (Platform.Served) -> [String] = { _ in [] }
     ) {
         let profile = platform.profile
-        let aws = profile.provider == "aws"
+        let aws = profile.provider == .aws
         func field(_ text: String) {
             buffer.append(contentsOf: text.utf8)
             buffer.append(0x23)

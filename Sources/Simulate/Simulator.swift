@@ -116,7 +116,7 @@ final class ExperimentContext {
             "snapshot": snapshot,
             "description": "Simulated with profile \(profile.name): \(profile.description)",
             "simulated_profile": profile.name,
-            "provider": profile.provider,
+            "provider": profile.provider.rawValue,
             "experiment": experiment.rawValue,
             "parameters": parameters,
         ]
@@ -130,7 +130,7 @@ final class ExperimentContext {
         linesWritten += writer.lines
         try writer.finish(truth: [
             "profile": profile.name,
-            "provider": profile.provider,
+            "provider": profile.provider.rawValue,
             "experiment": experiment.rawValue,
             "seed": runSeed,
             "experiment_seed": seed,

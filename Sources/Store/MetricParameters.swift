@@ -63,6 +63,16 @@ public struct MetricParameters: Hashable, Sendable, Encodable {
         self.intervalSeconds = intervalSeconds
     }
 
+    /// Whether `other` has every parameter this one names, with the same value.
+    public func isSubset(of other: MetricParameters) -> Bool {
+        func same<T: Equatable>(_ mine: T?, _ theirs: T?) -> Bool { mine == nil || mine == theirs }
+        return same(experiment, other.experiment) && same(temperature, other.temperature)
+            && same(grouping, other.grouping) && same(scenario, other.scenario)
+            && same(concurrency, other.concurrency) && same(colevel, other.colevel)
+            && same(batchSize, other.batchSize) && same(delaySeconds, other.delaySeconds)
+            && same(idleMinutes, other.idleMinutes) && same(intervalSeconds, other.intervalSeconds)
+    }
+
     /// As JSON: the column names, absent parameters left out.
     enum CodingKeys: String, CodingKey {
         case experiment, temperature, grouping, scenario, concurrency, colevel

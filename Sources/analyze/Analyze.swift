@@ -8,7 +8,7 @@ struct Analyze: ParsableCommand {
         abstract: "Offline analysis of serverless platform measurements (ATC'18 \"Peeking Behind the Curtains\").",
         subcommands: [
             IngestCommand.self, SnapshotsCommand.self, RejectsCommand.self, QueryCommand.self, MetricsCommand.self,
-            ReportCommand.self, CompareCommand.self, SimulateCommand.self,
+            ReportCommand.self, CompareCommand.self, SimulateCommand.self, CalibrateCommand.self,
         ])
 
     /// Runs the command; a file-system error becomes one line naming the path and the reason, not a

@@ -14,7 +14,8 @@ struct CompareCommand: ParsableCommand {
             memory, setting and statistic, then by the documented looser rules of docs/compare.md), and gives \
             both values, B/A, and where both sides kept samples a bootstrap CI of the ratio of medians, \
             Mann-Whitney and KS p-values and a verdict. Pairs that measure different things are refused with \
-            the reason; rows on one side only are listed. Several B snapshots are read as one. A side with \
+            the reason; rows on one side only are listed. Several B snapshots are read as one, and so are A's \
+            joined by '+' (aws-2017+azure-2017). A side with \
             invocations and no current analysis is analyzed first. The paper's published numbers are the \
             snapshot paper-2018 (`analyze ingest Datasets/paper-2018`).
 
@@ -29,7 +30,7 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "Snapshot A (the baseline, e.g. paper-2018).")
+    @Argument(help: "Snapshot A (the baseline, e.g. paper-2018), or several joined by '+', read as one A.")
     var a: String
 
     @Argument(help: "Snapshot B, or several snapshots read as one B.")
@@ -82,7 +83,8 @@ struct CompareCommand: ParsableCommand {
         }
         let aliases = Comparison.Aliases(metrics: metrics, runtimes: try pairs(runtimeAliases, "runtime-as"))
         let comparison = try Comparison(
-            store: try Store(path: store.db, create: false), a: a, b: b, aliases: aliases, relaxations: relaxations)
+            store: try Store(path: store.db, create: false), a: a.split(separator: "+").map(String.init),
+            b: b.flatMap { $0.split(separator: "+").map(String.init) }, aliases: aliases, relaxations: relaxations)
         let report = ComparisonReport(comparison)
         switch format {
         case .csv: print(report.csv(), terminator: "")

@@ -146,15 +146,15 @@ import Testing
             ))
     }
 
-    /// `Reports/` holds what `make report` writes; the metrics of one snapshot, recomputed from its
-    /// committed data in a fresh store, are the same bytes.
+    /// The committed simulated metrics are what `make report` computes: the profile simulated at the
+    /// paper's scale with its year as the seed, ingested into a fresh store, gives the same bytes.
     @Test func committedMetricsAreReproducible() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let data = root.appendingPathComponent("Datasets/simulated/aws-2017").path
-        #expect(try AnalyzeCommand.run(["ingest", data], in: directory).status == 0)
+        try simulateAsMakeReportDoes("aws-2017", in: directory)
+        #expect(try AnalyzeCommand.run(["ingest", ".simulated"], in: directory).status == 0)
         let metrics = try AnalyzeCommand.run(
             ["metrics", "--snapshot", "simulated-aws-2017", "--format", "csv"], in: directory)
         #expect(metrics.status == 0)
@@ -167,20 +167,31 @@ import Testing
             ))
     }
 
-    /// `make report` from a clean clone writes the committed report: ingesting `Datasets` the same way
-    /// (from the repository root) and writing one snapshot's report gives the same bytes.
+    /// `make report` from a clean clone writes the committed reports: ingesting the data as `make ingest`
+    /// does (paths relative to the repository root, the simulated runs in `.simulated/`) and writing one
+    /// snapshot's report gives the same bytes.
     @Test func committedReportIsReproducible() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        // The store's paths are the ones `make` gives: Datasets/... and .simulated/...; the paper's numbers
+        // are there for the key findings.
+        try FileManager.default.createSymbolicLink(
+            atPath: directory + "/Datasets", withDestinationPath: root.appendingPathComponent("Datasets").path)
+        try simulateAsMakeReportDoes("aws-2017", in: directory)
         let db = directory + "/store.sqlite"
-        #expect(try AnalyzeCommand.run(["ingest", "Datasets", "--db", db], in: root.path).status == 0)
+        let ingest = try AnalyzeCommand.run(
+            [
+                "ingest", "Datasets/paper-2018", "Datasets/lambda-coldstart-comparison-2017",
+                "Datasets/faas-parallelism-benchmark-2020", ".simulated", "--db", db,
+            ], in: directory)
+        #expect(ingest.status == 0, "\(ingest.stderr)")
         // A simulated snapshot and two public collections (one through a built-in mapping).
         for snapshot in ["simulated-aws-2017", "lambda-coldstart-2017", "faas-parallelism-2020"] {
             let out = directory + "/" + snapshot
             let report = try AnalyzeCommand.run(
-                ["report", "--db", db, "--snapshot", snapshot, "--out", out], in: root.path)
+                ["report", "--db", db, "--snapshot", snapshot, "--out", out], in: directory)
             #expect(report.status == 0, "\(report.stderr)")
             let committed = root.appendingPathComponent("Reports/" + snapshot)
             #expect(
@@ -199,6 +210,14 @@ import Testing
                     "\(snapshot)/\(figure)")
             }
         }
+    }
+
+    /// What the Makefile's `.simulated/<profile>` rule runs: the paper's scale, the profile's year as the seed.
+    private func simulateAsMakeReportDoes(_ profile: String, in directory: String) throws {
+        let seed = String(profile.split(separator: "-").last!)
+        let simulate = try AnalyzeCommand.run(
+            ["simulate", "--profile", profile, "--out", ".simulated", "--seed", seed, "--scale", "1"], in: directory)
+        #expect(simulate.status == 0, "\(simulate.stderr)")
     }
 
     @Test func missingPathsAndUnknownFormatsAreUsageErrors() throws {

@@ -105,7 +105,7 @@ final class Folder {
             #expect(idleProbeMs <= profile.idle.maxIdleS * 1000)
             // No VM over its usable memory: at each instance's first request, the instances seen on its
             // VM around that time add up to at most the capacity.
-            if profile.vm.identity, profile.placement.policy == "binpack" {
+            if profile.vm.identity, profile.placement.policy == .binpack {
                 let worst =
                     try Int.fetchOne(
                         db,
@@ -176,7 +176,7 @@ final class Folder {
         for name in Profile.builtInNames {
             let profile = try Profile.builtIn(name)
             #expect(profile.name == name)
-            #expect(name.hasPrefix(profile.provider))
+            #expect(name.hasPrefix(profile.provider.rawValue))
         }
         #expect(throws: SimulateError.self) { try Profile.builtIn("ibm-2017") }
         let folder = Folder()
@@ -188,6 +188,28 @@ final class Folder {
             Issue.record("a profile without its keys loaded")
         } catch {
             #expect("\(error)".contains("missing key 'description'"))
+        }
+        // A misspelled choice or a range the wrong way round is an error naming its key, not a default.
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let builtIn = try String(
+            contentsOf: package.appendingPathComponent("Sources/Simulate/Profiles/aws-2017.json"), encoding: .utf8)
+        for (from, to, key) in [
+            (#""policy": "binpack""#, #""policy": "binpak""#, "placement.policy"),
+            (#""provider": "aws""#, #""provider": "amazon""#, "provider"),
+            (
+                "\"pool_uptime_s\": [\n      132,\n      3000\n    ]", #""pool_uptime_s": [3000, 132]"#,
+                "vm.pool_uptime_s"
+            ),
+        ] {
+            #expect(builtIn.contains(from))
+            try Data(builtIn.replacingOccurrences(of: from, with: to).utf8).write(to: file)
+            do {
+                _ = try Profile.load(file)
+                Issue.record("a profile with \(to) loaded")
+            } catch {
+                #expect("\(error)".contains("invalid value at '\(key)'"), "\(error)")
+            }
         }
     }
 

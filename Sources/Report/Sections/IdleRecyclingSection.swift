@@ -14,15 +14,16 @@ struct IdleRecyclingSection: StageSection {
                 [$0.provider ?? "", $0.setting ?? "", Text.number($0.value), Cells.n($0)]
             },
             rightAligned: [2, 3])
-        let survival = metrics.filter { $0.metric == .idleSurvivalFraction }
+        let (survival, fewProbes) = Self.enough(metrics.filter { $0.metric == .idleSurvivalFraction })
         if !survival.isEmpty {
             document.figure(
                 "idle-survival.svg",
                 Chart.xy(
-                    .line, title: "Idle instances still alive", x: "idle gap (minutes)",
+                    .scatter, title: "Idle instances still alive", x: "idle gap (minutes)",
                     y: "fraction of instances reused",
                     series: Chart.Series.byProvider(survival) { $0.parameters.idleMinutes ?? 0 }, yFromZero: true),
-                "Fraction of second requests answered by the same instance, by the gap between the two requests.")
+                "Fraction of second requests answered by the same instance, by the gap between the two requests. "
+                    + Self.leftOut(fewProbes, of: "request pairs"))
         }
         coldProbability(metrics.filter { $0.metric == .coldProbability }, into: &document)
     }
@@ -30,10 +31,7 @@ struct IdleRecyclingSection: StageSection {
     /// P(cold) by idle gap, one line per provider (and per experiment, when both kinds of run are there),
     /// with a table of where each provider's curve crosses one half.
     private func coldProbability(_ rows: [Metric], into document: inout ReportDocument) {
-        // A gap with a handful of requests gives P(cold) of 0 or 1 by chance: such gaps are left out.
-        let minimum = 5
-        let few = rows.filter { ($0.n ?? 0) < minimum }
-        let rows = rows.filter { ($0.n ?? 0) >= minimum }
+        let (rows, few) = Self.enough(rows)
         guard !rows.isEmpty else { return }
         struct Line: Hashable, Comparable {
             let provider: String, experiment: String
@@ -71,9 +69,25 @@ struct IdleRecyclingSection: StageSection {
                         points.map { Chart.Point(gap($0), $0.value) })
                 }, yFromZero: true),
             "Fraction of requests that started cold, by the idle gap before them (rounded to the minute), one series "
-                + "per provider; \(rows.reduce(0) { $0 + ($1.n ?? 0) }) requests in all. Gaps with fewer than "
-                + "\(minimum) requests are left out of the figure and the table (\(few.count) "
-                + "gap\(few.count == 1 ? "" : "s"), \(few.reduce(0) { $0 + ($1.n ?? 0) }) requests; all are in "
-                + "metrics.csv).")
+                + "per provider; \(rows.reduce(0) { $0 + ($1.n ?? 0) }) requests in all. "
+                + Self.leftOut(few, of: "requests", table: true))
+    }
+
+    /// A gap with a handful of probes gives a fraction of 0 or 1 by chance: gaps with fewer than this
+    /// many are left out of figures and tables.
+    static let fewestPerGap = 5
+
+    /// The rows with enough probes, and the others.
+    static func enough(_ rows: [Metric]) -> (kept: [Metric], few: [Metric]) {
+        (rows.filter { ($0.n ?? 0) >= fewestPerGap }, rows.filter { ($0.n ?? 0) < fewestPerGap })
+    }
+
+    /// What a caption says of the gaps left out.
+    static func leftOut(_ few: [Metric], of what: String, table: Bool = false) -> String {
+        guard !few.isEmpty else { return "every gap has at least \(fewestPerGap) \(what)." }
+        return
+            "Gaps with fewer than \(fewestPerGap) \(what) are left out of the figure\(table ? " and the table" : "") "
+            + "(\(few.count) gap\(few.count == 1 ? "" : "s"), \(few.reduce(0) { $0 + ($1.n ?? 0) }) \(what); all are "
+            + "in metrics.csv)."
     }
 }

@@ -26,8 +26,8 @@ struct LifetimeSection: StageSection {
             }, rightAligned: [3, 4, 5, 6])
         for uptime in metrics.filter({ $0.metric == .vmUptimeHours }) {
             document.markdown.paragraph(
-                "\(Text.markdown(uptime.provider ?? "")): longest host VM uptime seen \(Text.number(uptime.value)) "
-                    + "hours (\(Cells.n(uptime)) VMs)."
+                "\(Text.markdown(uptime.provider ?? "")): \(Text.markdown(uptime.setting ?? "")) "
+                    + "\(Text.number(uptime.value)) hours (\(Cells.n(uptime)) VMs)."
             )
         }
         let sampled = medians.filter { $0.samples != nil }

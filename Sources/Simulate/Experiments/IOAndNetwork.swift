@@ -29,7 +29,9 @@ enum IOAndNetwork {
                         let rtt = platform.random.uniform(0.2...0.6)
                         return [
                             rounds.joined(separator: ";"),
-                            "\(TextBytes.fixed(bandwidth, digits: 0)),\(TextBytes.fixed(rtt, digits: 3)),\(TextBytes.fixed(rtt * 0.6, digits: 3)),\(TextBytes.fixed(rtt * 3, digits: 3))",
+                            [bandwidth, rtt, rtt * 0.6, rtt * 3].enumerated().map {
+                                TextBytes.fixed($1, digits: $0 == 0 ? 0 : 3)
+                            }.joined(separator: ","),
                         ]
                     }
                     time += 30_000

@@ -2,11 +2,14 @@
 /// the two requests' send times); the same instance answering means it survived the idle time. Per account (one VM each under bin packing):
 /// a binary search over the gap (1 to 120 minutes, to a minute), then repeated probes at gaps from just
 /// below the longest survival found to 12 minutes above it, then probes whose VM another instance
-/// keeps busy.
+/// keeps busy (gaps of 30 to 180 minutes: the paper saw 1-3 h). Functions have the largest memory size,
+/// whose instances live longest, so that the lifetime limit does not end a probe (Google's 128 MB
+/// instances live about 20 minutes).
 enum IdleRecycling {
     static func run(_ context: ExperimentContext) throws {
         let platform = context.platform()
         let writer = try context.run("gap-probes", on: platform)
+        let memory = context.profile.memorySizesMb.max()!
         var time = platform.startMs
         var account = 0
         var results: [(gapMinutes: Double, survived: Bool, busy: Bool)] = []
@@ -17,9 +20,9 @@ enum IdleRecycling {
         func probes(gap: Double, count: Int, round: Int, keepVMBusy: Bool = false) -> [Bool] {
             let functions = (0..<count).map { _ -> SimFunction in
                 account += 1
-                return context.function(account: "idle-\(account)")
+                return context.function(account: "idle-\(account)", memoryMB: memory)
             }
-            let keepers = keepVMBusy ? functions.map { context.function(account: $0.account) } : []
+            let keepers = keepVMBusy ? functions.map { context.function(account: $0.account, memoryMB: memory) } : []
             var firsts: [Int] = []
             for (i, function) in functions.enumerated() {
                 let served = platform.batch(function, count: 1, atMs: time + Double(i) * 10)
@@ -61,8 +64,8 @@ enum IdleRecycling {
             _ = probes(gap: gap, count: context.scaled(100, minimum: 10), round: 1000 + Int(gap))
         }
         // A busy VM keeps idle instances longer.
-        for gap in [30.0, 60.0, 120.0] {
-            _ = probes(gap: gap, count: context.scaled(5, minimum: 1), round: 2000 + Int(gap), keepVMBusy: true)
+        for gap in stride(from: 30.0, through: 180, by: 30) {
+            _ = probes(gap: gap, count: context.scaled(10, minimum: 1), round: 2000 + Int(gap), keepVMBusy: true)
         }
 
         let gaps = Set(results.map(\.gapMinutes)).sorted()
