@@ -68,9 +68,9 @@ extension Calibration {
         case (.safeDelay, _):
             .calibrated(.absolute(1), why: "delays are probed every second")
         case (.cpuUtilization, _):
-            .calibrated(.relative(0.1), why: "5 instances alone per memory size")
+            .calibrated(.relative(0.1), why: "30 instances alone per memory size")
         case (.networkThroughput, .max):
-            .calibrated(.relative(0.25), why: "the largest of 5 instances alone")
+            .calibrated(.relative(0.25), why: "the largest of 30 instances alone")
         case (.networkThroughput, _):
             .reference(
                 "the paper's 0.2 Mbps is an outlier among instances alone; the model varies throughput by a "

@@ -8,7 +8,8 @@ import Store
 /// listed; rows the rules would join but that measure different things are refused, with the reason.
 ///
 /// Join rules, in order (each pair records the one that matched it; docs/compare.md):
-/// 1. `sameKey`: equal metric, provider, runtime, architecture, packaging, memory, setting, statistic.
+/// 1. `sameKey`: equal metric, provider, runtime, architecture, packaging, memory, setting, statistic,
+///    parameters.
 /// 2. `sameParameters`: the same with the typed parameters (experiment, temperature, grouping,
 ///    concurrency...) in place of the setting's words, when A's row names parameters and exactly one
 ///    row on the other side qualifies.
@@ -407,13 +408,13 @@ public struct Comparison: Sendable {
         }
     }
 
-    /// The exact join key of a metric: its typed fields and its setting.
+    /// The exact join key of a metric: its typed fields, parameters included, and its setting.
     struct Key: Hashable {
         var fields: FieldKey
         var setting: String?
 
         init(_ m: Metric) {
-            fields = FieldKey(m, parameters: false)
+            fields = FieldKey(m)
             setting = m.setting
         }
 

@@ -51,7 +51,7 @@ public struct ComparisonReport {
                 + "the ratio is given.")
         markdown.paragraph(
             "Join rules: **same key** (metric, provider, runtime, architecture, packaging, memory, setting, "
-                + "statistic); **same parameters** (the same, with the typed parameters in place of the setting's "
+                + "statistic, parameters); **same parameters** (the same, with the typed parameters in place of the setting's "
                 + "words, when that matches exactly one row; then, when A's row names no experiment, whatever B's "
                 + "names); **over memory sizes** (a summary over memory sizes, `median_min` or `median_max`, against "
                 + "the smallest or largest per-memory median of the other side); **A naming no runtime** (A's row "

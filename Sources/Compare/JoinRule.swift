@@ -2,7 +2,7 @@ import Store
 
 /// How a pair of rows was joined (docs/compare.md), in the order the rules are tried.
 public enum JoinRule: Sendable, Equatable, CustomStringConvertible {
-    /// Equal metric, provider, runtime, architecture, packaging, memory, setting and statistic.
+    /// Equal metric, provider, runtime, architecture, packaging, memory, setting, statistic and parameters.
     case sameKey
     /// The same, with the typed parameters in place of the setting's words, when one row qualifies.
     case sameParameters

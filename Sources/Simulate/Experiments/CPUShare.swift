@@ -14,7 +14,7 @@ enum CPUShare {
         for memory in profile.memorySizesMb {
             for colevel in [1, 2, 4] {
                 var shares: [Double] = []
-                for _ in 0..<context.scaled(5, minimum: 1) {
+                for _ in 0..<context.scaled(30, minimum: 1) {
                     account += 1
                     let function = context.function(account: "cpu-\(account)", memoryMB: memory)
                     let served = platform.batch(function, count: colevel, atMs: time, executionMs: 1000...1002)

@@ -6,7 +6,7 @@ enum ConcurrentColdStart {
     static func run(_ context: ExperimentContext) throws {
         let platform = context.platform()
         let writer = try context.run("colevel", on: platform)
-        let repetitions = context.scaled(10, minimum: 2)
+        let repetitions = context.scaled(30, minimum: 2)
         let profile = context.profile
         let runtime = profile.runtimeNames.contains("python2.7") ? "python2.7" : profile.runtimeNames[0]
         let memory = profile.memorySizesMb[0]

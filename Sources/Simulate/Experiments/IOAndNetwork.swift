@@ -12,7 +12,7 @@ enum IOAndNetwork {
         for memory in memories {
             let memoryFactor = performance.throughputFullMemoryMb.map { min(1, Double(memory) / $0) } ?? 1
             for colevel in [1, 2, 4, 8] {
-                for _ in 0..<context.scaled(5, minimum: 1) {
+                for _ in 0..<context.scaled(30, minimum: 1) {
                     account += 1
                     let function = context.function(account: "io-\(account)", memoryMB: memory)
                     let served = platform.batch(function, count: colevel, atMs: time, executionMs: 3000...3500)

@@ -7,7 +7,7 @@ enum Placement {
         var time = platform.startMs
         for (round, memory) in context.profile.memorySizesMb.reversed().enumerated() {
             let function = context.function(memoryMB: memory)
-            let count = context.scaled(20, minimum: 4)
+            let count = context.scaled(30, minimum: 4)
             writer.write(
                 platform.batch(function, count: count, atMs: time, executionMs: 200...300), round: round, batch: 1)
             time += 1_000
