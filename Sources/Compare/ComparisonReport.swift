@@ -51,11 +51,11 @@ public struct ComparisonReport {
                 + "the ratio is given.")
         markdown.paragraph(
             "Join rules: **same key** (metric, provider, runtime, architecture, packaging, memory, setting, "
-                + "statistic, parameters); **same parameters** (the same, with the typed parameters in place of the setting's "
-                + "words, when that matches exactly one row; then, when A's row names no experiment, whatever B's "
-                + "names); **over memory sizes** (a summary over memory sizes, `median_min` or `median_max`, against "
-                + "the smallest or largest per-memory median of the other side); **A naming no runtime** (A's row "
-                + "at one memory size with no runtime, against the other side's only runtime there)"
+                + "statistic, parameters); **same parameters** (the same, with the typed parameters in place of the "
+                + "setting's words, when that matches exactly one row; then, when A's row names no experiment, "
+                + "whatever B's names); **over memory sizes** (a summary over memory sizes, `median_min` or "
+                + "`median_max`, against the smallest or largest per-memory median of the other side); **A naming no "
+                + "runtime** (A's row at one memory size with no runtime, against the other side's only runtime there)"
                 + "\(relaxationsText). The rule used is in the last column."
         )
         markdown.table(
