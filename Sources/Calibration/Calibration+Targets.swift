@@ -25,7 +25,7 @@ extension Calibration {
         case (.rerunSpeedup, _):
             .calibrated(.relative(0.2), why: "the paper's ratio of means against a ratio of medians")
         case (.warmStartLatency, _):
-            .calibrated(.relative(0.1), why: "1,500 warm starts")
+            .calibrated(.relative(0.1), why: "100 to 1,500 warm starts (the n column)")
         case (.hourlyColdStartMedian, _):
             .calibrated(.relative(0.2), why: "the paper's value is read from its figure")
         case (.vmConfigurations, _), (.vmVCPUs, _):
@@ -46,9 +46,10 @@ extension Calibration {
                     + "6.2 h over all settings, which must include settings it does not break down; the profile "
                     + "follows the per-setting medians")
         case (.instanceLifetimeHours, _):
-            .calibrated(.relative(0.05), why: "the profile's cap on a lifetime")
+            .calibrated(
+                .relative(0.05), why: "a limit of the model (the cap on a lifetime), which the longest of 600 reaches")
         case (.vmUptimeHours, _):
-            .calibrated(.within(6...12), why: "the paper saw one VM at 9.2 h")
+            .calibrated(.within(6...12), why: "the paper saw one VM at 9.2 h; a limit of the model (max_uptime_s)")
         case (.instanceLifetimeMinutes, .median):
             .calibrated(.relative(0.15), why: "100 instances per setting")
         case (.instanceLifetimeMinutes, _):
@@ -58,15 +59,20 @@ extension Calibration {
         case (.maxIdleMinutes, _) where paper.provider == "azure":
             .calibrated(.within(22...120), why: "the paper's three days gave 22, 40 and 120 minutes")
         case (.maxIdleMinutes, _) where paper.parameters.grouping == .busyVM:
-            .calibrated(.within(60...180), why: "the paper saw 1 to 3 hours")
+            .calibrated(
+                .within(60...180), why: "the paper saw 1 to 3 hours; a limit of the model, probed up to 240 minutes")
         case (.maxIdleMinutes, _):
-            .calibrated(.absolute(2), why: "the search resolves a minute; recycling runs every 5 minutes")
+            .calibrated(
+                .absolute(2),
+                why: "a limit of the model (max_idle_s); the search resolves a minute, probes go beyond it")
         case (.idleSurvivalFraction, _):
             .calibrated(.absolute(0.06), why: "100 probes per gap: a standard error of about 0.04")
         case (.staleFraction, _), (.staleNewInstanceFraction, _):
             .calibrated(.absolute(0.01), why: "5,100 requests sent right after an update")
         case (.safeDelay, _):
-            .calibrated(.absolute(1), why: "delays are probed every second")
+            .calibrated(
+                .absolute(1),
+                why: "a limit of the model (window_s); delays are probed every second to 6 s, then 8 and 10 s")
         case (.cpuUtilization, _):
             .calibrated(.relative(0.1), why: "30 instances alone per memory size")
         case (.networkThroughput, .max):

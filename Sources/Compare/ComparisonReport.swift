@@ -133,7 +133,11 @@ public struct ComparisonReport {
             .prefix(24).enumerated()
         {
             let name = String(format: "ecdf-%02d.svg", index + 1)
-            let series = [(c.a, pair.a.samples!), (c.b, pair.b.samples!)].map { title, values in
+            // A side of several snapshots is "A" or "B" (its name would be cut, and say nothing of the row).
+            let sides = [(c.aSnapshots, "A"), (c.bSnapshots, "B")].map { names, side in
+                names.count == 1 ? names[0] : side
+            }
+            let series = zip(sides, [pair.a.samples!, pair.b.samples!]).map { title, values in
                 Chart.Series.ecdf("\(title) (n = \(values.count))", sorted: values)
             }
             // The title says which group from the fields, the axis what was measured; the caption adds the

@@ -20,11 +20,17 @@ struct VMInventorySection: StageSection {
                     find(provider, .vmVCPUs, .mode), find(provider, .vmVCPUs, .max),
                 ]
             }, rightAligned: [1, 2, 3, 4])
+        // A share's n is its provider's instances: each configuration's own count is share x n (exact, the
+        // share being count / n).
         let shares = metrics.filter { $0.metric == .vmConfigurationShare }
         document.markdown.table(
-            ["provider", "configuration (CPU model, vCPUs)", "share of instances", "instances"],
-            shares.map {
-                [$0.provider ?? "", $0.setting ?? "", Text.number($0.value, significant: 3), Cells.n($0)]
+            ["provider", "configuration (CPU model, vCPUs)", "instances", "share of the provider's instances"],
+            shares.map { share in
+                [
+                    share.provider ?? "", share.setting ?? "",
+                    share.n.map { String(Int((share.value * Double($0)).rounded())) } ?? "",
+                    Text.number(share.value, significant: 3) + (share.n.map { " of \($0)" } ?? ""),
+                ]
             }, rightAligned: [2, 3])
     }
 }

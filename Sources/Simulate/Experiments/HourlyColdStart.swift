@@ -9,7 +9,7 @@ enum HourlyColdStart {
         let profile = context.profile
         let runtime = profile.hourly.runtime
         let memory = profile.hourly.memoryMb
-        let perHour = context.scaled(10, minimum: 3)
+        let perHour = context.scaled(30, minimum: 3)
         var hours: [[String: Any]] = []
         for hour in 0..<(7 * 24) {
             let time = platform.startMs + Double(hour) * 3_600_000

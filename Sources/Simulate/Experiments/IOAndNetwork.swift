@@ -1,5 +1,6 @@
-/// I/O and network isolation (section 6.2): c coresident instances run `dd` (three rounds) and iperf
-/// at once; each gets a share of the VM's disk and network throughput.
+/// I/O and network isolation (section 6.2): c instances of one account run `dd` (three rounds) and iperf
+/// at once; each gets its share of its VM's disk and network throughput, split among the instances of
+/// the batch on that VM (a batch larger than a VM holds spreads over several).
 enum IOAndNetwork {
     static func run(_ context: ExperimentContext) throws {
         let platform = context.platform()
@@ -7,7 +8,7 @@ enum IOAndNetwork {
         let performance = context.profile.performance
         var time = platform.startMs
         var account = 0
-        var groups: [[String: Any]] = []
+        var sharing: Set<[Int]> = []  // memory, instances on one VM
         let memories = Array(Set([context.profile.memorySizesMb.first!, context.profile.memorySizesMb.last!])).sorted()
         for memory in memories {
             let memoryFactor = performance.throughputFullMemoryMb.map { min(1, Double(memory) / $0) } ?? 1
@@ -16,16 +17,18 @@ enum IOAndNetwork {
                     account += 1
                     let function = context.function(account: "io-\(account)", memoryMB: memory)
                     let served = platform.batch(function, count: colevel, atMs: time, executionMs: 3000...3500)
-                    writer.write(served, round: colevel, batch: account) { _ in
+                    writer.write(served, round: colevel, batch: account) { request in
                         func jitter() -> Double {
                             max(0.05, 1 + performance.throughputJitter * platform.random.normal())
                         }
+                        let onVM = Double(max(1, request.colevel))
+                        sharing.insert([memory, Int(onVM)])
                         let rounds = (0..<3).map { _ in
-                            let throughput = performance.vmIoMbS * memoryFactor / Double(colevel) * jitter()
+                            let throughput = performance.vmIoMbS * memoryFactor / onVM * jitter()
                             return TextBytes.fixed(100 / throughput, digits: 4) + ","
                                 + TextBytes.fixed(throughput, digits: 2)
                         }
-                        let bandwidth = performance.vmNetworkMbps * 1e6 * memoryFactor / Double(colevel) * jitter()
+                        let bandwidth = performance.vmNetworkMbps * 1e6 * memoryFactor / onVM * jitter()
                         let rtt = platform.random.uniform(0.2...0.6)
                         return [
                             rounds.joined(separator: ";"),
@@ -36,13 +39,17 @@ enum IOAndNetwork {
                     }
                     time += 30_000
                 }
-                groups.append([
-                    "memory_mb": memory, "colevel": colevel,
-                    "model_io_mb_s": performance.vmIoMbS * memoryFactor / Double(colevel),
-                    "model_network_mbps": performance.vmNetworkMbps * memoryFactor / Double(colevel),
-                    "model_slowdown": Double(colevel),
-                ])
             }
+        }
+        // The model's throughput per instance, by memory and the instances sharing its VM.
+        let groups = sharing.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }.map { key -> [String: Any] in
+            let (memory, onVM) = (key[0], Double(key[1]))
+            let memoryFactor = performance.throughputFullMemoryMb.map { min(1, Double(memory) / $0) } ?? 1
+            return [
+                "memory_mb": memory, "colevel": key[1],
+                "model_io_mb_s": performance.vmIoMbS * memoryFactor / onVM,
+                "model_network_mbps": performance.vmNetworkMbps * memoryFactor / onVM, "model_slowdown": onVM,
+            ]
         }
         try context.finish(writer, truth: ["groups": groups], parameters: ["jitter": performance.throughputJitter])
     }

@@ -2,7 +2,7 @@
 /// the two requests' send times); the same instance answering means it survived the idle time. Per account (one VM each under bin packing):
 /// a binary search over the gap (1 to 120 minutes, to a minute), then repeated probes at gaps from just
 /// below the longest survival found to 12 minutes above it, then probes whose VM another instance
-/// keeps busy (gaps of 30 to 180 minutes: the paper saw 1-3 h). Functions have the largest memory size,
+/// keeps busy (gaps of 30 to 240 minutes: the paper saw 1-3 h). Functions have the largest memory size,
 /// whose instances live longest, so that the lifetime limit does not end a probe (Google's 128 MB
 /// instances live about 20 minutes).
 enum IdleRecycling {
@@ -64,7 +64,7 @@ enum IdleRecycling {
             _ = probes(gap: gap, count: context.scaled(100, minimum: 10), round: 1000 + Int(gap))
         }
         // A busy VM keeps idle instances longer.
-        for gap in stride(from: 30.0, through: 180, by: 30) {
+        for gap in stride(from: 30.0, through: 240, by: 30) {
             _ = probes(gap: gap, count: context.scaled(10, minimum: 1), round: 2000 + Int(gap), keepVMBusy: true)
         }
 

@@ -1,41 +1,59 @@
 import Statistics
 
 /// Instance lifetime (section 5.2): c instances kept busy with a request every interval until the last
-/// one has ended; each instance's lifetime is last seen minus first seen. At scale 1, c = 50: the
-/// paper collected at least 50 lifetimes per setting. An instance that ends is not replaced (the next
-/// round sends one request fewer, as a client that saw its id disappear would), so every lifetime
-/// is observed whole; replacements started late in a run would end within it only when short.
+/// one has ended; each instance's lifetime is last seen minus first seen. At scale 1, c = 100: the
+/// paper collected at least 50 lifetimes per setting. Where the profile caps a function's instances
+/// (Azure: 10), the c instances belong to several functions of the account. An instance that ends is
+/// not replaced (the next round sends one request fewer, as a client that saw its id disappear
+/// would), so every lifetime is observed whole; replacements started late in a run would end within
+/// it only when short.
 enum Lifetime {
     static func run(_ context: ExperimentContext) throws {
         let profile = context.profile
         let memories = Array(Set([profile.memorySizesMb.first!, profile.memorySizesMb.last!])).sorted()
         let intervals: [Double] = context.scale >= 0.5 ? [5, 30, 60] : [60]
         let concurrency = context.scaled(100, minimum: 1)
+        let perFunction = min(concurrency, profile.scaling.maxInstances ?? concurrency)
         for interval in intervals {
             for memory in memories {
                 let platform = context.platform()
                 let parameters: [String: Any] = ["interval_s": interval, "concurrency": concurrency]
                 let writer = try context.run(
                     "interval-\(Int(interval))s-\(memory)mb", on: platform, parameters: parameters)
-                let function = context.function(memoryMB: memory)
-                function.requestIntervalS = interval
+                let functions = (0..<(concurrency + perFunction - 1) / perFunction).map { _ in
+                    let function = context.function(memoryMB: memory)
+                    function.requestIntervalS = interval
+                    return function
+                }
                 let end = platform.startMs + (profile.lifetime.maxMinutes + 30) * 60_000
                 var time = platform.startMs
                 var round = 0
-                var count = concurrency
-                while time < end, count > 0 {
-                    writer.write(platform.batch(function, count: count, atMs: time), round: round, batch: 1)
+                var counts = functions.map { _ in perFunction }
+                while time < end, counts.contains(where: { $0 > 0 }) {
+                    for (index, function) in functions.enumerated() where counts[index] > 0 {
+                        writer.write(
+                            platform.batch(function, count: counts[index], atMs: time + Double(index) * 10),
+                            round: round,
+                            batch: index + 1)
+                    }
                     time += interval * 1000
                     round += 1
                     platform.advance(toMs: time)
-                    // Until c instances have started (Google starts about half of a large batch), the missing
-                    // ones are asked for again.
-                    let alive = platform.aliveInstances(of: function).count
-                    count = platform.instances.count < concurrency ? concurrency : alive
+                    // Until a function's instances have all started (Google starts about half of a large
+                    // batch), the missing ones are asked for again.
+                    for (index, function) in functions.enumerated() {
+                        let started = platform.instances.filter { $0.function === function }.count
+                        counts[index] =
+                            started < perFunction ? perFunction : platform.aliveInstances(of: function).count
+                    }
                 }
-                // One more request finds every instance gone (a new one answers): the last ones' round is
-                // not the run's last, which an analysis leaves out as cut off by the run's end.
-                if count == 0 { writer.write(platform.batch(function, count: 1, atMs: time), round: round, batch: 1) }
+                // One more request per function finds its instances gone (a new one answers): the last
+                // ones' round is not the run's last, which an analysis leaves out as cut off by the run's end.
+                for (index, function) in functions.enumerated() where counts[index] == 0 {
+                    writer.write(
+                        platform.batch(function, count: 1, atMs: time + Double(index) * 10), round: round,
+                        batch: index + 1)
+                }
                 // Lifetimes of the instances that ended within the run (the others are cut off).
                 let lifetimes = platform.instances.compactMap { instance -> Double? in
                     guard let ended = instance.endedMs, ended < time else { return nil }
