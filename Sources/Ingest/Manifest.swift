@@ -172,7 +172,7 @@ public struct Manifest: Sendable {
             throw IngestError.badTruth(path: path, reason: "unreadable or over \(Self.largestTruth >> 20) MB")
         }
         do {
-            _ = try JSONDecoder().decode(SimulationTruth.self, from: data)
+            _ = try SimulationTruth.decode(data)
         } catch let DecodingError.keyNotFound(key, _) {
             throw IngestError.badTruth(path: path, reason: "no '\(key.stringValue)'")
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// Writes one run directory exactly as the paper's harness would leave it: `manifest.json`, the
 /// `#`-separated log (`invocations.log`), and `truth.json` with the model's parameters and the
@@ -106,11 +107,11 @@ final class RunWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func finish(truth: [String: Any]) throws {
+    func finish(truth: SimulationTruth) throws {
         flush()
         if let failure { throw failure }
         try handle.close()
-        try JSON.write(truth, to: directory.appendingPathComponent("truth.json"))
+        try truth.json().write(to: directory.appendingPathComponent("truth.json"))
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Statistics
+import Store
 
 /// The paper's experiments, each a run generator over a fresh `Platform`.
 public enum Experiment: String, CaseIterable, Sendable {
@@ -126,18 +127,15 @@ final class ExperimentContext {
             directory: directory.appendingPathComponent(name), platform: platform, manifest: manifest, seed: seed)
     }
 
-    func finish(_ writer: RunWriter, truth expected: [String: Any], parameters: [String: Any] = [:]) throws {
+    func finish(
+        _ writer: RunWriter, truth expected: SimulationTruth.Expected,
+        parameters: SimulationTruth.Parameters = SimulationTruth.Parameters()
+    ) throws {
         linesWritten += writer.lines
-        try writer.finish(truth: [
-            "profile": profile.name,
-            "provider": profile.provider.rawValue,
-            "experiment": experiment.rawValue,
-            "seed": runSeed,
-            "experiment_seed": seed,
-            "scale": scale,
-            "parameters": parameters,
-            "expected": expected,
-        ])
+        try writer.finish(
+            truth: SimulationTruth(
+                profile: profile.name, provider: profile.provider.rawValue, experiment: experiment.rawValue,
+                seed: runSeed, experimentSeed: seed, scale: scale, parameters: parameters, expected: expected))
     }
 
     /// A function of a fresh name.

@@ -213,6 +213,20 @@ final class Folder {
         }
     }
 
+    /// truth.json is written and read through one type: every committed truth decodes, and encodes back
+    /// to its own bytes (no key the type does not know, none it drops).
+    @Test func truthFilesRoundTripThroughTheirType() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Datasets/simulated")
+        let truths = try Folder().contents(of: root).filter { $0.key.hasSuffix("/truth.json") }
+        #expect(truths.count > 100)
+        for (path, bytes) in truths {
+            let truth = try SimulationTruth.decode(bytes)
+            #expect(try truth.json() == bytes, "\(path)")
+            #expect(path.contains("/\(truth.experiment)/"))
+        }
+    }
+
     /// `Datasets/simulated/` is what `make simulated` writes: regenerating one profile gives the same bytes.
     @Test func committedSimulatedDatasetIsReproducible() throws {
         let committed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -1,5 +1,6 @@
 import Foundation
 import Statistics
+import Store
 
 /// CPU share (section 6.1): c instances of one account run a 1,000 ms busy loop at once, recording a
 /// timestamp every time they get the CPU; the share is the distinct milliseconds they recorded / 1000.
@@ -10,7 +11,7 @@ enum CPUShare {
         let profile = context.profile
         var time = platform.startMs
         var account = 0
-        var groups: [[String: Any]] = []
+        var groups: [SimulationTruth.Expected.Group] = []
         for memory in profile.memorySizesMb {
             for colevel in [1, 2, 4] {
                 var shares: [Double] = []
@@ -25,18 +26,19 @@ enum CPUShare {
                     }
                     time += 30_000
                 }
-                groups.append([
-                    "memory_mb": memory, "colevel": colevel, "mean_share": Sample(shares).mean!,
-                    "model_share": modelShare(profile, memoryMB: memory, ncpu: nil, colevel: colevel),
-                ])
+                var group = SimulationTruth.Expected.Group(memoryMb: memory, colevel: colevel)
+                group.meanShare = Sample(shares).mean!
+                group.modelShare = modelShare(profile, memoryMB: memory, ncpu: nil, colevel: colevel)
+                groups.append(group)
             }
         }
-        try context.finish(
-            writer, truth: ["groups": groups],
-            parameters: [
-                "full_cpu_memory_mb": profile.performance.fullCpuMemoryMb ?? NSNull(),
-                "jitter": profile.performance.cpuJitter,
-            ])
+        var truth = SimulationTruth.Expected()
+        truth.groups = groups
+        var parameters = SimulationTruth.Parameters()
+        (parameters.fullCpuMemoryMb, parameters.jitter) = (
+            profile.performance.fullCpuMemoryMb, profile.performance.cpuJitter
+        )
+        try context.finish(writer, truth: truth, parameters: parameters)
     }
 
     /// Memory-proportional share (AWS, Google), scaled down when the VM's vCPUs are oversubscribed;

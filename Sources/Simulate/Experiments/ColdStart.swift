@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// Cold and warm start latency (section 5.1): for each runtime and memory size, a fresh function
 /// gets a request (cold), then another one second later (warm).
@@ -13,7 +14,7 @@ enum ColdStart {
         let rounds = context.scaled(100, minimum: 5)
         let profile = context.profile
         var time = platform.startMs
-        var groups: [[String: Any]] = []
+        var groups: [SimulationTruth.Expected.ColdStart] = []
         var newVMStarts = 0
         var existingVMStarts = 0
         for runtime in profile.runtimeNames {
@@ -34,23 +35,24 @@ enum ColdStart {
                     time = warm[0].receivedMs + 5_000
                 }
                 let median = profile.coldMedianMs(runtime: runtime, memoryMB: memory)
-                groups.append([
-                    "runtime": runtime, "memory_mb": memory, "n": rounds, "new_vm_cold_starts": newInGroup,
-                    "model_median_ms": median,
-                    "cold_median_ms": mixtureMedian(
-                        median: median, sigma: profile.latency.coldSigma,
-                        extra: profile.latency.newVmExtraMs, newShare: Double(newInGroup) / Double(rounds)),
-                ])
+                groups.append(
+                    .init(
+                        runtime: runtime, memoryMb: memory, n: rounds, newVmColdStarts: newInGroup,
+                        modelMedianMs: median,
+                        coldMedianMs: mixtureMedian(
+                            median: median, sigma: profile.latency.coldSigma,
+                            extra: profile.latency.newVmExtraMs, newShare: Double(newInGroup) / Double(rounds))))
             }
         }
-        let expected: [String: Any] = [
-            "cold": groups,
-            "warm_median_ms": profile.latency.warmMedianMs,
-            "new_vm_extra_ms": profile.latency.newVmExtraMs,
-            "new_vm_cold_starts": newVMStarts,
-            "existing_vm_cold_starts": existingVMStarts,
-        ]
-        try context.finish(writer, truth: expected, parameters: ["cold_sigma": profile.latency.coldSigma])
+        var expected = SimulationTruth.Expected()
+        expected.cold = groups
+        expected.warmMedianMs = profile.latency.warmMedianMs
+        expected.newVmExtraMs = profile.latency.newVmExtraMs
+        expected.newVmColdStarts = newVMStarts
+        expected.existingVmColdStarts = existingVMStarts
+        var parameters = SimulationTruth.Parameters()
+        parameters.coldSigma = profile.latency.coldSigma
+        try context.finish(writer, truth: expected, parameters: parameters)
     }
 
     /// The median of (1 - w) LogNormal(median, sigma) + w (extra + LogNormal(median, sigma)), by bisection.

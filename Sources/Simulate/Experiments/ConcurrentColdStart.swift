@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// Cold starts launched together on one VM (section 5.1): k concurrent requests from a fresh account,
 /// so that all k instances start on one new VM (where placement packs them).
@@ -11,7 +12,7 @@ enum ConcurrentColdStart {
         let runtime = profile.runtimeNames.contains("python2.7") ? "python2.7" : profile.runtimeNames[0]
         let memory = profile.memorySizesMb[0]
         let sigma = profile.latency.coldSigma
-        var levels: [[String: Any]] = []
+        var levels: [SimulationTruth.Expected.Level] = []
         var time = platform.startMs
         var account = 0
         for colevel in 1...20 {
@@ -25,13 +26,13 @@ enum ConcurrentColdStart {
             let mean =
                 profile.coldMedianMs(runtime: runtime, memoryMB: memory) * exp(sigma * sigma / 2)
                 + profile.latency.colevelPenaltyMs * Double(colevel - 1) + profile.latency.newVmExtraMs
-            levels.append(["colevel": colevel, "mean_cold_ms_if_one_vm": mean])
+            var level = SimulationTruth.Expected.Level()
+            (level.colevel, level.meanColdMsIfOneVm) = (colevel, mean)
+            levels.append(level)
         }
-        try context.finish(
-            writer,
-            truth: [
-                "runtime": runtime, "memory_mb": memory, "levels": levels,
-                "colevel_penalty_ms": profile.latency.colevelPenaltyMs,
-            ])
+        var expected = SimulationTruth.Expected()
+        (expected.runtime, expected.memoryMb, expected.levels) = (runtime, memory, levels)
+        expected.colevelPenaltyMs = profile.latency.colevelPenaltyMs
+        try context.finish(writer, truth: expected)
     }
 }

@@ -1,3 +1,5 @@
+import Store
+
 /// Update consistency (section 5.4): k concurrent requests, a function update, and k more requests
 /// after a delay; each response says which version served it, each line which one was expected.
 enum Consistency {
@@ -31,14 +33,14 @@ enum Consistency {
                     staleNew += served.filter { $0.version != function.version && $0.cold }.count
                     time += 60_000
                 }
-                try context.finish(
-                    writer,
-                    truth: [
-                        "requests_after_update": after,
-                        "stale_fraction": Double(stale) / Double(after),
-                        "stale_new_instance_fraction": Double(staleNew) / Double(after),
-                        "safe_delay_s": context.profile.consistency.windowS,
-                    ], parameters: parameters)
+                var truth = SimulationTruth.Expected()
+                truth.requestsAfterUpdate = after
+                truth.staleFraction = Double(stale) / Double(after)
+                truth.staleNewInstanceFraction = Double(staleNew) / Double(after)
+                truth.safeDelayS = context.profile.consistency.windowS
+                var run = SimulationTruth.Parameters()
+                (run.k, run.delayS, run.rounds) = (k, delay, rounds)
+                try context.finish(writer, truth: truth, parameters: run)
             }
         }
     }

@@ -1,3 +1,5 @@
+import Store
+
 /// Tenant coresidency (section 4.2): two accounts each launch many instances at the same times;
 /// how many instances share a VM with the other account's?
 enum Coresidency {
@@ -24,12 +26,10 @@ enum Coresidency {
         }
         let shared = platform.instances.filter { platform.vms[$0.vm].accounts.count > 1 }.count
         let involved = Set(platform.instances.map(\.vm)).count
-        let truth: [String: Any] = [
-            "vm_identity_visible": context.profile.vm.identity,
-            "instances": platform.instances.count,
-            "cross_tenant_fraction": Double(shared) / Double(platform.instances.count),
-            "vms": involved,
-        ]
+        var truth = SimulationTruth.Expected()
+        (truth.vmIdentityVisible, truth.instances, truth.vms) =
+            (context.profile.vm.identity, platform.instances.count, involved)
+        truth.crossTenantFraction = Double(shared) / Double(platform.instances.count)
         for writer in writers { try context.finish(writer, truth: truth) }
     }
 }

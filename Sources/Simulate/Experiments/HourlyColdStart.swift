@@ -1,3 +1,5 @@
+import Store
+
 /// Cold starts over a week (section 5.1): every hour, a few fresh functions get one request each; the
 /// function is the profile's `hourly` one (runtime, memory and, where the paper's hourly medians are
 /// not its cold-start experiment's, their median).
@@ -10,7 +12,7 @@ enum HourlyColdStart {
         let runtime = profile.hourly.runtime
         let memory = profile.hourly.memoryMb
         let perHour = context.scaled(30, minimum: 3)
-        var hours: [[String: Any]] = []
+        var hours: [SimulationTruth.Expected.Hour] = []
         for hour in 0..<(7 * 24) {
             let time = platform.startMs + Double(hour) * 3_600_000
             for probe in 0..<perHour {
@@ -19,13 +21,15 @@ enum HourlyColdStart {
                 writer.write(
                     platform.batch(function, count: 1, atMs: time + Double(probe) * 60_000), round: hour, batch: probe)
             }
-            hours.append([
-                "hour": hour,
-                "model_median_ms": profile.hourlyColdMedianMs * platform.diurnal(time + Double(perHour) * 30_000),
-            ])
+            hours.append(
+                .init(
+                    hour: hour,
+                    modelMedianMs: profile.hourlyColdMedianMs * platform.diurnal(time + Double(perHour) * 30_000)))
         }
-        try context.finish(
-            writer, truth: ["runtime": runtime, "memory_mb": memory, "hours": hours],
-            parameters: ["diurnal_amplitude": profile.latency.diurnalAmplitude])
+        var truth = SimulationTruth.Expected()
+        (truth.runtime, truth.memoryMb, truth.hours) = (runtime, memory, hours)
+        var parameters = SimulationTruth.Parameters()
+        parameters.diurnalAmplitude = profile.latency.diurnalAmplitude
+        try context.finish(writer, truth: truth, parameters: parameters)
     }
 }

@@ -1,3 +1,5 @@
+import Store
+
 /// I/O and network isolation (section 6.2): c instances of one account run `dd` (three rounds) and iperf
 /// at once; each gets its share of its VM's disk and network throughput, split among the instances of
 /// the batch on that VM (a batch larger than a VM holds spreads over several).
@@ -8,7 +10,11 @@ enum IOAndNetwork {
         let performance = context.profile.performance
         var time = platform.startMs
         var account = 0
-        var sharing: Set<[Int]> = []  // memory, instances on one VM
+        struct Sharing: Hashable, Comparable {
+            let memory: Int, onVM: Int
+            static func < (a: Sharing, b: Sharing) -> Bool { (a.memory, a.onVM) < (b.memory, b.onVM) }
+        }
+        var sharing: Set<Sharing> = []
         let memories = Array(Set([context.profile.memorySizesMb.first!, context.profile.memorySizesMb.last!])).sorted()
         for memory in memories {
             let memoryFactor = performance.throughputFullMemoryMb.map { min(1, Double(memory) / $0) } ?? 1
@@ -22,7 +28,7 @@ enum IOAndNetwork {
                             max(0.05, 1 + performance.throughputJitter * platform.random.normal())
                         }
                         let onVM = Double(max(1, request.colevel))
-                        sharing.insert([memory, Int(onVM)])
+                        sharing.insert(Sharing(memory: memory, onVM: Int(onVM)))
                         let rounds = (0..<3).map { _ in
                             let throughput = performance.vmIoMbS * memoryFactor / onVM * jitter()
                             return TextBytes.fixed(100 / throughput, digits: 4) + ","
@@ -42,15 +48,17 @@ enum IOAndNetwork {
             }
         }
         // The model's throughput per instance, by memory and the instances sharing its VM.
-        let groups = sharing.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }.map { key -> [String: Any] in
-            let (memory, onVM) = (key[0], Double(key[1]))
-            let memoryFactor = performance.throughputFullMemoryMb.map { min(1, Double(memory) / $0) } ?? 1
-            return [
-                "memory_mb": memory, "colevel": key[1],
-                "model_io_mb_s": performance.vmIoMbS * memoryFactor / onVM,
-                "model_network_mbps": performance.vmNetworkMbps * memoryFactor / onVM, "model_slowdown": onVM,
-            ]
+        var truth = SimulationTruth.Expected()
+        truth.groups = sharing.sorted().map { key in
+            let memoryFactor = performance.throughputFullMemoryMb.map { min(1, Double(key.memory) / $0) } ?? 1
+            var group = SimulationTruth.Expected.Group(memoryMb: key.memory, colevel: key.onVM)
+            group.modelIoMbS = performance.vmIoMbS * memoryFactor / Double(key.onVM)
+            group.modelNetworkMbps = performance.vmNetworkMbps * memoryFactor / Double(key.onVM)
+            group.modelSlowdown = Double(key.onVM)
+            return group
         }
-        try context.finish(writer, truth: ["groups": groups], parameters: ["jitter": performance.throughputJitter])
+        var parameters = SimulationTruth.Parameters()
+        parameters.jitter = performance.throughputJitter
+        try context.finish(writer, truth: truth, parameters: parameters)
     }
 }

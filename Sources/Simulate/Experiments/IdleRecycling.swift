@@ -1,3 +1,5 @@
+import Store
+
 /// Idle recycling (section 5.3): a fresh function gets a request, then another after a gap (between
 /// the two requests' send times); the same instance answering means it survived the idle time. Per account (one VM each under bin packing):
 /// a binary search over the gap (1 to 120 minutes, to a minute), then repeated probes at gaps from just
@@ -69,24 +71,22 @@ enum IdleRecycling {
         }
 
         let gaps = Set(results.map(\.gapMinutes)).sorted()
-        let survival = gaps.flatMap { gap in
-            [false, true].compactMap { busy -> [String: Any]? in
+        var truth = SimulationTruth.Expected()
+        truth.survival = gaps.flatMap { gap in
+            [false, true].compactMap { busy -> SimulationTruth.Expected.Survival? in
                 let at = results.filter { $0.gapMinutes == gap && $0.busy == busy }
                 guard !at.isEmpty else { return nil }
-                return [
-                    "gap_minutes": gap, "busy_vm": busy, "probes": at.count,
-                    "survival_fraction": Double(at.filter(\.survived).count) / Double(at.count),
-                ]
+                return .init(
+                    gapMinutes: gap, busyVm: busy, probes: at.count,
+                    survivalFraction: Double(at.filter(\.survived).count) / Double(at.count))
             }
         }
         let idle = context.profile.idle
-        try context.finish(
-            writer,
-            truth: [
-                "max_idle_minutes": idle.maxIdleS / 60,
-                "busy_vm_max_idle_minutes": idle.busyVmMaxIdleS / 60,
-                "longest_survived_gap_minutes": results.filter { $0.survived && !$0.busy }.map(\.gapMinutes).max() ?? 0,
-                "survival": survival,
-            ], parameters: ["grace_s": idle.graceS, "period_s": idle.periodS, "end_probability": idle.endProbability])
+        (truth.maxIdleMinutes, truth.busyVmMaxIdleMinutes) = (idle.maxIdleS / 60, idle.busyVmMaxIdleS / 60)
+        truth.longestSurvivedGapMinutes = results.filter { $0.survived && !$0.busy }.map(\.gapMinutes).max() ?? 0
+        var parameters = SimulationTruth.Parameters()
+        (parameters.graceS, parameters.periodS, parameters.endProbability) =
+            (idle.graceS, idle.periodS, idle.endProbability)
+        try context.finish(writer, truth: truth, parameters: parameters)
     }
 }

@@ -1,3 +1,5 @@
+import Store
+
 /// VM inventory (paper section 4.1): bursts of concurrent requests from several accounts, to see as
 /// many host VMs and configurations as possible.
 enum Inventory {
@@ -14,30 +16,28 @@ enum Inventory {
                 time += 10_000
             }
         }
-        var configurations: [String: (vms: Int, instances: Int)] = [:]
+        struct Configuration: Hashable, Comparable {
+            let cpuModel: String, ncpu: Int, memoryMb: Int
+            init(_ type: Profile.VMType) { (cpuModel, ncpu, memoryMb) = (type.cpuModel, type.ncpu, type.memoryMb) }
+            static func < (a: Self, b: Self) -> Bool {
+                (a.cpuModel, a.ncpu, a.memoryMb) < (b.cpuModel, b.ncpu, b.memoryMb)
+            }
+        }
+        var configurations: [Configuration: (vms: Int, instances: Int)] = [:]
         let used = platform.vms.filter(\.everUsed)
-        for vm in used {
-            let key = "\(vm.type.cpuModel)|\(vm.type.ncpu)|\(vm.type.memoryMb)"
-            configurations[key, default: (0, 0)].vms += 1
-        }
+        for vm in used { configurations[Configuration(vm.type), default: (0, 0)].vms += 1 }
         for instance in platform.instances {
-            let type = platform.vms[instance.vm].type
-            configurations["\(type.cpuModel)|\(type.ncpu)|\(type.memoryMb)", default: (0, 0)].instances += 1
+            configurations[Configuration(platform.vms[instance.vm].type), default: (0, 0)].instances += 1
         }
-        try context.finish(
-            writer,
-            truth: [
-                "vm_identity_visible": context.profile.vm.identity,
-                "vms": used.count,
-                "instances": platform.instances.count,
-                "configurations": configurations.keys.sorted().map { key in
-                    let parts = key.split(separator: "|").map(String.init)
-                    return [
-                        "cpu_model": parts[0], "ncpu": Int(parts[1])!, "memory_mb": Int(parts[2])!,
-                        "vms": configurations[key]!.vms, "instances": configurations[key]!.instances,
-                        "instance_share": Double(configurations[key]!.instances) / Double(platform.instances.count),
-                    ] as [String: Any]
-                },
-            ])
+        var truth = SimulationTruth.Expected()
+        (truth.vmIdentityVisible, truth.vms, truth.instances) =
+            (context.profile.vm.identity, used.count, platform.instances.count)
+        truth.configurations = configurations.keys.sorted().map { key in
+            let (vms, instances) = configurations[key]!
+            return .init(
+                cpuModel: key.cpuModel, ncpu: key.ncpu, memoryMb: key.memoryMb, vms: vms, instances: instances,
+                instanceShare: Double(instances) / Double(platform.instances.count))
+        }
+        try context.finish(writer, truth: truth)
     }
 }

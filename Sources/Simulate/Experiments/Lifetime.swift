@@ -1,4 +1,5 @@
 import Statistics
+import Store
 
 /// Instance lifetime (section 5.2): c instances kept busy with a request every interval until the last
 /// one has ended; each instance's lifetime is last seen minus first seen. At scale 1, c = 100: the
@@ -59,20 +60,17 @@ enum Lifetime {
                     guard let ended = instance.endedMs, ended < time else { return nil }
                     return (instance.lastEndMs - instance.createdMs) / 60_000
                 }
-                var expected: [String: Any] = [
-                    "instances_ended": lifetimes.count, "max_minutes": profile.lifetime.maxMinutes,
-                ]
+                var expected = SimulationTruth.Expected()
+                (expected.instancesEnded, expected.maxMinutes) = (lifetimes.count, profile.lifetime.maxMinutes)
                 if !lifetimes.isEmpty {
-                    expected["median_minutes"] = Sample(lifetimes).median!
-                    expected["p90_minutes"] = Sample(lifetimes).quantile(0.9)!
+                    expected.medianMinutes = Sample(lifetimes).median!
+                    expected.p90Minutes = Sample(lifetimes).quantile(0.9)!
                 }
-                try context.finish(
-                    writer, truth: expected,
-                    parameters: parameters.merging([
-                        "memory_mb": memory,
-                        "model_median_minutes": profile.lifetime.distribution(memoryMB: memory, intervalS: interval)
-                            .medianMinutes,
-                    ]) { a, _ in a })
+                var run = SimulationTruth.Parameters()
+                (run.intervalS, run.concurrency, run.memoryMb) = (interval, concurrency, memory)
+                run.modelMedianMinutes =
+                    profile.lifetime.distribution(memoryMB: memory, intervalS: interval).medianMinutes
+                try context.finish(writer, truth: expected, parameters: run)
             }
         }
     }

@@ -1,3 +1,5 @@
+import Store
+
 /// Placement (section 4.4): one account launches instances of mixed memory sizes; how much memory do
 /// the instances on one VM add up to?
 enum Placement {
@@ -12,12 +14,9 @@ enum Placement {
                 platform.batch(function, count: count, atMs: time, executionMs: 200...300), round: round, batch: 1)
             time += 1_000
         }
-        try context.finish(
-            writer,
-            truth: [
-                "vm_identity_visible": context.profile.vm.identity,
-                "usable_vm_memory_mb": context.profile.vm.usableMemoryMb,
-                "max_vm_memory_mb": platform.peakVMMemoryMB,
-            ])
+        var truth = SimulationTruth.Expected()
+        (truth.vmIdentityVisible, truth.usableVmMemoryMb, truth.maxVmMemoryMb) =
+            (context.profile.vm.identity, context.profile.vm.usableMemoryMb, platform.peakVMMemoryMB)
+        try context.finish(writer, truth: truth)
     }
 }
