@@ -38,9 +38,9 @@ struct PerformanceSection: ReportSection {
             }
             colevelFigure(
                 medians.filter { $0.metric == .cpuUtilization }, name: "cpu-colevel.svg",
-                title: "CPU share of instances sharing a VM", y: "share of one CPU",
+                title: "CPU share of instances running together", y: "share of one CPU",
                 caption: "Median CPU share of the busy loop against the number of instances running it together "
-                    + "on one VM (colevel)", into: &document)
+                    + "(colevel)", into: &document)
         }
         let (io, ioMissing) = report.stage(.ioAndNetwork)
         if let ioMissing {
@@ -64,15 +64,15 @@ struct PerformanceSection: ReportSection {
             }, rightAligned: [2, 4, 6, 7])
         colevelFigure(
             medians.filter { $0.metric == .ioThroughput }, name: "io-colevel.svg",
-            title: "I/O throughput of instances sharing a VM",
+            title: "I/O throughput of instances running together",
             y: "disk write throughput (MB/s)",
-            caption: "Median disk write throughput (dd) against the number of instances writing together on one VM "
-                + "(colevel)", into: &document)
+            caption: "Median disk write throughput (dd) against the number of instances writing together (colevel)",
+            into: &document)
         colevelFigure(
             medians.filter { $0.metric == .networkThroughput }, name: "network-colevel.svg",
-            title: "Network throughput of instances sharing a VM", y: "network throughput (Mbps)",
-            caption: "Median network throughput (iperf) against the number of instances sending together on one VM "
-                + "(colevel)", into: &document)
+            title: "Network throughput of instances running together", y: "network throughput (Mbps)",
+            caption: "Median network throughput (iperf) against the number of instances sending together (colevel)",
+            into: &document)
     }
 
     /// Medians against colevel, as the paper draws them: one line per provider and memory size, drawn when
@@ -93,8 +93,10 @@ struct PerformanceSection: ReportSection {
         guard series.contains(where: { $0.points.count > 1 }) else { return }
         document.figure(
             name,
-            Chart.xy(.line, title: title, x: "instances on one VM (colevel)", y: y, series: series, yFromZero: true),
+            Chart.xy(
+                .line, title: title, x: "instances running together (colevel)", y: y, series: series, yFromZero: true),
             "\(caption), by provider and memory; n = \(Cells.range(rows.compactMap(\.n))) instances per point (the "
-                + "table above).")
+                + "table above). Colevel counts the instances of one batch on one VM where the source names VMs, "
+                + "else the instances of one batch, which may or may not share a VM.")
     }
 }
