@@ -160,7 +160,5 @@ extension Calibration {
         }
     }
 
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    }
+    private static func number(_ value: Double) -> String { Tolerance.number(value) }
 }

@@ -62,6 +62,7 @@ public struct Calibration: Sendable {
         let rerun = try Comparison(
             store: store, a: profiles.map(\.snapshot), b: Self.rerunProfileNames.map { "simulated-\($0)" })
 
+        let published = try store.metrics(snapshot: paperSnapshot)
         var rows: [Row] = []
         var runs: [String] = []
         for (profile, snapshot) in profiles {
@@ -71,7 +72,7 @@ public struct Calibration: Sendable {
             if let truth = truths.first {
                 runs.append("`\(snapshot)`: profile `\(truth.profile)`, seed \(truth.seed), scale \(truth.scale)")
             }
-            for paper in try store.metrics(snapshot: paperSnapshot) where paper.provider == provider {
+            for paper in published where paper.provider == provider {
                 let joined: Recovered? = comparison.pairs.first { $0.a == paper }.map {
                     Recovered(row: $0.b, how: $0.ruleText)
                 }

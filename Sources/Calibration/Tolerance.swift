@@ -23,7 +23,8 @@ public enum Tolerance: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    private static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+    /// `10` for a whole number, `0.05` otherwise: the numbers of profile files and tolerances.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }

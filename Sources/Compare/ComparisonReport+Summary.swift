@@ -36,8 +36,8 @@ extension ComparisonReport {
             switch relaxation {
             case .memory:
                 caveats.append(
-                    "**Any memory size:** rows that differ only in memory size were joined where exactly one qualified; "
-                        + "memory changes a function's CPU share, so such ratios mix the two.")
+                    "**Any memory size:** rows that differ only in memory size were joined where exactly one "
+                        + "qualified; memory changes a function's CPU share, so such ratios mix the two.")
             case .runtimeVersion:
                 caveats.append(
                     "**Any runtime version:** rows whose runtimes are of one family were joined where exactly one "

@@ -168,8 +168,8 @@ public struct ComparisonReport {
         if !c.refused.isEmpty {
             markdown.heading(2, "Not comparable")
             markdown.paragraph(
-                "Rows a join rule matched that are left out, because the quantity depends on how the runs were designed "
-                    + "more than on the platform.")
+                "Rows a join rule matched that are left out, because the quantity depends on how the runs were "
+                    + "designed more than on the platform.")
             markdown.table(
                 ["metric", "provider", "setting (A)", "statistic", "A", "B", "unit", "why not compared"],
                 c.refused.map { refusal in
