@@ -5,7 +5,7 @@ BIN_DIR = $(shell swift build $(SWIFT_FLAGS) --show-bin-path)
 ANALYZE = $(BIN_DIR)/analyze
 DB ?= analyze.sqlite
 
-.PHONY: build test ingest report compare compare-rerun simulated bench clean
+.PHONY: build test ingest report compare compare-rerun trend simulated bench clean
 
 build:
 	swift build $(SWIFT_FLAGS) --product analyze
@@ -30,11 +30,20 @@ $(SIMULATED)/%:
 		--experiments $(if $(findstring 2018,$*),coldstart,all) > /dev/null
 
 # The main job: ingest, then write Reports/<snapshot>/ (report.md, figures/*.svg, metrics.csv).
-# The comparisons come first, so that the index (Reports/README.md) lists them.
+# The comparisons and trends come first, so that the index (Reports/README.md) lists them.
 report: ingest
 	rm -rf Reports/*/
-	$(MAKE) --no-print-directory compare
+	$(MAKE) --no-print-directory compare trend
 	$(ANALYZE) report --db $(DB) --out Reports
+
+# Reports/trend-lambda-perf: lambda-perf's Init Durations month by month, 2022-09 .. 2026-08 (the five yearly
+# snapshots split by month); Reports/trend-mikhailio: the 18 dated mikhail.io snapshots, 2019-2021 (docs/trend.md).
+trend: build
+	rm -rf Reports/trend-lambda-perf Reports/trend-mikhailio
+	$(ANALYZE) trend --snapshots 'lambda-perf-*' --by month --db $(DB) --format csv \
+		--out Reports/trend-lambda-perf --title "lambda-perf Init Durations by month, 2022-2026" > /dev/null
+	$(ANALYZE) trend --snapshots 'mikhailio-*' --db $(DB) --format csv \
+		--out Reports/trend-mikhailio --title "mikhail.io cold starts by snapshot, 2019-2021" > /dev/null
 
 # Reports/compare-simulated-2017-vs-2018: the three 2017 profiles, read as one, against their May 2018
 # reruns (the paper: Google 4x and Azure 15x faster, AWS unchanged), from the simulated reports' snapshots;

@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Compare", targets: ["Compare"]),
         .library(name: "Calibration", targets: ["Calibration"]),
+        .library(name: "Trend", targets: ["Trend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,10 +50,12 @@ let package = Package(
         .target(name: "Simulate", dependencies: ["Statistics", "Store"], resources: [.copy("Profiles")]),
         // The simulator's profiles against the paper's numbers, with tolerances.
         .target(name: "Calibration", dependencies: ["Compare", "Report", "Simulate", "Statistics", "Store"]),
+        // Many snapshots in time order: robust slopes, trend tests and change points per metric group.
+        .target(name: "Trend", dependencies: ["Analysis", "Report", "Statistics", "Store"]),
         .executableTarget(
             name: "analyze",
             dependencies: [
-                "Store", "Ingest", "Simulate", "Statistics", "Analysis", "Report", "Compare", "Calibration",
+                "Store", "Ingest", "Simulate", "Statistics", "Analysis", "Report", "Compare", "Calibration", "Trend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(
@@ -79,6 +82,9 @@ let package = Package(
                 "Compare", "Analysis", "Statistics", "Simulate", "Ingest", "Store",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        .testTarget(
+            name: "TrendTests",
+            dependencies: ["Trend", "Analysis", "Simulate", "Ingest", "Store"]),
         .testTarget(
             name: "CalibrationTests",
             dependencies: ["Calibration", "Simulate", "Ingest", "Store"]),

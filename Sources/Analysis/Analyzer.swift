@@ -129,6 +129,18 @@ public struct Analyzer {
         return try results.reports()
     }
 
+    /// The cold- and warm-start latency rows (by group, and pooled per provider) of the snapshot's
+    /// invocations whose time falls between `first` and `last` (epoch seconds, both included); none when
+    /// no invocation there has a latency. Not stored: a trend over time windows computes them on the fly.
+    public func startLatencies(snapshot: String, first: Double, last: Double) throws -> [Metric] {
+        try store.queue.read { db in
+            let context = AnalysisContext(
+                db: db, snapshotID: try Self.snapshotID(snapshot, db), options: options, between: (first, last))
+            if case .metrics(let metrics) = try ColdStart(latenciesOnly: true).run(context) { return metrics }
+            return []
+        }
+    }
+
     /// The snapshot's stored analysis while it is current (computed from the same source files, with the
     /// same options, by stages of the same version), else a fresh `run`. The same metrics either way:
     /// stored values and samples read back as the same doubles.
@@ -248,12 +260,19 @@ final class AnalysisContext {
     let db: Database
     let snapshotID: Int64
     let options: Analyzer.Options
+    /// Epoch seconds, both ends included: only invocations whose time (`SnapshotTime.invocationTime`)
+    /// falls in it, for the stages that read `window`.
+    let between: (first: Double, last: Double)?
 
-    init(db: Database, snapshotID: Int64, options: Analyzer.Options) {
+    init(db: Database, snapshotID: Int64, options: Analyzer.Options, between: (first: Double, last: Double)? = nil) {
         self.db = db
         self.snapshotID = snapshotID
         self.options = options
+        self.between = between
     }
+
+    /// A condition on `i` and `e` (experiment): in the time window when there is one (bound as `?2`, `?3`).
+    var window: String { between == nil ? "1" : "\(SnapshotTime.invocationTime) BETWEEN ?2 AND ?3" }
 
     var bootstrap: Bootstrap { options.bootstrap }
 
@@ -304,8 +323,8 @@ final class AnalysisContext {
         try Row.fetchAll(db, sql: sql, arguments: [snapshotID] + arguments)
     }
 
-    /// `Database.scan` over the snapshot: `?1` is its id.
+    /// `Database.scan` over the snapshot: `?1` is its id; `?2` and `?3` the time window's ends, if any.
     func scan(_ sql: String, _ body: (ScanRow) throws -> Void) throws {
-        try db.scan(sql, [snapshotID], body)
+        try db.scan(sql, between.map { [snapshotID, $0.first, $0.last] } ?? [snapshotID], body)
     }
 }

@@ -65,6 +65,17 @@ public struct ReportIndex {
                     ]
                 }, rightAligned: [3, 4])
         }
+        let trends = try Self.trends(in: directory)
+        if !trends.isEmpty {
+            markdown.heading(2, "Trends")
+            markdown.table(
+                ["trend", "points", "from", "to", "groups", "rising", "falling", "shifted", "stable"],
+                trends.map { folder, trend in
+                    [.link(trend.title, path: "\(folder)/trend.md"), .text(String(trend.points)), .text(trend.first)]
+                        + [.text(trend.last), .text(String(trend.groups))]
+                        + ["rising", "falling", "shifted", "stable"].map { .text(String(trend.verdicts[$0] ?? 0)) }
+                }, rightAligned: [1, 4, 5, 6, 7, 8])
+        }
         if FileManager.default.fileExists(atPath: directory.appendingPathComponent(Self.calibration).path) {
             markdown.heading(2, "Simulator calibration")
             markdown.paragraph(
@@ -76,6 +87,25 @@ public struct ReportIndex {
 
     /// Where `analyze calibrate` writes its report under the reports' folder (`make report`).
     static let calibration = "simulator-calibration/report.md"
+
+    /// A trend's `trend.json` (written beside its `trend.md`).
+    struct Trend: Decodable {
+        let title: String
+        let points: Int
+        let first, last: String
+        let groups: Int
+        let verdicts: [String: Int]
+    }
+
+    /// The folders under `directory` holding a trend's `trend.json`, by name.
+    static func trends(in directory: URL) throws -> [(String, Trend)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return try names.sorted().compactMap { name in
+            let file = directory.appendingPathComponent(name).appendingPathComponent("trend.json")
+            guard let data = try? Data(contentsOf: file) else { return nil }
+            return (name, try JSONDecoder().decode(Trend.self, from: data))
+        }
+    }
 
     /// The folders under `directory` holding a comparison's `summary.json`, by name.
     static func comparisons(in directory: URL) throws -> [(String, Comparison)] {

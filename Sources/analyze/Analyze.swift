@@ -9,6 +9,7 @@ struct Analyze: ParsableCommand {
         subcommands: [
             IngestCommand.self, SnapshotsCommand.self, RejectsCommand.self, QueryCommand.self, MetricsCommand.self,
             ReportCommand.self, CompareCommand.self, SimulateCommand.self, CalibrateCommand.self,
+            TrendCommand.self,
         ])
 
     /// Runs the command; a file-system error becomes one line naming the path and the reason, not a

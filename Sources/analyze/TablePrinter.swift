@@ -18,11 +18,7 @@ struct TablePrinter {
     func render(columns: [String], rows: [[QueryResult.Value]], terminal: Bool = false) -> String {
         switch format {
         case .table: return table(columns, rows)
-        case .csv:
-            let cell = terminal ? { Text.csv(Text.terminal($0)) } : Text.csv
-            return ([columns.map(cell)] + rows.map { $0.map { cell(text($0)) } }).map {
-                $0.joined(separator: ",") + "\n"
-            }.joined()
+        case .csv: return QueryResult(columns: columns, rows: rows).csv(terminal: terminal)
         case .json:
             let objects = rows.map { row in
                 "{" + zip(columns, row).map { "\(jsonString($0)):\(json($1))" }.joined(separator: ",") + "}"
@@ -48,11 +44,7 @@ struct TablePrinter {
         switch value {
         case .null: ""
         case .integer(let int): String(int)
-        case .real(let double):
-            // Tables show 6 significant digits; CSV and JSON keep every digit.
-            format == .table
-                ? String(format: "%.6g", double)
-                : double == double.rounded() && abs(double) < 1e15 ? String(format: "%.1f", double) : String(double)
+        case .real(let double): String(format: "%.6g", double)  // 6 significant digits; CSV keeps every digit
         case .text(let string): string
         case .blob(let data): "<\(data.count) bytes>"
         }

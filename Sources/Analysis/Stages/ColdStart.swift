@@ -8,6 +8,9 @@ import Store
 /// together on one VM; hourly medians over time.
 struct ColdStart: Stage {
     let id = StageID.coldStart
+    /// Only the latency distributions by group: for a time window of a snapshot (`Analyzer.startLatencies`),
+    /// where cold starts on new VMs, launched together or hourly are not what is asked.
+    var latenciesOnly = false
     let requires = "request_sent_ms, function_start_ms and a cold/warm classification"
 
     /// What a source measured, best first: each invocation feeds the first definition it has (SPEC
@@ -61,7 +64,7 @@ struct ColdStart: Stage {
                    \(condition) AND i.status = 'ok' AS usable,
                    i.vm_id, i.request_sent_ms, i.source_file_id, i.round_no, i.batch_no
             FROM invocation i LEFT JOIN experiment e ON e.id = i.experiment_id
-            WHERE i.snapshot_id = ?1
+            WHERE i.snapshot_id = ?1 AND \(context.window)
             """
         ) { row in
             let usable = row.bool(5)
@@ -114,6 +117,7 @@ struct ColdStart: Stage {
                 }
             }
         }
+        if latenciesOnly { return .metrics(metrics) }
         metrics += newVersusExistingVM(
             context, firstRequests, functions: functions, label: label, experiment: experiment)
         metrics += try launchedTogether(context)

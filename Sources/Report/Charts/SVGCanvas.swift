@@ -30,6 +30,13 @@ struct SVGCanvas {
         )
     }
 
+    /// A filled polygon without a stroke (a confidence band).
+    mutating func polygon(_ points: [(Double, Double)], fill: String, opacity: Double) {
+        guard points.count > 2 else { return }
+        let list = points.map { "\(c($0.0)),\(c($0.1))" }.joined(separator: " ")
+        body.append("<polygon points=\"\(list)\" fill=\"\(fill)\" fill-opacity=\"\(c(opacity))\"/>")
+    }
+
     mutating func rect(
         _ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String = "none", opacity: Double = 1
     ) {

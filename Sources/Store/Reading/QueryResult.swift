@@ -14,6 +14,12 @@ public struct QueryResult: Sendable, Equatable {
     public let columns: [String]
     public let rows: [[Value]]
 
+    /// Rows a command computed rather than queried (`analyze trend`).
+    public init(columns: [String], rows: [[Value]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+
     init(_ statement: Statement, _ arguments: StatementArguments) throws {
         try statement.setArguments(arguments)
         columns = statement.columnNames

@@ -54,6 +54,11 @@ extension Store {
         }
     }
 
+    /// Every snapshot's name, sorted.
+    public func snapshotNames() throws -> [String] {
+        try queue.read { try String.fetchAll($0, sql: "SELECT name FROM snapshot ORDER BY name") }
+    }
+
     /// The snapshots that hold measurements, by name.
     public func measuredSnapshots() throws -> [String] {
         try queue.read {

@@ -1,0 +1,160 @@
+import Analysis
+import Foundation
+import Statistics
+import Store
+
+/// How every metric group moved over an ordered set of points in time (docs/trend.md): each point is a
+/// snapshot (or, with `Split`, one time window of a snapshot), analyzed as any snapshot is; each group
+/// found in at least `fewestPoints` points becomes a `TrendSeries` of its medians with their CIs, a
+/// Theil-Sen slope, a Mann-Kendall test, Pettitt change points and a verdict. The p-values of all
+/// series are adjusted together (Benjamini-Hochberg), so that a run over 500 groups does not find 25
+/// trends in noise.
+public struct Trend: Sendable {
+    public struct Point: Sendable {
+        /// The snapshot, or the snapshot and its window (`lambda-perf 2023`).
+        public let label: String
+        public let snapshot: String
+        public let time: SnapshotTime
+        public var years: Double { SnapshotTime.years(time.middle) }
+    }
+
+    /// A group is trended when measured in at least this many points.
+    public static let fewestPoints = 3
+    /// Below this many points no Mann-Kendall p-value can fall under 0.05 (four rising points give 0.089).
+    public static let fewestForTest = 5
+    /// The least number of points on either side of a change point.
+    public static let minimumSegment = 3
+    /// The false discovery rate of the verdicts.
+    public static let level = 0.05
+
+    public let points: [Point]
+    /// Every group in at least `fewestPoints` points, in key order.
+    public let series: [TrendSeries]
+    /// Groups measured in fewer points, left out.
+    public let leftOut: Int
+
+    /// A trend over the snapshots, oldest first.
+    public init(store: Store, snapshots: [String]) throws {
+        var points: [Point] = []
+        for snapshot in snapshots {
+            guard try store.snapshotExists(snapshot) else { throw TrendError.unknownSnapshot(snapshot) }
+            guard let time = try store.time(of: snapshot) else { throw TrendError.noTime(snapshot: snapshot) }
+            points.append(Point(label: snapshot, snapshot: snapshot, time: time))
+        }
+        try Self.checkOrder(points)
+        var rows: [[Metric]] = []
+        for point in points {
+            if try store.hasInvocations(point.snapshot) {
+                try Analyzer(store: store).ensureCurrent(snapshot: point.snapshot)
+            }
+            rows.append(try store.metrics(snapshot: point.snapshot))
+        }
+        try self.init(points: points, rows: rows)
+    }
+
+    /// What splits one snapshot into points: its invocations' years, months or days.
+    public typealias Split = SnapshotTime.Window
+
+    /// A trend over the time windows of the snapshots (oldest first): each window's cold- and warm-start
+    /// latencies (`Analyzer.startLatencies`), the measurements that stand alone per invocation. Windows
+    /// without any are left out.
+    public init(store: Store, snapshots: [String], by split: Split) throws {
+        let analyzer = Analyzer(store: store)
+        var points: [Point] = []
+        var rows: [[Metric]] = []
+        for snapshot in snapshots {
+            guard try store.snapshotExists(snapshot) else { throw TrendError.unknownSnapshot(snapshot) }
+            let windows = try store.timeWindows(of: snapshot, by: split)
+            guard !windows.isEmpty else { throw TrendError.noPerInvocationTime(snapshot: snapshot) }
+            for window in windows {
+                let metrics = try analyzer.startLatencies(
+                    snapshot: snapshot, first: window.time.first, last: window.time.last)
+                guard !metrics.isEmpty else { continue }
+                points.append(Point(label: window.label, snapshot: snapshot, time: window.time))
+                rows.append(metrics)
+            }
+        }
+        try Self.checkOrder(points)
+        try self.init(points: points, rows: rows)
+    }
+
+    /// The series of the points' metric rows (one array per point): their medians, by group.
+    init(points: [Point], rows: [[Metric]]) throws {
+        guard points.count >= Self.fewestPoints else { throw TrendError.tooFewPoints(points.count) }
+        self.points = points
+        var found: [TrendKey: (row: Metric, values: [TrendSeries.Value])] = [:]
+        for (index, pointRows) in rows.enumerated() {
+            var seen: Set<TrendKey> = []
+            // Rows pooled over every runtime and memory size are left out: their mix changes between points.
+            for row in pointRows
+            where row.statistic == .median && row.value.isFinite && row.parameters.grouping != .pooled {
+                let key = TrendKey(row)
+                guard seen.insert(key).inserted else { continue }  // one row per group and point
+                let value = TrendSeries.Value(
+                    point: index, years: points[index].years, median: row.value, low: row.ciLow, high: row.ciHigh,
+                    n: row.n)
+                found[key, default: (row, [])].values.append(value)
+            }
+        }
+        var series = found.filter { $0.value.values.count >= Self.fewestPoints }.sorted { $0.key < $1.key }.map {
+            TrendSeries(key: $0.key, row: $0.value.row, values: $0.value.values)
+        }
+        leftOut = found.count - series.count
+        guard !series.isEmpty else { throw TrendError.noCommonGroup(points: points.count) }
+        // One family of tests per kind, over the series that can be tested.
+        let tested = series.indices.filter { series[$0].values.count >= Self.fewestForTest }
+        let trendQ = FalseDiscovery.benjaminiHochberg(tested.map { series[$0].mannKendall?.pValue ?? 1 })
+        let shiftQ = FalseDiscovery.benjaminiHochberg(tested.map { series[$0].pettitt?.pValue ?? 1 })
+        for (position, index) in tested.enumerated() {
+            series[index].mannKendallQ = trendQ[position]
+            series[index].pettittQ = series[index].pettitt == nil ? nil : shiftQ[position]
+        }
+        for index in series.indices { series[index].decide(level: Self.level) }
+        self.series = series
+    }
+
+    /// Points must come oldest first, their measured spans apart.
+    static func checkOrder(_ points: [Point]) throws {
+        for (earlier, later) in zip(points, points.dropFirst()) {
+            if later.time.first <= earlier.time.last, earlier.time.first <= later.time.last {
+                throw TrendError.sameTime(earlier.label, later.label)
+            }
+            if later.time.middle < earlier.time.middle {
+                throw TrendError.outOfOrder(earlier: later.label, later: earlier.label)
+            }
+        }
+    }
+
+    /// The snapshots whose names match a shell pattern (`lambda-perf-*`), oldest first.
+    public static func snapshots(matching pattern: String, in store: Store) throws -> [String] {
+        let names = try store.snapshotNames().filter { fnmatch(pattern, $0, 0) == 0 }
+        guard !names.isEmpty else { throw TrendError.noMatchingSnapshot(pattern: pattern) }
+        var timed: [(String, Double)] = []
+        for name in names {
+            guard let time = try store.time(of: name) else { throw TrendError.noTime(snapshot: name) }
+            timed.append((name, time.middle))
+        }
+        return timed.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map(\.0)
+    }
+
+    /// The verdicts, counted: rising, falling, shifted, stable, too few points.
+    public var verdictCounts: [(verdict: String, count: Int)] {
+        let names = series.map(\.verdict.kind)
+        return ["rising", "falling", "shifted", "stable", "too few points"].map { name in
+            (name, names.filter { $0 == name }.count)
+        }
+    }
+}
+
+extension TrendSeries.Verdict {
+    /// The verdict's kind without its dates: rising, falling, shifted, stable, too few points.
+    public var kind: String {
+        switch self {
+        case .rising: "rising"
+        case .falling: "falling"
+        case .stable: "stable"
+        case .shifted: "shifted"
+        case .tooFewPoints: "too few points"
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import Analysis
+import Foundation
+import Ingest
+import Simulate
+import Store
+import Testing
+
+@testable import Trend
+
+/// Trends over snapshots with a known drift (simulated), over the real lambda-perf data (against an
+/// independent computation from its raw files), and the one-line errors of bad input.
+@Suite struct TrendTests {
+    /// A store of its own in a temporary folder, removed with the value.
+    final class Workspace {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("trend-" + UUID().uuidString)
+        let store: Store
+        init() throws {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            store = try Store(path: folder.path + "/store.sqlite")
+        }
+        deinit { try? FileManager.default.removeItem(at: folder) }
+
+        /// The aws-2018 profile's cold-start experiment as snapshot `name`, `years` after its start, with
+        /// python2.7's cold-start median moved by `shift` ms.
+        func simulate(_ name: String, years: Double, shift: Double, seed: UInt64, scale: Double) throws {
+            var profile = try Profile.builtIn("aws-2018")
+            profile.startTime += years * SnapshotTime.secondsPerYear
+            profile.runtimes["python2.7"]!.coldMedianMs128 += shift
+            let out = folder.appendingPathComponent(name)
+            _ = try Simulator(profile: profile, seed: seed, scale: scale).run([.coldstart], into: out)
+            _ = try Ingester(store: store, options: .init(snapshot: name)).run(paths: [out.path])
+        }
+    }
+
+    static func python128(_ series: TrendSeries) -> Bool {
+        series.row.metric == .coldStartLatency && series.row.runtime == "python2.7" && series.row.memoryMB == 128
+            && series.row.parameters.temperature == .cold
+    }
+
+    /// Python 2.7's cold-start median falls 15 ms a year over eight yearly snapshots: the slope's 95% CI
+    /// covers -15 ms per year and the verdict is "falling" at every memory size; the other runtimes,
+    /// unchanged, are "stable".
+    @Test func knownDriftIsRecovered() throws {
+        let workspace = try Workspace()
+        let names = (0..<8).map { "drift-\($0)" }
+        for (step, name) in names.enumerated() {
+            try workspace.simulate(
+                name, years: Double(step), shift: -15 * Double(step), seed: 7 + UInt64(step), scale: 1)
+        }
+        let trend = try Trend(store: workspace.store, snapshots: names)
+        #expect(trend.points.map(\.snapshot) == names)
+        let python = try #require(trend.series.first(where: Self.python128))
+        #expect(python.values.count == 8)
+        let slope = try #require(python.slope)
+        #expect(slope.low <= -15 && -15 <= slope.high, "slope \(slope.slope) [\(slope.low), \(slope.high)]")
+        let cold = trend.series.filter {
+            $0.row.metric == .coldStartLatency && $0.row.parameters.temperature == .cold && $0.row.memoryMB != nil
+        }
+        #expect(cold.count == 15)  // three runtimes at five memory sizes
+        for series in cold {
+            let expected: TrendSeries.Verdict = series.row.runtime == "python2.7" ? .falling : .stable
+            #expect(series.verdict == expected, "\(series.row.rowLabel): \(series.verdict)")
+        }
+    }
+
+    /// With no drift, every cold-start group's verdict over five snapshots is "stable" in at least 95% of
+    /// 20 seeds.
+    @Test func flatSeriesAreStable() throws {
+        var verdicts: [TrendSeries.Verdict] = []
+        for seed in UInt64(1)...20 {
+            let workspace = try Workspace()
+            let names = (0..<5).map { "flat-\($0)" }
+            for (step, name) in names.enumerated() {
+                try workspace.simulate(name, years: Double(step), shift: 0, seed: seed * 100 + UInt64(step), scale: 0.3)
+            }
+            let trend = try Trend(store: workspace.store, snapshots: names)
+            verdicts += trend.series.filter {
+                $0.row.metric == .coldStartLatency && $0.row.parameters.temperature == .cold && $0.row.memoryMB != nil
+            }.map(\.verdict)
+        }
+        #expect(verdicts.count == 20 * 15)
+        let stable = verdicts.filter { $0 == .stable }.count
+        #expect(Double(stable) >= 0.95 * Double(verdicts.count), "\(stable) of \(verdicts.count) stable")
+    }
+
+    /// Bad input: one-line errors for too few points, an unknown snapshot, snapshots given out of time
+    /// order or at the same time, and a snapshot that does not say when it was measured.
+    @Test func badInputIsRefusedInOneLine() throws {
+        let workspace = try Workspace()
+        for (step, name) in ["a", "b", "c"].enumerated() {
+            try workspace.simulate(name, years: Double(step), shift: 0, seed: 1, scale: 0.1)
+        }
+        try workspace.simulate("same-as-a", years: 0, shift: 0, seed: 2, scale: 0.1)
+        let store = workspace.store
+        #expect(throws: TrendError.tooFewPoints(2)) { try Trend(store: store, snapshots: ["a", "b"]) }
+        #expect(throws: TrendError.unknownSnapshot("z")) { try Trend(store: store, snapshots: ["a", "b", "z"]) }
+        #expect(throws: TrendError.outOfOrder(earlier: "a", later: "b")) {
+            try Trend(store: store, snapshots: ["b", "a", "c"])
+        }
+        #expect(throws: TrendError.sameTime("a", "same-as-a")) {
+            try Trend(store: store, snapshots: ["a", "same-as-a", "c"])
+        }
+        #expect(try Trend.snapshots(matching: "[a-c]", in: store) == ["a", "b", "c"])
+        #expect(throws: TrendError.noMatchingSnapshot(pattern: "x*")) { try Trend.snapshots(matching: "x*", in: store) }
+        // Published numbers without a date: ingest a metrics CSV as its own snapshot.
+        let csv = workspace.folder.appendingPathComponent("published.csv")
+        try Data("metric,provider,statistic,value,unit\ncoldstart.latency_ms,aws,median,200,ms\n".utf8).write(to: csv)
+        _ = try Ingester(store: store, options: .init(snapshot: "published")).run(paths: [csv.path])
+        #expect(throws: TrendError.noTime(snapshot: "published")) {
+            try Trend(store: store, snapshots: ["a", "b", "published"])
+        }
+        for error in [TrendError.noTime(snapshot: "published"), .outOfOrder(earlier: "a", later: "b")] {
+            #expect(!error.description.contains("\n"))
+        }
+    }
+
+    static let datasets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Datasets")
+
+    /// The per-year medians of lambda-perf's Init Durations, by snapshot and split by year, equal an
+    /// independent computation from the raw files (Python 3, numpy 2.4.6, type-7 median):
+    ///
+    ///     for f in glob('Datasets/lambda-perf/data/**/*.json', recursive=True):
+    ///         year = basename(f)[:4]
+    ///         for e in json.load(open(f))['runtimeData']:
+    ///             runtime = e.get('r', e.get('runtime')).replace('lambda-perf-', '').split('-')[0]
+    ///             key = (year, runtime, e.get('a', e.get('architecture', 'x86_64')), e.get('p', 'zip'),
+    ///                    e.get('m', e.get('memorySize')))
+    ///             groups[key] += e.get('i', e.get('initDurations'))
+    ///     np.median(groups[key]), len(groups[key])
+    @Test func lambdaPerfYearlyMediansMatchTheRawFiles() throws {
+        let workspace = try Workspace()
+        _ = try Ingester(store: workspace.store).run(paths: [Self.datasets.appendingPathComponent("lambda-perf").path])
+        let years = ["2022", "2023", "2024", "2025", "2026"]
+        let expected: [(runtime: String, architecture: String, medians: [String: (Double, Int)])] = [
+            (
+                "python39", "x86_64",
+                [
+                    "2022": (109.13, 880), "2023": (109.36, 120), "2024": (79.00999999999999, 120),
+                    "2025": (79.965, 110), "2026": (84.715, 64),
+                ]
+            ),
+            (
+                "java11", "x86_64",
+                [
+                    "2022": (434.155, 880), "2023": (384.95000000000005, 120), "2024": (273.875, 120),
+                    "2025": (282.07000000000005, 110), "2026": (284.13, 70),
+                ]
+            ),
+            (
+                "nodejs18x", "arm64",
+                ["2023": (174.22500000000002, 80), "2024": (180.49, 120), "2025": (184.645, 110)]
+            ),
+        ]
+        let bySnapshot = try Trend(store: workspace.store, snapshots: years.map { "lambda-perf-\($0)" })
+        let byYear = try Trend(store: workspace.store, snapshots: years.map { "lambda-perf-\($0)" }, by: .year)
+        #expect(byYear.points.map(\.label) == years)
+        for trend in [bySnapshot, byYear] {
+            for group in expected {
+                let series = try #require(
+                    trend.series.first {
+                        $0.row.metric == .coldStartInitDuration && $0.row.runtime == group.runtime
+                            && $0.row.architecture == group.architecture && $0.row.packaging == "zip"
+                            && $0.row.memoryMB == 128 && $0.row.parameters.temperature == .cold
+                    }, "\(group.runtime)")
+                let found = Dictionary(
+                    uniqueKeysWithValues: series.values.map {
+                        (String(trend.points[$0.point].time.description.prefix(4)), ($0.median, $0.n ?? 0))
+                    })
+                #expect(found.count == group.medians.count)
+                for (year, (median, n)) in group.medians {
+                    #expect(found[year]?.0 == median && found[year]?.1 == n, "\(group.runtime) \(year)")
+                }
+            }
+        }
+    }
+}
