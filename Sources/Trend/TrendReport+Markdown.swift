@@ -48,8 +48,8 @@ extension TrendReport {
                 + (split ? ", the time windows of the snapshots " : ", one per snapshot: ")
                 + snapshots.map { "`\($0)`" }.joined(separator: ", ") + ". "
                 + "\(trend.series.count) metric groups are measured in at least \(Trend.fewestPoints) points and "
-                + "followed here; \(trend.leftOut) are in fewer and left out; rows pooled over every runtime and memory "
-                + "size are not followed, since the mix of runtimes behind them changes from point to point. "
+                + "followed here; \(trend.leftOut) are in fewer and left out; rows pooled over every runtime and "
+                + "memory size are not followed, since the mix of runtimes behind them changes from point to point. "
                 + (split
                     ? "Split by time, a point holds only cold- and warm-start latencies: the other measurements need "
                         + "whole experiments. " : "")
