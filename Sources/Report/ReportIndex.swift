@@ -97,23 +97,23 @@ public struct ReportIndex {
         let verdicts: [String: Int]
     }
 
-    /// The folders under `directory` holding a trend's `trend.json`, by name.
-    static func trends(in directory: URL) throws -> [(String, Trend)] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return try names.sorted().compactMap { name in
-            let file = directory.appendingPathComponent(name).appendingPathComponent("trend.json")
-            guard let data = try? Data(contentsOf: file) else { return nil }
-            return (name, try JSONDecoder().decode(Trend.self, from: data))
-        }
-    }
-
     /// The folders under `directory` holding a comparison's `summary.json`, by name.
     static func comparisons(in directory: URL) throws -> [(String, Comparison)] {
+        try summaries("summary.json", in: directory)
+    }
+
+    /// The folders under `directory` holding a trend's `trend.json`, by name.
+    static func trends(in directory: URL) throws -> [(String, Trend)] {
+        try summaries("trend.json", in: directory)
+    }
+
+    /// The folders under `directory` holding `file`, by name, with its contents decoded.
+    private static func summaries<T: Decodable>(_ file: String, in directory: URL) throws -> [(String, T)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return try names.sorted().compactMap { name in
-            let file = directory.appendingPathComponent(name).appendingPathComponent("summary.json")
-            guard let data = try? Data(contentsOf: file) else { return nil }
-            return (name, try JSONDecoder().decode(Comparison.self, from: data))
+            let path = directory.appendingPathComponent(name).appendingPathComponent(file)
+            guard let data = try? Data(contentsOf: path) else { return nil }
+            return (name, try JSONDecoder().decode(T.self, from: data))
         }
     }
 }
