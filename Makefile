@@ -40,9 +40,9 @@ report: ingest
 # snapshots split by month); Reports/trend-mikhailio: the 18 dated mikhail.io snapshots, 2019-2021 (docs/trend.md).
 trend: build
 	rm -rf Reports/trend-lambda-perf Reports/trend-mikhailio
-	$(ANALYZE) trend --snapshots 'lambda-perf-*' --by month --db $(DB) --format csv \
+	$(ANALYZE) trend --snapshots 'lambda-perf-*' --by month --db $(DB) \
 		--out Reports/trend-lambda-perf --title "lambda-perf Init Durations by month, 2022-2026" > /dev/null
-	$(ANALYZE) trend --snapshots 'mikhailio-*' --db $(DB) --format csv \
+	$(ANALYZE) trend --snapshots 'mikhailio-*' --db $(DB) \
 		--out Reports/trend-mikhailio --title "mikhail.io cold starts by snapshot, 2019-2021" > /dev/null
 
 # Reports/compare-simulated-2017-vs-2018: the three 2017 profiles, read as one, against their May 2018

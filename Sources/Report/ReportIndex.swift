@@ -69,12 +69,14 @@ public struct ReportIndex {
         if !trends.isEmpty {
             markdown.heading(2, "Trends")
             markdown.table(
-                ["trend", "points", "from", "to", "groups", "rising", "falling", "shifted", "stable"],
+                ["trend", "points", "from", "to", "groups", "verdicts"],
                 trends.map { folder, trend in
-                    [.link(trend.title, path: "\(folder)/trend.md"), .text(String(trend.points)), .text(trend.first)]
-                        + [.text(trend.last), .text(String(trend.groups))]
-                        + ["rising", "falling", "shifted", "stable"].map { .text(String(trend.verdicts[$0] ?? 0)) }
-                }, rightAligned: [1, 4, 5, 6, 7, 8])
+                    [
+                        .link(trend.title, path: "\(folder)/trend.md"), .text(String(trend.points)), .text(trend.first),
+                        .text(trend.last), .text(String(trend.groups)),
+                        .text(trend.verdicts.map { "\($0.groups) \($0.verdict)" }.joined(separator: ", ")),
+                    ]
+                }, rightAligned: [1, 4])
         }
         if FileManager.default.fileExists(atPath: directory.appendingPathComponent(Self.calibration).path) {
             markdown.heading(2, "Simulator calibration")
@@ -94,7 +96,12 @@ public struct ReportIndex {
         let points: Int
         let first, last: String
         let groups: Int
-        let verdicts: [String: Int]
+        /// Groups per verdict, in the trend's order of verdicts.
+        let verdicts: [Verdicts]
+        struct Verdicts: Decodable {
+            let verdict: String
+            let groups: Int
+        }
     }
 
     /// The folders under `directory` holding a comparison's `summary.json`, by name.

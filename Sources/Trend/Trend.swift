@@ -11,7 +11,7 @@ import Store
 /// trends in noise.
 public struct Trend: Sendable {
     public struct Point: Sendable {
-        /// The snapshot, or the snapshot and its window (`lambda-perf 2023`).
+        /// The snapshot, or its time window (`2023-04`).
         public let label: String
         public let snapshot: String
         public let time: SnapshotTime
@@ -42,11 +42,10 @@ public struct Trend: Sendable {
             points.append(Point(label: snapshot, snapshot: snapshot, time: time))
         }
         try Self.checkOrder(points)
+        let analyzer = Analyzer(store: store)
         var rows: [[Metric]] = []
         for point in points {
-            if try store.hasInvocations(point.snapshot) {
-                try Analyzer(store: store).ensureCurrent(snapshot: point.snapshot)
-            }
+            if try store.hasInvocations(point.snapshot) { try analyzer.ensureCurrent(snapshot: point.snapshot) }
             rows.append(try store.metrics(snapshot: point.snapshot))
         }
         try self.init(points: points, rows: rows)
@@ -137,24 +136,9 @@ public struct Trend: Sendable {
         return timed.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map(\.0)
     }
 
-    /// The verdicts, counted: rising, falling, shifted, stable, too few points.
-    public var verdictCounts: [(verdict: String, count: Int)] {
-        let names = series.map(\.verdict.kind)
-        return ["rising", "falling", "shifted", "stable", "too few points"].map { name in
-            (name, names.filter { $0 == name }.count)
-        }
-    }
-}
-
-extension TrendSeries.Verdict {
-    /// The verdict's kind without its dates: rising, falling, shifted, stable, too few points.
-    public var kind: String {
-        switch self {
-        case .rising: "rising"
-        case .falling: "falling"
-        case .stable: "stable"
-        case .shifted: "shifted"
-        case .tooFewPoints: "too few points"
-        }
+    /// How many groups got each kind of verdict, in `Kind`'s order.
+    public var verdictCounts: [(kind: TrendSeries.Verdict.Kind, count: Int)] {
+        let kinds = series.map(\.verdict.kind)
+        return TrendSeries.Verdict.Kind.allCases.map { kind in (kind, kinds.filter { $0 == kind }.count) }
     }
 }

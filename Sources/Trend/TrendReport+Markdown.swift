@@ -58,18 +58,19 @@ extension TrendReport {
 
     private func keyFindings(into markdown: inout Markdown) {
         markdown.heading(2, "Key findings")
-        let meanings = [
-            "rising": "a monotonic rise (Mann-Kendall q < 0.05), better described by a line than by steps",
-            "falling": "a monotonic fall (Mann-Kendall q < 0.05), better described by a line than by steps",
-            "shifted": "a change of level (Pettitt q < 0.05) at the point named, better described by steps",
-            "stable": "neither test below q = 0.05: no trend or shift told from the point-to-point variation",
-            "too few points": "measured in \(Trend.fewestPoints)-\(Trend.fewestForTest - 1) points: no test at 0.05 "
-                + "can decide",
-        ]
+        func meaning(_ kind: TrendSeries.Verdict.Kind) -> String {
+            switch kind {
+            case .rising: "a monotonic rise (Mann-Kendall q < 0.05), better described by a line than by steps"
+            case .falling: "a monotonic fall (Mann-Kendall q < 0.05), better described by a line than by steps"
+            case .shifted: "a change of level (Pettitt q < 0.05) at the point named, better described by steps"
+            case .stable: "neither test below q = 0.05: no trend or shift told from the point-to-point variation"
+            case .tooFewPoints:
+                "measured in \(Trend.fewestPoints)-\(Trend.fewestForTest - 1) points: no test at 0.05 can decide"
+            }
+        }
         markdown.table(
             ["verdict", "groups", "meaning"],
-            trend.verdictCounts.map { [$0.verdict, String($0.count), meanings[$0.verdict] ?? ""] },
-            rightAligned: [1])
+            trend.verdictCounts.map { [$0.kind.rawValue, String($0.count), meaning($0.kind)] }, rightAligned: [1])
         let moved = tested.filter { $0.verdict != .stable }.compactMap { series in
             series.ratio.map { (series, $0) }
         }
@@ -167,12 +168,16 @@ extension TrendReport {
             let points: Int
             let first, last: String
             let groups: Int
-            let verdicts: [String: Int]
+            let verdicts: [Verdicts]
+        }
+        struct Verdicts: Encodable {
+            let verdict: TrendSeries.Verdict.Kind
+            let groups: Int
         }
         let summary = Summary(
             title: title, snapshots: Array(Set(trend.points.map(\.snapshot))).sorted(), points: trend.points.count,
             first: trend.points.first!.label, last: trend.points.last!.label, groups: trend.series.count,
-            verdicts: Dictionary(uniqueKeysWithValues: trend.verdictCounts.map { ($0.verdict, $0.count) }))
+            verdicts: trend.verdictCounts.map { Verdicts(verdict: $0.kind, groups: $0.count) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n"

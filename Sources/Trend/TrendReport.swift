@@ -28,7 +28,7 @@ public struct TrendReport {
 
     /// What the verdict says, with the first point of each new level: `shifted at lambda-perf-2024`.
     func verdictText(_ series: TrendSeries) -> String {
-        guard case .shifted(let changes) = series.verdict else { return series.verdict.kind }
+        guard case .shifted(let changes) = series.verdict else { return series.verdict.kind.rawValue }
         return "shifted at " + changes.map { trend.points[series.values[$0].point].label }.joined(separator: ", ")
     }
 

@@ -41,6 +41,22 @@ public struct TrendSeries: Sendable {
         case shifted([Int])
         /// Fewer points than any test at the trend's level can decide on.
         case tooFewPoints
+
+        /// A verdict without its change points, as the counts and tables name it.
+        public enum Kind: String, CaseIterable, Sendable, Encodable {
+            case rising, falling, shifted, stable
+            case tooFewPoints = "too few points"
+        }
+
+        public var kind: Kind {
+            switch self {
+            case .rising: .rising
+            case .falling: .falling
+            case .stable: .stable
+            case .shifted: .shifted
+            case .tooFewPoints: .tooFewPoints
+            }
+        }
     }
 
     public let key: TrendKey
@@ -73,14 +89,6 @@ public struct TrendSeries: Sendable {
             return nil
         }
         return last / first
-    }
-
-    /// Whether the first and last points' CIs do not overlap.
-    public var endsDiffer: Bool {
-        guard let first = values.first, let last = values.last, let firstLow = first.low, let firstHigh = first.high,
-            let lastLow = last.low, let lastHigh = last.high
-        else { return false }
-        return lastLow > firstHigh || lastHigh < firstLow
     }
 
     /// Decides the verdict once the q-values are known: see docs/trend.md, "Verdicts".

@@ -20,12 +20,8 @@ struct TrendCommand: ParsableCommand {
             docs/trend.md.
 
             Exit status: 1 on an unknown snapshot, one that does not say when it was measured, snapshots out \
-            of time order or at the same time, fewer than 3 points, or no group in 3 of them.
+            of time order or over overlapping times, fewer than 3 points, or no group in 3 of them.
             """)
-
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, csv, json
-    }
 
     @OptionGroup var store: StoreOptions
 
@@ -42,7 +38,7 @@ struct TrendCommand: ParsableCommand {
     var by: Trend.Split?
 
     @Option(help: "table (one row per group), csv (one row per group and point) or json (printed).")
-    var format = Format.table
+    var format = OutputFormat.table
 
     @Option(help: "Also write the report (trend.md, report.html, figures/, trend.csv) into this directory.")
     var out: String?

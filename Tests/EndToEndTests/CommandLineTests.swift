@@ -148,6 +148,48 @@ import Testing
 
     /// The committed simulated metrics are what `make report` computes: the profile simulated at the
     /// paper's scale with its year as the seed, ingested into a fresh store, gives the same bytes.
+    /// `analyze trend` on three simulated snapshots a year apart: CSV with one row per group and point,
+    /// the report with --out, and a one-line error (exit 1) for snapshots given out of time order.
+    @Test func trendPrintsWritesAndRefusesDisorder() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let profile = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: root.appendingPathComponent("Sources/Simulate/Profiles/aws-2018.json")))
+        for year in 0..<3 {
+            var shifted = profile as! [String: Any]
+            shifted["start_time"] = (shifted["start_time"] as! Double) + Double(year) * 365.25 * 86_400
+            try JSONSerialization.data(withJSONObject: shifted).write(
+                to: URL(fileURLWithPath: directory + "/profile-\(year).json"))
+            let simulate = try AnalyzeCommand.run(
+                [
+                    "simulate", "--profile-file", "profile-\(year).json", "--experiments", "coldstart", "--scale",
+                    "0.1",
+                    "--out", "runs-\(year)",
+                ], in: directory)
+            #expect(simulate.status == 0, "\(simulate.stderr)")
+            #expect(
+                try AnalyzeCommand.run(["ingest", "runs-\(year)", "--snapshot", "year-\(year)"], in: directory).status
+                    == 0)
+        }
+        let csv = try AnalyzeCommand.run(["trend", "--snapshots", "year-*", "--format", "csv"], in: directory)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(
+            lines.first?.hasPrefix("metric,provider,runtime,architecture,packaging,memory_mb,setting,point,") == true)
+        #expect(lines.dropFirst().allSatisfy { $0.contains(",too few points") })  // three points: no test decides
+        #expect(lines.count > 1 && (lines.count - 1) % 3 == 0)  // every group at each of the three points
+        let report = try AnalyzeCommand.run(["trend", "year-0", "year-1", "year-2", "--out", "trend"], in: directory)
+        #expect(report.status == 0, "\(report.stderr)")
+        for file in ["trend.md", "report.html", "trend.csv", "trend.json"] {
+            #expect(FileManager.default.fileExists(atPath: directory + "/trend/" + file), "\(file)")
+        }
+        let disorder = try AnalyzeCommand.run(["trend", "year-1", "year-0", "year-2"], in: directory)
+        #expect(disorder.status == 1)
+        #expect(disorder.stderr.contains("out of time order") && disorder.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test func committedMetricsAreReproducible() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()

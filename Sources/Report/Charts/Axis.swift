@@ -35,11 +35,14 @@ struct Axis {
         }
         logarithmic = allowLog && low > 0 && high / low > logSpan
         if logarithmic {
-            let first = floor(log10(low))
-            let last = ceil(log10(high))
-            self.low = pow(10, first)
-            self.high = pow(10, last)
-            ticks = stride(from: first, through: last, by: 1).map { pow(10, $0) }
+            // Ends at 1, 2 or 5 times a power of ten, so that data from 97 to 1,500 is not drawn on 10-10,000;
+            // ticks at the ends and at every power of ten between.
+            self.low = Self.roundedDown(low)
+            self.high = Self.roundedUp(high)
+            let decades = stride(from: ceil(log10(self.low)), through: floor(log10(self.high)), by: 1).map {
+                pow(10, $0)
+            }
+            ticks = ([self.low] + decades + [self.high]).reduce(into: []) { if $0.last != $1 { $0.append($1) } }
         } else {
             if low == high {
                 // One value: a tenth of it either side (from 0 when that would cross it), so the ticks differ.
@@ -66,6 +69,25 @@ struct Axis {
         high = pow(10, last)
         let decades = stride(from: first, through: last, by: 1).map { pow(10, $0) }
         ticks = last - first > 2 ? decades : decades.flatMap { [$0, 2 * $0, 5 * $0] }.filter { $0 <= pow(10, last) }
+    }
+
+    /// The largest 1, 2 or 5 times a power of ten at most `value` (positive).
+    static func roundedDown(_ value: Double) -> Double {
+        let power = pow(10, floor(log10(value)))
+        return [5.0, 2, 1].map { $0 * power }.first { $0 <= value * (1 + 1e-12) } ?? power
+    }
+
+    /// The smallest 1, 2 or 5 times a power of ten at least `value` (positive).
+    static func roundedUp(_ value: Double) -> Double {
+        let power = pow(10, floor(log10(value)))
+        return [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= value * (1 - 1e-12) } ?? 10 * power
+    }
+
+    /// The title as a chart prints it: `start latency (ms, log scale)` on a log axis.
+    var caption: String {
+        guard logarithmic else { return title }
+        if title.hasSuffix(")") { return String(title.dropLast()) + ", log scale)" }
+        return title + " (log scale)"
     }
 
     /// 1, 2 or 5 times a power of ten, at least `raw`.

@@ -202,14 +202,12 @@ public enum Chart {
                 canvas.line(position, top, position, top + plotHeight, stroke: "#eeeeee")
                 canvas.text(x.label(tick), position, top + plotHeight + 16, size: 11, anchor: .middle)
             }
-            canvas.text(
-                x.title + (x.logarithmic ? " (log scale)" : ""), left + plotWidth / 2, height - 16, size: 12,
-                anchor: .middle)
+            canvas.text(x.caption, left + plotWidth / 2, top + plotHeight + 40, size: 12, anchor: .middle)
         }
         canvas.line(left, top + plotHeight, left + plotWidth, top + plotHeight, stroke: "#000000")
         canvas.line(left, top, left, top + plotHeight, stroke: "#000000")
         canvas.text(
-            y.title + (y.logarithmic ? " (log scale)" : ""), 20, top + plotHeight / 2, size: 12, anchor: .middle,
+            y.caption, 20, top + plotHeight / 2, size: 12, anchor: .middle,
             angle: -90)
         return canvas
     }

@@ -43,7 +43,7 @@ extension Chart {
         func px(_ value: Double) -> Double { labelWidth + axis.fraction(value) * plotWidth }
         // The title and the axis title are centred on the plot, moved left and the canvas widened when they
         // are longer than it (a few pixels a character at their sizes).
-        let axisTitle = axis.title + (axis.logarithmic ? " (log scale)" : "")
+        let axisTitle = axis.caption
         let texts = [Double(title.count) * 8.8, Double(axisTitle.count) * 6.8]
         let width = max(labelWidth + plotWidth + margin, (texts.max() ?? 0) + 2 * margin)
         func centre(_ textWidth: Double) -> Double {

@@ -56,7 +56,7 @@ extension Chart {
             canvas.line(left, top + panelPlotHeight, left + panelPlotWidth, top + panelPlotHeight, stroke: "#000000")
             canvas.line(left, top, left, top + panelPlotHeight, stroke: "#000000")
             canvas.text(
-                y + (axis.logarithmic ? " (log)" : ""), originX + 14, top + panelPlotHeight / 2, size: 10,
+                axis.caption, originX + 14, top + panelPlotHeight / 2, size: 10,
                 anchor: .middle, angle: -90)
             for (lineIndex, line) in panel.lines.enumerated() {
                 let color = Palette.color(lineIndex)
