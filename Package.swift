@@ -27,7 +27,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "Statistics", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         // SHA-256 blocks with the x86 SHA extensions, for the content hash of every ingested byte.
@@ -49,7 +49,7 @@ let package = Package(
         // A platform model that writes faas_measure runs with their ground truth.
         .target(name: "Simulate", dependencies: ["Statistics", "Store"], resources: [.copy("Profiles")]),
         // The simulator's profiles against the paper's numbers, with tolerances.
-        .target(name: "Calibration", dependencies: ["Compare", "Report", "Simulate", "Statistics", "Store"]),
+        .target(name: "Calibration", dependencies: ["Compare", "Report", "Simulate", "Store"]),
         // Many snapshots in time order: robust slopes, trend tests and change points per metric group.
         .target(name: "Trend", dependencies: ["Analysis", "Report", "Statistics", "Store"]),
         .executableTarget(

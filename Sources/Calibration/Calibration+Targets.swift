@@ -132,8 +132,10 @@ extension Calibration {
                 return "lifetime.by_interval_s.\(Int(interval)): median_minutes \(number(setting.medianMinutes)), "
                     + "sigma \(number(setting.sigma))"
             }
-            let median = paper.memoryMB.flatMap { lifetime.medianMinutes[String($0)] }
-            return (median.map { "lifetime.median_minutes.\(paper.memoryMB!) \(number($0)), " } ?? "")
+            // The memory size's own median, else the profile's default (as `Lifetime.distribution` reads them).
+            let key = [paper.memoryMB.map(String.init), "default"].compactMap { $0 }
+                .first { lifetime.medianMinutes[$0] != nil }
+            return (key.map { "lifetime.median_minutes.\($0) \(number(lifetime.medianMinutes[$0]!)), " } ?? "")
                 + "max_minutes \(number(lifetime.maxMinutes))"
         case .vmUptimeHours:
             let pool = profile.vm.poolUptimeS.range

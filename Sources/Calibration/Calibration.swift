@@ -1,6 +1,5 @@
 import Compare
 import Simulate
-import Statistics
 import Store
 
 /// The simulator against the paper (docs/simulator.md): each of the paper's published numbers, the
@@ -79,7 +78,9 @@ public struct Calibration: Sendable {
                 let special: Recovered? =
                     Self.speedup(paper, rerun: rerun)
                     ?? Self.instancesPerRequest(paper, measured: measured, profile: profile)
-                let recovered = special ?? joined ?? Self.sameFields(paper, measured: measured)
+                // A row the comparison refused as measuring something else is not read another way.
+                let refused = comparison.refused.contains { $0.a == paper }
+                let recovered = special ?? joined ?? (refused ? nil : Self.sameFields(paper, measured: measured))
                 let model = recovered.flatMap { found in truths.lazy.compactMap { $0.value(for: found.row) }.first }
                 rows.append(
                     Row(

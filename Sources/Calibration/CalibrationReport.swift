@@ -30,7 +30,7 @@ public struct CalibrationReport {
         }
         markdown.paragraph(
             "The paper's published numbers (`\(c.paperSnapshot)`) against what `analyze metrics` recovers from the "
-                + "runs of the built-in 2017 profiles, simulated at the paper's scale by `make report`: "
+                + "runs of the built-in 2017 profiles, simulated at the paper's scale by `make ingest`: "
                 + c.runs.joined(separator: "; ") + ". The rerun speedups compare each provider's pooled cold-start "
                 + "median with the one of its 2018 profile (`simulated-<provider>-2018`, cold starts only).")
         markdown.paragraph(
@@ -51,7 +51,7 @@ public struct CalibrationReport {
                 ],
                 rows.map { row in
                     [
-                        label(row.paper), value(row.paper.value, unit: row.paper.unit), tolerance(row.target),
+                        Self.label(row.paper), value(row.paper.value, unit: row.paper.unit), tolerance(row.target),
                         row.parameter ?? "", row.model.map { Text.number($0) } ?? "", recovered(row),
                         row.recovered?.row.n.map(String.init) ?? "", row.verdict.rawValue,
                     ]
@@ -99,7 +99,8 @@ public struct CalibrationReport {
         return ([header.joined(separator: ",")] + lines).joined(separator: "\n") + "\n"
     }
 
-    private func label(_ row: Metric) -> String {
+    /// The paper's row as the report names it: metric and statistic, runtime, memory, setting.
+    public static func label(_ row: Metric) -> String {
         ["\(row.metric.name) (\(row.statistic.name))", row.runtime, row.memoryMB.map { "\($0) MB" }, row.setting]
             .compactMap { $0 }.joined(separator: ", ")
     }
@@ -111,9 +112,5 @@ public struct CalibrationReport {
         return ""
     }
 
-    private func recovered(_ row: Calibration.Row) -> String {
-        guard let found = row.recovered?.row else { return "" }
-        guard let low = found.ciLow, let high = found.ciHigh else { return Text.number(found.value) }
-        return "\(Text.number(found.value)) [\(Text.number(low)), \(Text.number(high))]"
-    }
+    private func recovered(_ row: Calibration.Row) -> String { Cells.withCI(row.recovered?.row) }
 }

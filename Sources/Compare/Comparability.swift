@@ -18,14 +18,15 @@ enum Comparability {
     /// Why `a` and `b` cannot be compared, or nil when they can.
     static func problem(_ a: Metric, _ b: Metric) -> String? {
         let origins = "A's value comes from \(origin(a)), B's from \(origin(b))"
-        // Over a whole snapshot, the window VMs were watched in is the snapshot's span, whatever it measured.
-        let wholeSnapshot = a.parameters.experiment == nil || b.parameters.experiment == nil
-        guard a.parameters.experiment != b.parameters.experiment || (a.metric == .vmUptimeHours && wholeSnapshot)
-        else { return nil }
+        let sameRuns = a.parameters.experiment == b.parameters.experiment
         switch a.metric {
-        case .vmUptimeHours:
+        case .vmUptimeHours where a.parameters.experiment == nil || b.parameters.experiment == nil:
+            // Over a whole snapshot, VMs were watched for the snapshot's span, whatever it measured.
+            return "the longest VM uptime seen grows with how long VMs are watched, and a value over a whole "
+                + "snapshot depends on its span; \(origins)"
+        case .vmUptimeHours where !sameRuns:
             return "the longest VM uptime seen grows with how long VMs are watched; \(origins)"
-        case .vmMemoryMB, .placementUtilization:
+        case .vmMemoryMB where !sameRuns, .placementUtilization where !sameRuns:
             return "the most memory seen on one VM depends on whether the runs pack instances onto VMs; \(origins)"
         default:
             return nil

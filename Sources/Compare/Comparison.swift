@@ -17,7 +17,8 @@ import Store
 /// 3. `overMemorySizes`: a summary over memory sizes (`median_min` or `median_max`, no memory) against
 ///    the smallest or largest per-memory median on the other side, from the parameters that cover the
 ///    most memory sizes.
-/// 4. `onlyRuntime`: A's row at one memory size naming no runtime against B's only runtime there.
+/// 4. `onlyRuntime`: A's row at one memory size naming no runtime against B's only runtime there, whichever
+///    experiment either names.
 /// 5. Relaxations the user asks for (`Relaxation`), each only when exactly one row qualifies.
 ///
 /// Different definitions or runtimes are compared only when asked for (`Aliases`): B's rows are then

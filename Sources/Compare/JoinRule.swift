@@ -9,7 +9,7 @@ public enum JoinRule: Sendable, Equatable, CustomStringConvertible {
     /// The same, when A's row names no experiment and B's names one.
     case sameParametersAnyExperiment
     /// A's row names a memory size but no runtime (the paper's "all cold starts" at 1,536 MB); B's row
-    /// is the only runtime's at that memory size.
+    /// is the only runtime's at that memory size, whichever experiment it names (docs/compare.md).
     case onlyRuntime(String)
     /// A summary over memory sizes (`median_min`, `median_max`) against the smallest or largest of the
     /// other side's per-memory medians of one setting.

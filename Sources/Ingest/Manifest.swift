@@ -174,7 +174,7 @@ public struct Manifest: Sendable {
         do {
             _ = try SimulationTruth.decode(data)
         } catch let DecodingError.keyNotFound(key, _) {
-            throw IngestError.badTruth(path: path, reason: "no '\(key.stringValue)'")
+            throw IngestError.badTruth(path: path, reason: "no '\(JSONKey.snakeCase(key.stringValue))'")
         } catch {
             throw IngestError.badTruth(path: path, reason: "not the simulator's truth.json (\(error))")
         }

@@ -82,7 +82,7 @@ extension Chart.Series {
 }
 
 /// Table cells from metric rows.
-enum Cells {
+public enum Cells {
     /// Below this n a bootstrap CI of the median says more about the resampling than the data (from one
     /// value it is [x, x]): none is shown.
     static let fewestForCI = 5
@@ -105,7 +105,8 @@ enum Cells {
         return (low, high)
     }
 
-    static func withCI(_ metric: Metric?) -> String {
+    /// `value [low, high]`, or the value and "n too small for a CI" below `fewestForCI`.
+    public static func withCI(_ metric: Metric?) -> String {
         guard let metric else { return "" }
         guard let (low, high) = ci(metric) else {
             return Text.number(metric.value) + (metric.ciLow != nil ? " (n too small for a CI)" : "")

@@ -343,12 +343,11 @@ final class Platform {
                     end(index, atMs: instance.lastEndMs + idleLimitMs(index, atMs: timeMs))
                 }
             }
-        }
-        // Retired VMs end the instances still on them.
-        for vm in vms.indices where !vms[vm].retired {
-            guard let retiresAt = vms[vm].retiresAtMs, retiresAt <= timeMs else { continue }
-            for index in vms[vm].alive { end(index, atMs: max(retiresAt, instances[index].busyUntilMs)) }
-            vms[vm].retired = true
+            // A retired VM ends the instances still on it.
+            if !vms[vm].retired, let retiresAt = vms[vm].retiresAtMs, retiresAt <= timeMs {
+                for index in vms[vm].alive { end(index, atMs: max(retiresAt, instances[index].busyUntilMs)) }
+                vms[vm].retired = true
+            }
         }
     }
 

@@ -223,26 +223,15 @@ public struct Profile: Codable, Sendable {
         return profile
     }
 
-    /// A key as the file spells it: `poolUptimeS` is `pool_uptime_s`, `coldMedianMs128` `cold_median_ms_128`;
-    /// a key without capitals (a runtime's name, a memory size) is left as it is.
-    private static func snakeCase(_ key: String) -> String {
-        guard key.contains(where: \.isUppercase) else { return key }
-        var out = ""
-        for character in key {
-            let digitAfterLetter = character.isNumber && (out.last?.isLetter ?? false)
-            if character.isUppercase || digitAfterLetter { out += "_" }
-            out += character.lowercased()
-        }
-        return out
-    }
-
     private static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map(String.init) ?? snakeCase($0.stringValue) }.joined(separator: ".")
+            context.codingPath.map { $0.intValue.map(String.init) ?? JSONKey.snakeCase($0.stringValue) }.joined(
+                separator: ".")
         }
         switch error {
         case .keyNotFound(let key, let context):
-            return "missing key '\(path(context).isEmpty ? "" : path(context) + ".")\(key.stringValue)'"
+            return
+                "missing key '\(path(context).isEmpty ? "" : path(context) + ".")\(JSONKey.snakeCase(key.stringValue))'"
         case .typeMismatch(_, let context), .valueNotFound(_, let context): return "wrong type at '\(path(context))'"
         case .dataCorrupted(let context) where !context.codingPath.isEmpty:
             return "invalid value at '\(path(context))' (\(context.debugDescription))"

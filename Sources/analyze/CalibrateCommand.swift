@@ -10,10 +10,10 @@ struct CalibrateCommand: ParsableCommand {
         discussion: """
             Reads the paper's numbers (snapshot paper-2018), the snapshots simulated-aws-2017, \
             simulated-azure-2017 and simulated-google-2017 (every experiment at the paper's scale), and \
-            simulated-2017 and simulated-2018 (the cold-start runs of the 2017 and 2018 profiles), as `make \
-            ingest` writes them; analyzes those that need it. For every published number: the profile \
-            parameter set from it, the model's value in truth.json, the recovered value with its CI and n, \
-            and a verdict (docs/simulator.md). Exit status 1 when a calibrated number is outside its \
+            simulated-aws-2018, simulated-azure-2018 and simulated-google-2018 (the May 2018 reruns' cold \
+            starts), as `make ingest` writes them; analyzes those that need it. For every published number: \
+            the profile parameter set from it, the model's value in truth.json, the recovered value with its CI \
+            and n, and a verdict (docs/simulator.md). Exit status 1 when a calibrated number is outside its \
             tolerance or not recovered.
             """)
 
@@ -30,7 +30,9 @@ struct CalibrateCommand: ParsableCommand {
         print("wrote \(out)/report.md: \(targets - missed.count) of \(targets) calibrated numbers within tolerance")
         for row in missed {
             FileHandle.standardError.write(
-                Data("\(row.verdict.rawValue): \(row.paper.provider ?? "") \(row.paper.rowLabel)\n".utf8))
+                Data(
+                    "\(row.verdict.rawValue): \(row.paper.provider ?? "") \(CalibrationReport.label(row.paper))\n".utf8)
+            )
         }
         if !missed.isEmpty { throw ExitCode(1) }
     }

@@ -211,6 +211,17 @@ final class Folder {
                 #expect("\(error)".contains("invalid value at '\(key)'"), "\(error)")
             }
         }
+        // A missing key is named as the file spells it, not as the Swift property.
+        try Data(builtIn.replacingOccurrences(of: #""cold_median_ms_128""#, with: #""cold_median""#).utf8)
+            .write(to: file)
+        do {
+            _ = try Profile.load(file)
+            Issue.record("a profile without cold_median_ms_128 loaded")
+        } catch {
+            #expect(
+                "\(error)".contains("missing key 'runtimes.") && "\(error)".contains(".cold_median_ms_128'"),
+                "\(error)")
+        }
     }
 
     /// truth.json is written and read through one type: every committed truth decodes, and encodes back

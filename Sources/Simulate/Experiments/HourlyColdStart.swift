@@ -17,7 +17,7 @@ enum HourlyColdStart {
             let time = platform.startMs + Double(hour) * 3_600_000
             for probe in 0..<perHour {
                 let function = context.function(account: "hourly", runtime: runtime, memoryMB: memory)
-                function.coldMedianMs = profile.hourly.coldMedianMs
+                function.coldMedianMs = profile.hourlyColdMedianMs
                 writer.write(
                     platform.batch(function, count: 1, atMs: time + Double(probe) * 60_000), round: hour, batch: probe)
             }

@@ -21,7 +21,11 @@ enum Lifetime {
                 let parameters: [String: Any] = ["interval_s": interval, "concurrency": concurrency]
                 let writer = try context.run(
                     "interval-\(Int(interval))s-\(memory)mb", on: platform, parameters: parameters)
-                let functions = (0..<(concurrency + perFunction - 1) / perFunction).map { _ in
+                // Each function's share of the c instances: perFunction, the last one the rest.
+                let targets = stride(from: 0, to: concurrency, by: perFunction).map {
+                    min(perFunction, concurrency - $0)
+                }
+                let functions = targets.map { _ in
                     let function = context.function(memoryMB: memory)
                     function.requestIntervalS = interval
                     return function
@@ -29,7 +33,8 @@ enum Lifetime {
                 let end = platform.startMs + (profile.lifetime.maxMinutes + 30) * 60_000
                 var time = platform.startMs
                 var round = 0
-                var counts = functions.map { _ in perFunction }
+                var counts = targets
+                var allStarted = targets.map { _ in false }
                 while time < end, counts.contains(where: { $0 > 0 }) {
                     for (index, function) in functions.enumerated() where counts[index] > 0 {
                         writer.write(
@@ -43,9 +48,11 @@ enum Lifetime {
                     // Until a function's instances have all started (Google starts about half of a large
                     // batch), the missing ones are asked for again.
                     for (index, function) in functions.enumerated() {
-                        let started = platform.instances.filter { $0.function === function }.count
-                        counts[index] =
-                            started < perFunction ? perFunction : platform.aliveInstances(of: function).count
+                        if !allStarted[index] {
+                            allStarted[index] =
+                                platform.instances.lazy.filter { $0.function === function }.count >= targets[index]
+                        }
+                        counts[index] = allStarted[index] ? platform.aliveInstances(of: function).count : targets[index]
                     }
                 }
                 // One more request per function finds its instances gone (a new one answers): the last

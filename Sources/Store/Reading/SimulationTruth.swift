@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Statistics
 
 /// What an `analyze simulate` run's `truth.json` says: the profile, seed and scale that wrote it, the
 /// model parameters the run depends on, and the model's values an analysis should recover
@@ -194,16 +195,11 @@ extension SimulationTruth {
         case (.maxIdleMinutes, .max):
             return row.parameters.grouping == .busyVM ? expected.busyVmMaxIdleMinutes : expected.maxIdleMinutes
         case (.idleSurvivalFraction, .fraction):
-            let probes = (expected.survival ?? []).filter {
-                !$0.busyVm && $0.gapMinutes == row.parameters.idleMinutes
-            }
-            let count = probes.reduce(0) { $0 + $1.probes }
-            return count == 0 ? nil : probes.reduce(0) { $0 + $1.survivalFraction * Double($1.probes) } / Double(count)
+            // One entry per gap and kind of probe (IdleRecycling).
+            return expected.survival?.first { !$0.busyVm && $0.gapMinutes == row.parameters.idleMinutes }?
+                .survivalFraction
         case (.hourlyColdStartMedian, .median):
-            let medians = (expected.hours ?? []).map(\.modelMedianMs).sorted()
-            guard !medians.isEmpty else { return nil }
-            let middle = medians.count / 2
-            return medians.count % 2 == 1 ? medians[middle] : (medians[middle - 1] + medians[middle]) / 2
+            return Sample((expected.hours ?? []).map(\.modelMedianMs)).median
         case (.crossTenantFraction, .fraction): return expected.crossTenantFraction
         case (.coresidencyVMs, .count): return expected.vms.map(Double.init)
         case (.instanceLifetimeMinutes, .median) where memoryMatches && intervalMatches: return expected.medianMinutes
