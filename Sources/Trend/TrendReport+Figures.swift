@@ -31,7 +31,7 @@ extension TrendReport {
             var drawn: [Chart.TrendPanel] = []
             var ns: [Int] = []
             for key in ordered {
-                let (lines, omitted) = Self.lines(of: panels[key]!)
+                let (lines, omitted) = Self.lines(of: panels[key]!, lastPoint: trend.points.count - 1)
                 leftOut += omitted
                 ns += lines.flatMap { $0.values.compactMap(\.n) }
                 drawn.append(Chart.TrendPanel(key.title, lines.map { Self.line($0, among: lines) }))
@@ -50,8 +50,9 @@ extension TrendReport {
                     "\(subject)\(part): the median at each point, its 95% bootstrap CI as a band"
                     + (ns.isEmpty ? "" : " (n per point \(ns.min()!)-\(ns.max()!))")
                     + "; one panel per runtime family and architecture, the panels with the most groups first; in "
-                    + "each, the \(Self.linesPerPanel) groups measured at the most points, at the panel's most common "
-                    + "memory size first."
+                    + "each, at most \(Self.linesPerPanel) groups: at the panel's most common memory size and default "
+                    + "packaging first, then those still measured at the last point, then those measured at the most "
+                    + "points."
                 if index == chunks.count - 1, leftOut > 0 {
                     caption += " \(leftOut) further groups of these panels are not drawn; they are in trend.csv."
                 }
@@ -61,19 +62,20 @@ extension TrendReport {
     }
 
     /// A panel's lines: its groups at the most common memory size, in the default packaging, first; then
-    /// by points measured; at most `linesPerPanel`, and how many were left out.
-    static func lines(of series: [TrendSeries]) -> ([TrendSeries], Int) {
+    /// those still measured at the last point (a runtime withdrawn years ago gives way to a current one);
+    /// then by points measured; at most `linesPerPanel`, and how many were left out.
+    static func lines(of series: [TrendSeries], lastPoint: Int) -> ([TrendSeries], Int) {
         let memories = Dictionary(grouping: series.compactMap(\.row.memoryMB)) { $0 }
         let common = memories.keys.sorted { (memories[$1]!.count, $0) < (memories[$0]!.count, $1) }.first
         let ranked = series.sorted { a, b in
-            func rank(_ s: TrendSeries) -> (Int, Int, Int) {
-                (
+            func rank(_ s: TrendSeries) -> [Int] {
+                [
                     s.row.memoryMB == common ? 0 : 1,
                     (s.row.packaging ?? Metric.defaultPackaging) == Metric.defaultPackaging ? 0 : 1,
-                    -s.values.count
-                )
+                    s.values.last?.point == lastPoint ? 0 : 1, -s.values.count,
+                ]
             }
-            return rank(a) != rank(b) ? rank(a) < rank(b) : a.key < b.key
+            return rank(a) != rank(b) ? rank(a).lexicographicallyPrecedes(rank(b)) : a.key < b.key
         }
         let chosen = Array(ranked.prefix(linesPerPanel)).sorted { $0.key < $1.key }
         return (chosen, series.count - chosen.count)

@@ -20,12 +20,14 @@ import Testing
         }
         deinit { try? FileManager.default.removeItem(at: folder) }
 
-        /// The aws-2018 profile's cold-start experiment as snapshot `name`, `years` after its start, with
+        /// A 2018 profile's cold-start experiment as snapshot `name`, `years` after its start, with
         /// python2.7's cold-start median moved by `shift` ms.
-        func simulate(_ name: String, years: Double, shift: Double, seed: UInt64, scale: Double) throws {
-            var profile = try Profile.builtIn("aws-2018")
+        func simulate(
+            _ name: String, years: Double, shift: Double = 0, seed: UInt64, scale: Double, profile: String = "aws-2018"
+        ) throws {
+            var profile = try Profile.builtIn(profile)
             profile.startTime += years * SnapshotTime.secondsPerYear
-            profile.runtimes["python2.7"]!.coldMedianMs128 += shift
+            if shift != 0 { profile.runtimes["python2.7"]!.coldMedianMs128 += shift }
             let out = folder.appendingPathComponent(name)
             _ = try Simulator(profile: profile, seed: seed, scale: scale).run([.coldstart], into: out)
             _ = try Ingester(store: store, options: .init(snapshot: name)).run(paths: [out.path])
@@ -108,6 +110,12 @@ import Testing
         _ = try Ingester(store: store, options: .init(snapshot: "published")).run(paths: [csv.path])
         #expect(throws: TrendError.noTime(snapshot: "published")) {
             try Trend(store: store, snapshots: ["a", "b", "published"])
+        }
+        // Three points, but no group measured in more than one of them.
+        try workspace.simulate("google", years: 3, seed: 3, scale: 0.1, profile: "google-2018")
+        try workspace.simulate("azure", years: 4, seed: 4, scale: 0.1, profile: "azure-2018")
+        #expect(throws: TrendError.noCommonGroup(points: 3)) {
+            try Trend(store: store, snapshots: ["c", "google", "azure"])
         }
         for error in [TrendError.noTime(snapshot: "published"), .outOfOrder(earlier: "a", later: "b")] {
             #expect(!error.description.contains("\n"))
