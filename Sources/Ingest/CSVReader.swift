@@ -26,6 +26,10 @@ struct CSVReader: RecordReader {
             if let duplicate = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
                 throw CSVHeaderError(reason: "duplicate column '\(duplicate)' in the header")
             }
+            guard names.contains(where: { CanonicalColumns.setters[$0] != nil }) else {
+                throw CSVHeaderError(
+                    reason: "the header names no canonical column (docs/formats.md); read it with --mapping")
+            }
             self.header = names
             return
         }
@@ -35,11 +39,15 @@ struct CSVReader: RecordReader {
         }
         var record = template
         var extra: [String: Any] = [:]
+        var known = false
         for (name, cell) in zip(header, cells) {
-            if try !CanonicalColumns.assign(name, cell.isEmpty ? .null : .text(cell), to: &record), !cell.isEmpty {
+            if try CanonicalColumns.assign(name, cell.isEmpty ? .null : .text(cell), to: &record) {
+                known = known || !cell.isEmpty
+            } else if !cell.isEmpty {
                 extra[name] = cell
             }
         }
+        guard known else { throw RecordProblem("every canonical column is empty: not an invocation") }
         try CanonicalColumns.validate(record)
         record.extra = JSONText.object(extra)
         try sink.add(record, line: line)

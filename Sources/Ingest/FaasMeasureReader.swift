@@ -41,6 +41,8 @@ struct FaasMeasureReader: RecordReader {
     private var lastRegion: (region: String, provider: String)?
 
     init(template: InvocationRecord, tests: [FaasMeasureTest]?) {
+        var template = template
+        template.instanceIDIsFirstRequestID = true  // faas_measure names an instance after its first request
         self.template = template
         self.tests = tests
     }

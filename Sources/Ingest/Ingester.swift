@@ -198,12 +198,16 @@ public struct Ingester {
         let chosen = file.mapping != nil ? .mapping : options.format ?? file.manifest.format
         let detection = try chosen.map(Format.Detection.format) ?? Self.detect(path)
         let format: Format?
+        var file = file
         switch detection {
         case .unusable(let reason):
             try writer.rejectFile(snapshotID: snapshotID, path: path, reason: reason)
             return .failed(path: path, reason: reason)
         case .empty: format = nil
         case .format(let detected): format = detected
+        case .builtInMapping(let name):
+            file.mapping = try Mapping(named: name)
+            format = .mapping
         }
         if let reason = format?.unusableReason(file) {
             try writer.rejectFile(snapshotID: snapshotID, path: path, reason: reason)
@@ -337,7 +341,8 @@ public struct Ingester {
     }
 
     /// Reads the file's start, 64 KiB at a time, until its first line with content is whole (or 4 MiB,
-    /// the longest line a reader takes), and detects the format from it.
+    /// the longest line a reader takes), and detects the format from it (and from the rest of the first
+    /// 64 KiB, where a JSON object spans lines).
     static func detect(_ path: String) throws -> Format.Detection {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw IngestError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }

@@ -32,6 +32,12 @@ struct JSONLinesReader: RecordReader {
         guard let fields = object as? [String: Any] else { throw RecordProblem("not a JSON object") }
         var record = template
         var extra: [String: Any] = [:]
+        guard fields.keys.contains(where: { CanonicalColumns.setters[$0] != nil }) else {
+            let keys = fields.keys.sorted()
+            throw RecordProblem(
+                "no canonical field (keys: \(keys.prefix(6).joined(separator: ", "))\(keys.count > 6 ? ", ..." : "")): "
+                    + "not an invocation of this format")
+        }
         for (name, value) in fields {
             let canonical: CanonicalValue
             switch value {

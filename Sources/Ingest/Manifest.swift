@@ -48,6 +48,9 @@ public struct Manifest: Sendable {
     /// The mapping every file under the manifest is read with.
     public var mapping: Mapping?
     public var snapshotPattern: NSRegularExpression?
+    /// The source follows the paper's convention that an instance is named after its first request, so
+    /// the request-id rule decides cold or warm where nothing the source states does (docs/formats.md).
+    public var instanceNamedByFirstRequest = false
     /// The manifest's directory (paths in it are relative to it); nil when there is no manifest.
     public var directory: String?
 
@@ -55,7 +58,7 @@ public struct Manifest: Sendable {
 
     static let knownKeys: Set<String> = [
         "snapshot", "description", "provider", "account", "function_version", "experiment", "parameters", "tests",
-        "format", "mapping", "snapshot_pattern", "simulated_profile", "aggregate",
+        "format", "mapping", "snapshot_pattern", "simulated_profile", "aggregate", "instance_named_by_first_request",
     ]
 
     public init(contentsOf path: String) throws {
@@ -131,6 +134,13 @@ public struct Manifest: Sendable {
                 }
                 self[keyPath: target] = number.doubleValue
             }
+        }
+        if let value = root["instance_named_by_first_request"] {
+            guard let flag = value as? NSNumber, JSONValue.isBool(flag) else {
+                throw IngestError.badManifest(
+                    path: path, reason: "'instance_named_by_first_request' must be true or false")
+            }
+            instanceNamedByFirstRequest = flag.boolValue
         }
         if let value = root["aggregate"] {
             let statistic = ((value as? [String: Any])?["statistic"] as? String).map(Statistic.init)
@@ -221,6 +231,7 @@ public struct Manifest: Sendable {
         record.experimentParameters = parametersJSON
         record.intervalSeconds = intervalSeconds
         record.delaySeconds = delaySeconds
+        record.instanceIDIsFirstRequestID = instanceNamedByFirstRequest
         return record
     }
 }

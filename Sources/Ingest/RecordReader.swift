@@ -18,7 +18,7 @@ struct FileContext {
     /// The file's path relative to its manifest's directory (as given when there is no manifest).
     let relativePath: String
     /// The mapping in force (`--mapping` or the manifest's), for `Format.mapping`.
-    let mapping: Mapping?
+    var mapping: Mapping?
 
     var template: InvocationRecord { manifest.template }
 }

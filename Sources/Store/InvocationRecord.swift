@@ -42,12 +42,15 @@ public struct InvocationRecord: Sendable, Equatable {
     public var functionDurationMs: Double?
     public var initDurationMs: Double?
 
-    /// A temperature the source states itself (canonical `is_cold`); the id rule takes precedence.
+    /// A temperature the source states itself (canonical `is_cold`, a mapped flag): decides first.
     public var declaredCold: Bool?
     /// Whether the probe follows the paper's convention that an instance is named after the request
-    /// it served first, so that the two ids decide the temperature. Readers of other probes, whose
-    /// instance ids are container ids, turn it off.
-    public var instanceIDIsFirstRequestID = true
+    /// it served first, so that the two ids decide the temperature: faas_measure logs do, other
+    /// sources only when their manifest or mapping declares it (`instance_named_by_first_request`).
+    public var instanceIDIsFirstRequestID = false
+    /// A temperature the reader inferred from how the run was made, and the rule that names the
+    /// inference: used only when nothing the source states decides.
+    public var inferredCold: InferredTemperature?
 
     public var vmUptimeSeconds: Double?
     public var vmIdleSeconds: Double?
@@ -108,19 +111,34 @@ public struct InvocationRecord: Sendable, Equatable {
         }
     }
 
-    /// The cold/warm decision for this record and the rule that made it (SPEC section 6: the split is
-    /// never guessed from a latency threshold).
+    /// A reader's inference of the temperature (see `inferredCold`).
+    public struct InferredTemperature: Sendable, Equatable {
+        public var isCold: Bool
+        public var rule: Schema.ColdRule
+        public init(isCold: Bool, rule: Schema.ColdRule) {
+            self.isCold = isCold
+            self.rule = rule
+        }
+    }
+
+    /// The cold/warm decision for this record and the rule that made it, in the precedence of
+    /// `docs/formats.md` ("Cold or warm"): what the source states (a flag, then the platform's init
+    /// duration, zero meaning warm), then the request-id convention where the source declares it,
+    /// then the reader's inference. The split is never guessed from a latency threshold.
     public var coldClassification: (isCold: Bool?, rule: Schema.ColdRule) {
+        if let declaredCold {
+            return (declaredCold, .declaredBySource)
+        }
+        if let initDurationMs, initDurationMs >= 0 {
+            return (initDurationMs > 0, .platformInitField)
+        }
         if error == nil, instanceIDIsFirstRequestID, let instanceID, let requestID, !instanceID.isEmpty,
             !requestID.isEmpty
         {
             return (instanceID == requestID, .requestIdEqualsInstanceId)
         }
-        if let initDurationMs, initDurationMs > 0 {
-            return (true, .platformInitField)
-        }
-        if let declaredCold {
-            return (declaredCold, .declaredBySource)
+        if let inferredCold {
+            return (inferredCold.isCold, inferredCold.rule)
         }
         return (nil, .unknown)
     }

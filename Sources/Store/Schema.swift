@@ -13,10 +13,15 @@ public enum Schema {
         case unknown = 0
         /// The paper's rule: request id equals instance id exactly on an instance's first request.
         case requestIdEqualsInstanceId = 1
-        /// The platform reported an init phase (e.g. a Lambda REPORT line's Init Duration).
+        /// The platform reported its init phase (e.g. a Lambda REPORT line's Init Duration, OpenWhisk's
+        /// `init_time`): cold above 0, warm at 0.
         case platformInitField = 2
         /// The source declared the flag itself (a canonical record's `is_cold`).
         case declaredBySource = 3
+        /// The reader's inference from how the run was made, not the source's statement: a container's
+        /// first record in a run started cold is its cold start, its later records are warm (the FaaS
+        /// Parallelism Benchmark).
+        case firstRecordOfContainer = 4
 
         public var name: String {
             switch self {
@@ -24,6 +29,7 @@ public enum Schema {
             case .requestIdEqualsInstanceId: "request-id-equals-instance-id"
             case .platformInitField: "platform-init-field"
             case .declaredBySource: "declared-by-source"
+            case .firstRecordOfContainer: "first-record-of-container"
             }
         }
 
@@ -32,8 +38,10 @@ public enum Schema {
             case .unknown: "no rule applied; is_cold is NULL"
             case .requestIdEqualsInstanceId:
                 "cold exactly when the request id equals the instance id (the instance's first request)"
-            case .platformInitField: "cold when the platform reports an init duration"
+            case .platformInitField: "cold when the platform reports an init duration above 0, warm when it reports 0"
             case .declaredBySource: "the source record states is_cold"
+            case .firstRecordOfContainer:
+                "inferred: a container's first record in a run started cold is cold, its later records warm"
             }
         }
     }
@@ -195,6 +203,29 @@ public enum Schema {
                     ALTER TABLE source_file ADD COLUMN aggregate_statistic TEXT;
                     ALTER TABLE source_file ADD COLUMN aggregate_period_s REAL;
                     """)
+        }
+        migrator.registerMigration("v10: inferred cold rules, data-quality flags") { db in
+            // Per file, the invocations with a derived value no invocation can have (QualityFlag).
+            try db.execute(
+                sql: """
+                    ALTER TABLE source_file ADD COLUMN start_before_sent INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE source_file ADD COLUMN duration_over_round_trip INTEGER NOT NULL DEFAULT 0;
+                    UPDATE source_file SET
+                        start_before_sent = (SELECT count(*) FROM invocation i WHERE i.source_file_id = source_file.id
+                                               AND i.function_start_ms < i.request_sent_ms),
+                        duration_over_round_trip = (SELECT count(*) FROM invocation i
+                                                    WHERE i.source_file_id = source_file.id
+                                                      AND i.function_duration_ms > i.round_trip_ms);
+                    """)
+            // A store made before v10 lacks the rules added since and has older descriptions.
+            for rule in ColdRule.allCases {
+                try db.execute(
+                    sql: """
+                        INSERT INTO cold_rule (id, name, description) VALUES (?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description
+                        """,
+                    arguments: [rule.rawValue, rule.name, rule.summary])
+            }
         }
         return migrator
     }

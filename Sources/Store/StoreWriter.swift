@@ -144,6 +144,12 @@ public final class StoreWriter {
                         "UPDATE source_file SET sha256 = ?, records = ?, rejected = ?, first_sent_ms = ?, "
                         + "last_sent_ms = ? WHERE id = ?",
                     arguments: [sha256, sink.records, sink.rejected, tally.firstSentMs, tally.lastSentMs, sink.fileID])
+                try db.execute(
+                    sql: "UPDATE source_file SET start_before_sent = ?, duration_over_round_trip = ? WHERE id = ?",
+                    arguments: [
+                        tally.flagged[QualityFlag.startBeforeSent.rawValue],
+                        tally.flagged[QualityFlag.durationOverRoundTrip.rawValue], sink.fileID,
+                    ])
                 for (rule, invocations) in tally.invocationsByRule.enumerated() where invocations > 0 {
                     try db.execute(
                         sql:
@@ -232,6 +238,7 @@ public final class StoreWriter {
         let experimentID = try dimensions.experimentID(keys.experiment)
         let (isCold, rule) = record.coldClassification
         tally.add(rule: rule, sentMs: record.requestSentMs)
+        for flag in QualityFlag.allCases where flag.isRaised(by: record) { tally.flagged[flag.rawValue] += 1 }
 
         let s = insertInvocation
         s.bind(snapshotID, at: 1)
@@ -376,6 +383,8 @@ struct FileTally {
     private(set) var invocationsByRule = [Int](repeating: 0, count: Schema.ColdRule.allCases.count)
     private(set) var firstSentMs: Double?
     private(set) var lastSentMs: Double?
+    /// Invocations by `QualityFlag`.
+    var flagged = [Int](repeating: 0, count: QualityFlag.allCases.count)
 
     mutating func add(rule: Schema.ColdRule, sentMs: Double?) {
         invocationsByRule[rule.rawValue] += 1

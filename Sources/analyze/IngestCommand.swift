@@ -10,12 +10,15 @@ struct IngestCommand: ParsableCommand {
         abstract: "Read measurement files into the store.",
         discussion: """
             Files and directories (recursively); each file's format is detected from its content \
-            (faas-measure '#' logs, canonical JSON Lines, canonical CSV, metric rows); the public \
-            collections' layouts (faas-parallelism, lambda-perf, mikhailio) are named by a manifest or \
-            --format, another probe's format by a declarative mapping (--mapping, docs/mappings.md). A \
-            directory's manifest.json sets snapshot, provider, account, experiment, format or mapping. Each file is written in one transaction; a \
-            file already in the snapshot (same SHA-256) is skipped. Rejected records are kept with file, \
-            line and reason (see `analyze rejects`).
+            (faas-measure '#' logs, canonical JSON Lines and CSV, metric rows, the public collections \
+            faas-parallelism, lambda-perf and mikhailio by their JSON keys, built-in mappings by their \
+            first line; docs/formats.md), or forced by a manifest or --format; another probe's format \
+            is read through a declarative mapping (--mapping, docs/mappings.md). A JSON file of no \
+            known format is refused with its keys named, never read as empty invocations. A \
+            directory's manifest.json sets snapshot, provider, account, experiment, format or \
+            mapping. Each file is written in one transaction; a file already in the snapshot (same \
+            SHA-256) is skipped. Rejected records are kept with file, line and reason (see `analyze \
+            rejects`).
             """)
 
     @OptionGroup var store: StoreOptions

@@ -192,6 +192,26 @@ import Testing
         #expect(fixture.value(.newVMMinusExistingVM, .medianDifference) == -150)
     }
 
+    /// docs/analyses.md, "Data quality": a cold start whose function started 3 ms before the request
+    /// was sent (the instance's clock behind) is stored but left out of the latency distributions.
+    @Test func aStartBeforeTheRequestIsLeftOut() throws {
+        let fixture = try Fixture([
+            (
+                Self.aws,
+                [
+                    Call(batch: 1, instance: "c1", latency: 100),
+                    Call(batch: 2, instance: "c2", sent: 1000, latency: 200),
+                    Call(batch: 3, instance: "c3", sent: 2000, latency: 300),
+                    Call(batch: 4, instance: "c4", sent: 3000, latency: -3),
+                ]
+            )
+        ])
+        let median = try #require(
+            fixture.metrics.first { $0.metric == .coldStartLatency && $0.statistic == .median && $0.runtime != nil })
+        #expect(median.value == 200 && median.n == 3)
+        #expect(fixture.value(.coldStartLatency, .mean, memory: 128, runtime: "python2.7") == 200)
+    }
+
     @Test func lifetime() throws {
         // Interval 60 s: i1 answers rounds 0-2 (sent at 0, 60, 120 s), i2 rounds 3-4. Round 4 is the
         // last, so i2 is cut off by the run's end and left out. i1: last response 120 s + 100 + 10 + 5 ms.

@@ -17,6 +17,8 @@ import Testing
             {"provider":"aws","function":"g","init_duration_ms":212.3,"experiment":"coldstart"}
             {"provider":"aws","function":"g","is_cold":false,"status":"error","error":"throttled"}
             """)
+        // The source declares the paper's convention, so the ids decide where nothing stated does.
+        try workspace.write("manifest.json", #"{"instance_named_by_first_request": true}"#)
         let (summary, _) = try workspace.ingest(["probe.jsonl"])
         #expect(summary.records == 4 && summary.rejected == 0)
         let rows = try workspace.rows("SELECT * FROM invocation_view ORDER BY line")
@@ -36,6 +38,35 @@ import Testing
         #expect(rows[3].text("status") == "error" && rows[3].text("error") == "throttled")
     }
 
+    /// docs/formats.md, "Cold or warm": a stated flag, then the platform's init duration (zero is warm),
+    /// then the request-id convention only where declared; without a declaration the ids decide nothing.
+    @Test func coldWarmPrecedence() throws {
+        let records = """
+            {"provider":"aws","instance_id":"a","request_id":"b","is_cold":true}
+            {"provider":"aws","instance_id":"a","request_id":"a","init_duration_ms":0}
+            {"provider":"aws","instance_id":"a","request_id":"b","init_duration_ms":180}
+            {"provider":"aws","instance_id":"a","request_id":"a","is_cold":false,"init_duration_ms":180}
+            {"provider":"aws","instance_id":"c","request_id":"c"}
+            """
+        let undeclared = try Workspace()
+        try undeclared.write("probe.jsonl", records)
+        try undeclared.ingest(["probe.jsonl"])
+        let declared = try Workspace()
+        try declared.write("d/probe.jsonl", records)
+        try declared.write("d/manifest.json", #"{"instance_named_by_first_request": true}"#)
+        try declared.ingest(["d"])
+        let query = "SELECT is_cold, cold_rule FROM invocation_view ORDER BY line"
+        let expected: [(Int?, String)] = [
+            (1, "declared-by-source"), (0, "platform-init-field"), (1, "platform-init-field"),
+            (0, "declared-by-source"),
+        ]
+        for (workspace, last) in [(undeclared, (nil, "unknown")), (declared, (1, "request-id-equals-instance-id"))] {
+            let rows = try workspace.rows(query).map { ($0[0] as Int?, $0[1] as String) }
+            #expect(rows.map(\.0) == (expected + [last]).map(\.0))
+            #expect(rows.map(\.1) == (expected + [last]).map(\.1))
+        }
+    }
+
     @Test func badRecords() throws {
         let workspace = try Workspace()
         try workspace.write(
@@ -49,6 +80,7 @@ import Testing
             {"provider":"aws",
             {"provider":"aws","memory_mb":1.5}
             {"provider":"aws","is_cold":"maybe"}
+            {"tags":["a"],"colo":"iad"}
             """)
         try workspace.ingest(["probe.jsonl"])
         #expect(
@@ -60,6 +92,7 @@ import Testing
                 "6: not valid JSON",
                 "7: field 'memory_mb' is not an integer within ±1e15: 1.5",
                 "8: field 'is_cold' must be true or false",
+                "9: no canonical field (keys: colo, tags): not an invocation of this format",
             ])
         #expect(try workspace.int("SELECT count(*) FROM invocation") == 1)
     }

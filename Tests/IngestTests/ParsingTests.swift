@@ -132,6 +132,45 @@ import Testing
         #expect(detect("\n  \n") == .empty)
     }
 
+    /// The public collections by their first object's keys, however the object is laid out, and the
+    /// built-in mapping by its first line.
+    @Test func collectionsByContent() {
+        #expect(detect(#"{"metadata":{"generatedAt":"2026-01-01"},"runtimeData":[{"r":"x""#) == .format(.lambdaPerf))
+        #expect(detect(#"{"points":[["128 MB",4.19,3.66]]}"#) == .format(.mikhailio))
+        #expect(detect("{\"points\":\n[\n  { \"name\": \"Python\", \"items\": [[0.0,0.0]] }]}") == .format(.mikhailio))
+        let parallelism =
+            "\n{\n    \"pystart_ms\": 1588150936886.2,\n    \"func_data\": {\n        \"initTime_ms\": 1\n    }\n},\n"
+        #expect(detect(parallelism) == .format(.faasParallelism))
+        #expect(detect("{\n \"ow_func_start_ms\": 1, \"init_time\": 0\n}") == .format(.faasParallelism))
+        // A key of a nested object is not the first object's.
+        #expect(detect(#"{"run":{"runtimeData":[]},"provider":"aws"}"#) == .format(.jsonLines))
+        #expect(
+            detect("aws-coldstart-java-dev-memory-256,Wed Jun 07 2017 02:05:00 GMT+0100 (BST),2236.31\n")
+                == .builtInMapping("lambda-coldstart-comparison-2017"))
+    }
+
+    @Test func unknownOrAmbiguousJSON() {
+        #expect(
+            detect(#"{"latency":12.5,"when":"2026-01-01","tags":{"provider":"aws"}}"#)
+                == .unusable(
+                    "a JSON object with no field of a known format (keys: latency, when, tags); "
+                        + "read it with --mapping (docs/mappings.md) or force one with --format"))
+        #expect(
+            detect(#"{"runtimeData":[],"provider":"aws"}"#)
+                == .unusable(
+                    "ambiguous JSON (keys: runtimeData, provider): could be lambda-perf or jsonl; "
+                        + "choose one with --format"
+                ))
+        #expect(
+            detect(#"[{"provider":"aws"}]"#)
+                == .unusable("a JSON array: no built-in format is one; read it with --mapping (docs/mappings.md)"))
+        // A canonical record spread over lines is not JSON Lines.
+        guard case .unusable = detect("{\n\"provider\": \"aws\"\n}\n") else {
+            Issue.record("a multi-line object was taken for JSON Lines")
+            return
+        }
+    }
+
     @Test func notAMeasurementFile() {
         guard case .unusable(let reason) = detect("# Title\nSome prose, with commas.\n") else {
             Issue.record("prose was taken for a format")

@@ -172,6 +172,144 @@ import Testing
     }
 
     /// Ingesting the public collections twice gives the same database: the second run adds nothing.
+    /// One record of the benchmark's IBM Cloud Functions part (OpenWhisk), as issue 16 describes it:
+    /// the AWS shape without `containerID`, plus OpenWhisk's fields at the top level.
+    private static func openWhiskRecord(start: Double, host: String, initTime: Double, memory: Int) -> String {
+        """
+        {
+            "pystart_ms": \(start), "pyend_ms": \(start + 1500), "pyduration_ms": 1500.0,
+            "ow_func_start_ms": \(start + 40), "ow_func_end_ms": \(start + 1440), "ow_func_duration_ms": 1400,
+            "wait_time": 12, "init_time": \(initTime), "mem_lim": \(memory),
+            "func_data": {
+                "initTime_ms": \(start + 60), "endTime_ms": \(start + 1420), "duration_ms": 1360.0,
+                "funcActivationID": "act-\(Int(start))", "hostname": "\(host)", "hostnameIP": "172.30.0.\(host.count)",
+                "uptime": "86400.25"
+            }
+        },
+        """
+    }
+
+    /// The IBM part: provider from the folder (or, alone, from the records), memory from `mem_lim`, the
+    /// container from `hostname`, and cold exactly when `init_time > 0` (the platform's statement, not
+    /// the first-record inference: a container's first record can have `init_time = 0`).
+    @Test func faasParallelismIBMPart() throws {
+        let workspace = try Workspace()
+        let cold: [(host: String, initTime: Double)] = [
+            ("wsk-a", 312.5), ("wsk-b", 0), ("wsk-a", 0), ("wsk-c", 280.25),
+        ]
+        let warm: [(host: String, initTime: Double)] = [("wsk-a", 0), ("wsk-a", 0), ("wsk-d", 95)]
+        let text = { (records: [(host: String, initTime: Double)], memory: Int) in
+            "\n"
+                + records.enumerated().map { index, record in
+                    Self.openWhiskRecord(
+                        start: 1_588_000_000_000 + Double(index) * 100, host: record.host, initTime: record.initTime,
+                        memory: memory)
+                }.joined(separator: "\n") + "\n"
+        }
+        try workspace.write("ibm/run-experiment/results/sleep_size=4.json", text(cold, 256))
+        try workspace.write("ibm/run-experiment/results/sleep_warm2_size=3.json", text(warm, 256))
+        try workspace.write("alone/work2g_warm_size=50.json", text(warm, 2048))
+        let summary = try workspace.ingest(["ibm", "alone"]).summary
+        #expect(summary.records == 10 && summary.rejected == 0 && summary.failed == 0)
+        let rows = try workspace.rows(
+            """
+            SELECT provider, memory_mb, instance_key, is_cold, cold_rule, init_duration_ms, batch_size, extra,
+                   experiment_parameters
+            FROM invocation_view ORDER BY source_path, line
+            """)
+        try #require(rows.count == 10)
+        let records = warm + cold + warm  // paths sort: alone/, then ibm/'s cold run, then its warm2 run
+        #expect(rows.map { $0["provider"] as String } == Array(repeating: "ibm", count: 10))
+        #expect(rows.map { $0["memory_mb"] as Int } == [2048, 2048, 2048] + Array(repeating: 256, count: 7))
+        #expect(rows.map { $0["init_duration_ms"] as Double } == records.map(\.initTime))
+        #expect(rows.map { $0["is_cold"] as Int } == records.map { $0.initTime > 0 ? 1 : 0 })
+        #expect(Set(rows.map { $0["cold_rule"] as String }) == ["platform-init-field"])
+        #expect(rows.map { $0["instance_key"] as String } == records.map(\.host))
+        #expect(rows.map { $0["batch_size"] as Int } == [50, 50, 50, 4, 4, 4, 4, 3, 3, 3])
+        #expect(
+            rows[3]["extra"] as String
+                == #"{"ow_func_duration_ms":1400,"ow_func_end_ms":1588000001440,"ow_func_start_ms":1588000000040,"#
+                + #""wait_time":12}"#
+        )
+        #expect((rows[7]["experiment_parameters"] as String).contains(#""intent":"warm""#))
+    }
+
+    /// One file of a collection, copied out of `Datasets/` (no manifest above it) to `copy`.
+    struct AloneFile: Sendable, CustomTestStringConvertible {
+        let source: String
+        let copy: String
+        let format: Format
+        let provider: String
+        var testDescription: String { copy }
+    }
+
+    static let aloneFiles = [
+        AloneFile(
+            source: "lambda-perf/data/2024/2024-01-01.json", copy: "2024-01-01.json", format: .lambdaPerf,
+            provider: "aws"),
+        AloneFile(
+            source: "mikhailio-coldstarts/latest_2021-01-07_feb74c7/data/raw/coldstart_gcp_nodeps.json",
+            copy: "data/raw/coldstart_gcp_nodeps.json", format: .mikhailio, provider: "google"),
+        AloneFile(
+            source: "mikhailio-coldstarts/latest_2021-01-07_feb74c7/data/coldstart_azure_scatter.json",
+            copy: "coldstart_azure_scatter.json", format: .mikhailio, provider: "azure"),
+        AloneFile(
+            source: "faas-parallelism-benchmark-2020/aws/run-experiment/results/sleep_size=100.json",
+            copy: "sleep_size=100.json", format: .faasParallelism, provider: "aws"),
+        AloneFile(
+            source: "faas-parallelism-benchmark-2020/azure/run-experiment/results/sleep_size=50.json",
+            copy: "sleep_size=50.json", format: .faasParallelism, provider: "azure"),
+        AloneFile(
+            source: "faas-parallelism-benchmark-2020/gcp/run-experiment/results/sleep_size=1000.json",
+            copy: "sleep_size=1000.json", format: .faasParallelism, provider: "google"),
+    ]
+
+    /// Every column of every invocation but the row id and the file's place.
+    private static func records(in workspace: Workspace) throws -> [[String]] {
+        try workspace.rows("SELECT * FROM invocation_view ORDER BY line, id").map { row in
+            row.columnNames.filter { !["id", "source_path", "snapshot"].contains($0) }.map {
+                "\(row[$0] as DatabaseValue)"
+            }
+        }
+    }
+
+    /// docs/formats.md, "Detection": a collection's file given alone, with no manifest and no
+    /// `--format`, is read as it is with `--format` (the provider, outside its folder, from the records).
+    @Test(arguments: aloneFiles) func givenAloneAsWithFormat(_ file: AloneFile) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Self.datasets + "/" + file.source))
+        let detected = try Workspace()
+        let forced = try Workspace()
+        try detected.write(file.copy, bytes: Array(data))
+        try forced.write(file.copy, bytes: Array(data))
+        let summary = try detected.ingest([file.copy]).summary
+        try forced.ingest([file.copy], options: .init(format: file.format))
+        #expect(summary.records > 0 && summary.rejected == 0 && summary.failed == 0)
+        #expect(
+            try detected.rows("SELECT DISTINCT format FROM source_file").map { $0[0] as String } == [
+                file.format.rawValue
+            ])
+        #expect(try Self.records(in: detected) == Self.records(in: forced))
+        #expect(
+            try detected.rows("SELECT DISTINCT provider FROM invocation_view").map { $0[0] as String } == [
+                file.provider
+            ])
+    }
+
+    /// The 2017 benchmark's header-less CSV, alone, is known by its first line (the built-in mapping's
+    /// `detect` pattern): the same records as with `--mapping`.
+    @Test func builtInMappingGivenAlone() throws {
+        let data = try Data(
+            contentsOf: URL(fileURLWithPath: Self.datasets + "/lambda-coldstart-comparison-2017/results.csv"))
+        let detected = try Workspace()
+        let mapped = try Workspace()
+        try detected.write("results.csv", bytes: Array(data))
+        try mapped.write("results.csv", bytes: Array(data))
+        let summary = try detected.ingest(["results.csv"]).summary
+        try mapped.ingest(["results.csv"], options: .init(mapping: Mapping(named: "lambda-coldstart-comparison-2017")))
+        #expect(summary.records == 26824 && summary.rejected == 0)
+        #expect(try Self.records(in: detected) == Self.records(in: mapped))
+    }
+
     @Test func ingestingTwiceChangesNothing() throws {
         let workspace = try Workspace()
         let paths = [

@@ -257,7 +257,9 @@ enum BrowserCheck {
         _ files: [String: String], snapshot: String
     ) throws -> (markdown: String, figures: [String: String], folder: URL) {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("report-" + UUID().uuidString)
-        for (name, text) in files {
+        // The probes below name an instance after its first request, as the paper's did.
+        let manifest = #"{"instance_named_by_first_request": true}"#
+        for (name, text) in files.merging(["manifest.json": manifest], uniquingKeysWith: { file, _ in file }) {
             let url = folder.appendingPathComponent("data/" + name)
             try FileManager.default.createDirectory(
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -13,6 +13,7 @@ import Testing
         record.instanceID = instance
         record.requestID = request
         record.vmID = "vm-1"
+        record.instanceIDIsFirstRequestID = true  // as in faas_measure logs
         record.requestSentMs = sent
         record.responseReceivedMs = sent + 100
         return record
@@ -179,6 +180,54 @@ import Testing
         store = try Store(path: path)
         let migrated = try tallies(store)
         #expect(migrated.0 == expected && migrated.1 == 1000 && migrated.2 == 7000)
+    }
+
+    /// docs/analyses.md, "Data quality": each flag counted per file as written, the same count the
+    /// analyses' SQL filter finds, and filled in by the v10 migration for files written before it.
+    @Test func qualityFlagsCountedPerFileAndAgreeWithTheFilter() throws {
+        var store = try Store(path: path)
+        var records: [InvocationRecord] = []
+        // (sent, start, round trip, duration): start before sent twice, duration over round trip once,
+        // both once; missing values raise nothing.
+        let cases: [(Double?, Double?, Double?, Double?)] = [
+            (1000, 1100, 300, 100), (1000, 990, 300, 100), (1000, 999.5, nil, nil), (1000, 1100, 50, 80),
+            (1000, 900, 50, 80), (nil, 900, 50, nil), (1000, nil, nil, 80), (1000, 1000, 80, 80),
+        ]
+        for (index, (sent, start, roundTrip, duration)) in cases.enumerated() {
+            var record = record(instance: "i-\(index)", request: "i-\(index)", sent: sent ?? 0)
+            record.requestSentMs = sent
+            record.responseReceivedMs = nil
+            record.functionStartMs = start
+            record.roundTripMs = roundTrip
+            record.functionDurationMs = duration
+            records.append(record)
+        }
+        try write(store, [("a.log", records)])
+        #expect(records.filter { QualityFlag.startBeforeSent.isRaised(by: $0) }.count == 3)
+        #expect(records.filter { QualityFlag.durationOverRoundTrip.isRaised(by: $0) }.count == 2)
+        func counts(_ store: Store) throws -> [Int] {
+            try store.queue.read { db in
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT start_before_sent, duration_over_round_trip,
+                               (SELECT count(*) FROM invocation i WHERE NOT \(QualityFlag.unflaggedCondition))
+                        FROM source_file
+                        """)!
+                return [row[0], row[1], row[2]]
+            }
+        }
+        #expect(try counts(store) == [3, 2, 4])  // four records carry a flag, one of them both
+        try store.queue.write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM grdb_migrations WHERE identifier LIKE 'v10:%';
+                    ALTER TABLE source_file DROP COLUMN start_before_sent;
+                    ALTER TABLE source_file DROP COLUMN duration_over_round_trip;
+                    """)
+        }
+        store = try Store(path: path)
+        #expect(try counts(store) == [3, 2, 4])
     }
 
     @Test func readOnlyStoreRefusesWrites() throws {

@@ -3,9 +3,9 @@ import Statistics
 import Store
 
 /// Cold and warm start latency (section 5.1): function start minus request sent, split by the
-/// cold-start classifier decided at ingest (never by a latency threshold). By provider x runtime x
-/// memory and per provider; cold starts on a new VM against an existing one; cold starts launched
-/// together on one VM; hourly medians over time.
+/// cold-start classifier decided at ingest (never by a latency threshold), records with a data-quality
+/// flag left out (docs/analyses.md). By provider x runtime x memory and per provider; cold starts on a
+/// new VM against an existing one; cold starts launched together on one VM; hourly medians over time.
 struct ColdStart: Stage {
     let id = StageID.coldStart
     /// Only the latency distributions by group: for a time window of a snapshot (`Analyzer.startLatencies`),
@@ -61,7 +61,7 @@ struct ColdStart: Stage {
                         WHEN i.init_duration_ms IS NOT NULL THEN 1 WHEN i.round_trip_ms IS NOT NULL THEN 2
                         WHEN i.function_duration_ms IS NOT NULL THEN 3 END AS definition,
                    coalesce(i.function_start_ms - i.request_sent_ms, i.init_duration_ms, i.round_trip_ms, i.function_duration_ms),
-                   \(condition) AND i.status = 'ok' AS usable,
+                   \(condition) AND i.status = 'ok' AND \(QualityFlag.unflaggedCondition) AS usable,
                    i.vm_id, i.request_sent_ms, i.source_file_id, i.round_no, i.batch_no
             FROM invocation i LEFT JOIN experiment e ON e.id = i.experiment_id
             WHERE i.snapshot_id = ?1 AND \(context.window)
@@ -194,6 +194,7 @@ struct ColdStart: Stage {
             FROM \(context.invocations)
             WHERE i.snapshot_id = ?1 AND e.kind = 'colevel' AND i.is_cold = 1 AND i.vm_id IS NOT NULL AND i.status = 'ok'
               AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
+              AND \(QualityFlag.unflaggedCondition)
             """)
         let groups = Dictionary(grouping: rows) { row in
             MetricGroup(
@@ -224,6 +225,7 @@ struct ColdStart: Stage {
             FROM \(context.invocations)
             WHERE i.snapshot_id = ?1 AND e.kind = 'hourly' AND i.is_cold = 1 AND i.status = 'ok'
               AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
+              AND \(QualityFlag.unflaggedCondition)
             ORDER BY hour
             """)
         return Dictionary(grouping: rows, by: { $0["provider"] as String }).sorted(by: { $0.key < $1.key }).flatMap {

@@ -12,21 +12,30 @@ import Store
 /// - Google: `func_data` with `executionID`, `containerID` (a uuid), and in some runs `uptime`,
 ///   `meminfo`, `cpuinfo`; or an HTML error page instead of `func_data` (kept as a failed invocation).
 /// - Azure: `start`, `end`, `duration`, `invocation`, `instance` at the top level.
+/// - IBM Cloud Functions (OpenWhisk): the AWS shape without `containerID`, plus `init_time` (the
+///   platform's init duration in ms, 0 when warm: it decides cold or warm), `mem_lim` (MB), `wait_time`
+///   and `ow_func_start_ms`/`ow_func_end_ms`/`ow_func_duration_ms` (OpenWhisk's own times, kept in
+///   `extra`). The instance is the container's `hostname`.
 ///
-/// Each file is one batch of the scalability experiment (batch size N). The instance is the container.
+/// The provider is the folder (`aws`, `azure`, `gcp`, `ibm`); a file given outside its folder is known by
+/// its records' fields. Each file is one batch of the scalability experiment (batch size N). The
+/// instance is the container.
 /// The VM: on AWS the `sandbox-root-<id>` of the cgroup path (in 2020 every sandbox is its own
 /// Firecracker microVM, and `uptime` is that microVM's: inferring VMs from boot time to the second
 /// merges microVMs that booted in the same second, 1,365 "VMs" for 1,618 containers, some holding
 /// more memory than a 2017 VM had); elsewhere the boot time (function start minus uptime, to the second).
-/// Cold or warm: in a run whose name does not say `warm`, a container's first record in the file is
-/// its cold start (records are in completion order, and a container serves one request at a time) and
-/// its later records are warm; in a `warm` run only the later records are known to be warm. Azure
+/// Cold or warm: IBM states it (`init_time`). Elsewhere it is inferred (`first-record-of-container`): in
+/// a run whose name does not say `warm` (or `warm2`...), a container's first record in the file is its
+/// cold start (records are in completion order, and a container serves one request at a time) and its
+/// later records are warm; in a `warm` run only the later records are known to be warm. Azure
 /// instances serve many requests at once, so their records stay unclassified.
 struct FaasParallelismReader: RecordReader {
     private let records = JSONRecords(shape: .topLevelValues)
     private let template: InvocationRecord
     private let run: Run
     private var seenInstances: Set<String> = []
+    /// Outside a provider's folder: the provider the file's records name.
+    private var providerInFile: String?
 
     /// What the file name says.
     struct Run {
@@ -41,7 +50,7 @@ struct FaasParallelismReader: RecordReader {
                 parallelism > 0
             else { return nil }
             var tokens = stem[..<range.lowerBound].split(separator: "_").map(String.init)
-            if tokens.last == "warm" {
+            if let last = tokens.last, last.hasPrefix("warm"), last.dropFirst(4).allSatisfy(\.isNumber) {
                 tokens.removeLast()
                 intent = "warm"
             } else {
@@ -61,8 +70,7 @@ struct FaasParallelismReader: RecordReader {
     init(_ file: FileContext) {
         let components = file.relativePath.split(separator: "/").map(String.init)
         var template = file.template
-        template.instanceIDIsFirstRequestID = false  // instances are containers, named by the platform
-        if let folder = components.first(where: { ["aws", "azure", "gcp", "google"].contains($0) }) {
+        if let folder = components.first(where: { ["aws", "azure", "gcp", "google", "ibm"].contains($0) }) {
             template.provider = folder == "gcp" ? "google" : folder
         }
         run = Run(fileName: components.last ?? "") ?? Run(benchmark: "unknown", parallelism: 0, intent: "unknown")
@@ -75,6 +83,11 @@ struct FaasParallelismReader: RecordReader {
         template.roundNo = 1
         template.batchNo = 1
         self.template = template
+    }
+
+    /// The client's times (`pystart_ms`) or the function's (`func_data`, OpenWhisk's `ow_func_start_ms`).
+    static func isSignature(_ keys: Set<String>) -> Bool {
+        !keys.isDisjoint(with: ["pystart_ms", "func_data", "ow_func_start_ms"])
     }
 
     /// Why a file cannot be read as a run, before its content is looked at.
@@ -94,6 +107,11 @@ struct FaasParallelismReader: RecordReader {
     private mutating func add(_ value: Any, line: Int, into sink: any RecordSink) throws {
         guard let object = value as? [String: Any] else { throw RecordProblem("not a JSON object") }
         var record = template
+        if record.provider == "unknown" {
+            // An error page names no provider; it is the file's, known from the records around it.
+            record.provider = Self.provider(of: object) ?? providerInFile ?? "unknown"
+            providerInFile = providerInFile ?? (record.provider == "unknown" ? nil : record.provider)
+        }
         record.requestSentMs = JSONValue.number(object["pystart_ms"])
         record.responseReceivedMs = JSONValue.number(object["pyend_ms"])
         record.roundTripMs = JSONValue.number(object["pyduration_ms"])
@@ -112,15 +130,50 @@ struct FaasParallelismReader: RecordReader {
             throw RecordProblem(
                 "neither func_data (AWS, Google) nor start/end/instance (Azure): not a benchmark record")
         }
+        if record.provider == "ibm" { try readOpenWhisk(object, into: &record) }
         guard record.requestSentMs != nil || record.functionStartMs != nil else {
             throw RecordProblem("no client time (pystart_ms) and no function start time")
         }
         if record.error == nil, let instance = record.instanceID, record.provider != "azure" {
             let first = seenInstances.insert(instance).inserted
-            record.declaredCold = first ? (run.intent == "cold" ? true : nil) : false
+            if !first || run.intent == "cold" {
+                record.inferredCold = .init(isCold: first, rule: .firstRecordOfContainer)
+            }
         }
         try CanonicalColumns.validate(record)
         try sink.add(record, line: line)
+    }
+
+    /// The provider a record's own fields name, for a file read outside its folder.
+    static func provider(of object: [String: Any]) -> String? {
+        if object["ow_func_start_ms"] != nil || object["init_time"] != nil { return "ibm" }
+        if object["instance"] != nil { return "azure" }
+        guard let function = object["func_data"] as? [String: Any] else { return nil }
+        if function["funcActivationID"] != nil { return "aws" }
+        return function["executionID"] != nil ? "google" : nil
+    }
+
+    /// OpenWhisk's fields: the platform's init duration decides the temperature, memory from `mem_lim`,
+    /// the container named by its host name, the rest in `extra`.
+    private func readOpenWhisk(_ object: [String: Any], into record: inout InvocationRecord) throws {
+        if let initTime = JSONValue.number(object["init_time"]) {
+            guard initTime >= 0 else { throw RecordProblem("init_time \(initTime) is negative") }
+            record.initDurationMs = initTime
+        }
+        if let memory = JSONValue.number(object["mem_lim"]) {
+            guard let megabytes = Bounded.integer(memory) else {
+                throw RecordProblem("mem_lim \(memory) is not an integer within ±1e15")
+            }
+            record.memoryMB = megabytes
+        }
+        if record.instanceID == nil, let function = object["func_data"] as? [String: Any] {
+            record.instanceID = JSONValue.text(function["hostname"])
+        }
+        var extra: [String: Any] = [:]
+        for key in ["ow_func_start_ms", "ow_func_end_ms", "ow_func_duration_ms", "wait_time"] {
+            if let value = JSONValue.number(object[key]) { extra[key] = value }
+        }
+        record.extra = JSONText.object(extra)
     }
 
     private func readFunctionData(_ function: [String: Any], into record: inout InvocationRecord) throws {

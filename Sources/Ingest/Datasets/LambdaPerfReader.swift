@@ -23,6 +23,9 @@ struct LambdaPerfReader: RecordReader {
     private let template: InvocationRecord
     private var day: String?
 
+    /// A day's file is one object with `metadata` and `runtimeData`.
+    static func isSignature(_ keys: Set<String>) -> Bool { keys.contains("runtimeData") }
+
     init(_ file: FileContext) {
         var template = file.template
         template.provider = "aws"

@@ -30,6 +30,9 @@ struct MikhailioReader: RecordReader {
         "a chart's summary (medians and quartiles by dimension, or a labelled series), "
         + "drawn from samples published elsewhere: not read as measurements"
 
+    /// Every chart's data file is an object that starts with `points`.
+    static func isSignature(_ keys: [String]) -> Bool { keys.first == "points" }
+
     static func kind(of path: String) -> Kind {
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         if name.hasPrefix("coldstart_"), path.contains("raw/") {
@@ -39,7 +42,8 @@ struct MikhailioReader: RecordReader {
         if name.hasSuffix("scatter") {
             let folder = (path as NSString).deletingLastPathComponent
             return .scatter(
-                name: folder.isEmpty || folder.hasSuffix("data")
+                // `coldstart_aws_scatter` says what it is; `new_scatter` needs its article's folder.
+                name: folder.isEmpty || folder.hasSuffix("data") || name.hasPrefix("coldstart_")
                     ? name : (folder as NSString).lastPathComponent + "/" + name)
         }
         return name.hasPrefix("coldstart_") && name.hasSuffix("_interval") ? .interval : .summary

@@ -27,6 +27,12 @@ public struct Mapping: Sendable {
     public let fields: [Field]
     /// Source fields (top-level keys, CSV columns) no field reads are kept in `extra`.
     public let keepUnmapped: Bool
+    /// The probe names an instance after the request it served first (the paper's convention), so
+    /// the request-id rule decides cold or warm where no mapped flag or init duration does.
+    public let instanceNamedByFirstRequest: Bool
+    /// Built-in mappings only: a pattern the first line with content of a file matches when the file
+    /// is of this mapping's source, so that it is detected without `--mapping`.
+    public let detect: String?
     /// Where the mapping came from, for messages.
     public let origin: String
 

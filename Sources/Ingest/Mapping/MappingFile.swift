@@ -21,6 +21,26 @@ extension Mapping {
         Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Mappings")
     }
 
+    /// The built-in mappings' names, sorted.
+    static let builtInMappingNames: [String] =
+        Bundle.module.paths(forResourcesOfType: "json", inDirectory: "Mappings")
+        .map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }.sorted()
+
+    /// Built-in mappings with a `detect` pattern, read once.
+    private static let detectable: [(name: String, pattern: BoundedRegex)] = builtInMappingNames.compactMap { name in
+        guard let mapping = try? Mapping(named: name), let detect = mapping.detect,
+            let pattern = try? BoundedRegex(detect)
+        else { return nil }
+        return (name, pattern)
+    }
+
+    /// The built-in mapping whose `detect` pattern the line matches.
+    static func detecting(_ line: String) -> String? {
+        detectable.first {
+            if case .match = $0.pattern.firstCapture(in: line) { true } else { false }
+        }?.name
+    }
+
     /// Reads a mapping from a file path, or a built-in mapping's name.
     public init(named nameOrPath: String, relativeTo directory: String? = nil) throws {
         if !nameOrPath.contains("/"), !nameOrPath.hasSuffix(".json"), let url = Self.builtIn(named: nameOrPath) {
@@ -62,7 +82,10 @@ extension Mapping {
             throw MappingError(file: origin, key: nil, line: line, reason: "not valid JSON")
         }
         guard let root = object as? [String: Any] else { throw fail([], "the top level must be a JSON object") }
-        let known: Set = ["input", "header", "columns", "fields", "keep_unmapped", "description"]
+        let known: Set = [
+            "input", "header", "columns", "fields", "keep_unmapped", "description", "instance_named_by_first_request",
+            "detect",
+        ]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw fail([unknown], "unknown key (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -72,6 +95,15 @@ extension Mapping {
         self.input = input
         header = try Self.flag(root, "header", default: true, fail)
         keepUnmapped = try Self.flag(root, "keep_unmapped", default: true, fail)
+        instanceNamedByFirstRequest = try Self.flag(root, "instance_named_by_first_request", default: false, fail)
+        if let pattern = root["detect"] {
+            guard let text = pattern as? String, (try? BoundedRegex(text)) != nil else {
+                throw fail(["detect"], "a regular expression for the first line of a file")
+            }
+            detect = text
+        } else {
+            detect = nil
+        }
         if let columns = root["columns"] {
             guard input == .csv, let names = columns as? [String], !names.isEmpty else {
                 throw fail(["columns"], "a non-empty array of column names, for CSV input")

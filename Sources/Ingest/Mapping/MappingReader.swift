@@ -15,7 +15,9 @@ struct MappingReader: RecordReader {
 
     init(_ mapping: Mapping, file: FileContext) throws {
         self.mapping = mapping
-        template = file.template
+        var template = file.template
+        template.instanceIDIsFirstRequestID = template.instanceIDIsFirstRequestID || mapping.instanceNamedByFirstRequest
+        self.template = template
         usedNames = Set(mapping.fields.compactMap { $0.path?.first })
         regexes = try mapping.fields.reduce(into: [:]) { regexes, field in
             if let pattern = field.regex { regexes[pattern] = try BoundedRegex(pattern) }

@@ -22,19 +22,45 @@ struct MethodsSection: ReportSection {
                 + "**Confidence intervals** are 95% percentile-bootstrap intervals of the median, "
                 + "\(report.bootstrap.resamples) resamples, seed \(report.bootstrap.seed)."
         )
-        let rules = try report.store.coldRuleCounts(of: report.snapshot)
-        document.markdown.paragraph("**Cold-start classifier**: the rule that decided each invocation.")
-        document.markdown.table(
-            ["rule", "meaning", "invocations"], rules.map { [$0.rule, $0.meaning, String($0.invocations)] },
-            rightAligned: [2])
+        let rules = try report.store.coldRuleCounts(of: report.snapshot).filter { $0.invocations > 0 }
+        if !rules.isEmpty {
+            document.markdown.paragraph(
+                "**Cold-start classifier**: the rule that decided each invocation (docs/formats.md, \"Cold or warm\").")
+            document.markdown.table(
+                ["rule", "meaning", "invocations"], rules.map { [$0.rule, $0.meaning, String($0.invocations)] },
+                rightAligned: [2])
+        }
         let sources = try report.store.sources(of: report.snapshot)
         document.markdown.paragraph(
             "**Sources**: \(sources.count) file\(sources.count == 1 ? "" : "s") (SHA-256, first 16 hex digits).")
+        // A flag's column only where some file raised it (docs/analyses.md, "Data quality").
+        let flags = QualityFlag.allCases.filter { flag in sources.contains { $0.flagged[flag, default: 0] > 0 } }
+        let flagHeaders = flags.map { flag in
+            switch flag {
+            case .startBeforeSent: "start < sent"
+            case .durationOverRoundTrip: "duration > round trip"
+            }
+        }
+        let rows = sources.map { source -> [String] in
+            let counts = [source.sizeBytes, Int64(source.records), Int64(source.rejected)].map { String($0) }
+            let flagged = flags.map { String(source.flagged[$0, default: 0]) }
+            return [source.path, source.format] + counts + flagged + [source.sha256Prefix]
+        }
         document.markdown.table(
-            ["file", "format", "bytes", "records", "rejected", "sha256"],
-            sources.map {
-                [$0.path, $0.format, String($0.sizeBytes), String($0.records), String($0.rejected), $0.sha256Prefix]
-            }, rightAligned: [2, 3, 4])
+            ["file", "format", "bytes", "records", "rejected"] + flagHeaders + ["sha256"], rows,
+            rightAligned: Set(2..<(5 + flags.count)))
+        if !flags.isEmpty {
+            let counts = flags.map { flag in
+                let count = sources.reduce(0) { $0 + $1.flagged[flag, default: 0] }
+                return "\(count) with a \(flag.meaning)"
+            }
+            document.markdown.paragraph(
+                "**Data quality.** Of the \(sources.reduce(0) { $0 + $1.records }) records, "
+                    + counts.joined(separator: " and ")
+                    + ": values no invocation can have, which point at the clocks (the instance's and the client's) "
+                    + "rather than the platform. They stay in the store and are left out of every latency "
+                    + "distribution (docs/analyses.md, \"Data quality\").")
+        }
         let rejects = try report.store.rejectCounts(of: report.snapshot)
         if rejects.isEmpty {
             document.markdown.paragraph("**Rejected records**: none.")

@@ -26,6 +26,8 @@ public struct SourceSummary: Sendable, Equatable {
     public let rejected: Int
     /// The first 16 hex digits of the content's SHA-256.
     public let sha256Prefix: String
+    /// The file's invocations that carry each flag.
+    public let flagged: [QualityFlag: Int]
 }
 
 /// How many of a snapshot's invocations one cold-start rule decided.
@@ -115,13 +117,15 @@ extension Store {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT f.path, f.format, f.size_bytes, f.records, f.rejected, substr(f.sha256, 1, 16) AS hash
+                    SELECT f.path, f.format, f.size_bytes, f.records, f.rejected, substr(f.sha256, 1, 16) AS hash,
+                           f.start_before_sent, f.duration_over_round_trip
                     FROM source_file f JOIN snapshot s ON s.id = f.snapshot_id WHERE s.name = ? ORDER BY f.path
                     """, arguments: [snapshot]
-            ).map {
+            ).map { row in
                 SourceSummary(
-                    path: $0["path"], format: $0["format"], sizeBytes: $0["size_bytes"], records: $0["records"],
-                    rejected: $0["rejected"], sha256Prefix: $0["hash"])
+                    path: row["path"], format: row["format"], sizeBytes: row["size_bytes"], records: row["records"],
+                    rejected: row["rejected"], sha256Prefix: row["hash"],
+                    flagged: Dictionary(uniqueKeysWithValues: QualityFlag.allCases.map { ($0, row[$0.column] as Int) }))
             }
         }
     }
