@@ -47,6 +47,8 @@ enum CanonicalColumns {
         "init_duration_ms": number { $0.initDurationMs = $1 },
         "is_cold": flag { $0.declaredCold = $1 },
         "vm_uptime_s": number { $0.vmUptimeSeconds = $1 },
+        "vm_boot_time_ms": number { $0.vmBootTimeMs = $1 },
+        "vm_memory_mb": integer { $0.vmMemoryMB = $1 },
         "vm_idle_s": number { $0.vmIdleSeconds = $1 },
         "ncpu": integer { $0.ncpu = $1 },
         "cpu_model": text { $0.cpuModel = $1 },

@@ -63,8 +63,9 @@ final class Dimensions {
         insertVM = try PreparedStatement(
             db,
             """
-            INSERT INTO vm (provider, vm_key, key_source, cpu_model_id, ncpu, boot_time_s, private_ip, public_ip)
-            VALUES (?1, ?2, 'vm-id', ?3, ?4, ?5, ?6, ?7)
+            INSERT INTO vm (provider, vm_key, key_source, cpu_model_id, ncpu, boot_time_s, private_ip, public_ip,
+                            memory_mb)
+            VALUES (?1, ?2, ?8, ?3, ?4, ?5, ?6, ?7, ?9)
             """)
         selectVM = try PreparedStatement(db, "SELECT id FROM vm WHERE provider = ?1 AND vm_key = ?2")
         insertCPUModel = try PreparedStatement(db, "INSERT INTO cpu_model (name) VALUES (?1)")
@@ -135,6 +136,8 @@ final class Dimensions {
             statement.bind(Self.bootTimeEstimate(record), at: 5)
             statement.bind(record.vmPrivateIP, at: 6)
             statement.bind(record.vmPublicIP, at: 7)
+            statement.bind(record.vmID == nil ? "boot-time" : "vm-id", at: 8)
+            statement.bind(record.vmMemoryMB, at: 9)
         }
         vms[key] = id
         return id
@@ -156,9 +159,10 @@ final class Dimensions {
         return id
     }
 
-    /// Host boot time in epoch seconds, to 1 s: the instance's clock when it read `/proc/uptime`
-    /// (function start, else the client's request time) minus the uptime it read.
+    /// Host boot time in epoch seconds, to 1 s: as the source states it, else the instance's clock when
+    /// it read `/proc/uptime` (function start, else the client's request time) minus the uptime it read.
     static func bootTimeEstimate(_ record: InvocationRecord) -> Double? {
+        if let boot = record.vmBootTimeMs { return (boot / 1000).rounded() }
         guard let uptime = record.vmUptimeSeconds, let clock = record.functionStartMs ?? record.requestSentMs else {
             return nil
         }
@@ -222,7 +226,10 @@ public struct DimensionKeys: Sendable {
                 runtime: record.runtime, memoryMB: record.memoryMB, version: record.functionVersion,
                 architecture: record.architecture, packaging: record.packaging))
         instance = record.instanceID.map { Hashed(Dimensions.ProviderScopedKey(provider: record.provider, key: $0)) }
-        vm = record.vmID.map { Hashed(Dimensions.ProviderScopedKey(provider: record.provider, key: $0)) }
+        // Without a VM id, a stated boot time names the host, to the second (as the paper identified VMs).
+        let vmKey =
+            record.vmID ?? record.vmBootTimeMs.flatMap { Bounded.integer(($0 / 1000).rounded()) }.map { "boot-\($0)" }
+        vm = vmKey.map { Hashed(Dimensions.ProviderScopedKey(provider: record.provider, key: $0)) }
         cpuModel = record.cpuModel.map(Hashed.init)
         experiment = record.experimentKind.map {
             Hashed(Dimensions.ExperimentKey(kind: $0, parameters: record.experimentParameters ?? "{}"))

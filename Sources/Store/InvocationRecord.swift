@@ -53,6 +53,11 @@ public struct InvocationRecord: Sendable, Equatable {
     public var inferredCold: InferredTemperature?
 
     public var vmUptimeSeconds: Double?
+    /// The host's boot time (epoch ms) when the source states it rather than an uptime: it names the VM
+    /// (`boot-<s>`) when no VM id does, and is its boot-time estimate.
+    public var vmBootTimeMs: Double?
+    /// The host VM's memory, when the source reads it (`/proc/meminfo`).
+    public var vmMemoryMB: Int?
     public var vmIdleSeconds: Double?
     public var ncpu: Int?
     public var cpuModel: String?

@@ -63,7 +63,9 @@ import Testing
             ])
         let reasons = try workspace.rejects().map(\.reason)
         #expect(
-            reasons.count == 1 && reasons[0].hasPrefix("runtime: /^(a+)+$/ ran past its matching budget on 'aaaa"),
+            reasons.count == 1
+                && reasons[0].hasPrefix(
+                    "mapping evil.mapping.json, 'fields.runtime': /^(a+)+$/ ran past its matching budget on 'aaaa"),
             "\(reasons)")
     }
 
@@ -90,8 +92,16 @@ import Testing
         #expect(rows.map { $0[8] as String } == ["aws", "aws"])
         let rejects = try workspace.rejects()
         #expect(rejects.map(\.line) == [3, 4])
-        #expect(rejects[0].reason == "vm_id: 'no sandbox here' does not match /sandbox-root-([A-Za-z0-9]+)/")
-        #expect(rejects[1].reason == "is_cold: 'lukewarm' is not one of the mapped values (cold, warm)")
+        #expect(
+            rejects[0].reason
+                == "mapping probe.mapping.json, 'fields.vm_id': 'no sandbox here' does not match "
+                + "/sandbox-root-([A-Za-z0-9]+)/"
+        )
+        #expect(
+            rejects[1].reason
+                == "mapping probe.mapping.json, 'fields.is_cold': 'lukewarm' is not one of the mapped values "
+                + "(cold, warm)"
+        )
     }
 
     @Test func csvWithoutHeaderTimeFormatsAndExtraColumns() throws {
@@ -148,7 +158,25 @@ import Testing
         ),
         (
             "{\n  \"input\": \"json\",\n  \"fields\": {\n    \"vm_id\": { \"pth\": \"c\" }\n  }\n}",
-            "m.json:4: 'fields.vm_id.pth': unknown key (known: const, default, format, map, path, regex, required, timezone, unit)"
+            "m.json:4: 'fields.vm_id.pth': unknown key (known: const, default, file, format, key, map, path, regex, "
+                + "required, sql, timezone, unit)"
+        ),
+        (
+            "{\n  \"input\": \"json\",\n  \"fields\": {\n    \"round_trip_ms\": { \"sql\": \"v('end') - \" }\n  }\n}",
+            "m.json:4: 'fields.round_trip_ms.sql': not a usable SQLite expression: near \")\": syntax error"
+        ),
+        (
+            "{\n  \"input\": \"json\",\n  \"fields\": {\n    \"region\": "
+                + "{ \"sql\": \"(SELECT name FROM sqlite_master)\" }\n  }\n}",
+            "m.json:4: 'fields.region.sql': not a usable SQLite expression: access to sqlite_master.name is prohibited"
+        ),
+        (
+            "{\n  \"input\": \"json\",\n  \"fields\": {\n    \"region\": { \"key\": 1 }\n  }\n}",
+            "m.json:4: 'fields.region.key': needs an \"explode\" path with a '*'"
+        ),
+        (
+            "{\"input\": \"json\", \"explode\": \"results\", \"fields\": {\"region\": \"r\"}}",
+            "m.json:1: 'explode': a path with at least one '*' step (\"results.*\"), for JSON input"
         ),
         ("{\n  \"input\": \"json\",\n  \"fields\": {\n    \"region\" \"r\"\n  }\n}", "m.json:4: not valid JSON"),
     ])

@@ -33,15 +33,44 @@ public struct Mapping: Sendable {
     /// Built-in mappings only: a pattern the first line with content of a file matches when the file
     /// is of this mapping's source, so that it is detected without `--mapping`.
     public let detect: String?
+    /// JSON only: where the records are inside each source object, a path whose `*` steps each stand
+    /// for every element of an array or member of an object (`results.*.*.*`): one source object gives
+    /// a record per element reached. nil: the object is the record.
+    public let explode: [String]?
+    /// Lines matching this pattern are not records (log noise): skipped without a reject.
+    public let skipLines: String?
+    /// CSV only: the 1-based line of the header row (lines before it are a preamble, skipped).
+    public let headerLine: Int
+    /// CSV only: a line matching this pattern ends the data (a summary section follows).
+    public let endAt: String?
     /// Where the mapping came from, for messages.
     public let origin: String
+
+    /// The `sql` expressions of the fields, in field order (compiled together, `SandboxedExpressions`).
+    var expressions: [String] {
+        fields.compactMap { if case .sql(let expression, _) = $0.source { expression } else { nil } }
+    }
+
+    /// Where a field's value comes from.
+    public enum Source: Sendable, Equatable {
+        /// A path in the record (the exploded element, or the source object).
+        case path([String])
+        /// A path in the source object an exploded record came from (`/meta.function`).
+        case rootPath([String])
+        case constant(Constant)
+        /// The key or index the n-th `*` of `explode` matched, from 1.
+        case key(Int)
+        /// The file's path (relative to its manifest), usually taken apart by a `regex`.
+        case file
+        /// An SQLite expression over `v(path)`, `key(n)` and `file()`; `index` among the expressions.
+        case sql(String, index: Int)
+    }
 
     /// How one target column gets its value.
     public struct Field: Sendable {
         /// A canonical column (`CanonicalColumns`) or `extra.<name>`.
         public let target: String
-        public let path: [String]?
-        public let constant: Constant?
+        public let source: Source
         public let regex: String?
         public let map: [String: Constant]?
         public let unit: Unit?
@@ -118,10 +147,11 @@ public struct Mapping: Sendable {
 
     static func kind(of column: String) -> ColumnKind {
         switch column {
-        case "request_sent_ms", "response_received_ms", "function_start_ms", "function_end_ms": .epochMs
+        case "request_sent_ms", "response_received_ms", "function_start_ms", "function_end_ms", "vm_boot_time_ms":
+            .epochMs
         case "round_trip_ms", "function_duration_ms", "init_duration_ms", "factorial_ms": .milliseconds
         case "vm_uptime_s", "vm_idle_s", "interval_s", "delay_s": .seconds
-        case "memory_mb": .megabytes
+        case "memory_mb", "vm_memory_mb": .megabytes
         default: .other
         }
     }

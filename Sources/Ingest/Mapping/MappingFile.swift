@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// A mapping file that cannot be used: names the file, the key and the line it is on.
 public struct MappingError: Error, CustomStringConvertible, Equatable {
@@ -84,7 +85,7 @@ extension Mapping {
         guard let root = object as? [String: Any] else { throw fail([], "the top level must be a JSON object") }
         let known: Set = [
             "input", "header", "columns", "fields", "keep_unmapped", "description", "instance_named_by_first_request",
-            "detect",
+            "detect", "explode", "skip_lines", "header_line", "end_at",
         ]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw fail([unknown], "unknown key (known: \(known.sorted().joined(separator: ", ")))")
@@ -115,13 +116,52 @@ extension Mapping {
         if input == .csv, !header, columns == nil {
             throw fail(["header"], "a CSV without a header row needs \"columns\"")
         }
+        func pattern(_ key: String) throws -> String? {
+            guard let value = root[key] else { return nil }
+            guard let text = value as? String, !text.isEmpty, (try? BoundedRegex(text)) != nil else {
+                throw fail([key], "a regular expression (ICU syntax) for a line")
+            }
+            return text
+        }
+        skipLines = try pattern("skip_lines")
+        endAt = try pattern("end_at")
+        if let raw = root["explode"] {
+            guard input == .json, let path = raw as? String, path.contains("*") else {
+                throw fail(["explode"], "a path with at least one '*' step (\"results.*\"), for JSON input")
+            }
+            explode = Self.splitPath(path)
+        } else {
+            explode = nil
+        }
+        if let raw = root["header_line"] {
+            guard input == .csv, header, let number = raw as? NSNumber, !JSONValue.isBool(number),
+                let line = Int(exactly: number.doubleValue), line >= 1
+            else {
+                throw fail(["header_line"], "the header row's line number (1 or more), for CSV input with a header")
+            }
+            headerLine = line
+        } else {
+            headerLine = 1
+        }
         guard let fieldObject = root["fields"] as? [String: Any], !fieldObject.isEmpty else {
             throw fail(["fields"], "an object from canonical column to source field")
         }
+        var expressions = 0
+        let wildcards = explode?.filter { $0 == "*" }.count ?? 0
         fields = try fieldObject.keys.sorted().map { target in
-            try Self.field(target, fieldObject[target]!, fail)
+            try Self.field(target, fieldObject[target]!, wildcards: wildcards, expressions: &expressions, fail)
         }
         self.origin = origin
+        // Every expression compiles in the sandbox now, so that a mistake names its key before any file is read.
+        do throws(SandboxedExpressions.Failure) {
+            _ = try SandboxedExpressions(self.expressions)
+        } catch {
+            var target = "?"
+            for field in fields {
+                if case .sql(_, let index) = field.source, index == error.index { target = field.target }
+            }
+            throw fail(["fields", target, "sql"], "not a usable SQLite expression: \(error.reason)")
+        }
     }
 
     private static func flag(
@@ -134,8 +174,10 @@ extension Mapping {
         return number.boolValue
     }
 
-    private static func field(_ target: String, _ spec: Any, _ fail: ([String], String) -> MappingError) throws -> Field
-    {
+    private static func field(
+        _ target: String, _ spec: Any, wildcards: Int, expressions: inout Int,
+        _ fail: ([String], String) -> MappingError
+    ) throws -> Field {
         let keyPath = ["fields", target]
         let isExtra = target.hasPrefix("extra.") && target.count > 6
         guard isExtra || CanonicalColumns.setters[target] != nil else {
@@ -143,11 +185,13 @@ extension Mapping {
         }
         if let path = spec as? String {
             return Field(
-                target: target, path: splitPath(path), constant: nil, regex: nil, map: nil, unit: nil, timeFormat: nil,
+                target: target, source: Self.pathSource(path), regex: nil, map: nil, unit: nil, timeFormat: nil,
                 defaultValue: nil, required: false)
         }
         guard let options = spec as? [String: Any] else { throw fail(keyPath, "a source path (string) or an object") }
-        let known: Set = ["path", "const", "regex", "map", "unit", "format", "timezone", "default", "required"]
+        let known: Set = [
+            "path", "const", "sql", "key", "file", "regex", "map", "unit", "format", "timezone", "default", "required",
+        ]
         if let unknown = options.keys.sorted().first(where: { !known.contains($0) }) {
             throw fail(keyPath + [unknown], "unknown key (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -164,10 +208,33 @@ extension Mapping {
             }
             return constant
         }
-        let path = try string("path").map(splitPath)
-        let const = try options["const"].map { try constant($0, keyPath + ["const"]) }
-        guard (path == nil) != (const == nil) else {
-            throw fail(keyPath, "needs exactly one of \"path\" and \"const\"")
+        let sources = ["path", "const", "sql", "key", "file"].filter { options[$0] != nil }
+        guard sources.count == 1 else {
+            throw fail(keyPath, "needs exactly one of \"path\", \"const\", \"sql\", \"key\" and \"file\"")
+        }
+        let source: Source
+        switch sources[0] {
+        case "path": source = Self.pathSource(try string("path")!)
+        case "const": source = .constant(try constant(options["const"]!, keyPath + ["const"]))
+        case "sql":
+            source = .sql(try string("sql")!, index: expressions)
+            expressions += 1
+        case "key":
+            guard let number = options["key"] as? NSNumber, !JSONValue.isBool(number),
+                let key = Int(exactly: number.doubleValue), (1...max(wildcards, 1)).contains(key), wildcards > 0
+            else {
+                throw fail(
+                    keyPath + ["key"],
+                    wildcards == 0
+                        ? "needs an \"explode\" path with a '*'"
+                        : "the number of a '*' in \"explode\", 1 to \(wildcards)")
+            }
+            source = .key(key)
+        default:
+            guard (options["file"] as? NSNumber).map({ JSONValue.isBool($0) && $0.boolValue }) == true else {
+                throw fail(keyPath + ["file"], "true: the value is the file's path (take it apart with \"regex\")")
+            }
+            source = .file
         }
         let regex = try string("regex")
         if let regex {
@@ -219,7 +286,7 @@ extension Mapping {
         let defaultValue = try options["default"].map { try constant($0, keyPath + ["default"]) }
         let required = try flag(options, "required", default: false) { fail(keyPath + $0, $1) }
         return Field(
-            target: target, path: path, constant: const, regex: regex, map: map, unit: unit, timeFormat: timeFormat,
+            target: target, source: source, regex: regex, map: map, unit: unit, timeFormat: timeFormat,
             defaultValue: defaultValue, required: required)
     }
 
@@ -233,7 +300,12 @@ extension Mapping {
     }
 
     /// `a.b.0` -> ["a", "b", "0"]; a CSV column name is one step.
-    private static func splitPath(_ path: String) -> [String] {
+    /// A path in the record, or with a leading `/` in the source object above an exploded record.
+    private static func pathSource(_ path: String) -> Source {
+        path.hasPrefix("/") ? .rootPath(splitPath(String(path.dropFirst()))) : .path(splitPath(path))
+    }
+
+    static func splitPath(_ path: String) -> [String] {
         path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     }
 

@@ -2,30 +2,59 @@ import Foundation
 import Store
 
 /// Reads records of a format described by a `Mapping`: JSON objects (JSON Lines, pretty-printed or
-/// comma-separated objects, or arrays of objects) or CSV rows, each turned into one invocation.
+/// comma-separated objects, or arrays of objects; with `explode`, the elements inside each) or CSV rows,
+/// each turned into one invocation. `sql` fields run in `SandboxedExpressions`.
 struct MappingReader: RecordReader {
     private let mapping: Mapping
     private let template: InvocationRecord
     private let usedNames: Set<String>
     private let regexes: [String: BoundedRegex]
+    private let skipLines: BoundedRegex?
+    private let endAt: BoundedRegex?
+    private let expressions: SandboxedExpressions
+    /// The file's path as its manifest sees it (`file` fields, `file()`).
+    private let path: String
     private var dates = DateParsers()
     private let json = JSONRecords(shape: .topLevelValues)
     private let csv = CSVRecords()
     private var header: [String]?
+    private var ended = false
+    /// Fields that have given a value in this file, by index (to name paths that never did).
+    private var seen: [Bool]
+    /// Each field's canonical setter, looked up once (nil for `extra.` targets).
+    private let setters: [CanonicalColumns.Setter?]
+    /// Source records met in this file, stored or rejected.
+    private var records = 0
 
     init(_ mapping: Mapping, file: FileContext) throws {
         self.mapping = mapping
         var template = file.template
         template.instanceIDIsFirstRequestID = template.instanceIDIsFirstRequestID || mapping.instanceNamedByFirstRequest
         self.template = template
-        usedNames = Set(mapping.fields.compactMap { $0.path?.first })
+        usedNames = Set(
+            mapping.fields.compactMap { if case .path(let path) = $0.source { path.first } else { nil } })
         regexes = try mapping.fields.reduce(into: [:]) { regexes, field in
             if let pattern = field.regex { regexes[pattern] = try BoundedRegex(pattern) }
         }
+        skipLines = try mapping.skipLines.map(BoundedRegex.init)
+        endAt = try mapping.endAt.map(BoundedRegex.init)
+        expressions = try SandboxedExpressions(mapping.expressions)
+        path = file.relativePath
         header = mapping.header ? nil : mapping.columns
+        seen = Array(repeating: false, count: mapping.fields.count)
+        setters = mapping.fields.map { CanonicalColumns.setters[$0.target] }
     }
 
     mutating func read(_ line: Line, into sink: any RecordSink) throws {
+        if ended || (mapping.input == .csv && line.number < mapping.headerLine) { return }
+        if skipLines != nil || endAt != nil {
+            let text = String(decoding: line.bytes, as: UTF8.self)
+            if let endAt, Self.matches(endAt, text) {
+                ended = true
+                return
+            }
+            if let skipLines, Self.matches(skipLines, text) { return }
+        }
         switch mapping.input {
         case .json:
             try json.read(line, into: sink) { part, value in try addJSON(value, line: part.line, into: sink) }
@@ -39,6 +68,26 @@ struct MappingReader: RecordReader {
         case .json: try json.finish(into: sink) { part, value in try addJSON(value, line: part.line, into: sink) }
         case .csv: try csv.finish(into: sink) { cells, number in try addRow(cells, line: number, into: sink) }
         }
+        // A path no record of the file has is a mistake in the mapping or a file of another shape.
+        guard records > 0 else { return }
+        for (index, field) in mapping.fields.enumerated() where !seen[index] && field.defaultValue == nil {
+            switch field.source {
+            case .path(let steps), .rootPath(let steps):
+                try sink.reject(
+                    line: nil,
+                    reason: "\(problemPrefix(field)) no record of this file has '\(steps.joined(separator: "."))'")
+            default: continue
+            }
+        }
+    }
+
+    private static func matches(_ regex: BoundedRegex, _ text: String) -> Bool {
+        if case .match = regex.firstCapture(in: text) { true } else { false }
+    }
+
+    /// Names the mapping and the key in a record's reject (the reject itself names file and line).
+    private func problemPrefix(_ field: Mapping.Field) -> String {
+        "mapping \((mapping.origin as NSString).lastPathComponent), 'fields.\(field.target)':"
     }
 
     private mutating func addJSON(_ value: Any, line: Int, into sink: any RecordSink) throws {
@@ -47,17 +96,57 @@ struct MappingReader: RecordReader {
             return
         }
         guard let object = value as? [String: Any] else { throw RecordProblem("not a JSON object") }
-        var unmapped: [String: Any] = [:]
-        if mapping.keepUnmapped {
-            for (name, value) in object where !usedNames.contains(name) { unmapped[name] = value }
+        guard let explode = mapping.explode else {
+            return try add(JSONSource(record: object, root: object, keys: []), line: line, into: sink)
         }
-        try sink.add(try record(unmapped: unmapped) { JSONValue.value(at: $0, in: object) }, line: line)
+        // One source object, a record for every element the path reaches; a broken one costs itself only.
+        for element in try Self.explode(object, along: explode[...], keys: []) {
+            do {
+                try add(JSONSource(record: element.value, root: object, keys: element.keys), line: line, into: sink)
+            } catch let problem as RecordProblem {
+                try sink.reject(line: line, reason: problem.reason)
+            }
+        }
+    }
+
+    /// The elements `path` reaches in `value`, each with the keys its `*` steps matched (array indices
+    /// as numbers; object members in key order, for the same records on every run).
+    private static func explode(
+        _ value: Any, along path: ArraySlice<String>, keys: [ExplodeKey]
+    ) throws(RecordProblem) -> [(value: Any, keys: [ExplodeKey])] {
+        guard let step = path.first else { return [(value, keys)] }
+        let rest = path.dropFirst()
+        if step != "*" {
+            guard let next = JSONValue.value(at: [step], in: value) else {
+                throw RecordProblem("explode: no '\(step)' here, so no records")
+            }
+            return try explode(next, along: rest, keys: keys)
+        }
+        if let array = value as? [Any] {
+            var elements: [(value: Any, keys: [ExplodeKey])] = []
+            for (index, element) in array.enumerated() {
+                elements += try explode(element, along: rest, keys: keys + [.index(index)])
+            }
+            return elements
+        }
+        if let object = value as? [String: Any] {
+            var elements: [(value: Any, keys: [ExplodeKey])] = []
+            for name in object.keys.sorted() {
+                elements += try explode(object[name]!, along: rest, keys: keys + [.name(name)])
+            }
+            return elements
+        }
+        throw RecordProblem(
+            "explode: step \(keys.count + 1) ('*') meets "
+                + "\(JSONValue.text(value).map { "'\($0.prefix(40))'" } ?? "null"), "
+                + "not an array or object")
     }
 
     private mutating func addRow(_ cells: [String], line: Int, into sink: any RecordSink) throws {
         guard let header else {
             let names = cells.map { $0.trimmingWhitespace() }
-            if let missing = mapping.fields.compactMap({ $0.path?.first }).first(where: { !names.contains($0) }) {
+            let columns = mapping.fields.compactMap { if case .path(let path) = $0.source { path.first } else { nil } }
+            if let missing = columns.first(where: { !names.contains($0) }) {
                 throw CSVHeaderError(reason: "the mapping reads column '\(missing)', which the header does not have")
             }
             header = names
@@ -69,20 +158,22 @@ struct MappingReader: RecordReader {
         }
         var row: [String: String] = [:]
         for (name, cell) in zip(header, cells) where !cell.isEmpty { row[name] = cell }
-        let unmapped = mapping.keepUnmapped ? row.filter { !usedNames.contains($0.key) } : [:]
-        try sink.add(try record(unmapped: unmapped) { path in path.count == 1 ? row[path[0]] : nil }, line: line)
+        try add(CSVSource(row: row), line: line, into: sink)
+    }
+
+    private mutating func add(_ source: some MappedSource, line: Int, into sink: any RecordSink) throws {
+        records += 1
+        try sink.add(try record(source), line: line)
     }
 
     /// Applies every field of the mapping to one source record.
-    private mutating func record(
-        unmapped: [String: Any], lookup: ([String]) -> Any?
-    ) throws(RecordProblem) -> InvocationRecord {
+    private mutating func record(_ source: some MappedSource) throws(RecordProblem) -> InvocationRecord {
         var record = template
-        var extra = unmapped
-        for field in mapping.fields {
-            guard let value = try value(of: field, lookup: lookup) else {
+        var extra = mapping.keepUnmapped ? source.unmapped(besides: usedNames) : [:]
+        for (index, field) in mapping.fields.enumerated() {
+            guard let value = try value(of: field, at: index, in: source) else {
                 if field.required {
-                    throw RecordProblem("\(field.target): no value at '\(field.path?.joined(separator: ".") ?? "")'")
+                    throw RecordProblem("\(problemPrefix(field)) no value")
                 }
                 continue
             }
@@ -100,36 +191,91 @@ struct MappingReader: RecordReader {
                 case .number(let number): .number(number)
                 case .bool(let flag): .bool(flag)
                 }
-            _ = try CanonicalColumns.assign(field.target, canonical, to: &record)
+            try setters[index]?(&record, canonical, field.target)
         }
         try CanonicalColumns.validate(record)
         record.extra = JSONText.object(extra)
         return record
     }
 
+    /// A field's value before regex, map, format and unit: nil when absent.
+    private mutating func sourceValue(
+        of field: Mapping.Field, in source: some MappedSource
+    ) throws(RecordProblem) -> Mapping.Constant? {
+        let raw: Any?
+        switch field.source {
+        case .constant(let constant): return constant
+        case .path(let steps): raw = source.value(at: steps)
+        case .rootPath(let steps): raw = source.rootValue(at: steps)
+        case .key(let number): raw = source.key(number).map(\.json)
+        case .file: raw = path
+        case .sql(_, let index):
+            let outcome: SandboxedExpressions.Outcome
+            do {
+                outcome = try expressions.evaluate(index) { [path] request in
+                    switch request {
+                    case .value(let steps):
+                        let split = Mapping.splitPath(steps)
+                        return Self.input(
+                            steps.hasPrefix("/")
+                                ? source.rootValue(at: Mapping.splitPath(String(steps.dropFirst())))
+                                : source.value(at: split))
+                    case .key(let number): return Self.input(source.key(number).map(\.json))
+                    case .file: return .text(path)
+                    }
+                }
+            } catch {
+                throw RecordProblem("\(problemPrefix(field)) the expression failed: \(error.reason)")
+            }
+            guard let value = outcome.value else {
+                if outcome.readNull { return nil }
+                throw RecordProblem(
+                    "\(problemPrefix(field)) the expression gave no value although every value it reads is present "
+                        + "(a division by zero?)")
+            }
+            switch value {
+            case .number(let number): return .number(number)
+            case .text(let text): return .text(text)
+            }
+        }
+        guard let raw, (raw as? String)?.isEmpty != true else { return nil }
+        guard let value = Mapping.Constant(json: raw) else {
+            throw RecordProblem("\(problemPrefix(field)) an object or array, not a value")
+        }
+        return value
+    }
+
+    /// A source value as `v()` hands it to SQLite: CSV cells that read as numbers as numbers.
+    private static func input(_ value: Any?) -> SandboxedExpressions.Input? {
+        switch value {
+        case nil, is NSNull: nil
+        case let number as NSNumber where JSONValue.isBool(number): .bool(number.boolValue)
+        case let number as NSNumber: .number(number.doubleValue)
+        case let text as String: Double(text).map { .number($0) } ?? .text(text)
+        case let other?:
+            (try? JSONSerialization.data(withJSONObject: other, options: [.sortedKeys]))
+                .map { .json(String(decoding: $0, as: UTF8.self)) }
+        }
+    }
+
     /// One field's value: the constant or the source value, through regex, map, time format and unit;
     /// nil when absent and without a default.
     private mutating func value(
-        of field: Mapping.Field, lookup: ([String]) -> Any?
+        of field: Mapping.Field, at index: Int, in source: some MappedSource
     ) throws(RecordProblem) -> Mapping.Constant? {
-        if let constant = field.constant { return constant }
-        guard let source = field.path.flatMap(lookup), (source as? String)?.isEmpty != true else {
-            return field.defaultValue
-        }
-        guard var value = Mapping.Constant(json: source) else {
-            throw RecordProblem(
-                "\(field.target): '\(field.path!.joined(separator: "."))' is an object or array, not a value")
-        }
+        guard var value = try sourceValue(of: field, in: source) else { return field.defaultValue }
+        seen[index] = true
         if let pattern = field.regex {
             let text = Self.text(value)
             switch regexes[pattern]?.firstCapture(in: text) ?? .noMatch {
             case .match(let capture): value = .text(capture)
             case .noMatch:
                 if let fallback = field.defaultValue { return fallback }
-                throw RecordProblem("\(field.target): '\(text.prefix(60))' does not match /\(pattern)/")
+                throw RecordProblem("\(problemPrefix(field)) '\(text.prefix(60))' does not match /\(pattern)/")
             case .overBudget:
                 throw RecordProblem(
-                    "\(field.target): /\(pattern.prefix(60))/ ran past its matching budget on '\(text.prefix(60))' "
+                    "\(problemPrefix(field)) /\(pattern.prefix(60))/ ran past its matching budget on "
+                        + "'\(text.prefix(60))' "
                         + "(a pattern that backtracks; see docs/mappings.md)")
             }
         }
@@ -137,7 +283,8 @@ struct MappingReader: RecordReader {
             guard let mapped = map[Self.text(value)] else {
                 if let fallback = field.defaultValue { return fallback }
                 throw RecordProblem(
-                    "\(field.target): '\(Self.text(value).prefix(60))' is not one of the mapped values (\(map.keys.sorted().joined(separator: ", ")))"
+                    "\(problemPrefix(field)) '\(Self.text(value).prefix(60))' is not one of the mapped values "
+                        + "(\(map.keys.sorted().joined(separator: ", ")))"
                 )
             }
             value = mapped
@@ -145,7 +292,7 @@ struct MappingReader: RecordReader {
         if let format = field.timeFormat {
             guard let milliseconds = dates.epochMilliseconds(Self.text(value), format: format) else {
                 throw RecordProblem(
-                    "\(field.target): '\(Self.text(value).prefix(60))' is not a time in the mapping's format")
+                    "\(problemPrefix(field)) '\(Self.text(value).prefix(60))' is not a time in the mapping's format")
             }
             value = .number(milliseconds)
         }
@@ -157,7 +304,7 @@ struct MappingReader: RecordReader {
                 case .bool: nil
                 }
             guard let number, number.isFinite else {
-                throw RecordProblem("\(field.target): '\(Self.text(value).prefix(60))' is not a number")
+                throw RecordProblem("\(problemPrefix(field)) '\(Self.text(value).prefix(60))' is not a number")
             }
             value = .number(number * unit.factor(to: Mapping.kind(of: field.target))!)
         }

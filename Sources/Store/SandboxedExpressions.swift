@@ -1,0 +1,202 @@
+import Foundation
+import GRDBSQLite
+
+/// SQLite expressions written in a mapping (`{"sql": "v('end') - v('begin')"}`, docs/mappings.md): the
+/// language is SQLite's own (arithmetic, `coalesce`, `CASE`, string and JSON functions), evaluated once
+/// per record on a private in-memory connection that holds no data and can read nothing but what it is
+/// handed through three functions: `v(path)` (the record's value at a path), `key(n)` (the key or index
+/// the n-th `explode` wildcard matched) and `file()` (the file's path).
+///
+/// The connection cannot touch the store or the disk: an authorizer allows a statement to do nothing
+/// but compute (no table but `json_each`/`json_tree`, no recursive query, no extension); values are
+/// capped at 1 MiB; an evaluation that runs past a budget of virtual-machine steps stops.
+public final class SandboxedExpressions {
+    public enum Value: Equatable, Sendable {
+        case number(Double)
+        case text(String)
+    }
+
+    /// What one of the three functions asks for.
+    public enum Request {
+        case value(path: String)
+        case key(Int)
+        case file
+    }
+
+    /// A value a function hands to SQLite; `json` is an object or array as JSON text.
+    public enum Input {
+        case number(Double)
+        case text(String)
+        case bool(Bool)
+        case json(String)
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        /// The expression's index, nil when the connection itself failed.
+        public let index: Int?
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    /// The result of one evaluation: nil for SQL NULL. `readNull` says whether a function returned NULL
+    /// on the way (an absent value), which tells an absent input from a NULL the expression made itself
+    /// (a division by zero: `1 / 0` is NULL in SQLite).
+    public struct Outcome: Equatable {
+        public let value: Value?
+        public let readNull: Bool
+    }
+
+    /// Steps an evaluation may take, in progress callbacks of 1,000 virtual-machine instructions: far
+    /// above any real expression, counted in steps so that the verdict does not depend on the load.
+    static let budget = 1000
+
+    private var connection: OpaquePointer?
+    private var statements: [OpaquePointer] = []
+    /// Answers the functions during an evaluation.
+    private var resolve: (Request) -> Input? = { _ in nil }
+    private var readNull = false
+    private var steps = 0
+
+    /// Compiles each expression; a failure names the expression by index with SQLite's message.
+    public init(_ expressions: [String]) throws(Failure) {
+        guard sqlite3_open_v2(":memory:", &connection, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK,
+            let connection
+        else { throw Failure(index: nil, reason: "cannot open an in-memory SQLite connection") }
+        sqlite3_limit(connection, SQLITE_LIMIT_LENGTH, 1 << 20)
+        sqlite3_limit(connection, SQLITE_LIMIT_SQL_LENGTH, 1 << 16)
+        sqlite3_limit(connection, SQLITE_LIMIT_EXPR_DEPTH, 200)
+        sqlite3_limit(connection, SQLITE_LIMIT_ATTACHED, 0)
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        for (name, arity, function) in [
+            ("v", Int32(1), Self.valueFunction), ("key", 1, Self.keyFunction), ("file", 0, Self.fileFunction),
+        ] {
+            sqlite3_create_function_v2(connection, name, arity, SQLITE_UTF8, context, function, nil, nil, nil)
+        }
+        sqlite3_set_authorizer(connection, Self.authorize, nil)
+        sqlite3_progress_handler(connection, 1000, Self.progress, context)
+        for (index, expression) in expressions.enumerated() {
+            var statement: OpaquePointer?
+            var tail: UnsafePointer<CChar>?
+            let sql = "SELECT (" + expression + ")"
+            let code = sqlite3_prepare_v3(
+                connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+            guard code == SQLITE_OK, let statement else {
+                throw Failure(index: index, reason: String(cString: sqlite3_errmsg(connection)))
+            }
+            statements.append(statement)
+            if let tail, tail.pointee != 0, !String(cString: tail).allSatisfy(\.isWhitespace) {
+                throw Failure(index: index, reason: "one expression only (no ';')")
+            }
+            guard sqlite3_column_count(statement) == 1 else {
+                throw Failure(index: index, reason: "one expression only (one value)")
+            }
+        }
+    }
+
+    deinit {
+        for statement in statements { sqlite3_finalize(statement) }
+        sqlite3_close_v2(connection)
+    }
+
+    /// Evaluates expression `index`, its functions answered by `resolve`.
+    public func evaluate(_ index: Int, resolve: @escaping (Request) -> Input?) throws(Failure) -> Outcome {
+        let statement = statements[index]
+        self.resolve = resolve
+        readNull = false
+        steps = 0
+        defer {
+            sqlite3_reset(statement)
+            self.resolve = { _ in nil }
+        }
+        let code = sqlite3_step(statement)
+        guard code == SQLITE_ROW else {
+            let reason =
+                code == SQLITE_INTERRUPT
+                ? "ran past its budget of \(Self.budget * 1000) steps"
+                : String(cString: sqlite3_errmsg(connection))
+            throw Failure(index: index, reason: reason)
+        }
+        let value: Value? =
+            switch sqlite3_column_type(statement, 0) {
+            case SQLITE_INTEGER, SQLITE_FLOAT: .number(sqlite3_column_double(statement, 0))
+            case SQLITE_TEXT: .text(String(cString: sqlite3_column_text(statement, 0)))
+            case SQLITE_NULL: nil
+            default: throw Failure(index: index, reason: "gave a blob, not a number or text")
+            }
+        return Outcome(value: value, readNull: readNull)
+    }
+
+    // MARK: SQLite callbacks
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private typealias Function = @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void
+
+    private static let valueFunction: Function = { context, _, arguments in
+        guard let argument = arguments?[0], sqlite3_value_type(argument) == SQLITE_TEXT else {
+            return sqlite3_result_error(context, "v() takes a path as text, e.g. v('t.sent')", -1)
+        }
+        instance(context).answer(context, .value(path: String(cString: sqlite3_value_text(argument))))
+    }
+
+    private static let keyFunction: Function = { context, _, arguments in
+        guard let argument = arguments?[0], sqlite3_value_type(argument) == SQLITE_INTEGER else {
+            return sqlite3_result_error(context, "key() takes the wildcard's number, e.g. key(1)", -1)
+        }
+        instance(context).answer(context, .key(Int(sqlite3_value_int64(argument))))
+    }
+
+    private static let fileFunction: Function = { context, _, _ in instance(context).answer(context, .file) }
+
+    private static func instance(_ context: OpaquePointer?) -> SandboxedExpressions {
+        Unmanaged<SandboxedExpressions>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue()
+    }
+
+    private func answer(_ context: OpaquePointer?, _ request: Request) {
+        switch resolve(request) {
+        case nil:
+            readNull = true
+            sqlite3_result_null(context)
+        case .number(let number):
+            // Integral values as integers, so that `v('n') || 'MB'` reads 512MB, not 512.0MB.
+            if number == number.rounded(), abs(number) < 9e15 {
+                sqlite3_result_int64(context, Int64(number))
+            } else {
+                sqlite3_result_double(context, number)
+            }
+        case .bool(let flag): sqlite3_result_int64(context, flag ? 1 : 0)
+        case .text(let text), .json(let text): sqlite3_result_text(context, text, -1, Self.transient)
+        }
+    }
+
+    private static let progress: @convention(c) (UnsafeMutableRawPointer?) -> Int32 = { context in
+        let this = Unmanaged<SandboxedExpressions>.fromOpaque(context!).takeUnretainedValue()
+        this.steps += 1
+        return this.steps > budget ? 1 : 0
+    }
+
+    /// Computing only: a SELECT, functions (no extension loading), and the columns of `json_each` and
+    /// `json_tree` (whose declaration SQLite makes as an update of the empty schema); nothing else is
+    /// allowed to compile. The database is an empty in-memory one: there is nothing else to reach.
+    private static let authorize:
+        @convention(c) (
+            UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
+            UnsafePointer<CChar>?
+        ) -> Int32 = { _, action, first, second, _, _ in
+            switch action {
+            case SQLITE_SELECT: return SQLITE_OK
+            case SQLITE_FUNCTION:
+                let name = second.map { String(cString: $0) } ?? ""
+                return name == "load_extension" ? SQLITE_DENY : SQLITE_OK
+            case SQLITE_READ:
+                let table = first.map { String(cString: $0) } ?? ""
+                let column = second.map { String(cString: $0) } ?? ""
+                return table == "json_each" || table == "json_tree" || (table == "sqlite_master" && column == "ROWID")
+                    ? SQLITE_OK : SQLITE_DENY
+            case SQLITE_UPDATE:
+                // SQLite declaring `json_each`'s table the first time a query names it; a SELECT cannot update.
+                return first.map { String(cString: $0) } == "sqlite_master" ? SQLITE_OK : SQLITE_DENY
+            default: return SQLITE_DENY
+            }
+        }
+}
