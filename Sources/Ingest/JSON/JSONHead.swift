@@ -28,28 +28,23 @@ struct JSONHead {
         // Depth of the first object's members: 1 inside `{`, 2 inside `[{`.
         let memberDepth = opening == .object ? 1 : 2
         var depth = 0
-        var inString = false
-        var escaped = false
+        var strings = JSONStringTracker()
         var stringStart = bytes.startIndex
         var lastString: String?
         var lines = 0
         for index in bytes.indices {
             let byte = bytes[index]
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                    if depth == memberDepth { lastString = String(decoding: bytes[stringStart..<index], as: UTF8.self) }
-                }
+            switch strings.position(of: byte) {
+            case .outside: break
+            case .opening:
+                stringStart = index + 1
                 continue
+            case .closing:
+                if depth == memberDepth { lastString = String(decoding: bytes[stringStart..<index], as: UTF8.self) }
+                continue
+            case .inside, .escape: continue
             }
             switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
-                stringStart = index + 1
             case UInt8(ascii: ":"):
                 if let key = lastString { keys.append(key) }
                 lastString = nil

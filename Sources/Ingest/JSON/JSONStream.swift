@@ -29,8 +29,7 @@ struct JSONStream {
     var maxPartLength = LineReader.defaultMaxLineLength
 
     private var open: [UInt8] = []  // the containers open at this point, `{` or `[`
-    private var inString = false
-    private var escaped = false
+    private var strings = JSONStringTracker()
     private var expectingKey = false  // inside the top object, before a member's ':'
     private var key: [UInt8] = []
     private var readingKey = false
@@ -56,10 +55,10 @@ struct JSONStream {
     /// Called after the last line: a value still open means the file was cut short.
     mutating func finish(lastLine: Int, emit: (Part) throws -> Void) throws {
         guard !broken else { return }
-        if collecting, !inString, open.count == partDepth {
+        if collecting, !strings.inString, open.count == partDepth {
             return try complete(emit: emit)  // a scalar at the end of the text
         }
-        if collecting || !open.isEmpty || inString {
+        if collecting || !open.isEmpty || strings.inString {
             throw BrokenStructure(
                 line: collecting ? partLine : lastLine,
                 reason: "the file ends inside a JSON value (truncated?)")
@@ -73,19 +72,24 @@ struct JSONStream {
                 try fail(line: partLine, "a JSON record longer than \(maxPartLength >> 20) MiB")
             }
         }
-        if inString {
-            if escaped {
-                escaped = false
-            } else if byte == UInt8(ascii: "\\") {
-                escaped = true
-            } else if byte == UInt8(ascii: "\"") {
-                inString = false
-                if readingKey {
-                    readingKey = false
-                    currentKey = String(decoding: key, as: UTF8.self)
-                }
-            } else if readingKey {
-                key.append(byte)
+        switch strings.position(of: byte) {
+        case .outside: break
+        case .opening:
+            if isTopObject, expectingKey, !collecting {
+                readingKey = true
+                key.removeAll(keepingCapacity: true)
+            } else if !collecting, startsPart {
+                begin(byte, line: line)
+            }
+            return
+        case .inside:
+            if readingKey { key.append(byte) }
+            return
+        case .escape: return
+        case .closing:
+            if readingKey {
+                readingKey = false
+                currentKey = String(decoding: key, as: UTF8.self)
             }
             return
         }
@@ -126,14 +130,6 @@ struct JSONStream {
                 try fail(line: line, "'\(Character(UnicodeScalar(byte)))' does not match an open bracket")
             }
             if collecting, open.count == partDepth { try complete(emit: emit) }
-        case UInt8(ascii: "\""):
-            inString = true
-            if isTopObject, expectingKey, !collecting {
-                readingKey = true
-                key.removeAll(keepingCapacity: true)
-            } else if !collecting, startsPart {
-                begin(byte, line: line)
-            }
         default:
             if !collecting, startsPart {
                 begin(byte, line: line)
