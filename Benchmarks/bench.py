@@ -9,8 +9,11 @@ For each size (1M and 10M invocations of `analyze simulate --records`, faas_meas
     file, then cold/warm latency medians and p99 by runtime x memory (duckdb_pipeline.py),
   - plain Python: split lines, sqlite3.executemany in one transaction, the same medians
     (python_pipeline.py),
-and checks that the three agree on every median and p99 to the printed digit. Each figure is the
-median of several runs. Writes Benchmarks/results.md.
+and checks that the three agree on every median and p99 to the printed digit. Then the JSON readers'
+pace in records/s: the public collections in Datasets/ (lambda-perf, the FaaS Parallelism Benchmark)
+through their built-in readers, and 1M generated invocations as canonical JSON Lines and as a probe's
+nested JSON through a mapping (json_inputs.py). Each figure is the median of several runs. Writes
+Benchmarks/results.md.
 
 Usage: bench.py --analyze PATH [--sizes 1000000,10000000] [--runs 3] [--big-runs 1] [--work DIR]
 """
@@ -152,9 +155,41 @@ def main():
         results.append({"size": size, "size_mb": size_mb, "runs": runs, "groups": len(ours) // 2, "agree": agree,
                         **{key: statistics.median(values) for key, values in figures.items()},
                         **{key + "_all": values for key, values in figures.items()}})
-    write(results, args)
+    json_results = json_readers(analyze, args)
+    write(results, json_results, args)
     if not all(r["agree"] for r in results):
         sys.exit("the three pipelines disagree on some median (see stderr)")
+
+
+def stored_records(db):
+    """Invocations in the store."""
+    with sqlite3.connect(db) as connection:
+        return connection.execute("SELECT count(*) FROM invocation").fetchone()[0]
+
+
+def json_readers(analyze, args):
+    """Records/s of each JSON reader: (label, records, median seconds, all seconds)."""
+    generated = os.path.join(args.work, "json-1000000")
+    if not os.path.exists(os.path.join(generated, "probe.mapping.json")):
+        subprocess.run([sys.executable, os.path.join(HERE, "json_inputs.py"), "1000000", generated], check=True)
+    cases = [
+        ("lambda-perf, built-in reader (Datasets/lambda-perf)", [os.path.join(ROOT, "Datasets", "lambda-perf")]),
+        ("FaaS Parallelism Benchmark, built-in reader (Datasets/faas-parallelism-benchmark-2020)",
+         [os.path.join(ROOT, "Datasets", "faas-parallelism-benchmark-2020")]),
+        ("canonical JSON Lines, built-in reader (1M generated)", [os.path.join(generated, "canonical.jsonl")]),
+        ("the same records in a probe's nested JSON, through a mapping", [
+            os.path.join(generated, "probe.jsonl"), "--mapping", os.path.join(generated, "probe.mapping.json")]),
+    ]
+    results = []
+    db = os.path.join(args.work, "json.sqlite")
+    for label, arguments in cases:
+        times = []
+        for run in range(args.runs):
+            print(f"JSON: {label}, run {run + 1}/{args.runs}", file=sys.stderr)
+            remove_store(db)
+            times.append(timed([analyze, "ingest", "--db", db] + arguments)[0])
+        results.append((label, stored_records(db), statistics.median(times), times))
+    return results
 
 
 def targets(results):
@@ -183,7 +218,7 @@ def targets(results):
     return lines
 
 
-def write(results, args):
+def write(results, json_results, args):
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
@@ -214,10 +249,19 @@ def write(results, args):
             f"{r['duckdb']:.2f} | {r['duckdb_rss']:.0f} | {r['python']:.2f} | {r['python_rss']:.0f} | {r['ingest'] / r['duckdb']:.2f} | "
             f"{r['python'] / r['ingest']:.2f} | {'yes, ' + str(r['groups'] * 4) + ' values to ' + str(DIGITS) + ' decimals' if r['agree'] else 'NO'} |")
     lines += targets(results)
+    lines += ["", "## JSON readers, this run", "",
+              "`analyze ingest` of each input into a fresh store (wall time, including the hash of every byte and "
+              "the store's indexes). The generated records are the same in both shapes; the mapping is "
+              "`json_inputs.py`'s, with one SQLite expression (`round_trip_ms`).", "",
+              "| input | records | ingest (s) | records/s |", "|---|---:|---:|---:|"]
+    for label, records, seconds, _ in json_results:
+        lines.append(f"| {label} | {records:,} | {seconds:.2f} | {records / seconds:,.0f} |")
     lines += ["", "All runs (seconds, in order):", ""]
     for r in results:
         for key in ("ingest", "metrics", "report", "report_fresh", "duckdb", "python"):
             lines.append(f"- {r['size']:,} {LABELS[key]}: " + ", ".join(f"{v:.2f}" for v in r[key + "_all"]))
+    for label, _, _, times in json_results:
+        lines.append(f"- JSON, {label}: " + ", ".join(f"{v:.2f}" for v in times))
     notes = os.path.join(HERE, "notes.md")
     if os.path.exists(notes):
         lines += ["", open(notes).read().strip()]
