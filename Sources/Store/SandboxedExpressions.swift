@@ -7,9 +7,11 @@ import GRDBSQLite
 /// handed through three functions: `v(path)` (the record's value at a path), `key(n)` (the key or index
 /// the n-th `explode` wildcard matched) and `file()` (the file's path).
 ///
-/// The connection cannot touch the store or the disk: an authorizer allows a statement to do nothing
-/// but compute (no table but `json_each`/`json_tree`, no recursive query, no extension); values are
-/// capped at 1 MiB; an evaluation that runs past a budget of virtual-machine steps stops.
+/// The connection cannot touch the store or the disk: it is empty and in memory (temporary storage
+/// too), and an authorizer lets a statement do nothing but compute: the functions of `allowed` (no
+/// blob makers, no extension), no table but `json_each`/`json_tree`, no recursive query. Values are
+/// capped at 256 KiB and LIKE patterns at 1,000 bytes, so that one function call stays short; an
+/// evaluation that runs past a budget of virtual-machine steps stops.
 public final class SandboxedExpressions {
     public enum Value: Equatable, Sendable {
         case number(Double)
@@ -23,9 +25,11 @@ public final class SandboxedExpressions {
         case file
     }
 
-    /// A value a function hands to SQLite; `json` is an object or array as JSON text.
+    /// A value a function hands to SQLite; `json` is an object or array as JSON text. Numbers are REAL
+    /// (so that `/` divides as the source's numbers mean it); `integer` is for array indices.
     public enum Input {
         case number(Double)
+        case integer(Int)
         case text(String)
         case bool(Bool)
         case json(String)
@@ -62,10 +66,14 @@ public final class SandboxedExpressions {
         guard sqlite3_open_v2(":memory:", &connection, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK,
             let connection
         else { throw Failure(index: nil, reason: "cannot open an in-memory SQLite connection") }
-        sqlite3_limit(connection, SQLITE_LIMIT_LENGTH, 1 << 20)
+        sqlite3_limit(connection, SQLITE_LIMIT_LENGTH, 256 << 10)
         sqlite3_limit(connection, SQLITE_LIMIT_SQL_LENGTH, 1 << 16)
         sqlite3_limit(connection, SQLITE_LIMIT_EXPR_DEPTH, 200)
         sqlite3_limit(connection, SQLITE_LIMIT_ATTACHED, 0)
+        sqlite3_limit(connection, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 1000)
+        sqlite3_exec(connection, "PRAGMA temp_store = MEMORY", nil, nil, nil)
+        // Declared before the authorizer is set, so that naming them later reads no schema.
+        sqlite3_exec(connection, "SELECT * FROM json_each('[]'), json_tree('[]')", nil, nil, nil)
         let context = Unmanaged.passUnretained(self).toOpaque()
         for (name, arity, function) in [
             ("v", Int32(1), Self.valueFunction), ("key", 1, Self.keyFunction), ("file", 0, Self.fileFunction),
@@ -157,13 +165,8 @@ public final class SandboxedExpressions {
         case nil:
             readNull = true
             sqlite3_result_null(context)
-        case .number(let number):
-            // Integral values as integers, so that `v('n') || 'MB'` reads 512MB, not 512.0MB.
-            if number == number.rounded(), abs(number) < 9e15 {
-                sqlite3_result_int64(context, Int64(number))
-            } else {
-                sqlite3_result_double(context, number)
-            }
+        case .number(let number): sqlite3_result_double(context, number)
+        case .integer(let integer): sqlite3_result_int64(context, Int64(integer))
         case .bool(let flag): sqlite3_result_int64(context, flag ? 1 : 0)
         case .text(let text), .json(let text): sqlite3_result_text(context, text, -1, Self.transient)
         }
@@ -175,9 +178,22 @@ public final class SandboxedExpressions {
         return this.steps > budget ? 1 : 0
     }
 
-    /// Computing only: a SELECT, functions (no extension loading), and the columns of `json_each` and
-    /// `json_tree` (whose declaration SQLite makes as an update of the empty schema); nothing else is
-    /// allowed to compile. The database is an empty in-memory one: there is nothing else to reach.
+    /// The functions an expression may call: SQLite's scalar, aggregate, date and JSON functions that
+    /// compute on what they are given, and the three of the sandbox. Not `randomblob`, `zeroblob`,
+    /// `load_extension`, `fts3_tokenizer` or anything else.
+    static let allowed: Set<String> = [
+        "v", "key", "file", "abs", "coalesce", "ifnull", "nullif", "iif", "if", "min", "max", "round", "ceil",
+        "ceiling", "floor", "trunc", "sign", "sqrt", "pow", "power", "exp", "ln", "log", "log10", "log2", "mod",
+        "length", "octet_length", "lower", "upper", "substr", "substring", "trim", "ltrim", "rtrim", "replace",
+        "instr", "printf", "format", "concat", "concat_ws", "char", "unicode", "quote", "typeof", "like", "glob",
+        "unixepoch", "strftime", "datetime", "date", "time", "julianday", "timediff", "sum", "total", "avg",
+        "count", "group_concat", "string_agg", "json", "json_extract", "json_type", "json_array_length",
+        "json_valid", "json_quote", "json_array", "json_object", "json_each", "json_tree",
+    ]
+
+    /// Computing only: a SELECT, the `allowed` functions, and the columns of `json_each` and
+    /// `json_tree`; nothing else compiles. The database is an empty in-memory one: there is nothing
+    /// else to reach.
     private static let authorize:
         @convention(c) (
             UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
@@ -186,16 +202,10 @@ public final class SandboxedExpressions {
             switch action {
             case SQLITE_SELECT: return SQLITE_OK
             case SQLITE_FUNCTION:
-                let name = second.map { String(cString: $0) } ?? ""
-                return name == "load_extension" ? SQLITE_DENY : SQLITE_OK
+                return allowed.contains(second.map { String(cString: $0).lowercased() } ?? "") ? SQLITE_OK : SQLITE_DENY
             case SQLITE_READ:
                 let table = first.map { String(cString: $0) } ?? ""
-                let column = second.map { String(cString: $0) } ?? ""
-                return table == "json_each" || table == "json_tree" || (table == "sqlite_master" && column == "ROWID")
-                    ? SQLITE_OK : SQLITE_DENY
-            case SQLITE_UPDATE:
-                // SQLite declaring `json_each`'s table the first time a query names it; a SELECT cannot update.
-                return first.map { String(cString: $0) } == "sqlite_master" ? SQLITE_OK : SQLITE_DENY
+                return table == "json_each" || table == "json_tree" ? SQLITE_OK : SQLITE_DENY
             default: return SQLITE_DENY
             }
         }

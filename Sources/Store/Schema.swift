@@ -210,13 +210,14 @@ public enum Schema {
                 sql: """
                     ALTER TABLE source_file ADD COLUMN start_before_sent INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE source_file ADD COLUMN duration_over_round_trip INTEGER NOT NULL DEFAULT 0;
-                    UPDATE source_file SET
-                        start_before_sent = (SELECT count(*) FROM invocation i WHERE i.source_file_id = source_file.id
-                                               AND i.function_start_ms < i.request_sent_ms),
-                        duration_over_round_trip = (SELECT count(*) FROM invocation i
-                                                    WHERE i.source_file_id = source_file.id
-                                                      AND i.function_duration_ms > i.round_trip_ms);
+                    UPDATE source_file SET start_before_sent = flags.early, duration_over_round_trip = flags.long
+                    FROM (SELECT source_file_id,
+                                 total(i.function_start_ms < i.request_sent_ms) AS early,
+                                 total(i.function_duration_ms > i.round_trip_ms) AS long
+                          FROM invocation i GROUP BY source_file_id) AS flags
+                    WHERE flags.source_file_id = source_file.id;
                     """)
+            // Stored invocations keep the cold rule they were given; a re-ingest applies the precedence of v10.
             // A store made before v10 lacks the rules added since and has older descriptions.
             for rule in ColdRule.allCases {
                 try db.execute(

@@ -238,7 +238,7 @@ public final class StoreWriter {
         let experimentID = try dimensions.experimentID(keys.experiment)
         let (isCold, rule) = record.coldClassification
         tally.add(rule: rule, sentMs: record.requestSentMs)
-        for flag in QualityFlag.allCases where flag.isRaised(by: record) { tally.flagged[flag.rawValue] += 1 }
+        tally.add(flagsOf: record)
 
         let s = insertInvocation
         s.bind(snapshotID, at: 1)
@@ -384,7 +384,11 @@ struct FileTally {
     private(set) var firstSentMs: Double?
     private(set) var lastSentMs: Double?
     /// Invocations by `QualityFlag`.
-    var flagged = [Int](repeating: 0, count: QualityFlag.allCases.count)
+    private(set) var flagged = [Int](repeating: 0, count: QualityFlag.allCases.count)
+
+    mutating func add(flagsOf record: InvocationRecord) {
+        for flag in QualityFlag.allCases where flag.isRaised(by: record) { flagged[flag.rawValue] += 1 }
+    }
 
     mutating func add(rule: Schema.ColdRule, sentMs: Double?) {
         invocationsByRule[rule.rawValue] += 1

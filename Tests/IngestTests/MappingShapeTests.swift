@@ -167,6 +167,42 @@ import Testing
         #expect(vm[0]["boot_time_s"] as Double == 1_699_996_400)
     }
 
+    /// A mapping that declares the paper's convention lets the ids decide where nothing stated does; a
+    /// mapped flag still wins.
+    @Test func aMappingDeclaresTheRequestIDConvention() throws {
+        let workspace = try Workspace()
+        try workspace.write(
+            "probe.jsonl",
+            """
+            {"inst": "a", "req": "a"}
+            {"inst": "a", "req": "b"}
+            {"inst": "c", "req": "c", "kind": "warm"}
+            """)
+        for declared in [false, true] {
+            let store = "store-\(declared).sqlite"
+            let mapping = try mapping(
+                """
+                {"input": "json", "instance_named_by_first_request": \(declared),
+                 "fields": {"provider": {"const": "aws"}, "instance_id": "inst", "request_id": "req",
+                   "is_cold": {"path": "kind", "map": {"cold": true, "warm": false}}}}
+                """)
+            _ = try Ingester(store: Store(path: workspace.directory + "/" + store), options: .init(mapping: mapping))
+                .run(paths: [workspace.directory + "/probe.jsonl"])
+            let rows = try Store(path: workspace.directory + "/" + store).queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT is_cold, cold_rule FROM invocation_view ORDER BY line")
+            }
+            let expected: [(Int?, String)] =
+                declared
+                ? [
+                    (1, "request-id-equals-instance-id"), (0, "request-id-equals-instance-id"),
+                    (0, "declared-by-source"),
+                ]
+                : [(nil, "unknown"), (nil, "unknown"), (0, "declared-by-source")]
+            #expect(rows.map { $0[0] as Int? } == expected.map(\.0))
+            #expect(rows.map { $0[1] as String } == expected.map(\.1))
+        }
+    }
+
     /// Bad input: a field no record has, a path pattern that never matches, an explode over a number,
     /// a division by zero. Each is a reject naming the mapping and the key, with the record's line;
     /// the other records go on.

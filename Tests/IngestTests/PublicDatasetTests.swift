@@ -171,7 +171,6 @@ import Testing
                 == 18)
     }
 
-    /// Ingesting the public collections twice gives the same database: the second run adds nothing.
     /// One record of the benchmark's IBM Cloud Functions part (OpenWhisk), as issue 16 describes it:
     /// the AWS shape without `containerID`, plus OpenWhisk's fields at the top level.
     private static func openWhiskRecord(start: Double, host: String, initTime: Double, memory: Int) -> String {
@@ -310,6 +309,7 @@ import Testing
         #expect(try Self.records(in: detected) == Self.records(in: mapped))
     }
 
+    /// Ingesting the public collections twice gives the same database: the second run adds nothing.
     @Test func ingestingTwiceChangesNothing() throws {
         let workspace = try Workspace()
         let paths = [

@@ -422,6 +422,32 @@ enum BrowserCheck {
         #expect(markdown.contains("| not valid JSON | 1 |"))
     }
 
+    /// docs/analyses.md, "Data quality": a record whose function started before its request was sent
+    /// is counted in the methods section (a column for the flag raised, none for the other) and left
+    /// out of the cold-start median (the probe's two python2.7 cold starts of 150 and 160 ms stay).
+    @Test func flaggedRecordsAreCountedAndLeftOut() throws {
+        let early =
+            #"{"provider":"aws","function":"f0","runtime":"python2.7","memory_mb":128,"instance_id":"x","#
+            + #""request_id":"x","request_sent_ms":1514764900000,"function_start_ms":1514764899990,"#
+            + #""response_received_ms":1514764900020}"#
+        let (markdown, _, folder) = try report(["probe.jsonl": Self.probe + "\n" + early], snapshot: "probe")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(markdown.contains("| file | format | bytes | records | rejected | start before sent | sha256 |"))
+        #expect(!markdown.contains("duration over round trip"))
+        #expect(
+            markdown.contains(
+                "**Data quality.** Of the 21 records, 1 with a function start before the request was sent "
+                    + "(start latency < 0)"))
+        // Cold starts 150, 160, 170, 180, 190 ms: median 170 of 5 (with the -10 ms record, 165 of 6).
+        let metrics = try Store(path: folder.path + "/store.sqlite").queue.read {
+            try MetricStore($0).metrics(snapshot: "probe")
+        }
+        let median = metrics.first {
+            $0.metric == .coldStartLatency && $0.statistic == .median && $0.runtime == "python2.7"
+        }
+        #expect(median?.value == 170 && median?.n == 5)
+    }
+
     /// Data that tries to be markup, a heading, a link or a terminal sequence stays text.
     @Test func hostileProviderAndRuntimeStayText() throws {
         let provider = "<img src=x onerror=alert(1)> [x](javascript:alert(2))\\n# injected"

@@ -50,7 +50,9 @@ struct FaasParallelismReader: RecordReader {
                 parallelism > 0
             else { return nil }
             var tokens = stem[..<range.lowerBound].split(separator: "_").map(String.init)
-            if let last = tokens.last, last.hasPrefix("warm"), last.dropFirst(4).allSatisfy(\.isNumber) {
+            if let last = tokens.last, last.hasPrefix("warm"),
+                last.dropFirst(4).allSatisfy({ $0.isASCII && $0.isNumber })
+            {
                 tokens.removeLast()
                 intent = "warm"
             } else {

@@ -41,10 +41,27 @@ public struct Mapping: Sendable {
     public let skipLines: String?
     /// CSV only: the 1-based line of the header row (lines before it are a preamble, skipped).
     public let headerLine: Int
-    /// CSV only: a line matching this pattern ends the data (a summary section follows).
+    /// A line matching this pattern ends the data (a summary section follows).
     public let endAt: String?
     /// Where the mapping came from, for messages.
     public let origin: String
+
+    /// The paths each `sql` field reads as `v('a.b')` literals, by target: counted as read (not kept in
+    /// `extra`), and named when no record of a file has them.
+    var sqlPaths: [String: [String]] {
+        var paths: [String: [String]] = [:]
+        for field in fields {
+            guard case .sql(let expression, _) = field.source else { continue }
+            let range = NSRange(expression.startIndex..., in: expression)
+            paths[field.target] = Self.valueCall.matches(in: expression, range: range).compactMap {
+                Range($0.range(at: 1), in: expression).map { expression[$0].replacingOccurrences(of: "''", with: "'") }
+            }
+        }
+        return paths
+    }
+
+    /// `v('path')` with a literal path (SQL quotes doubled inside).
+    private static let valueCall = try! NSRegularExpression(pattern: #"\bv\(\s*'((?:[^']|'')*)'\s*\)"#)
 
     /// The `sql` expressions of the fields, in field order (compiled together, `SandboxedExpressions`).
     var expressions: [String] {

@@ -126,7 +126,7 @@ extension Mapping {
         skipLines = try pattern("skip_lines")
         endAt = try pattern("end_at")
         if let raw = root["explode"] {
-            guard input == .json, let path = raw as? String, path.contains("*") else {
+            guard input == .json, let path = raw as? String, Self.splitPath(path).contains("*") else {
                 throw fail(["explode"], "a path with at least one '*' step (\"results.*\"), for JSON input")
             }
             explode = Self.splitPath(path)
@@ -267,7 +267,8 @@ extension Mapping {
             guard isExtra || kind(of: target) == .epochMs else {
                 throw fail(
                     keyPath + ["format"],
-                    "a time format only applies to the timestamp columns (request_sent_ms, response_received_ms, function_start_ms, function_end_ms)"
+                    "a time format only applies to the timestamp columns (request_sent_ms, response_received_ms, "
+                        + "function_start_ms, function_end_ms, vm_boot_time_ms)"
                 )
             }
             switch format {

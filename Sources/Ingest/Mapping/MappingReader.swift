@@ -25,14 +25,19 @@ struct MappingReader: RecordReader {
     private let setters: [CanonicalColumns.Setter?]
     /// Source records met in this file, stored or rejected.
     private var records = 0
+    /// Paths `v()` found a value at in this file (to name those of `Mapping.sqlPaths` that never did).
+    private var sqlPathsFound: Set<String> = []
 
     init(_ mapping: Mapping, file: FileContext) throws {
         self.mapping = mapping
         var template = file.template
         template.instanceIDIsFirstRequestID = template.instanceIDIsFirstRequestID || mapping.instanceNamedByFirstRequest
         self.template = template
+        // Members a field reads, by path or through `v('...')`, are not kept again in `extra`.
         usedNames = Set(
-            mapping.fields.compactMap { if case .path(let path) = $0.source { path.first } else { nil } })
+            mapping.fields.compactMap { if case .path(let path) = $0.source { path.first } else { nil } }
+                + mapping.sqlPaths.values.flatMap { $0 }.filter { !$0.hasPrefix("/") }
+                .compactMap { Mapping.splitPath($0).first })
         regexes = try mapping.fields.reduce(into: [:]) { regexes, field in
             if let pattern = field.regex { regexes[pattern] = try BoundedRegex(pattern) }
         }
@@ -76,6 +81,12 @@ struct MappingReader: RecordReader {
                 try sink.reject(
                     line: nil,
                     reason: "\(problemPrefix(field)) no record of this file has '\(steps.joined(separator: "."))'")
+            case .sql:
+                for steps in mapping.sqlPaths[field.target, default: []] where !sqlPathsFound.contains(steps) {
+                    try sink.reject(
+                        line: nil, reason: "\(problemPrefix(field)) no record of this file has '\(steps)' (read by v())"
+                    )
+                }
             default: continue
             }
         }
@@ -92,54 +103,63 @@ struct MappingReader: RecordReader {
 
     private mutating func addJSON(_ value: Any, line: Int, into sink: any RecordSink) throws {
         if let array = value as? [Any] {
-            for element in array { try addJSON(element, line: line, into: sink) }
+            // Each element on its own: a broken one costs itself only.
+            for element in array {
+                do {
+                    try addJSON(element, line: line, into: sink)
+                } catch let problem as RecordProblem {
+                    try sink.reject(line: line, reason: problem.reason)
+                }
+            }
             return
         }
         guard let object = value as? [String: Any] else { throw RecordProblem("not a JSON object") }
         guard let explode = mapping.explode else {
             return try add(JSONSource(record: object, root: object, keys: []), line: line, into: sink)
         }
-        // One source object, a record for every element the path reaches; a broken one costs itself only.
-        for element in try Self.explode(object, along: explode[...], keys: []) {
+        // One source object, a record for every element the path reaches; a branch the path cannot
+        // follow, or an element that cannot be read, costs itself only.
+        var problems: [RecordProblem] = []
+        for element in Self.explode(object, along: explode[...], keys: [], problems: &problems) {
             do {
                 try add(JSONSource(record: element.value, root: object, keys: element.keys), line: line, into: sink)
             } catch let problem as RecordProblem {
                 try sink.reject(line: line, reason: problem.reason)
             }
         }
+        for problem in problems { try sink.reject(line: line, reason: problem.reason) }
     }
 
     /// The elements `path` reaches in `value`, each with the keys its `*` steps matched (array indices
-    /// as numbers; object members in key order, for the same records on every run).
+    /// as numbers; object members in key order, for the same records on every run); a branch it cannot
+    /// follow is a problem of its own.
     private static func explode(
-        _ value: Any, along path: ArraySlice<String>, keys: [ExplodeKey]
-    ) throws(RecordProblem) -> [(value: Any, keys: [ExplodeKey])] {
+        _ value: Any, along path: ArraySlice<String>, keys: [ExplodeKey], problems: inout [RecordProblem]
+    ) -> [(value: Any, keys: [ExplodeKey])] {
         guard let step = path.first else { return [(value, keys)] }
         let rest = path.dropFirst()
         if step != "*" {
             guard let next = JSONValue.value(at: [step], in: value) else {
-                throw RecordProblem("explode: no '\(step)' here, so no records")
+                problems.append(RecordProblem("explode: no '\(step)' after \(keys.count) '*' step(s), so no records"))
+                return []
             }
-            return try explode(next, along: rest, keys: keys)
+            return explode(next, along: rest, keys: keys, problems: &problems)
         }
         if let array = value as? [Any] {
-            var elements: [(value: Any, keys: [ExplodeKey])] = []
-            for (index, element) in array.enumerated() {
-                elements += try explode(element, along: rest, keys: keys + [.index(index)])
+            return array.enumerated().flatMap { index, element in
+                explode(element, along: rest, keys: keys + [.index(index)], problems: &problems)
             }
-            return elements
         }
         if let object = value as? [String: Any] {
-            var elements: [(value: Any, keys: [ExplodeKey])] = []
-            for name in object.keys.sorted() {
-                elements += try explode(object[name]!, along: rest, keys: keys + [.name(name)])
+            return object.keys.sorted().flatMap { name in
+                explode(object[name]!, along: rest, keys: keys + [.name(name)], problems: &problems)
             }
-            return elements
         }
-        throw RecordProblem(
-            "explode: step \(keys.count + 1) ('*') meets "
-                + "\(JSONValue.text(value).map { "'\($0.prefix(40))'" } ?? "null"), "
-                + "not an array or object")
+        problems.append(
+            RecordProblem(
+                "explode: step \(keys.count + 1) ('*') meets "
+                    + "\(JSONValue.text(value).map { "'\($0.prefix(40))'" } ?? "null"), not an array or object"))
+        return []
     }
 
     private mutating func addRow(_ cells: [String], line: Int, into sink: any RecordSink) throws {
@@ -212,15 +232,24 @@ struct MappingReader: RecordReader {
         case .sql(_, let index):
             let outcome: SandboxedExpressions.Outcome
             do {
+                var found: [String] = []
+                defer { sqlPathsFound.formUnion(found) }
                 outcome = try expressions.evaluate(index) { [path] request in
                     switch request {
                     case .value(let steps):
-                        let split = Mapping.splitPath(steps)
-                        return Self.input(
+                        let value = Self.input(
                             steps.hasPrefix("/")
                                 ? source.rootValue(at: Mapping.splitPath(String(steps.dropFirst())))
-                                : source.value(at: split))
-                    case .key(let number): return Self.input(source.key(number).map(\.json))
+                                : source.value(at: Mapping.splitPath(steps)))
+                        if value != nil { found.append(steps) }
+                        return value
+                    case .key(let number):
+                        return source.key(number).map { key in
+                            switch key {
+                            case .index(let index): .integer(index)
+                            case .name(let name): .text(name)
+                            }
+                        }
                     case .file: return .text(path)
                     }
                 }
@@ -245,13 +274,14 @@ struct MappingReader: RecordReader {
         return value
     }
 
-    /// A source value as `v()` hands it to SQLite: CSV cells that read as numbers as numbers.
+    /// A source value as `v()` hands it to SQLite. Text stays text (a CSV cell, an id like "007"):
+    /// SQLite's arithmetic reads numeric text as a number by itself.
     private static func input(_ value: Any?) -> SandboxedExpressions.Input? {
         switch value {
         case nil, is NSNull: nil
         case let number as NSNumber where JSONValue.isBool(number): .bool(number.boolValue)
         case let number as NSNumber: .number(number.doubleValue)
-        case let text as String: Double(text).map { .number($0) } ?? .text(text)
+        case let text as String: .text(text)
         case let other?:
             (try? JSONSerialization.data(withJSONObject: other, options: [.sortedKeys]))
                 .map { .json(String(decoding: $0, as: UTF8.self)) }

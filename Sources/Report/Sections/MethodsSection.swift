@@ -37,8 +37,8 @@ struct MethodsSection: ReportSection {
         let flags = QualityFlag.allCases.filter { flag in sources.contains { $0.flagged[flag, default: 0] > 0 } }
         let flagHeaders = flags.map { flag in
             switch flag {
-            case .startBeforeSent: "start < sent"
-            case .durationOverRoundTrip: "duration > round trip"
+            case .startBeforeSent: "start before sent"
+            case .durationOverRoundTrip: "duration over round trip"
             }
         }
         let rows = sources.map { source -> [String] in
