@@ -98,6 +98,9 @@ public struct Comparison: Sendable {
         public var ratio: Double?
         public var ratioCI: (low: Double, high: Double)?
         public var mannWhitneyP: Double?
+        /// The Mann-Whitney p-value adjusted for the comparison's many tests (Benjamini-Hochberg over
+        /// every pair with one): the verdict's test.
+        public var mannWhitneyQ: Double?
         public var kolmogorovSmirnovP: Double?
         public var verdict: Verdict
 
@@ -239,9 +242,15 @@ public struct Comparison: Sendable {
             {
                 refused.append(Refusal(a: a, b: b, reason: reason))
             } else {
-                pairs.append(
-                    Self.pair(a, b, rule: rule, renamings: renamings, bootstrap: bootstrap, level: level))
+                pairs.append(Self.pair(a, b, rule: rule, renamings: renamings, bootstrap: bootstrap))
             }
+        }
+        // One comparison runs dozens of tests: the verdicts control the false discovery rate at `level`.
+        let tested = pairs.indices.filter { pairs[$0].mannWhitneyP != nil }
+        let q = FalseDiscovery.benjaminiHochberg(tested.map { pairs[$0].mannWhitneyP! })
+        for (index, value) in zip(tested, q) {
+            pairs[index].mannWhitneyQ = value
+            pairs[index].verdict = Self.verdict(pairs[index], level: level)
         }
         self.pairs = pairs.sorted { Key.precedes($0.a, $1.a) }
         self.refused = refused.sorted { Key.precedes($0.a, $1.a) }
@@ -353,8 +362,10 @@ public struct Comparison: Sendable {
         )
     }
 
+    /// A pair with its ratio and, where both sides kept samples, the CI and the tests; the verdict
+    /// waits for the q-value (`verdict(_:level:)`).
     static func pair(
-        _ a: Metric, _ b: Metric, rule: JoinRule, renamings: [String], bootstrap: Bootstrap, level: Double
+        _ a: Metric, _ b: Metric, rule: JoinRule, renamings: [String], bootstrap: Bootstrap
     ) -> Pair {
         var pair = Pair(
             a: a, b: b, rule: rule, renamings: renamings, ratio: a.value != 0 ? b.value / a.value : nil,
@@ -369,13 +380,16 @@ public struct Comparison: Sendable {
         pair.ratioCI = bootstrap.ratioOfMediansInterval(sampleA, sampleB)
         pair.mannWhitneyP = MannWhitney(sampleA, sampleB)?.pValue
         pair.kolmogorovSmirnovP = KolmogorovSmirnov(sampleA, sampleB)?.pValue
-        let separated = pair.ratioCI.map { $0.low > 1 || $0.high < 1 } ?? false
-        guard separated, let p = pair.mannWhitneyP, p < level, let ratio = pair.ratio else {
-            pair.verdict = .unchanged
-            return pair
-        }
-        pair.verdict = a.metric.isLatency ? (ratio < 1 ? .faster : .slower) : (ratio < 1 ? .lower : .higher)
+        pair.verdict = .unchanged
         return pair
+    }
+
+    /// Faster or slower (latencies), higher or lower (other metrics) when the CI of B/A excludes 1 and
+    /// the Mann-Whitney q-value is below `level`; otherwise unchanged.
+    static func verdict(_ pair: Pair, level: Double) -> Verdict {
+        let separated = pair.ratioCI.map { $0.low > 1 || $0.high < 1 } ?? false
+        guard separated, let q = pair.mannWhitneyQ, q < level, let ratio = pair.ratio else { return .unchanged }
+        return pair.a.metric.isLatency ? (ratio < 1 ? .faster : .slower) : (ratio < 1 ? .lower : .higher)
     }
 
     /// The join key of a metric by its typed fields, the setting's words aside; a field left out

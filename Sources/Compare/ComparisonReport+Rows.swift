@@ -7,8 +7,8 @@ import Store
 extension ComparisonReport {
     static let columns = [
         "metric", "provider", "runtime", "architecture", "packaging", "memory_mb", "setting_a", "setting_b",
-        "statistic", "a", "b", "unit", "b_over_a", "ci_low", "ci_high", "mann_whitney_p", "ks_p", "verdict",
-        "join_rule",
+        "statistic", "a", "b", "unit", "b_over_a", "ci_low", "ci_high", "mann_whitney_p", "mann_whitney_q", "ks_p",
+        "verdict", "join_rule",
     ]
 
     /// One row per pair, as text, in `columns` order.
@@ -19,7 +19,8 @@ extension ComparisonReport {
                 pair.a.memoryMB.map(String.init), pair.a.setting, pair.b.setting, pair.a.statistic.description,
                 "\(pair.a.value)", "\(pair.b.value)", pair.a.unit, pair.ratio.map { "\($0)" },
                 pair.ratioCI.map { "\($0.low)" }, pair.ratioCI.map { "\($0.high)" }, pair.mannWhitneyP.map { "\($0)" },
-                pair.kolmogorovSmirnovP.map { "\($0)" }, pair.verdict.rawValue, pair.ruleText,
+                pair.mannWhitneyQ.map { "\($0)" }, pair.kolmogorovSmirnovP.map { "\($0)" }, pair.verdict.rawValue,
+                pair.ruleText,
             ]
         }
     }
@@ -72,12 +73,13 @@ extension ComparisonReport {
     /// One pair: A's and B's rows, B/A with its CI, the tests' p-values, the verdict and the join rule.
     struct PairJSON: Encodable {
         let a: RowJSON, b: RowJSON, bOverA: Double?, ciLow: Double?, ciHigh: Double?
-        let mannWhitneyP: Double?, ksP: Double?, verdict: String, joinRule: String
+        let mannWhitneyP: Double?, mannWhitneyQ: Double?, ksP: Double?, verdict: String, joinRule: String
 
         init(_ pair: Comparison.Pair) {
             (a, b, bOverA) = (RowJSON(pair.a), RowJSON(pair.b), finite(pair.ratio))
             (ciLow, ciHigh) = (finite(pair.ratioCI?.low), finite(pair.ratioCI?.high))
             (mannWhitneyP, ksP) = (finite(pair.mannWhitneyP), finite(pair.kolmogorovSmirnovP))
+            mannWhitneyQ = finite(pair.mannWhitneyQ)
             (verdict, joinRule) = (pair.verdict.rawValue, pair.ruleText)
         }
 
@@ -89,6 +91,7 @@ extension ComparisonReport {
             try container.encode(ciLow, forKey: .ciLow)
             try container.encode(ciHigh, forKey: .ciHigh)
             try container.encode(mannWhitneyP, forKey: .mannWhitneyP)
+            try container.encode(mannWhitneyQ, forKey: .mannWhitneyQ)
             try container.encode(ksP, forKey: .ksP)
             try container.encode(verdict, forKey: .verdict)
             try container.encode(joinRule, forKey: .joinRule)
@@ -100,6 +103,7 @@ extension ComparisonReport {
             case ciLow = "ci_low"
             case ciHigh = "ci_high"
             case mannWhitneyP = "mann_whitney_p"
+            case mannWhitneyQ = "mann_whitney_q"
             case ksP = "ks_p"
             case verdict
             case joinRule = "join_rule"

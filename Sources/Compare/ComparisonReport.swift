@@ -45,8 +45,10 @@ public struct ComparisonReport {
                 + "difference whose sign can flip (new VM minus VM in use) is given as B - A instead. Where both sides "
                 + "kept the sample behind a median: a 95% percentile-bootstrap CI of the ratio of medians "
                 + "(\(c.bootstrap.resamples) resamples, seed \(c.bootstrap.seed)), two-sided Mann-Whitney U and "
-                + "Kolmogorov-Smirnov p-values, and a verdict: faster or slower (latencies), higher or lower (other "
-                + "metrics) when the CI excludes 1 and the Mann-Whitney p-value is below \(Text.number(c.level)); "
+                + "Kolmogorov-Smirnov p-values, the Mann-Whitney q-value (Benjamini-Hochberg over the "
+                + "\(c.pairs.filter { $0.mannWhitneyQ != nil }.count) pairs tested, so that the false discovery rate "
+                + "stays at \(Text.number(c.level))), and a verdict: faster or slower (latencies), higher or lower "
+                + "(other metrics) when the CI excludes 1 and the q-value is below \(Text.number(c.level)); "
                 + "otherwise unchanged. \"Summary only\": at least one side has no sample (published numbers), so only "
                 + "the ratio is given.")
         markdown.paragraph(
@@ -61,7 +63,7 @@ public struct ComparisonReport {
         markdown.table(
             [
                 "metric", "provider", "runtime", "memory (MB)", "setting (A)", "statistic", "A", "B", "unit", "B/A",
-                "95% CI of B/A", "Mann-Whitney p", "KS p", "verdict", "join",
+                "95% CI of B/A", "Mann-Whitney p", "q (BH)", "KS p", "verdict", "join",
             ],
             c.pairs.map { pair in
                 [
@@ -72,10 +74,10 @@ public struct ComparisonReport {
                     pair.ratioCI.map {
                         "\(Text.number($0.low, significant: 3)) to \(Text.number($0.high, significant: 3))"
                     } ?? "",
-                    pair.mannWhitneyP.map(Self.pValue) ?? "", pair.kolmogorovSmirnovP.map(Self.pValue) ?? "",
-                    pair.verdict.rawValue, pair.ruleText,
+                    pair.mannWhitneyP.map(Self.pValue) ?? "", pair.mannWhitneyQ.map(Self.pValue) ?? "",
+                    pair.kolmogorovSmirnovP.map(Self.pValue) ?? "", pair.verdict.rawValue, pair.ruleText,
                 ]
-            }, rightAligned: [6, 7, 9, 11, 12])
+            }, rightAligned: [6, 7, 9, 11, 12, 13])
 
         // Ratios only where both values are positive: a difference whose sign can flip (new VM minus VM in
         // use) is no ratio. A group whose median has a CI is shown by that median alone (its mean and

@@ -145,6 +145,39 @@ import Testing
         #expect(try #require(pairs[512]).verdict == .summaryOnly)  // B has no sample
     }
 
+    /// docs/compare.md: the verdicts' test is the Mann-Whitney q-value, Benjamini-Hochberg over every
+    /// pair tested (q of the i-th smallest of m p-values: min over j >= i of p(j) m / j, written out
+    /// here); a 20% shift among twelve tests of no shift has p below 0.05 but q above it.
+    @Test func verdictsControlTheFalseDiscoveryRate() throws {
+        var a: [Metric] = []
+        var b: [Metric] = []
+        for index in 0..<12 {
+            let memory = 128 * (index + 1)
+            let pooled = latencies(median: 200, count: 120, seed: 100 + UInt64(index))
+            a.append(median(pooled.enumerated().filter { $0.offset % 2 == 0 }.map(\.element), memory: memory))
+            b.append(median(pooled.enumerated().filter { $0.offset % 2 == 1 }.map(\.element), memory: memory))
+        }
+        a.append(median(latencies(median: 200, count: 60, seed: 7), memory: 4096))
+        b.append(median(latencies(median: 240, count: 60, seed: 8), memory: 4096))
+        let (store, folder) = try store(a, b)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pairs = try Comparison(store: store, a: "A", b: "B").pairs
+        let p = pairs.map { $0.mannWhitneyP! }
+        let order = p.indices.sorted { p[$0] < p[$1] }
+        var expected = [Double](repeating: 1, count: p.count)
+        var running = 1.0
+        for (rank, index) in order.enumerated().reversed() {
+            running = min(running, p[index] * Double(p.count) / Double(rank + 1))
+            expected[index] = running
+        }
+        for (pair, q) in zip(pairs, expected) { #expect(abs(pair.mannWhitneyQ! - q) < 1e-12) }
+        let shifted = try #require(pairs.first { $0.a.memoryMB == 4096 })
+        // p = 0.0044 and the CI of B/A (1.03 to 1.30) excludes 1: "slower" on its own, but q = 0.057.
+        #expect(shifted.mannWhitneyP! < 0.05 && shifted.mannWhitneyQ! >= 0.05 && shifted.ratioCI!.low > 1)
+        #expect(shifted.verdict == .unchanged)
+        #expect(pairs.allSatisfy { $0.verdict == .unchanged })
+    }
+
     @Test func reportEscapesTextFromData() throws {
         let values = latencies(median: 100, count: 50, seed: 4)
         let (store, folder) = try store(
