@@ -187,6 +187,17 @@ enum BrowserCheck {
                 == ["aws java", "azure java", "azure powershell ps", "azure powershell pwsh"])
     }
 
+    /// Discrete levels: a line joins levels one step apart; a level not measured breaks it.
+    @Test func linesBreakAtMissingLevels() {
+        let points = [1.0, 2, 4, 5, 6, 9].map { Chart.Point($0, 0.5) }
+        #expect(Chart.runs(of: points, step: 1) == [0..<2, 2..<5, 5..<6])
+        #expect(Chart.runs(of: points, step: nil) == [0..<6])
+        #expect(Chart.runs(of: [], step: 1) == [0..<0])
+        let svg = Chart.xy(
+            .line, title: "t", x: "colevel", y: "share", series: [Chart.Series("aws 512 MB", points, step: 1)])
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)  // 1-2 and 4-5-6; 9 a marker alone
+    }
+
     @Test func logAxisWhenTheDataSpansDecades() {
         let axis = Axis(title: "uptime (s)", values: [10, 1_000, 100_000])
         #expect(axis.logarithmic && axis.ticks == [10, 100, 1_000, 10_000, 100_000])

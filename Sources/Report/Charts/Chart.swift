@@ -9,9 +9,13 @@ public enum Chart {
     public struct Series: Sendable {
         public var name: String
         public var points: [Point]
-        public init(_ name: String, _ points: [Point]) {
+        /// For x in discrete levels (colevel 1, 2, 3...): a line joins only points one step apart, so that
+        /// a level not measured is a gap, not an interpolation. nil: every point is joined.
+        public var step: Double?
+        public init(_ name: String, _ points: [Point], step: Double? = nil) {
             self.name = name
             self.points = points
+            self.step = step
         }
 
         /// The ECDF of a sorted sample as steps.
@@ -99,7 +103,13 @@ public enum Chart {
                     previous = point.y
                 }
             }
-            if kind != .scatter { canvas.polyline(path, stroke: color, dash: Palette.dash(index)) }
+            if kind == .line, let step = item.step {
+                for run in Self.runs(of: points, step: step) where run.count > 1 {
+                    canvas.polyline(Array(path[run]), stroke: color, dash: Palette.dash(index))
+                }
+            } else if kind != .scatter {
+                canvas.polyline(path, stroke: color, dash: Palette.dash(index))
+            }
             // Markers: every point of a scatter or of a short line, about ten along a long one.
             let every = kind == .scatter || points.count <= 30 ? 1 : max(1, points.count / 10)
             for (position, point) in points.enumerated() where position % every == 0 || position == points.count - 1 {
@@ -110,6 +120,20 @@ public enum Chart {
         }
         legend(&canvas, series.map(\.name), lines: kind != .scatter)
         return canvas.document
+    }
+
+    /// The indices of `points` in runs a line may join: all of them, or with a `step`, those at most one
+    /// step apart (a missing level ends a run).
+    static func runs(of points: [Point], step: Double?) -> [Range<Int>] {
+        guard let step else { return [points.indices] }
+        var runs: [Range<Int>] = []
+        var start = 0
+        for index in points.indices.dropFirst() where points[index].x - points[index - 1].x > step * 1.000_001 {
+            runs.append(start..<index)
+            start = index
+        }
+        runs.append(start..<points.count)
+        return runs
     }
 
     /// An ECDF is drawn through at most this many of its steps: more cannot show at the plot's width

@@ -138,7 +138,8 @@ struct ColdStartSection: StageSection {
                 "\($0.provider ?? "") \($0.runtimeLabel ?? "") \($0.memoryMB.map { "\($0) MB" } ?? "")"
             }
             let series = groups.keys.sorted().map { key in
-                Chart.Series(key, groups[key]!.map { Chart.Point(level($0), $0.value) }.sorted { $0.x < $1.x })
+                Chart.Series(
+                    key, groups[key]!.map { Chart.Point(level($0), $0.value) }.sorted { $0.x < $1.x }, step: 1)
             }
             document.markdown.table(
                 ["group", "colevel 1 (ms)", "highest colevel", "mean there (ms)"],
