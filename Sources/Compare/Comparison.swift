@@ -144,6 +144,14 @@ public struct Comparison: Sendable {
             sources = Set(rows.compactMap(\.source)).subtracting([Analyzer.source]).sorted()
         }
     }
+    /// Every row read, with the snapshot it came from (B's before any alias), for `snapshot(of:)`.
+    private let rowOrigins: [(Metric, String)]
+
+    /// The snapshot a paired row came from, when its side has several; nil for a row an alias renamed.
+    public func snapshot(of row: Metric) -> String? {
+        rowOrigins.first { $0.0 == row }?.1
+    }
+
     /// Significance level of the verdicts.
     public let level: Double
     public let bootstrap: Bootstrap
@@ -181,11 +189,13 @@ public struct Comparison: Sendable {
         self.summaries = summaries
         var left: [Metric] = []
         var holdings: [String: Holdings] = [:]
+        var origins: [String] = []
         for name in a {
             let rows = try store.metrics(snapshot: name, samples: true)
             if rows.isEmpty { throw CompareError.noMetrics(name) }
             holdings[name] = Holdings(rows)
             left += rows
+            origins += Array(repeating: name, count: rows.count)
         }
         var ownRight: [Metric] = []
         // B's own rows (before any alias) speak for its clocks; a simulation has none to disagree.
@@ -197,11 +207,13 @@ public struct Comparison: Sendable {
             if rows.isEmpty { throw CompareError.noMetrics(name) }
             holdings[name] = Holdings(rows)
             ownRight += rows
+            origins += Array(repeating: name, count: rows.count)
             if summaries[name]?.simulatedProfiles.isEmpty ?? true {
                 suspects.merge(ClockSuspects(rows).byProvider) { first, _ in first }
             }
         }
         self.holdings = holdings
+        self.rowOrigins = zip(left + ownRight, origins).map { ($0, $1) }
         try aliases.validate(a: left, b: ownRight)
         let right = aliases.apply(to: ownRight)
 

@@ -135,12 +135,13 @@ public struct ComparisonReport {
             .prefix(24).enumerated()
         {
             let name = String(format: "ecdf-%02d.svg", index + 1)
-            // A side of several snapshots is "A" or "B" (its name would be cut, and say nothing of the row).
-            let sides = [(c.aSnapshots, "A"), (c.bSnapshots, "B")].map { names, side in
-                names.count == 1 ? names[0] : side
+            // Each line is named by its side and the snapshot its row came from (the side alone if an alias
+            // renamed the row); the caption gives each n, which a legend this wide would cut.
+            let sides = [(c.aSnapshots, pair.a, "A"), (c.bSnapshots, pair.b, "B")].map { names, row, side in
+                (names.count == 1 ? names.first : c.snapshot(of: row)).map { "\(side): \($0)" } ?? side
             }
             let series = zip(sides, [pair.a.samples!, pair.b.samples!]).map { title, values in
-                Chart.Series.ecdf("\(title) (n = \(values.count))", sorted: values)
+                Chart.Series.ecdf(title, sorted: values)
             }
             // The title says which group from the fields, the axis what was measured; the caption adds the
             // setting and the metric id.
@@ -154,7 +155,10 @@ public struct ComparisonReport {
                 .write(to: figures.appendingPathComponent(name))
             let same =
                 pair.a.samples == pair.b.samples ? " A and B hold the same values: one line hides the other." : ""
-            markdown.figure(name, "ECDFs of A and B: \(pair.a.metric.name) (`\(pair.a.metric)`), \(group).\(same)")
+            markdown.figure(
+                name,
+                "ECDFs of A and B: \(pair.a.metric.name) (`\(pair.a.metric)`), \(group); n = \(pair.a.samples!.count) "
+                    + "in A, \(pair.b.samples!.count) in B.\(same)")
         }
 
         let unmatchedColumns = [
