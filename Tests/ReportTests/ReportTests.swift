@@ -187,15 +187,22 @@ enum BrowserCheck {
                 == ["aws java", "azure java", "azure powershell ps", "azure powershell pwsh"])
     }
 
-    /// Discrete levels: a line joins levels one step apart; a level not measured breaks it.
+    /// Levels: a line is broken where it lacks a level another line of the figure has (512 MB without
+    /// colevel 3), and joined across levels no line was run at (1, 2, 4, 8).
     @Test func linesBreakAtMissingLevels() {
-        let points = [1.0, 2, 4, 5, 6, 9].map { Chart.Point($0, 0.5) }
-        #expect(Chart.runs(of: points, step: 1) == [0..<2, 2..<5, 5..<6])
-        #expect(Chart.runs(of: points, step: nil) == [0..<6])
-        #expect(Chart.runs(of: [], step: 1) == [0..<0])
-        let svg = Chart.xy(
-            .line, title: "t", x: "colevel", y: "share", series: [Chart.Series("aws 512 MB", points, step: 1)])
-        #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)  // 1-2 and 4-5-6; 9 a marker alone
+        let gappy = [1.0, 2, 4].map { Chart.Point($0, 0.3) }
+        let full = [1.0, 2, 3, 4].map { Chart.Point($0, 0.6) }
+        #expect(Chart.runs(of: gappy, levels: [1, 2, 3, 4]) == [0..<2, 2..<3])
+        #expect(Chart.runs(of: gappy, levels: [1, 2, 4]) == [0..<3])
+        #expect(Chart.runs(of: gappy, levels: []) == [0..<3])
+        #expect(Chart.runs(of: [], levels: [1]) == [0..<0])
+        let series = [Chart.Series("aws 512 MB", gappy), Chart.Series("aws 1024 MB", full)]
+        let svg = Chart.xy(.line, title: "t", x: "colevel", y: "share", series: series, levels: true)
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)  // 512 MB 1-2; 1024 MB 1-4; 4 alone
+        let doubling = [1.0, 2, 4, 8].map { Chart.Point($0, 1) }
+        let joined = Chart.xy(
+            .line, title: "t", x: "colevel", y: "MB/s", series: [Chart.Series("g", doubling)], levels: true)
+        #expect(joined.components(separatedBy: "<polyline").count - 1 == 1)
     }
 
     @Test func logAxisWhenTheDataSpansDecades() {

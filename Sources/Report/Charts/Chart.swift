@@ -9,13 +9,9 @@ public enum Chart {
     public struct Series: Sendable {
         public var name: String
         public var points: [Point]
-        /// For x in discrete levels (colevel 1, 2, 3...): a line joins only points one step apart, so that
-        /// a level not measured is a gap, not an interpolation. nil: every point is joined.
-        public var step: Double?
-        public init(_ name: String, _ points: [Point], step: Double? = nil) {
+        public init(_ name: String, _ points: [Point]) {
             self.name = name
             self.points = points
-            self.step = step
         }
 
         /// The ECDF of a sorted sample as steps.
@@ -73,11 +69,13 @@ public enum Chart {
     // MARK: Kinds
 
     /// Lines, ECDF steps or points: one style (colour, dash, marker) per series. `linearX` keeps a time
-    /// axis linear whatever its span.
+    /// axis linear whatever its span. `levels`: x is the levels runs were made at (colevel 1, 2, 4...),
+    /// and a line is broken where it lacks a level another line of the figure has, not drawn across it.
     public static func xy(
         _ kind: Kind, title: String, x: String, y: String, series: [Series], yFromZero: Bool = false,
-        linearX: Bool = false
+        linearX: Bool = false, levels: Bool = false
     ) -> String {
+        let allLevels = levels ? Set(series.flatMap { $0.points.map(\.x) }).sorted() : []
         // An ECDF is a distribution (of latencies, lifetimes): log beyond one decade, a stray zero tolerated.
         let xAxis = Axis(
             title: x, values: series.flatMap { $0.points.map(\.x) }, allowLog: !linearX,
@@ -103,8 +101,8 @@ public enum Chart {
                     previous = point.y
                 }
             }
-            if kind == .line, let step = item.step {
-                for run in Self.runs(of: points, step: step) where run.count > 1 {
+            if kind == .line {
+                for run in Self.runs(of: points, levels: allLevels) where run.count > 1 {
                     canvas.polyline(Array(path[run]), stroke: color, dash: Palette.dash(index))
                 }
             } else if kind != .scatter {
@@ -122,13 +120,13 @@ public enum Chart {
         return canvas.document
     }
 
-    /// The indices of `points` in runs a line may join: all of them, or with a `step`, those at most one
-    /// step apart (a missing level ends a run).
-    static func runs(of points: [Point], step: Double?) -> [Range<Int>] {
-        guard let step else { return [points.indices] }
+    /// The indices of sorted `points` in runs a line may join: a run ends where one of `levels` (sorted)
+    /// lies strictly between two neighbours. No levels: one run.
+    static func runs(of points: [Point], levels: [Double]) -> [Range<Int>] {
         var runs: [Range<Int>] = []
         var start = 0
-        for index in points.indices.dropFirst() where points[index].x - points[index - 1].x > step * 1.000_001 {
+        for index in points.indices.dropFirst()
+        where levels.contains(where: { $0 > points[index - 1].x && $0 < points[index].x }) {
             runs.append(start..<index)
             start = index
         }

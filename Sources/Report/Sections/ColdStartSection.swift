@@ -138,8 +138,7 @@ struct ColdStartSection: StageSection {
                 "\($0.provider ?? "") \($0.runtimeLabel ?? "") \($0.memoryMB.map { "\($0) MB" } ?? "")"
             }
             let series = groups.keys.sorted().map { key in
-                Chart.Series(
-                    key, groups[key]!.map { Chart.Point(level($0), $0.value) }.sorted { $0.x < $1.x }, step: 1)
+                Chart.Series(key, groups[key]!.map { Chart.Point(level($0), $0.value) }.sorted { $0.x < $1.x })
             }
             document.markdown.table(
                 ["group", "colevel 1 (ms)", "highest colevel", "mean there (ms)"],
@@ -153,7 +152,7 @@ struct ColdStartSection: StageSection {
                 "coldstart-colevel.svg",
                 Chart.xy(
                     .line, title: "Cold starts launched together", x: "instances starting together on one VM",
-                    y: "mean cold-start latency (ms)", series: series, yFromZero: true),
+                    y: "mean cold-start latency (ms)", series: series, yFromZero: true, levels: true),
                 "Mean cold-start latency against the number of instances starting in the same batch on the same VM.")
         }
         let hourly = metrics.filter { $0.metric == .hourlyColdStartMedian && $0.statistic == .median }

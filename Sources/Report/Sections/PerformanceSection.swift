@@ -90,15 +90,16 @@ struct PerformanceSection: ReportSection {
         let series = Chart.Series.lines(
             rows, by: { Line(provider: $0.provider ?? "", memoryMB: $0.memoryMB ?? 0) },
             name: { "\($0.provider) \($0.memoryMB) MB" }, x: { Double($0.parameters.colevel!) }
-        ).map { Chart.Series($0.name, $0.points, step: 1) }  // a colevel not measured is a gap
+        )
         guard series.contains(where: { $0.points.count > 1 }) else { return }
         document.figure(
             name,
             Chart.xy(
-                .line, title: title, x: "instances running together (colevel)", y: y, series: series, yFromZero: true),
+                .line, title: title, x: "instances running together (colevel)", y: y, series: series, yFromZero: true,
+                levels: true),
             "\(caption), by provider and memory; n = \(Cells.range(rows.compactMap(\.n))) instances per point (the "
                 + "table above). Colevel counts the instances of one batch on one VM where the source names VMs, "
-                + "else the instances of one batch, which may or may not share a VM. A line joins adjacent "
-                + "colevels only: a colevel a size was not run at is a gap.")
+                + "else the instances of one batch, which may or may not share a VM. A line is broken where its "
+                + "size was not run at a colevel another size was.")
     }
 }
