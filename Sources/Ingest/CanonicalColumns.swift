@@ -91,7 +91,7 @@ enum CanonicalColumns {
             switch value {
             case .null: set(&record, nil)
             case .text(let text): set(&record, text.isEmpty ? nil : text)
-            case .number(let number): set(&record, JSONValue.text(number))
+            case .number(let number): set(&record, Bounded.text(number))
             case .bool: throw RecordProblem("field '\(name)' must be text, not true/false")
             }
         }

@@ -5,6 +5,11 @@ import Store
 /// (`CanonicalColumns`); other keys are kept in `extra`. Blank lines are skipped.
 struct JSONLinesReader: RecordReader {
     let template: InvocationRecord
+    private let document = JSONDocument()
+
+    init(template: InvocationRecord) {
+        self.template = template
+    }
 
     mutating func read(_ line: Line, into sink: any RecordSink) throws {
         if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
@@ -19,37 +24,39 @@ struct JSONLinesReader: RecordReader {
     }
 
     private func parse(_ line: Line) throws(RecordProblem) -> InvocationRecord {
-        let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: Data(buffer: line.bytes), options: [.fragmentsAllowed])
+            try document.parse(line.bytes)
         } catch {
-            throw RecordProblem(
-                "not valid JSON" + (line.unterminated ? " (the file ends inside this line: truncated?)" : ""))
+            throw error.endsEarly && line.unterminated
+                ? RecordProblem(error.problem.reason + " (the file ends inside this line: truncated?)") : error.problem
         }
-        if JSONStrictness.hasTrailingComma(line.bytes) {
-            throw RecordProblem("not valid JSON (a comma before a closing bracket)")
-        }
-        guard let fields = object as? [String: Any] else { throw RecordProblem("not a JSON object") }
-        var record = template
-        var extra: [String: Any] = [:]
-        guard fields.keys.contains(where: { CanonicalColumns.setters[$0] != nil }) else {
-            let keys = fields.keys.sorted()
+        let object = document.root
+        guard object.kind == .object else { throw RecordProblem("not a JSON object") }
+        let members = object.members
+        guard members.contains(where: { CanonicalColumns.setters[$0.name] != nil }) else {
+            let keys = Set(members.map(\.name)).sorted()
             throw RecordProblem(
                 "no canonical field (keys: \(keys.prefix(6).joined(separator: ", "))\(keys.count > 6 ? ", ..." : "")): "
                     + "not an invocation of this format")
         }
-        for (name, value) in fields {
+        var record = template
+        var extra: [String: Any] = [:]
+        for (name, value) in members {
             let canonical: CanonicalValue
-            switch value {
-            case is NSNull: canonical = .null
-            case let text as String: canonical = .text(text)
-            case let number as NSNumber where JSONValue.isBool(number): canonical = .bool(number.boolValue)
-            case let number as NSNumber: canonical = .number(number.doubleValue)
-            default:
-                extra[name] = value  // nested objects and arrays have no canonical column
+            if value.kind == .null {
+                canonical = .null
+            } else if let scalar = value.scalar {
+                canonical =
+                    switch scalar {
+                    case .text(let text): .text(text)
+                    case .number(let number): .number(number)
+                    case .bool(let flag): .bool(flag)
+                    }
+            } else {
+                extra[name] = value.foundationObject  // nested objects and arrays have no canonical column
                 continue
             }
-            if try !CanonicalColumns.assign(name, canonical, to: &record) { extra[name] = value }
+            if try !CanonicalColumns.assign(name, canonical, to: &record) { extra[name] = value.foundationObject }
         }
         try CanonicalColumns.validate(record)
         record.extra = JSONText.object(extra)

@@ -129,14 +129,14 @@ public struct Manifest: Sendable {
             parametersJSON = String(decoding: json, as: UTF8.self)
             for (key, target) in [("interval_s", \Manifest.intervalSeconds), ("delay_s", \Manifest.delaySeconds)] {
                 guard let value = dictionary[key] else { continue }
-                guard let number = value as? NSNumber, !JSONValue.isBool(number) else {
+                guard let number = value as? NSNumber, !JSONText.isBool(number) else {
                     throw IngestError.badManifest(path: path, reason: "'parameters.\(key)' must be a number of seconds")
                 }
                 self[keyPath: target] = number.doubleValue
             }
         }
         if let value = root["instance_named_by_first_request"] {
-            guard let flag = value as? NSNumber, JSONValue.isBool(flag) else {
+            guard let flag = value as? NSNumber, JSONText.isBool(flag) else {
                 throw IngestError.badManifest(
                     path: path, reason: "'instance_named_by_first_request' must be true or false")
             }
@@ -145,7 +145,7 @@ public struct Manifest: Sendable {
         if let value = root["aggregate"] {
             let statistic = ((value as? [String: Any])?["statistic"] as? String).map(Statistic.init)
             let period = (value as? [String: Any])?["period_s"] as? NSNumber
-            guard let statistic, let period, !JSONValue.isBool(period),
+            guard let statistic, let period, !JSONText.isBool(period),
                 let aggregate = RecordAggregate(statistic: statistic, periodSeconds: period.doubleValue)
             else {
                 throw IngestError.badManifest(

@@ -106,8 +106,14 @@ public final class SandboxedExpressions {
         sqlite3_close_v2(connection)
     }
 
-    /// Evaluates expression `index`, its functions answered by `resolve`.
-    public func evaluate(_ index: Int, resolve: @escaping (Request) -> Input?) throws(Failure) -> Outcome {
+    /// Evaluates expression `index`, its functions answered by `resolve` (held only during the call, so
+    /// that its context need not be allocated on the heap for every record).
+    public func evaluate(_ index: Int, resolve: (Request) -> Input?) throws(Failure) -> Outcome {
+        try withoutActuallyEscaping(resolve) { resolve in Result { () throws(Failure) in try run(index, resolve) } }
+            .get()
+    }
+
+    private func run(_ index: Int, _ resolve: @escaping (Request) -> Input?) throws(Failure) -> Outcome {
         let statement = statements[index]
         self.resolve = resolve
         readNull = false

@@ -89,7 +89,7 @@ import Testing
                 "3: field 'request_sent_ms' is negative: -1.0",
                 "4: response_received_ms is before request_sent_ms",
                 "5: not a JSON object",
-                "6: not valid JSON",
+                "6: not valid JSON (the text ends where a member name should be)",
                 "7: field 'memory_mb' is not an integer within ±1e15: 1.5",
                 "8: field 'is_cold' must be true or false",
                 "9: no canonical field (keys: colo, tags): not an invocation of this format",

@@ -437,7 +437,7 @@ enum BrowserCheck {
         #expect(figures["coldstart-ecdf.svg"]!.contains("&lt;script&gt;|x"))
         #expect(markdown.contains("&lt;script&gt;\\|x"))
         #expect(markdown.contains("Not measurable from this data: no runs of the 'scalability' experiment"))
-        #expect(markdown.contains("| not valid JSON | 1 |"))
+        #expect(markdown.contains("| not valid JSON (unexpected 'n') | 1 |"))
     }
 
     /// docs/analyses.md, "Data quality": a record whose function started before its request was sent

@@ -106,29 +106,29 @@ struct FaasParallelismReader: RecordReader {
         try records.finish(into: sink) { part, value in try add(value, line: part.line, into: sink) }
     }
 
-    private mutating func add(_ value: Any, line: Int, into sink: any RecordSink) throws {
-        guard let object = value as? [String: Any] else { throw RecordProblem("not a JSON object") }
+    private mutating func add(_ object: JSONNode, line: Int, into sink: any RecordSink) throws {
+        guard object.kind == .object else { throw RecordProblem("not a JSON object") }
         var record = template
         if record.provider == "unknown" {
             // An error page names no provider; it is the file's, known from the records around it.
             record.provider = Self.provider(of: object) ?? providerInFile ?? "unknown"
             providerInFile = providerInFile ?? (record.provider == "unknown" ? nil : record.provider)
         }
-        record.requestSentMs = JSONValue.number(object["pystart_ms"])
-        record.responseReceivedMs = JSONValue.number(object["pyend_ms"])
-        record.roundTripMs = JSONValue.number(object["pyduration_ms"])
-        switch object["func_data"] {
-        case let function as [String: Any]:
+        record.requestSentMs = object["pystart_ms"]?.number
+        record.responseReceivedMs = object["pyend_ms"]?.number
+        record.roundTripMs = object["pyduration_ms"]?.number
+        let functionData = object["func_data"]
+        if let function = functionData, function.kind == .object {
             try readFunctionData(function, into: &record)
-        case let page as String:
+        } else if let page = functionData?.string {
             record.error = Self.errorSummary(page)
-        case nil where object["instance"] != nil:
-            record.functionStartMs = JSONValue.number(object["start"])
-            record.functionEndMs = JSONValue.number(object["end"])
-            record.functionDurationMs = JSONValue.number(object["duration"])
-            record.requestID = JSONValue.text(object["invocation"])
-            record.instanceID = JSONValue.text(object["instance"])
-        default:
+        } else if functionData == nil, object["instance"] != nil {
+            record.functionStartMs = object["start"]?.number
+            record.functionEndMs = object["end"]?.number
+            record.functionDurationMs = object["duration"]?.number
+            record.requestID = object["invocation"]?.text
+            record.instanceID = object["instance"]?.text
+        } else {
             throw RecordProblem(
                 "neither func_data (AWS, Google) nor start/end/instance (Azure): not a benchmark record")
         }
@@ -147,48 +147,48 @@ struct FaasParallelismReader: RecordReader {
     }
 
     /// The provider a record's own fields name, for a file read outside its folder.
-    static func provider(of object: [String: Any]) -> String? {
+    static func provider(of object: JSONNode) -> String? {
         if object["ow_func_start_ms"] != nil || object["init_time"] != nil { return "ibm" }
         if object["instance"] != nil { return "azure" }
-        guard let function = object["func_data"] as? [String: Any] else { return nil }
+        guard let function = object["func_data"], function.kind == .object else { return nil }
         if function["funcActivationID"] != nil { return "aws" }
         return function["executionID"] != nil ? "google" : nil
     }
 
     /// OpenWhisk's fields: the platform's init duration decides the temperature, memory from `mem_lim`,
     /// the container named by its host name, the rest in `extra`.
-    private func readOpenWhisk(_ object: [String: Any], into record: inout InvocationRecord) throws {
-        if let initTime = JSONValue.number(object["init_time"]) {
+    private func readOpenWhisk(_ object: JSONNode, into record: inout InvocationRecord) throws {
+        if let initTime = object["init_time"]?.number {
             guard initTime >= 0 else { throw RecordProblem("init_time \(initTime) is negative") }
             record.initDurationMs = initTime
         }
-        if let memory = JSONValue.number(object["mem_lim"]) {
+        if let memory = object["mem_lim"]?.number {
             guard let megabytes = Bounded.integer(memory) else {
                 throw RecordProblem("mem_lim \(memory) is not an integer within ±1e15")
             }
             record.memoryMB = megabytes
         }
-        if record.instanceID == nil, let function = object["func_data"] as? [String: Any] {
-            record.instanceID = JSONValue.text(function["hostname"])
+        if record.instanceID == nil, let function = object["func_data"], function.kind == .object {
+            record.instanceID = function["hostname"]?.text
         }
         var extra: [String: Any] = [:]
         for key in ["ow_func_start_ms", "ow_func_end_ms", "ow_func_duration_ms", "wait_time"] {
-            if let value = JSONValue.number(object[key]) { extra[key] = value }
+            if let value = object[key]?.number { extra[key] = value }
         }
         record.extra = JSONText.object(extra)
     }
 
-    private func readFunctionData(_ function: [String: Any], into record: inout InvocationRecord) throws {
-        record.functionStartMs = JSONValue.number(function["initTime_ms"])
-        record.functionEndMs = JSONValue.number(function["endTime_ms"])
-        record.functionDurationMs = JSONValue.number(function["duration_ms"])
-        record.requestID = JSONValue.text(function["funcActivationID"] ?? function["executionID"])
-        if let container = JSONValue.text(function["containerID"]) {
+    private func readFunctionData(_ function: JSONNode, into record: inout InvocationRecord) throws {
+        record.functionStartMs = function["initTime_ms"]?.number
+        record.functionEndMs = function["endTime_ms"]?.number
+        record.functionDurationMs = function["duration_ms"]?.number
+        record.requestID = (function["funcActivationID"] ?? function["executionID"])?.text
+        if let container = function["containerID"]?.text {
             // The AWS cgroup line `2:cpu:/sandbox-root-...`: the path names the container.
             record.instanceID = container.split(separator: ":/", maxSplits: 1).last.map(String.init) ?? container
         }
-        record.instancePrivateIP = JSONValue.text(function["hostnameIP"])
-        if let memory = JSONValue.number(function["mem_limit"]) {
+        record.instancePrivateIP = function["hostnameIP"]?.text
+        if let memory = function["mem_limit"]?.number {
             guard let megabytes = Bounded.integer(memory) else {
                 throw RecordProblem("mem_limit \(memory) is not an integer within ±1e15")
             }
@@ -197,7 +197,7 @@ struct FaasParallelismReader: RecordReader {
         if let container = record.instanceID, container.hasPrefix("sandbox-root-") {
             record.vmID = String(container.prefix { $0 != "/" })
         }
-        if let uptime = JSONValue.number(function["uptime"]) {
+        if let uptime = function["uptime"]?.number {
             record.vmUptimeSeconds = uptime
             if record.vmID == nil, let start = record.functionStartMs,
                 let boot = Bounded.integer((start / 1000 - uptime).rounded())
@@ -205,7 +205,7 @@ struct FaasParallelismReader: RecordReader {
                 record.vmID = "boot-\(boot)"
             }
         }
-        if let cpuinfo = function["cpuinfo"] as? String {
+        if let cpuinfo = function["cpuinfo"]?.string {
             let fields = Self.colonFields(cpuinfo)
             record.ncpu = fields["CPU(s)"].flatMap { Int($0) }
             record.cpuModel = fields["Model name"].flatMap { $0 == "unknown" ? nil : $0 }

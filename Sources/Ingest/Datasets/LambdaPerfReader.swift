@@ -43,10 +43,10 @@ struct LambdaPerfReader: RecordReader {
         try records.finish(into: sink) { part, value in try handle(part, value, into: sink) }
     }
 
-    private mutating func handle(_ part: JSONStream.Part, _ value: Any, into sink: any RecordSink) throws {
+    private mutating func handle(_ part: JSONStream.Part, _ value: JSONNode, into sink: any RecordSink) throws {
         switch (part.key, part.isElement) {
         case ("metadata", false):
-            if day == nil, let generated = JSONValue.value(at: ["generatedAt"], in: value) as? String,
+            if day == nil, let generated = value["generatedAt"]?.string,
                 Self.isDay(generated.prefix(10))
             {
                 day = String(generated.prefix(10))
@@ -58,27 +58,27 @@ struct LambdaPerfReader: RecordReader {
                         + "runtimeData"
                 )
             }
-            guard let entry = value as? [String: Any] else {
+            guard value.kind == .object else {
                 throw RecordProblem("a runtimeData entry is not a JSON object")
             }
-            try add(entry, day: day, line: part.line, into: sink)
+            try add(value, day: day, line: part.line, into: sink)
         default:
             break  // other members carry no measurement
         }
     }
 
-    private func add(_ entry: [String: Any], day: String, line: Int, into sink: any RecordSink) throws {
-        func field(_ v3: String, _ older: String) -> Any? { entry[v3] ?? entry[older] }
-        guard let id = JSONValue.text(field("r", "runtime")) else { throw RecordProblem("no runtime id (r / runtime)") }
-        guard let size = JSONValue.number(field("m", "memorySize")), let memory = Bounded.integer(size), memory > 0
+    private func add(_ entry: JSONNode, day: String, line: Int, into sink: any RecordSink) throws {
+        func field(_ v3: String, _ older: String) -> JSONNode? { entry[v3] ?? entry[older] }
+        guard let id = field("r", "runtime")?.text else { throw RecordProblem("no runtime id (r / runtime)") }
+        guard let size = field("m", "memorySize")?.number, let memory = Bounded.integer(size), memory > 0
         else {
             throw RecordProblem("no memory size (m / memorySize) for \(id)")
         }
-        guard let durations = field("i", "initDurations") as? [Any] else {
+        guard let durations = field("i", "initDurations"), durations.kind == .array else {
             throw RecordProblem("no init durations (i / initDurations) for \(id)")
         }
-        let architecture = JSONValue.text(field("a", "architecture")) ?? Metric.defaultArchitecture
-        let packaging = JSONValue.text(entry["p"]) ?? Metric.defaultPackaging
+        let architecture = field("a", "architecture")?.text ?? Metric.defaultArchitecture
+        let packaging = entry["p"]?.text ?? Metric.defaultPackaging
         let runtime = Self.runtime(id: id)
 
         var record = template
@@ -88,9 +88,10 @@ struct LambdaPerfReader: RecordReader {
         record.packaging = packaging
         record.memoryMB = memory
         record.experimentParameters = JSONText.object(["day": day])
-        record.extra = JSONText.object(["display_name": JSONValue.text(field("d", "displayName")) ?? id])
-        for (index, value) in durations.enumerated() {
-            guard let duration = JSONValue.number(value), duration > 0 else {
+        record.extra = JSONText.object(["display_name": field("d", "displayName")?.text ?? id])
+        let elements = durations.elements
+        for (index, value) in elements.enumerated() {
+            guard let duration = value.number, duration > 0 else {
                 throw RecordProblem("init duration #\(index + 1) of \(id) is not a positive number")
             }
             var invocation = record
@@ -105,12 +106,12 @@ struct LambdaPerfReader: RecordReader {
             ("acd", "averageColdStartDuration", .coldStartInitDuration, "ms"),
         ]
         for (v3, older, metric, unit) in averages {
-            guard let value = JSONValue.number(field(v3, older)) else { continue }
+            guard let value = field(v3, older)?.number else { continue }
             try sink.add(
                 Metric(
                     metric, provider: "aws", runtime: runtime, architecture: architecture, packaging: packaging,
                     memoryMB: memory, setting: setting,
-                    statistic: .mean, value: value, unit: unit, n: durations.count, source: "lambda-perf"), line: line)
+                    statistic: .mean, value: value, unit: unit, n: elements.count, source: "lambda-perf"), line: line)
         }
     }
 

@@ -105,20 +105,21 @@ struct MikhailioReader: RecordReader {
         try records.finish(into: sink) { part, value in try add(part, value, into: sink) }
     }
 
-    private func add(_ part: JSONStream.Part, _ value: Any, into sink: any RecordSink) throws {
+    private func add(_ part: JSONStream.Part, _ value: JSONNode, into sink: any RecordSink) throws {
         guard part.key == "points", part.isElement else { return }
-        guard let point = value as? [Any] else { throw RecordProblem("a point is not an array") }
+        guard value.kind == .array else { throw RecordProblem("a point is not an array") }
+        let point = value.elements
         switch kind {
         case .samples:
-            guard point.count == 1, let seconds = JSONValue.number(point[0]), seconds >= 0 else {
+            guard point.count == 1, let seconds = point[0].number, seconds >= 0 else {
                 throw RecordProblem("a cold-start sample is [seconds]")
             }
             var record = template
             record.roundTripMs = seconds * 1000
             try sink.add(record, line: part.line)
         case .scatter:
-            guard point.count == 3, let minutes = JSONValue.number(point[0]), let seconds = JSONValue.number(point[1]),
-                minutes >= 0, seconds >= 0, let style = point[2] as? String
+            guard point.count == 3, let minutes = point[0].number, let seconds = point[1].number,
+                minutes >= 0, seconds >= 0, let style = point[2].string
             else { throw RecordProblem("a scatter point is [minutes, seconds, style]") }
             var record = template
             record.intervalSeconds = minutes * 60
@@ -132,8 +133,8 @@ struct MikhailioReader: RecordReader {
             }
             try sink.add(record, line: part.line)
         case .interval:
-            guard point.count == 2, let minute = JSONValue.number(point[0]),
-                let probability = JSONValue.number(point[1]),
+            guard point.count == 2, let minute = point[0].number,
+                let probability = point[1].number,
                 minute >= 0, Bounded.contains(minute), (0...1).contains(probability)
             else { throw RecordProblem("an interval point is [minute (0 to 1e15), probability between 0 and 1]") }
             try sink.add(

@@ -29,7 +29,8 @@ struct JSONStream {
     var maxPartLength = LineReader.defaultMaxLineLength
 
     private var open: [UInt8] = []  // the containers open at this point, `{` or `[`
-    private var strings = JSONStringTracker()
+    private var inString = false
+    private var escaped = false  // the previous byte was a backslash inside a string
     private var expectingKey = false  // inside the top object, before a member's ':'
     private var key: [UInt8] = []
     private var readingKey = false
@@ -45,99 +46,113 @@ struct JSONStream {
         self.shape = shape
     }
 
-    /// Feeds one line; calls `emit` for every part that ends on it.
+    /// Feeds one line; calls `emit` for every part that ends on it. The bytes of a part are copied
+    /// from the line in runs, not one by one; the end of the line reads as a newline.
     mutating func feed(_ line: Line, emit: (Part) throws -> Void) throws {
         guard !broken else { return }
-        for byte in line.bytes { try consume(byte, line: line.number, emit: emit) }
-        try consume(UInt8(ascii: "\n"), line: line.number, emit: emit)
+        let bytes = line.bytes
+        var run = 0  // where the collected part's bytes on this line begin
+        var index = 0
+        while index <= bytes.count {
+            let byte = index < bytes.count ? bytes[index] : 0x0A
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                    if readingKey {
+                        readingKey = false
+                        currentKey = String(decoding: key, as: UTF8.self)
+                    }
+                } else if readingKey {
+                    key.append(byte)
+                } else {
+                    // The rest of a string's text up to its next quote or backslash, at once.
+                    while index + 1 < bytes.count, bytes[index + 1] != UInt8(ascii: "\""),
+                        bytes[index + 1] != UInt8(ascii: "\\")
+                    {
+                        index += 1
+                    }
+                }
+                index += 1
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+                if isTopObject, expectingKey, !collecting {
+                    readingKey = true
+                    key.removeAll(keepingCapacity: true)
+                } else if !collecting, startsPart {
+                    begin(line: line.number, at: index, run: &run)
+                }
+            case 0x20, 0x09, 0x0A, 0x0D:
+                if collecting, open.count == partDepth { try complete(bytes[run..<index], emit: emit) }
+            case UInt8(ascii: ","):
+                if collecting, open.count == partDepth { try complete(bytes[run..<index], emit: emit) }
+                if isTopObject { expectingKey = true }
+            case UInt8(ascii: ":"):
+                if isTopObject, expectingKey { expectingKey = false }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                if !collecting, startsPart {
+                    if shape == .membersOfTopObject, isTopObject, byte == UInt8(ascii: "[") {
+                        open.append(byte)  // an array member: its elements are the parts
+                        index += 1
+                        continue
+                    }
+                    begin(line: line.number, at: index, run: &run)
+                } else if open.isEmpty, shape == .membersOfTopObject {
+                    guard byte == UInt8(ascii: "{") else {
+                        try fail(line: line.number, "expected a JSON object at the top level")
+                    }
+                    expectingKey = true
+                }
+                open.append(byte)
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if collecting, open.count == partDepth {  // a scalar ends where its container closes
+                    try complete(bytes[run..<index], emit: emit)
+                }
+                guard let last = open.popLast(),
+                    last == (byte == UInt8(ascii: "}") ? UInt8(ascii: "{") : UInt8(ascii: "["))
+                else {
+                    try fail(line: line.number, "'\(Character(UnicodeScalar(byte)))' does not match an open bracket")
+                }
+                if collecting, open.count == partDepth { try complete(bytes[run...index], emit: emit) }
+            default:
+                if !collecting, startsPart {
+                    begin(line: line.number, at: index, run: &run)
+                } else if !collecting, open.isEmpty {
+                    try fail(line: line.number, "unexpected '\(Character(UnicodeScalar(byte)))' outside any JSON value")
+                }
+            }
+            index += 1
+        }
+        if collecting {
+            part.append(contentsOf: bytes[run...])
+            part.append(0x0A)
+            guard part.count <= maxPartLength else {
+                try fail(line: partLine, "a JSON record longer than \(maxPartLength >> 20) MiB")
+            }
+        }
     }
 
     /// Called after the last line: a value still open means the file was cut short.
     mutating func finish(lastLine: Int, emit: (Part) throws -> Void) throws {
         guard !broken else { return }
-        if collecting, !strings.inString, open.count == partDepth {
-            return try complete(emit: emit)  // a scalar at the end of the text
+        if collecting, !inString, open.count == partDepth {
+            return try complete(UnsafeBufferPointer(start: nil, count: 0)[...], emit: emit)  // a scalar at the end
         }
-        if collecting || !open.isEmpty || strings.inString {
+        if collecting || !open.isEmpty || inString {
             throw BrokenStructure(
                 line: collecting ? partLine : lastLine,
                 reason: "the file ends inside a JSON value (truncated?)")
         }
     }
 
-    private mutating func consume(_ byte: UInt8, line: Int, emit: (Part) throws -> Void) throws {
-        if collecting {
-            part.append(byte)
-            guard part.count <= maxPartLength else {
-                try fail(line: partLine, "a JSON record longer than \(maxPartLength >> 20) MiB")
-            }
-        }
-        switch strings.position(of: byte) {
-        case .outside: break
-        case .opening:
-            if isTopObject, expectingKey, !collecting {
-                readingKey = true
-                key.removeAll(keepingCapacity: true)
-            } else if !collecting, startsPart {
-                begin(byte, line: line)
-            }
-            return
-        case .inside:
-            if readingKey { key.append(byte) }
-            return
-        case .escape: return
-        case .closing:
-            if readingKey {
-                readingKey = false
-                currentKey = String(decoding: key, as: UTF8.self)
-            }
-            return
-        }
-        switch byte {
-        case 0x20, 0x09, 0x0A, 0x0D:
-            if collecting, open.count == partDepth {
-                part.removeLast()
-                try complete(emit: emit)
-            }
-        case UInt8(ascii: ","):
-            if collecting, open.count == partDepth {
-                part.removeLast()
-                try complete(emit: emit)
-            }
-            if isTopObject { expectingKey = true }
-        case UInt8(ascii: ":"):
-            guard isTopObject, expectingKey else { break }
-            expectingKey = false
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            if !collecting, startsPart {
-                if shape == .membersOfTopObject, isTopObject, byte == UInt8(ascii: "[") {
-                    open.append(byte)  // an array member: its elements are the parts
-                    return
-                }
-                begin(byte, line: line)
-            } else if open.isEmpty, shape == .membersOfTopObject {
-                guard byte == UInt8(ascii: "{") else { try fail(line: line, "expected a JSON object at the top level") }
-                expectingKey = true
-            }
-            open.append(byte)
-        case UInt8(ascii: "}"), UInt8(ascii: "]"):
-            if collecting, open.count == partDepth {  // a scalar ends where its container closes
-                part.removeLast()
-                try complete(emit: emit)
-            }
-            guard let last = open.popLast(), last == (byte == UInt8(ascii: "}") ? UInt8(ascii: "{") : UInt8(ascii: "["))
-            else {
-                try fail(line: line, "'\(Character(UnicodeScalar(byte)))' does not match an open bracket")
-            }
-            if collecting, open.count == partDepth { try complete(emit: emit) }
-        default:
-            if !collecting, startsPart {
-                begin(byte, line: line)
-            } else if !collecting, open.isEmpty {
-                try fail(line: line, "unexpected '\(Character(UnicodeScalar(byte)))' outside any JSON value")
-            }
-        }
-    }
+    /// Nothing open or being collected: the next byte that is not whitespace starts a value.
+    var isBetweenValues: Bool { !collecting && open.isEmpty && !inString && !broken }
 
     private var isTopObject: Bool { shape == .membersOfTopObject && open.count == 1 && open[0] == UInt8(ascii: "{") }
 
@@ -146,24 +161,31 @@ struct JSONStream {
         switch shape {
         case .topLevelValues: open.isEmpty
         case .membersOfTopObject:
-            (isTopObject && !expectingKey) || (open.count == 2 && open == [UInt8(ascii: "{"), UInt8(ascii: "[")])
+            (isTopObject && !expectingKey)
+                || (open.count == 2 && open[0] == UInt8(ascii: "{") && open[1] == UInt8(ascii: "["))
         }
     }
 
-    private mutating func begin(_ byte: UInt8, line: Int) {
+    private mutating func begin(line: Int, at index: Int, run: inout Int) {
         collecting = true
-        part = [byte]
+        part.removeAll(keepingCapacity: true)
+        run = index
         partDepth = open.count
         partLine = line
         partIsElement = open.count == 2
     }
 
-    private mutating func complete(emit: (Part) throws -> Void) throws {
+    /// Ends the part with the last of its bytes on this line.
+    private mutating func complete(_ last: Slice<UnsafeBufferPointer<UInt8>>, emit: (Part) throws -> Void) throws {
         collecting = false
-        let finished = Part(
-            key: shape == .topLevelValues ? nil : currentKey, isElement: partIsElement, bytes: part, line: partLine)
-        part = []
-        try emit(finished)
+        part.append(contentsOf: last)
+        guard part.count <= maxPartLength else {
+            try fail(line: partLine, "a JSON record longer than \(maxPartLength >> 20) MiB")
+        }
+        try emit(
+            Part(
+                key: shape == .topLevelValues ? nil : currentKey, isElement: partIsElement, bytes: part, line: partLine)
+        )
     }
 
     private mutating func fail(line: Int, _ reason: String) throws -> Never {

@@ -10,4 +10,10 @@ enum JSONText {
         else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// JSON true/false arrive from `JSONSerialization` as NSNumber whose type code is "c" (char), on
+    /// Linux and macOS.
+    static func isBool(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
+    }
 }

@@ -5,20 +5,38 @@ enum ExplodeKey: Equatable {
     case index(Int)
     case name(String)
 
-    /// As a JSON scalar (Foundation's), for a field's value.
-    var json: Any {
+    /// As a field's value.
+    var constant: Mapping.Constant {
         switch self {
-        case .index(let index): index
-        case .name(let name): name
+        case .index(let index): .number(Double(index))
+        case .name(let name): .text(name)
+        }
+    }
+}
+
+/// A value a field reads from its source record.
+enum SourceValue {
+    case scalar(Mapping.Constant)
+    /// An object or array: no field's value, but `v()` hands it to SQLite as JSON text.
+    case structure(JSONNode)
+
+    /// Nil for null.
+    init?(_ node: JSONNode) {
+        if let scalar = node.scalar {
+            self = .scalar(scalar)
+        } else if node.kind == .object || node.kind == .array {
+            self = .structure(node)
+        } else {
+            return nil
         }
     }
 }
 
 /// One source record as a mapping's fields see it.
 protocol MappedSource {
-    func value(at path: [String]) -> Any?
+    func value(at path: [String]) -> SourceValue?
     /// A value of the source object an exploded record came from.
-    func rootValue(at path: [String]) -> Any?
+    func rootValue(at path: [String]) -> SourceValue?
     /// The key the n-th `explode` wildcard matched, from 1.
     func key(_ number: Int) -> ExplodeKey?
     /// The record's own members no field reads (for `extra`).
@@ -27,16 +45,20 @@ protocol MappedSource {
 
 /// A JSON record: the object itself, or an element `explode` reached inside it.
 struct JSONSource: MappedSource {
-    let record: Any
-    let root: [String: Any]
+    let record: JSONNode
+    let root: JSONNode
     let keys: [ExplodeKey]
 
-    func value(at path: [String]) -> Any? { JSONValue.value(at: path, in: record) }
-    func rootValue(at path: [String]) -> Any? { JSONValue.value(at: path, in: root) }
+    func value(at path: [String]) -> SourceValue? { record.value(at: path).flatMap(SourceValue.init) }
+    func rootValue(at path: [String]) -> SourceValue? { root.value(at: path).flatMap(SourceValue.init) }
     func key(_ number: Int) -> ExplodeKey? { keys.indices.contains(number - 1) ? keys[number - 1] : nil }
 
     func unmapped(besides used: Set<String>) -> [String: Any] {
-        (record as? [String: Any])?.filter { !used.contains($0.key) } ?? [:]
+        var unmapped: [String: Any] = [:]
+        record.forEachMember { name, value in
+            if !used.contains(name) { unmapped[name] = value.foundationObject }
+        }
+        return unmapped
     }
 }
 
@@ -44,8 +66,8 @@ struct JSONSource: MappedSource {
 struct CSVSource: MappedSource {
     let row: [String: String]
 
-    func value(at path: [String]) -> Any? { path.count == 1 ? row[path[0]] : nil }
-    func rootValue(at path: [String]) -> Any? { value(at: path) }
+    func value(at path: [String]) -> SourceValue? { path.count == 1 ? row[path[0]].map { .scalar(.text($0)) } : nil }
+    func rootValue(at path: [String]) -> SourceValue? { value(at: path) }
     func key(_ number: Int) -> ExplodeKey? { nil }
     func unmapped(besides used: Set<String>) -> [String: Any] { row.filter { !used.contains($0.key) } }
 }

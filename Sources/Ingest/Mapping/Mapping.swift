@@ -106,7 +106,7 @@ public struct Mapping: Sendable {
         init?(json value: Any) {
             switch value {
             case let text as String: self = .text(text)
-            case let number as NSNumber where JSONValue.isBool(number): self = .bool(number.boolValue)
+            case let number as NSNumber where JSONText.isBool(number): self = .bool(number.boolValue)
             case let number as NSNumber: self = .number(number.doubleValue)
             default: return nil
             }

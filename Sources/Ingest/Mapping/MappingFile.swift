@@ -134,7 +134,7 @@ extension Mapping {
             explode = nil
         }
         if let raw = root["header_line"] {
-            guard input == .csv, header, let number = raw as? NSNumber, !JSONValue.isBool(number),
+            guard input == .csv, header, let number = raw as? NSNumber, !JSONText.isBool(number),
                 let line = Int(exactly: number.doubleValue), line >= 1
             else {
                 throw fail(["header_line"], "the header row's line number (1 or more), for CSV input with a header")
@@ -168,7 +168,7 @@ extension Mapping {
         _ object: [String: Any], _ key: String, default value: Bool, _ fail: ([String], String) -> MappingError
     ) throws -> Bool {
         guard let raw = object[key] else { return value }
-        guard let number = raw as? NSNumber, JSONValue.isBool(number) else {
+        guard let number = raw as? NSNumber, JSONText.isBool(number) else {
             throw fail([key], "must be true or false")
         }
         return number.boolValue
@@ -220,7 +220,7 @@ extension Mapping {
             source = .sql(try string("sql")!, index: expressions)
             expressions += 1
         case "key":
-            guard let number = options["key"] as? NSNumber, !JSONValue.isBool(number),
+            guard let number = options["key"] as? NSNumber, !JSONText.isBool(number),
                 let key = Int(exactly: number.doubleValue), (1...max(wildcards, 1)).contains(key), wildcards > 0
             else {
                 throw fail(
@@ -231,7 +231,7 @@ extension Mapping {
             }
             source = .key(key)
         default:
-            guard (options["file"] as? NSNumber).map({ JSONValue.isBool($0) && $0.boolValue }) == true else {
+            guard (options["file"] as? NSNumber).map({ JSONText.isBool($0) && $0.boolValue }) == true else {
                 throw fail(keyPath + ["file"], "true: the value is the file's path (take it apart with \"regex\")")
             }
             source = .file

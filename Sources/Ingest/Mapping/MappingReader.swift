@@ -25,8 +25,8 @@ struct MappingReader: RecordReader {
     private let setters: [CanonicalColumns.Setter?]
     /// Source records met in this file, stored or rejected.
     private var records = 0
-    /// Paths `v()` found a value at in this file (to name those of `Mapping.sqlPaths` that never did).
-    private var sqlPathsFound: Set<String> = []
+    /// The paths `v('...')` reads, split once, and whether a record of this file had them.
+    private let valuePaths: ValuePaths
 
     init(_ mapping: Mapping, file: FileContext) throws {
         self.mapping = mapping
@@ -47,6 +47,7 @@ struct MappingReader: RecordReader {
         path = file.relativePath
         header = mapping.header ? nil : mapping.columns
         seen = Array(repeating: false, count: mapping.fields.count)
+        valuePaths = ValuePaths(mapping.sqlPaths.values.flatMap { $0 })
         setters = mapping.fields.map { CanonicalColumns.setters[$0.target] }
     }
 
@@ -82,7 +83,7 @@ struct MappingReader: RecordReader {
                     line: nil,
                     reason: "\(problemPrefix(field)) no record of this file has '\(steps.joined(separator: "."))'")
             case .sql:
-                for steps in mapping.sqlPaths[field.target, default: []] where !sqlPathsFound.contains(steps) {
+                for steps in mapping.sqlPaths[field.target, default: []] where !valuePaths.found(steps) {
                     try sink.reject(
                         line: nil, reason: "\(problemPrefix(field)) no record of this file has '\(steps)' (read by v())"
                     )
@@ -101,10 +102,10 @@ struct MappingReader: RecordReader {
         "mapping \((mapping.origin as NSString).lastPathComponent), 'fields.\(field.target)':"
     }
 
-    private mutating func addJSON(_ value: Any, line: Int, into sink: any RecordSink) throws {
-        if let array = value as? [Any] {
+    private mutating func addJSON(_ value: JSONNode, line: Int, into sink: any RecordSink) throws {
+        if value.kind == .array {
             // Each element on its own: a broken one costs itself only.
-            for element in array {
+            for element in value.elements {
                 do {
                     try addJSON(element, line: line, into: sink)
                 } catch let problem as RecordProblem {
@@ -113,16 +114,16 @@ struct MappingReader: RecordReader {
             }
             return
         }
-        guard let object = value as? [String: Any] else { throw RecordProblem("not a JSON object") }
+        guard value.kind == .object else { throw RecordProblem("not a JSON object") }
         guard let explode = mapping.explode else {
-            return try add(JSONSource(record: object, root: object, keys: []), line: line, into: sink)
+            return try add(JSONSource(record: value, root: value, keys: []), line: line, into: sink)
         }
         // One source object, a record for every element the path reaches; a branch the path cannot
         // follow, or an element that cannot be read, costs itself only.
         var problems: [RecordProblem] = []
-        for element in Self.explode(object, along: explode[...], keys: [], problems: &problems) {
+        for element in Self.explode(value, along: explode[...], keys: [], problems: &problems) {
             do {
-                try add(JSONSource(record: element.value, root: object, keys: element.keys), line: line, into: sink)
+                try add(JSONSource(record: element.value, root: value, keys: element.keys), line: line, into: sink)
             } catch let problem as RecordProblem {
                 try sink.reject(line: line, reason: problem.reason)
             }
@@ -134,32 +135,34 @@ struct MappingReader: RecordReader {
     /// as numbers; object members in key order, for the same records on every run); a branch it cannot
     /// follow is a problem of its own.
     private static func explode(
-        _ value: Any, along path: ArraySlice<String>, keys: [ExplodeKey], problems: inout [RecordProblem]
-    ) -> [(value: Any, keys: [ExplodeKey])] {
+        _ value: JSONNode, along path: ArraySlice<String>, keys: [ExplodeKey], problems: inout [RecordProblem]
+    ) -> [(value: JSONNode, keys: [ExplodeKey])] {
         guard let step = path.first else { return [(value, keys)] }
         let rest = path.dropFirst()
         if step != "*" {
-            guard let next = JSONValue.value(at: [step], in: value) else {
+            guard let next = value.value(at: [step]) else {
                 problems.append(RecordProblem("explode: no '\(step)' after \(keys.count) '*' step(s), so no records"))
                 return []
             }
             return explode(next, along: rest, keys: keys, problems: &problems)
         }
-        if let array = value as? [Any] {
-            return array.enumerated().flatMap { index, element in
+        switch value.kind {
+        case .array:
+            return value.elements.enumerated().flatMap { index, element in
                 explode(element, along: rest, keys: keys + [.index(index)], problems: &problems)
             }
-        }
-        if let object = value as? [String: Any] {
-            return object.keys.sorted().flatMap { name in
-                explode(object[name]!, along: rest, keys: keys + [.name(name)], problems: &problems)
+        case .object:
+            let members = Dictionary(value.members.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+            return members.keys.sorted().flatMap { name in
+                explode(members[name]!, along: rest, keys: keys + [.name(name)], problems: &problems)
             }
+        default:
+            problems.append(
+                RecordProblem(
+                    "explode: step \(keys.count + 1) ('*') meets "
+                        + "\(value.text.map { "'\($0.prefix(40))'" } ?? "null"), not an array or object"))
+            return []
         }
-        problems.append(
-            RecordProblem(
-                "explode: step \(keys.count + 1) ('*') meets "
-                    + "\(JSONValue.text(value).map { "'\($0.prefix(40))'" } ?? "null"), not an array or object"))
-        return []
     }
 
     private mutating func addRow(_ cells: [String], line: Int, into sink: any RecordSink) throws {
@@ -222,26 +225,22 @@ struct MappingReader: RecordReader {
     private mutating func sourceValue(
         of field: Mapping.Field, in source: some MappedSource
     ) throws(RecordProblem) -> Mapping.Constant? {
-        let raw: Any?
+        let raw: SourceValue?
         switch field.source {
         case .constant(let constant): return constant
         case .path(let steps): raw = source.value(at: steps)
         case .rootPath(let steps): raw = source.rootValue(at: steps)
-        case .key(let number): raw = source.key(number).map(\.json)
-        case .file: raw = path
+        case .key(let number): raw = source.key(number).map { .scalar($0.constant) }
+        case .file: raw = .scalar(.text(path))
         case .sql(_, let index):
             let outcome: SandboxedExpressions.Outcome
             do {
-                var found: [String] = []
-                defer { sqlPathsFound.formUnion(found) }
-                outcome = try expressions.evaluate(index) { [path] request in
+                outcome = try expressions.evaluate(index) { [path, valuePaths] request in
                     switch request {
-                    case .value(let steps):
-                        let value = Self.input(
-                            steps.hasPrefix("/")
-                                ? source.rootValue(at: Mapping.splitPath(String(steps.dropFirst())))
-                                : source.value(at: Mapping.splitPath(steps)))
-                        if value != nil { found.append(steps) }
+                    case .value(let text):
+                        let (steps, fromRoot) = valuePaths.steps(text)
+                        let value = Self.input(fromRoot ? source.rootValue(at: steps) : source.value(at: steps))
+                        if value != nil { valuePaths.markFound(text) }
                         return value
                     case .key(let number):
                         return source.key(number).map { key in
@@ -267,23 +266,23 @@ struct MappingReader: RecordReader {
             case .text(let text): return .text(text)
             }
         }
-        guard let raw, (raw as? String)?.isEmpty != true else { return nil }
-        guard let value = Mapping.Constant(json: raw) else {
-            throw RecordProblem("\(problemPrefix(field)) an object or array, not a value")
+        switch raw {
+        case nil, .scalar(.text("")): return nil
+        case .scalar(let value): return value
+        case .structure: throw RecordProblem("\(problemPrefix(field)) an object or array, not a value")
         }
-        return value
     }
 
     /// A source value as `v()` hands it to SQLite. Text stays text (a CSV cell, an id like "007"):
     /// SQLite's arithmetic reads numeric text as a number by itself.
-    private static func input(_ value: Any?) -> SandboxedExpressions.Input? {
+    private static func input(_ value: SourceValue?) -> SandboxedExpressions.Input? {
         switch value {
-        case nil, is NSNull: nil
-        case let number as NSNumber where JSONValue.isBool(number): .bool(number.boolValue)
-        case let number as NSNumber: .number(number.doubleValue)
-        case let text as String: .text(text)
-        case let other?:
-            (try? JSONSerialization.data(withJSONObject: other, options: [.sortedKeys]))
+        case nil: nil
+        case .scalar(.bool(let flag)): .bool(flag)
+        case .scalar(.number(let number)): .number(number)
+        case .scalar(.text(let text)): .text(text)
+        case .structure(let node):
+            (try? JSONSerialization.data(withJSONObject: node.foundationObject, options: [.sortedKeys]))
                 .map { .json(String(decoding: $0, as: UTF8.self)) }
         }
     }
@@ -344,7 +343,7 @@ struct MappingReader: RecordReader {
     private static func text(_ value: Mapping.Constant) -> String {
         switch value {
         case .text(let text): text
-        case .number(let number): JSONValue.text(number)
+        case .number(let number): Bounded.text(number)
         case .bool(let flag): flag ? "true" : "false"
         }
     }
@@ -384,5 +383,36 @@ struct DateParsers {
         formatter.dateFormat = pattern
         formatters[key] = formatter
         return formatter
+    }
+}
+
+/// The paths a mapping's expressions read with `v('...')`: split once rather than on every call, and
+/// whether a record of the file had each (a class, so that the expression's callback can mark them).
+private final class ValuePaths {
+    private var known: [String: (index: Int, steps: [String], fromRoot: Bool)] = [:]
+    private var found: [Bool] = []
+
+    init(_ paths: [String]) {
+        for path in paths where known[path] == nil {
+            known[path] = (found.count, Self.split(path).steps, Self.split(path).fromRoot)
+            found.append(false)
+        }
+    }
+
+    /// A path's steps, and whether it starts at the source object (`/a.b`) rather than the record.
+    func steps(_ path: String) -> (steps: [String], fromRoot: Bool) {
+        known[path].map { ($0.steps, $0.fromRoot) } ?? Self.split(path)
+    }
+
+    func markFound(_ path: String) {
+        if let index = known[path]?.index { found[index] = true }
+    }
+
+    func found(_ path: String) -> Bool {
+        known[path].map { found[$0.index] } ?? false
+    }
+
+    private static func split(_ path: String) -> (steps: [String], fromRoot: Bool) {
+        path.hasPrefix("/") ? (Mapping.splitPath(String(path.dropFirst())), true) : (Mapping.splitPath(path), false)
     }
 }
