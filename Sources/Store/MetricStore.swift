@@ -20,7 +20,8 @@ public struct MetricStore {
                 arguments: [snapshotID, source])
         }
         try db.execute(sql: "DELETE FROM metric WHERE snapshot_id = ? AND source = ?", arguments: [snapshotID, source])
-        for metric in metrics { try insert(metric, snapshotID: snapshotID, source: metric.source ?? source) }
+        let inserter = try MetricInserter(db)
+        for metric in metrics { try inserter.insert(metric, snapshotID: snapshotID, source: metric.source ?? source) }
     }
 
     /// A runtime's variants in `RuntimeVariant`'s order: the default packaging and architecture (or
@@ -28,34 +29,6 @@ public struct MetricStore {
     static let variantOrder = """
         ifnull(m.packaging, 'zip') <> 'zip', m.packaging, ifnull(m.architecture, 'x86_64') <> 'x86_64', m.architecture
         """
-
-    /// Adds one row with its sample and series.
-    public func insert(_ metric: Metric, snapshotID: Int64, source: String?) throws {
-        let insert = try db.cachedStatement(
-            sql: """
-                INSERT INTO metric (snapshot_id, metric, provider, runtime, architecture, packaging, runtime_family,
-                                    runtime_version, memory_mb, setting, statistic, value, unit, n, ci_low, ci_high,
-                                    source, experiment, temperature, grouping, scenario, concurrency, colevel,
-                                    batch_size, delay_s, idle_minutes, interval_s)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        let name = metric.runtimeName
-        let fields: [(any DatabaseValueConvertible)?] = [
-            snapshotID, metric.metric, metric.provider, metric.runtime, metric.architecture, metric.packaging,
-            name?.family, name?.version, metric.memoryMB, metric.setting, metric.statistic, metric.value, metric.unit,
-            metric.n, metric.ciLow, metric.ciHigh, source,
-        ]
-        try insert.execute(arguments: StatementArguments(fields + metric.parameters.databaseValues))
-        let id = db.lastInsertedRowID
-        if let samples = metric.samples {
-            try db.cachedStatement(sql: "INSERT INTO metric_sample (metric_id, n, sorted_values) VALUES (?, ?, ?)")
-                .execute(arguments: [id, samples.count, Self.json(samples)])
-        }
-        if let series = metric.series {
-            try db.cachedStatement(sql: "INSERT INTO metric_series (metric_id, x, y) VALUES (?, ?, ?)")
-                .execute(arguments: [id, Self.json(series.map(\.x)), Self.json(series.map(\.y))])
-        }
-    }
 
     /// The values as a JSON array; Swift's shortest round-trip form, so reading them back gives the
     /// same doubles.

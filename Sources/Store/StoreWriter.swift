@@ -9,6 +9,7 @@ public final class StoreWriter {
     private let dimensions: Dimensions
     private let insertInvocation, insertCPUSample, insertIOSample, insertNetSample: PreparedStatement
     private let insertReject: PreparedStatement
+    private let insertMetric: MetricInserter
     private let widenInstance, widenVM: PreparedStatement
     /// First and last seen times of the instances and VMs the current file touched, written to their
     /// rows before the file commits (and whenever the map grows large, so memory stays bounded).
@@ -55,6 +56,7 @@ public final class StoreWriter {
             INSERT INTO rejected_record (snapshot_id, source_file_id, path, line, reason, raw)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             """)
+        insertMetric = try MetricInserter(db)
         widenInstance = try PreparedStatement(db, Self.widen("instance"))
         widenVM = try PreparedStatement(db, Self.widen("vm"))
     }
@@ -312,7 +314,7 @@ public final class StoreWriter {
     }
 
     fileprivate func insert(_ row: Metric, snapshotID: Int64) throws {
-        try MetricStore(db).insert(row, snapshotID: snapshotID, source: row.source)
+        try insertMetric.insert(row, snapshotID: snapshotID, source: row.source)
     }
 
     fileprivate func insertReject(
