@@ -168,27 +168,40 @@ def stored_records(db):
 
 
 def json_readers(analyze, args):
-    """Records/s of each JSON reader: (label, records, median seconds, all seconds)."""
+    """Each JSON reader's pace, with DuckDB's read_json on the same files where it has an anchor: a list of
+    dicts (label, records, seconds, all, and duckdb, duckdb_all, duckdb_rows for the anchored ones)."""
     generated = os.path.join(args.work, "json-1000000")
     if not os.path.exists(os.path.join(generated, "probe.mapping.json")):
         subprocess.run([sys.executable, os.path.join(HERE, "json_inputs.py"), "1000000", generated], check=True)
+    lambda_perf = os.path.join(ROOT, "Datasets", "lambda-perf")
+    probe = os.path.join(generated, "probe.jsonl")
     cases = [
-        ("lambda-perf, built-in reader (Datasets/lambda-perf)", [os.path.join(ROOT, "Datasets", "lambda-perf")]),
+        ("lambda-perf, built-in reader (Datasets/lambda-perf)", [lambda_perf], ("lambda-perf", lambda_perf)),
         ("FaaS Parallelism Benchmark, built-in reader (Datasets/faas-parallelism-benchmark-2020)",
-         [os.path.join(ROOT, "Datasets", "faas-parallelism-benchmark-2020")]),
-        ("canonical JSON Lines, built-in reader (1M generated)", [os.path.join(generated, "canonical.jsonl")]),
-        ("the same records in a probe's nested JSON, through a mapping", [
-            os.path.join(generated, "probe.jsonl"), "--mapping", os.path.join(generated, "probe.mapping.json")]),
+         [os.path.join(ROOT, "Datasets", "faas-parallelism-benchmark-2020")], None),
+        ("canonical JSON Lines, built-in reader (1M generated)", [os.path.join(generated, "canonical.jsonl")], None),
+        ("the same records in a probe's nested JSON, through a mapping",
+         [probe, "--mapping", os.path.join(generated, "probe.mapping.json")], ("probe", probe)),
     ]
+    python = duckdb_python(args.work)
     results = []
     db = os.path.join(args.work, "json.sqlite")
-    for label, arguments in cases:
-        times = []
+    duck = os.path.join(args.work, "json.duckdb")
+    for label, arguments, anchor in cases:
+        times, anchor_times, anchor_rows = [], [], None
         for run in range(args.runs):
             print(f"JSON: {label}, run {run + 1}/{args.runs}", file=sys.stderr)
             remove_store(db)
             times.append(timed([analyze, "ingest", "--db", db] + arguments)[0])
-        results.append((label, stored_records(db), statistics.median(times), times))
+            if anchor:
+                remove_store(duck)
+                seconds, _, out = timed([python, os.path.join(HERE, "duckdb_json.py"), anchor[0], anchor[1], duck])
+                anchor_times.append(seconds)
+                anchor_rows = int(out.split()[0])
+        result = {"label": label, "records": stored_records(db), "seconds": statistics.median(times), "all": times}
+        if anchor:
+            result.update(duckdb=statistics.median(anchor_times), duckdb_all=anchor_times, duckdb_rows=anchor_rows)
+        results.append(result)
     return results
 
 
@@ -216,6 +229,26 @@ def targets(results):
         linear = all(big[key] / small[key] <= 10 for key in ("ingest", "metrics", "report", "report_fresh"))
         lines.append(f"| 10M no worse than linear (at most 10x the 1M time) | {', '.join(parts)} | {status(linear)} |")
     return lines
+
+
+def json_targets(json_results):
+    """Issue 18's JSON targets and issue 16's mapped pace against this run's medians."""
+    by_label = {r["label"].split(",")[0]: r for r in json_results}
+    lambda_perf, mapped = by_label["lambda-perf"], json_results[-1]
+    canonical = by_label["canonical JSON Lines"]
+    ratio = lambda_perf["seconds"] / lambda_perf["duckdb"]
+    pace = mapped["records"] / mapped["seconds"]
+    builtin = {"lambda-perf": lambda_perf["records"] / lambda_perf["seconds"],
+               "canonical JSON Lines": canonical["records"] / canonical["seconds"]}
+    rows_agree = all(r["duckdb_rows"] == r["records"] for r in json_results if "duckdb" in r)
+    return ["", "| JSON target | measured | status |", "|---|---|---|",
+            f"| lambda-perf within 3x of DuckDB's read_json | {lambda_perf['seconds']:.2f} s against "
+            f"{lambda_perf['duckdb']:.2f} s: ratio {ratio:.2f} | {'met' if ratio <= 3 else 'missed'} |",
+            f"| mapped JSON at least as fast as the built-in readers on large inputs | {pace:,.0f} records/s against "
+            + ", ".join(f"{name} {value:,.0f}" for name, value in builtin.items())
+            + f" | {'met' if all(pace >= value for value in builtin.values()) else 'missed'} |",
+            f"| DuckDB's rows equal the invocations stored | {'yes' if rows_agree else 'NO'} | "
+            f"{'met' if rows_agree else 'missed'} |"]
 
 
 def write(results, json_results, args):
@@ -253,15 +286,26 @@ def write(results, json_results, args):
               "`analyze ingest` of each input into a fresh store (wall time, including the hash of every byte and "
               "the store's indexes). The generated records are the same in both shapes; the mapping is "
               "`json_inputs.py`'s, with one SQLite expression (`round_trip_ms`).", "",
-              "| input | records | ingest (s) | records/s |", "|---|---:|---:|---:|"]
-    for label, records, seconds, _ in json_results:
-        lines.append(f"| {label} | {records:,} | {seconds:.2f} | {records / seconds:,.0f} |")
+              "DuckDB's anchor (`duckdb_json.py`) reads the same files with `read_json` into a database file, one row "
+              "per invocation (lambda-perf's three schema versions unnested to their Init Durations; the probe's "
+              "records with the mapping's fields), then takes medians by runtime x memory; its row count must equal "
+              "the invocations `analyze` stored.", "",
+              "| input | records | ingest (s) | records/s | DuckDB read_json (s) | DuckDB rows | ingest / DuckDB |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in json_results:
+        anchor = (f"{r['duckdb']:.2f} | {r['duckdb_rows']:,} | {r['seconds'] / r['duckdb']:.2f}" if "duckdb" in r
+                  else "| |")
+        lines.append(f"| {r['label']} | {r['records']:,} | {r['seconds']:.2f} | {r['records'] / r['seconds']:,.0f} | "
+                     f"{anchor} |")
+    lines += json_targets(json_results)
     lines += ["", "All runs (seconds, in order):", ""]
     for r in results:
         for key in ("ingest", "metrics", "report", "report_fresh", "duckdb", "python"):
             lines.append(f"- {r['size']:,} {LABELS[key]}: " + ", ".join(f"{v:.2f}" for v in r[key + "_all"]))
-    for label, _, _, times in json_results:
-        lines.append(f"- JSON, {label}: " + ", ".join(f"{v:.2f}" for v in times))
+    for r in json_results:
+        lines.append(f"- JSON, {r['label']}: " + ", ".join(f"{v:.2f}" for v in r["all"]))
+        if "duckdb" in r:
+            lines.append(f"- JSON, DuckDB read_json on the same: " + ", ".join(f"{v:.2f}" for v in r["duckdb_all"]))
     notes = os.path.join(HERE, "notes.md")
     if os.path.exists(notes):
         lines += ["", open(notes).read().strip()]

@@ -113,4 +113,11 @@ import Testing
         try document.parse(Array(#"{"b": "x"}"#.utf8))
         #expect(document.root["a"] == nil && document.root["b"]?.string == "x")
     }
+
+    @Test func aTextMemberIsWrittenAsFoundationWritesIt() {
+        let texts = [String((0..<128).map { Character(UnicodeScalar(UInt8($0))) }), "é/😀 \u{2028}", "", "python 3.12"]
+        for text in texts {
+            #expect(JSONText.object("display_name", text) == JSONText.object(["display_name": text]), "\(text)")
+        }
+    }
 }

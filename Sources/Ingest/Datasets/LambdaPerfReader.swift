@@ -87,8 +87,8 @@ struct LambdaPerfReader: RecordReader {
         record.architecture = architecture
         record.packaging = packaging
         record.memoryMB = memory
-        record.experimentParameters = JSONText.object(["day": day])
-        record.extra = JSONText.object(["display_name": field("d", "displayName")?.text ?? id])
+        record.experimentParameters = JSONText.object("day", day)
+        record.extra = JSONText.object("display_name", field("d", "displayName")?.text ?? id)
         let elements = durations.elements
         for (index, value) in elements.enumerated() {
             guard let duration = value.number, duration > 0 else {
