@@ -6,6 +6,14 @@ enum CanonicalValue {
     case number(Double)
     case bool(Bool)
     case null
+
+    init(_ constant: Mapping.Constant) {
+        switch constant {
+        case .text(let text): self = .text(text)
+        case .number(let number): self = .number(number)
+        case .bool(let flag): self = .bool(flag)
+        }
+    }
 }
 
 /// The canonical invocation fields shared by the JSON Lines and CSV readers (documented in

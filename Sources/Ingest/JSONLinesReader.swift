@@ -41,17 +41,14 @@ struct JSONLinesReader: RecordReader {
         }
         var record = template
         var extra: [String: Any] = [:]
-        for (name, value) in members {
+        // A name given twice counts once, with its last value (as a dictionary keeps it).
+        let last = Dictionary(members.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { $1 })
+        for (offset, (name, value)) in members.enumerated() where last[name] == offset {
             let canonical: CanonicalValue
             if value.kind == .null {
                 canonical = .null
             } else if let scalar = value.scalar {
-                canonical =
-                    switch scalar {
-                    case .text(let text): .text(text)
-                    case .number(let number): .number(number)
-                    case .bool(let flag): .bool(flag)
-                    }
+                canonical = CanonicalValue(scalar)
             } else {
                 extra[name] = value.foundationObject  // nested objects and arrays have no canonical column
                 continue

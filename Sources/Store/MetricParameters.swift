@@ -82,16 +82,6 @@ public struct MetricParameters: Hashable, Sendable, Encodable {
         case intervalSeconds = "interval_s"
     }
 
-    /// Values for the metric table's columns experiment, temperature, grouping, scenario, concurrency,
-    /// colevel, batch_size, delay_s, idle_minutes and interval_s, in that order.
-    var databaseValues: [(any DatabaseValueConvertible)?] {
-        [
-            experiment, temperature?.rawValue, grouping?.rawValue, scenario, concurrency, colevel, batchSize,
-            delaySeconds,
-            idleMinutes, intervalSeconds,
-        ]
-    }
-
     init(_ row: Row) {
         self.init(
             experiment: row["experiment"], temperature: (row["temperature"] as String?).flatMap(Temperature.init),

@@ -43,6 +43,11 @@ final class PreparedStatement {
         }
     }
 
+    /// A double as GRDB binds it: infinities stored as such (NaN still becomes NULL, SQLite's doing).
+    func bindKeepingInfinity(_ value: Double?, at index: Int32) {
+        if let value { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
     func bind(_ value: Bool?, at index: Int32) {
         bind(value.map { $0 ? 1 : 0 } as Int?, at: index)
     }

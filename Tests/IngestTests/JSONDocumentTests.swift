@@ -90,7 +90,8 @@ import Testing
             ("1e", "no digit in an exponent"),
             ("-", "a lone '-'"),
             ("NaN", "unexpected 'N'"),
-            ("tru", "unexpected 't'"),
+            ("tru", "the text ends inside 'true'"),
+            ("trUe", "unexpected 't'"),
             ("1e400", "the number is too large for a double"),
             (#""a\qb""#, "an unknown escape '\\q'"),
             (#""\u12""#, "a \\u escape without four hex digits"),
@@ -115,9 +116,33 @@ import Testing
     }
 
     @Test func aTextMemberIsWrittenAsFoundationWritesIt() {
-        let texts = [String((0..<128).map { Character(UnicodeScalar(UInt8($0))) }), "é/😀 \u{2028}", "", "python 3.12"]
+        let ascii = String((0..<128).map { Character(UnicodeScalar(UInt8($0))) })
+        let texts = [ascii, "é/😀 \u{2028}", "", "python 3.12"]
         for text in texts {
             #expect(JSONText.object("display_name", text) == JSONText.object(["display_name": text]), "\(text)")
         }
+    }
+
+    @Test func aTextCutShortSaysSo() {
+        func endsEarly(_ text: String) -> Bool? {
+            do {
+                _ = try parse(text)
+                return nil
+            } catch {
+                return (error as? JSONDocument.Invalid)?.endsEarly
+            }
+        }
+        for text in [#""a\"#, #""\u12"#, "tru", "[1, nul", #"{"a": "b"#, "[1,", "-", "1e"] {
+            #expect(endsEarly(text) == true, "\(text)")
+        }
+        for text in ["[1 2]", "tx", #""\u12x5""#, "[1,]"] {
+            #expect(endsEarly(text) == false, "\(text)")
+        }
+    }
+
+    @Test func anIndexPastTheEndIsNothing() throws {
+        let root = try parse("[1, 2]")
+        #expect(root[99_999_999_999] == nil && root[-1] == nil && root[1]?.number == 2)
+        #expect(root.value(at: ["99999999999999"]) == nil)
     }
 }

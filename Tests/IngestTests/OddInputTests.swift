@@ -24,6 +24,19 @@ import Testing
                 == Array(repeating: "not valid JSON (a comma before a closing bracket)", count: 2))
     }
 
+    @Test func aNameGivenTwiceCountsWithItsLastValue() throws {
+        let workspace = try Workspace()
+        try workspace.write(
+            "probe.jsonl",
+            """
+            {"function":"f","request_sent_ms":-1,"request_sent_ms":5,"note":"a","note":{"b":1}}
+            """)
+        let (summary, _) = try workspace.ingest(["probe.jsonl"])
+        #expect(summary.records == 1 && summary.rejected == 0)
+        #expect(try workspace.int("SELECT request_sent_ms FROM invocation") == 5)
+        #expect(try workspace.rows("SELECT extra FROM invocation").map { $0[0] as String } == [#"{"note":{"b":1}}"#])
+    }
+
     @Test func anInfiniteNumberIsARejectNotAMissingField() throws {
         let workspace = try Workspace()
         try workspace.write(

@@ -28,6 +28,9 @@ final class JSONDocument {
     /// the stack of open containers grow without bound.
     static let maximumDepth = 512
 
+    /// Node storage kept from one record to the next (1 MiB of nodes at most).
+    private static let keptCapacity = 1 << 16
+
     private(set) var bytes: [UInt8] = []
     private(set) var nodes: [Node] = []
     private var open: [Int32] = []
@@ -46,17 +49,21 @@ final class JSONDocument {
 
     /// Parses `text`, replacing the previous document.
     func parse(_ text: some Collection<UInt8>) throws(Invalid) {
+        guard text.count < Int(Int32.max) else { throw Invalid(reason: "longer than 2 GiB", endsEarly: false) }
+        if nodes.capacity > Self.keptCapacity { nodes = [] }  // a huge record does not hold its nodes for the rest
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: text)
         nodes.removeAll(keepingCapacity: true)
         open.removeAll(keepingCapacity: true)
-        guard bytes.count < Int(Int32.max) else { throw Invalid(reason: "longer than 2 GiB", endsEarly: false) }
         // The parser takes the node storage for the pass (one owner, so appends reuse its capacity).
         var parser = Parser(nodes: nodes, open: open)
         (nodes, open) = ([], [])
         let problem = bytes.withUnsafeBufferPointer { parser.run(on: $0) }
         (nodes, open) = (parser.nodes, parser.open)
-        if let problem { throw Invalid(reason: problem, endsEarly: parser.index >= bytes.count) }
+        if let problem {
+            nodes.removeAll(keepingCapacity: true)  // nothing of a broken text can be read
+            throw Invalid(reason: problem, endsEarly: parser.index >= bytes.count)
+        }
     }
 
     /// A string node's text, escapes decoded.
@@ -244,9 +251,14 @@ private struct Parser {
 
     private mutating func literal(_ word: StaticString, _ kind: JSONDocument.Kind) -> String? {
         let length = word.utf8CodeUnitCount
-        guard index + length <= text.count,
-            memcmp(text.baseAddress! + index, word.utf8Start, length) == 0
-        else { return "unexpected '\(Self.shown(text[index]))'" }
+        let available = min(length, text.count - index)
+        guard memcmp(text.baseAddress! + index, word.utf8Start, available) == 0 else {
+            return "unexpected '\(Self.shown(text[index]))'"
+        }
+        guard available == length else {
+            index = text.count  // the text ends inside the word
+            return "the text ends inside '\(word)'"
+        }
         append(kind, flag: false, start: index, end: index + length)
         index += length
         return nil
@@ -269,13 +281,19 @@ private struct Parser {
                 continue
             }
             escaped = true
-            guard index + 1 < text.count else { break }
+            guard index + 1 < text.count else {
+                index = text.count
+                break
+            }
             switch text[index + 1] {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                 index += 2
             case UInt8(ascii: "u"):
-                guard let code = hex(at: index + 2) else { return "a \\u escape without four hex digits" }
+                guard let code = hex(at: index + 2) else {
+                    if index + 6 > text.count { index = text.count }  // cut short by the end of the text
+                    return "a \\u escape without four hex digits"
+                }
                 index += 6
                 if (0xDC00..<0xE000).contains(code) { return "a lone low surrogate (\\u escape)" }
                 if (0xD800..<0xDC00).contains(code) {

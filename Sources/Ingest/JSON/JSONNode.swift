@@ -30,7 +30,11 @@ struct JSONNode {
     subscript(position: Int) -> JSONNode? {
         guard kind == .array, position >= 0 else { return nil }
         var element = index + 1
-        for _ in 0..<position where element < next { element = Int(document.nodes[element].after) }
+        var left = position
+        while left > 0, element < next {
+            element = Int(document.nodes[element].after)
+            left -= 1
+        }
         return element < next ? JSONNode(document: document, index: element) : nil
     }
 

@@ -1,5 +1,5 @@
-/// Where a byte of JSON text falls with respect to strings, fed byte by byte: the one place that reads
-/// quotes and escapes for the splitter, the strictness check and format detection.
+/// Where a byte of JSON text falls with respect to strings, fed byte by byte, for format detection
+/// (`JSONHead`). The splitter (`JSONStream`) tracks strings inline, to skip their text in runs.
 struct JSONStringTracker {
     enum Position {
         /// Not in a string.

@@ -208,13 +208,7 @@ struct MappingReader: RecordReader {
                 }
                 continue
             }
-            let canonical: CanonicalValue =
-                switch value {
-                case .text(let text): .text(text)
-                case .number(let number): .number(number)
-                case .bool(let flag): .bool(flag)
-                }
-            try setters[index]?(&record, canonical, field.target)
+            try setters[index]?(&record, CanonicalValue(value), field.target)
         }
         try CanonicalColumns.validate(record)
         record.extra = JSONText.object(extra)
@@ -394,7 +388,8 @@ private final class ValuePaths {
 
     init(_ paths: [String]) {
         for path in paths where known[path] == nil {
-            known[path] = (found.count, Self.split(path).steps, Self.split(path).fromRoot)
+            let split = Self.split(path)
+            known[path] = (found.count, split.steps, split.fromRoot)
             found.append(false)
         }
     }
