@@ -114,8 +114,9 @@ def main():
         if not os.path.exists(log):
             subprocess.run([analyze, "simulate", "--records", str(size), "--seed", "2018", "--out", data_dir], check=True)
         size_mb = os.path.getsize(log) / 1e6
-        figures = {key: [] for key in ("ingest", "ingest_rss", "metrics", "report", "report_rss", "report_fresh", "report_fresh_rss",
-                                       "duckdb", "duckdb_rss", "python", "python_rss")}
+        figures = {key: [] for key in ("ingest", "ingest_rss", "metrics", "metrics_rss", "report", "report_rss", "report_fresh",
+                                       "report_fresh_rss", "duckdb", "duckdb_rss", "python", "python_rss")}
+        stage_runs = []
         agree = True
         for run in range(runs):
             print(f"{size:,} records, run {run + 1}/{runs}", file=sys.stderr)
@@ -124,7 +125,10 @@ def main():
             wall, rss, _ = timed([analyze, "ingest", log, "--db", db])
             figures["ingest"].append(wall)
             figures["ingest_rss"].append(rss)
-            figures["metrics"].append(timed([analyze, "metrics", "--db", db, "--format", "csv"])[0])
+            wall, rss, _ = timed([analyze, "metrics", "--db", db, "--format", "csv"])
+            figures["metrics"].append(wall)
+            figures["metrics_rss"].append(rss)
+            stage_runs.append(stage_seconds(db))
             wall, rss, _ = timed([analyze, "report", "--db", db, "--out", os.path.join(args.work, "report")])
             figures["report"].append(wall)
             figures["report_rss"].append(rss)
@@ -153,12 +157,39 @@ def main():
                 for key in sorted(ours.keys() | duck.keys() | plain.keys()):
                     print(key, ours.get(key), duck.get(key), plain.get(key), file=sys.stderr)
         results.append({"size": size, "size_mb": size_mb, "runs": runs, "groups": len(ours) // 2, "agree": agree,
+                        "stages": {title: statistics.median(run[title] for run in stage_runs) for title in stage_runs[0]},
                         **{key: statistics.median(values) for key, values in figures.items()},
                         **{key + "_all": values for key, values in figures.items()}})
     json_results = json_readers(analyze, args)
     write(results, json_results, args)
     if not all(r["agree"] for r in results):
         sys.exit("the three pipelines disagree on some median (see stderr)")
+
+
+def stage_seconds(db):
+    """Each analysis stage's seconds as `analyze metrics` stored them (analysis_stage), by title in stage order."""
+    with sqlite3.connect(db) as connection:
+        return dict(connection.execute("SELECT title, seconds FROM analysis_stage ORDER BY position").fetchall())
+
+
+def stages(results):
+    """Per-stage seconds at each size, and how each grows from the smallest size to the largest."""
+    if not results or not results[0]["stages"]:
+        return []
+    first, last = results[0], results[-1]
+    lines = ["", "## Analysis stages, this run", "",
+             "Seconds of each stage of `analyze metrics` (median of the runs), as it stores them in `analysis_stage`. "
+             "Two stages run at once on two connections, so the stages add up to more than the wall time.", "",
+             "| stage | " + " | ".join(f"{r['size']:,} (s)" for r in results)
+             + (f" | {last['size'] // first['size']}x records: time ratio |" if len(results) > 1 else " |"),
+             "|---|" + "---:|" * len(results) + ("---:|" if len(results) > 1 else "")]
+    for title in first["stages"]:
+        cells = [f"{r['stages'].get(title, 0):.2f}" for r in results]
+        if len(results) > 1:
+            base = first["stages"][title]
+            cells.append(f"{last['stages'].get(title, 0) / base:.1f}" if base >= 0.05 else "(under 0.05 s)")
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def stored_records(db):
@@ -221,6 +252,10 @@ def targets(results):
                      f"{status(speedup >= 4)} |")
         lines.append(f"| `analyze report` on 1M under 2 s | after metrics {small['report']:.2f} s; alone (analyses included) "
                      f"{small['report_fresh']:.2f} s | after metrics {status(small['report'] < 2)}, alone {status(small['report_fresh'] < 2)} |")
+    analyses = ", ".join(f"metrics {r['metrics_rss']:.0f} MB and report alone {r['report_fresh_rss']:.0f} MB at {r['size']:,}"
+                         for r in results)
+    under = all(r["metrics_rss"] < 1024 and r["report_fresh_rss"] < 1024 for r in results)
+    lines.append(f"| `metrics` and `report` alone under 1 GB peak RSS (issue 18) | {analyses} | {status(under)} |")
     rss = ", ".join(f"{r['ingest_rss']:.0f} MB at {r['size']:,}" for r in results)
     lines.append(f"| ingest peak RSS under 150 MB at every size | {rss} | {status(all(r['ingest_rss'] < 150 for r in results))} |")
     big = by_size.get(10_000_000)
@@ -272,16 +307,17 @@ def write(results, json_results, args):
         "(\"report after metrics\"), or runs every analysis itself when the store has no current one (\"report alone\", "
         "timed on the same store with its stored analysis dropped).",
         "",
-        "| records | input | runs | ingest (s) | records/s | ingest peak RSS (MB) | metrics (s) | report after metrics (s) | report alone (s) | report alone peak RSS (MB) | DuckDB ingest + medians (s) | DuckDB RSS (MB) | Python pipeline (s) | Python RSS (MB) | ingest / DuckDB | Python / ingest | medians agree |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| records | input | runs | ingest (s) | records/s | ingest peak RSS (MB) | metrics (s) | metrics peak RSS (MB) | report after metrics (s) | report alone (s) | report alone peak RSS (MB) | DuckDB ingest + medians (s) | DuckDB RSS (MB) | Python pipeline (s) | Python RSS (MB) | ingest / DuckDB | Python / ingest | medians agree |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['size']:,} | {r['size_mb']:,.0f} MB | {r['runs']} | {r['ingest']:.2f} | {r['size'] / r['ingest']:,.0f} | "
-            f"{r['ingest_rss']:.0f} | {r['metrics']:.2f} | {r['report']:.2f} | {r['report_fresh']:.2f} | {r['report_fresh_rss']:.0f} | "
+            f"{r['ingest_rss']:.0f} | {r['metrics']:.2f} | {r['metrics_rss']:.0f} | {r['report']:.2f} | {r['report_fresh']:.2f} | {r['report_fresh_rss']:.0f} | "
             f"{r['duckdb']:.2f} | {r['duckdb_rss']:.0f} | {r['python']:.2f} | {r['python_rss']:.0f} | {r['ingest'] / r['duckdb']:.2f} | "
             f"{r['python'] / r['ingest']:.2f} | {'yes, ' + str(r['groups'] * 4) + ' values to ' + str(DIGITS) + ' decimals' if r['agree'] else 'NO'} |")
     lines += targets(results)
+    lines += stages(results)
     lines += ["", "## JSON readers, this run", "",
               "`analyze ingest` of each input into a fresh store (wall time, including the hash of every byte and "
               "the store's indexes). The generated records are the same in both shapes; the mapping is "
