@@ -21,7 +21,7 @@ struct TablePrinter {
         case .csv: return QueryResult(columns: columns, rows: rows).csv(terminal: terminal)
         case .json:
             let objects = rows.map { row in
-                "{" + zip(columns, row).map { "\(jsonString($0)):\(json($1))" }.joined(separator: ",") + "}"
+                "{" + zip(columns, row).map { "\(JSONString.quoted($0)):\(json($1))" }.joined(separator: ",") + "}"
             }
             return "[" + objects.joined(separator: ",\n ") + "]\n"
         }
@@ -55,24 +55,8 @@ struct TablePrinter {
         case .null: "null"
         case .integer(let int): String(int)
         case .real(let double): double.isFinite ? String(double) : "null"
-        case .text(let string): jsonString(string)
-        case .blob(let data): jsonString(data.base64EncodedString())
+        case .text(let string): JSONString.quoted(string)
+        case .blob(let data): JSONString.quoted(data.base64EncodedString())
         }
-    }
-
-    private func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

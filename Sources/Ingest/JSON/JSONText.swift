@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// JSON text with sorted keys, so equal content gives equal bytes in the store.
 enum JSONText {
@@ -14,26 +15,7 @@ enum JSONText {
     /// `{"name":"value"}`, the bytes `object(_:)` gives, written directly: Foundation's writer costs
     /// a dynamic cast per value, and lambda-perf names each of its thousands of entries this way.
     static func object(_ name: String, _ value: String) -> String {
-        "{" + quoted(name) + ":" + quoted(value) + "}"
-    }
-
-    /// A string as JSON text, escaped as Foundation's writer escapes it (slashes left as they are).
-    static func quoted(_ text: String) -> String {
-        var bytes: [UInt8] = [UInt8(ascii: "\"")]
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]
-            case 0x08: bytes += Array(#"\b"#.utf8)
-            case 0x0C: bytes += Array(#"\f"#.utf8)
-            case 0x0A: bytes += Array(#"\n"#.utf8)
-            case 0x0D: bytes += Array(#"\r"#.utf8)
-            case 0x09: bytes += Array(#"\t"#.utf8)
-            case ..<0x20: bytes += Array(String(format: "\\u%04x", byte).utf8)
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-        return String(decoding: bytes, as: UTF8.self)
+        "{" + JSONString.quoted(name) + ":" + JSONString.quoted(value) + "}"
     }
 
     /// JSON true/false arrive from `JSONSerialization` as NSNumber whose type code is "c" (char), on
