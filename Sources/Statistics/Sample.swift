@@ -20,6 +20,49 @@ public struct Sample: Sendable, Equatable {
         self.sorted = sorted
     }
 
+    /// The samples' values together: the same sorted array as sorting their concatenation, by a k-way
+    /// merge (a single sample is returned as it is, not copied).
+    public init(merging samples: [Sample]) {
+        let parts = samples.filter { !$0.isEmpty }
+        guard parts.count > 1 else {
+            self = parts.first ?? Sample(sorted: [])
+            return
+        }
+        // A binary min-heap of (part, position), by value, then by part so that ties keep the parts' order.
+        var heap = parts.indices.map { (part: $0, position: 0) }
+        func value(_ entry: (part: Int, position: Int)) -> Double { parts[entry.part].sorted[entry.position] }
+        func less(_ a: Int, _ b: Int) -> Bool {
+            let (x, y) = (value(heap[a]), value(heap[b]))
+            return x < y || (x == y && heap[a].part < heap[b].part)
+        }
+        func siftDown(_ start: Int) {
+            var parent = start
+            while true {
+                let left = 2 * parent + 1
+                let right = left + 1
+                var smallest = parent
+                if left < heap.count, less(left, smallest) { smallest = left }
+                if right < heap.count, less(right, smallest) { smallest = right }
+                if smallest == parent { return }
+                heap.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
+        var merged: [Double] = []
+        merged.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        while !heap.isEmpty {
+            merged.append(value(heap[0]))
+            heap[0].position += 1
+            if heap[0].position == parts[heap[0].part].count {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { siftDown(0) }
+        }
+        sorted = merged
+    }
+
     public var count: Int { sorted.count }
     public var isEmpty: Bool { sorted.isEmpty }
     public var min: Double? { sorted.first }

@@ -60,13 +60,12 @@ final class MetricInserter {
         if let samples = metric.samples {
             insertSample.bind(id, at: 1)
             insertSample.bind(samples.count, at: 2)
-            insertSample.bind(MetricStore.json(samples), at: 3)
-            try insertSample.execute()
+            try insertSample.execute(bindingInPlace: MetricStore.json(samples), at: 3)
         }
         if let series = metric.series {
             insertSeries.bind(id, at: 1)
-            insertSeries.bind(MetricStore.json(series.map(\.x)), at: 2)
-            insertSeries.bind(MetricStore.json(series.map(\.y)), at: 3)
+            insertSeries.bind(text: MetricStore.json(series.map(\.x)), at: 2)
+            insertSeries.bind(text: MetricStore.json(series.map(\.y)), at: 3)
             try insertSeries.execute()
         }
     }

@@ -30,13 +30,10 @@ public struct MetricStore {
         ifnull(m.packaging, 'zip') <> 'zip', m.packaging, ifnull(m.architecture, 'x86_64') <> 'x86_64', m.architecture
         """
 
-    /// The values as a JSON array; Swift's shortest round-trip form, so reading them back gives the
-    /// same doubles.
-    static func json(_ values: [Double]) -> String {
-        // Bytes rather than String interpolation: a sample of 1M values costs a third of the time.
-        var bytes: [UInt8] = [UInt8(ascii: "[")]
-        bytes.reserveCapacity(values.count * 12 + 2)
-        for value in values {
+    /// The values as a JSON array, in UTF-8; Swift's shortest round-trip form, so reading them back gives
+    /// the same doubles. Bytes rather than a String: no second copy of a sample of 10M values (200 MB).
+    static func json(_ values: [Double]) -> [UInt8] {
+        func append(_ value: Double, to bytes: inout [UInt8]) {
             if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
             if value.isFinite {
                 bytes.append(contentsOf: value.description.utf8)
@@ -44,8 +41,16 @@ public struct MetricStore {
                 bytes.append(contentsOf: "null".utf8)
             }
         }
+        // Room for all of it from the length of the first values, so that it is not grown (and copied) twice.
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        let head = values.prefix(1024)
+        for value in head { append(value, to: &bytes) }
+        if values.count > head.count {
+            bytes.reserveCapacity(bytes.count * values.count / head.count * 9 / 8 + 64)
+            for value in values[head.count...] { append(value, to: &bytes) }
+        }
         bytes.append(UInt8(ascii: "]"))
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// The numbers of a JSON array written by `json(_:)` (`null` for a non-finite value is skipped).

@@ -62,6 +62,28 @@ final class PreparedStatement {
         }
     }
 
+    /// UTF-8 text given as its bytes.
+    func bind(text bytes: [UInt8], at index: Int32) {
+        bytes.withUnsafeBytes { bytes in
+            _ = sqlite3_bind_text64(
+                handle, index, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), UInt64(bytes.count),
+                Self.transient, UInt8(SQLITE_UTF8))
+        }
+    }
+
+    /// Runs a statement that returns no rows with UTF-8 text bound where it lies, not copied (the text
+    /// of a large sample would otherwise be held twice).
+    func execute(bindingInPlace bytes: [UInt8], at index: Int32) throws {
+        try bytes.withUnsafeBytes { bytes in
+            // nil destructor: SQLITE_STATIC, the bytes outlive the step; unbound again before they go.
+            sqlite3_bind_text64(
+                handle, index, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), UInt64(bytes.count), nil,
+                UInt8(SQLITE_UTF8))
+            defer { sqlite3_bind_null(handle, index) }
+            try execute()
+        }
+    }
+
     /// Runs a statement that returns no rows, then resets it for the next binding.
     func execute() throws {
         defer { sqlite3_reset(handle) }

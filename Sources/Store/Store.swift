@@ -5,21 +5,17 @@ import GRDB
 public struct Store: Sendable {
     public let queue: DatabaseQueue
 
-    /// Analyses scan a snapshot several times: reading the file through a memory map (up to 1 GiB)
-    /// saves a copy per page read. Mapped pages are the OS page cache, not the process's heap.
-    static let mmapSize = 1 << 30
-
     /// How long a writer waits for another one (an ingest, `metrics`, `report`) to finish before it
     /// fails with "database is locked" (docs/schema.md, "Concurrent writers").
     public static let busyTimeout: TimeInterval = 60
 
-    /// Opens (creating if needed) a store for writing and brings its schema up to date. `memoryMapped`:
-    /// read pages through a memory map; an ingest turns it off, since mapped pages it touches count in
-    /// its resident set and it reads little.
+    /// Opens (creating if needed) a store for writing and brings its schema up to date. Pages are read,
+    /// not memory-mapped: mapped pages count in the resident set (10M invocations: 2.0 GB of the 2.7 GB
+    /// peak of `analyze metrics`) and saved under 5% of its time (Benchmarks/notes.md).
     /// `create: false` for commands that read what an ingest wrote (a mistyped --db is an error, not
     /// a new empty store).
     public init(
-        path: String, create: Bool = true, memoryMapped: Bool = true, busyTimeout: TimeInterval = Store.busyTimeout
+        path: String, create: Bool = true, busyTimeout: TimeInterval = Store.busyTimeout
     ) throws {
         try Self.checkFile(path, mustExist: !create)
         var configuration = Configuration()
@@ -38,7 +34,6 @@ public struct Store: Sendable {
                 sql:
                     "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768"
             )
-            try db.execute(sql: "PRAGMA mmap_size = \(memoryMapped ? Store.mmapSize : 0)")
         }
         queue = try DatabaseQueue(path: path, configuration: configuration)
         try Self.refuseNewer(queue, path)
@@ -73,7 +68,6 @@ public struct Store: Sendable {
         try Self.checkFile(path, mustExist: true)
         var configuration = Configuration()
         configuration.readonly = true
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = \(Store.mmapSize)") }
         queue = try DatabaseQueue(path: path, configuration: configuration)
         try Self.refuseNewer(queue, path)
         let applied = try queue.read { try Schema.migrator.hasCompletedMigrations($0) }

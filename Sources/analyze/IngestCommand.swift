@@ -72,7 +72,7 @@ struct IngestCommand: ParsableCommand {
         let started = Date()
         let progress = ProgressLine()
         let ingester = Ingester(
-            store: try Store(path: store.db, memoryMapped: false),
+            store: try Store(path: store.db),
             options: .init(snapshot: snapshot, format: forced, mapping: mapping))
         var failuresByReason: [String: Int] = [:]
         let summary = try ingester.run(

@@ -35,6 +35,24 @@ import Testing
         #expect(Sample([7]).quantile(0.9) == 7)
     }
 
+    @Test func mergingSortedSamplesGivesTheSortedConcatenation() {
+        var random = StatisticsRandom(seed: 7)
+        for parts in [0, 1, 2, 3, 17] {
+            // Few distinct values, so that ties run across parts; some parts empty.
+            let samples = (0..<parts).map { part in
+                Sample(
+                    (0..<Int(random.index(below: 40)) * (part % 4 == 3 ? 0 : 1)).map { _ in
+                        Double(random.index(below: 25)) / 4
+                    })
+            }
+            let merged = Sample(merging: samples)
+            #expect(merged.sorted == Sample(samples.flatMap(\.sorted)).sorted, "\(parts) parts")
+            #expect(merged.count == samples.reduce(0) { $0 + $1.count })
+        }
+        #expect(Sample(merging: [a]).sorted == a.sorted)
+        #expect(Sample(merging: [a, Sample([]), b]).mean == Sample(a.sorted + b.sorted).mean)
+    }
+
     @Test func meanStandardDeviationModeECDF() {
         #expect(close(a.mean, 14.320000000000002))
         #expect(close(a.standardDeviation, 3.857978745405422))

@@ -94,8 +94,14 @@ struct ColdStart: Stage {
                 guard let metric = definition.metric(cold: cold) else { continue }
                 let kind = cold ? "cold starts" : "warm starts"
                 let temperature: MetricParameters.Temperature = cold ? .cold : .warm
-                var groups: [MetricGroup: [Double]] = [:]
-                for (key, selected) in values where key.definition == definition.rawValue && key.cold == cold {
+                // Each key's values are sorted where they lie (moved out of `values`, not copied) and merged
+                // into their group's and their provider's samples: the sorted concatenation, with at most
+                // one more copy of the values alive than the stage read.
+                var groups: [MetricGroup: [Sample]] = [:]
+                for key in values.keys.filter({ $0.definition == definition.rawValue && $0.cold == cold }) {
+                    var selected = values.removeValue(forKey: key)!
+                    selected.sort()
+                    let sample = Sample(sorted: selected)
                     let function = functions[key.function]!
                     let scenario = key.experiment.flatMap { scenarios[$0] }
                     let setting = (scenario.map { "scenario=\($0), " } ?? "") + "\(kind), \(label)"
@@ -106,14 +112,17 @@ struct ColdStart: Stage {
                             provider: function.provider, runtime: function.runtime,
                             architecture: function.architecture, packaging: function.packaging,
                             memoryMB: function.memoryMB, setting: setting, parameters: parameters),
-                        default: []] += selected
+                        default: []
+                    ].append(sample)
                     let pooled = MetricParameters(experiment: experiment, temperature: temperature, grouping: .pooled)
                     groups[
                         MetricGroup(provider: function.provider, setting: "all \(kind), \(label)", parameters: pooled),
-                        default: []] += selected
+                        default: []
+                    ].append(sample)
                 }
-                for (group, values) in groups.sorted(by: { $0.key < $1.key }) {
-                    metrics += group.distribution(metric, Sample(values), unit: "ms", bootstrap: context.bootstrap)
+                for (group, samples) in groups.sorted(by: { $0.key < $1.key }) {
+                    metrics += group.distribution(
+                        metric, Sample(merging: samples), unit: "ms", bootstrap: context.bootstrap)
                 }
             }
         }

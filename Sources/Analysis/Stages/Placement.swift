@@ -10,12 +10,15 @@ struct Placement: Stage {
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         let (condition, label, experiment) = try context.scope(preferring: "placement")
-        // Distinct instances per run and VM (with their function's memory), then their memory summed per run and VM.
+        // Distinct instances per provider, run and VM (with their function's memory), in one set (one
+        // entry per instance and VM seen), then their memory summed per run and VM.
         struct Seen: Hashable {
-            let file: Int64, vm: Int64, instance: Int64, memoryMB: Int
+            let provider: Int, file: Int64, vm: Int64, instance: Int64, memoryMB: Int
         }
         let functions = try context.functions()
-        var byFunction: [Int64: Set<Seen>] = [:]
+        let providers = Set(functions.values.map(\.provider)).sorted()
+        let providerIndex = functions.mapValues { providers.firstIndex(of: $0.provider)! }
+        var seen = Set<Seen>()
         try context.scan(
             """
             SELECT i.source_file_id, i.vm_id, i.instance_id, i.function_id FROM invocation i LEFT JOIN experiment e ON e.id = i.experiment_id
@@ -24,19 +27,23 @@ struct Placement: Stage {
         ) { row in
             let function = row.int(3)!
             guard let memory = functions[function]!.memoryMB else { return }
-            byFunction[function, default: []].insert(
-                Seen(file: row.int(0)!, vm: row.int(1)!, instance: row.int(2)!, memoryMB: memory))
-        }
-        let seen = byFunction.reduce(into: [String: Set<Seen>]()) {
-            $0[functions[$1.key]!.provider, default: []].formUnion($1.value)
+            seen.insert(
+                Seen(
+                    provider: providerIndex[function]!, file: row.int(0)!, vm: row.int(1)!, instance: row.int(2)!,
+                    memoryMB: memory))
         }
         guard !seen.isEmpty else { return .notMeasurable("no instances with a VM id and a memory size (\(requires))") }
+        struct VM: Hashable { let provider: Int, file: Int64, vm: Int64 }
+        let memoryByVM = seen.reduce(into: [VM: Int]()) {
+            $0[VM(provider: $1.provider, file: $1.file, vm: $1.vm), default: 0] += $1.memoryMB
+        }
+        seen = []
+        let samples = Dictionary(grouping: memoryByVM, by: \.key.provider).mapValues {
+            Sample($0.map { Double($0.value) })
+        }
         var metrics: [Metric] = []
-        for (provider, instances) in seen.sorted(by: { $0.key < $1.key }) {
-            struct VM: Hashable { let file: Int64, vm: Int64 }
-            let sample = Sample(
-                instances.reduce(into: [VM: Int]()) { $0[VM(file: $1.file, vm: $1.vm), default: 0] += $1.memoryMB }
-                    .values.map(Double.init))
+        for (index, sample) in samples.sorted(by: { $0.key < $1.key }) {
+            let provider = providers[index]
             let group = MetricGroup(
                 provider: provider, setting: "aggregate memory of the instances on one VM, \(label)",
                 parameters: .init(experiment: experiment))
