@@ -5,10 +5,17 @@ extension QueryResult {
     /// RFC 4180 CSV with a header line, every number with all its digits (a whole double as `12.0`);
     /// with `terminal`, control characters show as escapes.
     public func csv(terminal: Bool = false) -> String {
-        let cell = terminal ? { Text.csv(Text.terminal($0)) } : Text.csv
-        return ([columns.map(cell)] + rows.map { $0.map { cell(Self.exact($0)) } }).map {
-            $0.joined(separator: ",") + "\n"
-        }.joined()
+        ([Self.csvLine(columns, terminal: terminal)] + rows.map { Self.csvLine($0, terminal: terminal) }).joined()
+    }
+
+    /// One CSV line of values, with its newline.
+    public static func csvLine(_ values: [Value], terminal: Bool = false) -> String {
+        csvLine(values.map(exact), terminal: terminal)
+    }
+
+    /// One CSV line of texts (a header), with its newline.
+    public static func csvLine(_ cells: [String], terminal: Bool = false) -> String {
+        cells.map { terminal ? Text.csv(Text.terminal($0)) : Text.csv($0) }.joined(separator: ",") + "\n"
     }
 
     /// A value as CSV and JSON keep it: every digit.

@@ -159,22 +159,25 @@ extension Store {
         try queue.read { try MetricStore($0).metrics(snapshot: snapshot, samples: samples) }
     }
 
-    /// The stored metric rows of the snapshots, in a stable order, as `analyze metrics` prints them.
-    public func metricTable(snapshots: [String]) throws -> QueryResult {
+    /// The stored metric rows of the snapshots, in a stable order, as `analyze metrics` prints them: read
+    /// one at a time inside `body`.
+    public func withMetricTable<T>(snapshots: [String], _ body: (any TableRows) throws -> T) throws -> T {
         try queue.read { db in
-            try QueryResult(
-                db.makeStatement(
-                    sql: """
-                        SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic,
-                               m.value, m.unit, m.n, m.ci_low, m.ci_high, m.architecture, m.packaging,
-                               m.runtime_family, m.runtime_version, m.experiment, m.temperature, m.grouping,
-                               m.scenario, m.concurrency, m.colevel, m.batch_size, m.delay_s, m.idle_minutes,
-                               m.interval_s
-                        FROM metric m JOIN snapshot s ON s.id = m.snapshot_id
-                        WHERE s.name IN (SELECT value FROM json_each(?))
-                        ORDER BY s.name, m.metric, m.provider, m.runtime, \(MetricStore.variantOrder), m.memory_mb,
-                                 m.setting, m.statistic
-                        """), [String(decoding: try JSONEncoder().encode(snapshots), as: UTF8.self)])
+            try body(
+                StatementRows(
+                    statement: db.makeStatement(
+                        sql: """
+                            SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic,
+                                   m.value, m.unit, m.n, m.ci_low, m.ci_high, m.architecture, m.packaging,
+                                   m.runtime_family, m.runtime_version, m.experiment, m.temperature, m.grouping,
+                                   m.scenario, m.concurrency, m.colevel, m.batch_size, m.delay_s, m.idle_minutes,
+                                   m.interval_s
+                            FROM metric m JOIN snapshot s ON s.id = m.snapshot_id
+                            WHERE s.name IN (SELECT value FROM json_each(?))
+                            ORDER BY s.name, m.metric, m.provider, m.runtime, \(MetricStore.variantOrder), m.memory_mb,
+                                     m.setting, m.statistic
+                            """),
+                    arguments: [String(decoding: try JSONEncoder().encode(snapshots), as: UTF8.self)]))
         }
     }
 }

@@ -45,6 +45,6 @@ struct MetricsCommand: ParsableCommand {
                 }
             }
         }
-        TablePrinter(format: format).print(try store.metricTable(snapshots: snapshots))
+        try store.withMetricTable(snapshots: snapshots) { try TablePrinter(format: format).print($0) }
     }
 }

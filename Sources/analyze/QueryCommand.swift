@@ -18,6 +18,6 @@ struct QueryCommand: ParsableCommand {
     var format = OutputFormat.table
 
     func run() throws {
-        TablePrinter(format: format).print(try Store(readOnlyPath: store.db).query(sql))
+        try TablePrinter(format: format).print(try Store(readOnlyPath: store.db).query(sql))
     }
 }

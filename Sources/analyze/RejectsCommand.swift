@@ -23,6 +23,6 @@ struct RejectsCommand: ParsableCommand {
     func run() throws {
         let result = try Store(readOnlyPath: store.db).rejectTable(
             snapshot: snapshot, summary: summary, limit: limit > 0 ? limit : nil)
-        TablePrinter(format: format).print(result)
+        try TablePrinter(format: format).print(result)
     }
 }

@@ -90,9 +90,9 @@ struct ReportCommand: ParsableCommand {
         _ snapshot: String, to folder: URL, _ writer: ReportWriter, _ store: Store
     ) throws -> ReportIndex.Entry {
         let entry = try writer.write(snapshot: snapshot, to: folder, keyFindings: try keyFindings(snapshot, store))
-        let metrics = try store.metricTable(snapshots: [snapshot])
-        try Data(TablePrinter(format: .csv).render(columns: metrics.columns, rows: metrics.rows).utf8)
-            .write(to: folder.appendingPathComponent("metrics.csv"))
+        let output = try TextOutput(creating: folder.appendingPathComponent("metrics.csv"))
+        try store.withMetricTable(snapshots: [snapshot]) { try TablePrinter(format: .csv).write($0, to: output) }
+        try output.flush()
         print("wrote \(folder.appendingPathComponent("report.md").path) and metrics.csv")
         return entry
     }

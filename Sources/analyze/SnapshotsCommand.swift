@@ -12,6 +12,6 @@ struct SnapshotsCommand: ParsableCommand {
     var format = OutputFormat.table
 
     func run() throws {
-        TablePrinter(format: format).print(try Store(readOnlyPath: store.db).snapshotTable())
+        try TablePrinter(format: format).print(try Store(readOnlyPath: store.db).snapshotTable())
     }
 }

@@ -2,42 +2,53 @@ import Foundation
 import Report
 import Store
 
-/// Prints query results as an aligned text table, CSV (RFC 4180) or JSON (an array of objects).
+/// Prints query results as an aligned text table, CSV (RFC 4180) or JSON (an array of objects), row by row.
 struct TablePrinter {
     let format: OutputFormat
 
     /// Prints to stdout. CSV keeps data exact for programs; on a terminal, control characters in it
     /// show as escapes (tables always escape them).
-    func print(_ result: QueryResult) {
-        let rendered = render(columns: result.columns, rows: result.rows, terminal: isatty(STDOUT_FILENO) == 1)
-        Swift.print(rendered, terminator: "")
+    func print(_ rows: any TableRows) throws {
+        let output = TextOutput(FileHandle.standardOutput)
+        try write(rows, to: output, terminal: isatty(STDOUT_FILENO) == 1)
+        try output.flush()
     }
 
     /// The whole output, each line ending in a newline; the same bytes for the same rows, wherever it goes
     /// unless `terminal` is set.
-    func render(columns: [String], rows: [[QueryResult.Value]], terminal: Bool = false) -> String {
+    func write(_ rows: any TableRows, to output: TextOutput, terminal: Bool = false) throws {
         switch format {
-        case .table: return table(columns, rows)
-        case .csv: return QueryResult(columns: columns, rows: rows).csv(terminal: terminal)
+        case .table: try table(rows, output)
+        case .csv:
+            try output.write(QueryResult.csvLine(rows.columns, terminal: terminal))
+            try rows.forEachRow { try output.write(QueryResult.csvLine($0, terminal: terminal)) }
         case .json:
-            let objects = rows.map { row in
-                "{" + zip(columns, row).map { "\(JSONString.quoted($0)):\(json($1))" }.joined(separator: ",") + "}"
+            var separator = ""
+            try output.write("[")
+            try rows.forEachRow { row in
+                try output.write(separator)
+                separator = ",\n "
+                try output.write(
+                    "{" + zip(rows.columns, row).map { "\(JSONString.quoted($0)):\(json($1))" }.joined(separator: ",")
+                        + "}")
             }
-            return "[" + objects.joined(separator: ",\n ") + "]\n"
+            try output.write("]\n")
         }
     }
 
-    private func table(_ columns: [String], _ rows: [[QueryResult.Value]]) -> String {
-        let cells = rows.map { $0.map { Text.terminal(text($0)) } }
-        var widths = columns.map(\.count)
-        for row in cells { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    /// Two passes over the rows: the columns' widths, then the lines.
+    private func table(_ rows: any TableRows, _ output: TextOutput) throws {
+        var widths = rows.columns.map(\.count)
+        try rows.forEachRow { row in
+            for (i, value) in row.enumerated() { widths[i] = max(widths[i], Text.terminal(text(value)).count) }
+        }
         func line(_ values: [String]) -> String {
             zip(values, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
                 .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
-        return ([line(columns), line(widths.map { String(repeating: "-", count: $0) })] + cells.map(line)).map {
-            $0 + "\n"
-        }.joined()
+        try output.line(line(rows.columns))
+        try output.line(line(widths.map { String(repeating: "-", count: $0) }))
+        try rows.forEachRow { try output.line(line($0.map { Text.terminal(text($0)) })) }
     }
 
     private func text(_ value: QueryResult.Value) -> String {

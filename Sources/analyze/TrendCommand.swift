@@ -60,8 +60,8 @@ struct TrendCommand: ParsableCommand {
             try by.map { try Trend(store: store, snapshots: names, by: $0) } ?? Trend(store: store, snapshots: names)
         let report = TrendReport(trend)
         switch format {
-        case .table: TablePrinter(format: .table).print(report.summary())
-        case .csv: TablePrinter(format: .csv).print(report.points())
+        case .table: try TablePrinter(format: .table).print(report.summary())
+        case .csv: try TablePrinter(format: .csv).print(report.points())
         case .json: print(try report.json(), terminator: "")
         }
         if let out {

@@ -23,16 +23,44 @@ public struct QueryResult: Sendable, Equatable {
     init(_ statement: Statement, _ arguments: StatementArguments) throws {
         try statement.setArguments(arguments)
         columns = statement.columnNames
-        rows = try Row.fetchAll(statement).map { row in
-            row.databaseValues.map { value in
-                switch value.storage {
-                case .null: .null
-                case .int64(let integer): .integer(integer)
-                case .double(let real): .real(real)
-                case .string(let text): .text(text)
-                case .blob(let data): .blob(data)
-                }
-            }
+        rows = try Row.fetchAll(statement).map { $0.databaseValues.map(Value.init) }
+    }
+}
+
+/// Rows read one at a time, as many times as a printer needs (an aligned table measures its columns first):
+/// the metric table of a large snapshot holds millions of rows that need not all be in memory.
+public protocol TableRows {
+    var columns: [String] { get }
+    /// Calls `body` with each row in order.
+    func forEachRow(_ body: ([QueryResult.Value]) throws -> Void) throws
+}
+
+extension QueryResult: TableRows {
+    public func forEachRow(_ body: ([Value]) throws -> Void) throws { try rows.forEach(body) }
+}
+
+/// A statement's rows, read again on each pass; valid inside the database access that made it.
+struct StatementRows: TableRows {
+    let statement: Statement
+    let arguments: StatementArguments
+
+    var columns: [String] { statement.columnNames }
+
+    func forEachRow(_ body: ([QueryResult.Value]) throws -> Void) throws {
+        try statement.setArguments(arguments)
+        let rows = try Row.fetchCursor(statement)
+        while let row = try rows.next() { try body(row.databaseValues.map(QueryResult.Value.init)) }
+    }
+}
+
+extension QueryResult.Value {
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let integer): self = .integer(integer)
+        case .double(let real): self = .real(real)
+        case .string(let text): self = .text(text)
+        case .blob(let data): self = .blob(data)
         }
     }
 }
