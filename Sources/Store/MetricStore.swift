@@ -165,19 +165,20 @@ extension Store {
         try queue.read { db in
             try body(
                 StatementRows(
-                    statement: db.makeStatement(
-                        sql: """
-                            SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic,
-                                   m.value, m.unit, m.n, m.ci_low, m.ci_high, m.architecture, m.packaging,
-                                   m.runtime_family, m.runtime_version, m.experiment, m.temperature, m.grouping,
-                                   m.scenario, m.concurrency, m.colevel, m.batch_size, m.delay_s, m.idle_minutes,
-                                   m.interval_s
-                            FROM metric m JOIN snapshot s ON s.id = m.snapshot_id
-                            WHERE s.name IN (SELECT value FROM json_each(?))
-                            ORDER BY s.name, m.metric, m.provider, m.runtime, \(MetricStore.variantOrder), m.memory_mb,
-                                     m.setting, m.statistic
-                            """),
+                    statement: db.makeStatement(sql: Self.metricTableSQL),
                     arguments: [String(decoding: try JSONEncoder().encode(snapshots), as: UTF8.self)]))
         }
     }
+
+    private static let metricTableSQL = """
+        SELECT s.name AS snapshot, m.metric, m.provider, m.runtime, m.memory_mb, m.setting, m.statistic,
+               m.value, m.unit, m.n, m.ci_low, m.ci_high, m.architecture, m.packaging,
+               m.runtime_family, m.runtime_version, m.experiment, m.temperature, m.grouping,
+               m.scenario, m.concurrency, m.colevel, m.batch_size, m.delay_s, m.idle_minutes,
+               m.interval_s
+        FROM metric m JOIN snapshot s ON s.id = m.snapshot_id
+        WHERE s.name IN (SELECT value FROM json_each(?))
+        ORDER BY s.name, m.metric, m.provider, m.runtime, \(MetricStore.variantOrder), m.memory_mb,
+                 m.setting, m.statistic
+        """
 }

@@ -57,7 +57,10 @@ struct VMInventory: Stage {
         }
         var counts: [Share: Int] = [:]
         try context.db.scan(
-            "SELECT inst.id, inst.function_id, vm.cpu_model_id, vm.ncpu FROM instance inst LEFT JOIN vm ON vm.id = inst.vm_id",
+            """
+            SELECT inst.id, inst.function_id, vm.cpu_model_id, vm.ncpu
+            FROM instance inst LEFT JOIN vm ON vm.id = inst.vm_id
+            """,
             []
         ) { row in
             guard let seen = instances[row.int(0)!], let function = functions[row.int(1)!],
