@@ -91,8 +91,11 @@ public struct ComparisonReport {
                 memoryMB: pair.a.memoryMB, setting: pair.a.setting)
         }
         let withCI = Set(c.pairs.filter { $0.ratioCI != nil }.map(group))
+        let observational = Set(c.pairs.filter { $0.ratio != nil && $0.a.metric.growsWithObservation }.map(\.a.metric))
         let ratios = c.pairs.filter { pair in
-            guard let ratio = pair.ratio, ratio.isFinite, ratio > 0 else { return false }
+            guard let ratio = pair.ratio, ratio.isFinite, ratio > 0, !pair.a.metric.growsWithObservation else {
+                return false
+            }
             guard pair.ratioCI != nil || !withCI.contains(group(pair)) else { return false }
             return pair.a.value > 0 && pair.b.value > 0 && pair.a.statistic != .medianDifference
         }
@@ -129,7 +132,13 @@ public struct ComparisonReport {
                     + "pairs whose two values are positive."
                     + (across
                         ? " \"Across definitions\": B's row is another definition read as A's (see the top)." : "")
-                    + cut)
+                    + cut
+                    + (observational.isEmpty
+                        ? ""
+                        : " Left out (in the table): "
+                            + observational.map(\.name).sorted().joined(separator: ", ")
+                            + ", counts and maxima of what was seen, which grow with the experiments' size and length.")
+            )
         }
         for (index, pair) in c.pairs.filter({ $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == .median })
             .prefix(24).enumerated()

@@ -68,10 +68,14 @@ extension Chart.Series {
     /// One line per key of `rows`, in key order, named by `name`: each row a point at `x`, its value the y,
     /// in x order.
     static func lines<Key: Hashable & Comparable>(
-        _ rows: [Metric], by key: (Metric) -> Key, name: (Key) -> String, x: (Metric) -> Double
+        _ rows: [Metric], by key: (Metric) -> Key, name: (Key) -> String, x: (Metric) -> Double,
+        interval: (Metric) -> (low: Double, high: Double)? = { _ in nil }
     ) -> [Chart.Series] {
         Dictionary(grouping: rows, by: key).sorted { $0.key < $1.key }.map { key, rows in
-            Chart.Series(name(key), rows.map { Chart.Point(x($0), $0.value) }.sorted { $0.x < $1.x })
+            Chart.Series(
+                name(key),
+                rows.map { Chart.Point(x($0), $0.value, low: interval($0)?.low, high: interval($0)?.high) }
+                    .sorted { $0.x < $1.x })
         }
     }
 

@@ -104,6 +104,14 @@ public struct MetricID: RawRepresentable, Hashable, Comparable, Sendable, Custom
         }
     }
 
+    /// A count or maximum of what was seen (VMs, configurations, the longest uptime): it grows with how
+    /// many invocations ran and for how long, so between two snapshots its ratio measures the experiments'
+    /// sizes as much as the platform.
+    public var growsWithObservation: Bool {
+        [.vmCount, .vmConfigurations, .coresidencyVMs, .maxConcurrentInstances, .vmUptimeHours, .maxIdleMinutes]
+            .contains(self)
+    }
+
     /// The part before the first dot: `coldstart` for `coldstart.latency_ms`.
     public var family: String {
         String(rawValue.prefix { $0 != "." })

@@ -77,16 +77,15 @@ import Testing
             ["compare", "paper-2018", "faas-parallelism-2020", "--format", "md", "--out", "out"], in: directory)
         #expect(report.status == 0, "\(report.stderr)")
         let forest = try String(contentsOfFile: "\(directory)/out/figures/ratios.svg", encoding: .utf8)
-        for label in [
-            "aws · max concurrent instances (max)", "azure · max concurrent instances (max)",
-            "aws · warm-start latency (median)",
-        ] {
-            #expect(forest.contains(">\(label)<"), "\(label)")
-        }
+        #expect(forest.contains(">aws · warm-start latency (median)<"))
         #expect(!forest.contains("scalability.max_concurrent_instances"))
+        // The most instances seen grows with the highest level a run tried (the benchmark's 1,000 against
+        // the paper's 200): not drawn as a ratio, named in the caption.
+        #expect(!forest.contains("max concurrent instances"))
         // Every row is a published summary: the caption promises no CI.
         let compareMarkdown = try String(contentsOfFile: "\(directory)/out/compare.md", encoding: .utf8)
         #expect(compareMarkdown.contains("dashed: summary values, without a CI; only pairs"))
+        #expect(compareMarkdown.contains("Left out (in the table): max concurrent instances, counts and maxima"))
         // The benchmark's Azure runs mark no cold start: its report says so under the cross-provider figure.
         let snapshotReport = try AnalyzeCommand.run(
             ["report", "--snapshot", "faas-parallelism-2020", "--out", "report"], in: directory)

@@ -128,6 +128,37 @@ enum BrowserCheck {
         ),
     ]
 
+    /// The column right of the plot is as wide as its legend needs: a short name leaves the plot wider.
+    @Test func legendColumnFitsItsEntries() {
+        let none = Chart.Layout(), short = Chart.Layout(legend: ["aws"])
+        let long = Chart.Layout(legend: ["aws", String(repeating: "x", count: 60)])
+        #expect(none.plotWidth > short.plotWidth && short.plotWidth > long.plotWidth)
+        #expect(long.right == 210)
+        #expect(Chart.Layout(notes: ["error bars: 95% CI"]).right < 210)
+    }
+
+    /// A box whose 5th and 95th percentiles are one value is a dot with that value, and the notes say so.
+    @Test func aDegenerateBoxIsADot() {
+        let svg = Chart.boxes(
+            title: "Memory per VM", y: "MB",
+            boxes: [Chart.Box("aws", sample: Sample(Array(repeating: 3328, count: 40) + [1536]))])
+        #expect(svg.contains("dot: p5 to p95 are one value"))
+        #expect(svg.contains(">3328<"))
+        #expect(!svg.contains("box: quartiles"))
+    }
+
+    /// A long line has no markers (on a few of its points they would single them out); a short one has.
+    @Test func markersOnlyOnShortLines() {
+        func circles(_ count: Int) -> Int {
+            let svg = Chart.xy(
+                .line, title: "t", x: "x", y: "y",
+                series: [Chart.Series("aws", (0..<count).map { .init(Double($0), Double($0 % 7)) })])
+            return svg.components(separatedBy: "<circle").count - 1
+        }
+        #expect(circles(20) == 21)  // every point and the legend's
+        #expect(circles(200) == 0)
+    }
+
     /// A forest plot's axis is logarithmic whatever the span, covers 1, and its ticks are round.
     @Test func forestAxisCoversOneOnALogScale() {
         let axis = Axis(logarithmicTitle: "B / A", values: [0.25, 0.28, 1])
@@ -402,7 +433,10 @@ enum BrowserCheck {
         let (markdown, figures, folder) = try report(["idle.jsonl": lines.joined(separator: "\n")], snapshot: "idle")
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(markdown.contains("| aws | idle-scatter | 1-30 | 20 | 0 | 30 min | 0.8 |"), "\(markdown)")
-        #expect(markdown.contains("left out of the figure and the table (1 gap, 2 requests;"))
+        #expect(markdown.contains("The table leaves out gaps with fewer than 5 requests (1 gap, 2 requests;"))
+        // Longest gap 50 min: 5-minute bins; the 50-minute bin's two requests are too few for a point.
+        #expect(markdown.contains("in 5-minute bins (each point at its bin's middle; 10 requests a bin)"))
+        #expect(markdown.contains("Bins with fewer than 5 requests are left out (2 requests)."))
         #expect(figures["idle-cold-probability.svg"] != nil)
     }
 

@@ -35,6 +35,19 @@ import Testing
         #expect(Sample([7]).quantile(0.9) == 7)
     }
 
+    /// scipy 1.17.1: `binomtest(x, n).proportion_ci(confidence_level=0.95, method='wilson')`.
+    @Test func wilsonIntervalsOfProportions() {
+        let expected: [(Int, Int, Double, Double)] = [
+            (3, 100, 0.010254524024038925, 0.08451936429052762), (0, 100, 0, 0.03699349820698568),
+            (100, 100, 0.9630065017930143, 1), (41, 1000, 0.03036497108209831, 0.0551479932076413),
+            (1, 3, 0.06149194472039626, 0.7923403991979523),
+        ]
+        for (successes, trials, low, high) in expected {
+            let interval = Proportion(successes: successes, trials: trials).wilsonInterval
+            #expect(close(interval.low, low) && close(interval.high, high), "\(successes) of \(trials)")
+        }
+    }
+
     @Test func mergingSortedSamplesGivesTheSortedConcatenation() {
         var random = StatisticsRandom(seed: 7)
         for parts in [0, 1, 2, 3, 17] {

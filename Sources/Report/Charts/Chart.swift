@@ -23,9 +23,14 @@ public enum Chart {
     public struct Point: Sendable {
         public var x: Double
         public var y: Double
-        public init(_ x: Double, _ y: Double) {
+        /// A 95% interval of y, drawn as an error bar.
+        public var low: Double?
+        public var high: Double?
+        public init(_ x: Double, _ y: Double, low: Double? = nil, high: Double? = nil) {
             self.x = x
             self.y = y
+            self.low = low
+            self.high = high
         }
     }
 
@@ -45,6 +50,7 @@ public enum Chart {
 
     /// A box: quartiles, median, whiskers at the 5th and 95th percentiles (type-7 quantiles). Below
     /// `Box.fewest` values, quartiles would look more certain than they are: the values are drawn instead.
+    /// When the 5th and 95th percentiles are one value, a box would be a bare line: a dot says so.
     public struct Box: Sendable {
         public static let fewest = 10
         public var category: String
@@ -59,16 +65,37 @@ public enum Chart {
             )
             if sample.count < Self.fewest { values = sample.sorted }
         }
+
+        var isDegenerate: Bool { values == nil && p5 == p95 }
     }
 
     static let width = 760.0, height = 420.0
-    static let left = 78.0, right = 210.0, top = 44.0, bottom = 84.0
-    static let plotWidth = width - left - right
+    static let left = 78.0, top = 44.0, bottom = 84.0
     static let plotHeight = height - top - bottom
+
+    /// The plot's place on the canvas: the column on its right is as wide as the legend or notes in it
+    /// need (at most 210 pixels, names cut at 30 characters), so that a short legend leaves the plot wide.
+    struct Layout {
+        let right: Double
+        var plotWidth: Double { Chart.width - Chart.left - right }
+        var legendX: Double { Chart.width - right + 16 }
+
+        /// `legend`: series names (a line and a marker before each); `notes`: lines of plain text.
+        init(legend: [String] = [], notes: [String] = []) {
+            let widths =
+                legend.map { 16 + 30 + Double(min($0.count, 30)) * 5.9 + 10 }
+                + notes.map { 16 + Double($0.count) * 6.4 + 10 }
+            right = min(210, widths.max() ?? 24)
+        }
+
+        func x(_ axis: Axis, _ value: Double) -> Double { Chart.left + axis.fraction(value) * plotWidth }
+        func y(_ axis: Axis, _ value: Double) -> Double { Chart.top + (1 - axis.fraction(value)) * Chart.plotHeight }
+    }
 
     // MARK: Kinds
 
-    /// Lines, ECDF steps or points: one style (colour, dash, marker) per series. `linearX` keeps a time
+    /// Lines, ECDF steps or points: one style (colour, dash, marker) per series; a point's interval as an
+    /// error bar. `yFromZero`: a linear y axis from 0 (fractions, counts). `linearX` keeps a time
     /// axis linear whatever its span. `levels`: x is the levels runs were made at (colevel 1, 2, 4...),
     /// and a line is broken where it lacks a level another line of the figure has, not drawn across it.
     public static func xy(
@@ -85,19 +112,25 @@ public enum Chart {
             kind == .ecdf
             ? Axis(title: y, values: [0, 1], allowLog: false)
             : Axis(
-                title: y, values: series.flatMap { $0.points.map(\.y) }, includeZero: yFromZero,
-                strayNonPositive: false)
-        var canvas = frame(title: title, x: xAxis, y: yAxis)
+                title: y, values: series.flatMap { $0.points.flatMap { [$0.y, $0.low, $0.high].compactMap { $0 } } },
+                includeZero: yFromZero, allowLog: !yFromZero, strayNonPositive: false)
+        let layout = Layout(legend: series.map(\.name))
+        var canvas = frame(title: title, x: xAxis, y: yAxis, layout)
+        func px(_ value: Double) -> Double { layout.x(xAxis, value) }
+        func py(_ value: Double) -> Double { layout.y(yAxis, value) }
+        // Markers on every point of a scatter or of a short line; a long line (an hourly series) is the
+        // line alone: markers on a few of its points would single them out.
+        let marked = series.map { kind == .scatter || $0.points.count <= 30 }
         for (index, item) in series.enumerated() {
             let color = Palette.color(index)
             let points = kind == .ecdf ? thinned(item.points) : item.points
-            var path = points.map { (px(xAxis, $0.x), py(yAxis, $0.y)) }
+            var path = points.map { (px($0.x), py($0.y)) }
             if kind == .ecdf, let first = points.first {  // steps, from 0 before the first value
-                path = [(px(xAxis, first.x), py(yAxis, 0))]
+                path = [(px(first.x), py(0))]
                 var previous = 0.0
                 for point in points {
-                    path.append((px(xAxis, point.x), py(yAxis, previous)))
-                    path.append((px(xAxis, point.x), py(yAxis, point.y)))
+                    path.append((px(point.x), py(previous)))
+                    path.append((px(point.x), py(point.y)))
                     previous = point.y
                 }
             }
@@ -108,15 +141,19 @@ public enum Chart {
             } else if kind != .scatter {
                 canvas.polyline(path, stroke: color, dash: Palette.dash(index))
             }
-            // Markers: every point of a scatter or of a short line, about ten along a long one.
-            let every = kind == .scatter || points.count <= 30 ? 1 : max(1, points.count / 10)
-            for (position, point) in points.enumerated() where position % every == 0 || position == points.count - 1 {
-                canvas.marker(
-                    Palette.marker(index), px(xAxis, point.x), py(yAxis, point.y), color: color,
-                    size: kind == .scatter ? 3 : 4)
+            for point in points {
+                if let low = point.low, let high = point.high {
+                    canvas.line(px(point.x), py(low), px(point.x), py(high), stroke: color, width: 1)
+                    canvas.line(px(point.x) - 3, py(low), px(point.x) + 3, py(low), stroke: color, width: 1)
+                    canvas.line(px(point.x) - 3, py(high), px(point.x) + 3, py(high), stroke: color, width: 1)
+                }
+                if marked[index] {
+                    canvas.marker(
+                        Palette.marker(index), px(point.x), py(point.y), color: color, size: kind == .scatter ? 3 : 4)
+                }
             }
         }
-        legend(&canvas, series.map(\.name), lines: kind != .scatter)
+        legend(&canvas, series.map(\.name), lines: kind != .scatter, markers: marked, layout)
         return canvas.document
     }
 
@@ -148,79 +185,86 @@ public enum Chart {
     public static func bars(title: String, y: String, bars: [Bar]) -> String {
         let values = bars.flatMap { [$0.value, $0.low, $0.high].compactMap { $0 } }
         let yAxis = Axis(title: y, values: values, includeZero: true, allowLog: false)
-        var canvas = frame(title: title, x: nil, y: yAxis)
-        let slot = plotWidth / Double(max(bars.count, 1))
+        let notes = bars.contains(where: { $0.low != nil }) ? ["error bars: 95% CI"] : []
+        let layout = Layout(notes: notes)
+        var canvas = frame(title: title, x: nil, y: yAxis, layout)
+        func py(_ value: Double) -> Double { layout.y(yAxis, value) }
+        let slot = layout.plotWidth / Double(max(bars.count, 1))
         let rotated = bars.contains { !fits($0.category, slot: slot) }
         for (index, bar) in bars.enumerated() {
             let center = left + slot * (Double(index) + 0.5)
-            let top = py(yAxis, bar.value)
-            let zero = py(yAxis, max(yAxis.low, 0))
+            let top = py(bar.value)
+            let zero = py(max(yAxis.low, 0))
             canvas.rect(
                 center - slot * 0.3, min(top, zero), slot * 0.6, abs(zero - top), fill: Palette.color(0), opacity: 0.8)
             if let low = bar.low, let high = bar.high {
-                canvas.line(center, py(yAxis, low), center, py(yAxis, high), stroke: "#000000", width: 1.5)
-                canvas.line(center - 6, py(yAxis, low), center + 6, py(yAxis, low), stroke: "#000000", width: 1.5)
-                canvas.line(center - 6, py(yAxis, high), center + 6, py(yAxis, high), stroke: "#000000", width: 1.5)
+                canvas.line(center, py(low), center, py(high), stroke: "#000000", width: 1.5)
+                canvas.line(center - 6, py(low), center + 6, py(low), stroke: "#000000", width: 1.5)
+                canvas.line(center - 6, py(high), center + 6, py(high), stroke: "#000000", width: 1.5)
             }
             categoryLabel(&canvas, bar.category, center, rotated: rotated)
         }
-        if bars.contains(where: { $0.low != nil }) { notes(&canvas, ["error bars: 95% CI"]) }
+        Self.notes(&canvas, notes, layout)
         return canvas.document
     }
 
     /// Box plots by category.
     public static func boxes(title: String, y: String, boxes: [Box]) -> String {
         let yAxis = Axis(title: y, values: boxes.flatMap { [$0.p5, $0.p95] + ($0.values ?? []) }, logSpan: 10)
-        var canvas = frame(title: title, x: nil, y: yAxis)
-        let slot = plotWidth / Double(max(boxes.count, 1))
+        var notes = ["thick line: median"]
+        if boxes.contains(where: { $0.values == nil && !$0.isDegenerate }) {
+            notes += ["box: quartiles", "whiskers: p5 and p95"]
+        }
+        if boxes.contains(where: \.isDegenerate) { notes.append("dot: p5 to p95 are one value") }
+        if boxes.contains(where: { $0.values != nil }) { notes.append("dots: every value (n < \(Box.fewest))") }
+        let layout = Layout(notes: notes)
+        var canvas = frame(title: title, x: nil, y: yAxis, layout)
+        func py(_ value: Double) -> Double { layout.y(yAxis, value) }
+        let slot = layout.plotWidth / Double(max(boxes.count, 1))
         let rotated = boxes.contains { !fits($0.category, slot: slot) }
         for (index, box) in boxes.enumerated() {
             let center = left + slot * (Double(index) + 0.5)
             let half = min(slot * 0.25, 30)
             categoryLabel(&canvas, box.category, center, rotated: rotated)
-            if let values = box.values {
-                for value in values {
-                    canvas.marker(.circle, center, py(yAxis, value), color: Palette.color(0), size: 3)
-                }
-                canvas.line(
-                    center - half, py(yAxis, box.median), center + half, py(yAxis, box.median), stroke: "#000000",
-                    width: 2.5)
+            if box.isDegenerate {
+                canvas.marker(.circle, center, py(box.median), color: "#000000", size: 4)
+                canvas.text(Text.number(box.median), center + 9, py(box.median) + 4, size: 11)
                 continue
             }
-            canvas.line(center, py(yAxis, box.p5), center, py(yAxis, box.q1), stroke: "#000000")
-            canvas.line(center, py(yAxis, box.q3), center, py(yAxis, box.p95), stroke: "#000000")
-            canvas.line(center - half / 2, py(yAxis, box.p5), center + half / 2, py(yAxis, box.p5), stroke: "#000000")
-            canvas.line(center - half / 2, py(yAxis, box.p95), center + half / 2, py(yAxis, box.p95), stroke: "#000000")
+            if let values = box.values {
+                for value in values {
+                    canvas.marker(.circle, center, py(value), color: Palette.color(0), size: 3)
+                }
+                canvas.line(
+                    center - half, py(box.median), center + half, py(box.median), stroke: "#000000", width: 2.5)
+                continue
+            }
+            canvas.line(center, py(box.p5), center, py(box.q1), stroke: "#000000")
+            canvas.line(center, py(box.q3), center, py(box.p95), stroke: "#000000")
+            canvas.line(center - half / 2, py(box.p5), center + half / 2, py(box.p5), stroke: "#000000")
+            canvas.line(center - half / 2, py(box.p95), center + half / 2, py(box.p95), stroke: "#000000")
             canvas.rect(
-                center - half, py(yAxis, box.q3), 2 * half, py(yAxis, box.q1) - py(yAxis, box.q3),
-                fill: Palette.color(5), stroke: "#000000")
-            canvas.line(
-                center - half, py(yAxis, box.median), center + half, py(yAxis, box.median), stroke: "#000000",
-                width: 2.5)
+                center - half, py(box.q3), 2 * half, py(box.q1) - py(box.q3), fill: Palette.color(5), stroke: "#000000")
+            canvas.line(center - half, py(box.median), center + half, py(box.median), stroke: "#000000", width: 2.5)
         }
-        var notes = ["thick line: median"]
-        if boxes.contains(where: { $0.values == nil }) { notes += ["box: quartiles", "whiskers: p5 and p95"] }
-        if boxes.contains(where: { $0.values != nil }) { notes.append("dots: every value (n < \(Box.fewest))") }
-        Self.notes(&canvas, notes)
+        Self.notes(&canvas, notes, layout)
         return canvas.document
     }
 
     // MARK: Frame
 
-    private static func px(_ axis: Axis, _ value: Double) -> Double { left + axis.fraction(value) * plotWidth }
-    private static func py(_ axis: Axis, _ value: Double) -> Double { top + (1 - axis.fraction(value)) * plotHeight }
-
-    private static func frame(title: String, x: Axis?, y: Axis) -> SVGCanvas {
+    private static func frame(title: String, x: Axis?, y: Axis, _ layout: Layout) -> SVGCanvas {
+        let plotWidth = layout.plotWidth
         var canvas = SVGCanvas(width: width, height: height)
         canvas.text(title, left + plotWidth / 2, 24, size: 15, anchor: .middle, bold: true)
         for tick in y.ticks {
-            let position = py(y, tick)
+            let position = layout.y(y, tick)
             canvas.line(left, position, left + plotWidth, position, stroke: "#dddddd")
             canvas.text(y.label(tick), left - 6, position + 4, size: 11, anchor: .end)
         }
         if let x {
             for tick in x.ticks {
-                let position = px(x, tick)
+                let position = layout.x(x, tick)
                 canvas.line(position, top, position, top + plotHeight, stroke: "#eeeeee")
                 canvas.text(x.label(tick), position, top + plotHeight + 16, size: 11, anchor: .middle)
             }
@@ -248,20 +292,23 @@ public enum Chart {
         }
     }
 
-    /// One entry per series: its line (dash and colour) unless the chart has points only, and its marker.
-    private static func legend(_ canvas: inout SVGCanvas, _ names: [String], lines: Bool) {
-        let x = width - right + 16
+    /// One entry per series: its line (dash and colour) unless the chart has points only, and its marker
+    /// where the series has markers.
+    private static func legend(
+        _ canvas: inout SVGCanvas, _ names: [String], lines: Bool, markers: [Bool], _ layout: Layout
+    ) {
+        let x = layout.legendX
         for (index, name) in names.enumerated() {
             let y = top + 10 + Double(index) * 20
             if lines { canvas.line(x, y, x + 24, y, stroke: Palette.color(index), width: 2, dash: Palette.dash(index)) }
-            canvas.marker(Palette.marker(index), x + 12, y, color: Palette.color(index))
+            if markers[index] { canvas.marker(Palette.marker(index), x + 12, y, color: Palette.color(index)) }
             canvas.text(name.count > 30 ? String(name.prefix(29)) + "…" : name, x + 30, y + 4, size: 10)
         }
     }
 
-    private static func notes(_ canvas: inout SVGCanvas, _ lines: [String]) {
+    private static func notes(_ canvas: inout SVGCanvas, _ lines: [String], _ layout: Layout) {
         for (index, line) in lines.enumerated() {
-            canvas.text(line, width - right + 16, top + 14 + Double(index) * 18, size: 11)
+            canvas.text(line, layout.legendX, top + 14 + Double(index) * 18, size: 11)
         }
     }
 }

@@ -114,21 +114,27 @@ struct ColdStartSection: StageSection {
         if !difference.isEmpty {
             document.markdown.heading(3, "Cold starts on a new VM")
             document.markdown.paragraph(
-                "Difference: the median, over runtime x memory groups, of the group's new-VM median minus its "
-                    + "VM-in-use median."
+                "Cold starts in the first batch that reached their VM against cold starts on a VM already in use. "
+                    + "The pooled medians mix the VM's effect with which runtimes and memory sizes open new VMs; the "
+                    + "within-group difference compares like with like: each runtime x memory group's new-VM median "
+                    + "minus its VM-in-use median, and the median of these over the groups."
             )
             document.markdown.table(
-                ["provider", "new VM median (ms)", "VM in use median (ms)", "difference (ms)", "n"],
+                [
+                    "provider", "new VM, pooled median (ms)", "VM in use, pooled median (ms)", "pooled gap (ms)",
+                    "within-group difference, median (ms)", "cold starts",
+                ],
                 difference.map { row in
                     let newVM = metrics.first { $0.provider == row.provider && $0.parameters.grouping == .newVM }
                     let existing = metrics.first {
                         $0.provider == row.provider && $0.parameters.grouping == .existingVM
                     }
+                    let gap = newVM.flatMap { a in existing.map { a.value - $0.value } }
                     return [
-                        row.provider ?? "", Cells.withCI(newVM), Cells.withCI(existing), Text.number(row.value),
-                        Cells.n(row),
+                        row.provider ?? "", Cells.withCI(newVM), Cells.withCI(existing), Cells.number(gap),
+                        Text.number(row.value), Cells.n(row),
                     ]
-                }, rightAligned: [1, 2, 3, 4])
+                }, rightAligned: [1, 2, 3, 4, 5])
         }
         let colevels = metrics.filter { $0.parameters.colevel != nil && $0.statistic == .mean }
         if !colevels.isEmpty {

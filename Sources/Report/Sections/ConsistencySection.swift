@@ -35,9 +35,18 @@ struct ConsistencySection: StageSection {
             let provider: String, k: Int
             static func < (a: Line, b: Line) -> Bool { (a.provider, a.k) < (b.provider, b.k) }
         }
+        // Each fraction with its 95% Wilson interval: at 100 requests a delay, 0.01 and 0.04 differ by four
+        // requests, within each other's intervals.
         let series = Chart.Series.lines(
             byDelay, by: { Line(provider: $0.provider ?? "", k: $0.parameters.batchSize ?? 0) },
-            name: { "\($0.provider) k = \($0.k)" }, x: { $0.parameters.delaySeconds! })
+            name: { "\($0.provider) k = \($0.k)" }, x: { $0.parameters.delaySeconds! },
+            interval: { metric in
+                metric.n.flatMap { requests in
+                    requests > 0
+                        ? Proportion(successes: Int((metric.value * Double(requests)).rounded()), trials: requests)
+                            .wilsonInterval : nil
+                }
+            })
         let stale = byDelay.contains { $0.value > 0 }
         if !series.isEmpty, stale {
             document.figure(
@@ -46,7 +55,8 @@ struct ConsistencySection: StageSection {
                     .line, title: "Requests served by the old version", x: "delay after the update (s)",
                     y: "fraction of requests", series: series, yFromZero: true),
                 "Stale fraction of the requests in the first batch after an update, by the delay before it was sent, "
-                    + "one line per provider and batch size k.")
+                    + "one line per provider and batch size k; error bars: 95% Wilson intervals (\(Cells.range(byDelay.compactMap(\.n))) "
+                    + "requests a point).")
         } else if !series.isEmpty {
             document.markdown.paragraph("No request was served by an old version at any delay (no figure).")
         }

@@ -37,9 +37,10 @@ struct IdleRecyclingSection: StageSection {
             let provider: String, experiment: String
             static func < (a: Line, b: Line) -> Bool { (a.provider, a.experiment) < (b.provider, b.experiment) }
         }
-        let lines = Dictionary(grouping: rows) {
-            Line(provider: $0.provider ?? "", experiment: $0.parameters.experiment ?? "")
+        func line(_ metric: Metric) -> Line {
+            Line(provider: metric.provider ?? "", experiment: metric.parameters.experiment ?? "")
         }
+        let lines = Dictionary(grouping: rows, by: line)
         let kinds = Set(lines.keys.map(\.experiment)).count
         func gap(_ metric: Metric) -> Double { metric.parameters.idleMinutes ?? 0 }
         let ordered = lines.keys.sorted().map { line in (line, lines[line]!.sorted { gap($0) < gap($1) }) }
@@ -59,18 +60,58 @@ struct IdleRecyclingSection: StageSection {
                     Text.number(points.last!.value, significant: 2),
                 ]
             }, rightAligned: [3, 4, 6])
+        if !few.isEmpty {
+            document.markdown.paragraph(
+                "The table leaves out gaps with fewer than \(Self.fewestPerGap) requests (\(few.count) gap"
+                    + "\(few.count == 1 ? "" : "s"), \(few.reduce(0) { $0 + ($1.n ?? 0) }) requests; all are in "
+                    + "metrics.csv); the figure pools them into its bins.")
+        }
+        // Most gaps hold a few requests each, whose fractions are 0 or 1 by chance: the figure pools them
+        // into bins of the gap (all requests, including gaps too small for the table) and shows each bin's
+        // 95% Wilson interval.
+        let all = Dictionary(grouping: rows + few, by: line)
+        let width = Self.binWidth(longestGap: (rows + few).map(gap).max() ?? 0)
+        var binned: [Chart.Series] = []
+        var counts: [Int] = []
+        var sparse = 0
+        for line in all.keys.sorted() {
+            var bins: [Int: (cold: Int, requests: Int)] = [:]
+            for row in all[line]! {
+                guard let requests = row.n, requests > 0 else { continue }
+                let bin = Int((gap(row) / width).rounded(.down))
+                bins[bin, default: (0, 0)].cold += Int((row.value * Double(requests)).rounded())
+                bins[bin, default: (0, 0)].requests += requests
+            }
+            let points = bins.sorted { $0.key < $1.key }.compactMap { bin, count -> Chart.Point? in
+                guard count.requests >= Self.fewestPerGap else {
+                    sparse += count.requests
+                    return nil
+                }
+                counts.append(count.requests)
+                let proportion = Proportion(successes: count.cold, trials: count.requests)
+                let interval = proportion.wilsonInterval
+                return Chart.Point(
+                    (Double(bin) + 0.5) * width, proportion.value, low: interval.low, high: interval.high)
+            }
+            if !points.isEmpty {
+                binned.append(Chart.Series(kinds > 1 ? "\(line.provider) (\(line.experiment))" : line.provider, points))
+            }
+        }
         document.figure(
             "idle-cold-probability.svg",
             Chart.xy(
-                .scatter, title: "Cold starts after an idle gap", x: "idle gap (minutes)", y: "P(cold start)",
-                series: ordered.map { line, points in
-                    Chart.Series(
-                        kinds > 1 ? "\(line.provider) (\(line.experiment))" : line.provider,
-                        points.map { Chart.Point(gap($0), $0.value) })
-                }, yFromZero: true),
-            "Fraction of requests that started cold, by the idle gap before them (rounded to the minute), one series "
-                + "per provider; \(rows.reduce(0) { $0 + ($1.n ?? 0) }) requests in all. "
-                + Self.leftOut(few, of: "requests", table: true))
+                .line, title: "Cold starts after an idle gap", x: "idle gap (minutes)", y: "P(cold start)",
+                series: binned, yFromZero: true),
+            "Fraction of requests that started cold, by the idle gap before them, in \(Text.number(width))-minute bins "
+                + "(each point at its bin's middle; \(Cells.range(counts)) requests a bin), one line per provider; "
+                + "error bars: 95% Wilson intervals."
+                + (sparse > 0
+                    ? " Bins with fewer than \(Self.fewestPerGap) requests are left out (\(sparse) requests)." : ""))
+    }
+
+    /// Bins about a twentieth of the longest gap wide, rounded up to a width a reader counts in.
+    static func binWidth(longestGap: Double) -> Double {
+        [1, 2, 5, 10, 15, 30, 60, 120, 240].first { $0 * 20 >= longestGap } ?? 480
     }
 
     /// A gap with a handful of probes gives a fraction of 0 or 1 by chance: gaps with fewer than this

@@ -25,12 +25,21 @@ struct ScalabilitySection: StageSection {
                 ]
             }, rightAligned: [1, 2, 3])
         let series = Chart.Series.byProvider(levels, x: level)
-        document.figure(
-            "scalability.svg",
-            Chart.xy(
-                .line, title: "Instances per concurrent request", x: "concurrent requests",
-                y: "instances / requests", series: series, yFromZero: true),
-            "Distinct instances serving a batch of N concurrent requests, divided by N (mean over batches).")
+        let concurrency = levels.map(level)
+        if let least = concurrency.min(), let most = concurrency.max(), levels.allSatisfy({ $0.value == 1 }) {
+            // A line at 1 from end to end would be the figure's only content.
+            document.markdown.paragraph(
+                "At every concurrency level measured (\(Text.number(least)) to \(Text.number(most)) requests), each "
+                    + "request of a batch was served by an instance of its own: instances per request is 1 (no figure)."
+            )
+        } else if !series.isEmpty {
+            document.figure(
+                "scalability.svg",
+                Chart.xy(
+                    .line, title: "Instances per concurrent request", x: "concurrent requests",
+                    y: "instances / requests", series: series, yFromZero: true),
+                "Distinct instances serving a batch of N concurrent requests, divided by N (mean over batches).")
+        }
         // The paper's figure of instances and VMs against concurrency, where VMs are visible.
         let vms = metrics.filter { $0.metric == .vmsPerBatch }
         guard Set(vms.compactMap(\.parameters.concurrency)).count > 1 else { return }
