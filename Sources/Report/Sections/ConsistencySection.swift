@@ -55,8 +55,8 @@ struct ConsistencySection: StageSection {
                     .line, title: "Requests served by the old version", x: "delay after the update (s)",
                     y: "fraction of requests", series: series, yFromZero: true),
                 "Stale fraction of the requests in the first batch after an update, by the delay before it was sent, "
-                    + "one line per provider and batch size k; error bars: 95% Wilson intervals (\(Cells.range(byDelay.compactMap(\.n))) "
-                    + "requests a point).")
+                    + "one line per provider and batch size k; error bars: 95% Wilson intervals "
+                    + "(\(Cells.range(byDelay.compactMap(\.n))) requests a point).")
         } else if !series.isEmpty {
             document.markdown.paragraph("No request was served by an old version at any delay (no figure).")
         }
