@@ -59,6 +59,17 @@ struct ColdStartSection: StageSection {
             $0.runtime != nil && $0.statistic == .median && coldMetrics.contains($0.metric)
                 && $0.parameters.temperature == .cold && $0.parameters.grouping == nil && $0.parameters.colevel == nil
         }
+        // A handler's reported duration leaves the runtime's start out: a reader expecting cold starts of
+        // hundreds of milliseconds must be told why some are under one.
+        let quick = Set(
+            detailed.filter { $0.metric == .coldStartReportedDuration && $0.value < 1 }.compactMap(\.runtimeLabel)
+        ).sorted()
+        if !quick.isEmpty {
+            document.markdown.paragraph(
+                "The reported duration is the handler's own run: the runtime's start is not in it (Lambda reports "
+                    + "that apart, as Init Duration). A runtime whose handler returns at once shows cold starts under "
+                    + "1 ms however long it took to start: here \(quick.map(Text.markdown).joined(separator: ", ")).")
+        }
         let showMetric = present.count > 1
         if !pivotByMemory(detailed, metrics, into: &document) {
             document.markdown.table(

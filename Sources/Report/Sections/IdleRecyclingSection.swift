@@ -22,7 +22,10 @@ struct IdleRecyclingSection: StageSection {
                     .scatter, title: "Idle instances still alive", x: "idle gap (minutes)",
                     y: "fraction of instances reused",
                     series: Chart.Series.byProvider(survival) { $0.parameters.idleMinutes ?? 0 }, yFromZero: true),
-                "Fraction of second requests answered by the same instance, by the gap between the two requests. "
+                "Fraction of second requests answered by the same instance, by the gap between the two requests"
+                    + (metrics.contains { $0.parameters.grouping == .busyVM }
+                        ? "; pairs whose VM another instance used during the gap are left out (their longest gap "
+                            + "survived is in the table, \"VM kept busy\"). " : ". ")
                     + Self.leftOut(fewProbes, of: "request pairs"))
         }
         coldProbability(metrics.filter { $0.metric == .coldProbability }, into: &document)
