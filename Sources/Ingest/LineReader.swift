@@ -42,6 +42,11 @@ public struct LineReader {
         guard fd >= 0 else { throw IngestError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
 
+        // A small file gets a buffer of its size, not a large file's 2 MB zeroed each time (a folder of
+        // lambda-perf's 35 KB days spent 6% of its ingest clearing them).
+        var info = stat()
+        let size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : Int.max
+        let chunkSize = size < self.chunkSize ? min(self.chunkSize, max(4096, size + 1)) : self.chunkSize
         var buffer = [UInt8](repeating: 0, count: max(chunkSize, 4096) * 2)
         var start = 0
         var end = 0  // unconsumed bytes are buffer[start..<end]

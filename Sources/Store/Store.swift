@@ -95,9 +95,14 @@ public enum StoreOpenError: Error, CustomStringConvertible {
 
 enum Timestamp {
     /// The current time as ISO 8601 UTC with seconds, e.g. 2026-11-27T05:07:37Z.
+    /// (Formatted by hand: a Foundation date formatter made per ingested file cost 7% of ingesting a
+    /// folder of small files.)
     static func now() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date())
+        var seconds = time(nil)
+        var utc = tm()
+        gmtime_r(&seconds, &utc)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
+            utc.tm_min, utc.tm_sec)
     }
 }
