@@ -91,11 +91,17 @@ public struct ComparisonReport {
                 memoryMB: pair.a.memoryMB, setting: pair.a.setting)
         }
         let withCI = Set(c.pairs.filter { $0.ratioCI != nil }.map(group))
-        let observational = Set(c.pairs.filter { $0.ratio != nil && $0.a.metric.growsWithObservation }.map(\.a.metric))
-        let ratios = c.pairs.filter { pair in
-            guard let ratio = pair.ratio, ratio.isFinite, ratio > 0, !pair.a.metric.growsWithObservation else {
-                return false
+        // Counts and maxima of what was seen grow with how much was run: their ratio is the experiments'.
+        func observational(_ pair: Comparison.Pair) -> Bool {
+            pair.a.metric.growsWithObservation || pair.a.statistic == .max
+        }
+        let leftOut = Set(
+            c.pairs.filter { $0.ratio != nil && observational($0) }.map {
+                "\($0.a.metric.name) (\($0.a.statistic.name))"
             }
+        ).sorted()
+        let ratios = c.pairs.filter { pair in
+            guard let ratio = pair.ratio, ratio.isFinite, ratio > 0, !observational(pair) else { return false }
             guard pair.ratioCI != nil || !withCI.contains(group(pair)) else { return false }
             return pair.a.value > 0 && pair.b.value > 0 && pair.a.statistic != .medianDifference
         }
@@ -133,12 +139,10 @@ public struct ComparisonReport {
                     + (across
                         ? " \"Across definitions\": B's row is another definition read as A's (see the top)." : "")
                     + cut
-                    + (observational.isEmpty
+                    + (leftOut.isEmpty
                         ? ""
-                        : " Left out (in the table): "
-                            + observational.map(\.name).sorted().joined(separator: ", ")
-                            + ", counts and maxima of what was seen, which grow with the experiments' size and length.")
-            )
+                        : " Counts and maxima of what was seen grow with the experiments' size and length, so they "
+                            + "are left out (they are in the table): " + leftOut.joined(separator: "; ") + "."))
         }
         for (index, pair) in c.pairs.filter({ $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == .median })
             .prefix(24).enumerated()

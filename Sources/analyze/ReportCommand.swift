@@ -92,7 +92,7 @@ struct ReportCommand: ParsableCommand {
         let entry = try writer.write(snapshot: snapshot, to: folder, keyFindings: try keyFindings(snapshot, store))
         let output = try TextOutput(creating: folder.appendingPathComponent("metrics.csv"))
         try store.withMetricTable(snapshots: [snapshot]) { try TablePrinter(format: .csv).write($0, to: output) }
-        try output.flush()
+        try output.finish()
         print("wrote \(folder.appendingPathComponent("report.md").path) and metrics.csv")
         return entry
     }

@@ -11,7 +11,7 @@ struct TablePrinter {
     func print(_ rows: any TableRows) throws {
         let output = TextOutput(FileHandle.standardOutput)
         try write(rows, to: output, terminal: isatty(STDOUT_FILENO) == 1)
-        try output.flush()
+        try output.finish()
     }
 
     /// The whole output, each line ending in a newline; the same bytes for the same rows, wherever it goes

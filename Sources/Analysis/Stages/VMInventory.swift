@@ -63,7 +63,7 @@ struct VMInventory: Stage {
             """,
             []
         ) { row in
-            guard let seen = instances[row.int(0)!], let function = functions[row.int(1)!],
+            guard let seen = instances[row.int(0)!], let function = row.int(1).flatMap({ functions[$0] }),
                 let cpu = row.int(2).flatMap({ cpuModels[$0] }) ?? seen.cpuModel.flatMap({ cpuModels[$0] })
             else { return }
             counts[

@@ -121,6 +121,12 @@ public enum Chart {
         // Markers on every point of a scatter or of a short line; a long line (an hourly series) is the
         // line alone: markers on a few of its points would single them out.
         let marked = series.map { kind == .scatter || $0.points.count <= 30 }
+        // Error bars of series that share x values are set a few pixels apart, so that none hides another.
+        let withIntervals = series.indices.filter { series[$0].points.contains { $0.low != nil } }
+        func dodge(_ index: Int) -> Double {
+            guard withIntervals.count > 1, let rank = withIntervals.firstIndex(of: index) else { return 0 }
+            return (Double(rank) - Double(withIntervals.count - 1) / 2) * 4
+        }
         for (index, item) in series.enumerated() {
             let color = Palette.color(index)
             let points = kind == .ecdf ? thinned(item.points) : item.points
@@ -135,17 +141,23 @@ public enum Chart {
                 }
             }
             if kind == .line {
-                for run in Self.runs(of: points, levels: allLevels) where run.count > 1 {
-                    canvas.polyline(Array(path[run]), stroke: color, dash: Palette.dash(index))
+                for run in Self.runs(of: points, levels: allLevels) {
+                    if run.count > 1 {
+                        canvas.polyline(Array(path[run]), stroke: color, dash: Palette.dash(index))
+                    } else if !marked[index] {  // a point alone between missing levels: its marker or nothing
+                        canvas.marker(
+                            Palette.marker(index), path[run.lowerBound].0, path[run.lowerBound].1, color: color)
+                    }
                 }
             } else if kind != .scatter {
                 canvas.polyline(path, stroke: color, dash: Palette.dash(index))
             }
             for point in points {
                 if let low = point.low, let high = point.high {
-                    canvas.line(px(point.x), py(low), px(point.x), py(high), stroke: color, width: 1)
-                    canvas.line(px(point.x) - 3, py(low), px(point.x) + 3, py(low), stroke: color, width: 1)
-                    canvas.line(px(point.x) - 3, py(high), px(point.x) + 3, py(high), stroke: color, width: 1)
+                    let x = px(point.x) + dodge(index)
+                    canvas.line(x, py(low), x, py(high), stroke: color, width: 1)
+                    canvas.line(x - 3, py(low), x + 3, py(low), stroke: color, width: 1)
+                    canvas.line(x - 3, py(high), x + 3, py(high), stroke: color, width: 1)
                 }
                 if marked[index] {
                     canvas.marker(
@@ -211,9 +223,13 @@ public enum Chart {
     /// Box plots by category.
     public static func boxes(title: String, y: String, boxes: [Box]) -> String {
         let yAxis = Axis(title: y, values: boxes.flatMap { [$0.p5, $0.p95] + ($0.values ?? []) }, logSpan: 10)
-        var notes = ["thick line: median"]
+        var notes: [String] = []
+        if boxes.contains(where: { !$0.isDegenerate }) { notes.append("thick line: median") }
         if boxes.contains(where: { $0.values == nil && !$0.isDegenerate }) {
             notes += ["box: quartiles", "whiskers: p5 and p95"]
+        }
+        if boxes.contains(where: { $0.values == nil && !$0.isDegenerate && $0.q1 == $0.q3 }) {
+            notes.append("no box: quartiles are one value")
         }
         if boxes.contains(where: \.isDegenerate) { notes.append("dot: p5 to p95 are one value") }
         if boxes.contains(where: { $0.values != nil }) { notes.append("dots: every value (n < \(Box.fewest))") }

@@ -35,18 +35,17 @@ struct ConsistencySection: StageSection {
             let provider: String, k: Int
             static func < (a: Line, b: Line) -> Bool { (a.provider, a.k) < (b.provider, b.k) }
         }
-        // Each fraction with its 95% Wilson interval: at 100 requests a delay, 0.01 and 0.04 differ by four
-        // requests, within each other's intervals.
+        // A fraction with its 95% Wilson interval where its requests are independent trials: one request per
+        // update (k = 1). The k requests of a larger batch see the same update, so they are not: no interval.
         let series = Chart.Series.lines(
             byDelay, by: { Line(provider: $0.provider ?? "", k: $0.parameters.batchSize ?? 0) },
             name: { "\($0.provider) k = \($0.k)" }, x: { $0.parameters.delaySeconds! },
             interval: { metric in
-                metric.n.flatMap { requests in
-                    requests > 0
-                        ? Proportion(successes: Int((metric.value * Double(requests)).rounded()), trials: requests)
-                            .wilsonInterval : nil
-                }
+                guard metric.parameters.batchSize == 1, let requests = metric.n, requests > 0 else { return nil }
+                return Proportion(successes: Int((metric.value * Double(requests)).rounded()), trials: requests)
+                    .wilsonInterval
             })
+        let single = byDelay.filter { $0.parameters.batchSize == 1 }.compactMap(\.n)
         let stale = byDelay.contains { $0.value > 0 }
         if !series.isEmpty, stale {
             document.figure(
@@ -55,8 +54,12 @@ struct ConsistencySection: StageSection {
                     .line, title: "Requests served by the old version", x: "delay after the update (s)",
                     y: "fraction of requests", series: series, yFromZero: true),
                 "Stale fraction of the requests in the first batch after an update, by the delay before it was sent, "
-                    + "one line per provider and batch size k; error bars: 95% Wilson intervals "
-                    + "(\(Cells.range(byDelay.compactMap(\.n))) requests a point).")
+                    + "one line per provider and batch size k."
+                    + (single.isEmpty
+                        ? ""
+                        : " Error bars for k = 1: 95% Wilson intervals (\(Cells.range(single)) requests, one per update, "
+                            + "a point); a larger batch's requests share their update, so they are not independent "
+                            + "trials and get none."))
         } else if !series.isEmpty {
             document.markdown.paragraph("No request was served by an old version at any delay (no figure).")
         }

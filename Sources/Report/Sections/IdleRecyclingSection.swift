@@ -31,85 +31,83 @@ struct IdleRecyclingSection: StageSection {
         coldProbability(metrics.filter { $0.metric == .coldProbability }, into: &document)
     }
 
-    /// P(cold) by idle gap, one line per provider (and per experiment, when both kinds of run are there),
-    /// with a table of where each provider's curve crosses one half.
+    /// One bin of idle gaps: the requests whose gap falls in it, how many started cold, and their mean gap.
+    struct Bin {
+        let lower: Double, width: Double
+        var requests = 0, cold = 0
+        var gapMinutes = 0.0  // summed over the requests, then divided
+        var proportion: Proportion { Proportion(successes: cold, trials: requests) }
+        var meanGap: Double { gapMinutes / Double(requests) }
+        var label: String { "\(Text.number(lower))-\(Text.number(lower + width)) min" }
+    }
+
+    /// P(cold) by idle gap, one series per provider (and per kind of run, when both are there). Most gaps
+    /// hold a few requests each, whose fractions are 0 or 1 by chance: table and figure pool them into
+    /// bins of the gap, each drawn at its requests' mean gap with its 95% Wilson interval.
     private func coldProbability(_ rows: [Metric], into document: inout ReportDocument) {
-        let (rows, few) = Self.enough(rows)
         guard !rows.isEmpty else { return }
         struct Line: Hashable, Comparable {
             let provider: String, experiment: String
             static func < (a: Line, b: Line) -> Bool { (a.provider, a.experiment) < (b.provider, b.experiment) }
         }
-        func line(_ metric: Metric) -> Line {
-            Line(provider: metric.provider ?? "", experiment: metric.parameters.experiment ?? "")
+        let lines = Dictionary(grouping: rows) {
+            Line(provider: $0.provider ?? "", experiment: $0.parameters.experiment ?? "")
         }
-        let lines = Dictionary(grouping: rows, by: line)
         let kinds = Set(lines.keys.map(\.experiment)).count
         func gap(_ metric: Metric) -> Double { metric.parameters.idleMinutes ?? 0 }
-        let ordered = lines.keys.sorted().map { line in (line, lines[line]!.sorted { gap($0) < gap($1) }) }
+        let width = Self.binWidth(longestGap: rows.map(gap).max() ?? 0)
+        var sparse = 0
+        let binned = lines.keys.sorted().map { line -> (Line, [Metric], [Bin]) in
+            var bins: [Int: Bin] = [:]
+            for row in lines[line]! {
+                guard let requests = row.n, requests > 0 else { continue }
+                let index = Int((gap(row) / width).rounded(.down))
+                bins[index, default: Bin(lower: Double(index) * width, width: width)].requests += requests
+                bins[index]!.cold += Int((row.value * Double(requests)).rounded())
+                bins[index]!.gapMinutes += gap(row) * Double(requests)
+            }
+            let kept = bins.sorted { $0.key < $1.key }.map(\.value).filter { bin in
+                if bin.requests >= Self.fewestPerGap { return true }
+                sparse += bin.requests
+                return false
+            }
+            return (line, lines[line]!.sorted { gap($0) < gap($1) }, kept)
+        }.filter { !$0.2.isEmpty }
+        guard !binned.isEmpty else { return }
         document.markdown.table(
             [
-                "provider", "runs", "idle gaps (min)", "requests", "P(cold) at the shortest gap",
-                "first gap with P(cold) ≥ 0.5",
-                "P(cold) at the longest gap",
+                "provider", "runs", "idle gaps (min)", "requests", "P(cold) in the first bin",
+                "first bin with P(cold) ≥ 0.5", "P(cold) in the last bin",
             ],
-            ordered.map { line, points in
-                let half = points.first { $0.value >= 0.5 }
-                return [
-                    line.provider, line.experiment,
-                    "\(Text.number(gap(points.first!)))-\(Text.number(gap(points.last!)))",
-                    String(points.reduce(0) { $0 + ($1.n ?? 0) }), Text.number(points.first!.value, significant: 2),
-                    half.map { "\(Text.number(gap($0))) min" } ?? "none",
-                    Text.number(points.last!.value, significant: 2),
+            binned.map { line, gaps, bins in
+                [
+                    line.provider, line.experiment, "\(Text.number(gap(gaps.first!)))-\(Text.number(gap(gaps.last!)))",
+                    String(gaps.reduce(0) { $0 + ($1.n ?? 0) }),
+                    Text.number(bins.first!.proportion.value, significant: 2),
+                    bins.first { $0.proportion.value >= 0.5 }?.label ?? "none",
+                    Text.number(bins.last!.proportion.value, significant: 2),
                 ]
             }, rightAligned: [3, 4, 6])
-        if !few.isEmpty {
-            document.markdown.paragraph(
-                "The table leaves out gaps with fewer than \(Self.fewestPerGap) requests (\(few.count) gap"
-                    + "\(few.count == 1 ? "" : "s"), \(few.reduce(0) { $0 + ($1.n ?? 0) }) requests; all are in "
-                    + "metrics.csv); the figure pools them into its bins.")
-        }
-        // Most gaps hold a few requests each, whose fractions are 0 or 1 by chance: the figure pools them
-        // into bins of the gap (all requests, including gaps too small for the table) and shows each bin's
-        // 95% Wilson interval.
-        let all = Dictionary(grouping: rows + few, by: line)
-        let width = Self.binWidth(longestGap: (rows + few).map(gap).max() ?? 0)
-        var binned: [Chart.Series] = []
-        var counts: [Int] = []
-        var sparse = 0
-        for line in all.keys.sorted() {
-            var bins: [Int: (cold: Int, requests: Int)] = [:]
-            for row in all[line]! {
-                guard let requests = row.n, requests > 0 else { continue }
-                let bin = Int((gap(row) / width).rounded(.down))
-                bins[bin, default: (0, 0)].cold += Int((row.value * Double(requests)).rounded())
-                bins[bin, default: (0, 0)].requests += requests
-            }
-            let points = bins.sorted { $0.key < $1.key }.compactMap { bin, count -> Chart.Point? in
-                guard count.requests >= Self.fewestPerGap else {
-                    sparse += count.requests
-                    return nil
-                }
-                counts.append(count.requests)
-                let proportion = Proportion(successes: count.cold, trials: count.requests)
-                let interval = proportion.wilsonInterval
-                return Chart.Point(
-                    (Double(bin) + 0.5) * width, proportion.value, low: interval.low, high: interval.high)
-            }
-            if !points.isEmpty {
-                binned.append(Chart.Series(kinds > 1 ? "\(line.provider) (\(line.experiment))" : line.provider, points))
-            }
+        let series = binned.map { line, _, bins in
+            Chart.Series(
+                kinds > 1 ? "\(line.provider) (\(line.experiment))" : line.provider,
+                bins.map { bin in
+                    let interval = bin.proportion.wilsonInterval
+                    return Chart.Point(bin.meanGap, bin.proportion.value, low: interval.low, high: interval.high)
+                })
         }
         document.figure(
             "idle-cold-probability.svg",
             Chart.xy(
-                .line, title: "Cold starts after an idle gap", x: "idle gap (minutes)", y: "P(cold start)",
-                series: binned, yFromZero: true),
-            "Fraction of requests that started cold, by the idle gap before them, in \(Text.number(width))-minute bins "
-                + "(each point at its bin's middle; \(Cells.range(counts)) requests a bin), one line per provider; "
-                + "error bars: 95% Wilson intervals."
+                .scatter, title: "Cold starts after an idle gap", x: "idle gap (minutes)", y: "P(cold start)",
+                series: series, yFromZero: true),
+            "Fraction of requests that started cold, by the idle gap before them (rounded to the minute), in "
+                + "\(Text.number(width))-minute bins, each point at the mean gap of its requests "
+                + "(\(Cells.range(binned.flatMap { $0.2.map(\.requests) })) requests a bin), one series per provider"
+                + (kinds > 1 ? " and kind of run" : "") + "; error bars: 95% Wilson intervals."
                 + (sparse > 0
-                    ? " Bins with fewer than \(Self.fewestPerGap) requests are left out (\(sparse) requests)." : ""))
+                    ? " Bins with fewer than \(Self.fewestPerGap) requests are left out (\(sparse) requests, in "
+                        + "metrics.csv)." : ""))
     }
 
     /// Bins about a twentieth of the longest gap wide, rounded up to a width a reader counts in.
@@ -117,8 +115,8 @@ struct IdleRecyclingSection: StageSection {
         [1, 2, 5, 10, 15, 30, 60, 120, 240].first { $0 * 20 >= longestGap } ?? 480
     }
 
-    /// A gap with a handful of probes gives a fraction of 0 or 1 by chance: gaps with fewer than this
-    /// many are left out of figures and tables.
+    /// A gap (or a bin of gaps) with a handful of probes gives a fraction of 0 or 1 by chance: with fewer
+    /// than this many it is left out of figures and tables.
     static let fewestPerGap = 5
 
     /// The rows with enough probes, and the others.
@@ -127,10 +125,10 @@ struct IdleRecyclingSection: StageSection {
     }
 
     /// What a caption says of the gaps left out.
-    static func leftOut(_ few: [Metric], of what: String, table: Bool = false) -> String {
+    static func leftOut(_ few: [Metric], of what: String) -> String {
         guard !few.isEmpty else { return "every gap has at least \(fewestPerGap) \(what)." }
         return
-            "Gaps with fewer than \(fewestPerGap) \(what) are left out of the figure\(table ? " and the table" : "") "
+            "Gaps with fewer than \(fewestPerGap) \(what) are left out of the figure "
             + "(\(few.count) gap\(few.count == 1 ? "" : "s"), \(few.reduce(0) { $0 + ($1.n ?? 0) }) \(what); all are "
             + "in metrics.csv)."
     }
