@@ -57,9 +57,9 @@ struct ConsistencySection: StageSection {
                     + "one line per provider and batch size k."
                     + (single.isEmpty
                         ? ""
-                        : " Error bars for k = 1: 95% Wilson intervals (\(Cells.range(single)) requests, one per update, "
-                            + "a point); a larger batch's requests share their update, so they are not independent "
-                            + "trials and get none."))
+                        : " Error bars for k = 1: 95% Wilson intervals (\(Cells.range(single)) requests, one per "
+                            + "update, a point); a larger batch's requests share their update, so they are not "
+                            + "independent trials and get none."))
         } else if !series.isEmpty {
             document.markdown.paragraph("No request was served by an old version at any delay (no figure).")
         }
