@@ -133,6 +133,22 @@ import Testing
             in: directory)
         let expected = log.runtimes.keys.sorted().map { #"{"runtime":"\#($0)","n":\#(log.runtimes[$0]!)}"# }
         #expect(json.stdout == "[" + expected.joined(separator: ",\n ") + "]\n")
+        // The aligned table reads the rows twice: once for the widths, once to print.
+        let table = try AnalyzeCommand.run(
+            ["query", "SELECT runtime, count(*) AS n FROM invocation_view GROUP BY runtime ORDER BY runtime"],
+            in: directory)
+        let names = log.runtimes.keys.sorted()
+        let widths = [
+            max(7, names.map(\.count).max()!), max(1, names.map { String(log.runtimes[$0]!).count }.max()!),
+        ]
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+        }
+        #expect(
+            table.stdout
+                == line(["runtime", "n"]) + line(widths.map { String(repeating: "-", count: $0) })
+                + names.map { line([$0, String(log.runtimes[$0]!)]) }.joined())
 
         let write = try AnalyzeCommand.run(["query", "DELETE FROM invocation"], in: directory)
         #expect(write.status != 0)
