@@ -64,6 +64,15 @@ struct ReportDocument {
     }
 }
 
+extension Metric {
+    /// A fraction row as the count it came from (`value` of `n`), for its binomial interval; nil when the
+    /// row is no fraction of a known n.
+    var proportion: Proportion? {
+        guard statistic == .fraction, let n, n > 0, (0...1).contains(value) else { return nil }
+        return Proportion(successes: Int((value * Double(n)).rounded()), trials: n)
+    }
+}
+
 extension Chart.Series {
     /// One line per key of `rows`, in key order, named by `name`: each row a point at `x`, its value the y,
     /// in x order.
@@ -74,8 +83,10 @@ extension Chart.Series {
         Dictionary(grouping: rows, by: key).sorted { $0.key < $1.key }.map { key, rows in
             Chart.Series(
                 name(key),
-                rows.map { Chart.Point(x($0), $0.value, low: interval($0)?.low, high: interval($0)?.high) }
-                    .sorted { $0.x < $1.x })
+                rows.map { row in
+                    let bounds = interval(row)
+                    return Chart.Point(x(row), row.value, low: bounds?.low, high: bounds?.high)
+                }.sorted { $0.x < $1.x })
         }
     }
 

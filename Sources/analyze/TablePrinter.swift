@@ -23,14 +23,13 @@ struct TablePrinter {
             try output.write(QueryResult.csvLine(rows.columns, terminal: terminal))
             try rows.forEachRow { try output.write(QueryResult.csvLine($0, terminal: terminal)) }
         case .json:
+            let names = rows.columns.map(JSONString.quoted)
             var separator = ""
             try output.write("[")
             try rows.forEachRow { row in
                 try output.write(separator)
                 separator = ",\n "
-                try output.write(
-                    "{" + zip(rows.columns, row).map { "\(JSONString.quoted($0)):\(json($1))" }.joined(separator: ",")
-                        + "}")
+                try output.write("{" + zip(names, row).map { "\($0):\(json($1))" }.joined(separator: ",") + "}")
             }
             try output.write("]\n")
         }

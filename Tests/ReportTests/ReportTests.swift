@@ -234,6 +234,13 @@ enum BrowserCheck {
         let joined = Chart.xy(
             .line, title: "t", x: "colevel", y: "MB/s", series: [Chart.Series("g", doubling)], levels: true)
         #expect(joined.components(separatedBy: "<polyline").count - 1 == 1)
+        // A line too long for markers keeps one on a point left alone by a missing level (36 here).
+        let long = (1...35).map { Chart.Point(Double($0), 1) } + [Chart.Point(37, 1)]
+        let isolated = Chart.xy(
+            .line, title: "t", x: "colevel", y: "share",
+            series: [Chart.Series("a", long), Chart.Series("b", (1...37).map { Chart.Point(Double($0), 2) })],
+            levels: true)
+        #expect(isolated.components(separatedBy: "<circle").count - 1 == 1)
     }
 
     @Test func logAxisWhenTheDataSpansDecades() {

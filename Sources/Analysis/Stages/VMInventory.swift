@@ -66,10 +66,8 @@ struct VMInventory: Stage {
             guard let seen = instances[row.int(0)!], let function = row.int(1).flatMap({ functions[$0] }),
                 let cpu = row.int(2).flatMap({ cpuModels[$0] }) ?? seen.cpuModel.flatMap({ cpuModels[$0] })
             else { return }
-            counts[
-                Share(provider: function.provider, cpu: cpu, ncpu: (row.int(3) ?? seen.ncpu).map { Int($0) }),
-                default: 0] +=
-                1
+            let ncpu = (row.int(3) ?? seen.ncpu).map { Int($0) }
+            counts[Share(provider: function.provider, cpu: cpu, ncpu: ncpu), default: 0] += 1
         }
         let shares = counts.sorted {
             ($0.key.provider, $0.key.cpu, $0.key.ncpu ?? -1) < ($1.key.provider, $1.key.cpu, $1.key.ncpu ?? -1)

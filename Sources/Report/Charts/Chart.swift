@@ -67,6 +67,8 @@ public enum Chart {
         }
 
         var isDegenerate: Bool { values == nil && p5 == p95 }
+        /// Drawn as a box with whiskers (not as its values, not as a dot).
+        var isBox: Bool { values == nil && !isDegenerate }
     }
 
     static let width = 760.0, height = 420.0
@@ -144,7 +146,7 @@ public enum Chart {
                 for run in Self.runs(of: points, levels: allLevels) {
                     if run.count > 1 {
                         canvas.polyline(Array(path[run]), stroke: color, dash: Palette.dash(index))
-                    } else if !marked[index] {  // a point alone between missing levels: its marker or nothing
+                    } else if run.count == 1, !marked[index] {  // a point alone between missing levels
                         canvas.marker(
                             Palette.marker(index), path[run.lowerBound].0, path[run.lowerBound].1, color: color)
                     }
@@ -225,10 +227,8 @@ public enum Chart {
         let yAxis = Axis(title: y, values: boxes.flatMap { [$0.p5, $0.p95] + ($0.values ?? []) }, logSpan: 10)
         var notes: [String] = []
         if boxes.contains(where: { !$0.isDegenerate }) { notes.append("thick line: median") }
-        if boxes.contains(where: { $0.values == nil && !$0.isDegenerate }) {
-            notes += ["box: quartiles", "whiskers: p5 and p95"]
-        }
-        if boxes.contains(where: { $0.values == nil && !$0.isDegenerate && $0.q1 == $0.q3 }) {
+        if boxes.contains(where: \.isBox) { notes += ["box: quartiles", "whiskers: p5 and p95"] }
+        if boxes.contains(where: { $0.isBox && $0.q1 == $0.q3 }) {
             notes.append("no box: quartiles are one value")
         }
         if boxes.contains(where: \.isDegenerate) { notes.append("dot: p5 to p95 are one value") }

@@ -40,11 +40,7 @@ struct ConsistencySection: StageSection {
         let series = Chart.Series.lines(
             byDelay, by: { Line(provider: $0.provider ?? "", k: $0.parameters.batchSize ?? 0) },
             name: { "\($0.provider) k = \($0.k)" }, x: { $0.parameters.delaySeconds! },
-            interval: { metric in
-                guard metric.parameters.batchSize == 1, let requests = metric.n, requests > 0 else { return nil }
-                return Proportion(successes: Int((metric.value * Double(requests)).rounded()), trials: requests)
-                    .wilsonInterval
-            })
+            interval: { $0.parameters.batchSize == 1 ? $0.proportion?.wilsonInterval : nil })
         let single = byDelay.filter { $0.parameters.batchSize == 1 }.compactMap(\.n)
         let stale = byDelay.contains { $0.value > 0 }
         if !series.isEmpty, stale {

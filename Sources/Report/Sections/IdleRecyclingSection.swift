@@ -57,14 +57,14 @@ struct IdleRecyclingSection: StageSection {
         func gap(_ metric: Metric) -> Double { metric.parameters.idleMinutes ?? 0 }
         let width = Self.binWidth(longestGap: rows.map(gap).max() ?? 0)
         var sparse = 0
-        let binned = lines.keys.sorted().map { line -> (Line, [Metric], [Bin]) in
+        let binned = lines.keys.sorted().map { line -> (line: Line, gaps: [Metric], bins: [Bin]) in
             var bins: [Int: Bin] = [:]
             for row in lines[line]! {
-                guard let requests = row.n, requests > 0 else { continue }
+                guard let counted = row.proportion else { continue }
                 let index = Int((gap(row) / width).rounded(.down))
-                bins[index, default: Bin(lower: Double(index) * width, width: width)].requests += requests
-                bins[index]!.cold += Int((row.value * Double(requests)).rounded())
-                bins[index]!.gapMinutes += gap(row) * Double(requests)
+                bins[index, default: Bin(lower: Double(index) * width, width: width)].requests += counted.trials
+                bins[index]!.cold += counted.successes
+                bins[index]!.gapMinutes += gap(row) * Double(counted.trials)
             }
             let kept = bins.sorted { $0.key < $1.key }.map(\.value).filter { bin in
                 if bin.requests >= Self.fewestPerGap { return true }
@@ -72,7 +72,7 @@ struct IdleRecyclingSection: StageSection {
                 return false
             }
             return (line, lines[line]!.sorted { gap($0) < gap($1) }, kept)
-        }.filter { !$0.2.isEmpty }
+        }.filter { !$0.bins.isEmpty }
         guard !binned.isEmpty else { return }
         document.markdown.table(
             [
@@ -103,7 +103,7 @@ struct IdleRecyclingSection: StageSection {
                 series: series, yFromZero: true),
             "Fraction of requests that started cold, by the idle gap before them (rounded to the minute), in "
                 + "\(Text.number(width))-minute bins, each point at the mean gap of its requests "
-                + "(\(Cells.range(binned.flatMap { $0.2.map(\.requests) })) requests a bin), one series per provider"
+                + "(\(Cells.range(binned.flatMap { $0.bins.map(\.requests) })) requests a bin), one series per provider"
                 + (kinds > 1 ? " and kind of run" : "") + "; error bars: 95% Wilson intervals."
                 + (sparse > 0
                     ? " Bins with fewer than \(Self.fewestPerGap) requests are left out (\(sparse) requests, in "
