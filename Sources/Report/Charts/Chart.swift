@@ -97,12 +97,13 @@ public enum Chart {
     // MARK: Kinds
 
     /// Lines, ECDF steps or points: one style (colour, dash, marker) per series; a point's interval as an
-    /// error bar. `yFromZero`: a linear y axis from 0 (fractions, counts). `linearX` keeps a time
+    /// error bar. `yFromZero`: the y axis includes 0; `linearY` keeps it linear whatever its span (a fraction,
+    /// whose interval may reach down to 0.003: a log axis would stretch it). `linearX` keeps a time
     /// axis linear whatever its span. `levels`: x is the levels runs were made at (colevel 1, 2, 4...),
     /// and a line is broken where it lacks a level another line of the figure has, not drawn across it.
     public static func xy(
         _ kind: Kind, title: String, x: String, y: String, series: [Series], yFromZero: Bool = false,
-        linearX: Bool = false, levels: Bool = false
+        linearY: Bool = false, linearX: Bool = false, levels: Bool = false
     ) -> String {
         let allLevels = levels ? Set(series.flatMap { $0.points.map(\.x) }).sorted() : []
         // An ECDF is a distribution (of latencies, lifetimes): log beyond one decade, a stray zero tolerated.
@@ -115,7 +116,7 @@ public enum Chart {
             ? Axis(title: y, values: [0, 1], allowLog: false)
             : Axis(
                 title: y, values: series.flatMap { $0.points.flatMap { [$0.y, $0.low, $0.high].compactMap { $0 } } },
-                includeZero: yFromZero, allowLog: !yFromZero, strayNonPositive: false)
+                includeZero: yFromZero, allowLog: !linearY, strayNonPositive: false)
         let layout = Layout(legend: series.map(\.name))
         var canvas = frame(title: title, x: xAxis, y: yAxis, layout)
         func px(_ value: Double) -> Double { layout.x(xAxis, value) }

@@ -48,7 +48,7 @@ struct ConsistencySection: StageSection {
                 "consistency.svg",
                 Chart.xy(
                     .line, title: "Requests served by the old version", x: "delay after the update (s)",
-                    y: "fraction of requests", series: series, yFromZero: true),
+                    y: "fraction of requests", series: series, yFromZero: true, linearY: true),
                 "Stale fraction of the requests in the first batch after an update, by the delay before it was sent, "
                     + "one line per provider and batch size k."
                     + (single.isEmpty

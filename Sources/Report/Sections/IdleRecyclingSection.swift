@@ -21,7 +21,8 @@ struct IdleRecyclingSection: StageSection {
                 Chart.xy(
                     .scatter, title: "Idle instances still alive", x: "idle gap (minutes)",
                     y: "fraction of instances reused",
-                    series: Chart.Series.byProvider(survival) { $0.parameters.idleMinutes ?? 0 }, yFromZero: true),
+                    series: Chart.Series.byProvider(survival) { $0.parameters.idleMinutes ?? 0 }, yFromZero: true,
+                    linearY: true),
                 "Fraction of second requests answered by the same instance, by the gap between the two requests"
                     + (metrics.contains { $0.parameters.grouping == .busyVM }
                         ? "; pairs whose VM another instance used during the gap are left out (their longest gap "
@@ -100,7 +101,7 @@ struct IdleRecyclingSection: StageSection {
             "idle-cold-probability.svg",
             Chart.xy(
                 .scatter, title: "Cold starts after an idle gap", x: "idle gap (minutes)", y: "P(cold start)",
-                series: series, yFromZero: true),
+                series: series, yFromZero: true, linearY: true),
             "Fraction of requests that started cold, by the idle gap before them (rounded to the minute), in "
                 + "\(Text.number(width))-minute bins, each point at the mean gap of its requests "
                 + "(\(Cells.range(binned.flatMap { $0.bins.map(\.requests) })) requests a bin), one series per provider"

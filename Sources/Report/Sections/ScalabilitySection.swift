@@ -37,7 +37,7 @@ struct ScalabilitySection: StageSection {
                 "scalability.svg",
                 Chart.xy(
                     .line, title: "Instances per concurrent request", x: "concurrent requests",
-                    y: "instances / requests", series: series, yFromZero: true),
+                    y: "instances / requests", series: series, yFromZero: true, linearY: true),
                 "Distinct instances serving a batch of N concurrent requests, divided by N (mean over batches).")
         }
         // The paper's figure of instances and VMs against concurrency, where VMs are visible.
