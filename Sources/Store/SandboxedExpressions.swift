@@ -18,9 +18,11 @@ public final class SandboxedExpressions {
         case text(String)
     }
 
-    /// What one of the three functions asks for.
+    /// What one of the three functions asks for. A path is named by a number that stays its own for the
+    /// life of these expressions (`path(_:)` gives its text), so that a caller works out what it needs
+    /// from the text once, not on every record.
     public enum Request {
-        case value(path: String)
+        case value(path: Int)
         case key(Int)
         case file
     }
@@ -60,10 +62,15 @@ public final class SandboxedExpressions {
     private var resolve: (Request) -> Input? = { _ in nil }
     private var readNull = false
     private var steps = 0
+    /// The paths `v()` has been given, numbered in the order met.
+    private var paths: [String] = []
+    private var pathNumbers: [String: Int] = [:]
 
     /// Compiles each expression; a failure names the expression by index with SQLite's message.
     public init(_ expressions: [String]) throws(Failure) {
-        guard sqlite3_open_v2(":memory:", &connection, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK,
+        // One reader on one thread uses it: no mutex around every call.
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        guard sqlite3_open_v2(":memory:", &connection, flags, nil) == SQLITE_OK,
             let connection
         else { throw Failure(index: nil, reason: "cannot open an in-memory SQLite connection") }
         sqlite3_limit(connection, SQLITE_LIMIT_LENGTH, 256 << 10)
@@ -100,6 +107,12 @@ public final class SandboxedExpressions {
             }
         }
     }
+
+    /// The text of a path `Request.value` names.
+    public func path(_ number: Int) -> String { paths[number] }
+
+    /// The number of a path `v()` has been given, nil if none has been.
+    public func number(ofPath path: String) -> Int? { pathNumbers[path] }
 
     deinit {
         for statement in statements { sqlite3_finalize(statement) }
@@ -150,7 +163,20 @@ public final class SandboxedExpressions {
         guard let argument = arguments?[0], sqlite3_value_type(argument) == SQLITE_TEXT else {
             return sqlite3_result_error(context, "v() takes a path as text, e.g. v('t.sent')", -1)
         }
-        instance(context).answer(context, .value(path: String(cString: sqlite3_value_text(argument))))
+        let this = instance(context)
+        // A literal path keeps its number in SQLite's auxiliary data from one evaluation to the next (stored
+        // as number + 1, since nil means none), so that its text is read and looked up once.
+        if let kept = sqlite3_get_auxdata(context, 0) {
+            return this.answer(context, .value(path: Int(bitPattern: kept) - 1))
+        }
+        let path = String(cString: sqlite3_value_text(argument))
+        let number = this.pathNumbers[path] ?? this.paths.count
+        if number == this.paths.count {
+            this.paths.append(path)
+            this.pathNumbers[path] = number
+        }
+        sqlite3_set_auxdata(context, 0, UnsafeMutableRawPointer(bitPattern: number + 1), nil)
+        this.answer(context, .value(path: number))
     }
 
     private static let keyFunction: Function = { context, _, arguments in

@@ -13,7 +13,7 @@ import Testing
         let sandbox = try SandboxedExpressions([expression])
         return try sandbox.evaluate(0) { request in
             switch request {
-            case .value(let path): values[path]
+            case .value(let path): values[sandbox.path(path)]
             case .key(let number): .integer(number * 10)
             case .file: .text("runs/a_512mb.json")
             }
@@ -68,5 +68,31 @@ import Testing
         } catch let failure as SandboxedExpressions.Failure {
             #expect(failure.reason.hasPrefix("ran past its budget"))
         }
+    }
+
+    /// A literal path keeps its number from record to record; a path computed per record is looked up
+    /// by its text each time, so that records with different keys read different values.
+    @Test func numbersPathsByTheirText() throws {
+        let sandbox = try SandboxedExpressions(["v('t') + v('r.' || key(1))"])
+        let records: [(key: Int, values: [String: Double])] = [
+            (1, ["t": 10, "r.1": 1]), (2, ["t": 20, "r.2": 2]), (1, ["t": 30, "r.1": 3]),
+        ]
+        var asked: [String] = []
+        let sums = try records.map { record in
+            try sandbox.evaluate(0) { request in
+                switch request {
+                case .value(let number):
+                    asked.append(sandbox.path(number))
+                    return record.values[sandbox.path(number)].map { .number($0) }
+                case .key: return .integer(record.key)
+                case .file: return nil
+                }
+            }.value
+        }
+        #expect(sums == [.number(11), .number(22), .number(33)])
+        #expect(asked == ["t", "r.1", "t", "r.2", "t", "r.1"])
+        #expect(sandbox.number(ofPath: "t") == 0)
+        #expect(sandbox.number(ofPath: "r.2") == 2)
+        #expect(sandbox.number(ofPath: "never") == nil)
     }
 }

@@ -57,12 +57,16 @@ struct JSONNode {
         return members
     }
 
-    /// Calls `body` with each of an object's members in the order written.
-    func forEachMember(_ body: (String, JSONNode) throws -> Void) rethrows {
+    /// Calls `body` with each of an object's members in the order written, but those named in `skipped`
+    /// (compared as bytes, so that their names never become Swift strings).
+    func forEachMember(skipping skipped: [String] = [], _ body: (String, JSONNode) throws -> Void) rethrows {
         guard kind == .object else { return }
         var key = index + 1
         while key < next {
-            try body(document.string(document.nodes[key]), JSONNode(document: document, index: key + 1))
+            let name = document.nodes[key]
+            if !skipped.contains(where: { document.stringEquals(name, $0) }) {
+                try body(document.string(name), JSONNode(document: document, index: key + 1))
+            }
             key = Int(document.nodes[key + 1].after)
         }
     }

@@ -40,7 +40,7 @@ protocol MappedSource {
     /// The key the n-th `explode` wildcard matched, from 1.
     func key(_ number: Int) -> ExplodeKey?
     /// The record's own members no field reads (for `extra`).
-    func unmapped(besides used: Set<String>) -> [String: Any]
+    func unmapped(besides used: [String]) -> [String: Any]
 }
 
 /// A JSON record: the object itself, or an element `explode` reached inside it.
@@ -53,11 +53,9 @@ struct JSONSource: MappedSource {
     func rootValue(at path: [String]) -> SourceValue? { root.value(at: path).flatMap(SourceValue.init) }
     func key(_ number: Int) -> ExplodeKey? { keys.indices.contains(number - 1) ? keys[number - 1] : nil }
 
-    func unmapped(besides used: Set<String>) -> [String: Any] {
+    func unmapped(besides used: [String]) -> [String: Any] {
         var unmapped: [String: Any] = [:]
-        record.forEachMember { name, value in
-            if !used.contains(name) { unmapped[name] = value.foundationObject }
-        }
+        record.forEachMember(skipping: used) { name, value in unmapped[name] = value.foundationObject }
         return unmapped
     }
 }
@@ -69,5 +67,5 @@ struct CSVSource: MappedSource {
     func value(at path: [String]) -> SourceValue? { path.count == 1 ? row[path[0]].map { .scalar(.text($0)) } : nil }
     func rootValue(at path: [String]) -> SourceValue? { value(at: path) }
     func key(_ number: Int) -> ExplodeKey? { nil }
-    func unmapped(besides used: Set<String>) -> [String: Any] { row.filter { !used.contains($0.key) } }
+    func unmapped(besides used: [String]) -> [String: Any] { row.filter { !used.contains($0.key) } }
 }

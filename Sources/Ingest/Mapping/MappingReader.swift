@@ -7,8 +7,8 @@ import Store
 struct MappingReader: RecordReader {
     private let mapping: Mapping
     private let template: InvocationRecord
-    private let usedNames: Set<String>
-    private let regexes: [String: BoundedRegex]
+    /// The source members fields read (few: compared one by one).
+    private let usedNames: [String]
     private let skipLines: BoundedRegex?
     private let endAt: BoundedRegex?
     private let expressions: SandboxedExpressions
@@ -21,8 +21,8 @@ struct MappingReader: RecordReader {
     private var ended = false
     /// Fields that have given a value in this file, by index (to name paths that never did).
     private var seen: [Bool]
-    /// Each field's canonical setter, looked up once (nil for `extra.` targets).
-    private let setters: [CanonicalColumns.Setter?]
+    /// The mapping's fields with what every record needs of them worked out once.
+    private let fields: [PreparedField]
     /// Source records met in this file, stored or rejected.
     private var records = 0
     /// The paths `v('...')` reads, split once, and whether a record of this file had them.
@@ -34,21 +34,20 @@ struct MappingReader: RecordReader {
         template.instanceIDIsFirstRequestID = template.instanceIDIsFirstRequestID || mapping.instanceNamedByFirstRequest
         self.template = template
         // Members a field reads, by path or through `v('...')`, are not kept again in `extra`.
-        usedNames = Set(
-            mapping.fields.compactMap { if case .path(let path) = $0.source { path.first } else { nil } }
-                + mapping.sqlPaths.values.flatMap { $0 }.filter { !$0.hasPrefix("/") }
-                .compactMap { Mapping.splitPath($0).first })
-        regexes = try mapping.fields.reduce(into: [:]) { regexes, field in
-            if let pattern = field.regex { regexes[pattern] = try BoundedRegex(pattern) }
-        }
+        usedNames = Array(
+            Set(
+                mapping.fields.compactMap { if case .path(let path) = $0.source { path.first } else { nil } }
+                    + mapping.sqlPaths.values.flatMap { $0 }.filter { !$0.hasPrefix("/") }
+                    .compactMap { Mapping.splitPath($0).first })
+        ).sorted()
+        fields = try mapping.fields.enumerated().map { try PreparedField($1, index: $0) }
         skipLines = try mapping.skipLines.map(BoundedRegex.init)
         endAt = try mapping.endAt.map(BoundedRegex.init)
         expressions = try SandboxedExpressions(mapping.expressions)
         path = file.relativePath
         header = mapping.header ? nil : mapping.columns
         seen = Array(repeating: false, count: mapping.fields.count)
-        valuePaths = ValuePaths(mapping.sqlPaths.values.flatMap { $0 })
-        setters = mapping.fields.map { CanonicalColumns.setters[$0.target] }
+        valuePaths = ValuePaths(expressions)
     }
 
     mutating func read(_ line: Line, into sink: any RecordSink) throws {
@@ -193,22 +192,22 @@ struct MappingReader: RecordReader {
     private mutating func record(_ source: some MappedSource) throws(RecordProblem) -> InvocationRecord {
         var record = template
         var extra = mapping.keepUnmapped ? source.unmapped(besides: usedNames) : [:]
-        for (index, field) in mapping.fields.enumerated() {
-            guard let value = try value(of: field, at: index, in: source) else {
-                if field.required {
-                    throw RecordProblem("\(problemPrefix(field)) no value")
+        for prepared in fields {
+            guard let value = try value(of: prepared, in: source) else {
+                if prepared.field.required {
+                    throw RecordProblem("\(problemPrefix(prepared.field)) no value")
                 }
                 continue
             }
-            if field.target.hasPrefix("extra.") {
+            if let name = prepared.extraName {
                 switch value {
-                case .text(let text): extra[String(field.target.dropFirst(6))] = text
-                case .number(let number): extra[String(field.target.dropFirst(6))] = number
-                case .bool(let flag): extra[String(field.target.dropFirst(6))] = flag
+                case .text(let text): extra[name] = text
+                case .number(let number): extra[name] = number
+                case .bool(let flag): extra[name] = flag
                 }
                 continue
             }
-            try setters[index]?(&record, CanonicalValue(value), field.target)
+            try prepared.setter?(&record, CanonicalValue(value), prepared.field.target)
         }
         try CanonicalColumns.validate(record)
         record.extra = JSONText.object(extra)
@@ -231,10 +230,10 @@ struct MappingReader: RecordReader {
             do {
                 outcome = try expressions.evaluate(index) { [path, valuePaths] request in
                     switch request {
-                    case .value(let text):
-                        let (steps, fromRoot) = valuePaths.steps(text)
+                    case .value(let number):
+                        let (steps, fromRoot) = valuePaths.steps(number)
                         let value = Self.input(fromRoot ? source.rootValue(at: steps) : source.value(at: steps))
-                        if value != nil { valuePaths.markFound(text) }
+                        if value != nil { valuePaths.markFound(number) }
                         return value
                     case .key(let number):
                         return source.key(number).map { key in
@@ -284,13 +283,14 @@ struct MappingReader: RecordReader {
     /// One field's value: the constant or the source value, through regex, map, time format and unit;
     /// nil when absent and without a default.
     private mutating func value(
-        of field: Mapping.Field, at index: Int, in source: some MappedSource
+        of prepared: PreparedField, in source: some MappedSource
     ) throws(RecordProblem) -> Mapping.Constant? {
+        let field = prepared.field
         guard var value = try sourceValue(of: field, in: source) else { return field.defaultValue }
-        seen[index] = true
-        if let pattern = field.regex {
+        seen[prepared.index] = true
+        if let regex = prepared.regex, let pattern = field.regex {
             let text = Self.text(value)
-            switch regexes[pattern]?.firstCapture(in: text) ?? .noMatch {
+            switch regex.firstCapture(in: text) {
             case .match(let capture): value = .text(capture)
             case .noMatch:
                 if let fallback = field.defaultValue { return fallback }
@@ -319,7 +319,7 @@ struct MappingReader: RecordReader {
             }
             value = .number(milliseconds)
         }
-        if let unit = field.unit {
+        if let factor = prepared.unitFactor {
             let number: Double? =
                 switch value {
                 case .number(let number): number
@@ -329,7 +329,7 @@ struct MappingReader: RecordReader {
             guard let number, number.isFinite else {
                 throw RecordProblem("\(problemPrefix(field)) '\(Self.text(value).prefix(60))' is not a number")
             }
-            value = .number(number * unit.factor(to: Mapping.kind(of: field.target))!)
+            value = .number(number * factor)
         }
         return value
     }
@@ -340,6 +340,29 @@ struct MappingReader: RecordReader {
         case .number(let number): Bounded.text(number)
         case .bool(let flag): flag ? "true" : "false"
         }
+    }
+}
+
+/// A mapping's field with what every record needs of it worked out once (a class: one reference to pass).
+private final class PreparedField {
+    let field: Mapping.Field
+    /// The field's place in the mapping.
+    let index: Int
+    /// The member of `extra` an `extra.<name>` target sets; nil for a canonical column.
+    let extraName: String?
+    /// The canonical column's setter; nil for `extra.` targets.
+    let setter: CanonicalColumns.Setter?
+    let regex: BoundedRegex?
+    /// The factor from the field's unit to its column's (a unit that does not fit is refused on loading).
+    let unitFactor: Double?
+
+    init(_ field: Mapping.Field, index: Int) throws {
+        self.field = field
+        self.index = index
+        extraName = field.target.hasPrefix("extra.") ? String(field.target.dropFirst(6)) : nil
+        setter = CanonicalColumns.setters[field.target]
+        regex = try field.regex.map(BoundedRegex.init)
+        unitFactor = field.unit.map { $0.factor(to: Mapping.kind(of: field.target))! }
     }
 }
 
@@ -380,34 +403,31 @@ struct DateParsers {
     }
 }
 
-/// The paths a mapping's expressions read with `v('...')`: split once rather than on every call, and
-/// whether a record of the file had each (a class, so that the expression's callback can mark them).
+/// The paths a mapping's expressions read with `v('...')`, split once by the number the sandbox gives
+/// each rather than on every call, and whether a record of the file had each (a class, so that the
+/// expression's callback can mark them).
 private final class ValuePaths {
-    private var known: [String: (index: Int, steps: [String], fromRoot: Bool)] = [:]
+    private let expressions: SandboxedExpressions
+    private var split: [(steps: [String], fromRoot: Bool)] = []
     private var found: [Bool] = []
 
-    init(_ paths: [String]) {
-        for path in paths where known[path] == nil {
-            let split = Self.split(path)
-            known[path] = (found.count, split.steps, split.fromRoot)
-            found.append(false)
-        }
-    }
+    init(_ expressions: SandboxedExpressions) { self.expressions = expressions }
 
     /// A path's steps, and whether it starts at the source object (`/a.b`) rather than the record.
-    func steps(_ path: String) -> (steps: [String], fromRoot: Bool) {
-        known[path].map { ($0.steps, $0.fromRoot) } ?? Self.split(path)
+    func steps(_ number: Int) -> (steps: [String], fromRoot: Bool) {
+        while split.count <= number {  // the sandbox numbers paths in the order met
+            let path = expressions.path(split.count)
+            split.append(
+                path.hasPrefix("/")
+                    ? (Mapping.splitPath(String(path.dropFirst())), true) : (Mapping.splitPath(path), false))
+            found.append(false)
+        }
+        return split[number]
     }
 
-    func markFound(_ path: String) {
-        if let index = known[path]?.index { found[index] = true }
-    }
+    func markFound(_ number: Int) { found[number] = true }
 
     func found(_ path: String) -> Bool {
-        known[path].map { found[$0.index] } ?? false
-    }
-
-    private static func split(_ path: String) -> (steps: [String], fromRoot: Bool) {
-        path.hasPrefix("/") ? (Mapping.splitPath(String(path.dropFirst())), true) : (Mapping.splitPath(path), false)
+        expressions.number(ofPath: path).map { found.indices.contains($0) && found[$0] } ?? false
     }
 }
