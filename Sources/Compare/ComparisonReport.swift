@@ -13,8 +13,60 @@ public struct ComparisonReport {
         self.comparison = comparison
     }
 
-    /// At most this many rows in the forest plot of ratios.
+    /// At most this many rows in one forest plot of ratios.
     static let forestRows = 60
+
+    /// The forest plots of `ratios` (in the table's order): one when they fit, else one per provider (in
+    /// parts of at most `forestRows`), so that no provider's rows are cut. Each with its file name and the
+    /// words its title and caption add (", aws", ", aws, 2 of 3").
+    static func forestFigures(_ ratios: [Comparison.Pair]) -> [(name: String, pairs: [Comparison.Pair], part: String)] {
+        guard ratios.count > forestRows else { return ratios.isEmpty ? [] : [("ratios.svg", ratios, "")] }
+        var providers: [String] = []
+        for pair in ratios where !providers.contains(pair.a.provider ?? "") { providers.append(pair.a.provider ?? "") }
+        // A provider's name is data: only letters and digits of it reach a file name (numbered if two agree).
+        let slugs = providers.map { provider in
+            provider.isEmpty
+                ? "other" : String(provider.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
+        }
+        return providers.enumerated().flatMap { number, provider in
+            let rows = ratios.filter { ($0.a.provider ?? "") == provider }
+            let parts = stride(from: 0, to: rows.count, by: forestRows).map {
+                Array(rows[$0..<min($0 + forestRows, rows.count)])
+            }
+            let slug = slugs.filter { $0 == slugs[number] }.count > 1 ? "\(slugs[number])-\(number + 1)" : slugs[number]
+            return parts.enumerated().map { index, part in
+                let numbered = parts.count > 1
+                return (
+                    numbered ? "ratios-\(slug)-\(index + 1).svg" : "ratios-\(slug).svg", part,
+                    ", \(provider.isEmpty ? "no provider" : provider)"
+                        + (numbered ? ", \(index + 1) of \(parts.count)" : "")
+                )
+            }
+        }
+    }
+
+    /// At most this many ECDF figures.
+    static let ecdfFigures = 24
+
+    /// At most `limit` of `items`, each key's first ones in turn (no key left out while another has more
+    /// than one drawn), in their original order.
+    static func takingTurns<Item>(_ items: [Item], limit: Int, key: (Item) -> String) -> [Item] {
+        var queues: [String: [Int]] = [:]
+        var keys: [String] = []
+        for (index, item) in items.enumerated() {
+            if queues[key(item)] == nil { keys.append(key(item)) }
+            queues[key(item), default: []].append(index)
+        }
+        var chosen: [Int] = []
+        var round = 0
+        while chosen.count < min(limit, items.count) {
+            for key in keys where round < queues[key]!.count && chosen.count < limit {
+                chosen.append(queues[key]![round])
+            }
+            round += 1
+        }
+        return chosen.sorted().map { items[$0] }
+    }
 
     /// Above this many metrics on one side only, `compare.md` groups them and `only-a.csv` / `only-b.csv` list them.
     static let unmatchedListedInline = 200
@@ -105,8 +157,7 @@ public struct ComparisonReport {
             guard pair.ratioCI != nil || !withCI.contains(group(pair)) else { return false }
             return pair.a.value > 0 && pair.b.value > 0 && pair.a.statistic != .medianDifference
         }
-        if !ratios.isEmpty {
-            let shown = Array(ratios.prefix(Self.forestRows))
+        for (name, shown, part) in Self.forestFigures(ratios) {
             // A pair across definitions says so in its label: its ratio mixes two definitions.
             let names = shown.map { pair in
                 [label(pair), "\(pair.a.metric.name) (\(pair.a.statistic.name))"].filter { !$0.isEmpty }
@@ -119,11 +170,8 @@ public struct ComparisonReport {
                     repeated.contains(name) ? "\(name), \(pair.a.setting ?? "")" : name, pair.ratio!,
                     low: pair.ratioCI?.low, high: pair.ratioCI?.high)
             }
-            try Data(Chart.forest(title: "B / A, metric by metric", x: "B / A", rows: rows).utf8)
-                .write(to: figures.appendingPathComponent("ratios.svg"))
-            let cut =
-                ratios.count > shown.count
-                ? " The first \(shown.count) of \(ratios.count) ratios, in the table's order." : ""
+            try Data(Chart.forest(title: "B / A, metric by metric\(part)", x: "B / A", rows: rows).utf8)
+                .write(to: figures.appendingPathComponent(name))
             // The caption names the kinds of row drawn, no more.
             let withInterval = shown.filter { $0.ratioCI != nil }.count
             let kinds = [
@@ -133,20 +181,19 @@ public struct ComparisonReport {
             ].compactMap { $0 }.joined(separator: ", and ")
             let across = shown.contains { !$0.renamings.isEmpty }
             markdown.figure(
-                "ratios.svg",
-                "B / A of the joined pairs (\(shown.count) rows) on a log axis, 1 (no change) dashed: \(kinds); only "
-                    + "pairs whose two values are positive."
+                name,
+                "B / A of the joined pairs\(part) (\(shown.count) rows) on a log axis, 1 (no change) dashed: \(kinds); "
+                    + "only pairs whose two values are positive."
                     + (across
                         ? " \"Across definitions\": B's row is another definition read as A's (see the top)." : "")
-                    + cut
                     + (leftOut.isEmpty
                         ? ""
                         : " Counts and maxima of what was seen grow with the experiments' size and length, so they "
                             + "are left out (they are in the table): " + leftOut.joined(separator: "; ") + "."))
         }
-        for (index, pair) in c.pairs.filter({ $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == .median })
-            .prefix(24).enumerated()
-        {
+        let distributions = c.pairs.filter { $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == .median }
+        let drawn = Self.takingTurns(distributions, limit: Self.ecdfFigures) { $0.a.provider ?? "" }
+        for (index, pair) in drawn.enumerated() {
             let name = String(format: "ecdf-%02d.svg", index + 1)
             // Each line is named by its side and the snapshot its row came from (the side alone if an alias
             // renamed the row); the caption gives each n, which a legend this wide would cut.
@@ -172,6 +219,12 @@ public struct ComparisonReport {
                 name,
                 "ECDFs of A and B: \(pair.a.metric.name) (`\(pair.a.metric)`), \(group); n = \(pair.a.samples!.count) "
                     + "in A, \(pair.b.samples!.count) in B.\(same)")
+        }
+        if distributions.count > drawn.count {
+            markdown.paragraph(
+                "\(distributions.count - drawn.count) further distributions both sides kept are not drawn: at most "
+                    + "\(Self.ecdfFigures) figures, each provider's first ones in the table's order in turn; their "
+                    + "medians are in the table above.")
         }
 
         let unmatchedColumns = [

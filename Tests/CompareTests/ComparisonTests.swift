@@ -10,6 +10,15 @@ import Testing
 @testable import Simulate
 
 @Suite struct ComparisonTests {
+    /// At most n figures, each provider's first ones in turn, in the table's order: no provider is cut while
+    /// another has a second figure.
+    @Test func figuresAreSharedOutByProvider() {
+        let rows = ["aws 1", "aws 2", "aws 3", "aws 4", "azure 1", "google 1", "google 2"]
+        let taken = ComparisonReport.takingTurns(rows, limit: 4) { String($0.prefix { $0 != " " }) }
+        #expect(taken == ["aws 1", "aws 2", "azure 1", "google 1"])
+        #expect(ComparisonReport.takingTurns(rows, limit: 10) { $0 } == rows)
+    }
+
     /// A store holding snapshots A and B with the given metrics.
     private func store(_ a: [Metric], _ b: [Metric]) throws -> (Store, URL) {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("compare-" + UUID().uuidString)

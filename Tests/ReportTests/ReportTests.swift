@@ -130,7 +130,8 @@ enum BrowserCheck {
 
     /// The column right of the plot is as wide as its legend needs: a short name leaves the plot wider.
     @Test func legendColumnFitsItsEntries() {
-        let none = Chart.Layout(), short = Chart.Layout(legend: ["aws"])
+        let none = Chart.Layout()
+        let short = Chart.Layout(legend: ["aws"])
         let long = Chart.Layout(legend: ["aws", String(repeating: "x", count: 60)])
         #expect(none.plotWidth > short.plotWidth && short.plotWidth > long.plotWidth)
         #expect(long.right == 210)
@@ -157,6 +158,47 @@ enum BrowserCheck {
         }
         #expect(circles(20) == 21)  // every point and the legend's
         #expect(circles(200) == 0)
+    }
+
+    /// Legend entries stay apart when names are long: the beginning they all share goes, then the middle.
+    @Test func longLegendNamesKeepWhatTellsThemApart() {
+        let quarkus = ["128 MB", "image 128 MB", "image 256 MB"].map { "quarkus_native_on_provided_al2023 \($0)" }
+        #expect(Chart.legendLabels(quarkus) == ["…128 MB", "…image 128 MB", "…image 256 MB"])
+        #expect(Chart.legendLabels(["aws", "google"]) == ["aws", "google"])
+        let alone = Chart.legendLabels(["a runtime with a very long name, 1024 MB"])
+        #expect(alone[0].hasPrefix("a runtime with…") && alone[0].hasSuffix("name, 1024 MB") && alone[0].count == 30)
+    }
+
+    /// A series drawn exactly under a later one is named in a note, not lost without a word.
+    @Test func aSeriesHiddenUnderAnotherIsNamed() {
+        let same = [Chart.Point(1, 1), .init(10, 10)]
+        let series = [
+            Chart.Series("aws instances", same), Chart.Series("aws VMs", same),
+            Chart.Series("google VMs", [.init(1, 1), .init(10, 3)]),
+        ]
+        #expect(Chart.hiddenSeries(series) == ["aws instances: under aws VMs"])
+        #expect(Chart.xy(.line, title: "t", x: "x", y: "y", series: series).contains(">aws instances: under aws VMs<"))
+        #expect(Chart.hiddenSeries(Array(series.suffix(2))).isEmpty)
+    }
+
+    /// Points with error bars of two series at one x: each marker sits on its own error bar, set apart.
+    @Test func markersMoveWithTheirErrorBars() {
+        let series = [
+            Chart.Series("aws", [.init(10, 0.5, low: 0.4, high: 0.6), .init(20, 0.5, low: 0.4, high: 0.6)]),
+            Chart.Series("google", [.init(10, 0.5, low: 0.3, high: 0.7), .init(20, 0.5, low: 0.3, high: 0.7)]),
+        ]
+        let svg = Chart.xy(.scatter, title: "t", x: "x", y: "y", series: series, linearY: true)
+        // Vertical error-bar lines (x1 == x2) and the centres of the markers drawn as circles (aws's marker).
+        let bars = Set(
+            svg.components(separatedBy: "<line ").dropFirst().compactMap { line -> String? in
+                let x1 = line.components(separatedBy: "x1=\"").dropFirst().first?.prefix { $0 != "\"" }
+                let x2 = line.components(separatedBy: "x2=\"").dropFirst().first?.prefix { $0 != "\"" }
+                return x1 == x2 ? x1.map(String.init) : nil
+            })
+        let centres = svg.components(separatedBy: "<circle ").dropFirst().dropLast().compactMap {
+            $0.components(separatedBy: "cx=\"").dropFirst().first.map { String($0.prefix { $0 != "\"" }) }
+        }
+        #expect(centres.count == 2 && centres.allSatisfy { bars.contains($0) }, "\(centres) \(bars)")
     }
 
     /// A forest plot's axis is logarithmic whatever the span, covers 1, and its ticks are round.
@@ -251,7 +293,8 @@ enum BrowserCheck {
         // A distribution passes one decade; a stray zero among 200 values sits at its left end.
         let latencies = [0] + (1...199).map { 100 + Double($0) * 35 }
         let distribution = Axis(title: "ms", values: latencies, logSpan: 10)
-        #expect(distribution.logarithmic && distribution.ticks == [100, 1_000, 10_000])
+        // Two decades or less: ticks at 1, 2 and 5 times each power of ten, to read values between.
+        #expect(distribution.logarithmic && distribution.ticks == [100, 200, 500, 1_000, 2_000, 5_000, 10_000])
         // An idle gap of 0 minutes is a point of its own: the axis stays linear to draw it where it is.
         let gaps = Axis(title: "minutes", values: [0, 1, 5, 30, 120, 600], strayNonPositive: false)
         #expect(!gaps.logarithmic && gaps.low == 0)
@@ -426,22 +469,29 @@ enum BrowserCheck {
     @Test func idleGapsGetTheirColdProbability() throws {
         var lines: [String] = []
         var request = 0
-        func after(gap minutes: Int, cold: Bool) {
+        func after(gap minutes: Int, cold: Bool, provider: String = "aws") {
             request += 1
             let sent = 1_514_764_800_000 + Double(request) * 1000
             lines.append(
-                #"{"provider":"aws","function":"scatter","experiment":"idle-scatter","interval_s":\#(minutes * 60),"#
+                #"{"provider":"\#(provider)","function":"scatter","experiment":"idle-scatter","#
+                    + #""interval_s":\#(minutes * 60),"#
                     + #""is_cold":\#(cold),"request_sent_ms":\#(sent),"function_start_ms":\#(sent + 50)}"#
             )
         }
         for _ in 0..<10 { after(gap: 1, cold: false) }
         for index in 0..<10 { after(gap: 30, cold: index < 8) }
         for _ in 0..<2 { after(gap: 50, cold: true) }
+        for _ in 0..<6 { after(gap: 200, cold: true, provider: "google") }
         let (markdown, figures, folder) = try report(["idle.jsonl": lines.joined(separator: "\n")], snapshot: "idle")
         defer { try? FileManager.default.removeItem(at: folder) }
-        // Longest gap 50 min: 5-minute bins; the 50-minute bin's two requests are too few for a point.
+        // Each provider's bins are a twentieth of its own longest gap: aws 50 min, 5-minute bins (the 50-minute
+        // bin's two requests are too few for a point); google 200 min, 10-minute bins.
         #expect(markdown.contains("| aws | idle-scatter | 1-50 | 22 | 0 | 30-35 min | 0.8 |"), "\(markdown)")
-        #expect(markdown.contains("in 5-minute bins, each point at the mean gap of its requests (10 requests a bin)"))
+        #expect(markdown.contains("| google | idle-scatter | 200-200 | 6 | 1 | 200-210 min | 1 |"))
+        #expect(
+            markdown.contains(
+                "in bins of the gap (5 min for aws, 10 min for google), each point at the mean gap of its requests "
+                    + "(6 to 10 requests a bin)"))
         #expect(markdown.contains("Bins with fewer than 5 requests are left out (2 requests, in metrics.csv)."))
         #expect(figures["idle-cold-probability.svg"] != nil)
     }

@@ -36,13 +36,18 @@ struct Axis {
         logarithmic = allowLog && low > 0 && high / low > logSpan
         if logarithmic {
             // Ends at 1, 2 or 5 times a power of ten, so that data from 97 to 1,500 is not drawn on 10-10,000;
-            // ticks at the ends and at every power of ten between.
-            self.low = Self.roundedDown(low)
-            self.high = Self.roundedUp(high)
-            let decades = stride(from: ceil(log10(self.low)), through: floor(log10(self.high)), by: 1).map {
+            // ticks at the ends and at every power of ten between, and at 2 and 5 times each as well when
+            // the axis spans two decades or less (150 and 700 ms are read off 100, 200, 500, 1000).
+            let (start, end) = (Self.roundedDown(low), Self.roundedUp(high))
+            self.low = start
+            self.high = end
+            let factors: [Double] = end / start <= 100 * (1 + 1e-9) ? [1, 2, 5] : [1]
+            let powers: [Double] = stride(from: floor(log10(start)), through: floor(log10(end)), by: 1).map {
                 pow(10, $0)
             }
-            ticks = ([self.low] + decades + [self.high]).reduce(into: []) { if $0.last != $1 { $0.append($1) } }
+            let candidates: [Double] = powers.flatMap { power in factors.map { $0 * power } }
+            let inner = candidates.filter { $0 > start * (1 + 1e-9) && $0 < end * (1 - 1e-9) }
+            ticks = [start] + inner + (end > start ? [end] : [])
         } else {
             if low == high {
                 // One value: a tenth of it either side (from 0 when that would cross it), so the ticks differ.

@@ -77,21 +77,30 @@ public enum Chart {
 
     /// The plot's place on the canvas: the column on its right is as wide as the legend or notes in it
     /// need (at most 210 pixels, names cut at 30 characters), so that a short legend leaves the plot wide.
+    /// `inset`: the axes' ends lie this far inside the frame, so that a point at an end (a fraction of 0
+    /// or 1) is drawn whole, off the frame's lines.
     struct Layout {
         let right: Double
+        let inset: Double
         var plotWidth: Double { Chart.width - Chart.left - right }
         var legendX: Double { Chart.width - right + 16 }
 
         /// `legend`: series names (a line and a marker before each); `notes`: lines of plain text.
-        init(legend: [String] = [], notes: [String] = []) {
+        init(legend: [String] = [], notes: [String] = [], inset: Double = 0) {
             let widths =
                 legend.map { 16 + 30 + Double(min($0.count, 30)) * 5.9 + 10 }
                 + notes.map { 16 + Double($0.count) * 6.4 + 10 }
             right = min(210, widths.max() ?? 24)
+            self.inset = inset
         }
 
-        func x(_ axis: Axis, _ value: Double) -> Double { Chart.left + axis.fraction(value) * plotWidth }
-        func y(_ axis: Axis, _ value: Double) -> Double { Chart.top + (1 - axis.fraction(value)) * Chart.plotHeight }
+        func x(_ axis: Axis, _ value: Double) -> Double {
+            Chart.left + inset + axis.fraction(value) * (plotWidth - 2 * inset)
+        }
+
+        func y(_ axis: Axis, _ value: Double) -> Double {
+            Chart.top + inset + (1 - axis.fraction(value)) * (Chart.plotHeight - 2 * inset)
+        }
     }
 
     // MARK: Kinds
@@ -117,22 +126,21 @@ public enum Chart {
             : Axis(
                 title: y, values: series.flatMap { $0.points.flatMap { [$0.y, $0.low, $0.high].compactMap { $0 } } },
                 includeZero: yFromZero, allowLog: !linearY, strayNonPositive: false)
-        let layout = Layout(legend: series.map(\.name))
+        let hidden = hiddenSeries(series)
+        let layout = Layout(legend: series.map(\.name), notes: hidden, inset: 6)
         var canvas = frame(title: title, x: xAxis, y: yAxis, layout)
-        func px(_ value: Double) -> Double { layout.x(xAxis, value) }
         func py(_ value: Double) -> Double { layout.y(yAxis, value) }
         // Markers on every point of a scatter or of a short line; a long line (an hourly series) is the
         // line alone: markers on a few of its points would single them out.
         let marked = series.map { kind == .scatter || $0.points.count <= 30 }
-        // Error bars of series that share x values are set a few pixels apart, so that none hides another.
-        let withIntervals = series.indices.filter { series[$0].points.contains { $0.low != nil } }
-        func dodge(_ index: Int) -> Double {
-            guard withIntervals.count > 1, let rank = withIntervals.firstIndex(of: index) else { return 0 }
-            return (Double(rank) - Double(withIntervals.count - 1) / 2) * 4
-        }
+        // In a figure with error bars, series are set a few pixels apart, markers and error bars together,
+        // so that none hides another where they share an x value.
+        let dodged = series.contains { $0.points.contains { $0.low != nil } } && series.count > 1
+        func dodge(_ index: Int) -> Double { dodged ? (Double(index) - Double(series.count - 1) / 2) * 7 : 0 }
         for (index, item) in series.enumerated() {
             let color = Palette.color(index)
             let points = kind == .ecdf ? thinned(item.points) : item.points
+            func px(_ value: Double) -> Double { layout.x(xAxis, value) + dodge(index) }
             var path = points.map { (px($0.x), py($0.y)) }
             if kind == .ecdf, let first = points.first {  // steps, from 0 before the first value
                 path = [(px(first.x), py(0))]
@@ -157,7 +165,7 @@ public enum Chart {
             }
             for point in points {
                 if let low = point.low, let high = point.high {
-                    let x = px(point.x) + dodge(index)
+                    let x = px(point.x)
                     canvas.line(x, py(low), x, py(high), stroke: color, width: 1)
                     canvas.line(x - 3, py(low), x + 3, py(low), stroke: color, width: 1)
                     canvas.line(x - 3, py(high), x + 3, py(high), stroke: color, width: 1)
@@ -169,7 +177,23 @@ public enum Chart {
             }
         }
         legend(&canvas, series.map(\.name), lines: kind != .scatter, markers: marked, layout)
+        notes(&canvas, hidden, layout, below: series.count)
         return canvas.document
+    }
+
+    /// A note for each series drawn exactly under a later one (the same points: instances and VMs when
+    /// every VM holds one instance), which would otherwise be missing from the figure without a word.
+    static func hiddenSeries(_ series: [Series]) -> [String] {
+        series.indices.compactMap { index in
+            guard !series[index].points.isEmpty,
+                let cover = series.indices.last(where: { other in
+                    other > index
+                        && series[other].points.map { [$0.x, $0.y] } == series[index].points.map { [$0.x, $0.y] }
+                })
+            else { return nil }
+            let note = "\(series[index].name): under \(series[cover].name)"
+            return note.count <= 30 ? note : "\(series[index].name.prefix(20)): hidden"
+        }
     }
 
     /// The indices of sorted `points` in runs a line may join: a run ends where one of `levels` (sorted)
@@ -315,17 +339,39 @@ public enum Chart {
         _ canvas: inout SVGCanvas, _ names: [String], lines: Bool, markers: [Bool], _ layout: Layout
     ) {
         let x = layout.legendX
-        for (index, name) in names.enumerated() {
+        for (index, name) in legendLabels(names).enumerated() {
             let y = top + 10 + Double(index) * 20
             if lines { canvas.line(x, y, x + 24, y, stroke: Palette.color(index), width: 2, dash: Palette.dash(index)) }
             if markers[index] { canvas.marker(Palette.marker(index), x + 12, y, color: Palette.color(index)) }
-            canvas.text(name.count > 30 ? String(name.prefix(29)) + "…" : name, x + 30, y + 4, size: 10)
+            canvas.text(name, x + 30, y + 4, size: 10)
         }
     }
 
-    private static func notes(_ canvas: inout SVGCanvas, _ lines: [String], _ layout: Layout) {
+    /// Legend entries of at most `limit` characters that stay apart: a beginning every name shares
+    /// (`quarkus_native_on_provided_`, which the panel's title says) is left out, and a name still too long
+    /// loses its middle, not its end, where memory sizes and packaging tell lines apart.
+    static func legendLabels(_ names: [String], limit: Int = 30) -> [String] {
+        guard names.contains(where: { $0.count > limit }) else { return names }
+        var labels = names
+        if names.count > 1 {
+            var shared = names.dropFirst().reduce(names[0]) { String($0.commonPrefix(with: $1)) }
+            while let last = shared.last, !" _-.,".contains(last) { shared.removeLast() }
+            if shared.count >= 6, names.allSatisfy({ $0.count > shared.count }) {
+                labels = names.map { "…" + $0.dropFirst(shared.count) }
+            }
+        }
+        return labels.map { label in
+            guard label.count > limit else { return label }
+            let head = (limit - 1) / 2
+            return String(label.prefix(head)) + "…" + String(label.suffix(limit - 1 - head))
+        }
+    }
+
+    /// Lines of text in the column right of the plot, after `below` legend entries.
+    private static func notes(_ canvas: inout SVGCanvas, _ lines: [String], _ layout: Layout, below: Int = 0) {
+        let start = top + 14 + (below > 0 ? Double(below) * 20 + 8 : 0)
         for (index, line) in lines.enumerated() {
-            canvas.text(line, layout.legendX, top + 14 + Double(index) * 18, size: 11)
+            canvas.text(line, layout.legendX, start + Double(index) * 18, size: 11)
         }
     }
 }

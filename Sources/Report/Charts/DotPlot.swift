@@ -23,7 +23,8 @@ extension Chart {
         title: String, x: String, rows: [String], series: [DotSeries], logarithmic: Bool? = nil,
         reference: Double? = nil
     ) -> String {
-        let rowHeight = 20.0
+        // A row is tall enough for its series to sit 5 pixels apart, so that no marker or whisker hides another.
+        let rowHeight = max(20, 8 + 5 * Double(series.count))
         let top = 48.0
         let plotWidth = 420.0
         let margin = 24.0
@@ -40,7 +41,8 @@ extension Chart {
             (logarithmic ?? (positive.count == values.count && span > 10))
             ? Axis(logarithmicTitle: x, values: values)
             : Axis(title: x, values: values, includeZero: true, allowLog: false)
-        func px(_ value: Double) -> Double { labelWidth + axis.fraction(value) * plotWidth }
+        // The axis' ends lie inside the plot, so that a value at an end is drawn whole.
+        func px(_ value: Double) -> Double { labelWidth + 8 + axis.fraction(value) * (plotWidth - 16) }
         // The title and the axis title are centred on the plot, moved left and the canvas widened when they
         // are longer than it (a few pixels a character at their sizes).
         let axisTitle = axis.caption
@@ -68,9 +70,7 @@ extension Chart {
             let style = line.style ?? number
             let color = Palette.color(style)
             // Several series on one row sit a little apart, so that none hides another.
-            let offset =
-                series.count > 1
-                ? (Double(number) - Double(series.count - 1) / 2) * min(3, 10 / Double(series.count)) : 0
+            let offset = (Double(number) - Double(series.count - 1) / 2) * 5
             for (index, point) in line.points.sorted(by: { $0.key < $1.key }) {
                 let y = top + (Double(index) + 0.5) * rowHeight + offset
                 if let low = point.low, let high = point.high {

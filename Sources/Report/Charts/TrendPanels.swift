@@ -58,6 +58,7 @@ extension Chart {
             canvas.text(
                 axis.caption, originX + 14, top + panelPlotHeight / 2, size: 10,
                 anchor: .middle, angle: -90)
+            let labels = legendLabels(panel.lines.map(\.name))
             for (lineIndex, line) in panel.lines.enumerated() {
                 let color = Palette.color(lineIndex)
                 let banded = line.points.filter { $0.low != nil && $0.high != nil }
@@ -74,8 +75,7 @@ extension Chart {
                 canvas.line(
                     legendX, legendY, legendX + 20, legendY, stroke: color, width: 1.5, dash: Palette.dash(lineIndex))
                 canvas.marker(Palette.marker(lineIndex), legendX + 10, legendY, color: color, size: 3)
-                let name = line.name.count > 30 ? String(line.name.prefix(29)) + "…" : line.name
-                canvas.text(name, legendX + 25, legendY + 4, size: 10)
+                canvas.text(labels[lineIndex], legendX + 25, legendY + 4, size: 10)
             }
         }
         return canvas.document

@@ -153,6 +153,8 @@ enum ColdStartFigures {
                     : "\(memoryText) (the memory size most runtimes were measured at), with its 95% bootstrap CI, one "
                         + "marker per packaging and architecture")
                 + "; rows by the median of the first."
+                + (groups.contains { $0.metric == .coldStartReportedDuration }
+                    ? " The reported duration is the handler's run: the runtime's start is not in it." : "")
                 + (left > 0
                     ? " The \(runtimes.count) runtimes with the most cold starts; \(left) more are in metrics.csv."
                     : "")

@@ -195,7 +195,10 @@ struct ColdStartSection: StageSection {
                     .line, title: "Hourly median cold start",
                     x: "\(perUnit == 24 ? "days" : "hours") since the first measurement",
                     y: "median cold-start latency (ms)", series: series, linearX: true),
-                "Median cold-start latency of each hour.")
+                "Median cold-start latency of each hour of the runs of the 'hourly' experiment ("
+                    + hourly.map { "\($0.provider ?? "") n = \(Cells.n($0)) hours" }.joined(separator: ", ")
+                    + "), each hour's median over the cold starts of that hour: these runs' own functions, "
+                    + "not the groups of the tables above, so their level need not be the tables'.")
         }
     }
 

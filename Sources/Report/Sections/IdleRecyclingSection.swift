@@ -56,9 +56,11 @@ struct IdleRecyclingSection: StageSection {
         }
         let kinds = Set(lines.keys.map(\.experiment)).count
         func gap(_ metric: Metric) -> Double { metric.parameters.idleMinutes ?? 0 }
-        let width = Self.binWidth(longestGap: rows.map(gap).max() ?? 0)
         var sparse = 0
+        // Each line's bins are a twentieth of its own longest gap: a provider that recycles within 30 minutes
+        // is not pooled into the bins another's five hours need.
         let binned = lines.keys.sorted().map { line -> (line: Line, gaps: [Metric], bins: [Bin]) in
+            let width = Self.binWidth(longestGap: lines[line]!.map(gap).max() ?? 0)
             var bins: [Int: Bin] = [:]
             for row in lines[line]! {
                 guard let counted = row.proportion else { continue }
@@ -97,13 +99,17 @@ struct IdleRecyclingSection: StageSection {
                     return Chart.Point(bin.meanGap, bin.proportion.value, low: interval.low, high: interval.high)
                 })
         }
+        let widths = binned.map { line, _, bins in
+            "\(Text.number(bins[0].width)) min\(binned.count > 1 ? " for \(line.provider)" : "")"
+                + (kinds > 1 ? " (\(line.experiment))" : "")
+        }
         document.figure(
             "idle-cold-probability.svg",
             Chart.xy(
                 .scatter, title: "Cold starts after an idle gap", x: "idle gap (minutes)", y: "P(cold start)",
                 series: series, yFromZero: true, linearY: true),
             "Fraction of requests that started cold, by the idle gap before them (rounded to the minute), in "
-                + "\(Text.number(width))-minute bins, each point at the mean gap of its requests "
+                + "bins of the gap (\(widths.joined(separator: ", "))), each point at the mean gap of its requests "
                 + "(\(Cells.range(binned.flatMap { $0.bins.map(\.requests) })) requests a bin), one series per provider"
                 + (kinds > 1 ? " and kind of run" : "") + "; error bars: 95% Wilson intervals."
                 + (sparse > 0

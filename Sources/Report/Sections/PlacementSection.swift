@@ -15,9 +15,17 @@ struct PlacementSection: StageSection {
                     Cells.n($0),
                 ]
             }, rightAligned: [3, 5])
+        // Outside the placement experiment's runs, a VM's instances are summed over the whole snapshot, alive
+        // at once or not: an upper bound on packing, which a figure would show as packing. The table says so.
+        if metrics.contains(where: { $0.parameters.experiment == nil }) {
+            document.markdown.paragraph(
+                "Without runs of the placement experiment, the memory is summed over every instance a VM ran at any "
+                    + "time of the snapshot (\"all invocations\"), not over instances alive at once: an upper bound "
+                    + "on what one VM held, which can exceed its memory. It is not drawn as packing.")
+        }
         // A provider with a handful of VMs is a table row, not a distribution.
         let medians = metrics.filter {
-            $0.metric == .vmMemoryMB && $0.statistic == .median
+            $0.metric == .vmMemoryMB && $0.statistic == .median && $0.parameters.experiment != nil
                 && ($0.samples?.count ?? 0) >= Cells.fewestForDistribution
         }
         if !medians.isEmpty {
