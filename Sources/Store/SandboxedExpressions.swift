@@ -20,9 +20,11 @@ public final class SandboxedExpressions {
 
     /// What one of the three functions asks for. A path is named by a number that stays its own for the
     /// life of these expressions (`path(_:)` gives its text), so that a caller works out what it needs
-    /// from the text once, not on every record.
+    /// from the text once, not on every record. Past `numberedPaths` distinct paths (paths computed per
+    /// record, from keys), a new one comes as its text, so that the table does not grow with the input.
     public enum Request {
         case value(path: Int)
+        case unnumberedValue(path: String)
         case key(Int)
         case file
     }
@@ -62,7 +64,8 @@ public final class SandboxedExpressions {
     private var resolve: (Request) -> Input? = { _ in nil }
     private var readNull = false
     private var steps = 0
-    /// The paths `v()` has been given, numbered in the order met.
+    /// The paths `v()` has been given, numbered in the order met, at most `numberedPaths`.
+    static let numberedPaths = 1024
     private var paths: [String] = []
     private var pathNumbers: [String: Int] = [:]
 
@@ -172,6 +175,9 @@ public final class SandboxedExpressions {
         let path = String(cString: sqlite3_value_text(argument))
         let number = this.pathNumbers[path] ?? this.paths.count
         if number == this.paths.count {
+            guard number < SandboxedExpressions.numberedPaths else {
+                return this.answer(context, .unnumberedValue(path: path))
+            }
             this.paths.append(path)
             this.pathNumbers[path] = number
         }

@@ -14,6 +14,7 @@ import Testing
         return try sandbox.evaluate(0) { request in
             switch request {
             case .value(let path): values[sandbox.path(path)]
+            case .unnumberedValue(let path): values[path]
             case .key(let number): .integer(number * 10)
             case .file: .text("runs/a_512mb.json")
             }
@@ -84,6 +85,9 @@ import Testing
                 case .value(let number):
                     asked.append(sandbox.path(number))
                     return record.values[sandbox.path(number)].map { .number($0) }
+                case .unnumberedValue(let path):
+                    asked.append(path)
+                    return record.values[path].map { .number($0) }
                 case .key: return .integer(record.key)
                 case .file: return nil
                 }
@@ -94,5 +98,27 @@ import Testing
         #expect(sandbox.number(ofPath: "t") == 0)
         #expect(sandbox.number(ofPath: "r.2") == 2)
         #expect(sandbox.number(ofPath: "never") == nil)
+    }
+
+    /// Paths computed from keys are numbered up to a limit, then handed over as text: the table of paths
+    /// does not grow with the records.
+    @Test func computedPathsPastTheLimitComeAsText() throws {
+        let sandbox = try SandboxedExpressions(["v('r.' || key(1))"])
+        var unnumbered = 0
+        for key in 0..<(SandboxedExpressions.numberedPaths + 10) {
+            let value = try sandbox.evaluate(0) { request in
+                switch request {
+                case .value(let number): return .number(Double(sandbox.path(number).dropFirst(2))!)
+                case .unnumberedValue(let path):
+                    unnumbered += 1
+                    return .number(Double(path.dropFirst(2))!)
+                case .key: return .integer(key)
+                case .file: return nil
+                }
+            }.value
+            #expect(value == .number(Double(key)))
+        }
+        #expect(unnumbered == 10)
+        #expect(sandbox.number(ofPath: "r.\(SandboxedExpressions.numberedPaths)") == nil)
     }
 }

@@ -235,6 +235,9 @@ struct MappingReader: RecordReader {
                         let value = Self.input(fromRoot ? source.rootValue(at: steps) : source.value(at: steps))
                         if value != nil { valuePaths.markFound(number) }
                         return value
+                    case .unnumberedValue(let text):
+                        let (steps, fromRoot) = ValuePaths.split(text)
+                        return Self.input(fromRoot ? source.rootValue(at: steps) : source.value(at: steps))
                     case .key(let number):
                         return source.key(number).map { key in
                             switch key {
@@ -416,13 +419,14 @@ private final class ValuePaths {
     /// A path's steps, and whether it starts at the source object (`/a.b`) rather than the record.
     func steps(_ number: Int) -> (steps: [String], fromRoot: Bool) {
         while split.count <= number {  // the sandbox numbers paths in the order met
-            let path = expressions.path(split.count)
-            split.append(
-                path.hasPrefix("/")
-                    ? (Mapping.splitPath(String(path.dropFirst())), true) : (Mapping.splitPath(path), false))
+            split.append(Self.split(expressions.path(split.count)))
             found.append(false)
         }
         return split[number]
+    }
+
+    static func split(_ path: String) -> (steps: [String], fromRoot: Bool) {
+        path.hasPrefix("/") ? (Mapping.splitPath(String(path.dropFirst())), true) : (Mapping.splitPath(path), false)
     }
 
     func markFound(_ number: Int) { found[number] = true }

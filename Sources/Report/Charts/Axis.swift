@@ -35,19 +35,9 @@ struct Axis {
         }
         logarithmic = allowLog && low > 0 && high / low > logSpan
         if logarithmic {
-            // Ends at 1, 2 or 5 times a power of ten, so that data from 97 to 1,500 is not drawn on 10-10,000;
-            // ticks at the ends and at every power of ten between, and at 2 and 5 times each as well when
-            // the axis spans two decades or less (150 and 700 ms are read off 100, 200, 500, 1000).
-            let (start, end) = (Self.roundedDown(low), Self.roundedUp(high))
-            self.low = start
-            self.high = end
-            let factors: [Double] = end / start <= 100 * (1 + 1e-9) ? [1, 2, 5] : [1]
-            let powers: [Double] = stride(from: floor(log10(start)), through: floor(log10(end)), by: 1).map {
-                pow(10, $0)
-            }
-            let candidates: [Double] = powers.flatMap { power in factors.map { $0 * power } }
-            let inner = candidates.filter { $0 > start * (1 + 1e-9) && $0 < end * (1 - 1e-9) }
-            ticks = [start] + inner + (end > start ? [end] : [])
+            // Ends at 1, 2 or 5 times a power of ten, so that data from 97 to 1,500 is not drawn on 10-10,000.
+            (self.low, self.high) = (Self.roundedDown(low), Self.roundedUp(high))
+            ticks = Self.logTicks(self.low, self.high)
         } else {
             if low == high {
                 // One value: a tenth of it either side (from 0 when that would cross it), so the ticks differ.
@@ -62,18 +52,27 @@ struct Axis {
         }
     }
 
-    /// A log axis over positive `values`, whatever their span (for ratios): whole decades, with ticks
-    /// at 1, 2 and 5 times each power of ten when it spans at most two decades.
+    /// A log axis over positive `values`, whatever their span (for ratios), from and to 1, 2 or 5 times a
+    /// power of ten (ratios of 0.8 to 1.3 on 0.5-2, not 0.1-10).
     init(logarithmicTitle title: String, values: [Double]) {
         self.title = title
         let positive = values.filter { $0 > 0 && $0.isFinite && $0 <= 1e300 }
-        let first = floor(log10(positive.min() ?? 1))
-        let last = max(ceil(log10(positive.max() ?? 1)), first + 1)
         logarithmic = true
-        low = pow(10, first)
-        high = pow(10, last)
-        let decades = stride(from: first, through: last, by: 1).map { pow(10, $0) }
-        ticks = last - first > 2 ? decades : decades.flatMap { [$0, 2 * $0, 5 * $0] }.filter { $0 <= pow(10, last) }
+        low = Self.roundedDown(positive.min() ?? 1)
+        high = max(Self.roundedUp(positive.max() ?? 1), Self.roundedUp(low * 1.01))
+        ticks = Self.logTicks(low, high)
+    }
+
+    /// Ticks of a log axis from `start` to `end`: the ends and every power of ten between, and 2 and 5 times
+    /// each as well when it spans two decades or less (150 and 700 ms are read off 100, 200, 500, 1000).
+    static func logTicks(_ start: Double, _ end: Double) -> [Double] {
+        let factors: [Double] = end / start <= 100 * (1 + 1e-9) ? [1, 2, 5] : [1]
+        let powers: [Double] = stride(from: floor(log10(start)), through: floor(log10(end)), by: 1).map {
+            pow(10, $0)
+        }
+        let candidates: [Double] = powers.flatMap { power in factors.map { $0 * power } }
+        let inner = candidates.filter { $0 > start * (1 + 1e-9) && $0 < end * (1 - 1e-9) }
+        return [start] + inner + (end > start ? [end] : [])
     }
 
     /// The largest 1, 2 or 5 times a power of ten at most `value` (positive).

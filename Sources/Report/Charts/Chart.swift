@@ -126,17 +126,17 @@ public enum Chart {
             : Axis(
                 title: y, values: series.flatMap { $0.points.flatMap { [$0.y, $0.low, $0.high].compactMap { $0 } } },
                 includeZero: yFromZero, allowLog: !linearY, strayNonPositive: false)
-        let hidden = hiddenSeries(series)
+        // In a figure with error bars, series are set a few pixels apart, markers and error bars together,
+        // so that none hides another where they share an x value; in others, one may lie under another.
+        let dodged = series.contains { $0.points.contains { $0.low != nil } } && series.count > 1
+        func dodge(_ index: Int) -> Double { dodged ? (Double(index) - Double(series.count - 1) / 2) * 7 : 0 }
+        let hidden = dodged ? [] : hiddenSeries(series)
         let layout = Layout(legend: series.map(\.name), notes: hidden, inset: 6)
         var canvas = frame(title: title, x: xAxis, y: yAxis, layout)
         func py(_ value: Double) -> Double { layout.y(yAxis, value) }
         // Markers on every point of a scatter or of a short line; a long line (an hourly series) is the
         // line alone: markers on a few of its points would single them out.
         let marked = series.map { kind == .scatter || $0.points.count <= 30 }
-        // In a figure with error bars, series are set a few pixels apart, markers and error bars together,
-        // so that none hides another where they share an x value.
-        let dodged = series.contains { $0.points.contains { $0.low != nil } } && series.count > 1
-        func dodge(_ index: Int) -> Double { dodged ? (Double(index) - Double(series.count - 1) / 2) * 7 : 0 }
         for (index, item) in series.enumerated() {
             let color = Palette.color(index)
             let points = kind == .ecdf ? thinned(item.points) : item.points
@@ -184,12 +184,10 @@ public enum Chart {
     /// A note for each series drawn exactly under a later one (the same points: instances and VMs when
     /// every VM holds one instance), which would otherwise be missing from the figure without a word.
     static func hiddenSeries(_ series: [Series]) -> [String] {
-        series.indices.compactMap { index in
-            guard !series[index].points.isEmpty,
-                let cover = series.indices.last(where: { other in
-                    other > index
-                        && series[other].points.map { [$0.x, $0.y] } == series[index].points.map { [$0.x, $0.y] }
-                })
+        let shapes = series.map { $0.points.map { [$0.x, $0.y] } }
+        return series.indices.compactMap { index in
+            guard !shapes[index].isEmpty,
+                let cover = series.indices.last(where: { $0 > index && shapes[$0] == shapes[index] })
             else { return nil }
             let note = "\(series[index].name): under \(series[cover].name)"
             return note.count <= 30 ? note : "\(series[index].name.prefix(20)): hidden"

@@ -4,6 +4,9 @@ import Store
 
 /// Instance lifetime by memory and request interval, and the longest VM uptime.
 struct LifetimeSection: StageSection {
+    /// At most this many lines in the lifetime figure.
+    static let lines = 8
+
     let stage = StageID.lifetime
 
     func write(_ metrics: [Metric], _ report: ReportContext, into document: inout ReportDocument) {
@@ -33,18 +36,20 @@ struct LifetimeSection: StageSection {
         let sampled = medians.filter { $0.samples != nil }
         let fewest = Cells.fewestForDistribution
         let large = sampled.filter { $0.samples!.count >= fewest }
-        // The largest groups, at most eight lines, drawn in the table's order.
+        // The largest groups, at most `lines`, drawn in the table's order.
         let drawn = large.enumerated().sorted {
             ($1.element.samples!.count, $0.offset) < ($0.element.samples!.count, $1.offset)
         }
-        .prefix(8).sorted { $0.offset < $1.offset }.map(\.element)
+        .prefix(Self.lines).sorted { $0.offset < $1.offset }.map(\.element)
         var leftOut = ""
         if sampled.count > large.count {
             let small = sampled.count - large.count
             leftOut += " \(small) group\(small == 1 ? "" : "s") of fewer than \(fewest) instances left out."
         }
         if large.count > drawn.count {
-            leftOut += " \(large.count - drawn.count) smaller groups not drawn (at most 8 lines; all are in the table)."
+            leftOut +=
+                " \(large.count - drawn.count) smaller groups not drawn (at most \(Self.lines) lines; all are in the "
+                + "table)."
         }
         if drawn.isEmpty, !sampled.isEmpty {
             document.markdown.paragraph(
