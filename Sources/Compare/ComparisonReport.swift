@@ -135,12 +135,12 @@ public struct ComparisonReport {
         // use) is no ratio. A group whose median has a CI is shown by that median alone (its mean and
         // percentiles are in the table).
         struct Group: Hashable {
-            let metric: MetricID, provider: String?, runtime: String?, memoryMB: Int?, setting: String?
+            let metric: MetricID, provider: String?, runtime: String?, memoryMB: Int?, parameters: MetricParameters
         }
         func group(_ pair: Comparison.Pair) -> Group {
             Group(
                 metric: pair.a.metric, provider: pair.a.provider, runtime: pair.a.runtimeLabel,
-                memoryMB: pair.a.memoryMB, setting: pair.a.setting)
+                memoryMB: pair.a.memoryMB, parameters: pair.a.parameters)
         }
         let withCI = Set(c.pairs.filter { $0.ratioCI != nil }.map(group))
         // Counts and maxima of what was seen grow with how much was run: their ratio is the experiments'.
@@ -157,21 +157,40 @@ public struct ComparisonReport {
             guard pair.ratioCI != nil || !withCI.contains(group(pair)) else { return false }
             return pair.a.value > 0 && pair.b.value > 0 && pair.a.statistic != .medianDifference
         }
-        for (name, shown, part) in Self.forestFigures(ratios) {
+        // A provider's row over every runtime and memory size that holds one group only repeats that
+        // group's row (the same values from the same invocations): drawn once, as the group.
+        let repeatsItsGroup = ratios.filter { pooled in
+            pooled.a.parameters.grouping == .pooled
+                && ratios.contains { pair in
+                    (pair.a.runtimeLabel != nil || pair.a.memoryMB != nil) && pair.a.metric == pooled.a.metric
+                        && pair.a.statistic == pooled.a.statistic && pair.a.provider == pooled.a.provider
+                        && (pair.a.value, pair.a.n, pair.b.value, pair.b.n)
+                            == (pooled.a.value, pooled.a.n, pooled.b.value, pooled.b.n)
+                }
+        }
+        let drawnRatios = ratios.filter { pair in !repeatsItsGroup.contains { $0.a == pair.a && $0.b == pair.b } }
+        for (name, shown, part) in Self.forestFigures(drawnRatios) {
             // A pair across definitions says so in its label: its ratio mixes two definitions.
             let names = shown.map { pair in
                 [label(pair), "\(pair.a.metric.name) (\(pair.a.statistic.name))"].filter { !$0.isEmpty }
-                    .joined(separator: " · ") + (pair.renamings.isEmpty ? "" : ", across definitions")
+                    .joined(separator: " · ")
+                    + (pair.a.parameters.grouping.flatMap { $0 == .pooled ? nil : ", \($0.words)" } ?? "")
+                    + (pair.renamings.isEmpty ? "" : ", across definitions")
             }
-            // A name that two rows share gets A's setting, so that no label repeats.
-            let repeated = Set(Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys)
-            let rows = zip(shown, names).map { pair, name in
-                Chart.Bar(
-                    repeated.contains(name) ? "\(name), \(pair.a.setting ?? "")" : name, pair.ratio!,
-                    low: pair.ratioCI?.low, high: pair.ratioCI?.high)
+            // Rows that share a name are told apart by the parameters in which they differ, in words.
+            let sharing = Dictionary(grouping: shown.indices, by: { names[$0] })
+            let rows = shown.indices.map { index in
+                let peers = sharing[names[index]]!
+                let words =
+                    peers.count > 1 ? shown[index].a.parameters.words(among: peers.map { shown[$0].a.parameters }) : []
+                return Chart.Bar(
+                    ([names[index]] + (words.isEmpty && peers.count > 1 ? [shown[index].a.setting ?? ""] : words))
+                        .joined(separator: ", "), shown[index].ratio!,
+                    low: shown[index].ratioCI?.low, high: shown[index].ratioCI?.high)
             }
             try Data(Chart.forest(title: "B / A, metric by metric\(part)", x: "B / A", rows: rows).utf8)
                 .write(to: figures.appendingPathComponent(name))
+            let omitted = repeatsItsGroup.filter { row in shown.contains { $0.a.provider == row.a.provider } }.count
             // The caption names the kinds of row drawn, no more.
             let withInterval = shown.filter { $0.ratioCI != nil }.count
             let kinds = [
@@ -184,6 +203,10 @@ public struct ComparisonReport {
                 name,
                 "B / A of the joined pairs\(part) (\(shown.count) rows) on a log axis, 1 (no change) dashed: \(kinds); "
                     + "only pairs whose two values are positive."
+                    + (omitted == 0
+                        ? ""
+                        : " A provider's row over every runtime and memory size is left out where it holds one group "
+                            + "only (\(omitted) row\(omitted == 1 ? "" : "s"); the group's row is drawn).")
                     + (across
                         ? " \"Across definitions\": B's row is another definition read as A's (see the top)." : "")
                     + (leftOut.isEmpty
@@ -193,6 +216,11 @@ public struct ComparisonReport {
         }
         let distributions = c.pairs.filter { $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == .median }
         let drawn = Self.takingTurns(distributions, limit: Self.ecdfFigures) { $0.a.provider ?? "" }
+        // A provider's figures of one metric (a runtime at each memory size) share their x axis, so that they
+        // can be read side by side.
+        struct Panel: Hashable { let metric: MetricID, provider: String? }
+        let sharedX = Dictionary(grouping: drawn) { Panel(metric: $0.a.metric, provider: $0.a.provider) }
+            .mapValues { pairs in pairs.flatMap { $0.a.samples! + $0.b.samples! } }
         for (index, pair) in drawn.enumerated() {
             let name = String(format: "ecdf-%02d.svg", index + 1)
             // Each line is named by its side and the snapshot its row came from (the side alone if an alias
@@ -211,7 +239,8 @@ public struct ComparisonReport {
                 + (pair.a.parameters.grouping.map { ", \($0.words)" } ?? "")
             let x = "\(pair.a.metric.quantity ?? pair.a.metric.name) (\(pair.a.unit))"
             let y = "fraction of \(pair.a.metric.isLatency ? "starts" : "values")"
-            try Data(Chart.xy(.ecdf, title: title, x: x, y: y, series: series).utf8)
+            let axisValues = sharedX[Panel(metric: pair.a.metric, provider: pair.a.provider)]!
+            try Data(Chart.xy(.ecdf, title: title, x: x, y: y, series: series, sharedX: axisValues).utf8)
                 .write(to: figures.appendingPathComponent(name))
             let same =
                 pair.a.samples == pair.b.samples ? " A and B hold the same values: one line hides the other." : ""

@@ -73,6 +73,28 @@ public struct MetricParameters: Hashable, Sendable, Encodable {
             && same(idleMinutes, other.idleMinutes) && same(intervalSeconds, other.intervalSeconds)
     }
 
+    /// The parameters in which this row differs from some of `peers`, in words ("on a new VM", "colevel 4"),
+    /// to tell apart rows a label would otherwise give one name.
+    public func words(among peers: [MetricParameters]) -> [String] {
+        func differs<T: Equatable>(_ field: KeyPath<MetricParameters, T?>) -> Bool {
+            peers.contains { $0[keyPath: field] != self[keyPath: field] }
+        }
+        func number(_ value: Double) -> String { value.rounded() == value ? String(Int(value)) : String(value) }
+        let words: [String?] = [
+            differs(\.experiment) ? experiment.map { "\($0) runs" } ?? "every run" : nil,
+            differs(\.temperature) ? temperature.map { "\($0.rawValue) starts" } : nil,
+            differs(\.grouping) ? grouping.map(\.words) : nil,
+            differs(\.scenario) ? scenario.map { "scenario \($0)" } : nil,
+            differs(\.concurrency) ? concurrency.map { "concurrency \($0)" } : nil,
+            differs(\.colevel) ? colevel.map { "colevel \($0)" } : nil,
+            differs(\.batchSize) ? batchSize.map { "batches of \($0)" } : nil,
+            differs(\.delaySeconds) ? delaySeconds.map { "delay \(number($0)) s" } : nil,
+            differs(\.idleMinutes) ? idleMinutes.map { "idle \(number($0)) min" } : nil,
+            differs(\.intervalSeconds) ? intervalSeconds.map { "every \(number($0)) s" } : nil,
+        ]
+        return words.compactMap { $0 }
+    }
+
     /// As JSON: the column names, absent parameters left out.
     enum CodingKeys: String, CodingKey {
         case experiment, temperature, grouping, scenario, concurrency, colevel

@@ -32,6 +32,9 @@ public struct Trend: Sendable {
     public let series: [TrendSeries]
     /// Groups measured in fewer points, left out.
     public let leftOut: Int
+    /// Values that repeat their group's previous value exactly (median, CI and n: the same measurement
+    /// published again, as mikhail.io's 2019-03-24 and 2019-03-27), kept once.
+    public let republished: Int
 
     /// A trend over the snapshots, oldest first.
     public init(store: Store, snapshots: [String]) throws {
@@ -82,6 +85,8 @@ public struct Trend: Sendable {
         guard points.count >= Self.fewestPoints else { throw TrendError.tooFewPoints(points.count) }
         self.points = points
         var found: [TrendKey: (row: Metric, values: [TrendSeries.Value])] = [:]
+        var republished = 0
+        var lastSeen: [TrendKey: TrendSeries.Value] = [:]  // kept or not
         for (index, pointRows) in rows.enumerated() {
             var seen: Set<TrendKey> = []
             // Rows pooled over every runtime and memory size are left out: their mix changes between points.
@@ -92,9 +97,18 @@ public struct Trend: Sendable {
                 let value = TrendSeries.Value(
                     point: index, years: points[index].years, median: row.value, low: row.ciLow, high: row.ciHigh,
                     n: row.n)
+                defer { lastSeen[key] = value }
+                if let previous = lastSeen[key],
+                    (previous.median, previous.low, previous.high, previous.n)
+                        == (value.median, value.low, value.high, value.n)
+                {
+                    republished += 1
+                    continue
+                }
                 found[key, default: (row, [])].values.append(value)
             }
         }
+        self.republished = republished
         var series = found.filter { $0.value.values.count >= Self.fewestPoints }.sorted { $0.key < $1.key }.map {
             TrendSeries(key: $0.key, row: $0.value.row, values: $0.value.values)
         }

@@ -27,38 +27,49 @@ extension TrendReport {
             }
             // The panels with the most groups first, then by name.
             let ordered = panels.keys.sorted { (panels[$1]!.count, $0) < (panels[$0]!.count, $1) }
-            var leftOut = 0
-            var drawn: [Chart.TrendPanel] = []
+            var drawn: [(panel: Chart.TrendPanel, omitted: Int)] = []
             var ns: [Int] = []
             for key in ordered {
                 let (lines, omitted) = Self.lines(of: panels[key]!, lastPoint: trend.points.count - 1)
-                leftOut += omitted
                 ns += lines.flatMap { $0.values.compactMap(\.n) }
-                drawn.append(Chart.TrendPanel(key.title, lines.map { Self.line($0, among: lines) }))
+                drawn.append((Chart.TrendPanel(key.title, lines.map { Self.line($0, among: lines) }), omitted))
             }
-            let chunks = stride(from: 0, to: drawn.count, by: Self.panelsPerFigure).map {
-                Array(drawn[$0..<min($0 + Self.panelsPerFigure, drawn.count)])
-            }
+            let chunks = Self.figures(of: drawn)
             let quantity = row.metric.quantity.map { row.metric.name.contains($0) ? "" : " (\($0))" } ?? ""
             let subject = "\(row.metric.name)\(quantity), \(row.provider ?? "every provider")"
             for (index, chunk) in chunks.enumerated() {
                 let name = Self.fileName(row, index)
                 let part = chunks.count > 1 ? " (\(index + 1) of \(chunks.count))" : ""
                 svgs.append(
-                    (name, Chart.trendPanels(title: subject + part, y: "median (\(row.unit))", panels: chunk)))
+                    (
+                        name,
+                        Chart.trendPanels(title: subject + part, y: "median (\(row.unit))", panels: chunk.map(\.panel))
+                    ))
                 var caption =
                     "\(subject)\(part): the median at each point, its 95% bootstrap CI as a band"
                     + (ns.isEmpty ? "" : " (n per point \(ns.min()!)-\(ns.max()!))")
                     + "; one panel per runtime family and architecture, the panels with the most groups first; in "
                     + "each, at most \(Self.linesPerPanel) groups: at the panel's most common memory size and default "
                     + "packaging first, then those still measured at the last point, then those measured at the most "
-                    + "points."
-                if index == chunks.count - 1, leftOut > 0 {
+                    + "points. A line is broken across a gap in time more than \(Int(Chart.gapFactor)) times the "
+                    + "median spacing of the points; a point that stands alone shows its CI as an error bar."
+                let leftOut = chunk.reduce(0) { $0 + $1.omitted }
+                if leftOut > 0 {
                     caption += " \(leftOut) further groups of these panels are not drawn; they are in trend.csv."
                 }
                 markdown.figure(name, caption)
             }
         }
+    }
+
+    /// Panels shared out into figures of `panelsPerFigure`; a last figure that would hold one panel alone
+    /// joins the one before (seven panels in one figure, not six and a mostly empty one).
+    static func figures<Panel>(of panels: [Panel]) -> [[Panel]] {
+        var chunks = stride(from: 0, to: panels.count, by: panelsPerFigure).map {
+            Array(panels[$0..<min($0 + panelsPerFigure, panels.count)])
+        }
+        if chunks.count > 1, chunks.last!.count == 1 { chunks[chunks.count - 2] += chunks.removeLast() }
+        return chunks
     }
 
     /// A panel's lines: its groups at the most common memory size, in the default packaging, first; then
@@ -95,7 +106,9 @@ extension TrendReport {
         {
             name += " (\(scenario))"
         }
-        if Set(lines.map(\.row.memoryMB)).count > 1, let memory = row.memoryMB { name += " \(memory) MB" }
+        if Set(lines.map(\.row.memoryMB)).count > 1, let memory = row.memoryMB {
+            name = name == String(memory) ? "\(memory) MB" : "\(name) \(memory) MB"  // scenario "128" is a memory size
+        }
         return Chart.TrendLine(name, series.values.map { (x: $0.years, y: $0.median, low: $0.low, high: $0.high) })
     }
 

@@ -53,6 +53,11 @@ extension TrendReport {
                 + (split
                     ? "Split by time, a point holds only cold- and warm-start latencies: the other measurements need "
                         + "whole experiments. " : "")
+                + (trend.republished > 0
+                    ? "\(trend.republished) values repeat their group's previous value exactly (median, "
+                        + "CI and n: the same measurement published again) and are kept once, at the earlier point, "
+                        + "here and in `trend.csv`. "
+                    : "")
                 + "Every group at every point, with its CI and n, is in `trend.csv`.")
     }
 

@@ -192,6 +192,33 @@ import Testing
         #expect(fixture.value(.newVMMinusExistingVM, .medianDifference) == -150)
     }
 
+    /// docs/analyses.md, "Cold and warm start": a group whose values (10 or more) repeat another's exactly,
+    /// one file published under two names, counts once in its provider's pooled row; a few equal values do not.
+    @Test func aRepeatedGroupCountsOnceInThePooledRow() throws {
+        func calls(_ runtime: String, _ latencies: [Double]) -> [Call] {
+            latencies.enumerated().map { index, latency in
+                Call(
+                    batch: index + 1, runtime: runtime, function: runtime, instance: "\(runtime)-\(index)",
+                    sent: Double(index) * 1000, latency: latency)
+            }
+        }
+        let ten = (1...10).map { Double($0) * 100 }
+        let repeated = try Fixture([
+            (Self.aws, calls("python2.7", ten) + calls("nodejs6.10", ten) + calls("java8", ten.map { $0 + 5 }))
+        ])
+        let pooled = try #require(
+            repeated.metrics.first {
+                $0.metric == .coldStartLatency && $0.statistic == .median && $0.parameters.grouping == .pooled
+            })
+        #expect(pooled.n == 20)  // python2.7 and java8; nodejs6.10 repeats python2.7
+        #expect(pooled.value == 552.5)  // of 100, 105, 200, 205, ..., 1000, 1005: the mean of 505 and 600
+        let few = try Fixture([(Self.aws, calls("python2.7", [100, 200, 300]) + calls("nodejs6.10", [100, 200, 300]))])
+        #expect(
+            few.metrics.first {
+                $0.metric == .coldStartLatency && $0.statistic == .median && $0.parameters.grouping == .pooled
+            }?.n == 6)
+    }
+
     /// docs/analyses.md, "Data quality": a cold start whose function started 3 ms before the request
     /// was sent (the instance's clock behind) is stored but left out of the latency distributions.
     @Test func aStartBeforeTheRequestIsLeftOut() throws {

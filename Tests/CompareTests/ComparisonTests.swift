@@ -208,6 +208,55 @@ import Testing
         #expect(csv.contains("slower"))
     }
 
+    /// The forest plot draws a provider's pooled row once when it holds one group only (it repeats that
+    /// group's row), and tells rows of one name apart by the parameters in which they differ, in words.
+    @Test func forestRowsAreNamedByTheirParametersAndNotRepeated() throws {
+        func row(
+            _ values: [Double], runtime: String? = nil, memory: Int? = nil, grouping: MetricParameters.Grouping?
+        )
+            -> Metric
+        {
+            Metric(
+                .coldStartLatency, provider: "azure", runtime: runtime, memoryMB: memory,
+                setting: "raw, experiment=coldstart",
+                parameters: MetricParameters(experiment: "coldstart", temperature: .cold, grouping: grouping),
+                statistic: .median, value: Sample(values).median!, unit: "ms", n: values.count, samples: values)
+        }
+        let a = latencies(median: 100, count: 40, seed: 7)
+        let b = latencies(median: 300, count: 40, seed: 8)
+        let newVM = (latencies(median: 150, count: 40, seed: 9), latencies(median: 200, count: 40, seed: 10))
+        let (store, folder) = try store(
+            [
+                row(a, grouping: .pooled), row(a, runtime: "nodejs6.11", memory: 1536, grouping: nil),
+                row(newVM.0, grouping: .newVM),
+            ],
+            [
+                row(b, grouping: .pooled), row(b, runtime: "nodejs6.11", memory: 1536, grouping: nil),
+                row(newVM.1, grouping: .newVM),
+            ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out")
+        try ComparisonReport(try Comparison(store: store, a: "A", b: "B")).write(to: out)
+        let svg = try String(contentsOf: out.appendingPathComponent("figures/ratios.svg"), encoding: .utf8)
+        let labels = svg.components(separatedBy: "<text").filter { $0.contains("cold-start latency") }
+        #expect(labels.count == 2)
+        #expect(svg.contains("azure nodejs6.11 1536 MB · cold-start latency (median)</text>"))
+        #expect(svg.contains("azure · cold-start latency (median), on a new VM</text>"))
+        #expect(!svg.contains("experiment="))
+        let markdown = try String(contentsOf: out.appendingPathComponent("compare.md"), encoding: .utf8)
+        #expect(markdown.contains("left out where it holds one group only (1 row; the group's row is drawn)"))
+    }
+
+    @Test func parameterWordsNameWhatDiffers() {
+        let pooled = MetricParameters(experiment: "coldstart", temperature: .cold, grouping: .pooled)
+        let onNew = MetricParameters(experiment: "coldstart", temperature: .cold, grouping: .newVM, colevel: 4)
+        #expect(pooled.words(among: [pooled, onNew]) == ["every runtime and memory size"])
+        #expect(onNew.words(among: [pooled, onNew]) == ["on a new VM", "colevel 4"])
+        #expect(pooled.words(among: [pooled]).isEmpty)
+        let idle = MetricParameters(idleMinutes: 12.5)
+        #expect(idle.words(among: [MetricParameters(idleMinutes: 3)]) == ["idle 12.5 min"])
+    }
+
     /// A long one-sided listing stays complete (in a CSV beside the report) and readable (grouped in the report);
     /// and an explicit alias joins another definition, labelled as such, leaving B's own rows of that name out.
     @Test func longUnmatchedListingsAndLabelledAliases() throws {

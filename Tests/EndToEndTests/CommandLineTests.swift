@@ -181,7 +181,7 @@ import Testing
             let simulate = try AnalyzeCommand.run(
                 [
                     "simulate", "--profile-file", "profile-\(year).json", "--experiments", "coldstart", "--scale",
-                    "0.1",
+                    "0.1", "--seed", String(year + 1),
                     "--out", "runs-\(year)",
                 ], in: directory)
             #expect(simulate.status == 0, "\(simulate.stderr)")

@@ -299,9 +299,57 @@ enum BrowserCheck {
         // Two decades or less: ticks at 1, 2 and 5 times each power of ten, to read values between.
         #expect(distribution.logarithmic && distribution.ticks == [100, 200, 500, 1_000, 2_000, 5_000, 10_000])
         // An idle gap of 0 minutes is a point of its own: the axis stays linear to draw it where it is.
-        let gaps = Axis(title: "minutes", values: [0, 1, 5, 30, 120, 600], strayNonPositive: false)
+        let gaps = Axis(title: "minutes", values: [0, 1, 5, 30, 120, 600], strays: false)
         #expect(!gaps.logarithmic && gaps.low == 0)
-        #expect(Axis(title: "minutes", values: [1, 5, 30, 120, 600], strayNonPositive: false).logarithmic)
+        #expect(Axis(title: "minutes", values: [1, 5, 30, 120, 600], strays: false).logarithmic)
+    }
+
+    /// A few latencies far below the rest (3 zero-ish cold starts among thousands) sit at the left end of an
+    /// ECDF's log axis, counted, instead of stretching it over decades; values within a factor 3 of the 1%
+    /// point, or more than 1% of them, keep their place.
+    @Test func strayValuesSitAtTheLeftEndOfALogAxis() {
+        let bulk = (0..<400).map { 200 + Double($0) * 20 }  // 200 to 8,180 ms
+        let axis = Axis(title: "ms", values: [0, 0.4, 1.2] + bulk, logSpan: 10)
+        #expect(axis.logarithmic && axis.low == 200 && axis.strayCount == 3)
+        let near = Axis(title: "ms", values: [100] + bulk, logSpan: 10)
+        #expect(near.low == 100 && near.strayCount == 0)
+        let many = Axis(title: "ms", values: Array(repeating: 1, count: 10) + bulk, logSpan: 10)
+        #expect(many.low == 1 && many.strayCount == 0)
+        #expect(Axis(title: "ms", values: [0.4] + bulk, logSpan: 10, strays: false).strayCount == 0)
+        // The figure says so beside its legend.
+        let svg = Chart.xy(
+            .ecdf, title: "t", x: "ms", y: "fraction",
+            series: [Chart.Series.ecdf("aws", sorted: [0, 0.4, 1.2] + bulk)])
+        #expect(svg.contains("values &lt; 200: at left end") && svg.contains("(at most 0.74% of a series)"))
+    }
+
+    /// A linear axis takes the finer round step when it covers less beyond the data: 0 to 6.96 days on 0-7.
+    @Test func linearAxisEndsNearItsData() {
+        let days = Axis(title: "days", values: [0, 6.96], allowLog: false)
+        #expect(days.high == 7 && days.ticks == [0, 1, 2, 3, 4, 5, 6, 7])
+        let share = Axis(title: "share", values: [0, 1], allowLog: false)
+        #expect(share.ticks.map(share.label) == ["0", "0.2", "0.4", "0.6", "0.8", "1"])
+        #expect(Axis(title: "ms", values: [0, 100], allowLog: false).ticks == [0, 20, 40, 60, 80, 100])
+    }
+
+    /// Trend lines break across gaps in time far longer than the points' usual spacing; the time axis spans
+    /// the points, with Julys between too few years.
+    @Test func trendLinesBreakAtGaps() {
+        let times = [2019.1, 2019.15, 2019.2, 2019.25, 2019.3, 2020.3]
+        let longGap = 5 * 0.05
+        #expect(Chart.runs(of: times, longGap: longGap) == [0..<5, 5..<6])
+        #expect(Chart.runs(of: [2019.1, 2019.3], longGap: longGap) == [0..<2])  // measured at two of the points
+        #expect(Chart.runs(of: [2019.1, 2020.3], longGap: longGap) == [0..<1, 1..<2])
+        // A point alone keeps its CI, as an error bar; the others have their band.
+        let points = [2019.1, 2019.2, 2019.3, 2021.3].map { (x: $0, y: 100.0, low: Double?(90), high: Double?(110)) }
+        let svg = Chart.trendPanels(
+            title: "t", y: "median (ms)", panels: [Chart.TrendPanel("python", [Chart.TrendLine("python", points)])])
+        #expect(svg.components(separatedBy: "stroke=\"\(Palette.color(0))\" stroke-width=\"1.00\"").count - 1 == 3)
+        #expect(svg.components(separatedBy: "<polygon").count - 1 == 1)
+        let ticks = Chart.timeTicks(2019.14, 2021.02)
+        #expect(
+            ticks.map(\.0) == [2019.5, 2020, 2020.5, 2021] && ticks.map(\.1) == ["Jul 2019", "2020", "Jul", "2021"])
+        #expect(Chart.timeTicks(2012.5, 2025.5).map(\.1) == ["2013", "2015", "2017", "2019", "2021", "2023", "2025"])
     }
 
     /// Values an old store may hold (ingest now rejects them) draw an axis instead of trapping.

@@ -39,6 +39,41 @@ import Testing
             && series.row.parameters.temperature == .cold
     }
 
+    /// A value that repeats its group's value at the point before exactly (median, CI and n: mikhail.io's
+    /// raw files published again under a later date) is kept once; an equal median with another n is not.
+    @Test func aRepublishedValueIsKeptOnce() throws {
+        let day = 86_400.0
+        let points = (0..<5).map { index in
+            Trend.Point(
+                label: "p\(index)", snapshot: "p\(index)",
+                time: SnapshotTime(
+                    first: Double(index) * 30 * day, last: Double(index) * 30 * day + 1, basis: .fileNameDates))
+        }
+        func row(_ runtime: String, _ median: Double, n: Int) -> Metric {
+            Metric(
+                .coldStartLatency, provider: "aws", runtime: runtime, memoryMB: 128,
+                parameters: MetricParameters(temperature: .cold), statistic: .median, value: median, unit: "ms",
+                n: n, ci: (median - 10, median + 10))
+        }
+        let repeated = [100.0, 110, 110, 120, 130]
+        let sameMedian = [200.0, 200, 210, 220, 230]
+        let trend = try Trend(
+            points: points,
+            rows: (0..<5).map { [row("python", repeated[$0], n: 50), row("java", sameMedian[$0], n: 50 + $0)] })
+        let python = try #require(trend.series.first { $0.row.runtime == "python" })
+        #expect(python.values.map(\.point) == [0, 1, 3, 4] && python.values.map(\.median) == [100, 110, 120, 130])
+        #expect(trend.series.first { $0.row.runtime == "java" }?.values.count == 5)
+        #expect(trend.republished == 1)
+    }
+
+    /// Six panels to a figure, and no figure of one panel alone.
+    @Test func panelsAreSharedOutWithoutAFigureOfOne() {
+        #expect(TrendReport.figures(of: Array(1...6)).map(\.count) == [6])
+        #expect(TrendReport.figures(of: Array(1...7)).map(\.count) == [7])
+        #expect(TrendReport.figures(of: Array(1...8)).map(\.count) == [6, 2])
+        #expect(TrendReport.figures(of: Array(1...13)).map(\.count) == [6, 7])
+    }
+
     /// Python 2.7's cold-start median falls 15 ms a year over eight yearly snapshots: the slope's 95% CI
     /// covers -15 ms per year and the verdict is "falling" at every memory size; the other runtimes,
     /// unchanged, are "stable".

@@ -36,6 +36,9 @@ struct ColdStart: Stage {
         }
     }
 
+    /// Below this many values, two groups may hold the same values by chance: both enter the pooled row.
+    static let fewestToRepeat = 10
+
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         let (condition, label, experiment) = try context.scope(preferring: "coldstart")
         struct Key: Hashable {
@@ -98,6 +101,9 @@ struct ColdStart: Stage {
                 // into their group's and their provider's samples: the sorted concatenation, with at most
                 // one more copy of the values alive than the stage read.
                 var groups: [MetricGroup: [Sample]] = [:]
+                // A group whose values repeat another's exactly (one file published under two names, as in
+                // mikhail.io's data) enters its provider's pooled row once.
+                var pooledSamples: [String: Set<[Double]>] = [:]
                 for key in values.keys.filter({ $0.definition == definition.rawValue && $0.cold == cold }) {
                     var selected = values.removeValue(forKey: key)!
                     selected.sort()
@@ -114,6 +120,11 @@ struct ColdStart: Stage {
                             memoryMB: function.memoryMB, setting: setting, parameters: parameters),
                         default: []
                     ].append(sample)
+                    if selected.count >= Self.fewestToRepeat,
+                        !pooledSamples[function.provider, default: []].insert(selected).inserted
+                    {
+                        continue
+                    }
                     let pooled = MetricParameters(experiment: experiment, temperature: temperature, grouping: .pooled)
                     groups[
                         MetricGroup(provider: function.provider, setting: "all \(kind), \(label)", parameters: pooled),

@@ -7,14 +7,18 @@ struct Axis {
     let high: Double
     let logarithmic: Bool
     let ticks: [Double]
+    /// Values below the axis' low end, drawn at it.
+    let strayCount: Int
 
     /// An axis covering `values`; log scale when they are positive and span more than `logSpan` (two
-    /// decades; distributions of latencies pass one). With `strayNonPositive`, a few values at or below
-    /// zero (at most 1%, a stray zero latency) are drawn at the left end of a log axis; without it, any
-    /// such value (an idle gap of 0 minutes) keeps the axis linear, so that it is drawn where it is.
+    /// decades; distributions of latencies pass one). With `strays`, a few values (at most 1%) at or
+    /// below zero (a stray zero latency) or under a third of the 1% point are drawn at the left end of a log
+    /// axis, so that 3 of 19,000 cold starts do not stretch it over two more decades; `strayCount`
+    /// says how many. Without it, any such value (an idle gap of 0 minutes) keeps the axis linear, so that
+    /// it is drawn where it is.
     init(
         title: String, values: [Double], includeZero: Bool = false, allowLog: Bool = true, logSpan: Double = 100,
-        strayNonPositive: Bool = true
+        strays: Bool = true
     ) {
         self.title = title
         // Beyond ±1e300 the range itself overflows; such values (an old store's) are off the chart.
@@ -25,27 +29,38 @@ struct Axis {
             low = min(low, 0)
             high = max(high, 0)
         }
-        // Log when the positive values span more than two decades and hardly any value is zero or below
-        // (such a value is drawn at the axis' left end).
-        let positive = drawable.filter { $0 > 0 }
+        let positive = drawable.filter { $0 > 0 }.sorted()
         let nonPositive = drawable.count - positive.count
-        let tolerated = strayNonPositive ? drawable.count / 100 : 0
-        if allowLog, nonPositive <= tolerated, let least = positive.min(), high / least > logSpan {
-            low = least
+        let tolerated = strays ? drawable.count / 100 : 0
+        if allowLog, nonPositive <= tolerated, var least = positive.first {
+            // The value a 1% rank up (past the tolerated strays) is the bulk's edge; values less than a
+            // third of it are strays.
+            let edge = positive[min(tolerated - nonPositive, positive.count - 1)]
+            if edge / least > 3 { least = positive.first { $0 >= edge / 3 }! }
+            if high / least > logSpan { low = least }
         }
         logarithmic = allowLog && low > 0 && high / low > logSpan
         if logarithmic {
             // Ends at 1, 2 or 5 times a power of ten, so that data from 97 to 1,500 is not drawn on 10-10,000.
-            (self.low, self.high) = (Self.roundedDown(low), Self.roundedUp(high))
-            ticks = Self.logTicks(self.low, self.high)
+            let start = Self.roundedDown(low)
+            (self.low, self.high) = (start, Self.roundedUp(high))
+            ticks = Self.logTicks(start, self.high)
+            strayCount = drawable.filter { $0 < start }.count
         } else {
+            strayCount = 0
             if low == high {
                 // One value: a tenth of it either side (from 0 when that would cross it), so the ticks differ.
                 let pad = max(abs(low) / 10, low == 0 ? 1 : 0, 1e-9)
                 low = low >= 0 && low - pad < 0 ? 0 : low - pad
                 high += low == 0 && high == 0 ? 1 : pad
             }
-            let step = Axis.niceStep((high - low) / 5)
+            // About five steps; the next finer round step instead when it covers a tenth less beyond the data
+            // in at most eight ticks (0 to 6.96 days on 0-7 by 1, not 0-8 by 2).
+            let coarse = Axis.niceStep((high - low) / 5)
+            let mantissa = (coarse / pow(10, floor(log10(coarse)))).rounded()
+            let fine = coarse / (mantissa == 5 ? 2.5 : 2)
+            func extent(_ step: Double) -> Double { ceil(high / step) * step - floor(low / step) * step }
+            let step = extent(fine) <= extent(coarse) * 0.9 && extent(fine) / fine <= 7 + 1e-9 ? fine : coarse
             self.low = floor(low / step) * step
             self.high = ceil(high / step) * step
             ticks = stride(from: self.low, through: self.high + step / 2, by: step).map { ($0 / step).rounded() * step }
@@ -61,6 +76,7 @@ struct Axis {
         low = Self.roundedDown(positive.min() ?? 1)
         high = max(Self.roundedUp(positive.max() ?? 1), Self.roundedUp(low * 1.01))
         ticks = Self.logTicks(low, high)
+        strayCount = 0
     }
 
     /// Ticks of a log axis from `start` to `end`: the ends and every power of ten between, and 2 and 5 times

@@ -110,28 +110,31 @@ public enum Chart {
     /// whose interval may reach down to 0.003: a log axis would stretch it). `linearX` keeps a time
     /// axis linear whatever its span. `levels`: x is the levels runs were made at (colevel 1, 2, 4...),
     /// and a line is broken where it lacks a level another line of the figure has, not drawn across it.
+    /// `sharedX`: the x values of every figure meant to be read beside this one (its own among them), so
+    /// that they share one x axis.
     public static func xy(
         _ kind: Kind, title: String, x: String, y: String, series: [Series], yFromZero: Bool = false,
-        linearY: Bool = false, linearX: Bool = false, levels: Bool = false
+        linearY: Bool = false, linearX: Bool = false, levels: Bool = false, sharedX: [Double]? = nil
     ) -> String {
         let allLevels = levels ? Set(series.flatMap { $0.points.map(\.x) }).sorted() : []
         // An ECDF is a distribution (of latencies, lifetimes): log beyond one decade, a stray zero tolerated.
         let xAxis = Axis(
-            title: x, values: series.flatMap { $0.points.map(\.x) }, allowLog: !linearX,
+            title: x, values: sharedX ?? series.flatMap { $0.points.map(\.x) }, allowLog: !linearX,
             logSpan: kind == .ecdf ? 10 : 100,
-            strayNonPositive: kind == .ecdf)
+            strays: kind == .ecdf)
         let yAxis =
             kind == .ecdf
             ? Axis(title: y, values: [0, 1], allowLog: false)
             : Axis(
                 title: y, values: series.flatMap { $0.points.flatMap { [$0.y, $0.low, $0.high].compactMap { $0 } } },
-                includeZero: yFromZero, allowLog: !linearY, strayNonPositive: false)
+                includeZero: yFromZero, allowLog: !linearY, strays: false)
         // In a figure with error bars, series are set a few pixels apart, markers and error bars together,
         // so that none hides another where they share an x value; in others, one may lie under another.
         let dodged = series.contains { $0.points.contains { $0.low != nil } } && series.count > 1
         func dodge(_ index: Int) -> Double { dodged ? (Double(index) - Double(series.count - 1) / 2) * 7 : 0 }
-        let hidden = dodged ? [] : hiddenSeries(series)
-        let layout = Layout(legend: series.map(\.name), notes: hidden, inset: 6)
+        let hidden = (dodged ? [] : hiddenSeries(series)) + strayNote(series, xAxis)
+        // The axes' ends lie inside the frame by more than the widest shift, so that no marker crosses it.
+        let layout = Layout(legend: series.map(\.name), notes: hidden, inset: 6 + abs(dodge(0)))
         var canvas = frame(title: title, x: xAxis, y: yAxis, layout)
         func py(_ value: Double) -> Double { layout.y(yAxis, value) }
         // Markers on every point of a scatter or of a short line; a long line (an hourly series) is the
@@ -192,6 +195,17 @@ public enum Chart {
             let note = "\(series[index].name): under \(series[cover].name)"
             return note.count <= 30 ? note : "\(series[index].name.prefix(20)): hidden"
         }
+    }
+
+    /// Where an ECDF's log axis leaves a few values out at its left end (see `Axis.strayCount`), how many:
+    /// the largest share of a series below it.
+    static func strayNote(_ series: [Series], _ axis: Axis) -> [String] {
+        guard axis.strayCount > 0 else { return [] }
+        let share = series.map { $0.points.last { $0.x < axis.low }?.y ?? 0 }.max() ?? 0
+        return [
+            "values < \(axis.label(axis.low)): at left end",
+            "(at most \(Text.number(share * 100, significant: 2))% of a series)",
+        ]
     }
 
     /// The indices of sorted `points` in runs a line may join: a run ends where one of `levels` (sorted)

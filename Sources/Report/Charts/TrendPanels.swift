@@ -25,12 +25,17 @@ extension Chart {
     static let panelLeft = 62.0, panelPlotWidth = 270.0, panelTop = 46.0, panelPlotHeight = 160.0
 
     /// Small multiples of medians over time, two to a row, each with its legend on its right; every
-    /// panel shares the x axis (years) and has a y axis of its own (log when its values span more than
-    /// two decades). The CI of each median is a light band around its line.
+    /// panel shares the x axis (the points' time span) and has a y axis of its own (log when its values
+    /// span more than a decade: 200 ms and 8 s medians in one panel). The CI of each median is a light band
+    /// around its line, an error bar on a point that stands alone. A line is broken across a gap in time
+    /// more than `gapFactor` times the points' median spacing (no line drawn over months without data).
     public static func trendPanels(title: String, y: String, panels: [TrendPanel]) -> String {
-        let allX = panels.flatMap { $0.lines.flatMap { $0.points.map(\.x) } }
-        let (firstYear, lastYear) = (floor(allX.min() ?? 2020), ceil(allX.max() ?? 2021))
-        let span = max(lastYear - firstYear, 1)
+        let times = Set(panels.flatMap { $0.lines.flatMap { $0.points.map(\.x) } }).sorted()
+        let (first, last) = (times.first ?? 2020, max(times.last ?? 2021, (times.first ?? 2020) + 1 / 12))
+        let inset = 8.0
+        let span = last - first
+        let gaps = zip(times, times.dropFirst()).map { $1 - $0 }.sorted()
+        let longGap = gaps.isEmpty ? Double.infinity : gapFactor * gaps[(gaps.count - 1) / 2]
         let rows = (panels.count + panelColumns - 1) / panelColumns
         var canvas = SVGCanvas(
             width: panelWidth * Double(panelColumns) + 20, height: 40 + Double(rows) * panelHeight + 20)
@@ -40,18 +45,17 @@ extension Chart {
             let originY = 30 + Double(index / panelColumns) * panelHeight
             let (left, top) = (originX + panelLeft, originY + panelTop)
             let values = panel.lines.flatMap { $0.points.flatMap { [$0.y, $0.low, $0.high].compactMap { $0 } } }
-            let axis = Axis(title: y, values: values, strayNonPositive: false)
-            func px(_ x: Double) -> Double { left + (x - firstYear) / span * panelPlotWidth }
+            let axis = Axis(title: y, values: values, logSpan: 10, strays: false)
+            func px(_ x: Double) -> Double { left + inset + (x - first) / span * (panelPlotWidth - 2 * inset) }
             func py(_ value: Double) -> Double { top + (1 - axis.fraction(value)) * panelPlotHeight }
             canvas.text(panel.title, left + panelPlotWidth / 2, originY + 30, size: 13, anchor: .middle, bold: true)
             for tick in axis.ticks {
                 canvas.line(left, py(tick), left + panelPlotWidth, py(tick), stroke: "#dddddd")
                 canvas.text(axis.label(tick), left - 5, py(tick) + 4, size: 10, anchor: .end)
             }
-            let step = span > 8 ? 2.0 : 1.0
-            for year in stride(from: firstYear, through: lastYear, by: step) {
-                canvas.line(px(year), top, px(year), top + panelPlotHeight, stroke: "#eeeeee")
-                canvas.text(String(Int(year)), px(year), top + panelPlotHeight + 14, size: 10, anchor: .middle)
+            for (tick, label) in timeTicks(first, last) {
+                canvas.line(px(tick), top, px(tick), top + panelPlotHeight, stroke: "#eeeeee")
+                canvas.text(label, px(tick), top + panelPlotHeight + 14, size: 10, anchor: .middle)
             }
             canvas.line(left, top + panelPlotHeight, left + panelPlotWidth, top + panelPlotHeight, stroke: "#000000")
             canvas.line(left, top, left, top + panelPlotHeight, stroke: "#000000")
@@ -61,12 +65,21 @@ extension Chart {
             let labels = legendLabels(panel.lines.map(\.name))
             for (lineIndex, line) in panel.lines.enumerated() {
                 let color = Palette.color(lineIndex)
-                let banded = line.points.filter { $0.low != nil && $0.high != nil }
-                canvas.polygon(
-                    banded.map { (px($0.x), py($0.high!)) } + banded.reversed().map { (px($0.x), py($0.low!)) },
-                    fill: color, opacity: 0.15)
-                canvas.polyline(
-                    line.points.map { (px($0.x), py($0.y)) }, stroke: color, width: 1.5, dash: Palette.dash(lineIndex))
+                for run in runs(of: line.points.map(\.x), longGap: longGap) {
+                    let points = line.points[run]
+                    if run.count == 1, let point = points.first, let low = point.low, let high = point.high {
+                        let x = px(point.x)
+                        canvas.line(x, py(low), x, py(high), stroke: color, width: 1)
+                        canvas.line(x - 3, py(low), x + 3, py(low), stroke: color, width: 1)
+                        canvas.line(x - 3, py(high), x + 3, py(high), stroke: color, width: 1)
+                    }
+                    let banded = points.filter { $0.low != nil && $0.high != nil }
+                    canvas.polygon(
+                        banded.map { (px($0.x), py($0.high!)) } + banded.reversed().map { (px($0.x), py($0.low!)) },
+                        fill: color, opacity: 0.15)
+                    canvas.polyline(
+                        points.map { (px($0.x), py($0.y)) }, stroke: color, width: 1.5, dash: Palette.dash(lineIndex))
+                }
                 for point in line.points {
                     canvas.marker(Palette.marker(lineIndex), px(point.x), py(point.y), color: color, size: 2.5)
                 }
@@ -79,5 +92,36 @@ extension Chart {
             }
         }
         return canvas.document
+    }
+
+    /// A gap in time this many times the median spacing of a figure's points breaks its lines.
+    public static let gapFactor = 5.0
+
+    /// The runs of a line's times (sorted years) a line may join: a run ends where two neighbours lie more
+    /// than `longGap` apart.
+    static func runs(of xs: [Double], longGap: Double) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var start = 0
+        for index in xs.indices.dropFirst() where xs[index] - xs[index - 1] > longGap {
+            runs.append(start..<index)
+            start = index
+        }
+        runs.append(start..<xs.count)
+        return runs
+    }
+
+    /// Ticks of a time axis from `first` to `last` (in years): each new year, every second one beyond
+    /// eight years, and each July as well ("Jul", "Jul 2019" before the first new year) when the span holds
+    /// fewer than three new years.
+    static func timeTicks(_ first: Double, _ last: Double) -> [(Double, String)] {
+        let years = stride(from: ceil(first), through: floor(last), by: last - first > 8 ? 2 : 1).map {
+            ($0, String(Int($0)))
+        }
+        guard years.count < 3 else { return years }
+        // A July before the first new year names its year too.
+        let julys = stride(from: floor(first) + 0.5, through: last, by: 1).filter { $0 >= first }.map {
+            ($0, $0 < (years.first?.0 ?? .infinity) ? "Jul \(Int($0))" : "Jul")
+        }
+        return (years + julys).sorted { $0.0 < $1.0 }
     }
 }

@@ -89,17 +89,17 @@ struct PerformanceSection: ReportSection {
         // A line's points are its colevels (one median row each).
         let series = Chart.Series.lines(
             rows, by: { Line(provider: $0.provider ?? "", memoryMB: $0.memoryMB ?? 0) },
-            name: { "\($0.provider) \($0.memoryMB) MB" }, x: { Double($0.parameters.colevel!) }
-        )
+            name: { "\($0.provider) \($0.memoryMB) MB" }, x: { Double($0.parameters.colevel!) }, interval: Cells.ci)
         guard series.contains(where: { $0.points.count > 1 }) else { return }
         document.figure(
             name,
             Chart.xy(
                 .line, title: title, x: "instances running together (colevel)", y: y, series: series, yFromZero: true,
                 levels: true),
-            "\(caption), by provider and memory; n = \(Cells.range(rows.compactMap(\.n))) instances per point (the "
-                + "table above). Colevel counts the instances of one batch on one VM where the source names VMs, "
-                + "else the instances of one batch, which may or may not share a VM. A line is broken where its "
+            "\(caption), by provider and memory, with 95% bootstrap CIs where n is \(Cells.fewestForCI) or more; n = "
+                + "\(Cells.range(rows.compactMap(\.n))) instances per point (the table above). Colevel counts the "
+                + "instances of one batch on one VM where the source names VMs, else the instances of one batch, "
+                + "which may or may not share a VM. A line is broken where its "
                 + "size was not run at a colevel another size was.")
     }
 }

@@ -52,13 +52,18 @@ struct ScalabilitySection: StageSection {
             counts.append(Chart.Series("\(provider) instances", instances.sorted { $0.x < $1.x }))
             counts.append(Chart.Series("\(provider) VMs", hosts.sorted { $0.x < $1.x }))
         }
+        // One batch per level is one observation each: points, not a line that would look like a trend.
+        let single = vms.allSatisfy { ($0.n ?? 0) <= 1 }
         document.figure(
             "scalability-vms.svg",
             Chart.xy(
-                .line, title: "Instances and VMs serving a batch", x: "concurrent requests",
+                single ? .scatter : .line, title: "Instances and VMs serving a batch", x: "concurrent requests",
                 y: "distinct instances or VMs", series: counts, yFromZero: true),
-            "Distinct instances and VMs serving a batch of N concurrent requests (mean over a level's batches, n = "
-                + "\(Cells.range(vms.compactMap(\.n))) per level), at the levels where every batch names its VMs; a VM "
-                + "is what the source's VM id names (docs/formats.md: a host, or a sandbox that holds one instance).")
+            "Distinct instances and VMs serving a batch of N concurrent requests "
+                + (single
+                    ? "(one batch per level, so each point is one observation)"
+                    : "(mean over a level's batches, n = \(Cells.range(vms.compactMap(\.n))) per level)")
+                + ", at the levels where every batch names its VMs; a VM is what the source's VM id names "
+                + "(docs/formats.md: a host, or a sandbox that holds one instance).")
     }
 }
