@@ -259,9 +259,14 @@ public enum Chart {
         return canvas.document
     }
 
-    /// Box plots by category.
+    /// Box plots by category, on a log axis when the whiskers span more than a decade or the medians
+    /// differ by more than a factor of 3 (Java's and Python's cold starts), so that the choice does not
+    /// flip between two runs of one experiment whose tails differ a little.
     public static func boxes(title: String, y: String, boxes: [Box]) -> String {
-        let yAxis = Axis(title: y, values: boxes.flatMap { [$0.p5, $0.p95] + ($0.values ?? []) }, logSpan: 10)
+        let medians = boxes.map(\.median)
+        let apart = (medians.min() ?? 0) > 0 && medians.max()! / medians.min()! > 3
+        let yAxis = Axis(
+            title: y, values: boxes.flatMap { [$0.p5, $0.p95] + ($0.values ?? []) }, logSpan: apart ? 1 : 10)
         var notes: [String] = []
         if boxes.contains(where: { !$0.isDegenerate }) { notes.append("thick line: median") }
         if boxes.contains(where: \.isBox) { notes += ["box: quartiles", "whiskers: p5 and p95"] }

@@ -71,11 +71,19 @@ struct ColdStartSection: StageSection {
                     + "1 ms however long it took to start: here \(quick.map(Text.markdown).joined(separator: ", ")).")
         }
         let showMetric = present.count > 1
+        // The scenario is shown only where it tells apart rows of one runtime (mikhail.io's "powershell" and "ps").
+        struct Row: Hashable {
+            let metric: MetricID, provider: String?, runtime: String?, memoryMB: Int?
+            init(_ row: Metric) {
+                (metric, provider, runtime, memoryMB) = (row.metric, row.provider, row.runtimeLabel, row.memoryMB)
+            }
+        }
+        let rows = Dictionary(grouping: detailed, by: Row.init).mapValues(\.count)
         if !pivotByMemory(detailed, metrics, into: &document) {
             document.markdown.table(
                 (showMetric ? ["metric"] : []) + [
-                    "provider", "runtime", "memory (MB)", "cold median (ms) [95% CI]", "cold p90", "cold p99", "n cold",
-                    "warm median (ms)", "n warm",
+                    "provider", "runtime", "scenario", "memory (MB)", "cold median (ms) [95% CI]", "cold p90",
+                    "cold p99", "n cold", "warm median (ms)", "n warm",
                 ],
                 detailed.map { cold -> [String] in
                     func other(_ metric: MetricID, _ statistic: Statistic, warm: Bool = false) -> Metric? {
@@ -90,7 +98,9 @@ struct ColdStartSection: StageSection {
                     }
                     let warm = cold.metric.warmCounterpart.flatMap { other($0, .median, warm: true) }
                     return (showMetric ? [cold.metric.rawValue] : []) + [
-                        cold.provider ?? "", cold.runtimeLabel ?? "", cold.memoryMB.map(String.init) ?? "",
+                        cold.provider ?? "", cold.runtimeLabel ?? "",
+                        rows[Row(cold)]! > 1 ? cold.parameters.scenario ?? "" : "",
+                        cold.memoryMB.map(String.init) ?? "",
                         Cells.withCI(cold),
                         // A tail quantile needs the tail observed: p90 from 10 values, p99 from 100.
                         (cold.n ?? 0) >= 10 ? Cells.number(other(cold.metric, .p90)?.value) : "",
@@ -98,16 +108,20 @@ struct ColdStartSection: StageSection {
                         Cells.n(cold),
                         warm.map { Cells.withCI($0) } ?? "", warm.map(Cells.n) ?? "",
                     ]
-                }, rightAligned: (showMetric ? [3, 4, 5, 6, 7, 8, 9] : [2, 3, 4, 5, 6, 7, 8]))
+                }, rightAligned: (showMetric ? [4, 5, 6, 7, 8, 9, 10] : [3, 4, 5, 6, 7, 8, 9]))
         }
         let pooled = metrics.filter {
             $0.runtime == nil && $0.statistic == .median && $0.parameters.grouping == .pooled
         }
+        // Said from the rows' parameters: every runtime and memory size, cold or warm, from which runs.
         document.markdown.table(
-            ["provider", "metric", "setting", "median (ms) [95% CI]", "n"],
+            ["provider", "metric", "starts", "runs", "median over every runtime and memory (ms) [95% CI]", "n"],
             pooled.map {
-                [$0.provider ?? "", $0.metric.rawValue, $0.setting ?? "", Cells.withCI($0), Cells.n($0)]
-            }, rightAligned: [3, 4])
+                [
+                    $0.provider ?? "", $0.metric.rawValue, $0.parameters.temperature?.rawValue ?? "",
+                    $0.parameters.experiment ?? "every run", Cells.withCI($0), Cells.n($0),
+                ]
+            }, rightAligned: [4, 5])
         // The reader should know before trusting either number (a simulation has no clocks to disagree).
         let suspects = report.simulated ? [:] : ClockSuspects(pooled).byProvider
         for (provider, medians) in suspects.sorted(by: { $0.key < $1.key }) {
