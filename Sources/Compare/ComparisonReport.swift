@@ -188,7 +188,12 @@ public struct ComparisonReport {
                         .joined(separator: ", "), shown[index].ratio!,
                     low: shown[index].ratioCI?.low, high: shown[index].ratioCI?.high)
             }
-            try Data(Chart.forest(title: "B / A, metric by metric\(part)", x: "B / A", rows: rows).utf8)
+            // The axis names the sides, so that a figure read apart from the report says which way is faster.
+            func side(_ names: [String]) -> String {
+                names.count == 1 ? names[0] : "\(names[0]) and \(names.count - 1) more"
+            }
+            let axis = "B / A (A: \(side(c.aSnapshots)); B: \(side(c.bSnapshots)))"
+            try Data(Chart.forest(title: "B / A, metric by metric\(part)", x: axis, rows: rows).utf8)
                 .write(to: figures.appendingPathComponent(name))
             let omitted = repeatsItsGroup.filter { row in shown.contains { $0.a.provider == row.a.provider } }.count
             // The caption names the kinds of row drawn, no more.

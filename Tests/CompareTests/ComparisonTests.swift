@@ -243,6 +243,7 @@ import Testing
         #expect(svg.contains("azure nodejs6.11 1536 MB · cold-start latency (median)</text>"))
         #expect(svg.contains("azure · cold-start latency (median), on a new VM</text>"))
         #expect(!svg.contains("experiment="))
+        #expect(svg.contains("B / A (A: A; B: B, log scale)"))
         let markdown = try String(contentsOf: out.appendingPathComponent("compare.md"), encoding: .utf8)
         #expect(markdown.contains("left out where it holds one group only (1 row; the group's row is drawn)"))
     }
