@@ -159,15 +159,14 @@ public struct ComparisonReport {
         }
         // A provider's row over every runtime and memory size that holds one group only repeats that
         // group's row (the same values from the same invocations): drawn once, as the group.
-        let repeatsItsGroup = ratios.filter { pooled in
-            pooled.a.parameters.grouping == .pooled
-                && ratios.contains { pair in
-                    (pair.a.runtimeLabel != nil || pair.a.memoryMB != nil) && pair.a.metric == pooled.a.metric
-                        && pair.a.statistic == pooled.a.statistic && pair.a.provider == pooled.a.provider
-                        && (pair.a.value, pair.a.n, pair.b.value, pair.b.n)
-                            == (pooled.a.value, pooled.a.n, pooled.b.value, pooled.b.n)
-                }
+        func repeats(_ pooled: Comparison.Pair, _ pair: Comparison.Pair) -> Bool {
+            pooled.a.parameters.grouping == .pooled && (pair.a.runtimeLabel != nil || pair.a.memoryMB != nil)
+                && pair.a.metric == pooled.a.metric && pair.a.statistic == pooled.a.statistic
+                && pair.a.provider == pooled.a.provider
+                && (pair.a.value, pair.a.n, pair.b.value, pair.b.n)
+                    == (pooled.a.value, pooled.a.n, pooled.b.value, pooled.b.n)
         }
+        let repeatsItsGroup = ratios.filter { pooled in ratios.contains { repeats(pooled, $0) } }
         let drawnRatios = ratios.filter { pair in !repeatsItsGroup.contains { $0.a == pair.a && $0.b == pair.b } }
         for (name, shown, part) in Self.forestFigures(drawnRatios) {
             // A pair across definitions says so in its label: its ratio mixes two definitions.
@@ -185,17 +184,18 @@ public struct ComparisonReport {
                     peers.count > 1 ? shown[index].a.parameters.words(among: peers.map { shown[$0].a.parameters }) : []
                 return Chart.Bar(
                     ([names[index]] + (words.isEmpty && peers.count > 1 ? [shown[index].a.setting ?? ""] : words))
-                        .joined(separator: ", "), shown[index].ratio!,
+                        .filter { !$0.isEmpty }.joined(separator: ", "), shown[index].ratio!,
                     low: shown[index].ratioCI?.low, high: shown[index].ratioCI?.high)
             }
             // The axis names the sides, so that a figure read apart from the report says which way is faster.
             func side(_ names: [String]) -> String {
                 names.count == 1 ? names[0] : "\(names[0]) and \(names.count - 1) more"
             }
-            let axis = "B / A (A: \(side(c.aSnapshots)); B: \(side(c.bSnapshots)))"
+            let axis = "B / A, A: \(side(c.aSnapshots)); B: \(side(c.bSnapshots))"
             try Data(Chart.forest(title: "B / A, metric by metric\(part)", x: axis, rows: rows).utf8)
                 .write(to: figures.appendingPathComponent(name))
-            let omitted = repeatsItsGroup.filter { row in shown.contains { $0.a.provider == row.a.provider } }.count
+            // Counted in the figure that draws the group's row.
+            let omitted = repeatsItsGroup.filter { pooled in shown.contains { repeats(pooled, $0) } }.count
             // The caption names the kinds of row drawn, no more.
             let withInterval = shown.filter { $0.ratioCI != nil }.count
             let kinds = [

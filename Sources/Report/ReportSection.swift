@@ -91,8 +91,11 @@ extension Chart.Series {
     }
 
     /// One line per provider.
-    static func byProvider(_ rows: [Metric], x: (Metric) -> Double) -> [Chart.Series] {
-        lines(rows, by: { $0.provider ?? "" }, name: { $0 }, x: x)
+    static func byProvider(
+        _ rows: [Metric], x: (Metric) -> Double,
+        interval: (Metric) -> (low: Double, high: Double)? = { _ in nil }
+    ) -> [Chart.Series] {
+        lines(rows, by: { $0.provider ?? "" }, name: { $0 }, x: x, interval: interval)
     }
 }
 

@@ -98,7 +98,8 @@ public struct Trend: Sendable {
                     point: index, years: points[index].years, median: row.value, low: row.ciLow, high: row.ciHigh,
                     n: row.n)
                 defer { lastSeen[key] = value }
-                if let previous = lastSeen[key],
+                // Without an n, an equal median may be a real repeat: only a value with its n counts as republished.
+                if let previous = lastSeen[key], value.n != nil,
                     (previous.median, previous.low, previous.high, previous.n)
                         == (value.median, value.low, value.high, value.n)
                 {

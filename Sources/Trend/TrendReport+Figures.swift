@@ -107,7 +107,9 @@ extension TrendReport {
             name += " (\(scenario))"
         }
         if Set(lines.map(\.row.memoryMB)).count > 1, let memory = row.memoryMB {
-            name = name == String(memory) ? "\(memory) MB" : "\(name) \(memory) MB"  // scenario "128" is a memory size
+            // A scenario named by the memory size alone (mikhail.io's "128") is that size.
+            let sizeScenario = row.runtimeLabel == nil && row.parameters.scenario == String(memory)
+            name = sizeScenario ? "\(memory) MB" : "\(name) \(memory) MB"
         }
         return Chart.TrendLine(name, series.values.map { (x: $0.years, y: $0.median, low: $0.low, high: $0.high) })
     }

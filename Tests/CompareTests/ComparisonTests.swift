@@ -212,14 +212,14 @@ import Testing
     /// group's row), and tells rows of one name apart by the parameters in which they differ, in words.
     @Test func forestRowsAreNamedByTheirParametersAndNotRepeated() throws {
         func row(
-            _ values: [Double], runtime: String? = nil, memory: Int? = nil, grouping: MetricParameters.Grouping?
-        )
-            -> Metric
-        {
+            _ values: [Double], runtime: String? = nil, memory: Int? = nil, grouping: MetricParameters.Grouping?,
+            colevel: Int? = nil
+        ) -> Metric {
             Metric(
                 .coldStartLatency, provider: "azure", runtime: runtime, memoryMB: memory,
                 setting: "raw, experiment=coldstart",
-                parameters: MetricParameters(experiment: "coldstart", temperature: .cold, grouping: grouping),
+                parameters: MetricParameters(
+                    experiment: "coldstart", temperature: .cold, grouping: grouping, colevel: colevel),
                 statistic: .median, value: Sample(values).median!, unit: "ms", n: values.count, samples: values)
         }
         let a = latencies(median: 100, count: 40, seed: 7)
@@ -229,21 +229,27 @@ import Testing
             [
                 row(a, grouping: .pooled), row(a, runtime: "nodejs6.11", memory: 1536, grouping: nil),
                 row(newVM.0, grouping: .newVM),
+                row(a, runtime: "go", memory: 256, grouping: nil, colevel: 1),
+                row(newVM.0, runtime: "go", memory: 256, grouping: nil, colevel: 4),
             ],
             [
                 row(b, grouping: .pooled), row(b, runtime: "nodejs6.11", memory: 1536, grouping: nil),
                 row(newVM.1, grouping: .newVM),
+                row(b, runtime: "go", memory: 256, grouping: nil, colevel: 1),
+                row(newVM.1, runtime: "go", memory: 256, grouping: nil, colevel: 4),
             ])
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out")
         try ComparisonReport(try Comparison(store: store, a: "A", b: "B")).write(to: out)
         let svg = try String(contentsOf: out.appendingPathComponent("figures/ratios.svg"), encoding: .utf8)
         let labels = svg.components(separatedBy: "<text").filter { $0.contains("cold-start latency") }
-        #expect(labels.count == 2)
+        #expect(labels.count == 4)
+        #expect(svg.contains("azure go 256 MB · cold-start latency (median), colevel 1</text>"))
+        #expect(svg.contains("azure go 256 MB · cold-start latency (median), colevel 4</text>"))
         #expect(svg.contains("azure nodejs6.11 1536 MB · cold-start latency (median)</text>"))
         #expect(svg.contains("azure · cold-start latency (median), on a new VM</text>"))
         #expect(!svg.contains("experiment="))
-        #expect(svg.contains("B / A (A: A; B: B, log scale)"))
+        #expect(svg.contains("B / A, A: A; B: B (log scale)"))
         let markdown = try String(contentsOf: out.appendingPathComponent("compare.md"), encoding: .utf8)
         #expect(markdown.contains("left out where it holds one group only (1 row; the group's row is drawn)"))
     }

@@ -316,6 +316,10 @@ enum BrowserCheck {
         let many = Axis(title: "ms", values: Array(repeating: 1, count: 10) + bulk, logSpan: 10)
         #expect(many.low == 1 && many.strayCount == 0)
         #expect(Axis(title: "ms", values: [0.4] + bulk, logSpan: 10, strays: false).strayCount == 0)
+        // Strays never make a log axis on their own; a small series' values are not its strays.
+        let narrow = Axis(title: "ms", values: [1] + (0..<200).map { 50 + Double($0) }, logSpan: 10)
+        #expect(!narrow.logarithmic && narrow.low == 0)
+        #expect(Axis(title: "ms", values: [0, 0.4, 1.2] + bulk, logSpan: 10, strayLimit: 0).low < 1)
         // The figure says so beside its legend.
         let svg = Chart.xy(
             .ecdf, title: "t", x: "ms", y: "fraction",

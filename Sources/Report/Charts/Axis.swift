@@ -16,9 +16,11 @@ struct Axis {
     /// axis, so that 3 of 19,000 cold starts do not stretch it over two more decades; `strayCount`
     /// says how many. Without it, any such value (an idle gap of 0 minutes) keeps the axis linear, so that
     /// it is drawn where it is.
+    /// `strayLimit`: at most this many strays (a figure's smallest series' 1%), when the values are several
+    /// series'.
     init(
         title: String, values: [Double], includeZero: Bool = false, allowLog: Bool = true, logSpan: Double = 100,
-        strays: Bool = true
+        strays: Bool = true, strayLimit: Int? = nil
     ) {
         self.title = title
         // Beyond ±1e300 the range itself overflows; such values (an old store's) are off the chart.
@@ -31,13 +33,13 @@ struct Axis {
         }
         let positive = drawable.filter { $0 > 0 }.sorted()
         let nonPositive = drawable.count - positive.count
-        let tolerated = strays ? drawable.count / 100 : 0
+        let tolerated = strays ? min(drawable.count / 100, strayLimit ?? .max) : 0
         if allowLog, nonPositive <= tolerated, var least = positive.first {
             // The value a 1% rank up (past the tolerated strays) is the bulk's edge; values less than a
-            // third of it are strays.
+            // third of it are strays. The log scale is decided on the rest: strays alone never make one.
             let edge = positive[min(tolerated - nonPositive, positive.count - 1)]
             if edge / least > 3 { least = positive.first { $0 >= edge / 3 }! }
-            if high / least > logSpan { low = least }
+            if high / least > logSpan { low = least } else if least > positive[0] { low = min(low, 0) }
         }
         logarithmic = allowLog && low > 0 && high / low > logSpan
         if logarithmic {
@@ -54,8 +56,8 @@ struct Axis {
                 low = low >= 0 && low - pad < 0 ? 0 : low - pad
                 high += low == 0 && high == 0 ? 1 : pad
             }
-            // About five steps; the next finer round step instead when it covers a tenth less beyond the data
-            // in at most eight ticks (0 to 6.96 days on 0-7 by 1, not 0-8 by 2).
+            // About five steps; the next finer round step instead when it makes the axis a tenth shorter with
+            // at most eight ticks (0 to 6.96 days on 0-7 by 1, not 0-8 by 2).
             let coarse = Axis.niceStep((high - low) / 5)
             let mantissa = (coarse / pow(10, floor(log10(coarse)))).rounded()
             let fine = coarse / (mantissa == 5 ? 2.5 : 2)

@@ -117,11 +117,12 @@ public enum Chart {
         linearY: Bool = false, linearX: Bool = false, levels: Bool = false, sharedX: [Double]? = nil
     ) -> String {
         let allLevels = levels ? Set(series.flatMap { $0.points.map(\.x) }).sorted() : []
-        // An ECDF is a distribution (of latencies, lifetimes): log beyond one decade, a stray zero tolerated.
+        // An ECDF is a distribution (of latencies, lifetimes): log beyond one decade, a few strays at its left
+        // end (at most 1% of its smallest series; none on an axis shared with other figures, which must agree).
         let xAxis = Axis(
             title: x, values: sharedX ?? series.flatMap { $0.points.map(\.x) }, allowLog: !linearX,
             logSpan: kind == .ecdf ? 10 : 100,
-            strays: kind == .ecdf)
+            strays: kind == .ecdf && sharedX == nil, strayLimit: series.map { $0.points.count / 100 }.min())
         let yAxis =
             kind == .ecdf
             ? Axis(title: y, values: [0, 1], allowLog: false)
@@ -168,10 +169,7 @@ public enum Chart {
             }
             for point in points {
                 if let low = point.low, let high = point.high {
-                    let x = px(point.x)
-                    canvas.line(x, py(low), x, py(high), stroke: color, width: 1)
-                    canvas.line(x - 3, py(low), x + 3, py(low), stroke: color, width: 1)
-                    canvas.line(x - 3, py(high), x + 3, py(high), stroke: color, width: 1)
+                    canvas.errorBar(px(point.x), from: py(low), to: py(high), color: color)
                 }
                 if marked[index] {
                     canvas.marker(
@@ -200,8 +198,8 @@ public enum Chart {
     /// Where an ECDF's log axis leaves a few values out at its left end (see `Axis.strayCount`), how many:
     /// the largest share of a series below it.
     static func strayNote(_ series: [Series], _ axis: Axis) -> [String] {
-        guard axis.strayCount > 0 else { return [] }
         let share = series.map { $0.points.last { $0.x < axis.low }?.y ?? 0 }.max() ?? 0
+        guard axis.strayCount > 0, share > 0 else { return [] }
         return [
             "values < \(axis.label(axis.low)): at left end",
             "(at most \(Text.number(share * 100, significant: 2))% of a series)",
@@ -211,14 +209,20 @@ public enum Chart {
     /// The indices of sorted `points` in runs a line may join: a run ends where one of `levels` (sorted)
     /// lies strictly between two neighbours. No levels: one run.
     static func runs(of points: [Point], levels: [Double]) -> [Range<Int>] {
+        runs(count: points.count) { index in
+            levels.contains { $0 > points[index - 1].x && $0 < points[index].x }
+        }
+    }
+
+    /// The indices `0..<count` in runs, a new one starting at each index for which `breaksBefore` holds.
+    static func runs(count: Int, breaksBefore: (Int) -> Bool) -> [Range<Int>] {
         var runs: [Range<Int>] = []
         var start = 0
-        for index in points.indices.dropFirst()
-        where levels.contains(where: { $0 > points[index - 1].x && $0 < points[index].x }) {
+        for index in (0..<count).dropFirst() where breaksBefore(index) {
             runs.append(start..<index)
             start = index
         }
-        runs.append(start..<points.count)
+        runs.append(start..<count)
         return runs
     }
 
@@ -266,7 +270,8 @@ public enum Chart {
         let medians = boxes.map(\.median)
         let apart = (medians.min() ?? 0) > 0 && medians.max()! / medians.min()! > 3
         let yAxis = Axis(
-            title: y, values: boxes.flatMap { [$0.p5, $0.p95] + ($0.values ?? []) }, logSpan: apart ? 1 : 10)
+            title: y, values: boxes.flatMap { [$0.p5, $0.p95] + ($0.values ?? []) }, logSpan: apart ? 1 : 10,
+            strays: false)
         var notes: [String] = []
         if boxes.contains(where: { !$0.isDegenerate }) { notes.append("thick line: median") }
         if boxes.contains(where: \.isBox) { notes += ["box: quartiles", "whiskers: p5 and p95"] }

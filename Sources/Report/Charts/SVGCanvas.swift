@@ -21,6 +21,13 @@ struct SVGCanvas {
         )
     }
 
+    /// A vertical error bar at `x` from `low` to `high` (pixels), with short caps.
+    mutating func errorBar(_ x: Double, from low: Double, to high: Double, color: String) {
+        line(x, low, x, high, stroke: color, width: 1)
+        line(x - 3, low, x + 3, low, stroke: color, width: 1)
+        line(x - 3, high, x + 3, high, stroke: color, width: 1)
+    }
+
     mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2, dash: String = "") {
         guard !points.isEmpty else { return }
         let list = points.map { "\(c($0.0)),\(c($0.1))" }.joined(separator: " ")

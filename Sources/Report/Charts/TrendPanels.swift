@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 
 extension Chart {
     /// One line of a trend panel: a median per point in time (x in years), with its 95% CI drawn as a band.
@@ -34,8 +35,8 @@ extension Chart {
         let (first, last) = (times.first ?? 2020, max(times.last ?? 2021, (times.first ?? 2020) + 1 / 12))
         let inset = 8.0
         let span = last - first
-        let gaps = zip(times, times.dropFirst()).map { $1 - $0 }.sorted()
-        let longGap = gaps.isEmpty ? Double.infinity : gapFactor * gaps[(gaps.count - 1) / 2]
+        let gaps = Sample(zip(times, times.dropFirst()).map { $1 - $0 })
+        let longGap = gaps.median.map { gapFactor * $0 } ?? .infinity
         let rows = (panels.count + panelColumns - 1) / panelColumns
         var canvas = SVGCanvas(
             width: panelWidth * Double(panelColumns) + 20, height: 40 + Double(rows) * panelHeight + 20)
@@ -68,10 +69,7 @@ extension Chart {
                 for run in runs(of: line.points.map(\.x), longGap: longGap) {
                     let points = line.points[run]
                     if run.count == 1, let point = points.first, let low = point.low, let high = point.high {
-                        let x = px(point.x)
-                        canvas.line(x, py(low), x, py(high), stroke: color, width: 1)
-                        canvas.line(x - 3, py(low), x + 3, py(low), stroke: color, width: 1)
-                        canvas.line(x - 3, py(high), x + 3, py(high), stroke: color, width: 1)
+                        canvas.errorBar(px(point.x), from: py(low), to: py(high), color: color)
                     }
                     let banded = points.filter { $0.low != nil && $0.high != nil }
                     canvas.polygon(
@@ -100,14 +98,7 @@ extension Chart {
     /// The runs of a line's times (sorted years) a line may join: a run ends where two neighbours lie more
     /// than `longGap` apart.
     static func runs(of xs: [Double], longGap: Double) -> [Range<Int>] {
-        var runs: [Range<Int>] = []
-        var start = 0
-        for index in xs.indices.dropFirst() where xs[index] - xs[index - 1] > longGap {
-            runs.append(start..<index)
-            start = index
-        }
-        runs.append(start..<xs.count)
-        return runs
+        runs(count: xs.count) { xs[$0] - xs[$0 - 1] > longGap }
     }
 
     /// Ticks of a time axis from `first` to `last` (in years): each new year, every second one beyond
@@ -122,6 +113,7 @@ extension Chart {
         let julys = stride(from: floor(first) + 0.5, through: last, by: 1).filter { $0 >= first }.map {
             ($0, $0 < (years.first?.0 ?? .infinity) ? "Jul \(Int($0))" : "Jul")
         }
-        return (years + julys).sorted { $0.0 < $1.0 }
+        let ticks = (years + julys).sorted { $0.0 < $1.0 }
+        return ticks.isEmpty ? [(first, String(Int(floor(first))))] : ticks  // within half a year: its year
     }
 }

@@ -21,9 +21,8 @@ struct IdleRecyclingSection: StageSection {
                 Chart.xy(
                     .scatter, title: "Idle instances still alive", x: "idle gap (minutes)",
                     y: "fraction of instances reused",
-                    series: Chart.Series.lines(
-                        survival, by: { $0.provider ?? "" }, name: { $0 }, x: { $0.parameters.idleMinutes ?? 0 },
-                        interval: { $0.proportion?.wilsonInterval }),
+                    series: Chart.Series.byProvider(
+                        survival, x: { $0.parameters.idleMinutes ?? 0 }, interval: { $0.proportion?.wilsonInterval }),
                     yFromZero: true, linearY: true, linearX: true),
                 "Fraction of second requests answered by the same instance, by the gap between the two requests, "
                     + "with 95% Wilson intervals"

@@ -53,7 +53,7 @@ struct ScalabilitySection: StageSection {
             counts.append(Chart.Series("\(provider) VMs", hosts.sorted { $0.x < $1.x }))
         }
         // One batch per level is one observation each: points, not a line that would look like a trend.
-        let single = vms.allSatisfy { ($0.n ?? 0) <= 1 }
+        let single = vms.allSatisfy { $0.n == 1 }
         document.figure(
             "scalability-vms.svg",
             Chart.xy(
