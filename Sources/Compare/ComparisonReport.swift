@@ -166,8 +166,9 @@ public struct ComparisonReport {
                 && (pair.a.value, pair.a.n, pair.b.value, pair.b.n)
                     == (pooled.a.value, pooled.a.n, pooled.b.value, pooled.b.n)
         }
-        let repeatsItsGroup = ratios.filter { pooled in ratios.contains { repeats(pooled, $0) } }
-        let drawnRatios = ratios.filter { pair in !repeatsItsGroup.contains { $0.a == pair.a && $0.b == pair.b } }
+        let repeated = Set(ratios.indices.filter { index in ratios.contains { repeats(ratios[index], $0) } })
+        let repeatsItsGroup = repeated.sorted().map { ratios[$0] }
+        let drawnRatios = ratios.indices.filter { !repeated.contains($0) }.map { ratios[$0] }
         for (name, shown, part) in Self.forestFigures(drawnRatios) {
             // A pair across definitions says so in its label: its ratio mixes two definitions.
             let names = shown.map { pair in
@@ -222,10 +223,14 @@ public struct ComparisonReport {
         let distributions = c.pairs.filter { $0.a.samples != nil && $0.b.samples != nil && $0.a.statistic == .median }
         let drawn = Self.takingTurns(distributions, limit: Self.ecdfFigures) { $0.a.provider ?? "" }
         // A provider's figures of one metric (a runtime at each memory size) share their x axis, so that they
-        // can be read side by side.
+        // can be read side by side: its range is all a shared axis needs (it has no strays), from the sorted
+        // samples' ends.
         struct Panel: Hashable { let metric: MetricID, provider: String? }
         let sharedX = Dictionary(grouping: drawn) { Panel(metric: $0.a.metric, provider: $0.a.provider) }
-            .mapValues { pairs in pairs.flatMap { $0.a.samples! + $0.b.samples! } }
+            .mapValues { pairs in
+                let ends = pairs.flatMap { [$0.a.samples!, $0.b.samples!] }.flatMap { [$0.first, $0.last] }
+                return ends.compactMap { $0 }
+            }
         for (index, pair) in drawn.enumerated() {
             let name = String(format: "ecdf-%02d.svg", index + 1)
             // Each line is named by its side and the snapshot its row came from (the side alone if an alias

@@ -31,15 +31,20 @@ struct Axis {
             low = min(low, 0)
             high = max(high, 0)
         }
-        let positive = drawable.filter { $0 > 0 }.sorted()
+        let positive = drawable.filter { $0 > 0 }
         let nonPositive = drawable.count - positive.count
         let tolerated = strays ? min(drawable.count / 100, strayLimit ?? .max) : 0
-        if allowLog, nonPositive <= tolerated, var least = positive.first {
+        if allowLog, nonPositive <= tolerated, let smallest = positive.min() {
             // The value a 1% rank up (past the tolerated strays) is the bulk's edge; values less than a
-            // third of it are strays. The log scale is decided on the rest: strays alone never make one.
-            let edge = positive[min(tolerated - nonPositive, positive.count - 1)]
-            if edge / least > 3 { least = positive.first { $0 >= edge / 3 }! }
-            if high / least > logSpan { low = least } else if least > positive[0] { low = min(low, 0) }
+            // third of it are strays (sorted for only when some may be). The log scale is decided on the
+            // rest: strays alone never make one.
+            var least = smallest
+            if tolerated > nonPositive {
+                let sorted = positive.sorted()
+                let edge = sorted[min(tolerated - nonPositive, sorted.count - 1)]
+                if edge / least > 3 { least = sorted.first { $0 >= edge / 3 }! }
+            }
+            if high / least > logSpan { low = least } else if least > smallest { low = min(low, 0) }
         }
         logarithmic = allowLog && low > 0 && high / low > logSpan
         if logarithmic {

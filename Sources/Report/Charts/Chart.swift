@@ -110,8 +110,8 @@ public enum Chart {
     /// whose interval may reach down to 0.003: a log axis would stretch it). `linearX` keeps a time
     /// axis linear whatever its span. `levels`: x is the levels runs were made at (colevel 1, 2, 4...),
     /// and a line is broken where it lacks a level another line of the figure has, not drawn across it.
-    /// `sharedX`: the x values of every figure meant to be read beside this one (its own among them), so
-    /// that they share one x axis.
+    /// `sharedX`: the x values (or their ends) of every figure meant to be read beside this one, its own among
+    /// them, so that they share one x axis.
     public static func xy(
         _ kind: Kind, title: String, x: String, y: String, series: [Series], yFromZero: Bool = false,
         linearY: Bool = false, linearX: Bool = false, levels: Bool = false, sharedX: [Double]? = nil
