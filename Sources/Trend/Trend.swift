@@ -35,6 +35,10 @@ public struct Trend: Sendable {
     /// Values that repeat their group's previous value exactly (median, CI and n: the same measurement
     /// published again, as mikhail.io's 2019-03-24 and 2019-03-27), kept once.
     public let republished: Int
+    /// Groups whose every value is another followed group's value at the same point (median, CI and n: one
+    /// measurement published under two names, as mikhail.io's aws `nodeps` and `js`): followed once, under
+    /// the group that has the most points, and named in its `aliases`.
+    public var aliased: Int { series.reduce(0) { $0 + $1.aliases.count } }
 
     /// A trend over the snapshots, oldest first.
     public init(store: Store, snapshots: [String]) throws {
@@ -110,10 +114,11 @@ public struct Trend: Sendable {
             }
         }
         self.republished = republished
-        var series = found.filter { $0.value.values.count >= Self.fewestPoints }.sorted { $0.key < $1.key }.map {
+        let candidates = found.filter { $0.value.values.count >= Self.fewestPoints }.sorted { $0.key < $1.key }.map {
             TrendSeries(key: $0.key, row: $0.value.row, values: $0.value.values)
         }
-        leftOut = found.count - series.count
+        leftOut = found.count - candidates.count
+        var series = Self.withoutAliases(candidates)
         guard !series.isEmpty else { throw TrendError.noCommonGroup(points: points.count) }
         // One family of tests per kind, over the series that can be tested.
         let tested = series.indices.filter { series[$0].values.count >= Self.fewestForTest }
@@ -125,6 +130,57 @@ public struct Trend: Sendable {
         }
         for index in series.indices { series[index].decide(level: Self.level) }
         self.series = series
+    }
+
+    /// The series less those whose every value repeats another's at the same point, each named in the
+    /// `aliases` of the one kept: the one with the most points, then one with a runtime (its label says
+    /// more than a scenario's), then the first in key order. Values without n never match.
+    static func withoutAliases(_ series: [TrendSeries]) -> [TrendSeries] {
+        struct Same: Hashable {
+            let metric: MetricID
+            let point: Int
+            let median: Double
+            let low, high: Double?
+            let n: Int
+        }
+        func values(_ series: TrendSeries) -> [Same] {
+            series.values.compactMap { value in
+                value.n.map {
+                    Same(
+                        metric: series.key.metric, point: value.point, median: value.median, low: value.low,
+                        high: value.high, n: $0)
+                }
+            }
+        }
+        let order = series.indices.sorted { a, b in
+            let (x, y) = (series[a], series[b])
+            if x.values.count != y.values.count { return x.values.count > y.values.count }
+            if (x.row.runtime == nil) != (y.row.runtime == nil) { return x.row.runtime != nil }
+            return a < b
+        }
+        var kept: [Int] = []
+        var holders: [Same: [Int]] = [:]  // the kept series holding a value, in `order`
+        var aliases: [Int: [TrendKey]] = [:]
+        for index in order {
+            let own = values(series[index])
+            // The first kept series that holds every one of this series' values, if any.
+            let holder =
+                own.count == series[index].values.count
+                ? own.dropFirst().reduce(holders[own[0]] ?? []) { common, value in
+                    common.filter { (holders[value] ?? []).contains($0) }
+                }.first : nil
+            if let holder {
+                aliases[holder, default: []].append(series[index].key)
+                continue
+            }
+            kept.append(index)
+            for value in own { holders[value, default: []].append(index) }
+        }
+        return kept.sorted().map { index in
+            var one = series[index]
+            one.aliases = (aliases[index] ?? []).sorted()
+            return one
+        }
     }
 
     /// Points must come oldest first, their measured spans apart.

@@ -111,6 +111,9 @@ extension TrendReport {
             let sizeScenario = row.runtimeLabel == nil && row.parameters.scenario == String(memory)
             name = sizeScenario ? "\(memory) MB" : "\(name) \(memory) MB"
         }
+        for alias in series.aliases {
+            name += " = " + (alias.group.parameters.scenario ?? alias.group.runtime ?? alias.group.setting ?? "")
+        }
         return Chart.TrendLine(name, series.values.map { (x: $0.years, y: $0.median, low: $0.low, high: $0.high) })
     }
 

@@ -58,6 +58,11 @@ extension TrendReport {
                         + "CI and n: the same measurement published again) and are kept once, at the earlier point, "
                         + "here and in `trend.csv`. "
                     : "")
+                + (trend.aliased > 0
+                    ? "\(trend.aliased) further groups repeat another group's value at every point they were "
+                        + "measured in (one measurement published under two names) and are followed once, under the "
+                        + "name with the most points; lines and `trend.csv` (`also_published_as`) give both names. "
+                    : "")
                 + "Every group at every point, with its CI and n, is in `trend.csv`.")
     }
 

@@ -13,13 +13,18 @@ public struct TrendReport {
     }
 
     /// The group's fields, as the columns before each row's numbers.
-    static let keyColumns = ["metric", "provider", "runtime", "architecture", "packaging", "memory_mb", "setting"]
+    /// `also_published_as`: the settings of the group's aliases (`Trend.withoutAliases`), `; `-separated.
+    static let keyColumns = [
+        "metric", "provider", "runtime", "architecture", "packaging", "memory_mb", "setting", "also_published_as",
+    ]
 
     static func keyValues(_ series: TrendSeries) -> [QueryResult.Value] {
         let row = series.row
         return [
             .text(row.metric.rawValue), text(row.provider), text(row.runtime), text(row.architecture),
             text(row.packaging), row.memoryMB.map { .integer(Int64($0)) } ?? .null, text(row.setting),
+            series.aliases.isEmpty
+                ? .null : .text(series.aliases.map { $0.group.setting ?? "" }.joined(separator: "; ")),
         ]
     }
 
@@ -93,6 +98,7 @@ public struct TrendReport {
             let memoryMb: Int?
             let setting: String?
             let parameters: MetricParameters
+            let alsoPublishedAs: [String]
             let unit: String
             let values: [Value]
             let slopePerYear, slopeLow, slopeHigh: Double?
@@ -118,7 +124,7 @@ public struct TrendReport {
                     metric: row.metric.rawValue, provider: row.provider, runtime: row.runtime,
                     architecture: row.architecture,
                     packaging: row.packaging, memoryMb: row.memoryMB, setting: row.setting, parameters: row.parameters,
-                    unit: row.unit,
+                    alsoPublishedAs: series.aliases.map { $0.group.setting ?? "" }, unit: row.unit,
                     values: series.values.map {
                         Value(
                             point: trend.points[$0.point].label, year: $0.years, median: $0.median, ciLow: $0.low,

@@ -72,6 +72,8 @@ public struct TrendSeries: Sendable {
     public internal(set) var mannKendallQ: Double?
     public internal(set) var pettittQ: Double?
     public internal(set) var verdict: Verdict = .tooFewPoints
+    /// Groups whose every value is this one's at the same point: the same measurement under other names.
+    public internal(set) var aliases: [TrendKey] = []
 
     init(key: TrendKey, row: Metric, values: [Value]) {
         self.key = key

@@ -66,6 +66,44 @@ import Testing
         #expect(trend.republished == 1)
     }
 
+    /// A group whose every value is another group's at the same point (one file under two names) is
+    /// followed once, under the group with more points, or with a runtime when both have as many; a group
+    /// that shares only some values, or the same medians with another n, stays.
+    @Test func aGroupPublishedUnderTwoNamesIsFollowedOnce() throws {
+        let points = (0..<6).map { index in
+            Trend.Point(
+                label: "p\(index)", snapshot: "p\(index)",
+                time: SnapshotTime(
+                    first: Double(index) * 1e6, last: Double(index) * 1e6 + 1, basis: .fileNameDates))
+        }
+        func row(_ runtime: String?, _ scenario: String, _ median: Double, n: Int) -> Metric {
+            Metric(
+                .coldStartLatency, provider: "aws", runtime: runtime, setting: "scenario=\(scenario), cold starts",
+                parameters: MetricParameters(temperature: .cold, scenario: scenario), statistic: .median,
+                value: median, unit: "ms", n: n, ci: (median - 10, median + 10))
+        }
+        let medians = [300.0, 400, 200, 210, 190, 260]
+        let rows: [[Metric]] = (0..<6).map { point in
+            let m = medians[point]
+            var rows = [row(nil, "nodeps", m, n: 50), row("javascript", "js", m, n: 50)]
+            if point > 0 { rows.append(row(nil, "subset", m, n: 50)) }  // five of the six, all shared
+            rows.append(row(nil, "partly", point < 3 ? m : m + 1, n: 50))  // shares three only
+            // All in "partly", two of them also in "js": still the same measurement as "partly".
+            if point > 0 { rows.append(row(nil, "inpartly", point < 3 ? m : m + 1, n: 50)) }
+            rows.append(row(nil, "othern", m, n: 60))  // same medians, another n
+            return rows
+        }
+        let trend = try Trend(points: points, rows: rows)
+        #expect(trend.series.map { $0.row.parameters.scenario! }.sorted() == ["js", "othern", "partly"])
+        let javascript = try #require(trend.series.first { $0.row.runtime == "javascript" })
+        #expect(javascript.aliases.map { $0.group.parameters.scenario } == ["nodeps", "subset"])
+        #expect(trend.series.first { $0.row.parameters.scenario == "partly" }?.aliases.count == 1)
+        #expect(trend.aliased == 3)
+        #expect(TrendReport.line(javascript, among: trend.series).name == "javascript = nodeps = subset")
+        let csv = TrendReport(trend).points().csv()
+        #expect(csv.contains("\"scenario=nodeps, cold starts; scenario=subset, cold starts\""))
+    }
+
     /// Six panels to a figure, and no figure of one panel alone.
     @Test func panelsAreSharedOutWithoutAFigureOfOne() {
         #expect(TrendReport.figures(of: Array(1...6)).map(\.count) == [6])
