@@ -32,10 +32,12 @@ public enum StageID: String, CaseIterable, Sendable, Hashable {
     /// Version 2 of every stage: metric rows carry their parameters as fields. Cold starts 3: rows
     /// carry architecture and packaging, and the hourly medians in time order. Idle recycling 3: the
     /// longest idle time on a VM kept busy is grouped `busy-vm`. Scalability 3: VMs per batch. Lifetime 3:
-    /// the longest VM uptime within lifetime runs too.
+    /// the longest VM uptime within lifetime runs too. Cold starts 4: a provider's pooled row counts a
+    /// group repeating another's values once; the hourly medians carry their CIs.
     public var version: Int {
         switch self {
-        case .coldStart, .idleRecycling, .scalability, .lifetime: 3
+        case .coldStart: 4
+        case .idleRecycling, .scalability, .lifetime: 3
         default: 2
         }
     }

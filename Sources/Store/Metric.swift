@@ -27,9 +27,14 @@ public struct Metric: Sendable, Equatable {
     public struct Point: Sendable, Equatable {
         public var x: Double
         public var y: Double
-        public init(_ x: Double, _ y: Double) {
+        /// A 95% interval of y (the hourly median's bootstrap CI), when the series has one for every point.
+        public var low: Double?
+        public var high: Double?
+        public init(_ x: Double, _ y: Double, low: Double? = nil, high: Double? = nil) {
             self.x = x
             self.y = y
+            self.low = low
+            self.high = high
         }
     }
 

@@ -21,7 +21,8 @@ final class MetricInserter {
             """)
         insertSample = try PreparedStatement(
             db, "INSERT INTO metric_sample (metric_id, n, sorted_values) VALUES (?1, ?2, ?3)")
-        insertSeries = try PreparedStatement(db, "INSERT INTO metric_series (metric_id, x, y) VALUES (?1, ?2, ?3)")
+        insertSeries = try PreparedStatement(
+            db, "INSERT INTO metric_series (metric_id, x, y, low, high) VALUES (?1, ?2, ?3, ?4, ?5)")
     }
 
     /// Adds one row with its sample and series.
@@ -66,6 +67,12 @@ final class MetricInserter {
             insertSeries.bind(id, at: 1)
             insertSeries.bind(text: MetricStore.json(series.map(\.x)), at: 2)
             insertSeries.bind(text: MetricStore.json(series.map(\.y)), at: 3)
+            // Intervals only when every point has one, so that the arrays stay the same length.
+            let lows = series.compactMap(\.low)
+            let highs = series.compactMap(\.high)
+            let interval = lows.count == series.count && highs.count == series.count
+            insertSeries.bind(text: interval ? MetricStore.json(lows) : nil, at: 4)
+            insertSeries.bind(text: interval ? MetricStore.json(highs) : nil, at: 5)
             try insertSeries.execute()
         }
     }

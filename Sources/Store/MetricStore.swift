@@ -129,12 +129,18 @@ public struct MetricStore {
     private func series(of condition: String, _ arguments: StatementArguments) throws -> [Int64: [Metric.Point]] {
         var series: [Int64: [Metric.Point]] = [:]
         try db.scan(
-            "SELECT ms.metric_id, ms.x, ms.y FROM metric_series ms JOIN metric m ON m.id = ms.metric_id WHERE "
-                + "\(condition)",
+            "SELECT ms.metric_id, ms.x, ms.y, ms.low, ms.high FROM metric_series ms JOIN metric m ON m.id = ms.metric_id "
+                + "WHERE \(condition)",
             arguments
         ) { row in
             let (x, y) = (row.withText(1, Self.values) ?? [], row.withText(2, Self.values) ?? [])
-            series[row.int(0)!] = zip(x, y).map { Metric.Point($0, $1) }
+            let count = min(x.count, y.count)
+            // Intervals (v11) only when stored for every point.
+            let low = row.withText(3, Self.values).flatMap { $0.count == count ? $0 : nil }
+            let high = row.withText(4, Self.values).flatMap { $0.count == count ? $0 : nil }
+            series[row.int(0)!] = (0..<count).map { index in
+                Metric.Point(x[index], y[index], low: low?[index], high: high?[index])
+            }
         }
         return series
     }

@@ -63,7 +63,11 @@ final class PreparedStatement {
     }
 
     /// UTF-8 text given as its bytes.
-    func bind(text bytes: [UInt8], at index: Int32) {
+    func bind(text bytes: [UInt8]?, at index: Int32) {
+        guard let bytes else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
         bytes.withUnsafeBytes { bytes in
             _ = sqlite3_bind_text64(
                 handle, index, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), UInt64(bytes.count),

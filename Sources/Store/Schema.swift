@@ -228,6 +228,15 @@ public enum Schema {
                     arguments: [rule.rawValue, rule.name, rule.summary])
             }
         }
+        migrator.registerMigration("v11: intervals of metric series") { db in
+            // Each hour's median with its 95% CI: a figure of hourly medians without one cannot tell a
+            // daily cycle from the noise of 30 cold starts an hour.
+            try db.execute(
+                sql: """
+                    ALTER TABLE metric_series ADD COLUMN low TEXT;
+                    ALTER TABLE metric_series ADD COLUMN high TEXT;
+                    """)
+        }
         return migrator
     }
 

@@ -239,6 +239,34 @@ import Testing
         #expect(fixture.value(.coldStartLatency, .mean, memory: 128, runtime: "python2.7") == 200)
     }
 
+    /// Runs of the 'hourly' experiment: each hour's median cold start, in hour order, with its 95%
+    /// bootstrap CI, stored and read back with the series (an hour of three equal values has [200, 200]).
+    @Test func hourlyMediansCarryTheirIntervals() throws {
+        let manifest = #"{"provider": "aws", "experiment": "hourly"}"#
+        let hours: [[Double]] = [[100, 110, 120], [200, 200, 200], [50, 60, 70, 80]]
+        var calls: [Call] = []
+        for (hour, latencies) in hours.enumerated() {
+            for (index, latency) in latencies.enumerated() {
+                calls.append(
+                    Call(
+                        batch: calls.count + 1, instance: "h\(hour)-\(index)",
+                        sent: Double(hour) * 3_600_000 + Double(index) * 1000, latency: latency))
+            }
+        }
+        let fixture = try Fixture([(manifest, calls)])
+        let row = try #require(fixture.metrics.first { $0.metric == .hourlyColdStartMedian && $0.statistic == .median })
+        let series = try #require(row.series)
+        let firstHour = 1_514_764_800_000.0 / 3_600_000
+        #expect(series.map(\.x) == [firstHour, firstHour + 1, firstHour + 2])
+        #expect(series.map(\.y) == [110, 200, 65])
+        #expect(series[1].low == 200 && series[1].high == 200)
+        for (point, latencies) in zip(series, hours) {
+            let (low, high) = (try #require(point.low), try #require(point.high))
+            #expect(latencies.min()! <= low && low <= point.y && point.y <= high && high <= latencies.max()!)
+        }
+        #expect(series[0].low! < 110 || series[0].high! > 110)  // three different values: not a point
+    }
+
     @Test func lifetime() throws {
         // Interval 60 s: i1 answers rounds 0-2 (sent at 0, 60, 120 s), i2 rounds 3-4. Round 4 is the
         // last, so i2 is cut off by the run's end and left out. i1: last response 120 s + 100 + 10 + 5 ms.

@@ -236,7 +236,7 @@ struct ColdStart: Stage {
 
     /// The median cold start of every hour (runs of the 'hourly' experiment): the median and range of
     /// the hourly medians, the hourly medians as the sample and, on the median row, as a series by hour
-    /// since the epoch (the report's time series).
+    /// since the epoch with each hour's 95% bootstrap CI (the report's time series).
     private func hourly(_ context: AnalysisContext) throws -> [Metric] {
         guard try context.hasExperiment("hourly") else { return [] }
         let rows = try context.rows(
@@ -252,7 +252,9 @@ struct ColdStart: Stage {
             provider, rows in
             let hours = Dictionary(grouping: rows, by: { $0["hour"] as Int })
             let series = hours.keys.sorted().map { hour in
-                Metric.Point(Double(hour), Sample(hours[hour]!.map { $0["latency"] as Double }).median!)
+                let sample = Sample(hours[hour]!.map { $0["latency"] as Double })
+                let interval = context.bootstrap.medianInterval(sample)
+                return Metric.Point(Double(hour), sample.median!, low: interval?.low, high: interval?.high)
             }
             let medians = Sample(series.map(\.y))
             var metrics = MetricGroup(

@@ -155,8 +155,13 @@ public enum Chart {
                     previous = point.y
                 }
             }
+            // A long line's intervals are a band (error bars on every hour would hide the line).
+            let banded = kind == .line && !marked[index]
             if kind == .line {
                 for run in Self.runs(of: points, levels: allLevels) {
+                    if banded {
+                        canvas.band(points[run].map { ($0.x, $0.low, $0.high) }, color: color, x: px, y: py)
+                    }
                     if run.count > 1 {
                         canvas.polyline(Array(path[run]), stroke: color, dash: Palette.dash(index))
                     } else if run.count == 1, !marked[index] {  // a point alone between missing levels
@@ -168,7 +173,7 @@ public enum Chart {
                 canvas.polyline(path, stroke: color, dash: Palette.dash(index))
             }
             for point in points {
-                if let low = point.low, let high = point.high {
+                if !banded, let low = point.low, let high = point.high {
                     canvas.errorBar(px(point.x), from: py(low), to: py(high), color: color)
                 }
                 if marked[index] {

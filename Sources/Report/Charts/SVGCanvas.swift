@@ -44,6 +44,17 @@ struct SVGCanvas {
         body.append("<polygon points=\"\(list)\" fill=\"\(fill)\" fill-opacity=\"\(c(opacity))\"/>")
     }
 
+    /// A 95% interval along a line, as a shaded band from the lows to the highs of the points that have
+    /// both; `x` and `y` map data to the canvas.
+    mutating func band(
+        _ points: [(x: Double, low: Double?, high: Double?)], color: String, x: (Double) -> Double,
+        y: (Double) -> Double
+    ) {
+        let known = points.compactMap { point in point.low.flatMap { low in point.high.map { (point.x, low, $0) } } }
+        polygon(
+            known.map { (x($0.0), y($0.2)) } + known.reversed().map { (x($0.0), y($0.1)) }, fill: color, opacity: 0.15)
+    }
+
     mutating func rect(
         _ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String = "none", opacity: Double = 1
     ) {

@@ -71,10 +71,7 @@ extension Chart {
                     if run.count == 1, let point = points.first, let low = point.low, let high = point.high {
                         canvas.errorBar(px(point.x), from: py(low), to: py(high), color: color)
                     }
-                    let banded = points.filter { $0.low != nil && $0.high != nil }
-                    canvas.polygon(
-                        banded.map { (px($0.x), py($0.high!)) } + banded.reversed().map { (px($0.x), py($0.low!)) },
-                        fill: color, opacity: 0.15)
+                    canvas.band(points.map { ($0.x, $0.low, $0.high) }, color: color, x: px, y: py)
                     canvas.polyline(
                         points.map { (px($0.x), py($0.y)) }, stroke: color, width: 1.5, dash: Palette.dash(lineIndex))
                 }

@@ -194,7 +194,9 @@ struct ColdStartSection: StageSection {
             let perUnit = lastHour - firstHour > 48 ? 24.0 : 1
             let series = hourly.compactMap { row in
                 row.series.map {
-                    Chart.Series(row.provider ?? "", $0.map { Chart.Point(($0.x - firstHour) / perUnit, $0.y) })
+                    Chart.Series(
+                        row.provider ?? "",
+                        $0.map { Chart.Point(($0.x - firstHour) / perUnit, $0.y, low: $0.low, high: $0.high) })
                 }
             }
             for row in hourly {
@@ -211,7 +213,8 @@ struct ColdStartSection: StageSection {
                     y: "median cold-start latency (ms)", series: series, linearX: true),
                 "Median cold-start latency of each hour of the runs of the 'hourly' experiment ("
                     + hourly.map { "\($0.provider ?? "") n = \(Cells.n($0)) hours" }.joined(separator: ", ")
-                    + "), each hour's median over the cold starts of that hour: these runs' own functions, "
+                    + "), each hour's median over the cold starts of that hour with its 95% bootstrap CI as a band: "
+                    + "these runs' own functions, "
                     + "not the groups of the tables above, so their level need not be the tables'.")
         }
     }
