@@ -73,24 +73,30 @@ public struct MetricParameters: Hashable, Sendable, Encodable {
             && same(idleMinutes, other.idleMinutes) && same(intervalSeconds, other.intervalSeconds)
     }
 
-    /// The parameters in which this row differs from some of `peers`, in words ("on a new VM", "colevel 4"),
-    /// to tell apart rows a label would otherwise give one name.
+    /// The parameters in which this row differs from some of `peers`, in words ("on a new VM", "colevel 4";
+    /// a parameter this row lacks and a peer has: "no scenario", "any colevel"), to tell apart rows a label
+    /// would otherwise give one name.
     public func words(among peers: [MetricParameters]) -> [String] {
-        func differs<T: Equatable>(_ field: KeyPath<MetricParameters, T?>) -> Bool {
-            peers.contains { $0[keyPath: field] != self[keyPath: field] }
+        func word<T: Equatable>(
+            _ field: KeyPath<MetricParameters, T?>, _ unset: String, _ set: (T) -> String
+        )
+            -> String?
+        {
+            guard peers.contains(where: { $0[keyPath: field] != self[keyPath: field] }) else { return nil }
+            return self[keyPath: field].map(set) ?? unset
         }
         func number(_ value: Double) -> String { value.rounded() == value ? String(Int(value)) : String(value) }
         let words: [String?] = [
-            differs(\.experiment) ? experiment.map { "\($0) runs" } ?? "every run" : nil,
-            differs(\.temperature) ? temperature.map { "\($0.rawValue) starts" } : nil,
-            differs(\.grouping) ? grouping.map(\.words) : nil,
-            differs(\.scenario) ? scenario.map { "scenario \($0)" } : nil,
-            differs(\.concurrency) ? concurrency.map { "concurrency \($0)" } : nil,
-            differs(\.colevel) ? colevel.map { "colevel \($0)" } : nil,
-            differs(\.batchSize) ? batchSize.map { "batches of \($0)" } : nil,
-            differs(\.delaySeconds) ? delaySeconds.map { "delay \(number($0)) s" } : nil,
-            differs(\.idleMinutes) ? idleMinutes.map { "idle \(number($0)) min" } : nil,
-            differs(\.intervalSeconds) ? intervalSeconds.map { "every \(number($0)) s" } : nil,
+            word(\.experiment, "every run") { "\($0) runs" },
+            word(\.temperature, "cold and warm starts") { "\($0.rawValue) starts" },
+            word(\.grouping, "by runtime and memory") { $0.words },
+            word(\.scenario, "no scenario") { "scenario \($0)" },
+            word(\.concurrency, "any concurrency") { "concurrency \($0)" },
+            word(\.colevel, "any colevel") { "colevel \($0)" },
+            word(\.batchSize, "any batch size") { "batches of \($0)" },
+            word(\.delaySeconds, "no delay") { "delay \(number($0)) s" },
+            word(\.idleMinutes, "any idle time") { "idle \(number($0)) min" },
+            word(\.intervalSeconds, "any interval") { "every \(number($0)) s" },
         ]
         return words.compactMap { $0 }
     }

@@ -257,11 +257,17 @@ import Testing
     @Test func parameterWordsNameWhatDiffers() {
         let pooled = MetricParameters(experiment: "coldstart", temperature: .cold, grouping: .pooled)
         let onNew = MetricParameters(experiment: "coldstart", temperature: .cold, grouping: .newVM, colevel: 4)
-        #expect(pooled.words(among: [pooled, onNew]) == ["every runtime and memory size"])
+        // A parameter the row lacks and a peer has is named too: otherwise the pooled row would have no word
+        // for its colevel, and a row without a scenario none at all beside one with.
+        #expect(pooled.words(among: [pooled, onNew]) == ["every runtime and memory size", "any colevel"])
         #expect(onNew.words(among: [pooled, onNew]) == ["on a new VM", "colevel 4"])
         #expect(pooled.words(among: [pooled]).isEmpty)
         let idle = MetricParameters(idleMinutes: 12.5)
         #expect(idle.words(among: [MetricParameters(idleMinutes: 3)]) == ["idle 12.5 min"])
+        let plain = MetricParameters(temperature: .cold)
+        let scenario = MetricParameters(temperature: .cold, scenario: "vpc")
+        #expect(plain.words(among: [plain, scenario]) == ["no scenario"])
+        #expect(scenario.words(among: [plain, scenario]) == ["scenario vpc"])
     }
 
     /// A long one-sided listing stays complete (in a CSV beside the report) and readable (grouped in the report);

@@ -193,7 +193,8 @@ import Testing
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(separator: "\n")
         #expect(
-            lines.first?.hasPrefix("metric,provider,runtime,architecture,packaging,memory_mb,setting,point,") == true)
+            lines.first?.hasPrefix(
+                "metric,provider,runtime,architecture,packaging,memory_mb,setting,also_published_as,point,") == true)
         #expect(lines.dropFirst().allSatisfy { $0.contains(",too few points") })  // three points: no test decides
         #expect(lines.count > 1 && (lines.count - 1) % 3 == 0)  // every group at each of the three points
         let report = try AnalyzeCommand.run(["trend", "year-0", "year-1", "year-2", "--out", "trend"], in: directory)

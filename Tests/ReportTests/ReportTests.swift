@@ -494,7 +494,17 @@ enum BrowserCheck {
                 for sample in 0..<3 { cold("google", runtime, "x86_64", memory, Double(200 + memory / 100 + sample)) }
             }
         }
-        let (markdown, figures, folder) = try report(["runs.jsonl": lines.joined(separator: "\n")], snapshot: "many")
+        let plain = lines.count
+        // Google python again, in a scenario of its own (a run folder with its manifest): a row of its own.
+        for memory in [128, 256, 512, 1024, 2048, 4096] {
+            for sample in 0..<3 { cold("google", "python", "x86_64", memory, Double(300 + memory / 100 + sample)) }
+        }
+        let (markdown, figures, folder) = try report(
+            [
+                "runs.jsonl": lines[..<plain].joined(separator: "\n"),
+                "vpc/runs.jsonl": lines[plain...].joined(separator: "\n"),
+                "vpc/manifest.json": #"{"instance_named_by_first_request": true, "parameters": {"scenario": "vpc"}}"#,
+            ], snapshot: "many")
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(
             Set(figures.keys) == [
@@ -516,8 +526,10 @@ enum BrowserCheck {
             ))
         #expect(markdown.components(separatedBy: "\n| aws | rt-").count - 1 == 2 * 60)
         #expect(markdown.contains("\n| google | go | 202 (n too small for a CI) | 203 (n too small for a CI) |"))
+        #expect(markdown.contains("\n| google | python, no scenario | 202 (n too small for a CI) |"))
+        #expect(markdown.contains("\n| google | python, scenario vpc | 302 (n too small for a CI) |"))
         let providers = try #require(figures["coldstart-providers.svg"])
-        #expect(providers.contains(">aws (n = 520)<") && providers.contains(">google (n = 54)<"))
+        #expect(providers.contains(">aws (n = 520)<") && providers.contains(">google (n = 72)<"))
     }
 
     /// P(cold) by idle gap: a table and a figure per provider, gaps with fewer than 5 requests left out and counted.

@@ -227,17 +227,22 @@ struct ColdStartSection: StageSection {
         let warm = metrics.contains { $0.parameters.temperature == .warm && $0.runtime != nil }
         guard detailed.count > 40, (2...6).contains(memories.count), !warm, Set(detailed.map(\.metric)).count == 1
         else { return false }
+        // A row per runtime variant and parameters (two scenarios of one runtime are two rows, not one cell
+        // written over another).
         struct Variant: Hashable {
             let provider: String?, runtime: String?, architecture: String?, packaging: String?
+            let parameters: MetricParameters
         }
         var order: [Variant] = []
         var cells: [Variant: [Int: Metric]] = [:]
         for row in detailed {
             let variant = Variant(
-                provider: row.provider, runtime: row.runtime, architecture: row.architecture, packaging: row.packaging)
+                provider: row.provider, runtime: row.runtime, architecture: row.architecture, packaging: row.packaging,
+                parameters: row.parameters)
             if cells[variant] == nil { order.append(variant) }
             cells[variant, default: [:]][row.memoryMB ?? -1] = row
         }
+        let named = Dictionary(grouping: order) { [$0.provider ?? "", cells[$0]!.values.first!.runtimeLabel ?? ""] }
         document.markdown.paragraph(
             "Median cold start [95% CI] of each runtime (rows) at each memory size (columns), and the cold starts "
                 + "behind the row; p90, p99 and the mean are in metrics.csv.")
@@ -246,7 +251,10 @@ struct ColdStartSection: StageSection {
             order.map { variant -> [String] in
                 let row = cells[variant]!
                 let label = row.values.first!.runtimeLabel ?? ""
-                return [variant.provider ?? "", label] + memories.map { row[$0].map { Cells.withCI($0) } ?? "" }
+                let peers = named[[variant.provider ?? "", label]]!.map(\.parameters)
+                let words = peers.count > 1 ? variant.parameters.words(among: peers) : []
+                return [variant.provider ?? "", ([label] + words).joined(separator: ", ")]
+                    + memories.map { row[$0].map { Cells.withCI($0) } ?? "" }
                     + [String(row.values.reduce(0) { $0 + ($1.n ?? 0) })]
             }, rightAligned: Set(2..<(3 + memories.count)))
         return true
