@@ -73,6 +73,31 @@ enum CanonicalColumns {
         "error": text { $0.error = $1 },
     ]
 
+    /// The canonical names in a fixed order, their setters, and the names of each length: a JSON key is
+    /// matched by its bytes against the few names of its length, not made a Swift string and hashed
+    /// (that was a third of reading canonical JSON Lines).
+    static let names: [String] = setters.keys.sorted()
+    private static let orderedSetters: [Setter] = names.map { setters[$0]! }
+    private static let namesByLength: [[Int]] = {
+        precondition(names.count <= UInt64.bitWidth, "JSONLinesReader marks the columns it set in a UInt64")
+        var byLength = Array(repeating: [Int](), count: (names.map(\.utf8.count).max() ?? 0) + 1)
+        for (index, name) in names.enumerated() { byLength[name.utf8.count].append(index) }
+        return byLength
+    }()
+
+    /// The index in `names` of the name a JSON key node holds, if it is canonical.
+    static func column(of key: JSONDocument.Node, in document: JSONDocument) -> Int? {
+        let length = Int(key.end - key.start)
+        // An escaped key's bytes are longer than its text: try every name then.
+        let candidates = key.flag ? Array(names.indices) : length < namesByLength.count ? namesByLength[length] : []
+        return candidates.first { document.stringEquals(key, names[$0]) }
+    }
+
+    /// Sets the field of `names[column]`.
+    static func assign(column: Int, _ value: CanonicalValue, to record: inout InvocationRecord) throws(RecordProblem) {
+        try orderedSetters[column](&record, value, names[column])
+    }
+
     /// Sets the named field; false when the name is not canonical (the caller keeps it in `extra`).
     static func assign(
         _ name: String, _ value: CanonicalValue, to record: inout InvocationRecord

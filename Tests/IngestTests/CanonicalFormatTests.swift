@@ -38,6 +38,31 @@ import Testing
         #expect(rows[3].text("status") == "error" && rows[3].text("error") == "throttled")
     }
 
+    /// Keys are matched as bytes: a key written with an escape is still the canonical name; a name given
+    /// twice counts once, with its last value, even where the first value alone would be rejected; a
+    /// canonical name holding an object goes to `extra`.
+    @Test func keysMatchAsWrittenAndTheLastOfARepeatedNameCounts() throws {
+        let workspace = try Workspace()
+        try workspace.write(
+            "probe.jsonl",
+            #"""
+            {"provider":"aws","memory_mb":-1,"memory_mb":128,"request_sent_ms":5}
+            {"provider":"aws","colo":"a","colo":"b","region":{"name":"x"}}
+            {"provider":"aws","memory_mb":256,"memory_mb":-1}
+            {"colo":"a"}
+            """#)
+        let (summary, _) = try workspace.ingest(["probe.jsonl"])
+        #expect(summary.records == 2 && summary.rejected == 2)
+        let rows = try workspace.rows("SELECT * FROM invocation_view ORDER BY line")
+        #expect(rows[0].text("provider") == "aws" && rows[0].int("memory_mb") == 128)
+        #expect(rows[0].double("request_sent_ms") == 5)
+        #expect(rows[1].text("extra") == #"{"colo":"b","region":{"name":"x"}}"#)
+        let reasons = try workspace.rows("SELECT line, reason FROM rejected_record ORDER BY line")
+        #expect(reasons.map { $0["line"] as Int } == [3, 4])
+        #expect(reasons[0].text("reason") == "field 'memory_mb' is negative: -1.0")
+        #expect(reasons[1].text("reason")?.hasPrefix("no canonical field (keys: colo)") == true)
+    }
+
     /// docs/formats.md, "Cold or warm": a stated flag, then the platform's init duration (zero is warm),
     /// then the request-id convention only where declared; without a declaration the ids decide nothing.
     @Test func coldWarmPrecedence() throws {

@@ -57,6 +57,17 @@ struct JSONNode {
         return members
     }
 
+    /// Calls `body` with each of an object's members in the order written, the name as its node (never made
+    /// a Swift string unless the caller asks the document for it).
+    func forEachMemberNode<E: Error>(_ body: (JSONDocument.Node, JSONNode) throws(E) -> Void) throws(E) {
+        guard kind == .object else { return }
+        var key = index + 1
+        while key < next {
+            try body(document.nodes[key], JSONNode(document: document, index: key + 1))
+            key = Int(document.nodes[key + 1].after)
+        }
+    }
+
     /// Calls `body` with each of an object's members in the order written, but those named in `skipped`
     /// (compared as bytes, so that their names never become Swift strings).
     func forEachMember(skipping skipped: [String] = [], _ body: (String, JSONNode) throws -> Void) rethrows {
