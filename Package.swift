@@ -27,9 +27,11 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Statistics", .product(name: "GRDB", package: "GRDB.swift"),
+                "Statistics", "CSQLiteSetup", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
+        // SQLite's threading mode and memory statistics, set before the first connection (a variadic C call).
+        .target(name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         // SHA-256 blocks with the x86 SHA extensions, for the content hash of every ingested byte.
         .target(name: "CSHA256"),
         .target(name: "Ingest", dependencies: ["Store", "CSHA256"], resources: [.copy("Mappings")]),

@@ -1,3 +1,4 @@
+import CSQLiteSetup
 import Foundation
 import GRDB
 
@@ -9,6 +10,13 @@ public struct Store: Sendable {
     /// fails with "database is locked" (docs/schema.md, "Concurrent writers").
     public static let busyTimeout: TimeInterval = 60
 
+    /// SQLite in multi-thread mode without memory statistics, set once before the first connection
+    /// opens: each connection is used by one thread at a time (GRDB's queues; a stage's second reader
+    /// has its own), so the mutex SQLite took around every call and every allocation bought nothing,
+    /// and it was 6% of the writing thread's time (Benchmarks/notes.md). False when SQLite was already
+    /// initialized: it then stays serialized, which is as correct and slower.
+    static let sqliteSetUp: Bool = analyze_sqlite_setup() == 1
+
     /// Opens (creating if needed) a store for writing and brings its schema up to date. Pages are read,
     /// not memory-mapped: mapped pages count in the resident set (10M invocations: 2.0 GB of the 2.7 GB
     /// peak of `analyze metrics`) and saved under 5% of its time (Benchmarks/notes.md).
@@ -18,6 +26,7 @@ public struct Store: Sendable {
         path: String, create: Bool = true, busyTimeout: TimeInterval = Store.busyTimeout
     ) throws {
         try Self.checkFile(path, mustExist: !create)
+        _ = Self.sqliteSetUp
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         // Foreign keys are declared for readers and tools but not enforced on the write path: every
@@ -66,6 +75,7 @@ public struct Store: Sendable {
     /// Opens an existing store read-only: nothing run through it can change the file.
     public init(readOnlyPath path: String) throws {
         try Self.checkFile(path, mustExist: true)
+        _ = Self.sqliteSetUp
         var configuration = Configuration()
         configuration.readonly = true
         queue = try DatabaseQueue(path: path, configuration: configuration)
