@@ -60,7 +60,11 @@ struct CSVHeaderError: Error {
 }
 
 extension String {
+    /// Without leading and trailing whitespace. Found by index, not by building a reversed copy
+    /// character by character (that was half of reading the FaaS Parallelism Benchmark's `lscpu` text).
     func trimmingWhitespace() -> String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(self[first...last])
     }
 }
