@@ -181,3 +181,62 @@ import Testing
         #expect(detect("name,size\nx,1\n") != .format(.csv))  // a CSV, but not with canonical columns
     }
 }
+
+/// The hand-read forms against Foundation, which they replace on the hot path and which stays their oracle.
+@Suite struct FastFormTests {
+    /// JavaScript's `Date.toString` times, written by `DateFormatter` at offsets from -12:00 to +14:00 over
+    /// 1901-2099 (leap days included), read to the same millisecond; odd shapes are left to `DateFormatter`.
+    @Test func javaScriptDatesReadAsDateFormatterReadsThem() throws {
+        let pattern = "EEE MMM dd yyyy HH:mm:ss 'GMT'Z"
+        var random = SystemRandomNumberGenerator()
+        for index in 0..<3000 {
+            let writer = DateFormatter()
+            writer.locale = Locale(identifier: "en_US_POSIX")
+            writer.dateFormat = pattern
+            let offset = (index % 105 - 48) * 15 * 60  // quarter hours from -12:00 to +14:00
+            writer.timeZone = try #require(TimeZone(secondsFromGMT: offset))
+            let seconds =
+                index == 0 ? 951_782_400 : Double(Int.random(in: -2_177_452_800...4_102_444_799, using: &random))
+            let text = writer.string(from: Date(timeIntervalSince1970: seconds))  // 951782400: 2000-02-29
+            let reader = DateFormatter()
+            reader.locale = Locale(identifier: "en_US_POSIX")
+            reader.timeZone = TimeZone(identifier: "UTC")
+            reader.dateFormat = pattern
+            let expected = try #require(reader.date(from: text)).timeIntervalSince1970 * 1000
+            #expect(JavaScriptDate.epochMilliseconds(text) == expected, "\(text)")
+        }
+        for odd in [
+            "Tue Jun 07 2017 02:05:00 GMT+0100", "Wed Jun 7 2017 02:05:00 GMT+0100",
+            "Wed Feb 30 2017 02:05:00 GMT+0100",
+            "Wed Jun 07 2017 24:05:00 GMT+0100", "Wed Jun 07 2017 02:05:00 GMT+01:00", "Wed Jun 07 2017 02:05:00 UTC",
+            "Wed Jun 07 2017 02:05:00 GMT+0100 extra",
+        ] {
+            #expect(JavaScriptDate.epochMilliseconds(odd) == nil, "\(odd)")
+        }
+        #expect(JavaScriptDate.epochMilliseconds("Wed Jun 07 2017 02:05:00 GMT+0100") == 1_496_797_500_000)
+    }
+
+    /// Flat `extra` objects (keys of lowercase letters and underscores; text, integers, numbers, true/false)
+    /// come out byte for byte as `JSONSerialization` writes them; other objects go to it.
+    @Test func flatObjectsAreWrittenAsFoundationWritesThem() throws {
+        let keys = ["a", "b", "minute_ms", "package", "_x", "x_", "ab", "a_b", "zz", ""]
+        let values: [Any] = [
+            "text", "with \"quotes\", a \\ and / and \u{1}\n\té", 0, -7, 1_496_797_500_000, 42.0, 0.1, -0.0, 1e21,
+            1e-7, 123.456, 12_345_678_901_234_567.0, true, false,
+        ]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            var object: [String: Any] = [:]
+            for _ in 0..<Int.random(in: 1...5, using: &random) {
+                object[keys.randomElement(using: &random)!] = values.randomElement(using: &random)!
+            }
+            let data = try JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            #expect(JSONText.object(object) == String(decoding: data, as: UTF8.self))
+        }
+        // Keys Foundation sorts its own way, nested values and non-finite numbers are its to write.
+        #expect(JSONText.object(["b": 1, "B": 2, "a10": 3, "a9": 4]) == #"{"a9":4,"a10":3,"b":1,"B":2}"#)
+        #expect(JSONText.object(["a": ["x": 1]]) == #"{"a":{"x":1}}"#)
+        #expect(JSONText.object(["a": Double.infinity]) == nil && JSONText.object([:]) == nil)
+    }
+}

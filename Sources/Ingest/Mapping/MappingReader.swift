@@ -387,6 +387,7 @@ struct DateParsers {
         case .javascript:
             // `Wed Jun 07 2017 02:05:00 GMT+0100 (BST)`: the zone name in parentheses is informative only.
             let core = text.range(of: " (").map { String(text[..<$0.lowerBound]) } ?? text
+            if let milliseconds = JavaScriptDate.epochMilliseconds(core) { return milliseconds }
             date = formatter("EEE MMM dd yyyy HH:mm:ss 'GMT'Z", timeZone: "UTC").date(from: core)
         case .pattern(let pattern, let zone):
             date = formatter(pattern, timeZone: zone).date(from: text)
