@@ -73,12 +73,13 @@ public struct MetricParameters: Hashable, Sendable, Encodable {
             && same(idleMinutes, other.idleMinutes) && same(intervalSeconds, other.intervalSeconds)
     }
 
-    /// The parameters in which this row differs from some of `peers`, in words ("on a new VM", "colevel 4";
-    /// a parameter this row lacks and a peer has: "no scenario", "any colevel"), to tell apart rows a label
-    /// would otherwise give one name.
+    /// The parameters in which this row differs from some of `peers`, in words ("on a new VM", "colevel 4").
+    /// A parameter this row lacks and a peer has is named only where its absence has one meaning (every
+    /// run of the snapshot; no scenario): elsewhere nil means "not applicable" to one stage and "unknown"
+    /// or "pooled" to another, and the caller falls back to the row's setting.
     public func words(among peers: [MetricParameters]) -> [String] {
         func word<T: Equatable>(
-            _ field: KeyPath<MetricParameters, T?>, _ unset: String, _ set: (T) -> String
+            _ field: KeyPath<MetricParameters, T?>, unset: String? = nil, _ set: (T) -> String
         )
             -> String?
         {
@@ -87,16 +88,16 @@ public struct MetricParameters: Hashable, Sendable, Encodable {
         }
         func number(_ value: Double) -> String { value.rounded() == value ? String(Int(value)) : String(value) }
         let words: [String?] = [
-            word(\.experiment, "every run") { "\($0) runs" },
-            word(\.temperature, "cold and warm starts") { "\($0.rawValue) starts" },
-            word(\.grouping, "by runtime and memory") { $0.words },
-            word(\.scenario, "no scenario") { "scenario \($0)" },
-            word(\.concurrency, "any concurrency") { "concurrency \($0)" },
-            word(\.colevel, "any colevel") { "colevel \($0)" },
-            word(\.batchSize, "any batch size") { "batches of \($0)" },
-            word(\.delaySeconds, "no delay") { "delay \(number($0)) s" },
-            word(\.idleMinutes, "any idle time") { "idle \(number($0)) min" },
-            word(\.intervalSeconds, "any interval") { "every \(number($0)) s" },
+            word(\.experiment, unset: "every run") { "\($0) runs" },
+            word(\.temperature) { "\($0.rawValue) starts" },
+            word(\.grouping) { $0.words },
+            word(\.scenario, unset: "no scenario") { "scenario \($0)" },
+            word(\.concurrency) { "concurrency \($0)" },
+            word(\.colevel) { "colevel \($0)" },
+            word(\.batchSize) { "batches of \($0)" },
+            word(\.delaySeconds) { "delay \(number($0)) s" },
+            word(\.idleMinutes) { "idle \(number($0)) min" },
+            word(\.intervalSeconds) { "every \(number($0)) s" },
         ]
         return words.compactMap { $0 }
     }

@@ -129,8 +129,8 @@ public struct MetricStore {
     private func series(of condition: String, _ arguments: StatementArguments) throws -> [Int64: [Metric.Point]] {
         var series: [Int64: [Metric.Point]] = [:]
         try db.scan(
-            "SELECT ms.metric_id, ms.x, ms.y, ms.low, ms.high FROM metric_series ms JOIN metric m ON m.id = ms.metric_id "
-                + "WHERE \(condition)",
+            "SELECT ms.metric_id, ms.x, ms.y, ms.low, ms.high FROM metric_series ms "
+                + "JOIN metric m ON m.id = ms.metric_id WHERE \(condition)",
             arguments
         ) { row in
             let (x, y) = (row.withText(1, Self.values) ?? [], row.withText(2, Self.values) ?? [])

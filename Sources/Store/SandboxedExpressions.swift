@@ -71,8 +71,8 @@ public final class SandboxedExpressions {
 
     /// Compiles each expression; a failure names the expression by index with SQLite's message.
     public init(_ expressions: [String]) throws(Failure) {
-        // One reader on one thread uses it: no mutex around every call.
         _ = Store.sqliteSetUp
+        // One reader on one thread uses it: no mutex around every call.
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         guard sqlite3_open_v2(":memory:", &connection, flags, nil) == SQLITE_OK,
             let connection

@@ -39,6 +39,9 @@ public struct Trend: Sendable {
     /// measurement published under two names, as mikhail.io's aws `nodeps` and `js`): followed once, under
     /// the group that has the most points, and named in its `aliases`.
     public var aliased: Int { series.reduce(0) { $0 + $1.aliases.count } }
+    /// Values of followed groups that are another followed group's value at the same point (a group that is
+    /// another's at some points only: mikhail.io's aws `novpc` and `js` share 7 of 8); both keep them.
+    public let sharedValues: Int
 
     /// A trend over the snapshots, oldest first.
     public init(store: Store, snapshots: [String]) throws {
@@ -118,7 +121,8 @@ public struct Trend: Sendable {
             TrendSeries(key: $0.key, row: $0.value.row, values: $0.value.values)
         }
         leftOut = found.count - candidates.count
-        var series = Self.withoutAliases(candidates)
+        var series: [TrendSeries]
+        (series, sharedValues) = Self.withoutAliases(candidates)
         guard !series.isEmpty else { throw TrendError.noCommonGroup(points: points.count) }
         // One family of tests per kind, over the series that can be tested.
         let tested = series.indices.filter { series[$0].values.count >= Self.fewestForTest }
@@ -135,9 +139,11 @@ public struct Trend: Sendable {
     /// The series less those whose every value repeats another's at the same point, each named in the
     /// `aliases` of the one kept: the one with the most points, then one with a runtime (its label says
     /// more than a scenario's), then the first in key order. Values without n never match.
-    static func withoutAliases(_ series: [TrendSeries]) -> [TrendSeries] {
+    /// Also counts the values of kept series that another kept series holds too.
+    static func withoutAliases(_ series: [TrendSeries]) -> (series: [TrendSeries], shared: Int) {
         struct Same: Hashable {
             let metric: MetricID
+            let provider: String?
             let point: Int
             let median: Double
             let low, high: Double?
@@ -147,7 +153,8 @@ public struct Trend: Sendable {
             series.values.compactMap { value in
                 value.n.map {
                     Same(
-                        metric: series.key.metric, point: value.point, median: value.median, low: value.low,
+                        metric: series.key.metric, provider: series.row.provider, point: value.point,
+                        median: value.median, low: value.low,
                         high: value.high, n: $0)
                 }
             }
@@ -176,11 +183,13 @@ public struct Trend: Sendable {
             kept.append(index)
             for value in own { holders[value, default: []].append(index) }
         }
-        return kept.sorted().map { index in
+        let shared = holders.values.reduce(0) { $0 + $1.count - 1 }
+        let result = kept.sorted().map { index in
             var one = series[index]
             one.aliases = (aliases[index] ?? []).sorted()
             return one
         }
+        return (result, shared)
     }
 
     /// Points must come oldest first, their measured spans apart.

@@ -63,6 +63,10 @@ extension TrendReport {
                         + "measured in (one measurement published under two names) and are followed once, under the "
                         + "name with the most points; lines and `trend.csv` (`also_published_as`) give both names. "
                     : "")
+                + (trend.sharedValues > 0
+                    ? "\(trend.sharedValues) values of followed groups are another followed group's value at the "
+                        + "same point (groups published under two names at some points only); both groups keep them. "
+                    : "")
                 + "Every group at every point, with its CI and n, is in `trend.csv`.")
     }
 

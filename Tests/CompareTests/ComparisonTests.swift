@@ -257,9 +257,8 @@ import Testing
     @Test func parameterWordsNameWhatDiffers() {
         let pooled = MetricParameters(experiment: "coldstart", temperature: .cold, grouping: .pooled)
         let onNew = MetricParameters(experiment: "coldstart", temperature: .cold, grouping: .newVM, colevel: 4)
-        // A parameter the row lacks and a peer has is named too: otherwise the pooled row would have no word
-        // for its colevel, and a row without a scenario none at all beside one with.
-        #expect(pooled.words(among: [pooled, onNew]) == ["every runtime and memory size", "any colevel"])
+        // A parameter the row lacks is named only where its absence means one thing (no scenario).
+        #expect(pooled.words(among: [pooled, onNew]) == ["every runtime and memory size"])
         #expect(onNew.words(among: [pooled, onNew]) == ["on a new VM", "colevel 4"])
         #expect(pooled.words(among: [pooled]).isEmpty)
         let idle = MetricParameters(idleMinutes: 12.5)

@@ -99,6 +99,7 @@ import Testing
         #expect(javascript.aliases.map { $0.group.parameters.scenario } == ["nodeps", "subset"])
         #expect(trend.series.first { $0.row.parameters.scenario == "partly" }?.aliases.count == 1)
         #expect(trend.aliased == 3)
+        #expect(trend.sharedValues == 3)  // "partly" and "js" at the first three points
         #expect(TrendReport.line(javascript, among: trend.series).name == "javascript = nodeps = subset")
         let csv = TrendReport(trend).points().csv()
         #expect(csv.contains("\"scenario=nodeps, cold starts; scenario=subset, cold starts\""))

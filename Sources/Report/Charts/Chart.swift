@@ -129,18 +129,22 @@ public enum Chart {
             : Axis(
                 title: y, values: series.flatMap { $0.points.flatMap { [$0.y, $0.low, $0.high].compactMap { $0 } } },
                 includeZero: yFromZero, allowLog: !linearY, strays: false)
+        // Markers on every point of a scatter or of a short line; a long line (an hourly series) is the
+        // line alone: markers on a few of its points would single them out, and its intervals are a band.
+        let marked = series.map { kind == .scatter || $0.points.count <= 30 }
         // In a figure with error bars, series are set a few pixels apart, markers and error bars together,
         // so that none hides another where they share an x value; in others, one may lie under another.
-        let dodged = series.contains { $0.points.contains { $0.low != nil } } && series.count > 1
+        let dodged =
+            series.count > 1
+            && series.indices.contains { index in
+                (kind != .line || marked[index]) && series[index].points.contains { $0.low != nil }
+            }
         func dodge(_ index: Int) -> Double { dodged ? (Double(index) - Double(series.count - 1) / 2) * 7 : 0 }
         let hidden = (dodged ? [] : hiddenSeries(series)) + strayNote(series, xAxis)
         // The axes' ends lie inside the frame by more than the widest shift, so that no marker crosses it.
         let layout = Layout(legend: series.map(\.name), notes: hidden, inset: 6 + abs(dodge(0)))
         var canvas = frame(title: title, x: xAxis, y: yAxis, layout)
         func py(_ value: Double) -> Double { layout.y(yAxis, value) }
-        // Markers on every point of a scatter or of a short line; a long line (an hourly series) is the
-        // line alone: markers on a few of its points would single them out.
-        let marked = series.map { kind == .scatter || $0.points.count <= 30 }
         for (index, item) in series.enumerated() {
             let color = Palette.color(index)
             let points = kind == .ecdf ? thinned(item.points) : item.points
@@ -155,7 +159,6 @@ public enum Chart {
                     previous = point.y
                 }
             }
-            // A long line's intervals are a band (error bars on every hour would hide the line).
             let banded = kind == .line && !marked[index]
             if kind == .line {
                 for run in Self.runs(of: points, levels: allLevels) {

@@ -244,16 +244,19 @@ struct ColdStartSection: StageSection {
         }
         let named = Dictionary(grouping: order) { [$0.provider ?? "", cells[$0]!.values.first!.runtimeLabel ?? ""] }
         document.markdown.paragraph(
-            "Median cold start [95% CI] of each runtime (rows) at each memory size (columns), and the cold starts "
-                + "behind the row; p90, p99 and the mean are in metrics.csv.")
+            "Median cold start [95% CI] of each runtime (rows"
+                + (named.values.contains { $0.count > 1 } ? "; one per setting where a runtime ran in several" : "")
+                + ") at each memory size (columns), and the cold starts behind the row; p90, p99 and the mean are "
+                + "in metrics.csv.")
         document.markdown.table(
             ["provider", "runtime"] + memories.map { "\($0) MB (ms)" } + ["n cold"],
             order.map { variant -> [String] in
                 let row = cells[variant]!
                 let label = row.values.first!.runtimeLabel ?? ""
                 let peers = named[[variant.provider ?? "", label]]!.map(\.parameters)
-                let words = peers.count > 1 ? variant.parameters.words(among: peers) : []
-                return [variant.provider ?? "", ([label] + words).joined(separator: ", ")]
+                var words = peers.count > 1 ? variant.parameters.words(among: peers) : []
+                if words.isEmpty, peers.count > 1 { words = [row.values.first!.setting ?? ""] }  // as the forest does
+                return [variant.provider ?? "", ([label] + words).filter { !$0.isEmpty }.joined(separator: ", ")]
                     + memories.map { row[$0].map { Cells.withCI($0) } ?? "" }
                     + [String(row.values.reduce(0) { $0 + ($1.n ?? 0) })]
             }, rightAligned: Set(2..<(3 + memories.count)))
