@@ -65,7 +65,9 @@ let package = Package(
             dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "Store", "Statistics", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "Ingest", "Store", "Statistics", "Simulate", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(
             name: "AnalysisTests",

@@ -34,13 +34,14 @@ enum SourceValue {
 
 /// One source record as a mapping's fields see it.
 protocol MappedSource {
-    func value(at path: [String]) -> SourceValue?
+    /// The value at a path; `number` is the path's in `JSONPaths`, where it has one.
+    func value(at path: [String], number: Int?) -> SourceValue?
     /// A value of the source object an exploded record came from.
     func rootValue(at path: [String]) -> SourceValue?
     /// The key the n-th `explode` wildcard matched, from 1.
     func key(_ number: Int) -> ExplodeKey?
     /// The record's own members no field reads (for `extra`).
-    func unmapped(besides used: [String]) -> [String: Any]
+    func unmapped() -> [String: Any]
 }
 
 /// A JSON record: the object itself, or an element `explode` reached inside it.
@@ -48,14 +49,25 @@ struct JSONSource: MappedSource {
     let record: JSONNode
     let root: JSONNode
     let keys: [ExplodeKey]
+    /// The mapping's paths, walked in `record`.
+    let paths: JSONPaths
 
-    func value(at path: [String]) -> SourceValue? { record.value(at: path).flatMap(SourceValue.init) }
+    func value(at path: [String], number: Int?) -> SourceValue? {
+        guard let number else { return record.value(at: path).flatMap(SourceValue.init) }
+        return paths.node(number).flatMap { SourceValue(JSONNode(document: record.document, index: $0)) }
+    }
+
     func rootValue(at path: [String]) -> SourceValue? { root.value(at: path).flatMap(SourceValue.init) }
     func key(_ number: Int) -> ExplodeKey? { keys.indices.contains(number - 1) ? keys[number - 1] : nil }
 
-    func unmapped(besides used: [String]) -> [String: Any] {
+    func unmapped() -> [String: Any] {
         var unmapped: [String: Any] = [:]
-        record.forEachMember(skipping: used) { name, value in unmapped[name] = value.foundationObject }
+        for key in paths.others {
+            let name = record.document.nodes[Int(key)]
+            unmapped[record.document.string(name)] =
+                JSONNode(document: record.document, index: Int(key) + 1)
+                .foundationObject
+        }
         return unmapped
     }
 }
@@ -63,9 +75,13 @@ struct JSONSource: MappedSource {
 /// A CSV row: cells by column name (empty cells left out).
 struct CSVSource: MappedSource {
     let row: [String: String]
+    /// The columns fields read.
+    let used: [String]
 
-    func value(at path: [String]) -> SourceValue? { path.count == 1 ? row[path[0]].map { .scalar(.text($0)) } : nil }
-    func rootValue(at path: [String]) -> SourceValue? { value(at: path) }
+    func value(at path: [String], number: Int?) -> SourceValue? {
+        path.count == 1 ? row[path[0]].map { .scalar(.text($0)) } : nil
+    }
+    func rootValue(at path: [String]) -> SourceValue? { value(at: path, number: nil) }
     func key(_ number: Int) -> ExplodeKey? { nil }
-    func unmapped(besides used: [String]) -> [String: Any] { row.filter { !used.contains($0.key) } }
+    func unmapped() -> [String: Any] { row.filter { !used.contains($0.key) } }
 }

@@ -9,6 +9,8 @@ struct MappingReader: RecordReader {
     private let template: InvocationRecord
     /// The source members fields read (few: compared one by one).
     private let usedNames: [String]
+    /// The record paths fields and `v('...')` literals read, walked once per JSON record.
+    private let jsonPaths: JSONPaths
     private let skipLines: BoundedRegex?
     private let endAt: BoundedRegex?
     private let expressions: SandboxedExpressions
@@ -40,14 +42,19 @@ struct MappingReader: RecordReader {
                     + mapping.sqlPaths.values.flatMap { $0 }.filter { !$0.hasPrefix("/") }
                     .compactMap { Mapping.splitPath($0).first })
         ).sorted()
-        fields = try mapping.fields.enumerated().map { try PreparedField($1, index: $0) }
+        let recordPaths =
+            mapping.fields.compactMap { if case .path(let path) = $0.source { path } else { nil } }
+            + mapping.sqlPaths.values.flatMap { $0 }.filter { !$0.hasPrefix("/") }.map(Mapping.splitPath)
+        let jsonPaths = JSONPaths(recordPaths)
+        self.jsonPaths = jsonPaths
+        fields = try mapping.fields.enumerated().map { try PreparedField($1, index: $0, paths: jsonPaths) }
         skipLines = try mapping.skipLines.map(BoundedRegex.init)
         endAt = try mapping.endAt.map(BoundedRegex.init)
         expressions = try SandboxedExpressions(mapping.expressions)
         path = file.relativePath
         header = mapping.header ? nil : mapping.columns
         seen = Array(repeating: false, count: mapping.fields.count)
-        valuePaths = ValuePaths(expressions)
+        valuePaths = ValuePaths(expressions, paths: jsonPaths)
     }
 
     mutating func read(_ line: Line, into sink: any RecordSink) throws {
@@ -115,14 +122,15 @@ struct MappingReader: RecordReader {
         }
         guard value.kind == .object else { throw RecordProblem("not a JSON object") }
         guard let explode = mapping.explode else {
-            return try add(JSONSource(record: value, root: value, keys: []), line: line, into: sink)
+            return try add(JSONSource(record: value, root: value, keys: [], paths: jsonPaths), line: line, into: sink)
         }
         // One source object, a record for every element the path reaches; a branch the path cannot
         // follow, or an element that cannot be read, costs itself only.
         var problems: [RecordProblem] = []
         for element in Self.explode(value, along: explode[...], keys: [], problems: &problems) {
             do {
-                try add(JSONSource(record: element.value, root: value, keys: element.keys), line: line, into: sink)
+                let source = JSONSource(record: element.value, root: value, keys: element.keys, paths: jsonPaths)
+                try add(source, line: line, into: sink)
             } catch let problem as RecordProblem {
                 try sink.reject(line: line, reason: problem.reason)
             }
@@ -180,10 +188,11 @@ struct MappingReader: RecordReader {
         }
         var row: [String: String] = [:]
         for (name, cell) in zip(header, cells) where !cell.isEmpty { row[name] = cell }
-        try add(CSVSource(row: row), line: line, into: sink)
+        try add(CSVSource(row: row, used: usedNames), line: line, into: sink)
     }
 
     private mutating func add(_ source: some MappedSource, line: Int, into sink: any RecordSink) throws {
+        if let json = source as? JSONSource { jsonPaths.walk(json.record) }
         records += 1
         try sink.add(try record(source), line: line)
     }
@@ -191,7 +200,7 @@ struct MappingReader: RecordReader {
     /// Applies every field of the mapping to one source record.
     private mutating func record(_ source: some MappedSource) throws(RecordProblem) -> InvocationRecord {
         var record = template
-        var extra = mapping.keepUnmapped ? source.unmapped(besides: usedNames) : [:]
+        var extra = mapping.keepUnmapped ? source.unmapped() : [:]
         for prepared in fields {
             guard let value = try value(of: prepared, in: source) else {
                 if prepared.field.required {
@@ -216,12 +225,13 @@ struct MappingReader: RecordReader {
 
     /// A field's value before regex, map, format and unit: nil when absent.
     private mutating func sourceValue(
-        of field: Mapping.Field, in source: some MappedSource
+        of prepared: PreparedField, in source: some MappedSource
     ) throws(RecordProblem) -> Mapping.Constant? {
+        let field = prepared.field
         let raw: SourceValue?
         switch field.source {
         case .constant(let constant): return constant
-        case .path(let steps): raw = source.value(at: steps)
+        case .path(let steps): raw = source.value(at: steps, number: prepared.pathNumber)
         case .rootPath(let steps): raw = source.rootValue(at: steps)
         case .key(let number): raw = source.key(number).map { .scalar($0.constant) }
         case .file: raw = .scalar(.text(path))
@@ -231,13 +241,14 @@ struct MappingReader: RecordReader {
                 outcome = try expressions.evaluate(index) { [path, valuePaths] request in
                     switch request {
                     case .value(let number):
-                        let (steps, fromRoot) = valuePaths.steps(number)
-                        let value = Self.input(fromRoot ? source.rootValue(at: steps) : source.value(at: steps))
+                        let (steps, fromRoot, pathNumber) = valuePaths.steps(number)
+                        let value = Self.input(
+                            fromRoot ? source.rootValue(at: steps) : source.value(at: steps, number: pathNumber))
                         if value != nil { valuePaths.markFound(number) }
                         return value
                     case .unnumberedValue(let text):
                         let (steps, fromRoot) = ValuePaths.split(text)
-                        return Self.input(fromRoot ? source.rootValue(at: steps) : source.value(at: steps))
+                        return Self.input(fromRoot ? source.rootValue(at: steps) : source.value(at: steps, number: nil))
                     case .key(let number):
                         return source.key(number).map { key in
                             switch key {
@@ -289,7 +300,7 @@ struct MappingReader: RecordReader {
         of prepared: PreparedField, in source: some MappedSource
     ) throws(RecordProblem) -> Mapping.Constant? {
         let field = prepared.field
-        guard var value = try sourceValue(of: field, in: source) else { return field.defaultValue }
+        guard var value = try sourceValue(of: prepared, in: source) else { return field.defaultValue }
         seen[prepared.index] = true
         if let regex = prepared.regex, let pattern = field.regex {
             let text = Self.text(value)
@@ -358,10 +369,13 @@ private final class PreparedField {
     let regex: BoundedRegex?
     /// The factor from the field's unit to its column's (a unit that does not fit is refused on loading).
     let unitFactor: Double?
+    /// A record path's number in `JSONPaths`.
+    let pathNumber: Int?
 
-    init(_ field: Mapping.Field, index: Int) throws {
+    init(_ field: Mapping.Field, index: Int, paths: JSONPaths) throws {
         self.field = field
         self.index = index
+        pathNumber = if case .path(let steps) = field.source { paths.number(of: steps) } else { nil }
         extraName = field.target.hasPrefix("extra.") ? String(field.target.dropFirst(6)) : nil
         setter = CanonicalColumns.setters[field.target]
         regex = try field.regex.map(BoundedRegex.init)
@@ -412,15 +426,21 @@ struct DateParsers {
 /// expression's callback can mark them).
 private final class ValuePaths {
     private let expressions: SandboxedExpressions
-    private var split: [(steps: [String], fromRoot: Bool)] = []
+    private let paths: JSONPaths
+    private var split: [(steps: [String], fromRoot: Bool, pathNumber: Int?)] = []
     private var found: [Bool] = []
 
-    init(_ expressions: SandboxedExpressions) { self.expressions = expressions }
+    init(_ expressions: SandboxedExpressions, paths: JSONPaths) {
+        self.expressions = expressions
+        self.paths = paths
+    }
 
-    /// A path's steps, and whether it starts at the source object (`/a.b`) rather than the record.
-    func steps(_ number: Int) -> (steps: [String], fromRoot: Bool) {
+    /// A path's steps, whether it starts at the source object (`/a.b`) rather than the record, and its
+    /// number in `JSONPaths` (literal record paths have one).
+    func steps(_ number: Int) -> (steps: [String], fromRoot: Bool, pathNumber: Int?) {
         while split.count <= number {  // the sandbox numbers paths in the order met
-            split.append(Self.split(expressions.path(split.count)))
+            let (steps, fromRoot) = Self.split(expressions.path(split.count))
+            split.append((steps, fromRoot, fromRoot ? nil : paths.number(of: steps)))
             found.append(false)
         }
         return split[number]
