@@ -4,7 +4,8 @@ import Store
 /// Where a reader puts what it parses: readers see only this, the ingester gives them a
 /// `BatchingSink` that hands batches to the thread writing the store.
 protocol RecordSink: AnyObject {
-    func add(_ record: InvocationRecord, line: Int) throws
+    /// Takes the record (moved, not copied: a record holds a dozen strings).
+    func add(_ record: consuming InvocationRecord, line: Int) throws
     func add(_ metric: Metric, line: Int?) throws
     func reject(line: Int?, reason: String, raw: String?) throws
 }
@@ -98,7 +99,7 @@ final class BatchingSink: RecordSink {
     }
 
     /// Every reader's records pass here: a number out of `Bounded` becomes the record's reject.
-    func add(_ record: InvocationRecord, line: Int) throws {
+    func add(_ record: consuming InvocationRecord, line: Int) throws {
         if let (field, value) = record.outOfRange {
             return try reject(line: line, reason: Self.outOfRange(field, value))
         }
@@ -106,7 +107,8 @@ final class BatchingSink: RecordSink {
             return try reject(
                 line: line, reason: "\(field) is \(bytes) bytes long, over the \(limit) a dimension may have")
         }
-        try append(.invocation(record, keys: DimensionKeys(record), line: line))
+        let keys = DimensionKeys(record)
+        try append(.invocation(record, keys: keys, line: line))
     }
 
     func add(_ metric: Metric, line: Int?) throws {
@@ -124,7 +126,7 @@ final class BatchingSink: RecordSink {
         try append(.reject(line: line, reason: reason, raw: raw.map(FileSink.truncated)))
     }
 
-    private func append(_ item: ParsedItem) throws {
+    private func append(_ item: consuming ParsedItem) throws {
         items.append(item)
         if items.count >= ParsedBatches.batchSize { try flush() }
     }

@@ -219,7 +219,7 @@ public struct DimensionKeys: Sendable {
     let cpuModel: Hashed<String>?
     let experiment: Hashed<Dimensions.ExperimentKey>?
 
-    public init(_ record: InvocationRecord) {
+    public init(_ record: borrowing InvocationRecord) {
         function = Hashed(
             Dimensions.FunctionKey(
                 provider: record.provider, account: record.account, region: record.region, name: record.functionName,
