@@ -62,7 +62,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["Store", "Simulate", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "IngestTests",
             dependencies: [

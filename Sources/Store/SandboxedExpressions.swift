@@ -68,6 +68,8 @@ public final class SandboxedExpressions {
     static let numberedPaths = 1024
     private var paths: [String] = []
     private var pathNumbers: [String: Int] = [:]
+    /// The expressions in the arithmetic subset computed in Swift (`Arithmetic`), by index.
+    private(set) var arithmetic: [Arithmetic?] = []
 
     /// Compiles each expression; a failure names the expression by index with SQLite's message.
     public init(_ expressions: [String]) throws(Failure) {
@@ -95,21 +97,47 @@ public final class SandboxedExpressions {
         sqlite3_progress_handler(connection, 1000, Self.progress, context)
         for (index, expression) in expressions.enumerated() {
             var statement: OpaquePointer?
-            var tail: UnsafePointer<CChar>?
-            let sql = "SELECT (" + expression + ")"
-            let code = sqlite3_prepare_v3(
-                connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+            // The text after the statement, read while the C string it points into still exists.
+            var rest = ""
+            let code = ("SELECT (" + expression + ")").withCString { sql in
+                var tail: UnsafePointer<CChar>?
+                defer { rest = tail.map { String(cString: $0) } ?? "" }
+                return sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+            }
             guard code == SQLITE_OK, let statement else {
                 throw Failure(index: index, reason: String(cString: sqlite3_errmsg(connection)))
             }
             statements.append(statement)
-            if let tail, tail.pointee != 0, !String(cString: tail).allSatisfy(\.isWhitespace) {
+            if !rest.allSatisfy(\.isWhitespace) {
                 throw Failure(index: index, reason: "one expression only (no ';')")
             }
             guard sqlite3_column_count(statement) == 1 else {
                 throw Failure(index: index, reason: "one expression only (one value)")
             }
+            arithmetic.append(Arithmetic(expression, literal: literalValue, number: numbered))
         }
+    }
+
+    /// A number literal's value as SQLite reads it, and whether it is an INTEGER; nil for anything else.
+    private func literalValue(_ text: String) -> (Double, integer: Bool)? {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(connection, "SELECT (" + text + ")", -1, &statement, nil) == SQLITE_OK,
+            let statement
+        else { return nil }
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_step(statement) == SQLITE_ROW else { return nil }
+        let type = sqlite3_column_type(statement, 0)
+        return type == SQLITE_INTEGER || type == SQLITE_FLOAT
+            ? (sqlite3_column_double(statement, 0), type == SQLITE_INTEGER) : nil
+    }
+
+    /// A path's number, given on first sight; nil past `numberedPaths`.
+    private func numbered(_ path: String) -> Int? {
+        if let number = pathNumbers[path] { return number }
+        guard paths.count < Self.numberedPaths else { return nil }
+        paths.append(path)
+        pathNumbers[path] = paths.count - 1
+        return paths.count - 1
     }
 
     /// The text of a path `Request.value` names.
@@ -124,10 +152,19 @@ public final class SandboxedExpressions {
     }
 
     /// Evaluates expression `index`, its functions answered by `resolve` (held only during the call, so
-    /// that its context need not be allocated on the heap for every record).
+    /// that its context need not be allocated on the heap for every record): in Swift where it is
+    /// arithmetic on numbers (`Arithmetic`), else by SQLite.
     public func evaluate(_ index: Int, resolve: (Request) -> Input?) throws(Failure) -> Outcome {
-        try withoutActuallyEscaping(resolve) { resolve in Result { () throws(Failure) in try run(index, resolve) } }
-            .get()
+        if let arithmetic = arithmetic[index],
+            let value = arithmetic.evaluate({ path in
+                if case .number(let number) = resolve(.value(path: path)) { number } else { nil }
+            })
+        {
+            return Outcome(value: .number(value), readNull: false)
+        }
+        return try withoutActuallyEscaping(resolve) { resolve in
+            Result { () throws(Failure) in try run(index, resolve) }
+        }.get()
     }
 
     private func run(_ index: Int, _ resolve: @escaping (Request) -> Input?) throws(Failure) -> Outcome {
@@ -174,14 +211,7 @@ public final class SandboxedExpressions {
             return this.answer(context, .value(path: Int(bitPattern: kept) - 1))
         }
         let path = String(cString: sqlite3_value_text(argument))
-        let number = this.pathNumbers[path] ?? this.paths.count
-        if number == this.paths.count {
-            guard number < SandboxedExpressions.numberedPaths else {
-                return this.answer(context, .unnumberedValue(path: path))
-            }
-            this.paths.append(path)
-            this.pathNumbers[path] = number
-        }
+        guard let number = this.numbered(path) else { return this.answer(context, .unnumberedValue(path: path)) }
         sqlite3_set_auxdata(context, 0, UnsafeMutableRawPointer(bitPattern: number + 1), nil)
         this.answer(context, .value(path: number))
     }

@@ -1,3 +1,5 @@
+import GRDB
+import Simulate
 import Testing
 
 @testable import Store
@@ -120,5 +122,66 @@ import Testing
         }
         #expect(unnumbered == 10)
         #expect(sandbox.number(ofPath: "r.\(SandboxedExpressions.numberedPaths)") == nil)
+    }
+
+    /// A random expression of the arithmetic subset and around it (literal-only operations, which SQLite
+    /// computes on integers), and the same with `?n` for `v()`, for an independent SQLite to compute.
+    private func randomExpression(_ depth: Int, _ random: inout SeededRandom) -> (text: String, bound: String) {
+        let literals = [
+            "0", "1", "2", "7", "1000", "0.001", "1e3", "1E+2", ".5", "0.1", "3.14159", "9007199254740993", "1e-300",
+            "1e308",
+        ]
+        switch Int.random(in: 0..<(depth < 4 ? 8 : 2), using: &random) {
+        case 0:
+            let (name, number) = [("a", 1), ("b", 2), ("c", 3)].randomElement(using: &random)!
+            return (Bool.random(using: &random) ? "v('\(name)')" : "v( '\(name)' )", "?\(number)")
+        case 1:
+            let literal = literals.randomElement(using: &random)!
+            return (literal, literal)
+        case 2:
+            let inner = randomExpression(depth + 1, &random)
+            return ("(\(inner.text))", "(\(inner.bound))")
+        case 3:
+            let inner = randomExpression(depth + 1, &random)
+            return ("- \(inner.text)", "- \(inner.bound)")
+        default:
+            let operation = ["+", "-", "*", "/"].randomElement(using: &random)!
+            let (left, right) = (randomExpression(depth + 1, &random), randomExpression(depth + 1, &random))
+            return ("\(left.text) \(operation) \(right.text)", "\(left.bound) \(operation) \(right.bound)")
+        }
+    }
+
+    @Test func arithmeticInSwiftIsSQLitesArithmetic() throws {
+        var random = SeededRandom(seed: 5)
+        let oracle = try DatabaseQueue()
+        var computedInSwift = 0
+        for _ in 0..<400 {
+            let (text, bound) = randomExpression(0, &random)
+            let sandbox = try SandboxedExpressions([text])
+            for _ in 0..<10 {
+                let values = (0..<3).map { _ in
+                    [0, 1, -1, 1e300, -1e-300, 1514764800.2599473, 0.1, 3]
+                        .randomElement(using: &random)!
+                        * (Bool.random(using: &random) ? 1 : .random(in: -2...2, using: &random))
+                }
+                let byPath = ["a": values[0], "b": values[1], "c": values[2]]
+                let expected = try oracle.read { db in
+                    try Row.fetchOne(db, sql: "SELECT (\(bound)), ?1, ?2, ?3", arguments: StatementArguments(values))
+                        .flatMap { $0[0] as Double? }
+                }
+                let outcome = try sandbox.evaluate(0) { request in
+                    if case .value(let path) = request { .number(byPath[sandbox.path(path)]!) } else { nil }
+                }
+                let value: Double? = if case .number(let number) = outcome.value { number } else { nil }
+                #expect(value?.bitPattern == expected?.bitPattern, "\(text) with \(values)")
+                if let arithmetic = sandbox.arithmetic[0],
+                    let native = arithmetic.evaluate({ byPath[sandbox.path($0)] })
+                {
+                    computedInSwift += 1
+                    #expect(native.bitPattern == expected?.bitPattern, "\(text) with \(values)")
+                }
+            }
+        }
+        #expect(computedInSwift > 1000)  // most: the subset is where the time goes
     }
 }
