@@ -31,8 +31,11 @@ final class JSONDocument {
     /// Node storage kept from one record to the next (1 MiB of nodes at most).
     private static let keptCapacity = 1 << 16
 
-    private(set) var bytes: [UInt8] = []
-    private(set) var nodes: [Node] = []
+    // Read for every value a reader asks for; only `parse` writes them, never while a read is under way
+    // (one document per reader thread), so the runtime's access check on each read (a twentieth of a
+    // mapped ingest's parsing) buys nothing.
+    @exclusivity(unchecked) private(set) var bytes: [UInt8] = []
+    @exclusivity(unchecked) private(set) var nodes: [Node] = []
     private var open: [Int32] = []
 
     /// The top-level value (after a successful `parse`).

@@ -123,7 +123,7 @@ final class JSONPaths {
             case .object:
                 var key = index + 1
                 while key < Int(node.after) {
-                    if let child = next.first(where: { equal(nodes[key], steps[children[$0]]) }) {
+                    if let child = next.first(where: { equal(nodes[key], children[$0]) }) {
                         reached[children[child]] = Int32(key + 1)  // a later member of the name replaces it
                     } else if step == 0 {
                         others.append(Int32(key))
@@ -151,12 +151,14 @@ final class JSONPaths {
         }
 
         /// Whether a key is a step's name: bytes compared where the key has no escape, as `stringEquals` does.
-        private func equal(_ key: JSONDocument.Node, _ step: Step) -> Bool {
-            guard !key.flag else { return document.string(key) == step.name }
+        /// (The step by index: a copy of it would retain its name.)
+        private func equal(_ key: JSONDocument.Node, _ step: Int) -> Bool {
+            guard !key.flag else { return document.string(key) == steps[step].name }
+            let name = steps[step].bytes
             let length = Int(key.end - key.start)
-            guard length == step.bytes.count else { return false }
+            guard length == name.count else { return false }
             return length == 0
-                || memcmp(names.baseAddress! + step.bytes.lowerBound, bytes.baseAddress! + Int(key.start), length) == 0
+                || memcmp(names.baseAddress! + name.lowerBound, bytes.baseAddress! + Int(key.start), length) == 0
         }
     }
 }

@@ -227,9 +227,8 @@ struct MappingReader: RecordReader {
     private mutating func sourceValue(
         of prepared: PreparedField, in source: some MappedSource
     ) throws(RecordProblem) -> Mapping.Constant? {
-        let field = prepared.field
         let raw: SourceValue?
-        switch field.source {
+        switch prepared.field.source {
         case .constant(let constant): return constant
         case .path(let steps): raw = source.value(at: steps, number: prepared.pathNumber)
         case .rootPath(let steps): raw = source.rootValue(at: steps)
@@ -260,12 +259,12 @@ struct MappingReader: RecordReader {
                     }
                 }
             } catch {
-                throw RecordProblem("\(problemPrefix(field)) the expression failed: \(error.reason)")
+                throw RecordProblem("\(problemPrefix(prepared.field)) the expression failed: \(error.reason)")
             }
             guard let value = outcome.value else {
                 if outcome.readNull { return nil }
                 throw RecordProblem(
-                    "\(problemPrefix(field)) the expression gave no value although every value it reads is present "
+                    "\(problemPrefix(prepared.field)) the expression gave no value although every value it reads is present "
                         + "(a division by zero?)")
             }
             switch value {
@@ -276,7 +275,7 @@ struct MappingReader: RecordReader {
         switch raw {
         case nil, .scalar(.text("")): return nil
         case .scalar(let value): return value
-        case .structure: throw RecordProblem("\(problemPrefix(field)) an object or array, not a value")
+        case .structure: throw RecordProblem("\(problemPrefix(prepared.field)) an object or array, not a value")
         }
     }
 
@@ -295,41 +294,42 @@ struct MappingReader: RecordReader {
     }
 
     /// One field's value: the constant or the source value, through regex, map, time format and unit;
-    /// nil when absent and without a default.
+    /// nil when absent and without a default. (`prepared.field` is read member by member: a copy of the
+    /// whole field would retain each of its strings, for every field of every record.)
     private mutating func value(
         of prepared: PreparedField, in source: some MappedSource
     ) throws(RecordProblem) -> Mapping.Constant? {
-        let field = prepared.field
-        guard var value = try sourceValue(of: prepared, in: source) else { return field.defaultValue }
+        guard var value = try sourceValue(of: prepared, in: source) else { return prepared.field.defaultValue }
         seen[prepared.index] = true
-        if let regex = prepared.regex, let pattern = field.regex {
+        if let regex = prepared.regex, let pattern = prepared.field.regex {
             let text = Self.text(value)
             switch regex.firstCapture(in: text) {
             case .match(let capture): value = .text(capture)
             case .noMatch:
-                if let fallback = field.defaultValue { return fallback }
-                throw RecordProblem("\(problemPrefix(field)) '\(text.prefix(60))' does not match /\(pattern)/")
+                if let fallback = prepared.field.defaultValue { return fallback }
+                throw RecordProblem("\(problemPrefix(prepared.field)) '\(text.prefix(60))' does not match /\(pattern)/")
             case .overBudget:
                 throw RecordProblem(
-                    "\(problemPrefix(field)) /\(pattern.prefix(60))/ ran past its matching budget on "
+                    "\(problemPrefix(prepared.field)) /\(pattern.prefix(60))/ ran past its matching budget on "
                         + "'\(text.prefix(60))' "
                         + "(a pattern that backtracks; see docs/mappings.md)")
             }
         }
-        if let map = field.map {
+        if let map = prepared.field.map {
             guard let mapped = map[Self.text(value)] else {
-                if let fallback = field.defaultValue { return fallback }
+                if let fallback = prepared.field.defaultValue { return fallback }
                 throw RecordProblem(
-                    "\(problemPrefix(field)) '\(Self.text(value).prefix(60))' is not one of the mapped values "
+                    "\(problemPrefix(prepared.field)) '\(Self.text(value).prefix(60))' is not one of the mapped values "
                         + "(\(map.keys.sorted().joined(separator: ", ")))"
                 )
             }
             value = mapped
         }
-        if let format = field.timeFormat {
+        if let format = prepared.field.timeFormat {
             guard let milliseconds = dates.epochMilliseconds(Self.text(value), format: format) else {
                 throw RecordProblem(
-                    "\(problemPrefix(field)) '\(Self.text(value).prefix(60))' is not a time in the mapping's format")
+                    "\(problemPrefix(prepared.field)) '\(Self.text(value).prefix(60))' is not a time in the mapping's format"
+                )
             }
             value = .number(milliseconds)
         }
@@ -341,7 +341,7 @@ struct MappingReader: RecordReader {
                 case .bool: nil
                 }
             guard let number, number.isFinite else {
-                throw RecordProblem("\(problemPrefix(field)) '\(Self.text(value).prefix(60))' is not a number")
+                throw RecordProblem("\(problemPrefix(prepared.field)) '\(Self.text(value).prefix(60))' is not a number")
             }
             value = .number(number * factor)
         }
