@@ -264,7 +264,8 @@ struct MappingReader: RecordReader {
             guard let value = outcome.value else {
                 if outcome.readNull { return nil }
                 throw RecordProblem(
-                    "\(problemPrefix(prepared.field)) the expression gave no value although every value it reads is present "
+                    "\(problemPrefix(prepared.field)) the expression gave no value although every value it reads is "
+                        + "present "
                         + "(a division by zero?)")
             }
             switch value {
@@ -328,7 +329,8 @@ struct MappingReader: RecordReader {
         if let format = prepared.field.timeFormat {
             guard let milliseconds = dates.epochMilliseconds(Self.text(value), format: format) else {
                 throw RecordProblem(
-                    "\(problemPrefix(prepared.field)) '\(Self.text(value).prefix(60))' is not a time in the mapping's format"
+                    "\(problemPrefix(prepared.field)) '\(Self.text(value).prefix(60))' is not a time in the "
+                        + "mapping's format"
                 )
             }
             value = .number(milliseconds)
