@@ -113,7 +113,7 @@ final class BatchingSink: RecordSink {
                 line: line, reason: "\(field) is \(bytes) bytes long, over the \(limit) a dimension may have")
         }
         let keys = DimensionKeys(record)
-        try append(.invocation(record, keys: keys, line: line))
+        try append(.invocation(consume record, keys: keys, line: line))
     }
 
     func add(_ metric: Metric, line: Int?) throws {

@@ -194,12 +194,16 @@ struct MappingReader: RecordReader {
     private mutating func add(_ source: some MappedSource, line: Int, into sink: any RecordSink) throws {
         if let json = source as? JSONSource { jsonPaths.walk(json.record) }
         records += 1
-        try sink.add(try record(source), line: line)
+        var record = template
+        try fill(&record, from: source)
+        try sink.add(record, line: line)
     }
 
-    /// Applies every field of the mapping to one source record.
-    private mutating func record(_ source: some MappedSource) throws(RecordProblem) -> InvocationRecord {
-        var record = template
+    /// Applies every field of the mapping to one source record (in place: a record returned by value was
+    /// copied once more).
+    private mutating func fill(
+        _ record: inout InvocationRecord, from source: some MappedSource
+    ) throws(RecordProblem) {
         var extra = mapping.keepUnmapped ? source.unmapped() : [:]
         for prepared in fields {
             guard let value = try value(of: prepared, in: source) else {
@@ -220,7 +224,6 @@ struct MappingReader: RecordReader {
         }
         try CanonicalColumns.validate(record)
         record.extra = JSONText.object(extra)
-        return record
     }
 
     /// A field's value before regex, map, format and unit: nil when absent.
