@@ -181,10 +181,10 @@ public final class StoreWriter {
         seen = SeenTimes()
     }
 
-    /// The secondary indexes of `invocation` (as migrations v3 and v5 leave them).
+    /// The secondary indexes of `invocation` (as migrations v3, v5 and v12 leave them).
     static let invocationIndexes = [
         (name: "invocation_by_snapshot", columns: "(snapshot_id, experiment_id)"),
-        (name: "invocation_by_vm", columns: "(vm_id)"),
+        (name: "invocation_by_vm", columns: Schema.invocationByVM),
     ]
 
     /// Whether a file is large against the table it goes into: then the invocation indexes are dropped
