@@ -80,13 +80,15 @@ public struct Analyzer {
                 if case .notMeasurable(let why) = report.outcome { reason = why }
                 try db.execute(
                     sql: """
-                        INSERT INTO analysis_stage (snapshot_id, position, title, not_measurable, metrics, seconds) VALUES (?, ?, ?, ?, ?, ?)
+                        INSERT INTO analysis_stage (snapshot_id, position, title, not_measurable, metrics, seconds) \
+                        VALUES (?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [snapshotID, position, report.title, reason, report.metrics.count, report.seconds])
             }
             try db.execute(
                 sql: """
-                    INSERT OR REPLACE INTO analysis (snapshot_id, inputs, analyzed_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                    INSERT OR REPLACE INTO analysis (snapshot_id, inputs, analyzed_at) VALUES (?, ?, \
+                    strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
                     """, arguments: [snapshotID, try inputs(snapshotID, db)])
             return reports
         }
@@ -282,7 +284,8 @@ final class AnalysisContext {
             db,
             sql: """
                 SELECT EXISTS (SELECT 1 FROM experiment e WHERE e.kind = ?
-                               AND EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = ? AND i.experiment_id = e.id))
+                               AND EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = ? AND i.experiment_id = \
+                e.id))
                 """, arguments: [kind, snapshotID]) ?? false
     }
 

@@ -120,10 +120,13 @@ public enum Schema {
                         PRIMARY KEY (source_file_id, cold_rule_id)
                     );
                     UPDATE source_file SET
-                        first_sent_ms = (SELECT min(request_sent_ms) FROM invocation i WHERE i.source_file_id = source_file.id),
-                        last_sent_ms = (SELECT max(request_sent_ms) FROM invocation i WHERE i.source_file_id = source_file.id);
+                        first_sent_ms = (SELECT min(request_sent_ms) FROM invocation i WHERE i.source_file_id = \
+                    source_file.id),
+                        last_sent_ms = (SELECT max(request_sent_ms) FROM invocation i WHERE i.source_file_id = \
+                    source_file.id);
                     INSERT INTO source_file_cold_rule (source_file_id, cold_rule_id, invocations)
-                        SELECT source_file_id, cold_rule_id, count(*) FROM invocation GROUP BY source_file_id, cold_rule_id;
+                        SELECT source_file_id, cold_rule_id, count(*) FROM invocation GROUP BY source_file_id, \
+                    cold_rule_id;
                     """)
         }
         migrator.registerMigration("v7: metric parameters as columns") { db in

@@ -41,7 +41,8 @@ public struct Store: Sendable {
             // next open; NORMAL sync is durable at checkpoints, which is what a re-runnable ingest needs.
             try db.execute(
                 sql:
-                    "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768"
+                    "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                    + "PRAGMA cache_size = -32768"
             )
         }
         queue = try DatabaseQueue(path: path, configuration: configuration)

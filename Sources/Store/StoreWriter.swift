@@ -64,8 +64,10 @@ public final class StoreWriter {
     private static func widen(_ table: String) -> String {
         """
         UPDATE \(table) SET
-            first_seen_ms = CASE WHEN ?2 IS NOT NULL AND (first_seen_ms IS NULL OR ?2 < first_seen_ms) THEN ?2 ELSE first_seen_ms END,
-            last_seen_ms = CASE WHEN ?3 IS NOT NULL AND (last_seen_ms IS NULL OR ?3 > last_seen_ms) THEN ?3 ELSE last_seen_ms END
+            first_seen_ms = CASE WHEN ?2 IS NOT NULL AND (first_seen_ms IS NULL OR ?2 < first_seen_ms) THEN ?2 ELSE \
+        first_seen_ms END,
+            last_seen_ms = CASE WHEN ?3 IS NOT NULL AND (last_seen_ms IS NULL OR ?3 > last_seen_ms) THEN ?3 ELSE \
+        last_seen_ms END
         WHERE id = ?1
         """
     }
@@ -219,9 +221,11 @@ public final class StoreWriter {
     /// Writes the first/last seen times gathered since the last write into the instance and VM rows.
     private func writeSeenTimes() throws {
         for (statement, times) in [(widenInstance, seen.instances), (widenVM, seen.vms)] {
-            for (id, range) in times.sorted(by: { $0.key < $1.key }) {  // in id order, rows that share a page are written together
+            // In id order: rows that share a page are written together.
+            for (id, range) in times.sorted(by: { $0.key < $1.key }) {
                 statement.bind(id, at: 1)
-                statement.bind(range.first, at: 2)  // never seen (infinite) binds NULL, which leaves the column as it is
+                // Never seen (infinite) binds NULL, which leaves the column as it is.
+                statement.bind(range.first, at: 2)
                 statement.bind(range.last, at: 3)
                 try statement.execute()
             }
@@ -278,7 +282,8 @@ public final class StoreWriter {
         s.bind(record.extra, at: 33)
         try s.execute()
         let invocationID = s.lastInsertedRowID
-        // First seen: the request (else the function's start); last seen: the response (else the request, else the function's end).
+        // First seen: the request (else the function's start); last seen: the response (else the request, else the
+        // function's end).
         let first = record.requestSentMs ?? record.functionStartMs ?? .infinity
         let last = record.responseReceivedMs ?? record.requestSentMs ?? record.functionEndMs ?? -.infinity
         if first.isFinite || last.isFinite {

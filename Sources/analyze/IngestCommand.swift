@@ -83,7 +83,8 @@ struct IngestCommand: ParsableCommand {
                     progress.note(
                         "\(path): \(rejected) record\(rejected == 1 ? "" : "s") rejected (see `analyze rejects`)")
                 case .failed(let path, let reason), .notStored(let path, let reason):
-                    // The first few files per reason by name; a collection with hundreds of files left out for one reason stays readable.
+                    // The first few files per reason by name; a collection with hundreds of files left out for one
+                    // reason stays readable.
                     failuresByReason[reason, default: 0] += 1
                     if failuresByReason[reason]! <= Self.namedFailuresPerReason {
                         progress.note("\(path): not ingested: \(reason)")

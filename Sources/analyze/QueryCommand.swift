@@ -6,7 +6,8 @@ struct QueryCommand: ParsableCommand {
         commandName: "query",
         abstract: "Run read-only SQL against the store.",
         discussion:
-            "The database is opened read-only, so no statement can change it. Start with the invocation_view view; docs/schema.md lists every table."
+            "The database is opened read-only, so no statement can change it. Start with the invocation_view view; "
+            + "docs/schema.md lists every table."
     )
 
     @OptionGroup var store: StoreOptions

@@ -11,7 +11,8 @@ struct ReportCommand: ParsableCommand {
         abstract: "Write a paper-style Markdown report with SVG charts.",
         discussion: """
             Runs every analysis (or takes the stored results of `analyze metrics` while they are \
-            current: same source files, same options), then writes report.md, figures/*.svg and metrics.csv (the metric rows, as \
+            current: same source files, same options), then writes report.md, figures/*.svg and metrics.csv (the \
+            metric rows, as \
             `analyze metrics --format csv` prints them): the paper's sections in its \
             order, each with its tables and charts or a line saying what is missing, and a closing \
             methods and data quality section. With --snapshot, into OUT; without, one folder per \

@@ -53,7 +53,7 @@ struct SimulateCommand: ParsableCommand {
         let chosen = try Experiment.parse(experiments)
         let lines = try Simulator(profile: model, seed: seed, scale: scale).run(chosen, into: output)
         print(
-            "wrote \(chosen.count) experiments, \(lines) invocations, for profile \(model.name) to \(output.path)/\(model.name) in "
-                + String(format: "%.2f s", Date().timeIntervalSince(started)))
+            "wrote \(chosen.count) experiments, \(lines) invocations, for profile \(model.name) to "
+                + "\(output.path)/\(model.name) in " + String(format: "%.2f s", Date().timeIntervalSince(started)))
     }
 }

@@ -310,7 +310,8 @@ import Testing
         // reused (warm) instance: stale 1/2, stale new instances 0. Delay 6: none stale, so safe from 6 s.
         func run(delay: Int, staleSecond: Bool) -> (String, [Call]) {
             let manifest =
-                #"{"provider": "aws", "experiment": "consistency", "tests": ["version", "expected"], "parameters": {"delay_s": \#(delay)}}"#
+                #"{"provider": "aws", "experiment": "consistency", "tests": ["version", "expected"], "parameters": "#
+                + #"{"delay_s": \#(delay)}}"#
             return (
                 manifest,
                 [

@@ -62,7 +62,8 @@ import Testing
         try store.queue.write {
             try $0.execute(
                 sql:
-                    "UPDATE metric SET value = -1 WHERE metric = 'coldstart.latency_ms' AND statistic = 'median' AND runtime IS NULL AND setting LIKE 'all cold%'"
+                    "UPDATE metric SET value = -1 WHERE metric = 'coldstart.latency_ms' AND statistic = 'median' AND "
+                    + "runtime IS NULL AND setting LIKE 'all cold%'"
             )
         }
         #expect(coldMedian(try analyzer.current(snapshot: "s")) == -1)

@@ -34,7 +34,8 @@ import Testing
                 db,
                 """
                 SELECT count(*) FROM instance n JOIN (
-                    SELECT instance_id, min(request_sent_ms) AS first, max(response_received_ms) AS last FROM invocation GROUP BY instance_id
+                    SELECT instance_id, min(request_sent_ms) AS first, max(response_received_ms) AS last FROM \
+                invocation GROUP BY instance_id
                 ) i ON i.instance_id = n.id WHERE n.first_seen_ms IS NOT i.first OR n.last_seen_ms IS NOT i.last
                 """) == 0)
         #expect(try count(db, "SELECT count(*) FROM instance WHERE first_seen_ms IS NULL") == 0)
@@ -115,7 +116,8 @@ import Testing
         let rejects = try AnalyzeCommand.run(["rejects", "--format", "csv"], in: directory)
         #expect(
             rejects.stdout
-                == "snapshot,path,line,reason,raw\ndefault,a.log,4,too few fields: 1 (a faas_measure line has at least 23),not a record\n"
+                == "snapshot,path,line,reason,raw\ndefault,a.log,4,too few fields: 1 (a faas_measure line has at "
+                + "least 23),not a record\n"
         )
     }
 
@@ -158,7 +160,8 @@ import Testing
         let snapshots = try AnalyzeCommand.run(["snapshots", "--format", "csv"], in: directory)
         #expect(
             snapshots.stdout.hasPrefix(
-                "snapshot,files,records,rejected,providers,first_seen,last_seen,formats,description\ndemo,1,20,0,aws,2017-09-04T00:00:00Z,"
+                "snapshot,files,records,rejected,providers,first_seen,last_seen,formats,description\ndemo,1,20,0,aws,"
+                    + "2017-09-04T00:00:00Z,"
             ))
     }
 
@@ -222,7 +225,8 @@ import Testing
         #expect(metrics.stdout == committed)
         #expect(
             metrics.stdout.contains(
-                "placement.vm_memory_mb,aws,,,\"aggregate memory of the instances on one VM, experiment=placement\",max,3328.0,MB,"
+                "placement.vm_memory_mb,aws,,,\"aggregate memory of the instances on one VM, experiment=placement\","
+                    + "max,3328.0,MB,"
             ))
     }
 

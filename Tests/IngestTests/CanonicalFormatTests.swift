@@ -11,9 +11,12 @@ import Testing
         try workspace.write(
             "probe.jsonl",
             """
-            {"provider":"Google","region":"us-central1","function":"f","runtime":"nodejs8","memory_mb":2048,"instance_id":"i-1","request_id":"i-1","request_sent_ms":1000,"function_start_ms":1110.5,"function_end_ms":1200,"response_received_ms":1250,"vm_uptime_s":33.5,"colo":"iad","tags":["a","b"]}
+            {"provider":"Google","region":"us-central1","function":"f","runtime":"nodejs8","memory_mb":2048,\
+            "instance_id":"i-1","request_id":"i-1","request_sent_ms":1000,"function_start_ms":1110.5,\
+            "function_end_ms":1200,"response_received_ms":1250,"vm_uptime_s":33.5,"colo":"iad","tags":["a","b"]}
 
-            {"provider":"google","function":"f","runtime":"nodejs8","memory_mb":2048,"instance_id":"i-1","request_id":"r-2","request_sent_ms":2000,"function_start_ms":2040,"status":"ok"}
+            {"provider":"google","function":"f","runtime":"nodejs8","memory_mb":2048,"instance_id":"i-1",\
+            "request_id":"r-2","request_sent_ms":2000,"function_start_ms":2040,"status":"ok"}
             {"provider":"aws","function":"g","init_duration_ms":212.3,"experiment":"coldstart"}
             {"provider":"aws","function":"g","is_cold":false,"status":"error","error":"throttled"}
             """)

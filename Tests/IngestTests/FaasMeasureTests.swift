@@ -43,7 +43,8 @@ import Testing
         #expect(instance.text("procfs_instance_id") == "sandbox-1")
         #expect(
             instance.double("first_seen_ms") == 1514764800000.0 && instance.double("last_seen_ms") == 1514764800260.0)
-        // Boot time = function start (instance clock) - uptime = 1514764800.1005 - 1200.5 = 1514763599.6005 -> 1514763600.
+        // Boot time = function start (instance clock) - uptime = 1514764800.1005 - 1200.5 = 1514763599.6005 ->
+        // 1514763600.
         let vm = try #require(try workspace.rows("SELECT * FROM vm").first)
         #expect(vm.double("boot_time_s") == 1514763600.0)
         #expect(vm.text("key_source") == "vm-id")
@@ -145,7 +146,8 @@ import Testing
         let workspace = try Workspace()
         try workspace.write(
             "run.log",
-            "3#2#10#7#us-east-1#nodejs6.10#512#fn-b#ERROR: Task timed out after 30.00 seconds#1514764800000#1514764830001#30001\n"
+            "3#2#10#7#us-east-1#nodejs6.10#512#fn-b#ERROR: Task timed out after 30.00 "
+                + "seconds#1514764800000#1514764830001#30001\n"
         )
         let (summary, _) = try workspace.ingest(["run.log"])
         #expect(summary.records == 1 && summary.rejected == 0)

@@ -85,7 +85,9 @@ import Testing
                     return Array(line.text.utf8)
                 case .jsonLines:
                     return Array(
-                        #"{"provider":"aws","function":"f","runtime":"python3.12","memory_mb":128,"request_id":"\#(id)","request_sent_ms":\#(sent),"function_start_ms":\#(sent + 150),"response_received_ms":\#(sent + 300),"is_cold":false}"#
+                        (#"{"provider":"aws","function":"f","runtime":"python3.12","memory_mb":128,"#
+                            + #""request_id":"\#(id)","request_sent_ms":\#(sent),"function_start_ms":\#(sent + 150),"#
+                            + #""response_received_ms":\#(sent + 300),"is_cold":false}"#)
                             .utf8)
                 default:
                     return Array("aws,f,python3.12,128,\(id),\(sent),\(sent + 150),\(sent + 300)".utf8)
@@ -100,7 +102,8 @@ import Testing
             rejected += try check(
                 format: format, name: format == .csv ? "fuzz.csv" : format == .jsonLines ? "fuzz.jsonl" : "fuzz.log",
                 header: format == .csv
-                    ? "provider,function,runtime,memory_mb,request_id,request_sent_ms,function_start_ms,response_received_ms"
+                    ? "provider,function,runtime,memory_mb,request_id,request_sent_ms,function_start_ms,"
+                        + "response_received_ms"
                     : nil,
                 lines: lines, mutated: mutated, idColumn: "request_id", ids: ids)
         }
@@ -142,7 +145,8 @@ import Testing
             (
                 .metricsCSV, "m.csv",
                 Array(
-                    "metric,provider,runtime,memory_mb,setting,statistic,value,unit,n\ncoldstart.latency_ms,aws,java8,128,,median,167,ms,10\n"
+                    ("metric,provider,runtime,memory_mb,setting,statistic,value,unit,n\ncoldstart.latency_ms,aws,java8,"
+                        + "128,,median,167,ms,10\n")
                         .utf8)
             ),
         ]

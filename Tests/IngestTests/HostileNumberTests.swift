@@ -39,7 +39,8 @@ import Testing
             {"pystart_ms": 1588150959205.25, "pyend_ms": 1588150960417.7, "pyduration_ms": 1212.4,
              "func_data": {"initTime_ms": 1588150959277.75, "endTime_ms": 1588150960328.2, "duration_ms": \(duration),
                "funcActivationID": "\(id)", "hostnameIP": "169.254.1.237",
-               "containerID": "2:cpu:/sandbox-root-U1\(id)/sandbox-service-a/sandbox-f", "mem_limit": \(memory), "uptime": \(uptime)}},
+               "containerID": "2:cpu:/sandbox-root-U1\(id)/sandbox-service-a/sandbox-f", "mem_limit": \(memory), \
+            "uptime": \(uptime)}},
             """
         }
         let text = [

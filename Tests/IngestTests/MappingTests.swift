@@ -11,10 +11,14 @@ import Testing
     /// A made-up probe: nested keys, seconds-based epoch timestamps, microsecond durations, a VM id
     /// inside a cgroup line, a temperature spelled as text, a constant provider.
     static let probe = """
-        {"req": {"id": "r-1", "sent": 1700000000.25}, "fn": {"start": 1700000000.5, "dur_us": 1500, "mem": "512"}, "host": {"cgroup": "12:cpu:/sandbox-root-AbC123/x"}, "kind": "cold", "note": "first"}
-        {"req": {"id": "r-2", "sent": 1700000060}, "fn": {"start": 1700000060.125, "dur_us": 250}, "host": {"cgroup": "12:cpu:/sandbox-root-AbC123/x"}, "kind": "warm"}
-        {"req": {"id": "r-3", "sent": 1700000120}, "fn": {"start": 1700000120.5}, "host": {"cgroup": "no sandbox here"}, "kind": "cold"}
-        {"req": {"id": "r-4", "sent": 1700000180}, "fn": {"start": 1700000180.5}, "host": {"cgroup": "12:cpu:/sandbox-root-Z9/x"}, "kind": "lukewarm"}
+        {"req": {"id": "r-1", "sent": 1700000000.25}, "fn": {"start": 1700000000.5, "dur_us": 1500, "mem": "512"}, \
+        "host": {"cgroup": "12:cpu:/sandbox-root-AbC123/x"}, "kind": "cold", "note": "first"}
+        {"req": {"id": "r-2", "sent": 1700000060}, "fn": {"start": 1700000060.125, "dur_us": 250}, "host": {"cgroup": \
+        "12:cpu:/sandbox-root-AbC123/x"}, "kind": "warm"}
+        {"req": {"id": "r-3", "sent": 1700000120}, "fn": {"start": 1700000120.5}, "host": {"cgroup": "no sandbox \
+        here"}, "kind": "cold"}
+        {"req": {"id": "r-4", "sent": 1700000180}, "fn": {"start": 1700000180.5}, "host": {"cgroup": \
+        "12:cpu:/sandbox-root-Z9/x"}, "kind": "lukewarm"}
 
         """
 
@@ -78,7 +82,8 @@ import Testing
         #expect(summary.rejected == 2)
         let rows = try workspace.rows(
             """
-            SELECT i.request_id, i.request_sent_ms, i.function_start_ms, i.function_duration_ms, f.memory_mb, v.vm_key, i.is_cold, i.extra, f.provider
+            SELECT i.request_id, i.request_sent_ms, i.function_start_ms, i.function_duration_ms, f.memory_mb, \
+            v.vm_key, i.is_cold, i.extra, f.provider
             FROM invocation i JOIN function f ON f.id = i.function_id LEFT JOIN vm v ON v.id = i.vm_id ORDER BY i.line
             """)
         #expect(rows.map { $0[0] as String } == ["r-1", "r-2"])
@@ -149,7 +154,8 @@ import Testing
             "m.json:4: 'fields.runtme': not a canonical column (see docs/formats.md) nor extra.<name>"
         ),
         (
-            "{\n  \"input\": \"json\",\n  \"fields\": {\n    \"memory_mb\": {\n      \"path\": \"m\",\n      \"unit\": \"epoch_s\"\n    }\n  }\n}",
+            "{\n  \"input\": \"json\",\n  \"fields\": {\n    \"memory_mb\": {\n      \"path\": \"m\",\n      "
+                + "\"unit\": \"epoch_s\"\n    }\n  }\n}",
             "m.json:6: 'fields.memory_mb.unit': 'epoch_s' does not fit memory_mb (MB, GB)"
         ),
         (

@@ -43,7 +43,8 @@ import Testing
             "2026-01-01.json",
             #"""
             {"metadata":{"generatedAt":"2026-01-01T14:00:16Z"},"runtimeData":[
-            {"r":"lambda-perf-python312-zip-128-x86_64","p":"zip","d":"python","i":[90.5,"1e999"],"m":128,"a":"x86_64"}]}
+            {"r":"lambda-perf-python312-zip-128-x86_64","p":"zip","d":"python","i":[90.5,"1e999"],"m":128,"a":"x86_64"\#
+            }]}
             """#)
         let summary = try workspace.ingest(["2026-01-01.json"], options: .init(format: .lambdaPerf)).summary
         #expect(summary.records == 1 && summary.rejected == 1)

@@ -38,7 +38,8 @@ import Testing
         // A warm run: a container's later records are warm, its first stays unknown.
         #expect(try workspace.int("SELECT count(*) FROM invocation i WHERE \(warm1000) AND is_cold = 0") == 209)
         #expect(try workspace.int("SELECT count(*) FROM invocation i WHERE \(warm1000) AND is_cold IS NULL") == 791)
-        #expect(try workspace.int("SELECT count(DISTINCT vm_id) FROM invocation i WHERE \(warm1000)") == 791)  // one sandbox-root each
+        // One sandbox-root each.
+        #expect(try workspace.int("SELECT count(DISTINCT vm_id) FROM invocation i WHERE \(warm1000)") == 791)
         #expect(try workspace.int("SELECT min(batch_size) FROM invocation i WHERE \(warm1000)") == 1000)
         // A cold run: every container's first record is its cold start.
         let cold100 = file("aws/run-experiment/results/work_size=100.json")
@@ -60,7 +61,8 @@ import Testing
     }
 
     // d = json.load(open('data/2022/2022-09-04.json')); go1x 128 MB:
-    // np.quantile([69.74, 91.13, 80.89, 82.28, 88.37, 78.33, 82.88, 87.68, 82.93, 92.7], .5) -> 82.905; averageColdStartDuration 83.693
+    // np.quantile([69.74, 91.13, 80.89, 82.28, 88.37, 78.33, 82.88, 87.68, 82.93, 92.7], .5) -> 82.905;
+    // averageColdStartDuration 83.693
     // 2024: every file's lambda-perf-python312-zip-128-x86_64 'i' values pooled: 120 values, median 90.64
     @Test func lambdaPerfInitDurationsByDayAndSchema() throws {
         let workspace = try Workspace()
@@ -73,7 +75,8 @@ import Testing
             ])
         let go = try workspace.rows(
             """
-            SELECT i.init_duration_ms FROM invocation i JOIN function f ON f.id = i.function_id JOIN experiment e ON e.id = i.experiment_id
+            SELECT i.init_duration_ms FROM invocation i JOIN function f ON f.id = i.function_id JOIN experiment e ON \
+            e.id = i.experiment_id
             WHERE f.runtime = 'go1x' AND f.memory_mb = 128 AND e.parameters = '{"day":"2022-09-04"}' ORDER BY i.round_no
             """
         ).map { $0[0] as Double }
@@ -85,14 +88,16 @@ import Testing
                 == workspace.int("SELECT count(*) FROM invocation"))
         let average = try workspace.rows(
             """
-            SELECT value FROM metric WHERE metric = 'coldstart.init_duration_ms' AND runtime = 'go1x' AND memory_mb = 128
+            SELECT value FROM metric WHERE metric = 'coldstart.init_duration_ms' AND runtime = 'go1x' AND memory_mb = \
+            128
               AND setting LIKE 'day=2022-09-04,%'
             """
         ).map { $0[0] as Double }
         #expect(average == [83.693])
         let python = try workspace.rows(
             """
-            SELECT i.init_duration_ms FROM invocation i JOIN function f ON f.id = i.function_id JOIN snapshot s ON s.id = i.snapshot_id
+            SELECT i.init_duration_ms FROM invocation i JOIN function f ON f.id = i.function_id JOIN snapshot s ON \
+            s.id = i.snapshot_id
             WHERE s.name = 'lambda-perf-2024' AND f.name = 'lambda-perf-python312-zip-128-x86_64'
             """
         ).map { $0[0] as Double }
@@ -134,7 +139,8 @@ import Testing
 
     // p = json.load(open('latest_2021-01-07_feb74c7/data/raw/coldstart_aws_python.json'))['points']
     // len(p), np.quantile([q[0] * 1000 for q in p], .5)                    -> 678, 215.43107666666666
-    // s = json.load(open('.../coldstart_azure_scatter.json'))['points']; len(s), sum('blue' in q[2] for q in s) -> 300, 192
+    // s = json.load(open('.../coldstart_azure_scatter.json'))['points']; len(s), sum('blue' in q[2] for q in s) -> 300,
+    // 192
     // json.load(open('.../coldstart_aws_interval.json'))['points'][6]      -> [6, 0.40606060606060607]
     // find . -name coldstart_aws_bylanguage.json | wc -l                  -> 18 (one per snapshot)
     @Test func mikhailioSamplesScatterIntervalsAndSnapshots() throws {
@@ -155,11 +161,13 @@ import Testing
             try workspace.int(
                 """
                 SELECT count(*) FROM invocation i JOIN function f ON f.id = i.function_id
-                WHERE i.snapshot_id = \(latest) AND f.provider = 'azure' AND f.name = 'coldstart_azure_scatter' AND is_cold = 1
+                WHERE i.snapshot_id = \(latest) AND f.provider = 'azure' AND f.name = 'coldstart_azure_scatter' AND \
+                is_cold = 1
                 """) == 192)
         let interval = try workspace.rows(
             """
-            SELECT value FROM metric WHERE snapshot_id = \(latest) AND provider = 'aws' AND metric = 'idle.cold_probability' AND setting = 'idle=6min'
+            SELECT value FROM metric WHERE snapshot_id = \(latest) AND provider = 'aws' AND metric = \
+            'idle.cold_probability' AND setting = 'idle=6min'
             """
         ).map { $0[0] as Double }
         #expect(interval == [0.40606060606060607])
@@ -319,8 +327,10 @@ import Testing
         .map { Self.datasets + "/" + $0 }
         let first = try workspace.ingest(paths).summary
         let digest = """
-            SELECT (SELECT count(*) FROM invocation), (SELECT count(*) FROM metric), (SELECT count(*) FROM rejected_record),
-                   (SELECT count(*) FROM source_file), (SELECT total(coalesce(init_duration_ms, 0) + coalesce(round_trip_ms, 0)) FROM invocation)
+            SELECT (SELECT count(*) FROM invocation), (SELECT count(*) FROM metric), (SELECT count(*) FROM \
+            rejected_record),
+                   (SELECT count(*) FROM source_file), (SELECT total(coalesce(init_duration_ms, 0) + \
+            coalesce(round_trip_ms, 0)) FROM invocation)
             """
         let before = try workspace.rows(digest)[0]
         let second = try workspace.ingest(paths).summary

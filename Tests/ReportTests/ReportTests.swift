@@ -571,10 +571,16 @@ enum BrowserCheck {
                 let sent = 1_514_764_800_000 + Double(index * 100_000 + k * 10_000)
                 let cold = 150 + Double(k * 10 + index * 500)
                 lines.append(
-                    #"{"provider":"aws","function":"f\#(index)","runtime":"\#(runtime)","memory_mb":128,"instance_id":"i\#(index)-\#(k)","request_id":"i\#(index)-\#(k)","request_sent_ms":\#(sent),"function_start_ms":\#(sent + cold),"response_received_ms":\#(sent + cold + 20)}"#
+                    #"{"provider":"aws","function":"f\#(index)","runtime":"\#(runtime)","memory_mb":128,"#
+                        + #""instance_id":"i\#(index)-\#(k)","request_id":"i\#(index)-\#(k)","#
+                        + #""request_sent_ms":\#(sent),"function_start_ms":\#(sent + cold),"#
+                        + #""response_received_ms":\#(sent + cold + 20)}"#
                 )
                 lines.append(
-                    #"{"provider":"aws","function":"f\#(index)","runtime":"\#(runtime)","memory_mb":128,"instance_id":"i\#(index)-\#(k)","request_id":"w\#(index)-\#(k)","request_sent_ms":\#(sent + 2000),"function_start_ms":\#(sent + 2025),"response_received_ms":\#(sent + 2050)}"#
+                    #"{"provider":"aws","function":"f\#(index)","runtime":"\#(runtime)","memory_mb":128,"#
+                        + #""instance_id":"i\#(index)-\#(k)","request_id":"w\#(index)-\#(k)","#
+                        + #""request_sent_ms":\#(sent + 2000),"function_start_ms":\#(sent + 2025),"#
+                        + #""response_received_ms":\#(sent + 2050)}"#
                 )
             }
         }

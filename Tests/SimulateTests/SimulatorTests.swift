@@ -66,14 +66,16 @@ final class Folder {
             #expect(
                 try count(
                     """
-                    SELECT count(*) FROM (SELECT request_sent_ms < lag(request_sent_ms) OVER (PARTITION BY source_file_id ORDER BY line) AS back
+                    SELECT count(*) FROM (SELECT request_sent_ms < lag(request_sent_ms) OVER (PARTITION BY \
+                    source_file_id ORDER BY line) AS back
                                           FROM invocation) WHERE back
                     """) == 0)
             // No instance serves two requests at once.
             #expect(
                 try count(
                     """
-                    SELECT count(*) FROM (SELECT function_start_ms < lag(function_end_ms) OVER (PARTITION BY instance_id ORDER BY function_start_ms) AS overlap
+                    SELECT count(*) FROM (SELECT function_start_ms < lag(function_end_ms) OVER (PARTITION BY \
+                    instance_id ORDER BY function_start_ms) AS overlap
                                           FROM invocation) WHERE overlap
                     """) == 0)
             // The cold flag is set exactly on each instance's first request.
@@ -81,7 +83,8 @@ final class Folder {
                 try count(
                     """
                     SELECT count(*) FROM (SELECT instance_id, sum(is_cold) AS colds,
-                        min(CASE WHEN is_cold = 1 THEN function_start_ms END) AS cold_start, min(function_start_ms) AS first_start
+                        min(CASE WHEN is_cold = 1 THEN function_start_ms END) AS cold_start, min(function_start_ms) \
+                    AS first_start
                       FROM invocation GROUP BY instance_id) WHERE colds != 1 OR cold_start != first_start
                     """) == 0)
             // No instance is reused after an idle time beyond the limit (a busy VM's limit is the longest).
@@ -91,7 +94,8 @@ final class Folder {
                 try Double.fetchOne(
                     db,
                     sql: """
-                        SELECT max(gap) FROM (SELECT request_sent_ms - lag(function_end_ms) OVER (PARTITION BY instance_id ORDER BY function_start_ms) AS gap
+                        SELECT max(gap) FROM (SELECT request_sent_ms - lag(function_end_ms) OVER (PARTITION BY \
+                        instance_id ORDER BY function_start_ms) AS gap
                                               FROM invocation)
                         """) ?? 0
             #expect(longestIdleMs <= max(profile.idle.maxIdleS, profile.idle.busyVmMaxIdleS) * 1000)
@@ -99,8 +103,10 @@ final class Folder {
                 try Double.fetchOne(
                     db,
                     sql: """
-                        SELECT max(gap) FROM (SELECT i.round_no, i.request_sent_ms - lag(i.function_end_ms) OVER (PARTITION BY i.instance_id ORDER BY i.function_start_ms) AS gap
-                                              FROM invocation i JOIN experiment e ON e.id = i.experiment_id WHERE e.kind = 'idle') WHERE round_no < 2000
+                        SELECT max(gap) FROM (SELECT i.round_no, i.request_sent_ms - lag(i.function_end_ms) OVER \
+                        (PARTITION BY i.instance_id ORDER BY i.function_start_ms) AS gap
+                                              FROM invocation i JOIN experiment e ON e.id = i.experiment_id WHERE \
+                        e.kind = 'idle') WHERE round_no < 2000
                         """) ?? 0
             #expect(idleProbeMs <= profile.idle.maxIdleS * 1000)
             // No VM over its usable memory: at each instance's first request, the instances seen on its
@@ -112,7 +118,8 @@ final class Folder {
                         sql: """
                             SELECT max(total) FROM (
                               SELECT a.id, sum(f.memory_mb) AS total FROM instance a
-                              JOIN instance b ON b.vm_id = a.vm_id AND b.first_seen_ms <= a.first_seen_ms AND b.last_seen_ms >= a.first_seen_ms
+                              JOIN instance b ON b.vm_id = a.vm_id AND b.first_seen_ms <= a.first_seen_ms AND \
+                            b.last_seen_ms >= a.first_seen_ms
                               JOIN function f ON f.id = b.function_id GROUP BY a.id)
                             """) ?? 0
                 #expect(worst <= profile.vm.usableMemoryMb)

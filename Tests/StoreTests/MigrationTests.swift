@@ -15,12 +15,16 @@ import Testing
             try db.execute(sql: "INSERT INTO snapshot (id, name, created_at) VALUES (1, 'old', '2026-01-01T00:00:00Z')")
             try db.execute(
                 sql: """
-                    INSERT INTO metric (id, snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, value, unit, n, ci_low, ci_high, source)
-                    VALUES (1, 1, 'coldstart.latency_ms', 'aws', 'python2.7', 128, 'cold starts, experiment=coldstart', 'median',
+                    INSERT INTO metric (id, snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, \
+                    value, unit, n, ci_low, ci_high, source)
+                    VALUES (1, 1, 'coldstart.latency_ms', 'aws', 'python2.7', 128, 'cold starts, \
+                    experiment=coldstart', 'median',
                             167.25, 'ms', 3, 150.5, 180.125, 'analyze'),
-                           (2, 1, 'scalability.instances_per_request', 'aws', NULL, NULL, 'concurrency=20', 'mean', 0.95, 'fraction', 40,
+                           (2, 1, 'scalability.instances_per_request', 'aws', NULL, NULL, 'concurrency=20', 'mean', \
+                    0.95, 'fraction', 40,
                             NULL, NULL, 'analyze'),
-                           (3, 1, 'lifetime.instance_minutes', 'google', NULL, 2048, 'interval=60s', 'p90', 351.1, 'minutes', 12,
+                           (3, 1, 'lifetime.instance_minutes', 'google', NULL, 2048, 'interval=60s', 'p90', 351.1, \
+                    'minutes', 12,
                             NULL, NULL, 'seed');
                     INSERT INTO metric_sample (metric_id, n, sorted_values) VALUES (1, 3, '[150.5,167.25,180.125]');
                     """)

@@ -3,7 +3,8 @@ import Statistics
 import Store
 
 /// CPU share (section 6.1): the distinct milliseconds a 1,000 ms busy loop recorded, / 1000, per
-/// invocation; by provider x memory x colevel (instances running the test in the same batch on one VM; without a VM id, in the same batch of one function).
+/// invocation; by provider x memory x colevel (instances running the test in the same batch on one VM; without a VM id,
+/// in the same batch of one function).
 struct CPUShare: Stage {
     let id = StageID.cpu
     let requires = "CPU-utilization test results (cpu_sample)"
@@ -12,7 +13,8 @@ struct CPUShare: Stage {
         let rows = try context.rows(
             """
             SELECT f.provider, f.memory_mb, min(1.0, c.distinct_ms / 1000.0) AS share,
-                   count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, ifnull(i.vm_id, -i.function_id)) AS colevel
+                   count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, ifnull(i.vm_id, \
+            -i.function_id)) AS colevel
             -- CROSS JOIN keeps SQLite from walking every invocation of the snapshot to find its samples
             FROM cpu_sample c CROSS JOIN invocation i ON i.id = c.invocation_id JOIN function f ON f.id = i.function_id
             WHERE i.snapshot_id = ?1

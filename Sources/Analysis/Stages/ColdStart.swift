@@ -63,7 +63,8 @@ struct ColdStart: Stage {
                    CASE WHEN i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL THEN 0
                         WHEN i.init_duration_ms IS NOT NULL THEN 1 WHEN i.round_trip_ms IS NOT NULL THEN 2
                         WHEN i.function_duration_ms IS NOT NULL THEN 3 END AS definition,
-                   coalesce(i.function_start_ms - i.request_sent_ms, i.init_duration_ms, i.round_trip_ms, i.function_duration_ms),
+                   coalesce(i.function_start_ms - i.request_sent_ms, i.init_duration_ms, i.round_trip_ms, \
+            i.function_duration_ms),
                    \(condition) AND i.status = 'ok' AND \(QualityFlag.unflaggedCondition) AS usable,
                    i.vm_id, i.request_sent_ms, i.source_file_id, i.round_no, i.batch_no
             FROM invocation i LEFT JOIN experiment e ON e.id = i.experiment_id
@@ -212,7 +213,8 @@ struct ColdStart: Stage {
                    i.function_start_ms - i.request_sent_ms AS latency,
                    count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, i.vm_id) AS colevel
             FROM \(context.invocations)
-            WHERE i.snapshot_id = ?1 AND e.kind = 'colevel' AND i.is_cold = 1 AND i.vm_id IS NOT NULL AND i.status = 'ok'
+            WHERE i.snapshot_id = ?1 AND e.kind = 'colevel' AND i.is_cold = 1 AND i.vm_id IS NOT NULL AND i.status = \
+            'ok'
               AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL
               AND \(QualityFlag.unflaggedCondition)
             """)
@@ -241,7 +243,8 @@ struct ColdStart: Stage {
         guard try context.hasExperiment("hourly") else { return [] }
         let rows = try context.rows(
             """
-            SELECT f.provider, CAST(i.request_sent_ms / 3600000 AS INTEGER) AS hour, i.function_start_ms - i.request_sent_ms AS latency
+            SELECT f.provider, CAST(i.request_sent_ms / 3600000 AS INTEGER) AS hour, i.function_start_ms - \
+            i.request_sent_ms AS latency
             FROM \(context.invocations)
             WHERE i.snapshot_id = ?1 AND e.kind = 'hourly' AND i.is_cold = 1 AND i.status = 'ok'
               AND i.function_start_ms IS NOT NULL AND i.request_sent_ms IS NOT NULL

@@ -15,7 +15,8 @@ struct Coresidency: Stage {
             try Int.fetchOne(
                 context.db,
                 sql: """
-                    SELECT count(*) FROM (SELECT provider FROM function WHERE account IS NOT NULL GROUP BY provider HAVING count(DISTINCT account) >= 2)
+                    SELECT count(*) FROM (SELECT provider FROM function WHERE account IS NOT NULL GROUP BY provider \
+                    HAVING count(DISTINCT account) >= 2)
                     """) ?? 0
         guard providersWithTwoAccounts > 0 else { return notMeasurable }
         let (condition, label, experiment) = try context.scope(preferring: "coresidency")
@@ -23,10 +24,12 @@ struct Coresidency: Stage {
             """
             WITH seen AS (
                 SELECT DISTINCT f.provider, f.account, i.instance_id, i.vm_id FROM \(context.invocations)
-                WHERE i.snapshot_id = ?1 AND \(condition) AND i.vm_id IS NOT NULL AND i.instance_id IS NOT NULL AND f.account IS NOT NULL),
+                WHERE i.snapshot_id = ?1 AND \(condition) AND i.vm_id IS NOT NULL AND i.instance_id IS NOT NULL AND \
+            f.account IS NOT NULL),
             vm_accounts AS (SELECT vm_id, count(DISTINCT account) AS accounts FROM seen GROUP BY vm_id)
             SELECT s.provider, count(DISTINCT s.account) AS accounts, count(DISTINCT s.instance_id) AS instances,
-                   count(DISTINCT CASE WHEN v.accounts > 1 THEN s.instance_id END) AS shared, count(DISTINCT s.vm_id) AS vms
+                   count(DISTINCT CASE WHEN v.accounts > 1 THEN s.instance_id END) AS shared, count(DISTINCT s.vm_id) \
+            AS vms
             FROM seen s JOIN vm_accounts v ON v.vm_id = s.vm_id GROUP BY s.provider ORDER BY s.provider
             """)
         let measurable = rows.filter { ($0["accounts"] as Int) >= 2 }

@@ -3,7 +3,8 @@ import Statistics
 import Store
 
 /// I/O and network isolation (section 6.2): per invocation, the mean `dd` throughput of its rounds
-/// and the iperf bandwidth; by provider x memory x colevel (as for the CPU share); slowdown = median alone / median at colevel c.
+/// and the iperf bandwidth; by provider x memory x colevel (as for the CPU share); slowdown = median alone / median at
+/// colevel c.
 struct IOAndNetwork: Stage {
     let id = StageID.ioAndNetwork
     let requires = "dd or iperf test results (io_sample, net_sample)"
@@ -12,7 +13,8 @@ struct IOAndNetwork: Stage {
         let io = try context.rows(
             """
             SELECT f.provider, f.memory_mb, avg(s.throughput_mb_s) AS value,
-                   count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, ifnull(i.vm_id, -i.function_id)) AS colevel
+                   count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, ifnull(i.vm_id, \
+            -i.function_id)) AS colevel
             -- CROSS JOIN keeps SQLite from walking every invocation of the snapshot to find its samples
             FROM io_sample s CROSS JOIN invocation i ON i.id = s.invocation_id JOIN function f ON f.id = i.function_id
             WHERE i.snapshot_id = ?1 GROUP BY i.id
@@ -20,7 +22,8 @@ struct IOAndNetwork: Stage {
         let network = try context.rows(
             """
             SELECT f.provider, f.memory_mb, s.bandwidth_bps / 1e6 AS value,
-                   count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, ifnull(i.vm_id, -i.function_id)) AS colevel
+                   count(*) OVER (PARTITION BY i.source_file_id, i.round_no, i.batch_no, ifnull(i.vm_id, \
+            -i.function_id)) AS colevel
             FROM net_sample s CROSS JOIN invocation i ON i.id = s.invocation_id JOIN function f ON f.id = i.function_id
             WHERE i.snapshot_id = ?1
             """)

@@ -10,7 +10,8 @@ import Store
 struct IdleRecycling: Stage {
     let id = StageID.idleRecycling
     let requires =
-        "instance id and request times, in runs of the 'idle' experiment (or idle gaps with a cold/warm flag, 'idle-scatter')"
+        "instance id and request times, in runs of the 'idle' experiment (or idle gaps with a cold/warm flag, "
+        + "'idle-scatter')"
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         let scatter = try scatterProbabilities(context)
@@ -23,11 +24,15 @@ struct IdleRecycling: Stage {
                 SELECT i.id, i.vm_id, i.instance_id, i.is_cold, i.request_sent_ms, f.provider,
                        lag(i.instance_id) OVER w AS previous_instance, lag(i.request_sent_ms) OVER w AS previous_sent
                 FROM \(context.invocations)
-                WHERE i.snapshot_id = ?1 AND e.kind = 'idle' AND i.instance_id IS NOT NULL AND i.request_sent_ms IS NOT NULL
+                WHERE i.snapshot_id = ?1 AND e.kind = 'idle' AND i.instance_id IS NOT NULL AND i.request_sent_ms IS \
+            NOT NULL
                 WINDOW w AS (PARTITION BY i.source_file_id, i.function_id ORDER BY i.request_sent_ms, i.id))
-            SELECT provider, round((request_sent_ms - previous_sent) / 60000.0) AS gap, instance_id = previous_instance AS survived, is_cold,
-                   vm_id IS NOT NULL AND EXISTS (SELECT 1 FROM invocation o WHERE o.snapshot_id = ?1 AND o.vm_id = p.vm_id
-                       AND o.instance_id != p.previous_instance AND o.request_sent_ms > p.previous_sent AND o.request_sent_ms < p.request_sent_ms) AS busy
+            SELECT provider, round((request_sent_ms - previous_sent) / 60000.0) AS gap, instance_id = \
+            previous_instance AS survived, is_cold,
+                   vm_id IS NOT NULL AND EXISTS (SELECT 1 FROM invocation o WHERE o.snapshot_id = ?1 AND o.vm_id = \
+            p.vm_id
+                       AND o.instance_id != p.previous_instance AND o.request_sent_ms > p.previous_sent AND \
+            o.request_sent_ms < p.request_sent_ms) AS busy
             FROM pairs p WHERE previous_sent IS NOT NULL
             """)
         guard !rows.isEmpty else {

@@ -16,11 +16,14 @@ struct Lifetime: Stage {
         if try context.hasExperiment("lifetime") {
             let rows = try context.rows(
                 """
-                WITH last_round AS (SELECT source_file_id, max(round_no) AS round_no FROM invocation WHERE snapshot_id = ?1 GROUP BY source_file_id)
+                WITH last_round AS (SELECT source_file_id, max(round_no) AS round_no FROM invocation WHERE \
+                snapshot_id = ?1 GROUP BY source_file_id)
                 SELECT f.provider, f.memory_mb, i.interval_s,
-                       (max(coalesce(i.response_received_ms, i.request_sent_ms)) - min(i.request_sent_ms)) / 60000.0 AS minutes
+                       (max(coalesce(i.response_received_ms, i.request_sent_ms)) - min(i.request_sent_ms)) / 60000.0 \
+                AS minutes
                 FROM \(context.invocations) JOIN last_round l ON l.source_file_id = i.source_file_id
-                WHERE i.snapshot_id = ?1 AND e.kind = 'lifetime' AND i.instance_id IS NOT NULL AND i.request_sent_ms IS NOT NULL
+                WHERE i.snapshot_id = ?1 AND e.kind = 'lifetime' AND i.instance_id IS NOT NULL AND i.request_sent_ms \
+                IS NOT NULL
                 GROUP BY f.provider, f.memory_mb, i.interval_s, i.source_file_id, i.instance_id
                 HAVING max(i.round_no) < max(l.round_no)
                 """)

@@ -21,7 +21,8 @@ struct Placement: Stage {
         var seen = Set<Seen>()
         try context.scan(
             """
-            SELECT i.source_file_id, i.vm_id, i.instance_id, i.function_id FROM invocation i LEFT JOIN experiment e ON e.id = i.experiment_id
+            SELECT i.source_file_id, i.vm_id, i.instance_id, i.function_id FROM invocation i LEFT JOIN experiment e \
+            ON e.id = i.experiment_id
             WHERE i.snapshot_id = ?1 AND \(condition) AND i.vm_id IS NOT NULL AND i.instance_id IS NOT NULL
             """
         ) { row in

@@ -16,7 +16,8 @@ struct Scalability: Stage {
             SELECT f.provider, i.batch_size AS level, count(DISTINCT i.instance_id) AS instances,
                    count(DISTINCT i.vm_id) AS vms
             FROM \(context.invocations)
-            WHERE i.snapshot_id = ?1 AND e.kind = 'scalability' AND i.batch_size IS NOT NULL AND i.instance_id IS NOT NULL
+            WHERE i.snapshot_id = ?1 AND e.kind = 'scalability' AND i.batch_size IS NOT NULL AND i.instance_id IS NOT \
+            NULL
             GROUP BY f.provider, i.source_file_id, i.function_id, i.round_no, i.batch_no, i.batch_size
             """)
         guard !batches.isEmpty else { return .notMeasurable("scalability runs without batch sizes or instance ids") }

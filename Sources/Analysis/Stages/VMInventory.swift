@@ -26,7 +26,8 @@ struct VMInventory: Stage {
         for row in try Row.fetchAll(
             context.db,
             sql:
-                "SELECT vm.id, vm.provider, cm.name, vm.ncpu, vm.memory_mb FROM vm LEFT JOIN cpu_model cm ON cm.id = vm.cpu_model_id"
+                "SELECT vm.id, vm.provider, cm.name, vm.ncpu, vm.memory_mb FROM vm "
+                + "LEFT JOIN cpu_model cm ON cm.id = vm.cpu_model_id"
         )
         where vmIDs.contains(row[0]) {
             vmsByProvider[row[1], default: []].append(Configuration(cpu: row[2], ncpu: row[3], memoryMB: row[4]))

@@ -56,7 +56,8 @@ struct FaasParallelismReader: RecordReader {
                 tokens.removeLast()
                 intent = "warm"
             } else {
-                intent = tokens.last == "w" ? "unknown" : "cold"  // `work2g_2_w`: possibly warm, the name is not explicit
+                // `work2g_2_w`: possibly warm, the name is not explicit
+                intent = tokens.last == "w" ? "unknown" : "cold"
             }
             benchmark = tokens.joined(separator: "_")
             self.parallelism = parallelism

@@ -111,7 +111,8 @@ struct SVGCanvas {
     var document: String {
         """
         <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\(c(width))" height="\(c(height))" viewBox="0 0 \(c(width)) \(c(height))">
+        <svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\(c(width))" height="\(c(height))" viewBox="0 0 \
+        \(c(width)) \(c(height))">
         <rect x="0" y="0" width="\(c(width))" height="\(c(height))" fill="#ffffff"/>
         \(body.joined(separator: "\n"))
         </svg>

@@ -1,7 +1,8 @@
 import Store
 
 /// Idle recycling (section 5.3): a fresh function gets a request, then another after a gap (between
-/// the two requests' send times); the same instance answering means it survived the idle time. Per account (one VM each under bin packing):
+/// the two requests' send times); the same instance answering means it survived the idle time. Per account (one VM each
+/// under bin packing):
 /// a binary search over the gap (1 to 120 minutes, to a minute), then repeated probes at gaps from just
 /// below the longest survival found to 12 minutes above it, then probes whose VM another instance
 /// keeps busy (gaps of 30 to 240 minutes: the paper saw 1-3 h). Functions have the largest memory size,

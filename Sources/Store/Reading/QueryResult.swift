@@ -92,10 +92,12 @@ extension Store {
                     SELECT DISTINCT fn.provider FROM function fn
                     WHERE fn.id IN (SELECT function_id FROM invocation i WHERE i.snapshot_id = s.id)
                     ORDER BY fn.provider)) AS providers,
-               (SELECT strftime('%Y-%m-%dT%H:%M:%SZ', min(coalesce(request_sent_ms, function_start_ms)) / 1000, 'unixepoch')
+               (SELECT strftime('%Y-%m-%dT%H:%M:%SZ', min(coalesce(request_sent_ms, function_start_ms)) / 1000, \
+        'unixepoch')
                 FROM invocation i WHERE i.snapshot_id = s.id) AS first_seen,
                (SELECT strftime('%Y-%m-%dT%H:%M:%SZ',
-                                max(coalesce(response_received_ms, request_sent_ms, function_end_ms)) / 1000, 'unixepoch')
+                                max(coalesce(response_received_ms, request_sent_ms, function_end_ms)) / 1000, \
+        'unixepoch')
                 FROM invocation i WHERE i.snapshot_id = s.id) AS last_seen,
                (SELECT group_concat(format, ',') FROM (
                     SELECT DISTINCT format FROM source_file f WHERE f.snapshot_id = s.id ORDER BY format)) AS formats,

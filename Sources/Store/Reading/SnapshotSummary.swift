@@ -67,7 +67,8 @@ extension Store {
             try String.fetchAll(
                 $0,
                 sql: """
-                    SELECT name FROM snapshot s WHERE EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = s.id) ORDER BY name
+                    SELECT name FROM snapshot s WHERE EXISTS (SELECT 1 FROM invocation i WHERE i.snapshot_id = s.id) \
+                    ORDER BY name
                     """)
         }
     }
@@ -90,7 +91,8 @@ extension Store {
                 sql: """
                     SELECT s.description,
                            (SELECT count(*) FROM source_file f WHERE f.snapshot_id = s.id) AS files,
-                           (SELECT ifnull(sum(r.invocations), 0) FROM source_file_cold_rule r JOIN source_file f ON f.id = r.source_file_id
+                           (SELECT ifnull(sum(r.invocations), 0) FROM source_file_cold_rule r JOIN source_file f ON \
+                    f.id = r.source_file_id
                             WHERE f.snapshot_id = s.id) AS invocations,
                            (SELECT strftime('%Y-%m-%d %H:%M', min(first_sent_ms) / 1000, 'unixepoch') FROM source_file f
                             WHERE f.snapshot_id = s.id) AS first,
@@ -150,7 +152,8 @@ extension Store {
                 db,
                 sql: """
                     SELECT cr.name, cr.description,
-                           (SELECT ifnull(sum(r.invocations), 0) FROM source_file_cold_rule r JOIN source_file f ON f.id = r.source_file_id
+                           (SELECT ifnull(sum(r.invocations), 0) FROM source_file_cold_rule r JOIN source_file f ON \
+                    f.id = r.source_file_id
                             JOIN snapshot s ON s.id = f.snapshot_id WHERE s.name = ? AND r.cold_rule_id = cr.id) AS n
                     FROM cold_rule cr ORDER BY cr.id
                     """, arguments: [snapshot]
