@@ -80,18 +80,18 @@ struct Arithmetic {
         }
 
         mutating func expression() -> Node? {
-            guard var node = term() else { return nil }
-            while let operation = next([UInt8(ascii: "+"): .add, UInt8(ascii: "-"): .subtract]) {
-                guard let right = term(), node.readsValue || right.readsValue else { return nil }
-                node = .binary(operation, node, right)
-            }
-            return node
+            chain([UInt8(ascii: "+"): .add, UInt8(ascii: "-"): .subtract]) { $0.term() }
         }
 
         private mutating func term() -> Node? {
-            guard var node = unary() else { return nil }
-            while let operation = next([UInt8(ascii: "*"): .multiply, UInt8(ascii: "/"): .divide]) {
-                guard let right = unary(), node.readsValue || right.readsValue else { return nil }
+            chain([UInt8(ascii: "*"): .multiply, UInt8(ascii: "/"): .divide]) { $0.unary() }
+        }
+
+        /// Operands joined left to right by operators of one precedence; each operation must read a value.
+        private mutating func chain(_ operators: [UInt8: Operator], operand: (inout Parser) -> Node?) -> Node? {
+            guard var node = operand(&self) else { return nil }
+            while let operation = next(operators) {
+                guard let right = operand(&self), node.readsValue || right.readsValue else { return nil }
                 node = .binary(operation, node, right)
             }
             return node
