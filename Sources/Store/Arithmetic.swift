@@ -13,13 +13,15 @@ struct Arithmetic {
         case literal(Double, integer: Bool)
         /// A unary minus: SQLite negates a literal itself and computes `0 - x` for anything else.
         case negate(Node)
+        /// A unary plus: the operand itself, but no longer a literal to a minus above it (`-+0.0` is 0).
+        case plus(Node)
         case binary(Operator, Node, Node)
 
         var readsValue: Bool {
             switch self {
             case .value: true
             case .literal: false
-            case .negate(let node): node.readsValue
+            case .negate(let node), .plus(let node): node.readsValue
             case .binary(_, let left, let right): left.readsValue || right.readsValue
             }
         }
@@ -53,6 +55,7 @@ struct Arithmetic {
         case .literal(let number, _): return number
         case .negate(.literal(let number, let integer)): return integer ? 0 - number : -number
         case .negate(let node): return evaluate(node, value).map { 0 - $0 }
+        case .plus(let node): return evaluate(node, value)
         case .binary(let operation, let left, let right):
             guard let left = evaluate(left, value), let right = evaluate(right, value) else { return nil }
             switch operation {
@@ -106,7 +109,7 @@ struct Arithmetic {
                 return unary().map(Node.negate)
             case UInt8(ascii: "+"):
                 index += 1
-                return unary()
+                return unary().map(Node.plus)
             case UInt8(ascii: "("):
                 index += 1
                 guard let node = expression(), take(")") else { return nil }

@@ -8,7 +8,7 @@ import Testing
 /// replaces, on random records with repeated names, escaped keys, arrays, nulls and paths that lead nowhere.
 @Suite struct JSONPathsTests {
     /// Member names: a repeated one, an index-like one, one that is written escaped half of the time.
-    private static let names = ["a", "b", "0", "1", "é", ""]
+    private static let names = ["a", "b", "0", "1", "é", "e\u{301}", ""]
 
     private func value(_ depth: Int, _ random: inout SeededRandom) -> String {
         switch Int.random(in: 0..<(depth < 3 ? 7 : 4), using: &random) {
@@ -37,7 +37,7 @@ import Testing
                 (0..<Int.random(in: 0...3, using: &random)).map { _ in Self.names.randomElement(using: &random)! }
             }
             let walker = JSONPaths(paths)
-            let firstSteps = Set(paths.compactMap(\.first))
+            let firstSteps = paths.compactMap(\.first)
             for _ in 0..<20 {
                 let text =
                     "{"
@@ -52,7 +52,10 @@ import Testing
                         walker.node(walker.number(of: path)!) == record.value(at: path)?.index, "\(path) in \(text)")
                 }
                 let others = walker.others.map { document.string(document.nodes[Int($0)]) }
-                #expect(others == record.members.map(\.name).filter { !firstSteps.contains($0) }, "\(text)")
+                // As the members kept in `extra` were found before: names compared as `stringEquals` does.
+                var expected: [String] = []
+                record.forEachMember(skipping: firstSteps) { name, _ in expected.append(name) }
+                #expect(others == expected, "\(text)")
             }
         }
     }

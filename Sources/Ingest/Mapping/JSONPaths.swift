@@ -22,7 +22,9 @@ final class JSONPaths {
     private let steps: [Step]
     private let children: [Int]
     private let names: [UInt8]
-    private let numbers: [[String]: Int]
+    /// Paths by their steps' bytes: Swift's `==` takes two spellings of `é` as one name, the walk (as
+    /// `value(at:)` for a key without escapes) does not.
+    private let numbers: [[[UInt8]]: Int]
     /// Per walk: the node each path leads to, -1 for none (absent, or null); and the value node each
     /// step reached in its object or array. Pointers, so that a walk writes them without access checks.
     private let found: UnsafeMutablePointer<Int32>
@@ -32,11 +34,11 @@ final class JSONPaths {
 
     init(_ paths: [[String]]) {
         var tree: [(name: String, path: Int, children: [Int])] = [("", -1, [])]
-        var numbers: [[String]: Int] = [:]
-        for path in paths where numbers[path] == nil {
+        var numbers: [[[UInt8]]: Int] = [:]
+        for path in paths where numbers[Self.key(path)] == nil {
             var step = 0
             for name in path {
-                if let child = tree[step].children.first(where: { tree[$0].name == name }) {
+                if let child = tree[step].children.first(where: { tree[$0].name.utf8.elementsEqual(name.utf8) }) {
                     step = child
                 } else {
                     tree.append((name, -1, []))
@@ -44,7 +46,7 @@ final class JSONPaths {
                     step = tree.count - 1
                 }
             }
-            numbers[path] = numbers.count
+            numbers[Self.key(path)] = numbers.count
             tree[step].path = numbers.count - 1
         }
         var steps: [Step] = []
@@ -72,7 +74,9 @@ final class JSONPaths {
     }
 
     /// The number of a path given to `init`.
-    func number(of path: [String]) -> Int? { numbers[path] }
+    func number(of path: [String]) -> Int? { numbers[Self.key(path)] }
+
+    private static func key(_ path: [String]) -> [[UInt8]] { path.map { Array($0.utf8) } }
 
     /// The node path `number` leads to in the record last walked; nil for none or null.
     func node(_ number: Int) -> Int? { found[number] < 0 ? nil : Int(found[number]) }
