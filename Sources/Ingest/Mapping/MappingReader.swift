@@ -7,7 +7,7 @@ import Store
 struct MappingReader: RecordReader {
     private let mapping: Mapping
     private let template: InvocationRecord
-    /// The source members fields read (few: compared one by one).
+    /// The CSV columns fields read (few: compared one by one).
     private let usedNames: [String]
     /// The record paths fields and `v('...')` literals read, walked once per JSON record.
     private let jsonPaths: JSONPaths
@@ -35,16 +35,12 @@ struct MappingReader: RecordReader {
         var template = file.template
         template.instanceIDIsFirstRequestID = template.instanceIDIsFirstRequestID || mapping.instanceNamedByFirstRequest
         self.template = template
-        // Members a field reads, by path or through `v('...')`, are not kept again in `extra`.
-        usedNames = Array(
-            Set(
-                mapping.fields.compactMap { if case .path(let path) = $0.source { path.first } else { nil } }
-                    + mapping.sqlPaths.values.flatMap { $0 }.filter { !$0.hasPrefix("/") }
-                    .compactMap { Mapping.splitPath($0).first })
-        ).sorted()
+        // The record paths fields read, by path or through `v('...')`: the members they start at are not
+        // kept again in `extra`.
         let recordPaths =
             mapping.fields.compactMap { if case .path(let path) = $0.source { path } else { nil } }
             + mapping.sqlPaths.values.flatMap { $0 }.filter { !$0.hasPrefix("/") }.map(Mapping.splitPath)
+        usedNames = Array(Set(recordPaths.compactMap(\.first))).sorted()
         let jsonPaths = JSONPaths(recordPaths)
         self.jsonPaths = jsonPaths
         fields = try mapping.fields.enumerated().map { try PreparedField($1, index: $0, paths: jsonPaths) }
@@ -122,15 +118,14 @@ struct MappingReader: RecordReader {
         }
         guard value.kind == .object else { throw RecordProblem("not a JSON object") }
         guard let explode = mapping.explode else {
-            return try add(JSONSource(record: value, root: value, keys: [], paths: jsonPaths), line: line, into: sink)
+            return try add(source(value, root: value, keys: []), line: line, into: sink)
         }
         // One source object, a record for every element the path reaches; a branch the path cannot
         // follow, or an element that cannot be read, costs itself only.
         var problems: [RecordProblem] = []
         for element in Self.explode(value, along: explode[...], keys: [], problems: &problems) {
             do {
-                let source = JSONSource(record: element.value, root: value, keys: element.keys, paths: jsonPaths)
-                try add(source, line: line, into: sink)
+                try add(source(element.value, root: value, keys: element.keys), line: line, into: sink)
             } catch let problem as RecordProblem {
                 try sink.reject(line: line, reason: problem.reason)
             }
@@ -191,8 +186,13 @@ struct MappingReader: RecordReader {
         try add(CSVSource(row: row, used: usedNames), line: line, into: sink)
     }
 
+    /// A JSON record as the fields see it, its paths walked.
+    private func source(_ record: JSONNode, root: JSONNode, keys: [ExplodeKey]) -> JSONSource {
+        jsonPaths.walk(record)
+        return JSONSource(record: record, root: root, keys: keys, paths: jsonPaths)
+    }
+
     private mutating func add(_ source: some MappedSource, line: Int, into sink: any RecordSink) throws {
-        if let json = source as? JSONSource { jsonPaths.walk(json.record) }
         records += 1
         var record = template
         try fill(&record, from: source)
