@@ -183,11 +183,8 @@ public final class StoreWriter {
         seen = SeenTimes()
     }
 
-    /// The secondary indexes of `invocation` (as migrations v3, v5 and v12 leave them).
-    static let invocationIndexes = [
-        (name: "invocation_by_snapshot", columns: "(snapshot_id, experiment_id)"),
-        (name: "invocation_by_vm", columns: Schema.invocationByVM),
-    ]
+    /// The secondary indexes of `invocation` (as migrations v3, v5 and v13 leave them).
+    static let invocationIndexes = [(name: "invocation_by_snapshot", columns: "(snapshot_id, experiment_id)")]
 
     /// Whether a file is large against the table it goes into: then the invocation indexes are dropped
     /// for the file and built again from its sorted rows before it commits (inside its transaction, so an
