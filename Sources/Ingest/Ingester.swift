@@ -235,8 +235,9 @@ public struct Ingester {
             do {
                 reading: while true {
                     switch channel.receive() {
-                    case .batch(let items):
-                        for index in items.indices { try items[index].apply(to: sink) }  // in place: an item is large
+                    case .batch(var batch):
+                        try batch.write(to: sink)
+                        channel.recycle(consume batch)
                         summary.records = recordsBefore + sink.records
                         onProgress(summary)
                     case .end(let sha256):

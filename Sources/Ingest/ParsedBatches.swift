@@ -14,18 +14,69 @@ extension RecordSink {
     func reject(line: Int?, reason: String) throws { try reject(line: line, reason: reason, raw: nil) }
 }
 
-/// One thing a reader produced, in file order.
-enum ParsedItem: Sendable {
-    case invocation(InvocationRecord, keys: DimensionKeys, line: Int)
-    case metric(Metric)
-    case reject(line: Int?, reason: String, raw: String?)
+/// What a reader produced from part of a file, each kind in file order. Each kind has arrays of its
+/// own, so the writer can take a record out without copying it (a payload taken out of an enum is a
+/// copy of a dozen strings); the written batch goes back to the parser, which frees the records on the
+/// thread that made them (freeing them on the writer took a tenth of its time) and fills the same
+/// storage again.
+struct ParsedBatch: Sendable {
+    struct Reject: Sendable {
+        let line: Int?
+        let reason: String
+        let raw: String?
+    }
 
-    func apply(to sink: FileSink) throws {
-        switch self {
-        case .invocation(let record, let keys, let line): try sink.add(record, keys: keys, line: line)
-        case .metric(let metric): try sink.add(metric)
-        case .reject(let line, let reason, let raw): try sink.reject(line: line, reason: reason, raw: raw)
+    private(set) var invocations: [InvocationRecord] = []
+    private(set) var keys: [DimensionKeys] = []
+    private(set) var lines: [Int] = []
+    private(set) var metrics: [Metric] = []
+    private(set) var rejects: [Reject] = []
+
+    var count: Int { invocations.count + metrics.count + rejects.count }
+
+    init() {
+        invocations.reserveCapacity(ParsedBatches.batchSize)
+        keys.reserveCapacity(ParsedBatches.batchSize)
+        lines.reserveCapacity(ParsedBatches.batchSize)
+    }
+
+    mutating func append(_ record: consuming InvocationRecord, keys: DimensionKeys, line: Int) {
+        invocations.append(record)
+        self.keys.append(keys)
+        lines.append(line)
+    }
+
+    mutating func append(_ metric: Metric) { metrics.append(metric) }
+    mutating func append(_ reject: Reject) { rejects.append(reject) }
+
+    /// Empties the batch and keeps its storage; the records are freed on the calling thread.
+    mutating func removeAll() {
+        invocations.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
+        metrics.removeAll(keepingCapacity: true)
+        rejects.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the items, each kind in file order. Each record and its keys are moved out of the batch
+    /// for the call and back after it: read in place they were copied (a dozen strings retained and
+    /// released, a tenth of the writer's work), as the compiler cannot see that nothing writes there.
+    mutating func write(to sink: FileSink) throws {
+        try invocations.withUnsafeMutableBufferPointer { invocations in
+            try keys.withUnsafeMutableBufferPointer { keys in
+                guard let records = invocations.baseAddress, let keys = keys.baseAddress else { return }
+                for index in invocations.indices {
+                    let record = (records + index).move()
+                    let key = (keys + index).move()
+                    let outcome = Result { try sink.add(record, keys: key, line: lines[index]) }
+                    (records + index).initialize(to: consume record)
+                    (keys + index).initialize(to: consume key)
+                    try outcome.get()
+                }
+            }
         }
+        for metric in metrics { try sink.add(metric) }
+        for reject in rejects { try sink.reject(line: reject.line, reason: reject.reason, raw: reject.raw) }
     }
 }
 
@@ -34,7 +85,7 @@ enum ParsedItem: Sendable {
 /// so memory stays bounded whichever side is slower.
 final class ParsedBatches: @unchecked Sendable {
     enum Message {
-        case batch([ParsedItem])
+        case batch(ParsedBatch)
         /// The parser reached the end of the file: the content's SHA-256.
         case end(sha256: String)
         case failed(any Error)
@@ -51,6 +102,8 @@ final class ParsedBatches: @unchecked Sendable {
     private let available = DispatchSemaphore(value: 0)
     private let slots = DispatchSemaphore(value: ParsedBatches.capacity)
     private var messages: [Message] = []
+    /// Batches the writer is done with, for the parser to empty and fill again.
+    private var spent: [ParsedBatch] = []
     private var isCancelled = false
 
     /// Parser side: waits for room; false when the writer gave up (the parser should stop).
@@ -77,6 +130,20 @@ final class ParsedBatches: @unchecked Sendable {
         return message
     }
 
+    /// Writer side: hands a written batch back (at most `capacity` wait; any more are freed here).
+    func recycle(_ batch: consuming ParsedBatch) {
+        lock.wait()
+        defer { lock.signal() }
+        if spent.count < Self.capacity { spent.append(batch) }
+    }
+
+    /// Parser side: a batch the writer is done with, if any.
+    func spentBatch() -> ParsedBatch? {
+        lock.wait()
+        defer { lock.signal() }
+        return spent.popLast()
+    }
+
     /// Writer side, after a failure: tells the parser to stop and waits until it has.
     func cancel() {
         lock.wait()
@@ -94,13 +161,12 @@ final class ParsedBatches: @unchecked Sendable {
 /// The parser's sink: collects items and sends them in batches.
 final class BatchingSink: RecordSink {
     private let channel: ParsedBatches
-    private var items: [ParsedItem] = []
+    private var batch = ParsedBatch()
     private var batchSize = ParsedBatches.firstBatchSize
     struct Stopped: Error {}
 
     init(channel: ParsedBatches) {
         self.channel = channel
-        items.reserveCapacity(ParsedBatches.batchSize)
     }
 
     /// Every reader's records pass here: a number out of `Bounded` becomes the record's reject.
@@ -113,7 +179,8 @@ final class BatchingSink: RecordSink {
                 line: line, reason: "\(field) is \(bytes) bytes long, over the \(limit) a dimension may have")
         }
         let keys = DimensionKeys(record)
-        try append(.invocation(consume record, keys: keys, line: line))
+        batch.append(consume record, keys: keys, line: line)
+        try flushIfFull()
     }
 
     func add(_ metric: Metric, line: Int?) throws {
@@ -121,19 +188,20 @@ final class BatchingSink: RecordSink {
             return try reject(
                 line: line, reason: "metric \(metric.metric.rawValue.prefix(80)): " + Self.outOfRange(field, value))
         }
-        try append(.metric(metric))
+        batch.append(metric)
+        try flushIfFull()
     }
 
     static func outOfRange(_ field: String, _ value: Double) -> String {
         "\(field) \(value) is not a finite number within ±1e15"
     }
     func reject(line: Int?, reason: String, raw: String?) throws {
-        try append(.reject(line: line, reason: reason, raw: raw.map(FileSink.truncated)))
+        batch.append(ParsedBatch.Reject(line: line, reason: reason, raw: raw.map(FileSink.truncated)))
+        try flushIfFull()
     }
 
-    private func append(_ item: consuming ParsedItem) throws {
-        items.append(item)
-        if items.count >= batchSize {
+    private func flushIfFull() throws {
+        if batch.count >= batchSize {
             try flush()
             batchSize = min(2 * batchSize, ParsedBatches.batchSize)
         }
@@ -141,9 +209,10 @@ final class BatchingSink: RecordSink {
 
     /// Sends what is collected; throws `Stopped` when the writer gave up.
     func flush() throws {
-        guard !items.isEmpty else { return }
-        let batch = items
-        items.removeAll(keepingCapacity: true)
-        guard channel.send(.batch(batch)) else { throw Stopped() }
+        guard batch.count > 0 else { return }
+        var next = channel.spentBatch() ?? ParsedBatch()
+        next.removeAll()
+        swap(&batch, &next)
+        guard channel.send(.batch(next)) else { throw Stopped() }
     }
 }

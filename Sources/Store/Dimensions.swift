@@ -25,7 +25,6 @@ final class Dimensions {
     private static let instanceCacheLimit = 190_000
 
     private var functions: [Hashed<FunctionKey>: Int64] = [:]
-    private var lastFunction: (key: Hashed<FunctionKey>, id: Int64)?
     private var instances: [Hashed<ProviderScopedKey>: Int64] = [:]
     private var vms: [Hashed<ProviderScopedKey>: Int64] = [:]
     private var cpuModels: [Hashed<String>: Int64] = [:]
@@ -77,7 +76,6 @@ final class Dimensions {
     /// Empties every cache; called after a rollback.
     func forget() {
         functions = [:]
-        lastFunction = nil
         instances = [:]
         vms = [:]
         cpuModels = [:]
@@ -85,25 +83,19 @@ final class Dimensions {
     }
 
     func functionID(_ key: Hashed<FunctionKey>) throws -> Int64 {
-        if let lastFunction, lastFunction.key == key { return lastFunction.id }
-        let id =
-            try functions[key]
-            ?? {
-                let id = try findOrInsert(select: selectFunction, insert: insertFunction) { statement in
-                    statement.bind(key.key.provider, at: 1)
-                    statement.bind(key.key.account, at: 2)
-                    statement.bind(key.key.region, at: 3)
-                    statement.bind(key.key.name, at: 4)
-                    statement.bind(key.key.runtime, at: 5)
-                    statement.bind(key.key.memoryMB, at: 6)
-                    statement.bind(key.key.version, at: 7)
-                    statement.bind(key.key.architecture, at: 8)
-                    statement.bind(key.key.packaging, at: 9)
-                }
-                functions[key] = id
-                return id
-            }()
-        lastFunction = (key, id)
+        if let id = functions[key] { return id }
+        let id = try findOrInsert(select: selectFunction, insert: insertFunction) { statement in
+            statement.bind(key.key.provider, at: 1)
+            statement.bind(key.key.account, at: 2)
+            statement.bind(key.key.region, at: 3)
+            statement.bind(key.key.name, at: 4)
+            statement.bind(key.key.runtime, at: 5)
+            statement.bind(key.key.memoryMB, at: 6)
+            statement.bind(key.key.version, at: 7)
+            statement.bind(key.key.architecture, at: 8)
+            statement.bind(key.key.packaging, at: 9)
+        }
+        functions[key] = id
         return id
     }
 
