@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The fields of one line, split on a single-byte separator without copying: each field is a range
 /// into the line's bytes. Reused from line to line so the hot path allocates nothing for the split.
 struct ByteFields {
@@ -10,9 +16,14 @@ struct ByteFields {
         bytes = line
         bounds.removeAll(keepingCapacity: true)
         var start = 0
-        for i in 0..<line.count where line[i] == separator {
-            bounds.append(start..<i)
-            start = i + 1
+        // memchr finds each separator many bytes a step (a loop over the bytes was a fifteenth of
+        // parsing a `#` line).
+        if let base = line.baseAddress {
+            while let found = memchr(base + start, Int32(separator), line.count - start) {
+                let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                bounds.append(start..<end)
+                start = end + 1
+            }
         }
         bounds.append(start..<line.count)
     }

@@ -66,8 +66,10 @@ struct FaasMeasureReader: RecordReader {
         }
         fields.split(line.bytes, separator: UInt8(ascii: "#"))
         do {
-            let record = try parse(line)
-            try sink.add(record, line: line.number)
+            // Filled in place and moved on: returned from a function, the record was copied twice more.
+            var record = template
+            try parse(line, into: &record)
+            try sink.add(consume record, line: line.number)
         } catch let problem as RecordProblem {
             try sink.reject(line: line.number, reason: problem.reason, raw: String(decoding: line.bytes, as: UTF8.self))
         }
@@ -77,14 +79,13 @@ struct FaasMeasureReader: RecordReader {
         field.count >= 5 && field.prefix(5).elementsEqual("ERROR".utf8)
     }
 
-    private mutating func parse(_ line: Line) throws(RecordProblem) -> InvocationRecord {
+    private mutating func parse(_ line: Line, into record: inout InvocationRecord) throws(RecordProblem) {
         let n = fields.count
         let truncated = line.unterminated ? " (the file ends inside this line: truncated?)" : ""
         guard n >= 9 else {
             throw RecordProblem(
                 "too few fields: \(n) (a faas_measure line has at least \(Self.minimumFields))\(truncated)")
         }
-        var record = template
         record.roundNo = try integer(0, "round id")
         record.batchNo = try integer(1, "sub-round id")
         record.batchSize = try integer(2, "tasks in the batch")
@@ -96,7 +97,7 @@ struct FaasMeasureReader: RecordReader {
         if record.provider == "unknown", let region = record.region { record.provider = provider(ofRegion: region) }
 
         if let errorField = (8..<n).first(where: { Self.isError(fields[$0]) }) {
-            return try parseFailure(record, errorField: errorField)
+            return try parseFailure(errorField: errorField, into: &record)
         }
         guard n >= Self.minimumFields else {
             throw RecordProblem(
@@ -113,15 +114,13 @@ struct FaasMeasureReader: RecordReader {
         try parseCPUInfo(into: &record)
         try parseTests(Self.fixedFields..<(n - Self.timingFields), into: &record)
         try parseTiming(from: n - Self.timingFields, into: &record, required: true)
-        return record
     }
 
     /// A failed invocation: the client fields, the error text, and whatever timing is still there
     /// (the six timing fields, or the client's three).
     private mutating func parseFailure(
-        _ record: InvocationRecord, errorField: Int
-    ) throws(RecordProblem) -> InvocationRecord {
-        var record = record
+        errorField: Int, into record: inout InvocationRecord
+    ) throws(RecordProblem) {
         record.error = String(fields.string(errorField).prefix(500))
         let n = fields.count
         if n - Self.timingFields > errorField {
@@ -129,7 +128,6 @@ struct FaasMeasureReader: RecordReader {
         } else if n - 3 > errorField {
             try parseClientTiming(from: n - 3, into: &record, required: false)
         }
-        return record
     }
 
     /// `Provider.guess`, remembered for the last region (a log rarely changes region).

@@ -52,6 +52,30 @@ import Testing
         }
     }
 
+    /// Fields as the standard library splits the same bytes (empty fields kept), on random lines of
+    /// separators, NULs, UTF-8 and other bytes; and the text check against UTF-8 validation.
+    @Test func fieldsAndTextCheckAgreeWithTheStandardLibrary() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x23, 0x23, 0x2C, 0x00, 0x41, 0x7A, 0x31, 0xC3, 0xA9, 0xFF, 0x80, 0x0A]
+        for _ in 0..<5_000 {
+            let line = (0..<Int.random(in: 0...80, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            }
+            line.withUnsafeBufferPointer { bytes in
+                var fields = ByteFields()
+                fields.split(bytes, separator: UInt8(ascii: "#"))
+                let expected = line.split(separator: UInt8(ascii: "#"), omittingEmptySubsequences: false)
+                #expect((0..<fields.count).map { Array(fields[$0]) } == expected.map(Array.init), "\(line)")
+                let problem = TextCheck.problem(in: bytes)
+                if line.contains(0) {
+                    #expect(problem == "binary data (NUL byte), not a text record")
+                } else {
+                    #expect((problem == nil) == (String(validating: line, as: UTF8.self) != nil), "\(line)")
+                }
+            }
+        }
+    }
+
     @Test func formsAndFailures() {
         #expect(parse("1514764800100.5") == 1514764800100.5)
         #expect(parse("-2.5") == -2.5)
