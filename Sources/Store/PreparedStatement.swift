@@ -13,6 +13,29 @@ final class PreparedStatement {
     /// SQLite copies bound text before `bind` returns (SQLITE_TRANSIENT).
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+    /// A number, NULL or text of at most 7 bytes bound to a parameter, as two words (longer text is
+    /// not remembered: `other`).
+    private struct Bound: Equatable {
+        enum Kind: UInt8 { case other, null, integer, real, shortText }
+        var kind: Kind
+        var bits: UInt64 = 0
+        static let other = Bound(kind: .other), null = Bound(kind: .null)
+
+        /// The bytes and their count in one word, when they fit.
+        static func shortText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bound {
+            guard bytes.count < 8 else { return .other }
+            var bits = UInt64(bytes.count) << 56
+            for (index, byte) in bytes.enumerated() { bits |= UInt64(byte) << (8 * index) }
+            return Bound(kind: .shortText, bits: bits)
+        }
+    }
+
+    /// What each parameter holds (index 0 unused). SQLite keeps a statement's bindings from one row to
+    /// the next, so a number or NULL the parameter already holds is not bound again: many of the 33
+    /// parameters of a faas_measure invocation are the same as the row before's (the file, the NULLs).
+    /// A buffer of its own: an array's checks on each access cost what the skipped binds saved.
+    private let bound: UnsafeMutableBufferPointer<Bound>
+
     init(_ db: Database, _ sql: String) throws {
         guard let connection = db.sqliteConnection else { throw StoreError.closed }
         var statement: OpaquePointer?
@@ -23,28 +46,33 @@ final class PreparedStatement {
         self.handle = statement
         self.connection = connection
         self.sql = sql
+        bound = .allocate(capacity: Int(sqlite3_bind_parameter_count(statement)) + 1)
+        bound.initialize(repeating: .other)
     }
 
-    deinit { sqlite3_finalize(handle) }
+    deinit {
+        sqlite3_finalize(handle)
+        bound.deallocate()
+    }
 
     func bind(_ value: Int?, at index: Int32) {
-        if let value { sqlite3_bind_int64(handle, index, Int64(value)) } else { sqlite3_bind_null(handle, index) }
+        bind(value.map(Int64.init), at: index)
     }
 
     func bind(_ value: Int64?, at index: Int32) {
+        guard remember(value.map { Bound(kind: .integer, bits: UInt64(bitPattern: $0)) } ?? .null, at: index) else {
+            return
+        }
         if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
     }
 
     func bind(_ value: Double?, at index: Int32) {
-        if let value, value.isFinite {
-            sqlite3_bind_double(handle, index, value)
-        } else {
-            sqlite3_bind_null(handle, index)
-        }
+        bindKeepingInfinity(value.flatMap { $0.isFinite ? $0 : nil }, at: index)
     }
 
     /// A double as GRDB binds it: infinities stored as such (NaN still becomes NULL, SQLite's doing).
     func bindKeepingInfinity(_ value: Double?, at index: Int32) {
+        guard remember(value.map { Bound(kind: .real, bits: $0.bitPattern) } ?? .null, at: index) else { return }
         if let value { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
     }
 
@@ -53,21 +81,25 @@ final class PreparedStatement {
     }
 
     func bind(_ value: String?, at index: Int32) {
-        guard var text = value else {
-            sqlite3_bind_null(handle, index)
-            return
-        }
+        guard var text = value else { return bind(nil as Int64?, at: index) }
         text.withUTF8 { bytes in
+            let value = Bound.shortText(bytes)
+            guard remember(value, at: index) || value == .other else { return }
             _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
         }
     }
 
+    /// Records what the parameter will hold; false when it holds it already (nothing to bind).
+    private func remember(_ value: Bound, at index: Int32) -> Bool {
+        guard bound[Int(index)] != value else { return false }
+        bound[Int(index)] = value
+        return true
+    }
+
     /// UTF-8 text given as its bytes.
     func bind(text bytes: [UInt8]?, at index: Int32) {
-        guard let bytes else {
-            sqlite3_bind_null(handle, index)
-            return
-        }
+        guard let bytes else { return bind(nil as Int64?, at: index) }
+        bound[Int(index)] = .other
         bytes.withUnsafeBytes { bytes in
             _ = sqlite3_bind_text64(
                 handle, index, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), UInt64(bytes.count),
@@ -78,6 +110,7 @@ final class PreparedStatement {
     /// Runs a statement that returns no rows with UTF-8 text bound where it lies, not copied (the text
     /// of a large sample would otherwise be held twice).
     func execute(bindingInPlace bytes: [UInt8], at index: Int32) throws {
+        bound[Int(index)] = .null
         try bytes.withUnsafeBytes { bytes in
             // nil destructor: SQLITE_STATIC, the bytes outlive the step; unbound again before they go.
             sqlite3_bind_text64(

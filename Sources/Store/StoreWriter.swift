@@ -13,9 +13,9 @@ public final class StoreWriter {
     private let widenInstance, widenVM: PreparedStatement
     /// First and last seen times of the instances and VMs the current file touched, written to their
     /// rows before the file commits (and whenever the map grows large, so memory stays bounded).
-    private var seen = SeenTimes()
+    @exclusivity(unchecked) private var seen = SeenTimes()
     /// Invocations per cold-start rule and the request-time span of the current file.
-    private var tally = FileTally()
+    @exclusivity(unchecked) private var tally = FileTally()
 
     public init(_ db: Database) throws {
         self.db = db
