@@ -20,7 +20,18 @@ enum CanonicalValue {
 /// `docs/formats.md`): each name, its type and the record property it sets. Times are epoch ms,
 /// durations ms, uptime s.
 enum CanonicalColumns {
-    typealias Setter = @Sendable (inout InvocationRecord, CanonicalValue, String) throws(RecordProblem) -> Void
+    /// Sets a column from a value (the column's name is for messages). A struct rather than a bare
+    /// closure: a closure kept in a dictionary or array is called through a thunk that copies its
+    /// arguments, a retain and release of each string on every field of every record.
+    struct Setter: Sendable {
+        let apply: @Sendable (inout InvocationRecord, CanonicalValue, String) throws(RecordProblem) -> Void
+
+        func callAsFunction(
+            _ record: inout InvocationRecord, _ value: CanonicalValue, _ name: String
+        ) throws(RecordProblem) {
+            try apply(&record, value, name)
+        }
+    }
 
     static let setters: [String: Setter] = [
         "provider": text { $0.provider = $1?.lowercased() ?? "unknown" },
@@ -63,7 +74,7 @@ enum CanonicalColumns {
         "reported_version": text { $0.reportedVersion = $1 },
         "expected_version": text { $0.expectedVersion = $1 },
         "factorial_ms": number { $0.factorialMs = $1 },
-        "status": { record, value, name throws(RecordProblem) in
+        "status": Setter { record, value, name throws(RecordProblem) in
             switch value {
             case .null, .text("ok"): break
             case .text("error"): record.error = record.error ?? "error"
@@ -120,7 +131,7 @@ enum CanonicalColumns {
     // MARK: Typed setters
 
     private static func text(_ set: @escaping @Sendable (inout InvocationRecord, String?) -> Void) -> Setter {
-        { record, value, name throws(RecordProblem) in
+        Setter { record, value, name throws(RecordProblem) in
             switch value {
             case .null: set(&record, nil)
             case .text(let text): set(&record, text.isEmpty ? nil : text)
@@ -132,11 +143,11 @@ enum CanonicalColumns {
 
     /// A non-negative number (every numeric canonical field is a time, duration, size or count).
     private static func number(_ set: @escaping @Sendable (inout InvocationRecord, Double?) -> Void) -> Setter {
-        { record, value, name throws(RecordProblem) in set(&record, try parseNumber(value, name)) }
+        Setter { record, value, name throws(RecordProblem) in set(&record, try parseNumber(value, name)) }
     }
 
     private static func integer(_ set: @escaping @Sendable (inout InvocationRecord, Int?) -> Void) -> Setter {
-        { record, value, name throws(RecordProblem) in
+        Setter { record, value, name throws(RecordProblem) in
             guard let number = try parseNumber(value, name) else { return set(&record, nil) }
             guard let integer = Bounded.integer(number) else {
                 throw RecordProblem("field '\(name)' is not an integer within ±1e15: \(number)")
@@ -163,7 +174,7 @@ enum CanonicalColumns {
     }
 
     private static func flag(_ set: @escaping @Sendable (inout InvocationRecord, Bool?) -> Void) -> Setter {
-        { record, value, name throws(RecordProblem) in
+        Setter { record, value, name throws(RecordProblem) in
             switch value {
             case .null: set(&record, nil)
             case .bool(let flag): set(&record, flag)

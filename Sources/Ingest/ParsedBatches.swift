@@ -40,7 +40,7 @@ struct ParsedBatch: Sendable {
         lines.reserveCapacity(ParsedBatches.batchSize)
     }
 
-    mutating func append(_ record: consuming InvocationRecord, keys: DimensionKeys, line: Int) {
+    mutating func append(_ record: consuming InvocationRecord, keys: consuming DimensionKeys, line: Int) {
         invocations.append(record)
         self.keys.append(keys)
         lines.append(line)
@@ -179,7 +179,7 @@ final class BatchingSink: RecordSink {
                 line: line, reason: "\(field) is \(bytes) bytes long, over the \(limit) a dimension may have")
         }
         let keys = DimensionKeys(record)
-        batch.append(consume record, keys: keys, line: line)
+        batch.append(consume record, keys: consume keys, line: line)
         try flushIfFull()
     }
 

@@ -194,9 +194,9 @@ struct Hashed<Key: Hashable & Sendable>: Hashable, Sendable {
     let key: Key
     private let hash: Int
 
-    init(_ key: Key) {
-        self.key = key
+    init(_ key: consuming Key) {
         hash = key.hashValue
+        self.key = key
     }
 
     func hash(into hasher: inout Hasher) { hasher.combine(hash) }

@@ -196,7 +196,7 @@ struct MappingReader: RecordReader {
         records += 1
         var record = template
         try fill(&record, from: source)
-        try sink.add(record, line: line)
+        try sink.add(consume record, line: line)
     }
 
     /// Applies every field of the mapping to one source record (in place: a record returned by value was
