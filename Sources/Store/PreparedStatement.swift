@@ -31,8 +31,8 @@ final class PreparedStatement {
     }
 
     /// What each parameter holds (index 0 unused). SQLite keeps a statement's bindings from one row to
-    /// the next, so a number or NULL the parameter already holds is not bound again: many of the 33
-    /// parameters of a faas_measure invocation are the same as the row before's (the file, the NULLs).
+    /// the next, so a number, NULL or short text the parameter already holds is not bound again: many
+    /// of the 33 parameters of a faas_measure invocation are the row before's (the file, the NULLs, 'ok').
     /// A buffer of its own: an array's checks on each access cost what the skipped binds saved.
     private let bound: UnsafeMutableBufferPointer<Bound>
 
@@ -89,17 +89,24 @@ final class PreparedStatement {
         }
     }
 
+    /// The parameter's place in `bound`: an index the statement does not have is a programming error
+    /// (SQLite would refuse the bind; the buffer must not be written past its end).
+    private func slot(_ index: Int32) -> Int {
+        precondition(index > 0 && Int(index) < bound.count, "no parameter \(index) in: \(sql.prefix(80))")
+        return Int(index)
+    }
+
     /// Records what the parameter will hold; false when it holds it already (nothing to bind).
     private func remember(_ value: Bound, at index: Int32) -> Bool {
-        guard bound[Int(index)] != value else { return false }
-        bound[Int(index)] = value
+        guard bound[slot(index)] != value else { return false }
+        bound[slot(index)] = value
         return true
     }
 
     /// UTF-8 text given as its bytes.
     func bind(text bytes: [UInt8]?, at index: Int32) {
         guard let bytes else { return bind(nil as Int64?, at: index) }
-        bound[Int(index)] = .other
+        bound[slot(index)] = .other
         bytes.withUnsafeBytes { bytes in
             _ = sqlite3_bind_text64(
                 handle, index, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), UInt64(bytes.count),
@@ -110,7 +117,7 @@ final class PreparedStatement {
     /// Runs a statement that returns no rows with UTF-8 text bound where it lies, not copied (the text
     /// of a large sample would otherwise be held twice).
     func execute(bindingInPlace bytes: [UInt8], at index: Int32) throws {
-        bound[Int(index)] = .null
+        bound[slot(index)] = .null
         try bytes.withUnsafeBytes { bytes in
             // nil destructor: SQLITE_STATIC, the bytes outlive the step; unbound again before they go.
             sqlite3_bind_text64(

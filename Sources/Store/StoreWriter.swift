@@ -13,6 +13,7 @@ public final class StoreWriter {
     private let widenInstance, widenVM: PreparedStatement
     /// First and last seen times of the instances and VMs the current file touched, written to their
     /// rows before the file commits (and whenever the map grows large, so memory stays bounded).
+    /// Both updated for every invocation by the one thread that writes: no runtime access checks.
     @exclusivity(unchecked) private var seen = SeenTimes()
     /// Invocations per cold-start rule and the request-time span of the current file.
     @exclusivity(unchecked) private var tally = FileTally()
