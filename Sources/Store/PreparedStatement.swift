@@ -60,10 +60,10 @@ final class PreparedStatement {
     }
 
     func bind(_ value: Int64?, at index: Int32) {
-        guard remember(value.map { Bound(kind: .integer, bits: UInt64(bitPattern: $0)) } ?? .null, at: index) else {
-            return
+        guard let value else { return bindNull(at: index) }
+        if remember(Bound(kind: .integer, bits: UInt64(bitPattern: value)), at: index) {
+            sqlite3_bind_int64(handle, index, value)
         }
-        if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
     }
 
     func bind(_ value: Double?, at index: Int32) {
@@ -72,8 +72,8 @@ final class PreparedStatement {
 
     /// A double as GRDB binds it: infinities stored as such (NaN still becomes NULL, SQLite's doing).
     func bindKeepingInfinity(_ value: Double?, at index: Int32) {
-        guard remember(value.map { Bound(kind: .real, bits: $0.bitPattern) } ?? .null, at: index) else { return }
-        if let value { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+        guard let value else { return bindNull(at: index) }
+        if remember(Bound(kind: .real, bits: value.bitPattern), at: index) { sqlite3_bind_double(handle, index, value) }
     }
 
     func bind(_ value: Bool?, at index: Int32) {
@@ -81,12 +81,27 @@ final class PreparedStatement {
     }
 
     func bind(_ value: String?, at index: Int32) {
-        guard var text = value else { return bind(nil as Int64?, at: index) }
-        text.withUTF8 { bytes in
-            let value = Bound.shortText(bytes)
-            guard remember(value, at: index) || value == .other else { return }
-            _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
-        }
+        guard var text = value else { return bindNull(at: index) }
+        text.withUTF8 { bindText($0, at: index) }
+    }
+
+    /// UTF-8 text given as its bytes.
+    func bind(text bytes: [UInt8]?, at index: Int32) {
+        guard let bytes else { return bindNull(at: index) }
+        bytes.withUnsafeBufferPointer { bindText($0, at: index) }
+    }
+
+    private func bindNull(at index: Int32) {
+        if remember(.null, at: index) { sqlite3_bind_null(handle, index) }
+    }
+
+    /// UTF-8 text, copied by SQLite before the call returns.
+    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        let value = Bound.shortText(bytes)
+        guard remember(value, at: index) || value == .other else { return }
+        sqlite3_bind_text64(
+            handle, index, UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self),
+            UInt64(bytes.count), Self.transient, UInt8(SQLITE_UTF8))
     }
 
     /// The parameter's place in `bound`: an index the statement does not have is a programming error
@@ -101,17 +116,6 @@ final class PreparedStatement {
         guard bound[slot(index)] != value else { return false }
         bound[slot(index)] = value
         return true
-    }
-
-    /// UTF-8 text given as its bytes.
-    func bind(text bytes: [UInt8]?, at index: Int32) {
-        guard let bytes else { return bind(nil as Int64?, at: index) }
-        bound[slot(index)] = .other
-        bytes.withUnsafeBytes { bytes in
-            _ = sqlite3_bind_text64(
-                handle, index, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), UInt64(bytes.count),
-                Self.transient, UInt8(SQLITE_UTF8))
-        }
     }
 
     /// Runs a statement that returns no rows with UTF-8 text bound where it lies, not copied (the text
