@@ -68,8 +68,9 @@ public final class SandboxedExpressions {
     static let numberedPaths = 1024
     private var paths: [String] = []
     private var pathNumbers: [String: Int] = [:]
-    /// The expressions in the arithmetic subset computed in Swift (`Arithmetic`), by index.
-    private(set) var arithmetic: [Arithmetic?] = []
+    /// The expressions in the arithmetic subset computed in Swift (`Arithmetic`), by index. (Read on every
+    /// record by the one thread that evaluates: no runtime access checks.)
+    @exclusivity(unchecked) private(set) var arithmetic: [Arithmetic?] = []
 
     /// Compiles each expression; a failure names the expression by index with SQLite's message.
     public init(_ expressions: [String]) throws(Failure) {

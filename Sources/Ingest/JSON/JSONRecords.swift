@@ -23,9 +23,10 @@ final class JSONRecords {
         if stream.shape == .topLevelValues, stream.isBetweenValues, Self.isBracketed(line.bytes),
             (try? document.parse(line.bytes)) != nil
         {
-            // A line that is one whole object or array (JSON Lines): no need of the splitter's pass.
-            let part = JSONStream.Part(key: nil, isElement: false, bytes: Array(line.bytes), line: line.number)
-            return try use(part, into: sink, handle: handle)
+            // A line that is one whole object or array (JSON Lines): no need of the splitter's pass, nor of a
+            // copy of its bytes (a reject's raw text is taken from the line).
+            let part = JSONStream.Part(key: nil, isElement: false, bytes: [], line: line.number)
+            return try use(part, text: line.bytes, into: sink, handle: handle)
         }
         do {
             try stream.feed(line) { part in try parse(part, into: sink, handle: handle) }
@@ -54,19 +55,20 @@ final class JSONRecords {
                 line: part.line, reason: error.problem.reason,
                 raw: String(decoding: part.bytes.prefix(FileSink.rawLimit), as: UTF8.self))
         }
-        try use(part, into: sink, handle: handle)
+        try part.bytes.withUnsafeBufferPointer { text in try use(part, text: text, into: sink, handle: handle) }
     }
 
-    /// Hands the parsed part to the reader; a part it cannot use is a reject.
+    /// Hands the parsed part, whose text is `text`, to the reader; a part it cannot use is a reject.
     private func use(
-        _ part: JSONStream.Part, into sink: any RecordSink, handle: (JSONStream.Part, JSONNode) throws -> Void
+        _ part: JSONStream.Part, text: UnsafeBufferPointer<UInt8>, into sink: any RecordSink,
+        handle: (JSONStream.Part, JSONNode) throws -> Void
     ) throws {
         do {
             try handle(part, document.root)
         } catch let problem as RecordProblem {
             try sink.reject(
                 line: part.line, reason: problem.reason,
-                raw: String(decoding: part.bytes.prefix(FileSink.rawLimit), as: UTF8.self))
+                raw: String(decoding: text.prefix(FileSink.rawLimit), as: UTF8.self))
         }
     }
 

@@ -15,6 +15,7 @@ struct JSONStream {
         let key: String?
         /// True when the part is an element of the member's array, false for a whole member.
         let isElement: Bool
+        /// The part's text (empty where a reader parsed a whole line itself, without the splitter).
         let bytes: [UInt8]
         let line: Int
     }

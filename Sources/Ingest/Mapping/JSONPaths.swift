@@ -29,8 +29,18 @@ final class JSONPaths {
     /// step reached in its object or array. Pointers, so that a walk writes them without access checks.
     private let found: UnsafeMutablePointer<Int32>
     private let reached: UnsafeMutablePointer<Int32>
-    /// Per walk: the key nodes of the record's members no path starts with.
-    private(set) var others: [Int32] = []
+    /// Per walk: each path's number once parsed, NaN before (a number a field and a `v()` call both read is
+    /// parsed once; JSON has no NaN).
+    private let parsed: UnsafeMutablePointer<Double>
+    /// The order in which the last record's members met the steps, kept from walk to walk, since records
+    /// of a file mostly write their members in one order: by step, the position in `children` of the
+    /// first step its object's members met; by position in `children`, the one met after it (-1: none).
+    /// A walk tries the predicted step first, then searches.
+    private let firstMet: UnsafeMutablePointer<Int32>
+    private let metNext: UnsafeMutablePointer<Int32>
+    /// Per walk: the key nodes of the record's members no path starts with. (Used by the one thread that
+    /// reads the file, on every record: no runtime access checks.)
+    @exclusivity(unchecked) private(set) var others: [Int32] = []
 
     init(_ paths: [[String]]) {
         var tree: [(name: String, path: Int, children: [Int])] = [("", -1, [])]
@@ -66,11 +76,20 @@ final class JSONPaths {
         found = .allocate(capacity: max(numbers.count, 1))
         reached = .allocate(capacity: steps.count)
         reached.initialize(repeating: -1, count: steps.count)
+        parsed = .allocate(capacity: max(numbers.count, 1))
+        parsed.initialize(repeating: .nan, count: max(numbers.count, 1))
+        firstMet = .allocate(capacity: steps.count)
+        firstMet.initialize(repeating: -1, count: steps.count)
+        metNext = .allocate(capacity: max(children.count, 1))
+        metNext.initialize(repeating: -1, count: max(children.count, 1))
     }
 
     deinit {
         found.deallocate()
         reached.deallocate()
+        parsed.deallocate()
+        firstMet.deallocate()
+        metNext.deallocate()
     }
 
     /// The number of a path given to `init`.
@@ -81,9 +100,20 @@ final class JSONPaths {
     /// The node path `number` leads to in the record last walked; nil for none or null.
     func node(_ number: Int) -> Int? { found[number] < 0 ? nil : Int(found[number]) }
 
-    /// Walks `record`, setting what `node(_:)` and `others` give.
+    /// The value path `number` leads to in the record last walked, of `document`; nil for none or null.
+    func value(_ number: Int, in document: JSONDocument) -> SourceValue? {
+        guard let index = node(number) else { return nil }
+        guard document.nodes[index].kind == .number else {
+            return SourceValue(JSONNode(document: document, index: index))
+        }
+        if parsed[number].isNaN { parsed[number] = document.double(document.nodes[index]) }
+        return .scalar(.number(parsed[number]))
+    }
+
+    /// Walks `record`, setting what `node(_:)`, `value(_:in:)` and `others` give.
     func walk(_ record: JSONNode) {
         found.update(repeating: -1, count: numbers.count)
+        parsed.update(repeating: .nan, count: numbers.count)
         var others = self.others
         self.others = []
         others.removeAll(keepingCapacity: true)
@@ -95,7 +125,8 @@ final class JSONPaths {
                         names.withUnsafeBufferPointer { names in
                             var walk = Walk(
                                 nodes: nodes, bytes: bytes, steps: steps, children: children, names: names,
-                                document: document, found: found, reached: reached, others: others)
+                                document: document, found: found, reached: reached, firstMet: firstMet,
+                                metNext: metNext, others: others)
                             others = []
                             walk.visit(0, at: record.index)
                             others = walk.others
@@ -117,6 +148,8 @@ final class JSONPaths {
         let document: JSONDocument
         let found: UnsafeMutablePointer<Int32>
         let reached: UnsafeMutablePointer<Int32>
+        let firstMet: UnsafeMutablePointer<Int32>
+        let metNext: UnsafeMutablePointer<Int32>
         var others: [Int32]
 
         mutating func visit(_ step: Int, at index: Int) {
@@ -126,9 +159,17 @@ final class JSONPaths {
             switch node.kind {
             case .object:
                 var key = index + 1
+                var predicted = Int(firstMet[step])
+                var previous = -1
                 while key < Int(node.after) {
-                    if let child = next.first(where: { equal(nodes[key], children[$0]) }) {
+                    let child =
+                        next.contains(predicted) && equal(nodes[key], children[predicted])
+                        ? predicted : next.first(where: { equal(nodes[key], children[$0]) })
+                    if let child {
                         reached[children[child]] = Int32(key + 1)  // a later member of the name replaces it
+                        if previous < 0 { firstMet[step] = Int32(child) } else { metNext[previous] = Int32(child) }
+                        previous = child
+                        predicted = Int(metNext[child])
                     } else if step == 0 {
                         others.append(Int32(key))
                     }

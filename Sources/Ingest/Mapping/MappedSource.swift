@@ -54,7 +54,7 @@ struct JSONSource: MappedSource {
 
     func value(at path: [String], number: Int?) -> SourceValue? {
         guard let number else { return record.value(at: path).flatMap(SourceValue.init) }
-        return paths.node(number).flatMap { SourceValue(JSONNode(document: record.document, index: $0)) }
+        return paths.value(number, in: record.document)
     }
 
     func rootValue(at path: [String]) -> SourceValue? { root.value(at: path).flatMap(SourceValue.init) }

@@ -432,8 +432,9 @@ struct DateParsers {
 private final class ValuePaths {
     private let expressions: SandboxedExpressions
     private let paths: JSONPaths
-    private var split: [(steps: [String], fromRoot: Bool, pathNumber: Int?)] = []
-    private var found: [Bool] = []
+    // Used on every record by the one thread that reads the file: no runtime access checks.
+    @exclusivity(unchecked) private var split: [(steps: [String], fromRoot: Bool, pathNumber: Int?)] = []
+    @exclusivity(unchecked) private var found: [Bool] = []
 
     init(_ expressions: SandboxedExpressions, paths: JSONPaths) {
         self.expressions = expressions
