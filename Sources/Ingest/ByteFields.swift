@@ -79,29 +79,35 @@ enum ByteNumber {
     private static let exactPowersOfTen: [Double] = (0...22).map { pow10($0) }
     private static func pow10(_ n: Int) -> Double { n == 0 ? 1 : 10 * pow10(n - 1) }
 
-    static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
-        let (negative, start) = sign(bytes)
-        var i = start
+    static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? { exactDouble(bytes) ?? slowDouble(bytes) }
+
+    /// The fast path alone: decimal digits with at most one point (and a sign), whose digits make an integer
+    /// below 2^53 and at most 22 of them after the point. Both that integer and the power of ten are exact
+    /// doubles, so their quotient is rounded once, as a correctly rounding parser rounds the decimal
+    /// (Clinger's fast path). Nil for anything else: more digits, an exponent, no digits, other bytes.
+    static func exactDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard !bytes.isEmpty, var byte = bytes.baseAddress else { return nil }
+        let end = byte + bytes.count
+        let negative = byte.pointee == UInt8(ascii: "-")
+        if negative || byte.pointee == UInt8(ascii: "+") { byte += 1 }
+        // Wrapping: past 19 digits the mantissa is garbage, but more than 16 digits are refused below.
         var mantissa: UInt64 = 0
-        var digits = 0
-        var fractionDigits = 0
-        var seenPoint = false
-        while i < bytes.count {
-            let byte = bytes[i]
-            if byte == UInt8(ascii: ".") && !seenPoint {
-                seenPoint = true
-            } else if byte >= 48 && byte <= 57 {
-                guard digits < 19 else { return slowDouble(bytes) }
-                mantissa = mantissa * 10 + UInt64(byte - 48)
-                digits += 1
-                if seenPoint { fractionDigits += 1 }
-            } else {
-                return slowDouble(bytes)  // exponent, inf, nan, or not a number
+        func readDigits() -> Int {
+            let start = byte
+            while byte < end, case let digit = byte.pointee &- 48, digit < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                byte += 1
             }
-            i += 1
+            return byte - start
         }
-        guard digits > 0 else { return nil }
-        guard mantissa < 1 << 53, fractionDigits <= 22 else { return slowDouble(bytes) }
+        var digits = readDigits()
+        var fractionDigits = 0
+        if byte < end, byte.pointee == UInt8(ascii: ".") {
+            byte += 1
+            fractionDigits = readDigits()
+            digits += fractionDigits
+        }
+        guard byte == end, digits > 0, digits <= 16, mantissa < 1 << 53, fractionDigits <= 22 else { return nil }
         let value = Double(mantissa) / exactPowersOfTen[fractionDigits]
         return negative ? -value : value
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Simulate
 import Testing
 
 @testable import Ingest
@@ -49,6 +50,44 @@ import Testing
             var text = String((0..<digits).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
             if fraction > 0 { text.insert(".", at: text.index(text.endIndex, offsetBy: -fraction)) }
             #expect(parse(text)?.bitPattern == Double(text)?.bitPattern, "\(text)")
+        }
+    }
+
+    /// The edges of the fast path: no digits, a sign alone, a point at either end, a second point, 16 and 17
+    /// digits around 2^53, negative zero, more than 22 fraction digits, an exponent, trailing bytes.
+    @Test(arguments: [
+        "", "-", "+", ".", "-.", "+.5", ".5", "5.", "-0", "-0.0", "0.000", "1.2.3", "12a", "1e5", "1E-5", " 1",
+        "9007199254740991", "9007199254740992", "9007199254740993", "12345678901234567", "1234567890123456.7",
+        "0.00000000000000000000001", "0.0000000000000000000000001", "123456789012345678901234", "inf", "nan",
+    ])
+    func edgesAgreeWithTheStandardLibrary(_ text: String) {
+        let expected = Double(text).flatMap { $0.isFinite ? $0 : nil }
+        #expect(parse(text)?.bitPattern == expected?.bitPattern, "\(text)")
+    }
+
+    /// JSON numbers as `JSONDocument` reads them (the fast path where it applies) against `strtod`, to the bit:
+    /// signs, `0.` fractions with leading zeros, 1 to 19 digits (on both sides of 2^53), exponents.
+    @Test func jsonNumbersAgreeWithStrtodToTheLastBit() {
+        var random = SeededRandom(seed: 53)
+        func digits(_ count: Int) -> String {
+            String((0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &random))) })
+        }
+        for _ in 0..<100_000 {
+            var text = Bool.random(using: &random) ? "-" : ""
+            let count = Int.random(in: 1...19, using: &random)
+            let integer = Int.random(in: 0...count, using: &random)
+            text += integer == 0 ? "0" : String(Int.random(in: 1...9, using: &random)) + digits(integer - 1)
+            if integer < count {
+                text +=
+                    "." + String(repeating: "0", count: Int.random(in: 0...3, using: &random)) + digits(count - integer)
+            }
+            if Int.random(in: 0..<4, using: &random) == 0 {
+                text +=
+                    ["e", "E", "e+", "e-"].randomElement(using: &random)!
+                    + String(Int.random(in: 0...30, using: &random))
+            }
+            let parsed = Array(text.utf8).withUnsafeBufferPointer { JSONDocument.double($0, 0..<$0.count) }
+            #expect(parsed.bitPattern == strtod(text, nil).bitPattern, "\(text)")
         }
     }
 

@@ -129,9 +129,11 @@ final class JSONDocument {
         bytes.withUnsafeBufferPointer { Self.double($0, Int(node.start)..<Int(node.end)) }
     }
 
-    /// The number written in `range` of `text`, by `strtod` (the C locale: Swift programs never change it).
+    /// The number written in `range` of `text`: by `ByteNumber`'s exact fast path where it applies, else by
+    /// `strtod` (the C locale: Swift programs never change it); both round correctly.
     static func double(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: range.count + 1) { copy in
+        if let exact = ByteNumber.exactDouble(UnsafeBufferPointer(rebasing: text[range])) { return exact }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: range.count + 1) { copy in
             for offset in 0..<range.count { copy[offset] = CChar(bitPattern: text[range.lowerBound + offset]) }
             copy[range.count] = 0
             return strtod(copy.baseAddress!, nil)
