@@ -81,16 +81,17 @@ enum ByteNumber {
 
     static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? { exactDouble(bytes) ?? slowDouble(bytes) }
 
-    /// The fast path alone: decimal digits with at most one point (and a sign), whose digits make an integer
-    /// below 2^53 and at most 22 of them after the point. Both that integer and the power of ten are exact
-    /// doubles, so their quotient is rounded once, as a correctly rounding parser rounds the decimal
-    /// (Clinger's fast path). Nil for anything else: more digits, an exponent, no digits, other bytes.
+    /// The fast paths alone, for decimal digits with at most one point (and a sign). Where the digits make an
+    /// integer below 2^53 with at most 22 of them after the point, both that integer and the power of ten
+    /// are exact doubles, so their quotient is rounded once, as a correctly rounding parser rounds the
+    /// decimal (Clinger's fast path); up to 19 digits, `EiselLemire`. Nil for anything else (more digits,
+    /// an exponent, no digits, other bytes) and where `EiselLemire` cannot tell.
     static func exactDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         guard !bytes.isEmpty, var byte = bytes.baseAddress else { return nil }
         let end = byte + bytes.count
         let negative = byte.pointee == UInt8(ascii: "-")
         if negative || byte.pointee == UInt8(ascii: "+") { byte += 1 }
-        // Wrapping: past 19 digits the mantissa is garbage, but more than 16 digits are refused below.
+        // Wrapping: past 19 digits the mantissa is garbage, but more than 19 digits are refused below.
         var mantissa: UInt64 = 0
         func readDigits() -> Int {
             let start = byte
@@ -107,7 +108,10 @@ enum ByteNumber {
             fractionDigits = readDigits()
             digits += fractionDigits
         }
-        guard byte == end, digits > 0, digits <= 16, mantissa < 1 << 53, fractionDigits <= 22 else { return nil }
+        guard byte == end, digits > 0, digits <= 19 else { return nil }
+        guard mantissa < 1 << 53, fractionDigits <= 22 else {
+            return EiselLemire.double(mantissa: mantissa, exponent: -fractionDigits, negative: negative)
+        }
         let value = Double(mantissa) / exactPowersOfTen[fractionDigits]
         return negative ? -value : value
     }

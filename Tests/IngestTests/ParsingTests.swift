@@ -303,3 +303,66 @@ import Testing
         #expect(JSONText.object(["a": Double.infinity]) == nil && JSONText.object([:]) == nil)
     }
 }
+
+@Suite struct EiselLemireTests {
+    /// The 128 leading bits of powers of ten, as Python's integers compute them (`(1 << (127 + L)) // 10**n`
+    /// for 10^-n with L the bit length of 10^n; `10**n << (128 - L)` for 10^n).
+    @Test(arguments: [
+        (-1, 0xCCCC_CCCC_CCCC_CCCC as UInt64, 0xCCCC_CCCC_CCCC_CCCC as UInt64),
+        (-7, 0xD6BF_94D5_E57A_42BC, 0x3D32_9076_0469_1B4C), (-38, 0xD9C7_DCED_53C7_2255, 0x96E7_BD35_8C90_4A21),
+        (0, 0x8000_0000_0000_0000, 0), (22, 0x8786_7832_6EAC_9000, 0),
+        (38, 0x9676_9950_B50D_88F4, 0x1314_4480_0000_0000),
+    ])
+    func leadingBitsOfPowersOfTen(_ exponent: Int, _ high: UInt64, _ low: UInt64) {
+        let bits = EiselLemire.leadingBits(ofPowerOfTen: exponent)
+        #expect(bits.high == high && bits.low == low)
+    }
+
+    /// Random mantissas of up to 19 digits at every exponent it knows, and the decimals nearest to the
+    /// midpoints between neighbouring doubles from 1e-19 to 4e19 (the hardest to round; Float80 holds a
+    /// midpoint exactly): what it returns is `strtod`'s double to the bit. On the numbers it is there for
+    /// (17 to 19 digits, past the first fast path) it answers nearly always.
+    @Test func agreesWithStrtodToTheLastBit() {
+        var random = SeededRandom(seed: 1983)
+        /// Whether it answered.
+        func check(_ mantissa: UInt64, _ exponent: Int, _ negative: Bool) -> Bool {
+            guard let value = EiselLemire.double(mantissa: mantissa, exponent: exponent, negative: negative) else {
+                return false
+            }
+            let expected = strtod("\(negative ? "-" : "")\(mantissa)e\(exponent)", nil)
+            #expect(value.bitPattern == expected.bitPattern, "\(mantissa)e\(exponent)")
+            return true
+        }
+        func mantissa(digits: ClosedRange<Int>) -> UInt64 {
+            var mantissa: UInt64 = 0
+            for _ in 0..<Int.random(in: digits, using: &random) {
+                mantissa = mantissa * 10 + UInt64.random(in: 0...9, using: &random)
+            }
+            return mantissa
+        }
+        for _ in 0..<200_000 {
+            let exponent = Int.random(in: EiselLemire.exponents, using: &random)
+            _ = check(mantissa(digits: 1...19), exponent, Bool.random(using: &random))
+        }
+        var long = 0
+        var answered = 0
+        while long < 100_000 {
+            let value = mantissa(digits: 17...19)
+            guard value >= 1 << 53 else { continue }
+            long += 1
+            if check(value, Int.random(in: -22...0, using: &random), false) { answered += 1 }
+        }
+        #expect(answered > 99_000, "answered \(answered) of 100,000")
+        var nearMidpoints = 0
+        for _ in 0..<50_000 {
+            let double = Double(
+                bitPattern: UInt64.random(in: 0x3C00_0000_0000_0000...0x4400_0000_0000_0000, using: &random))
+            let midpoint = (Float80(double) + Float80(double.nextUp)) / 2
+            // Its 19 leading digits, from Float80's own text (`1.2345678901234567891e+20`).
+            let parts = String(format: "%.18Le", midpoint).split(separator: "e")
+            let mantissa = UInt64(parts[0].replacingOccurrences(of: ".", with: ""))!
+            if check(mantissa, Int(parts[1])! - 18, false) { nearMidpoints += 1 }
+        }
+        #expect(nearMidpoints > 0, "answered none of the numbers near midpoints")
+    }
+}
