@@ -6,9 +6,9 @@ import Store
 /// only the values it asks for become Swift numbers or strings. Foundation's `JSONSerialization` made
 /// a dictionary, an array or a string of every value (a third of a mapped ingest's time) and read
 /// long numbers through `Decimal`, off by one unit in the last place (`0.30000000000000004`);
-/// here numbers are read correctly rounded (`ByteNumber`'s fast paths, else `strtod`). Strict RFC 8259: no trailing comma, comment,
-/// NaN, leading zero or lone surrogate. One document is parsed again for every record, so its storage
-/// is reused.
+/// here numbers are read correctly rounded (`ByteNumber`'s fast paths, else `strtod`). Strict RFC
+/// 8259: no trailing comma, comment, NaN, leading zero or lone surrogate. One document is parsed again
+/// for every record, so its storage is reused.
 final class JSONDocument {
     enum Kind: UInt8 { case object, array, string, number, `true`, `false`, null }
 
