@@ -124,8 +124,11 @@ struct JSONNode {
     }
 
     /// A string, number or true/false; nil for null, objects and arrays.
-    var scalar: Mapping.Constant? {
-        switch kind {
+    var scalar: Mapping.Constant? { Self.scalar(node, in: document) }
+
+    /// `scalar` of a node of `document`, for readers that hold the node itself.
+    static func scalar(_ node: JSONDocument.Node, in document: JSONDocument) -> Mapping.Constant? {
+        switch node.kind {
         case .string: .text(document.string(node))
         case .number: .number(document.double(node))
         case .true: .bool(true)

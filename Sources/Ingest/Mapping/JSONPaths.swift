@@ -101,13 +101,16 @@ final class JSONPaths {
     func node(_ number: Int) -> Int? { found[number] < 0 ? nil : Int(found[number]) }
 
     /// The value path `number` leads to in the record last walked, of `document`; nil for none or null.
+    /// (Read from the node itself: a `JSONNode` made for each would count references to the document.)
     func value(_ number: Int, in document: JSONDocument) -> SourceValue? {
         guard let index = node(number) else { return nil }
-        guard document.nodes[index].kind == .number else {
-            return SourceValue(JSONNode(document: document, index: index))
+        let node = document.nodes[index]
+        if node.kind == .number {
+            if parsed[number].isNaN { parsed[number] = document.double(node) }
+            return .scalar(.number(parsed[number]))
         }
-        if parsed[number].isNaN { parsed[number] = document.double(document.nodes[index]) }
-        return .scalar(.number(parsed[number]))
+        if let scalar = JSONNode.scalar(node, in: document) { return .scalar(scalar) }
+        return SourceValue(JSONNode(document: document, index: index))
     }
 
     /// Walks `record`, setting what `node(_:)`, `value(_:in:)` and `others` give.

@@ -233,7 +233,7 @@ struct MappingReader: RecordReader {
         let raw: SourceValue?
         switch prepared.field.source {
         case .constant(let constant): return constant
-        case .path(let steps): raw = source.value(at: steps, number: prepared.pathNumber)
+        case .path: raw = source.value(at: prepared.steps, number: prepared.pathNumber)
         case .rootPath(let steps): raw = source.rootValue(at: steps)
         case .key(let number): raw = source.key(number).map { .scalar($0.constant) }
         case .file: raw = .scalar(.text(path))
@@ -277,7 +277,8 @@ struct MappingReader: RecordReader {
             }
         }
         switch raw {
-        case nil, .scalar(.text("")): return nil
+        case nil: return nil
+        case .scalar(.text(let text)) where text.isEmpty: return nil
         case .scalar(let value): return value
         case .structure: throw RecordProblem("\(problemPrefix(prepared.field)) an object or array, not a value")
         }
@@ -374,12 +375,14 @@ private final class PreparedField {
     let regex: BoundedRegex?
     /// The factor from the field's unit to its column's (a unit that does not fit is refused on loading).
     let unitFactor: Double?
-    /// A record path's number in `JSONPaths`.
+    /// A record path's steps (none for other sources), and its number in `JSONPaths`.
+    let steps: [String]
     let pathNumber: Int?
 
     init(_ field: Mapping.Field, index: Int, paths: JSONPaths) throws {
         self.field = field
         self.index = index
+        steps = if case .path(let steps) = field.source { steps } else { [] }
         pathNumber = if case .path(let steps) = field.source { paths.number(of: steps) } else { nil }
         extraName = field.target.hasPrefix("extra.") ? String(field.target.dropFirst(6)) : nil
         setter = CanonicalColumns.setters[field.target]
