@@ -217,23 +217,31 @@ def json_readers(analyze, args):
          [probe, "--mapping", os.path.join(generated, "probe.mapping.json")], ("probe", probe)),
     ]
     python = duckdb_python(args.work)
-    results = []
     db = os.path.join(args.work, "json.sqlite")
     duck = os.path.join(args.work, "json.duckdb")
-    for label, arguments, anchor in cases:
-        times, anchor_times, anchor_rows = [], [], None
-        for run in range(args.runs):
+    # Runs alternate between the cases (run 1 of each, then run 2 of each...), so that a slow spell of the
+    # machine does not fall on one case only.
+    times = {label: [] for label, _, _ in cases}
+    anchor_times = {label: [] for label, _, _ in cases}
+    anchor_rows, records = {}, {}
+    for run in range(args.runs):
+        for label, arguments, anchor in cases:
             print(f"JSON: {label}, run {run + 1}/{args.runs}", file=sys.stderr)
             remove_store(db)
-            times.append(timed([analyze, "ingest", "--db", db] + arguments)[0])
+            times[label].append(timed([analyze, "ingest", "--db", db] + arguments)[0])
+            records[label] = stored_records(db)
             if anchor:
                 remove_store(duck)
                 seconds, _, out = timed([python, os.path.join(HERE, "duckdb_json.py"), anchor[0], anchor[1], duck])
-                anchor_times.append(seconds)
-                anchor_rows = int(out.split()[0])
-        result = {"label": label, "records": stored_records(db), "seconds": statistics.median(times), "all": times}
+                anchor_times[label].append(seconds)
+                anchor_rows[label] = int(out.split()[0])
+    results = []
+    for label, _, anchor in cases:
+        result = {"label": label, "records": records[label], "seconds": statistics.median(times[label]),
+                  "all": times[label]}
         if anchor:
-            result.update(duckdb=statistics.median(anchor_times), duckdb_all=anchor_times, duckdb_rows=anchor_rows)
+            result.update(duckdb=statistics.median(anchor_times[label]), duckdb_all=anchor_times[label],
+                          duckdb_rows=anchor_rows[label])
         results.append(result)
     return results
 
