@@ -44,9 +44,9 @@ struct ByteFields {
     }
 }
 
-/// Number parsing straight from bytes, exact: the common decimal forms take a fast path that is
-/// correctly rounded (integer mantissa below 2^53 scaled by an exact power of ten); anything else
-/// goes through the standard library's parser.
+/// Number parsing straight from bytes, exact: decimals of up to 19 digits take fast paths that are
+/// correctly rounded (a mantissa below 2^53 scaled by an exact power of ten, else `EiselLemire`);
+/// anything else goes through the standard library's parser.
 enum ByteNumber {
     static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
         guard bytes.count == text.utf8CodeUnitCount else { return false }
@@ -81,11 +81,11 @@ enum ByteNumber {
 
     static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? { exactDouble(bytes) ?? slowDouble(bytes) }
 
-    /// The fast paths alone, for decimal digits with at most one point (and a sign). Where the digits make an
-    /// integer below 2^53 with at most 22 of them after the point, both that integer and the power of ten
-    /// are exact doubles, so their quotient is rounded once, as a correctly rounding parser rounds the
-    /// decimal (Clinger's fast path); up to 19 digits, `EiselLemire`. Nil for anything else (more digits,
-    /// an exponent, no digits, other bytes) and where `EiselLemire` cannot tell.
+    /// The fast paths alone, for up to 19 decimal digits with at most one point (and a sign). Where the
+    /// digits make an integer below 2^53, both that integer and the power of ten (at most 10^19) are exact
+    /// doubles, so their quotient is rounded once, as a correctly rounding parser rounds the decimal
+    /// (Clinger's fast path); else `EiselLemire`. Nil for anything else (more digits, an exponent, no
+    /// digits, other bytes) and where `EiselLemire` cannot tell.
     static func exactDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         guard !bytes.isEmpty, var byte = bytes.baseAddress else { return nil }
         let end = byte + bytes.count
@@ -109,7 +109,7 @@ enum ByteNumber {
             digits += fractionDigits
         }
         guard byte == end, digits > 0, digits <= 19 else { return nil }
-        guard mantissa < 1 << 53, fractionDigits <= 22 else {
+        guard mantissa < 1 << 53 else {
             return EiselLemire.double(mantissa: mantissa, exponent: -fractionDigits, negative: negative)
         }
         let value = Double(mantissa) / exactPowersOfTen[fractionDigits]

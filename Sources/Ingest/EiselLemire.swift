@@ -1,38 +1,37 @@
-/// Decimal to double for the numbers `ByteNumber`'s first fast path refuses: 17 to 19 digits, as in epoch
-/// seconds to a tenth of a microsecond (`1514764800.2599473`), which `strtod` reads through big-number
-/// arithmetic. The Eisel-Lemire algorithm (D. Lemire, "Number Parsing at a Gigabyte per Second", 2021;
-/// written here as Go's `strconv` writes it): the 64-bit decimal mantissa times the 128 leading bits of the
-/// power of ten gives the double's bits, and wherever the truncated power could change the rounding it
-/// gives up (nil), so that the caller asks `strtod`. What it returns is the correctly rounded double.
+/// Decimal to double for the numbers `ByteNumber`'s first fast path refuses: a mantissa of 2^53 or more
+/// (16 to 19 digits), as in epoch seconds to a tenth of a microsecond (`1514764800.2599473`), which
+/// `strtod` reads through big-number arithmetic. The Eisel-Lemire algorithm (D. Lemire, "Number Parsing
+/// at a Gigabyte per Second", 2021), ported from Go's `strconv/eisel_lemire.go` (BSD-3-Clause, the Go
+/// Authors): the 64-bit decimal mantissa times the 128 leading bits of the power of ten gives the double's
+/// bits, and wherever the truncated power could change the rounding it gives up (nil), so that the caller
+/// asks `strtod`. What it returns is the correctly rounded double.
 enum EiselLemire {
-    /// The powers of ten it knows, 10^-38 to 10^38: enough for measurements written without an exponent.
-    static let exponents = -38...38
+    /// The powers of ten it knows: a decimal of up to 19 digits without an exponent needs 10^-19 to 10^0.
+    static let exponents = -19...19
 
     /// The 128 leading bits of each power of ten, rounded down, as (high, low) words.
     private static let powers: [(high: UInt64, low: UInt64)] = exponents.map(leadingBits)
 
     /// The 128 leading bits of 10^`exponent`, rounded down (the top bit is set).
     static func leadingBits(ofPowerOfTen exponent: Int) -> (high: UInt64, low: UInt64) {
-        var power: UInt128 = 1
+        var power: UInt64 = 1  // 10^19 < 2^64
         for _ in 0..<abs(exponent) { power *= 10 }
-        let bits = UInt128.bitWidth - power.leadingZeroBitCount
-        var leading: UInt128
-        if exponent >= 0 {
-            leading = power << (UInt128.bitWidth - bits)  // exact: 10^38 < 2^127
-        } else {
-            // 2^(127 + bits) / 10^-exponent, which lies between 2^127 and 2^128: long division, bit by bit.
-            leading = 0
-            var remainder: UInt128 = 0
-            for bit in 0...(127 + bits) {
-                remainder = remainder << 1 | (bit == 0 ? 1 : 0)
-                leading <<= 1
-                if remainder >= power {
-                    remainder -= power
-                    leading |= 1
-                }
+        let bits = UInt64.bitWidth - power.leadingZeroBitCount
+        if exponent >= 0 { return (power << (UInt64.bitWidth - bits), 0) }
+        // 2^(127 + bits) / 10^-exponent, which lies between 2^127 and 2^128: long division, bit by bit,
+        // into two words. The remainder stays below the power; doubled, it may pass 2^64 (`carry`).
+        var (high, low, remainder): (UInt64, UInt64, UInt64) = (0, 0, 0)
+        for bit in 0...(127 + bits) {
+            let carry = remainder >> 63
+            remainder = remainder << 1 | (bit == 0 ? 1 : 0)
+            high = high << 1 | low >> 63
+            low <<= 1
+            if carry == 1 || remainder >= power {
+                remainder &-= power
+                low |= 1
             }
         }
-        return (UInt64(truncatingIfNeeded: leading >> 64), UInt64(truncatingIfNeeded: leading))
+        return (high, low)
     }
 
     /// `mantissa` × 10^`exponent`, correctly rounded; nil where this method cannot tell the rounding, or the

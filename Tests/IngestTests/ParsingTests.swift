@@ -308,19 +308,18 @@ import Testing
     /// The 128 leading bits of powers of ten, as Python's integers compute them (`(1 << (127 + L)) // 10**n`
     /// for 10^-n with L the bit length of 10^n; `10**n << (128 - L)` for 10^n).
     @Test(arguments: [
-        (-1, 0xCCCC_CCCC_CCCC_CCCC as UInt64, 0xCCCC_CCCC_CCCC_CCCC as UInt64),
-        (-7, 0xD6BF_94D5_E57A_42BC, 0x3D32_9076_0469_1B4C), (-38, 0xD9C7_DCED_53C7_2255, 0x96E7_BD35_8C90_4A21),
-        (0, 0x8000_0000_0000_0000, 0), (22, 0x8786_7832_6EAC_9000, 0),
-        (38, 0x9676_9950_B50D_88F4, 0x1314_4480_0000_0000),
+        (-19, 0xEC1E_4A7D_B695_61A5 as UInt64, 0x2B31_E9E3_D06C_32E5 as UInt64),
+        (-7, 0xD6BF_94D5_E57A_42BC, 0x3D32_9076_0469_1B4C), (-1, 0xCCCC_CCCC_CCCC_CCCC, 0xCCCC_CCCC_CCCC_CCCC),
+        (0, 0x8000_0000_0000_0000, 0), (19, 0x8AC7_2304_89E8_0000, 0),
     ])
     func leadingBitsOfPowersOfTen(_ exponent: Int, _ high: UInt64, _ low: UInt64) {
         let bits = EiselLemire.leadingBits(ofPowerOfTen: exponent)
         #expect(bits.high == high && bits.low == low)
     }
 
-    /// Random mantissas of up to 19 digits at every exponent it knows, and the decimals nearest to the
-    /// midpoints between neighbouring doubles from 1e-19 to 4e19 (the hardest to round; Float80 holds a
-    /// midpoint exactly): what it returns is `strtod`'s double to the bit. On the numbers it is there for
+    /// Random mantissas of up to 19 digits at every exponent it knows, and (where Float80 exists, and holds
+    /// a midpoint exactly) the decimals nearest to the midpoints between neighbouring doubles from 1 to 9e18,
+    /// the hardest to round: what it returns is `strtod`'s double to the bit. On the numbers it is there for
     /// (17 to 19 digits, past the first fast path) it answers nearly always.
     @Test func agreesWithStrtodToTheLastBit() {
         var random = SeededRandom(seed: 1983)
@@ -350,13 +349,14 @@ import Testing
             let value = mantissa(digits: 17...19)
             guard value >= 1 << 53 else { continue }
             long += 1
-            if check(value, Int.random(in: -22...0, using: &random), false) { answered += 1 }
+            if check(value, Int.random(in: -19...0, using: &random), false) { answered += 1 }
         }
         #expect(answered > 99_000, "answered \(answered) of 100,000")
+        #if arch(x86_64) || arch(i386)
         var nearMidpoints = 0
         for _ in 0..<50_000 {
             let double = Double(
-                bitPattern: UInt64.random(in: 0x3C00_0000_0000_0000...0x4400_0000_0000_0000, using: &random))
+                bitPattern: UInt64.random(in: 0x3FF0_0000_0000_0000...0x43DF_FFFF_FFFF_FFFF, using: &random))
             let midpoint = (Float80(double) + Float80(double.nextUp)) / 2
             // Its 19 leading digits, from Float80's own text (`1.2345678901234567891e+20`).
             let parts = String(format: "%.18Le", midpoint).split(separator: "e")
@@ -364,5 +364,6 @@ import Testing
             if check(mantissa, Int(parts[1])! - 18, false) { nearMidpoints += 1 }
         }
         #expect(nearMidpoints > 0, "answered none of the numbers near midpoints")
+        #endif
     }
 }

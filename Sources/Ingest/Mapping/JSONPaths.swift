@@ -35,7 +35,7 @@ final class JSONPaths {
     /// The order in which the last record's members met the steps, kept from walk to walk, since records
     /// of a file mostly write their members in one order: by step, the position in `children` of the
     /// first step its object's members met; by position in `children`, the one met after it (-1: none).
-    /// A walk tries the predicted step first, then searches.
+    /// A walk tries the predicted step first (for a key without escapes), then searches.
     private let firstMet: UnsafeMutablePointer<Int32>
     private let metNext: UnsafeMutablePointer<Int32>
     /// Per walk: the key nodes of the record's members no path starts with. (Used by the one thread that
@@ -165,8 +165,10 @@ final class JSONPaths {
                 var predicted = Int(firstMet[step])
                 var previous = -1
                 while key < Int(node.after) {
+                    // A key with escapes is compared as Swift strings, which may find it equal to two steps:
+                    // then the first in order, as always, not the predicted one.
                     let child =
-                        next.contains(predicted) && equal(nodes[key], children[predicted])
+                        !nodes[key].flag && next.contains(predicted) && equal(nodes[key], children[predicted])
                         ? predicted : next.first(where: { equal(nodes[key], children[$0]) })
                     if let child {
                         reached[children[child]] = Int32(key + 1)  // a later member of the name replaces it
