@@ -76,7 +76,8 @@ enum ByteNumber {
         return negative ? -value : value
     }
 
-    private static let exactPowersOfTen: [Double] = (0...22).map { pow10($0) }
+    /// 10^0 to 10^19, each exact as a double (up to 10^22 would be).
+    private static let exactPowersOfTen: [Double] = (0...19).map { pow10($0) }
     private static func pow10(_ n: Int) -> Double { n == 0 ? 1 : 10 * pow10(n - 1) }
 
     static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? { exactDouble(bytes) ?? slowDouble(bytes) }

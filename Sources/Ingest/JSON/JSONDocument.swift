@@ -129,8 +129,8 @@ final class JSONDocument {
         bytes.withUnsafeBufferPointer { Self.double($0, Int(node.start)..<Int(node.end)) }
     }
 
-    /// The number written in `range` of `text`: by `ByteNumber`'s exact fast path where it applies, else by
-    /// `strtod` (the C locale: Swift programs never change it); both round correctly.
+    /// The number written in `range` of `text`: by `ByteNumber`'s exact fast paths where they apply, else by
+    /// `strtod` (the C locale: Swift programs never change it); all round correctly.
     static func double(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double {
         if let exact = ByteNumber.exactDouble(UnsafeBufferPointer(rebasing: text[range])) { return exact }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: range.count + 1) { copy in
