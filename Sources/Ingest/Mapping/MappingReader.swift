@@ -220,7 +220,7 @@ struct MappingReader: RecordReader {
                 }
                 continue
             }
-            try prepared.setter?(&record, CanonicalValue(value), prepared.field.target)
+            try prepared.set(&record, value)
         }
         try CanonicalColumns.validate(record)
         record.extra = JSONText.object(extra)
@@ -388,6 +388,12 @@ private final class PreparedField {
         setter = CanonicalColumns.setters[field.target]
         regex = try field.regex.map(BoundedRegex.init)
         unitFactor = field.unit.map { $0.factor(to: Mapping.kind(of: field.target))! }
+    }
+
+    /// Sets the field's canonical column of `record` to `value`. (A method: the setter called from here is
+    /// not copied out of the field first, a retain and release for every field of every record.)
+    func set(_ record: inout InvocationRecord, _ value: Mapping.Constant) throws(RecordProblem) {
+        try setter?(&record, CanonicalValue(value), field.target)
     }
 }
 
