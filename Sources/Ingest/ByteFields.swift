@@ -80,7 +80,9 @@ enum ByteNumber {
     private static let exactPowersOfTen: [Double] = (0...19).map { pow10($0) }
     private static func pow10(_ n: Int) -> Double { n == 0 ? 1 : 10 * pow10(n - 1) }
 
-    static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? { exactDouble(bytes) ?? slowDouble(bytes) }
+    static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        bytes.isEmpty ? nil : exactDouble(bytes) ?? slowDouble(bytes)
+    }
 
     /// The fast paths alone, for up to 19 decimal digits with at most one point (and a sign). Where the
     /// digits make an integer below 2^53, both that integer and the power of ten (at most 10^19) are exact
@@ -88,10 +90,10 @@ enum ByteNumber {
     /// (Clinger's fast path); else `EiselLemire`. Nil for anything else (more digits, an exponent, no
     /// digits, other bytes) and where `EiselLemire` cannot tell.
     static func exactDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard !bytes.isEmpty, var byte = bytes.baseAddress else { return nil }
-        let end = byte + bytes.count
-        let negative = byte.pointee == UInt8(ascii: "-")
-        if negative || byte.pointee == UInt8(ascii: "+") { byte += 1 }
+        guard let base = bytes.baseAddress else { return nil }
+        let (negative, start) = sign(bytes)
+        var byte = base + start
+        let end = base + bytes.count
         // Wrapping: past 19 digits the mantissa is garbage, but more than 19 digits are refused below.
         var mantissa: UInt64 = 0
         func readDigits() -> Int {
