@@ -243,6 +243,9 @@ public struct Ingester {
                     case .end(let sha256):
                         summary.records = recordsBefore
                         content = sha256
+                        // The written records are freed on another thread: this one holds the transaction and
+                        // bounds the ingest, and a file of under a few batches never gives them back to its parser.
+                        DispatchQueue.global(qos: .utility).async { [channel] in _ = channel.takeSpent() }
                         break reading
                     case .failed(let error):
                         throw error

@@ -62,6 +62,7 @@ struct ParsedBatch: Sendable {
     /// for the call and back after it: read in place they were copied (a dozen strings retained and
     /// released, a tenth of the writer's work), as the compiler cannot see that nothing writes there.
     mutating func write(to sink: FileSink) throws {
+        sink.expect(invocations: invocations.count)
         try invocations.withUnsafeMutableBufferPointer { invocations in
             try keys.withUnsafeMutableBufferPointer { keys in
                 guard let records = invocations.baseAddress, let keys = keys.baseAddress else { return }
@@ -135,6 +136,14 @@ final class ParsedBatches: @unchecked Sendable {
         lock.wait()
         defer { lock.signal() }
         if spent.count < Self.capacity { spent.append(batch) }
+    }
+
+    /// The batches the writer is done with, taken out (for whoever frees their records).
+    func takeSpent() -> [ParsedBatch] {
+        lock.wait()
+        defer { lock.signal() }
+        defer { spent = [] }
+        return spent
     }
 
     /// Parser side: a batch the writer is done with, if any.

@@ -160,11 +160,17 @@ final class PreparedStatement {
 public enum StoreError: Error, CustomStringConvertible {
     case closed
     case sqlite(code: Int32, message: String, sql: String)
+    /// A reader announced more invocations than it gave (a programming error; the file is rolled back).
+    case unwrittenRows(path: String)
+    /// SQLite gave an inserted invocation another id than the one its samples were written with.
+    case unexpectedRowID(expected: Int64, got: Int64)
 
     public var description: String {
         switch self {
         case .closed: "the database connection is closed"
         case .sqlite(let code, let message, let sql): "SQLite error \(code): \(message) (in: \(sql.prefix(80)))"
+        case .unwrittenRows(let path): "\(path): invocations were announced and not all given; nothing of it was stored"
+        case .unexpectedRowID(let expected, let got): "invocation stored with id \(got), expected \(expected)"
         }
     }
 }

@@ -7,7 +7,8 @@ import GRDB
 public final class StoreWriter {
     private let db: Database
     private let dimensions: Dimensions
-    private let insertInvocation, insertCPUSample, insertIOSample, insertNetSample: PreparedStatement
+    private let invocations: InvocationInserter
+    private let insertCPUSample, insertIOSample, insertNetSample: PreparedStatement
     private let insertReject: PreparedStatement
     private let insertMetric: MetricInserter
     private let widenInstance, widenVM: PreparedStatement
@@ -21,19 +22,7 @@ public final class StoreWriter {
     public init(_ db: Database) throws {
         self.db = db
         dimensions = try Dimensions(db)
-        insertInvocation = try PreparedStatement(
-            db,
-            """
-            INSERT INTO invocation (
-                snapshot_id, source_file_id, line, function_id, instance_id, vm_id, experiment_id,
-                request_id, round_no, batch_no, batch_size, worker_no, interval_s, delay_s,
-                request_sent_ms, response_received_ms, round_trip_ms,
-                function_start_ms, function_end_ms, function_duration_ms, init_duration_ms,
-                is_cold, cold_rule_id, vm_uptime_s, vm_idle_s, ncpu, cpu_model_id,
-                reported_version, expected_version, factorial_ms, status, error, extra)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                    ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)
-            """)
+        invocations = InvocationInserter(db)
         insertCPUSample = try PreparedStatement(
             db,
             """
@@ -134,9 +123,11 @@ public final class StoreWriter {
                     ])
                 let sink = FileSink(writer: self, snapshotID: snapshotID, fileID: db.lastInsertedRowID, path: path)
                 tally = FileTally()
-                let bulk = try isBulk(sizeBytes: sizeBytes)
+                try invocations.start()
+                let bulk = isBulk(sizeBytes: sizeBytes)
                 if bulk { try db.execute(sql: Self.invocationIndexes.map { "DROP INDEX \($0.name);" }.joined()) }
                 let sha256 = try read(sink)
+                guard invocations.isFlushed else { throw StoreError.unwrittenRows(path: path) }
                 if try hasFile(snapshotID: snapshotID, sha256: sha256) { return .rollback }
                 try writeSeenTimes()
                 if bulk {
@@ -191,10 +182,8 @@ public final class StoreWriter {
     /// for the file and built again from its sorted rows before it commits (inside its transaction, so an
     /// interrupted ingest leaves them as they were), which is faster than inserting into both B-trees
     /// row by row. A faas_measure line is about 330 bytes.
-    private func isBulk(sizeBytes: Int64) throws -> Bool {
-        guard sizeBytes >= 32 << 20 else { return false }
-        let rows = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM invocation") ?? 0
-        return rows < sizeBytes / 330
+    private func isBulk(sizeBytes: Int64) -> Bool {
+        sizeBytes >= 32 << 20 && invocations.nextID - 1 < sizeBytes / 330
     }
 
     /// Records that a whole file could not be used (unreadable, not a measurement format), once per
@@ -244,42 +233,41 @@ public final class StoreWriter {
         tally.add(rule: rule, sentMs: record.requestSentMs)
         tally.add(flagsOf: record)
 
-        let s = insertInvocation
-        s.bind(snapshotID, at: 1)
-        s.bind(fileID, at: 2)
-        s.bind(line, at: 3)
-        s.bind(functionID, at: 4)
-        s.bind(instanceID, at: 5)
-        s.bind(vmID, at: 6)
-        s.bind(experimentID, at: 7)
-        s.bind(record.requestID, at: 8)
-        s.bind(record.roundNo, at: 9)
-        s.bind(record.batchNo, at: 10)
-        s.bind(record.batchSize, at: 11)
-        s.bind(record.workerNo, at: 12)
-        s.bind(record.intervalSeconds, at: 13)
-        s.bind(record.delaySeconds, at: 14)
-        s.bind(record.requestSentMs, at: 15)
-        s.bind(record.responseReceivedMs, at: 16)
-        s.bind(record.roundTripMs, at: 17)
-        s.bind(record.functionStartMs, at: 18)
-        s.bind(record.functionEndMs, at: 19)
-        s.bind(record.functionDurationMs, at: 20)
-        s.bind(record.initDurationMs, at: 21)
-        s.bind(isCold, at: 22)
-        s.bind(rule.rawValue, at: 23)
-        s.bind(record.vmUptimeSeconds, at: 24)
-        s.bind(record.vmIdleSeconds, at: 25)
-        s.bind(record.ncpu, at: 26)
-        s.bind(cpuModelID, at: 27)
-        s.bind(record.reportedVersion, at: 28)
-        s.bind(record.expectedVersion, at: 29)
-        s.bind(record.factorialMs, at: 30)
-        s.bind(record.error == nil ? "ok" : "error", at: 31)
-        s.bind(record.error, at: 32)
-        s.bind(record.extra, at: 33)
-        try s.execute()
-        let invocationID = s.lastInsertedRowID
+        let (s, offset, invocationID) = try invocations.nextRow()
+        s.bind(snapshotID, at: offset + 1)
+        s.bind(fileID, at: offset + 2)
+        s.bind(line, at: offset + 3)
+        s.bind(functionID, at: offset + 4)
+        s.bind(instanceID, at: offset + 5)
+        s.bind(vmID, at: offset + 6)
+        s.bind(experimentID, at: offset + 7)
+        s.bind(record.requestID, at: offset + 8)
+        s.bind(record.roundNo, at: offset + 9)
+        s.bind(record.batchNo, at: offset + 10)
+        s.bind(record.batchSize, at: offset + 11)
+        s.bind(record.workerNo, at: offset + 12)
+        s.bind(record.intervalSeconds, at: offset + 13)
+        s.bind(record.delaySeconds, at: offset + 14)
+        s.bind(record.requestSentMs, at: offset + 15)
+        s.bind(record.responseReceivedMs, at: offset + 16)
+        s.bind(record.roundTripMs, at: offset + 17)
+        s.bind(record.functionStartMs, at: offset + 18)
+        s.bind(record.functionEndMs, at: offset + 19)
+        s.bind(record.functionDurationMs, at: offset + 20)
+        s.bind(record.initDurationMs, at: offset + 21)
+        s.bind(isCold, at: offset + 22)
+        s.bind(rule.rawValue, at: offset + 23)
+        s.bind(record.vmUptimeSeconds, at: offset + 24)
+        s.bind(record.vmIdleSeconds, at: offset + 25)
+        s.bind(record.ncpu, at: offset + 26)
+        s.bind(cpuModelID, at: offset + 27)
+        s.bind(record.reportedVersion, at: offset + 28)
+        s.bind(record.expectedVersion, at: offset + 29)
+        s.bind(record.factorialMs, at: offset + 30)
+        s.bind(record.error == nil ? "ok" : "error", at: offset + 31)
+        s.bind(record.error, at: offset + 32)
+        s.bind(record.extra, at: offset + 33)
+        try invocations.rowBound()
         // First seen: the request (else the function's start); last seen: the response (else the request, else the
         // function's end).
         let first = record.requestSentMs ?? record.functionStartMs ?? .infinity
@@ -314,6 +302,10 @@ public final class StoreWriter {
             try insertNetSample.execute()
         }
         return invocationID
+    }
+
+    fileprivate func expect(invocations count: Int) {
+        invocations.expect(count)
     }
 
     fileprivate func insert(_ row: Metric, snapshotID: Int64) throws {
@@ -359,6 +351,12 @@ public final class FileSink {
 
     public func add(_ record: InvocationRecord, line: Int) throws {
         try add(record, keys: DimensionKeys(record), line: line)
+    }
+
+    /// Announces that the next `count` additions are invocations, which then go several to an INSERT
+    /// statement (`InvocationInserter`); all of them must be added before the file ends.
+    public func expect(invocations count: Int) {
+        writer.expect(invocations: count)
     }
 
     /// Adds a record whose dimension keys were made beforehand (on the parsing thread).

@@ -90,6 +90,75 @@ import Testing
         #expect(try store.queue.read { try Row.fetchAll($0, sql: "PRAGMA foreign_key_check") }.isEmpty)
     }
 
+    /// Invocations go several to an INSERT statement, with their ids known beforehand for their samples:
+    /// runs of every size around the statement's (announced or not, after a file that failed with rows
+    /// bound and unwritten) store every row once, in order, each sample with its own invocation.
+    @Test func invocationsWrittenSeveralToAStatementKeepTheirOrderAndSamples() throws {
+        let store = try Store(path: path)
+        let runs = [37, 16, 1, 0, 15, 17]
+        try store.queue.inDatabase { db in
+            let writer = try StoreWriter(db)
+            let snapshot = try writer.snapshotID(named: "s")
+            #expect(throws: ReadFailed.self) {
+                try writer.writeFile(snapshotID: snapshot, path: "broken.log", format: "x", sizeBytes: 1) { sink in
+                    sink.expect(invocations: 20)
+                    for line in 1...18 {
+                        try sink.add(record(instance: "i-\(line)", request: "r", sent: 1), line: line)
+                    }
+                    throw ReadFailed()
+                }
+            }
+            for (file, unannounced) in [(1, false), (2, true)] {
+                let outcome = try writer.writeFile(
+                    snapshotID: snapshot, path: "\(file).log", format: "x", sizeBytes: Int64(file)
+                ) { sink in
+                    var line = 0
+                    for run in runs {
+                        if !unannounced { sink.expect(invocations: run) }
+                        for _ in 0..<run {
+                            line += 1
+                            var r = record(instance: "i-\(line % 7)", request: "r-\(file)-\(line)", sent: Double(line))
+                            if line % 3 == 0 {
+                                r.cpuTest = .init(timestamps: line, distinctMs: file, firstMs: 0, lastMs: 1)
+                            }
+                            try sink.add(r, line: line)
+                        }
+                    }
+                    return "hash-\(file)"
+                }
+                #expect(outcome == .ingested(records: runs.reduce(0, +), rejected: 0))
+            }
+            // Fewer invocations than announced: refused whole, nothing of it stored.
+            #expect(throws: StoreError.self) {
+                try writer.writeFile(snapshotID: snapshot, path: "short.log", format: "x", sizeBytes: 3) { sink in
+                    sink.expect(invocations: 5)
+                    for line in 1...3 { try sink.add(record(instance: "i-1", request: "x", sent: 1), line: line) }
+                    return "hash-short"
+                }
+            }
+        }
+        let total = runs.reduce(0, +)
+        try store.queue.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT i.id, i.line, i.request_id, f.path FROM invocation i JOIN source_file f "
+                    + "ON f.id = i.source_file_id ORDER BY i.id")
+            #expect(rows.map { $0["id"] as Int64 } == (1...Int64(2 * total)).map { $0 })
+            let expected = [1, 2].flatMap { file in (1...total).map { "\(file).log r-\(file)-\($0)" } }
+            #expect(rows.map { "\($0["path"] as String) \($0["request_id"] as String)" } == expected)
+            let samples = try Row.fetchAll(
+                db,
+                sql: "SELECT c.timestamps, c.distinct_ms, i.line, f.path FROM cpu_sample c "
+                    + "JOIN invocation i ON i.id = c.invocation_id JOIN source_file f ON f.id = i.source_file_id "
+                    + "ORDER BY c.rowid")
+            #expect(samples.count == 2 * (total / 3))
+            for sample in samples {
+                #expect(sample["timestamps"] as Int == sample["line"] as Int)
+                #expect("\(sample["distinct_ms"] as Int).log" == sample["path"] as String)
+            }
+        }
+    }
+
     @Test func sameHashInTheSameSnapshotIsADuplicate() throws {
         let store = try Store(path: path)
         try store.queue.inDatabase { db in
