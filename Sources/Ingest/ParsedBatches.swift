@@ -172,6 +172,7 @@ final class BatchingSink: RecordSink {
     private let channel: ParsedBatches
     private var batch = ParsedBatch()
     private var batchSize = ParsedBatches.firstBatchSize
+    private var interner = StringInterner()
     struct Stopped: Error {}
 
     init(channel: ParsedBatches) {
@@ -187,6 +188,7 @@ final class BatchingSink: RecordSink {
             return try reject(
                 line: line, reason: "\(field) is \(bytes) bytes long, over the \(limit) a dimension may have")
         }
+        interner.intern(keysOf: &record)
         let keys = DimensionKeys(record)
         batch.append(consume record, keys: consume keys, line: line)
         try flushIfFull()
