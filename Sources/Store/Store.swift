@@ -79,6 +79,8 @@ public struct Store: Sendable {
         _ = Self.sqliteSetUp
         var configuration = Configuration()
         configuration.readonly = true
+        // Readers wait only while a large file is written under a rollback journal (StoreWriter.writeFile).
+        configuration.busyMode = .timeout(Store.busyTimeout)
         queue = try DatabaseQueue(path: path, configuration: configuration)
         try Self.refuseNewer(queue, path)
         let applied = try queue.read { try Schema.migrator.hasCompletedMigrations($0) }

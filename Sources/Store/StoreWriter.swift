@@ -108,6 +108,9 @@ public final class StoreWriter {
         simulationTruth: String? = nil, aggregate: RecordAggregate? = nil, read: (FileSink) throws -> String
     ) throws -> FileOutcome {
         var outcome = FileOutcome.duplicate
+        // Back to WAL after a file written directly; should that fail, the next open sets it again.
+        let direct = writesDirectly(sizeBytes: sizeBytes)
+        defer { if direct { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
         do {
             try db.inTransaction(.immediate) {
                 try db.execute(
@@ -184,6 +187,18 @@ public final class StoreWriter {
     /// row by row. A faas_measure line is about 330 bytes.
     private func isBulk(sizeBytes: Int64) -> Bool {
         sizeBytes >= 32 << 20 && invocations.nextID - 1 < sizeBytes / 330
+    }
+
+    /// Whether a large file (32 MiB or more) is written straight into the database file, under a rollback
+    /// journal, rather than through the WAL: through the WAL every page was written twice (to the WAL,
+    /// then copied into the database by the checkpoint at commit, alone on the thread that bounds the
+    /// ingest: a sixth of a 1M-line ingest), and a page new to the file needs no journal. Only when no
+    /// other connection has the store open: SQLite then refuses to leave WAL ("database is locked"), and
+    /// the file goes through the WAL. Readers that open the store meanwhile wait for the commit
+    /// (docs/schema.md).
+    private func writesDirectly(sizeBytes: Int64) -> Bool {
+        guard sizeBytes >= 32 << 20 else { return false }
+        return (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete"
     }
 
     /// Records that a whole file could not be used (unreadable, not a measurement format), once per

@@ -55,6 +55,39 @@ import Testing
         #expect(try databaseDump(workspace) == dump)
     }
 
+    /// A file of 32 MiB or more is written straight into the database file when no other connection has
+    /// the store open, and through the WAL when one has: the same store either way, in WAL mode after.
+    @Test func aLargeFileWrittenDirectlyOrThroughTheWALGivesTheSameStore() throws {
+        let text = (0..<105_000).map { index -> String in
+            var line = LogLine()
+            line.round = String(index)
+            line.instance = "inst-\(index / 10)"
+            line.request = index % 10 == 0 ? line.instance : "req-\(index)-" + String(repeating: "r", count: 90)
+            return line.text
+        }.joined(separator: "\n")
+        #expect(text.utf8.count >= 32 << 20)
+        let alone = try Workspace(), shared = try Workspace()
+        try alone.write("big.log", text)
+        try shared.write("big.log", text)
+        #expect(try alone.ingest(["big.log"]).summary.ingested == 1)
+        let other = try shared.store()
+        #expect(try shared.ingest(["big.log"]).summary.ingested == 1)
+        // SQLite kept the shared store in WAL mode: the file is in its WAL until the other connection closes.
+        let wal = try FileManager.default.attributesOfItem(atPath: shared.dbPath + "-wal")[.size] as? Int ?? 0
+        #expect(wal >= 16 << 20)
+        _ = other
+        for workspace in [alone, shared] {
+            // The header's read and write versions: 2 is WAL, 1 a rollback journal.
+            let header = try #require(FileHandle(forReadingAtPath: workspace.dbPath)).readData(ofLength: 20)
+            #expect(Array(header[18...19]) == [2, 2])
+        }
+        let tables = ["invocation", "instance", "vm", "function", "source_file_cold_rule"]
+        #expect(try tables.map { try alone.rows("SELECT * FROM \($0) ORDER BY 1") } == tables.map {
+            try shared.rows("SELECT * FROM \($0) ORDER BY 1")
+        })
+        #expect(try alone.int("SELECT count(*) FROM invocation") == 105_000)
+    }
+
     @Test func sameContentUnderAnotherNameIsSkipped() throws {
         let workspace = try Workspace()
         try workspace.write("a.log", LogLine().text)
