@@ -39,6 +39,8 @@ struct FaasMeasureReader: RecordReader {
     private var parts = ByteFields()
     private var timestamps: [Double] = []
     private var lastRegion: (region: String, provider: String)?
+    /// Function names, VM ids and CPU models repeat on many lines: one storage each (`StringInterner`).
+    private var interner = StringInterner()
 
     init(template: InvocationRecord, tests: [FaasMeasureTest]?) {
         var template = template
@@ -93,7 +95,7 @@ struct FaasMeasureReader: RecordReader {
         record.region = fields.optionalString(4)
         record.runtime = fields.optionalString(5)
         record.memoryMB = try integer(6, "memory MB")
-        record.functionName = fields.optionalString(7)
+        record.functionName = internedString(7)
         if record.provider == "unknown", let region = record.region { record.provider = provider(ofRegion: region) }
 
         if let errorField = (8..<n).first(where: { Self.isError(fields[$0]) }) {
@@ -105,7 +107,7 @@ struct FaasMeasureReader: RecordReader {
         }
         record.instanceID = fields.optionalString(8)
         record.requestID = fields.optionalString(9)
-        record.vmID = fields.optionalString(10)
+        record.vmID = internedString(10)
         record.procfsInstanceID = fields.optionalString(11)
         record.vmPrivateIP = fields.optionalString(12)
         record.vmPublicIP = fields.optionalString(13)
@@ -128,6 +130,13 @@ struct FaasMeasureReader: RecordReader {
         } else if n - 3 > errorField {
             try parseClientTiming(from: n - 3, into: &record, required: false)
         }
+    }
+
+    /// `fields.optionalString`, through the interner.
+    private mutating func internedString(_ index: Int) -> String? {
+        let field = fields[index]
+        if field.isEmpty || ByteNumber.equals(field, "None") { return nil }
+        return interner.string(field)
     }
 
     /// `Provider.guess`, remembered for the last region (a log rarely changes region).
@@ -173,7 +182,7 @@ struct FaasMeasureReader: RecordReader {
     }
 
     /// `ncpu,model`; the model string may itself contain commas, spaces, `@` and `(R)`.
-    private func parseCPUInfo(into record: inout InvocationRecord) throws(RecordProblem) {
+    private mutating func parseCPUInfo(into record: inout InvocationRecord) throws(RecordProblem) {
         let field = fields[16]
         if field.isEmpty || ByteNumber.equals(field, "None") { return }
         guard let comma = field.firstIndex(of: UInt8(ascii: ",")),
@@ -184,7 +193,7 @@ struct FaasMeasureReader: RecordReader {
         }
         record.ncpu = ncpu
         let model = UnsafeBufferPointer(rebasing: field[(comma + 1)...])
-        record.cpuModel = model.isEmpty ? nil : String(decoding: model, as: UTF8.self)
+        record.cpuModel = model.isEmpty ? nil : interner.string(model)
     }
 
     private mutating func parseTiming(

@@ -367,3 +367,30 @@ import Testing
         #endif
     }
 }
+
+@Suite struct StringInternerTests {
+    private func storage(_ string: String) -> UnsafeRawPointer? {
+        string.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+    }
+
+    /// Every string given back reads as its bytes, whatever shares its slot; a long string seen again
+    /// in a row comes back in the storage it had, from bytes and from another copy alike.
+    @Test func givesBackTheBytesAndRepeatsShareStorage() {
+        var interner = StringInterner()
+        var random = SystemRandomNumberGenerator()
+        let texts = (0..<3_000).map { _ in
+            String((0..<Int.random(in: 1...60, using: &random)).map { _ in "abcxyz-0123 é".randomElement()! })
+        }
+        for text in texts + texts.shuffled() {
+            let bytes = Array(text.utf8)
+            let first = bytes.withUnsafeBufferPointer { interner.string($0) }
+            let again = bytes.withUnsafeBufferPointer { interner.string($0) }
+            var copy: String? = String(decoding: bytes, as: UTF8.self)
+            interner.intern(&copy)
+            #expect(first == text && again == text && copy == text)
+            if bytes.count > 15 {
+                #expect(storage(again) == storage(first) && storage(copy!) == storage(first))
+            }
+        }
+    }
+}
