@@ -127,17 +127,10 @@ public final class StoreWriter {
                 let sink = FileSink(writer: self, snapshotID: snapshotID, fileID: db.lastInsertedRowID, path: path)
                 tally = FileTally()
                 try invocations.start()
-                let bulk = isBulk(sizeBytes: sizeBytes)
-                if bulk { try db.execute(sql: Self.invocationIndexes.map { "DROP INDEX \($0.name);" }.joined()) }
                 let sha256 = try read(sink)
                 guard invocations.isFlushed else { throw StoreError.unwrittenRows(path: path) }
                 if try hasFile(snapshotID: snapshotID, sha256: sha256) { return .rollback }
                 try writeSeenTimes()
-                if bulk {
-                    try db.execute(
-                        sql: Self.invocationIndexes.map { "CREATE INDEX \($0.name) ON invocation \($0.columns);" }
-                            .joined())
-                }
                 try db.execute(
                     sql:
                         "UPDATE source_file SET sha256 = ?, records = ?, rejected = ?, first_sent_ms = ?, "
@@ -176,17 +169,6 @@ public final class StoreWriter {
     private func forgetFile() {
         dimensions.forget()
         seen = SeenTimes()
-    }
-
-    /// The secondary indexes of `invocation` (as migrations v3, v5 and v13 leave them).
-    static let invocationIndexes = [(name: "invocation_by_snapshot", columns: "(snapshot_id, experiment_id)")]
-
-    /// Whether a file is large against the table it goes into: then the invocation indexes are dropped
-    /// for the file and built again from its sorted rows before it commits (inside its transaction, so an
-    /// interrupted ingest leaves them as they were), which is faster than inserting into both B-trees
-    /// row by row. A faas_measure line is about 330 bytes.
-    private func isBulk(sizeBytes: Int64) -> Bool {
-        sizeBytes >= 32 << 20 && invocations.nextID - 1 < sizeBytes / 330
     }
 
     /// Whether a large file (32 MiB or more) is written straight into the database file, under a rollback
