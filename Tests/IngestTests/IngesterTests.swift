@@ -66,25 +66,28 @@ import Testing
             return line.text
         }.joined(separator: "\n")
         #expect(text.utf8.count >= 32 << 20)
-        let alone = try Workspace(), shared = try Workspace()
+        let alone = try Workspace()
+        let shared = try Workspace()
         try alone.write("big.log", text)
         try shared.write("big.log", text)
         #expect(try alone.ingest(["big.log"]).summary.ingested == 1)
-        let other = try shared.store()
-        #expect(try shared.ingest(["big.log"]).summary.ingested == 1)
-        // SQLite kept the shared store in WAL mode: the file is in its WAL until the other connection closes.
-        let wal = try FileManager.default.attributesOfItem(atPath: shared.dbPath + "-wal")[.size] as? Int ?? 0
+        // Another connection keeps the shared store open: SQLite keeps it in WAL mode, and the file stays
+        // in the WAL until that connection closes.
+        let wal = try withExtendedLifetime(try shared.store()) {
+            #expect(try shared.ingest(["big.log"]).summary.ingested == 1)
+            return try FileManager.default.attributesOfItem(atPath: shared.dbPath + "-wal")[.size] as? Int ?? 0
+        }
         #expect(wal >= 16 << 20)
-        _ = other
         for workspace in [alone, shared] {
             // The header's read and write versions: 2 is WAL, 1 a rollback journal.
             let header = try #require(FileHandle(forReadingAtPath: workspace.dbPath)).readData(ofLength: 20)
             #expect(Array(header[18...19]) == [2, 2])
         }
         let tables = ["invocation", "instance", "vm", "function", "source_file_cold_rule"]
-        #expect(try tables.map { try alone.rows("SELECT * FROM \($0) ORDER BY 1") } == tables.map {
-            try shared.rows("SELECT * FROM \($0) ORDER BY 1")
-        })
+        let contents = { (workspace: Workspace) in
+            try tables.map { try workspace.rows("SELECT * FROM \($0) ORDER BY 1") }
+        }
+        #expect(try contents(alone) == contents(shared))
         #expect(try alone.int("SELECT count(*) FROM invocation") == 105_000)
     }
 
