@@ -38,9 +38,16 @@ struct ByteFields {
 
     /// The field as text, or nil when it is empty or the probe wrote `None` (a failed probe step).
     func optionalString(_ index: Int) -> String? {
-        let field = self[index]
-        if field.isEmpty || ByteNumber.equals(field, "None") { return nil }
-        return String(decoding: field, as: UTF8.self)
+        isAbsent(index) ? nil : String(decoding: self[index], as: UTF8.self)
+    }
+
+    /// `optionalString`, through the interner (for values that repeat on many lines).
+    func optionalString(_ index: Int, interning interner: inout StringInterner) -> String? {
+        isAbsent(index) ? nil : interner.string(self[index])
+    }
+
+    private func isAbsent(_ index: Int) -> Bool {
+        self[index].isEmpty || ByteNumber.equals(self[index], "None")
     }
 }
 

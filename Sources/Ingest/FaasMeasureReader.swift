@@ -95,7 +95,7 @@ struct FaasMeasureReader: RecordReader {
         record.region = fields.optionalString(4)
         record.runtime = fields.optionalString(5)
         record.memoryMB = try integer(6, "memory MB")
-        record.functionName = internedString(7)
+        record.functionName = fields.optionalString(7, interning: &interner)
         if record.provider == "unknown", let region = record.region { record.provider = provider(ofRegion: region) }
 
         if let errorField = (8..<n).first(where: { Self.isError(fields[$0]) }) {
@@ -107,7 +107,7 @@ struct FaasMeasureReader: RecordReader {
         }
         record.instanceID = fields.optionalString(8)
         record.requestID = fields.optionalString(9)
-        record.vmID = internedString(10)
+        record.vmID = fields.optionalString(10, interning: &interner)
         record.procfsInstanceID = fields.optionalString(11)
         record.vmPrivateIP = fields.optionalString(12)
         record.vmPublicIP = fields.optionalString(13)
@@ -130,13 +130,6 @@ struct FaasMeasureReader: RecordReader {
         } else if n - 3 > errorField {
             try parseClientTiming(from: n - 3, into: &record, required: false)
         }
-    }
-
-    /// `fields.optionalString`, through the interner.
-    private mutating func internedString(_ index: Int) -> String? {
-        let field = fields[index]
-        if field.isEmpty || ByteNumber.equals(field, "None") { return nil }
-        return interner.string(field)
     }
 
     /// `Provider.guess`, remembered for the last region (a log rarely changes region).

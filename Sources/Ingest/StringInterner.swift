@@ -63,12 +63,13 @@ struct StringInterner {
         return Int(truncatingIfNeeded: mixed >> (64 - UInt64(slotBits)))
     }
 
+    /// Whether `string` is exactly these bytes: at once when it is their storage (a string the reader
+    /// made through this interner, seen again by the batching sink).
     private static func holds(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         string.utf8.count == bytes.count
             && string.utf8.withContiguousStorageIfAvailable {
-                memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0
-            }
-                == true
+                $0.baseAddress == bytes.baseAddress || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+            } == true
     }
 }
 

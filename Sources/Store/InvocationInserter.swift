@@ -55,8 +55,8 @@ final class InvocationInserter {
         expected += count
     }
 
-    /// Whether every row bound has been written.
-    var isFlushed: Bool { statement == nil }
+    /// Whether every row announced has been bound and written.
+    var isFlushed: Bool { statement == nil && expected == 0 }
 
     /// The statement to bind the next row into, the offset of its parameters (a column's parameter is
     /// its 1-based place in `columns` plus the offset) and the id the row will have. A row that was

@@ -62,6 +62,18 @@ public struct Store: Sendable {
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw StoreOpenError.notAFile(path) }
     }
 
+    /// A `-journal` beside the store is a large file's write that was interrupted (those are written
+    /// under a rollback journal, StoreWriter.writeFile), or one in progress: a read-only connection
+    /// cannot roll it back, a writable one does on its first read (and waits for one in progress).
+    private static func rollBackInterruptedWrite(_ path: String) throws {
+        guard FileManager.default.fileExists(atPath: path + "-journal") else { return }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        try DatabaseQueue(path: path, configuration: configuration).read {
+            _ = try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_schema")
+        }
+    }
+
     /// A store whose schema has migrations this binary does not know was written by a newer version:
     /// writing to it could lose what that version relies on.
     private static func refuseNewer(_ queue: DatabaseQueue, _ path: String) throws {
@@ -77,6 +89,7 @@ public struct Store: Sendable {
     public init(readOnlyPath path: String) throws {
         try Self.checkFile(path, mustExist: true)
         _ = Self.sqliteSetUp
+        try Self.rollBackInterruptedWrite(path)
         var configuration = Configuration()
         configuration.readonly = true
         // Readers wait only while a large file is written under a rollback journal (StoreWriter.writeFile).

@@ -108,9 +108,8 @@ public final class StoreWriter {
         simulationTruth: String? = nil, aggregate: RecordAggregate? = nil, read: (FileSink) throws -> String
     ) throws -> FileOutcome {
         var outcome = FileOutcome.duplicate
-        // Back to WAL after a file written directly; should that fail, the next open sets it again.
-        let direct = writesDirectly(sizeBytes: sizeBytes)
-        defer { if direct { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
+        let direct = chooseJournal(sizeBytes: sizeBytes)
+        defer { if direct { leaveRollbackJournal() } }
         do {
             try db.inTransaction(.immediate) {
                 try db.execute(
@@ -177,10 +176,24 @@ public final class StoreWriter {
     /// ingest: a sixth of a 1M-line ingest), and a page new to the file needs no journal. Only when no
     /// other connection has the store open: SQLite then refuses to leave WAL ("database is locked"), and
     /// the file goes through the WAL. Readers that open the store meanwhile wait for the commit
-    /// (docs/schema.md).
-    private func writesDirectly(sizeBytes: Int64) -> Bool {
-        guard sizeBytes >= 32 << 20 else { return false }
-        return (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete"
+    /// (docs/schema.md). A smaller file goes through the WAL, which is also set again here should an
+    /// earlier return to it have failed (a reader held the store then).
+    private func chooseJournal(sizeBytes: Int64) -> Bool {
+        guard sizeBytes >= 32 << 20 else {
+            _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            return false
+        }
+        guard (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" else { return false }
+        // NORMAL is power-safe under WAL only; under a rollback journal it takes FULL (a few more syncs).
+        _ = try? db.execute(sql: "PRAGMA synchronous = FULL")
+        return true
+    }
+
+    /// After a file written directly: back to WAL and NORMAL syncs. A failure here leaves the file
+    /// stored; the next file (and the next open of the store) sets WAL again.
+    private func leaveRollbackJournal() {
+        _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+        _ = try? db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
 
     /// Records that a whole file could not be used (unreadable, not a measurement format), once per

@@ -159,6 +159,72 @@ import Testing
         }
     }
 
+    /// A file of 32 MiB or more goes under a rollback journal with full syncs, unless another connection
+    /// has the store open; WAL and normal syncs before and after, and smaller files through the WAL.
+    @Test func largeFilesLeaveTheWALWhenNoOtherConnectionHasTheStore() throws {
+        let store = try Store(path: path)
+        func modes(_ db: Database) throws -> String {
+            try "\(String.fetchOne(db, sql: "PRAGMA journal_mode")!) \(Int.fetchOne(db, sql: "PRAGMA synchronous")!)"
+        }
+        func write(_ db: Database, _ writer: StoreWriter, size: Int64) throws -> String {
+            var during = ""
+            _ = try writer.writeFile(snapshotID: 1, path: "\(size).log", format: "x", sizeBytes: size) { sink in
+                during = try modes(db)
+                try sink.add(record(instance: "i-\(size)", request: "r", sent: 1), line: 1)
+                return "hash-\(size)"
+            }
+            return during
+        }
+        try store.queue.inDatabase { db in
+            let writer = try StoreWriter(db)
+            _ = try writer.snapshotID(named: "s")
+            #expect(try modes(db) == "wal 1")
+            #expect(try write(db, writer, size: 32 << 20) == "delete 2")
+            #expect(try modes(db) == "wal 1")
+            #expect(try write(db, writer, size: 1 << 20) == "wal 1")
+            let other = try Store(path: path)
+            let shared = try withExtendedLifetime(other) { try write(db, writer, size: 40 << 20) }
+            #expect(shared == "wal 1")
+            #expect(try modes(db) == "wal 1")
+        }
+        #expect(try store.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM invocation") } == 3)
+    }
+
+    /// A large file's write interrupted by a crash leaves its rollback journal: the database and its
+    /// journal are copied as the crash would leave them, and a read-only open still reads the store as
+    /// it was before that file.
+    @Test func aReadOnlyOpenRollsBackAnInterruptedLargeFile() throws {
+        let store = try Store(path: path)
+        let copy = path + "-crashed.sqlite"
+        defer {
+            for suffix in ["", "-journal", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: copy + suffix)
+            }
+        }
+        try store.queue.inDatabase { db in
+            let writer = try StoreWriter(db)
+            let snapshot = try writer.snapshotID(named: "s")
+            _ = try writer.writeFile(snapshotID: snapshot, path: "small.log", format: "x", sizeBytes: 1) { sink in
+                try sink.add(record(instance: "i-0", request: "r", sent: 1), line: 1)
+                return "small"
+            }
+            try db.execute(sql: "PRAGMA cache_size = 4")  // pages reach the file early
+            #expect(throws: ReadFailed.self) {
+                try writer.writeFile(snapshotID: snapshot, path: "big.log", format: "x", sizeBytes: 32 << 20) { sink in
+                    for line in 1...5_000 {
+                        try sink.add(record(instance: "i-\(line)", request: "r", sent: 1), line: line)
+                    }
+                    try FileManager.default.copyItem(atPath: path, toPath: copy)
+                    try FileManager.default.copyItem(atPath: path + "-journal", toPath: copy + "-journal")
+                    throw ReadFailed()
+                }
+            }
+        }
+        let reader = try Store(readOnlyPath: copy)
+        #expect(try reader.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM invocation") } == 1)
+        #expect(!FileManager.default.fileExists(atPath: copy + "-journal"))
+    }
+
     @Test func sameHashInTheSameSnapshotIsADuplicate() throws {
         let store = try Store(path: path)
         try store.queue.inDatabase { db in
