@@ -142,8 +142,9 @@ final class ParsedBatches: @unchecked Sendable {
     func takeSpent() -> [ParsedBatch] {
         lock.wait()
         defer { lock.signal() }
-        defer { spent = [] }
-        return spent
+        let taken = spent
+        spent = []
+        return taken
     }
 
     /// Parser side: a batch the writer is done with, if any.

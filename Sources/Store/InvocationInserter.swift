@@ -34,7 +34,7 @@ final class InvocationInserter {
     /// Rows announced and not yet given a statement.
     private var expected = 0
     /// The id the next row gets.
-    private(set) var nextID: Int64 = 1
+    private var nextID: Int64 = 1
 
     init(_ db: Database) {
         self.db = db

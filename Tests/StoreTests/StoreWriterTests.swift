@@ -159,6 +159,33 @@ import Testing
         }
     }
 
+    /// A new instance is inserted at first sight; one already stored (by an earlier ingest, so not in this
+    /// writer's cache) keeps its row and id.
+    @Test func anInstanceStoredEarlierKeepsItsRowAndID() throws {
+        // Each ingest run has a writer of its own, whose cache starts empty.
+        for (file, instance, request) in [("a", "i-1", "i-1"), ("b", "i-2", "i-2"), ("c", "i-1", "r-3")] {
+            try Store(path: path).queue.inDatabase { db in
+                let writer = try StoreWriter(db)
+                let snapshot = try writer.snapshotID(named: "s")
+                _ = try writer.writeFile(snapshotID: snapshot, path: file, format: "x", sizeBytes: 1) { sink in
+                    try sink.add(record(instance: instance, request: request, sent: 1000), line: 1)
+                    return file
+                }
+            }
+        }
+        let rows = try Store(path: path).queue.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT i.request_id, n.id, n.instance_key FROM invocation i "
+                    + "JOIN instance n ON n.id = i.instance_id ORDER BY i.id")
+        }
+        #expect(
+            rows.map { "\($0[0] as String) \($0[1] as Int64) \($0[2] as String)" } == [
+                "i-1 1 i-1", "i-2 2 i-2", "r-3 1 i-1",
+            ])
+        #expect(try Store(path: path).queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM instance") } == 2)
+    }
+
     /// A file of 32 MiB or more goes under a rollback journal with full syncs, unless another connection
     /// has the store open; WAL and normal syncs before and after, and smaller files through the WAL.
     @Test func largeFilesLeaveTheWALWhenNoOtherConnectionHasTheStore() throws {
