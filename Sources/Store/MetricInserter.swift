@@ -7,6 +7,8 @@ final class MetricInserter {
     private let insertMetric, insertSample, insertSeries: PreparedStatement
     /// Runtime ids split once each (a file repeats a few ids on every row); bounded.
     private var names: [String: RuntimeName?] = [:]
+    /// The JSON text of the current sample, its storage reused from one sample to the next.
+    private var sampleJSON: [UInt8] = []
 
     init(_ db: Database) throws {
         insertMetric = try PreparedStatement(
@@ -61,7 +63,8 @@ final class MetricInserter {
         if let samples = metric.samples {
             insertSample.bind(id, at: 1)
             insertSample.bind(samples.count, at: 2)
-            try insertSample.execute(bindingInPlace: MetricStore.json(samples), at: 3)
+            MetricStore.json(samples, into: &sampleJSON)
+            try insertSample.execute(bindingInPlace: sampleJSON, at: 3)
         }
         if let series = metric.series {
             insertSeries.bind(id, at: 1)

@@ -185,15 +185,19 @@ public final class StoreWriter {
         }
         guard (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" else { return false }
         // NORMAL is power-safe under WAL only; under a rollback journal it takes FULL (a few more syncs).
-        _ = try? db.execute(sql: "PRAGMA synchronous = FULL")
+        // A larger page cache than Store's 32 MiB: the unique index of instance keys is inserted into at
+        // random places and grows with the file (51 MB at 10M `#` lines); each of its pages that leaves
+        // the cache is written out and read back. At 48 MiB that copying fell from 16 to under 2 GB on
+        // 10M lines, the peak RSS stayed 15 MB under the 150 MB target (Benchmarks/notes.md, step 26).
+        _ = try? db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -49152")
         return true
     }
 
-    /// After a file written directly: back to WAL and NORMAL syncs. A failure here leaves the file
+    /// After a file written directly: back to WAL, NORMAL syncs and Store's page cache. A failure here leaves the file
     /// stored; the next file (and the next open of the store) sets WAL again.
     private func leaveRollbackJournal() {
         _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-        _ = try? db.execute(sql: "PRAGMA synchronous = NORMAL")
+        _ = try? db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
     }
 
     /// Records that a whole file could not be used (unreadable, not a measurement format), once per

@@ -24,6 +24,12 @@ import Testing
         let many = (0..<5000).map { $0 < 1024 ? Double($0) : Double($0) / 7 }
         let text = MetricStore.json(many)
         #expect(MetricStore.values(String(decoding: text, as: UTF8.self)) == many)
+        // One buffer over samples that shrink and grow: each text is the one written afresh.
+        var buffer: [UInt8] = []
+        for sample in [many, [2.5], [], Array(many.prefix(1500)), values] {
+            MetricStore.json(sample, into: &buffer)
+            #expect(buffer == MetricStore.json(sample))
+        }
     }
 
     /// One run of three calls (the paper's id rule: the first request of an instance is its cold start).

@@ -186,12 +186,15 @@ import Testing
         #expect(try Store(path: path).queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM instance") } == 2)
     }
 
-    /// A file of 32 MiB or more goes under a rollback journal with full syncs, unless another connection
-    /// has the store open; WAL and normal syncs before and after, and smaller files through the WAL.
+    /// A file of 32 MiB or more goes under a rollback journal with full syncs and a 48 MiB page cache,
+    /// unless another connection has the store open; WAL, normal syncs and 32 MiB before and after, and
+    /// smaller files through the WAL.
     @Test func largeFilesLeaveTheWALWhenNoOtherConnectionHasTheStore() throws {
         let store = try Store(path: path)
         func modes(_ db: Database) throws -> String {
-            try "\(String.fetchOne(db, sql: "PRAGMA journal_mode")!) \(Int.fetchOne(db, sql: "PRAGMA synchronous")!)"
+            let journal = try String.fetchOne(db, sql: "PRAGMA journal_mode")!
+            let sync = try Int.fetchOne(db, sql: "PRAGMA synchronous")!
+            return "\(journal) \(sync) \(try Int.fetchOne(db, sql: "PRAGMA cache_size")!)"
         }
         func write(_ db: Database, _ writer: StoreWriter, size: Int64) throws -> String {
             var during = ""
@@ -205,14 +208,14 @@ import Testing
         try store.queue.inDatabase { db in
             let writer = try StoreWriter(db)
             _ = try writer.snapshotID(named: "s")
-            #expect(try modes(db) == "wal 1")
-            #expect(try write(db, writer, size: 32 << 20) == "delete 2")
-            #expect(try modes(db) == "wal 1")
-            #expect(try write(db, writer, size: 1 << 20) == "wal 1")
+            #expect(try modes(db) == "wal 1 -32768")
+            #expect(try write(db, writer, size: 32 << 20) == "delete 2 -49152")
+            #expect(try modes(db) == "wal 1 -32768")
+            #expect(try write(db, writer, size: 1 << 20) == "wal 1 -32768")
             let other = try Store(path: path)
             let shared = try withExtendedLifetime(other) { try write(db, writer, size: 40 << 20) }
-            #expect(shared == "wal 1")
-            #expect(try modes(db) == "wal 1")
+            #expect(shared == "wal 1 -32768")
+            #expect(try modes(db) == "wal 1 -32768")
         }
         #expect(try store.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM invocation") } == 3)
     }
@@ -235,9 +238,10 @@ import Testing
                 try sink.add(record(instance: "i-0", request: "r", sent: 1), line: 1)
                 return "small"
             }
-            try db.execute(sql: "PRAGMA cache_size = 4")  // pages reach the file early
             #expect(throws: ReadFailed.self) {
                 try writer.writeFile(snapshotID: snapshot, path: "big.log", format: "x", sizeBytes: 32 << 20) { sink in
+                    // Set within the file: a large file sets its own page cache. Pages reach the file early.
+                    try db.execute(sql: "PRAGMA cache_size = 4")
                     for line in 1...5_000 {
                         try sink.add(record(instance: "i-\(line)", request: "r", sent: 1), line: line)
                     }
