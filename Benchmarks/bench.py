@@ -12,10 +12,11 @@ For each size (1M and 10M invocations of `analyze simulate --records`, faas_meas
 and checks that the three agree on every median and p99 to the printed digit. Then the JSON readers'
 pace in records/s: the public collections in Datasets/ (lambda-perf, the FaaS Parallelism Benchmark)
 through their built-in readers, and 1M generated invocations as canonical JSON Lines and as a probe's
-nested JSON through a mapping (json_inputs.py). Each figure is the median of several runs. Writes
+nested JSON through a mapping (json_inputs.py). Each figure is the median of several runs; the sizes
+take turns, one run each. Writes
 Benchmarks/results.md.
 
-Usage: bench.py --analyze PATH [--sizes 1000000,10000000] [--runs 3] [--big-runs 1] [--work DIR]
+Usage: bench.py --analyze PATH [--sizes 1000000,10000000] [--runs 3] [--big-runs 3] [--work DIR]
 """
 import argparse
 import csv
@@ -100,72 +101,86 @@ def main():
     parser.add_argument("--analyze", required=True)
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure for sizes up to 1M")
-    parser.add_argument("--big-runs", type=int, default=1, help="runs per figure above 1M")
+    parser.add_argument("--big-runs", type=int, default=3, help="runs per figure above 1M")
     parser.add_argument("--work", default=os.path.join(ROOT, ".build-bench"))
     parser.add_argument("--out", default=os.path.join(HERE, "results.md"))
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     analyze = os.path.abspath(args.analyze)
     python_duckdb = duckdb_python(args.work)
-    results = []
+    sizes = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        runs = args.runs if size <= 1_000_000 else args.big_runs
         data_dir = os.path.join(args.work, f"records-{size}")
         log = os.path.join(data_dir, "records.log")
         if not os.path.exists(log):
             subprocess.run([analyze, "simulate", "--records", str(size), "--seed", "2018", "--out", data_dir], check=True)
-        size_mb = os.path.getsize(log) / 1e6
-        figures = {key: [] for key in ("ingest", "ingest_rss", "metrics", "metrics_rss", "report", "report_rss", "report_fresh",
-                                       "report_fresh_rss", "duckdb", "duckdb_rss", "python", "python_rss")}
-        stage_runs = []
-        agree = True
-        for run in range(runs):
-            print(f"{size:,} records, run {run + 1}/{runs}", file=sys.stderr)
-            db = os.path.join(args.work, "analyze.sqlite")
-            remove_store(db)
-            wall, rss, _ = timed([analyze, "ingest", log, "--db", db])
-            figures["ingest"].append(wall)
-            figures["ingest_rss"].append(rss)
-            wall, rss, _ = timed([analyze, "metrics", "--db", db, "--format", "csv"])
-            figures["metrics"].append(wall)
-            figures["metrics_rss"].append(rss)
-            stage_runs.append(stage_seconds(db))
-            wall, rss, _ = timed([analyze, "report", "--db", db, "--out", os.path.join(args.work, "report")])
-            figures["report"].append(wall)
-            figures["report_rss"].append(rss)
-            with sqlite3.connect(db) as connection:  # no current analysis: the report runs every stage itself
-                connection.execute("DELETE FROM analysis")
-            wall, rss, _ = timed([analyze, "report", "--db", db, "--out", os.path.join(args.work, "report")])
-            figures["report_fresh"].append(wall)
-            figures["report_fresh_rss"].append(rss)
-            ours = ours_medians(analyze, db)
-            duck_db = os.path.join(args.work, "duck.db")
-            for path in (duck_db, duck_db + ".wal"):
-                if os.path.exists(path):
-                    os.remove(path)
-            wall, rss, out = timed([python_duckdb, os.path.join(HERE, "duckdb_pipeline.py"), log, duck_db])
-            figures["duckdb"].append(wall)
-            figures["duckdb_rss"].append(rss)
-            duck = anchor_medians(out)
-            py_db = os.path.join(args.work, "python.sqlite")
-            remove_store(py_db)
-            wall, rss, out = timed([sys.executable, os.path.join(HERE, "python_pipeline.py"), log, py_db])
-            figures["python"].append(wall)
-            figures["python_rss"].append(rss)
-            plain = anchor_medians(out)
-            agree = agree and same(ours, duck) and same(ours, plain) and len(ours) > 0
-            if not agree:
-                for key in sorted(ours.keys() | duck.keys() | plain.keys()):
-                    print(key, ours.get(key), duck.get(key), plain.get(key), file=sys.stderr)
-        results.append({"size": size, "size_mb": size_mb, "runs": runs, "groups": len(ours) // 2, "agree": agree,
-                        "stages": {title: statistics.median(run[title] for run in stage_runs) for title in stage_runs[0]},
-                        **{key: statistics.median(values) for key, values in figures.items()},
-                        **{key + "_all": values for key, values in figures.items()}})
+        sizes.append({"size": size, "log": log, "runs": args.runs if size <= 1_000_000 else args.big_runs,
+                      "figures": {key: [] for key in FIGURES}, "stage_runs": [], "agree": True, "groups": 0})
+    # The sizes take turns, one run each, so that a slower spell of the machine falls on every size
+    # alike rather than on the one that ran then (the 10M/1M ratio is a target).
+    for run in range(max(state["runs"] for state in sizes)):
+        for state in sizes:
+            if run < state["runs"]:
+                print(f"{state['size']:,} records, run {run + 1}/{state['runs']}", file=sys.stderr)
+                one_run(analyze, python_duckdb, state, args)
+    results = [{"size": state["size"], "size_mb": os.path.getsize(state["log"]) / 1e6, "runs": state["runs"],
+                "groups": state["groups"], "agree": state["agree"],
+                "stages": {title: statistics.median(run[title] for run in state["stage_runs"])
+                           for title in state["stage_runs"][0]},
+                **{key: statistics.median(values) for key, values in state["figures"].items()},
+                **{key + "_all": values for key, values in state["figures"].items()}}
+               for state in sizes]
     json_results = json_readers(analyze, args)
     history = lambda_perf_history(analyze, args)
     write(results, json_results, history, args)
     if not all(r["agree"] for r in results):
         sys.exit("the three pipelines disagree on some median (see stderr)")
+
+
+FIGURES = ("ingest", "ingest_rss", "metrics", "metrics_rss", "report", "report_rss", "report_fresh", "report_fresh_rss",
+           "duckdb", "duckdb_rss", "python", "python_rss")
+
+
+def one_run(analyze, python_duckdb, state, args):
+    """One run of every pipeline on one size's log, its figures appended to the size's state."""
+    log, figures = state["log"], state["figures"]
+    db = os.path.join(args.work, "analyze.sqlite")
+    remove_store(db)
+    wall, rss, _ = timed([analyze, "ingest", log, "--db", db])
+    figures["ingest"].append(wall)
+    figures["ingest_rss"].append(rss)
+    wall, rss, _ = timed([analyze, "metrics", "--db", db, "--format", "csv"])
+    figures["metrics"].append(wall)
+    figures["metrics_rss"].append(rss)
+    state["stage_runs"].append(stage_seconds(db))
+    wall, rss, _ = timed([analyze, "report", "--db", db, "--out", os.path.join(args.work, "report")])
+    figures["report"].append(wall)
+    figures["report_rss"].append(rss)
+    with sqlite3.connect(db) as connection:  # no current analysis: the report runs every stage itself
+        connection.execute("DELETE FROM analysis")
+    wall, rss, _ = timed([analyze, "report", "--db", db, "--out", os.path.join(args.work, "report")])
+    figures["report_fresh"].append(wall)
+    figures["report_fresh_rss"].append(rss)
+    ours = ours_medians(analyze, db)
+    duck_db = os.path.join(args.work, "duck.db")
+    for path in (duck_db, duck_db + ".wal"):
+        if os.path.exists(path):
+            os.remove(path)
+    wall, rss, out = timed([python_duckdb, os.path.join(HERE, "duckdb_pipeline.py"), log, duck_db])
+    figures["duckdb"].append(wall)
+    figures["duckdb_rss"].append(rss)
+    duck = anchor_medians(out)
+    py_db = os.path.join(args.work, "python.sqlite")
+    remove_store(py_db)
+    wall, rss, out = timed([sys.executable, os.path.join(HERE, "python_pipeline.py"), log, py_db])
+    figures["python"].append(wall)
+    figures["python_rss"].append(rss)
+    plain = anchor_medians(out)
+    state["groups"] = len(ours) // 2
+    state["agree"] = state["agree"] and same(ours, duck) and same(ours, plain) and len(ours) > 0
+    if not state["agree"]:
+        for key in sorted(ours.keys() | duck.keys() | plain.keys()):
+            print(key, ours.get(key), duck.get(key), plain.get(key), file=sys.stderr)
 
 
 def stage_seconds(db):
@@ -353,7 +368,7 @@ def write(results, json_results, history, args):
         f"DuckDB {DUCKDB_VERSION}.",
         "",
         "Input: `analyze simulate --records N --seed 2018` (faas_measure `#` logs, 23 fields a line). Every figure is the "
-        "median of the runs shown; wall time and peak RSS from `/usr/bin/time -v`. The anchors run on the same file in "
+        "median of the runs shown (the sizes take turns, one run each, so that a slower spell of the machine falls on both); wall time and peak RSS from `/usr/bin/time -v`. The anchors run on the same file in "
         "the same run: DuckDB reads it with `read_csv(delim='#')` into a database file and computes the cold and warm "
         "latency (function start minus request sent; cold when request id = instance id) median and p99 by runtime x "
         "memory with `quantile_cont`; the Python pipeline splits lines, inserts them with `sqlite3.executemany` in one "
