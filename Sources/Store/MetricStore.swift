@@ -42,13 +42,19 @@ public struct MetricStore {
     /// one buffer instead of taking fresh memory from the system, which the system zeroes first (a
     /// tenth of `analyze metrics` on 10M invocations, where each large sample had new memory).
     static func json(_ values: [Double], into bytes: inout [UInt8]) {
+        // Samples are sorted, and the large ones repeat their values (10M invocations: 21M values, 2.5M
+        // distinct in the twelve largest samples): a value equal to the one before (to the bit, so -0.0
+        // and 0.0 stay apart) repeats its text instead of being formatted again.
+        var text: [UInt8] = []
+        var previous: UInt64?
         func append(_ value: Double, to bytes: inout [UInt8]) {
             if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
-            if value.isFinite {
-                bytes.append(contentsOf: value.description.utf8)
-            } else {
-                bytes.append(contentsOf: "null".utf8)
+            if value.bitPattern != previous {
+                previous = value.bitPattern
+                text.removeAll(keepingCapacity: true)
+                text.append(contentsOf: value.isFinite ? value.description.utf8 : "null".utf8)
             }
+            bytes.append(contentsOf: text)
         }
         bytes.removeAll(keepingCapacity: true)
         bytes.append(UInt8(ascii: "["))

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Ingest
+import Simulate
 import Testing
 
 @testable import Analysis
@@ -30,6 +31,17 @@ import Testing
             MetricStore.json(sample, into: &buffer)
             #expect(buffer == MetricStore.json(sample))
         }
+    }
+
+    /// A value equal to the one before repeats its text; equal means to the bit, so -0.0 and 0.0 differ.
+    @Test func repeatedValuesWriteTheSameTextAsEachValueAlone() {
+        #expect(
+            MetricStore.json([-0.0, 0.0, 0.0, 1.5, 1.5, .infinity, .nan, -.infinity, 2])
+                == Array("[-0.0,0.0,0.0,1.5,1.5,null,null,null,2.0]".utf8))
+        var random = SeededRandom(seed: 2018)
+        let sorted = (0..<20_000).map { _ in Double(Int.random(in: 0..<3_000, using: &random)) / 1000 }.sorted()
+        let eachAlone = "[" + sorted.map(\.description).joined(separator: ",") + "]"
+        #expect(MetricStore.json(sorted) == Array(eachAlone.utf8))
     }
 
     /// One run of three calls (the paper's id rule: the first request of an instance is its cold start).
