@@ -12,8 +12,8 @@ For each size (1M and 10M invocations of `analyze simulate --records`, faas_meas
 and checks that the three agree on every median and p99 to the printed digit. Then the JSON readers'
 pace in records/s: the public collections in Datasets/ (lambda-perf, the FaaS Parallelism Benchmark)
 through their built-in readers, and 1M generated invocations as canonical JSON Lines and as a probe's
-nested JSON through a mapping (json_inputs.py). Each figure is the median of several runs, after an
-untimed warm-up run of each size; the sizes take turns, one run each. Writes
+nested JSON through a mapping (json_inputs.py). Each figure is the median of several runs, after a
+warm-up run of each size, left out of them; the sizes take turns, one run each. Writes
 Benchmarks/results.md.
 
 Usage: bench.py --analyze PATH [--sizes 1000000,10000000] [--runs 3] [--big-runs 3] [--work DIR]
@@ -116,7 +116,7 @@ def main():
             subprocess.run([analyze, "simulate", "--records", str(size), "--seed", "2018", "--out", data_dir], check=True)
         sizes.append({"size": size, "log": log, "runs": args.runs if size <= 1_000_000 else args.big_runs,
                       "figures": {key: [] for key in FIGURES}, "stage_runs": [], "agree": True, "groups": 0})
-    # One untimed run of each size first: this VM backs its memory lazily, and memory it has not used
+    # One warm-up run of each size first, left out of the medians: this VM backs its memory lazily, and memory it has not used
     # for a while costs up to ten times as much to touch the first time (notes.md, step 26), which
     # fell on the first 10M run alone. Then the sizes take turns, one run each, so that a slower spell
     # of the machine falls on every size alike rather than on the one that ran then (the 10M/1M ratio
@@ -126,6 +126,7 @@ def main():
         warm_up = {**state, "figures": {key: [] for key in FIGURES}, "stage_runs": []}
         one_run(analyze, python_duckdb, warm_up, args)
         state["warm_up"] = warm_up["figures"]
+        state["agree"] = warm_up["agree"]
     for run in range(max(state["runs"] for state in sizes)):
         for state in sizes:
             if run < state["runs"]:
@@ -376,7 +377,7 @@ def write(results, json_results, history, args):
         f"DuckDB {DUCKDB_VERSION}.",
         "",
         "Input: `analyze simulate --records N --seed 2018` (faas_measure `#` logs, 23 fields a line). Every figure is the "
-        "median of the runs shown, after one untimed warm-up run of each size (the sizes then take turns, one run each, so that a slower spell of the machine falls on both); wall time and peak RSS from `/usr/bin/time -v`. The anchors run on the same file in "
+        "median of the runs shown, after one warm-up run of each size that they leave out (the sizes then take turns, one run each, so that a slower spell of the machine falls on every size); wall time and peak RSS from `/usr/bin/time -v`. The anchors run on the same file in "
         "the same run: DuckDB reads it with `read_csv(delim='#')` into a database file and computes the cold and warm "
         "latency (function start minus request sent; cold when request id = instance id) median and p99 by runtime x "
         "memory with `quantile_cont`; the Python pipeline splits lines, inserts them with `sqlite3.executemany` in one "
@@ -417,7 +418,7 @@ def write(results, json_results, history, args):
     for r in results:
         for key in ("ingest", "metrics", "report", "report_fresh", "duckdb", "python"):
             lines.append(f"- {r['size']:,} {LABELS[key]}: " + ", ".join(f"{v:.2f}" for v in r[key + "_all"])
-                         + f" (untimed warm-up run before them: {r['warm_up'][key][0]:.2f})")
+                         + f" (warm-up run before them, not in the median: {r['warm_up'][key][0]:.2f})")
     for r in json_results:
         lines.append(f"- JSON, {r['label']}: " + ", ".join(f"{v:.2f}" for v in r["all"]))
         if "duckdb" in r:

@@ -187,8 +187,9 @@ public final class StoreWriter {
         // NORMAL is power-safe under WAL only; under a rollback journal it takes FULL (a few more syncs).
         // A larger page cache than Store's 32 MiB: the unique index of instance keys is inserted into at
         // random places and grows with the file (51 MB at 10M `#` lines); each of its pages that leaves
-        // the cache is written out and read back. At 48 MiB that copying fell from 16 to under 2 GB on
-        // 10M lines, the peak RSS stayed 15 MB under the 150 MB target (Benchmarks/notes.md, step 26).
+        // the cache is written out and read back. At 48 MiB, which holds most of it, 10M lines read 4.2
+        // GB from the store file instead of 10.5 and wrote 2.8 GB instead of 9.0, with a peak RSS of
+        // 134 MB against the 150 MB target (Benchmarks/notes.md, step 26).
         _ = try? db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -49152")
         return true
     }

@@ -33,6 +33,12 @@ import Testing
         }
     }
 
+    /// The two connections take every stage once, cold start (the longest) first.
+    @Test func everyStageIsHandedOutOnceColdStartFirst() {
+        #expect(Analyzer.startOrder.sorted() == Array(Analyzer.stages.indices))
+        #expect(Analyzer.stages[Analyzer.startOrder[0]].id == .coldStart)
+    }
+
     /// A value equal to the one before repeats its text; equal means to the bit, so -0.0 and 0.0 differ.
     @Test func repeatedValuesWriteTheSameTextAsEachValueAlone() {
         #expect(

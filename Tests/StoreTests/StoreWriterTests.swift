@@ -72,6 +72,7 @@ import Testing
                     throw ReadFailed()
                 }
             }
+            #expect(try Int.fetchOne(db, sql: "PRAGMA cache_size") == -32768)  // Store's again, after the failure
             // The dimension caches forgot the rolled-back ids: a later file re-creates the rows.
             let outcome = try writer.writeFile(
                 snapshotID: snapshot, path: "good.log", format: "faas-measure", sizeBytes: 10
@@ -108,6 +109,7 @@ import Testing
                     throw ReadFailed()
                 }
             }
+            #expect(try Int.fetchOne(db, sql: "PRAGMA cache_size") == -32768)  // Store's again, after the failure
             for (file, unannounced) in [(1, false), (2, true)] {
                 let outcome = try writer.writeFile(
                     snapshotID: snapshot, path: "\(file).log", format: "x", sizeBytes: Int64(file)
@@ -250,6 +252,7 @@ import Testing
                     throw ReadFailed()
                 }
             }
+            #expect(try Int.fetchOne(db, sql: "PRAGMA cache_size") == -32768)  // Store's again, after the failure
         }
         let reader = try Store(readOnlyPath: copy)
         #expect(try reader.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM invocation") } == 1)
