@@ -31,8 +31,7 @@ struct StringInterner {
     }
 
     mutating func intern(_ string: inout String?) {
-        guard string.map({ $0.utf8.count > 15 }) == true else { return }
-        intern(&string!)
+        if string != nil { intern(&string!) }
     }
 
     mutating func intern(_ string: inout String) {

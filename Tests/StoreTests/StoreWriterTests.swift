@@ -3,20 +3,26 @@ import GRDB
 import Store
 import Testing
 
-@Suite struct StoreWriterTests {
+/// A record of one invocation with an instance and a VM.
+private func record(instance: String, request: String, sent: Double) -> InvocationRecord {
+    var record = InvocationRecord()
+    record.provider = "aws"
+    record.functionName = "f"
+    record.instanceID = instance
+    record.requestID = request
+    record.vmID = "vm-1"
+    record.instanceIDIsFirstRequestID = true  // as in faas_measure logs
+    record.requestSentMs = sent
+    record.responseReceivedMs = sent + 100
+    return record
+}
+
+/// A class: each test gets an instance, whose store is removed with it.
+@Suite final class StoreWriterTests {
     private let path = NSTemporaryDirectory() + "store-test-" + UUID().uuidString + ".sqlite"
 
-    private func record(instance: String, request: String, sent: Double) -> InvocationRecord {
-        var record = InvocationRecord()
-        record.provider = "aws"
-        record.functionName = "f"
-        record.instanceID = instance
-        record.requestID = request
-        record.vmID = "vm-1"
-        record.instanceIDIsFirstRequestID = true  // as in faas_measure logs
-        record.requestSentMs = sent
-        record.responseReceivedMs = sent + 100
-        return record
+    deinit {
+        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     private struct ReadFailed: Error {}
@@ -72,7 +78,6 @@ import Testing
                     throw ReadFailed()
                 }
             }
-            #expect(try Int.fetchOne(db, sql: "PRAGMA cache_size") == -32768)  // Store's again, after the failure
             // The dimension caches forgot the rolled-back ids: a later file re-creates the rows.
             let outcome = try writer.writeFile(
                 snapshotID: snapshot, path: "good.log", format: "faas-measure", sizeBytes: 10
@@ -109,7 +114,6 @@ import Testing
                     throw ReadFailed()
                 }
             }
-            #expect(try Int.fetchOne(db, sql: "PRAGMA cache_size") == -32768)  // Store's again, after the failure
             for (file, unannounced) in [(1, false), (2, true)] {
                 let outcome = try writer.writeFile(
                     snapshotID: snapshot, path: "\(file).log", format: "x", sizeBytes: Int64(file)
