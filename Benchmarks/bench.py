@@ -116,11 +116,11 @@ def main():
             subprocess.run([analyze, "simulate", "--records", str(size), "--seed", "2018", "--out", data_dir], check=True)
         sizes.append({"size": size, "log": log, "runs": args.runs if size <= 1_000_000 else args.big_runs,
                       "figures": {key: [] for key in FIGURES}, "stage_runs": [], "agree": True, "groups": 0})
-    # One warm-up run of each size first, left out of the medians: this VM backs its memory lazily, and memory it has not used
-    # for a while costs up to ten times as much to touch the first time (notes.md, step 26), which
-    # fell on the first 10M run alone. Then the sizes take turns, one run each, so that a slower spell
-    # of the machine falls on every size alike rather than on the one that ran then (the 10M/1M ratio
-    # is a target).
+    # One warm-up run of each size first, left out of the medians: this VM backs its memory lazily,
+    # and memory it has not used for a while costs up to ten times as much to touch the first time
+    # (notes.md, step 26), which fell on the first 10M run alone. Then the sizes take turns, one run
+    # each, so that a slower spell of the machine falls on every size alike rather than on the one
+    # that ran then (the 10M/1M ratio is a target).
     for state in sizes:
         print(f"{state['size']:,} records, warm-up run", file=sys.stderr)
         warm_up = {**state, "figures": {key: [] for key in FIGURES}, "stage_runs": []}
