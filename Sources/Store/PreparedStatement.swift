@@ -167,8 +167,6 @@ public enum StoreError: Error, CustomStringConvertible {
     case unwrittenRows(path: String)
     /// SQLite gave an inserted invocation another id than the one its samples were written with.
     case unexpectedRowID(expected: Int64, got: Int64)
-    /// A row an insert conflicted with could not be found.
-    case missingRow(table: String)
 
     public var description: String {
         switch self {
@@ -176,7 +174,6 @@ public enum StoreError: Error, CustomStringConvertible {
         case .sqlite(let code, let message, let sql): "SQLite error \(code): \(message) (in: \(sql.prefix(80)))"
         case .unwrittenRows(let path): "\(path): invocations were announced and not all given; nothing of it was stored"
         case .unexpectedRowID(let expected, let got): "invocation stored with id \(got), expected \(expected)"
-        case .missingRow(let table): "a \(table) row that an insert conflicted with is not there"
         }
     }
 }

@@ -252,6 +252,43 @@ public enum Schema {
             // the stored index took a tenth of a large faas_measure ingest, and grew faster than linearly.
             try db.execute(sql: "DROP INDEX invocation_by_vm")
         }
+        migrator.registerMigration("v14: instances found by a hash of their key") { db in
+            // The unique index of (provider, instance_key) held every key as text: with the 1M instances of
+            // 10M `#` lines it outgrew the page cache, and each new instance read and wrote pages of it. An
+            // index of 64-bit hashes is a third of its size; the writer compares keys in the rows it finds.
+            // SQLite cannot drop a table constraint, so the table is copied (its ids kept).
+            let hash = DatabaseFunction("analyze_instance_key_hash", argumentCount: 2, pure: true) { values in
+                guard let provider = String.fromDatabaseValue(values[0]), let key = String.fromDatabaseValue(values[1])
+                else { return nil }
+                return Dimensions.ProviderScopedKey(provider: provider, key: key).storedHash
+            }
+            db.add(function: hash)
+            defer { db.remove(function: hash) }
+            try db.execute(
+                sql: """
+                    DROP VIEW invocation_view;
+                    CREATE TABLE instance_with_hash (
+                        id                INTEGER PRIMARY KEY,
+                        provider          TEXT NOT NULL,
+                        instance_key      TEXT NOT NULL,       -- provider-scoped function instance identity
+                        key_hash          INTEGER NOT NULL,    -- SipHash-2-4 of provider, a 0 byte, instance_key
+                        function_id       INTEGER REFERENCES function(id),
+                        vm_id             INTEGER REFERENCES vm(id),
+                        procfs_instance_id TEXT,               -- second element of the cgroup line (AWS)
+                        private_ip        TEXT,                -- as first seen
+                        first_seen_ms     REAL,                -- earliest request sent
+                        last_seen_ms      REAL                 -- latest response received (else request sent)
+                    );
+                    INSERT INTO instance_with_hash
+                        SELECT id, provider, instance_key, analyze_instance_key_hash(provider, instance_key),
+                               function_id, vm_id, procfs_instance_id, private_ip, first_seen_ms, last_seen_ms
+                        FROM instance ORDER BY id;
+                    DROP TABLE instance;
+                    ALTER TABLE instance_with_hash RENAME TO instance;
+                    CREATE INDEX instance_by_key_hash ON instance (key_hash);
+                    \(invocationView(functions: "f.runtime, f.architecture, f.packaging, f.memory_mb, f.version"))
+                    """)
+        }
         return migrator
     }
 

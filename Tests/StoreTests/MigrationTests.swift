@@ -89,6 +89,71 @@ import Testing
         #expect(functions == ["python312|arm64|image", "python312|x86_64|zip"])
     }
 
+    /// Instances stored before v14 keep their ids and columns, gain the hash the writer computes (a writer
+    /// finds them by it and adds no row), and the invocation view still spells them out.
+    @Test func instancesKeepTheirRowsAndAreFoundThroughV14() throws {
+        let path = NSTemporaryDirectory() + "migration-" + UUID().uuidString + ".sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let old = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(old, upTo: "v13: no stored index of invocations by VM")
+        try old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO snapshot (id, name, created_at) VALUES (1, 'old', '2026-01-01T00:00:00Z');
+                    INSERT INTO source_file (id, snapshot_id, path, sha256, format, size_bytes, records, rejected,
+                                             ingested_at)
+                    VALUES (1, 1, 'old.log', 'x', 'faas-measure', 1, 1, 0, '2026-01-01T00:00:00Z');
+                    INSERT INTO function (id, provider, name) VALUES (1, 'aws', 'f');
+                    INSERT INTO instance (id, provider, instance_key, function_id, procfs_instance_id, private_ip,
+                                          first_seen_ms, last_seen_ms)
+                    VALUES (7, 'aws', 'i-old', 1, 'sandbox-root', '10.0.0.1', 1000.5, 2000.25),
+                           (9, 'google', 'i-old', 1, NULL, NULL, NULL, NULL);
+                    INSERT INTO invocation (snapshot_id, source_file_id, line, function_id, instance_id, cold_rule_id,
+                                            status)
+                    VALUES (1, 1, 1, 1, 7, 0, 'ok');
+                    """)
+        }
+        try old.close()
+        let store = try Store(path: path)
+        try store.queue.inDatabase { db in
+            let writer = try StoreWriter(db)
+            let snapshot = try writer.snapshotID(named: "new")
+            _ = try writer.writeFile(snapshotID: snapshot, path: "new.log", format: "x", sizeBytes: 1) { sink in
+                for provider in ["google", "aws"] {
+                    var record = InvocationRecord()
+                    record.provider = provider
+                    record.functionName = "f"
+                    record.instanceID = "i-old"
+                    record.requestSentMs = 3000
+                    try sink.add(record, line: 1)
+                }
+                return "y"
+            }
+        }
+        let instances = try store.queue.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, provider, instance_key, function_id, procfs_instance_id, private_ip, first_seen_ms,
+                           last_seen_ms FROM instance ORDER BY id
+                    """
+            ).map { $0.databaseValues.map(\.description).joined(separator: " ") }
+        }
+        #expect(
+            instances == [
+                "7 \"aws\" \"i-old\" 1 \"sandbox-root\" \"10.0.0.1\" 1000.5 3000.0",
+                "9 \"google\" \"i-old\" 1 NULL NULL 3000.0 3000.0",
+            ])
+        let viewed = try store.queue.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT provider, instance_key, instance_private_ip FROM invocation_view ORDER BY id"
+            )
+            .map { $0.databaseValues.map(\.description).joined(separator: " ") }
+        }
+        #expect(
+            viewed == ["\"aws\" \"i-old\" \"10.0.0.1\"", "\"google\" \"i-old\" NULL", "\"aws\" \"i-old\" \"10.0.0.1\""])
+    }
+
     /// Family and version of the runtime ids probes write.
     @Test func runtimeNamesSplitIntoFamilyAndVersion() {
         let cases: [(String, String, String?)] = [
