@@ -16,23 +16,20 @@ final class Dimensions {
     struct ProviderScopedKey: Hashable, Sendable {
         var provider: String, key: String
 
-        /// The SipHash of provider, a 0 byte and key, as `instance.key_hash` stores it: the same in every run.
-        var storedHash: Int64 {
-            let count = provider.utf8.count + 1 + key.utf8.count
-            return withUnsafeTemporaryAllocation(byteCount: count, alignment: 8) { buffer in
-                var end = 0
-                for byte in provider.utf8 {
-                    buffer[end] = byte
-                    end += 1
-                }
-                buffer[end] = 0
-                for byte in key.utf8 {
-                    end += 1
-                    buffer[end] = byte
-                }
-                var hasher = SipHash(key0: 0x616e_616c_797a_652d, key1: 0x696e_7374_616e_6365)
-                return Int64(bitPattern: hasher.hash(UnsafeRawBufferPointer(buffer)))
-            }
+        /// The hash `instance.key_hash` stores for this key.
+        var storedHash: Int64 { Self.storedHash(provider: provider.utf8, key: key.utf8) }
+
+        /// SipHash-2-4 of the provider's bytes, a 0 byte and the key's bytes, under a fixed key (the
+        /// ASCII of "analyze-instance", little-endian): the same in every run (docs/schema.md). Bytes,
+        /// not strings, so that the migration hashes a key with a NUL in it as the writer does.
+        static func storedHash(provider: some Collection<UInt8>, key: some Collection<UInt8>) -> Int64 {
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(provider.count + 1 + key.count)
+            bytes.append(contentsOf: provider)
+            bytes.append(0)
+            bytes.append(contentsOf: key)
+            let hasher = SipHash(key0: 0x2d65_7a79_6c61_6e61, key1: 0x6563_6e61_7473_6e69)
+            return Int64(bitPattern: bytes.withUnsafeBytes { hasher.hash($0) })
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The store's schema, created and upgraded by migrations.
@@ -174,7 +175,7 @@ public enum Schema {
                     ALTER TABLE metric ADD COLUMN runtime_family TEXT;
                     ALTER TABLE metric ADD COLUMN runtime_version TEXT;
                     DROP VIEW invocation_view;
-                    \(invocationView(functions: "f.runtime, f.architecture, f.packaging, f.memory_mb, f.version"))
+                    \(invocationView(functions: functionColumnsSinceV8))
                     CREATE TABLE metric_series (
                         metric_id INTEGER PRIMARY KEY REFERENCES metric(id),
                         x         TEXT NOT NULL,               -- JSON array, e.g. hours since the epoch
@@ -258,9 +259,10 @@ public enum Schema {
             // index of 64-bit hashes is a third of its size; the writer compares keys in the rows it finds.
             // SQLite cannot drop a table constraint, so the table is copied (its ids kept).
             let hash = DatabaseFunction("analyze_instance_key_hash", argumentCount: 2, pure: true) { values in
-                guard let provider = String.fromDatabaseValue(values[0]), let key = String.fromDatabaseValue(values[1])
+                // Blobs: GRDB reads text arguments up to their first NUL, the writer hashes every byte.
+                guard let provider = Data.fromDatabaseValue(values[0]), let key = Data.fromDatabaseValue(values[1])
                 else { return nil }
-                return Dimensions.ProviderScopedKey(provider: provider, key: key).storedHash
+                return Dimensions.ProviderScopedKey.storedHash(provider: provider, key: key)
             }
             db.add(function: hash)
             defer { db.remove(function: hash) }
@@ -280,17 +282,21 @@ public enum Schema {
                         last_seen_ms      REAL                 -- latest response received (else request sent)
                     );
                     INSERT INTO instance_with_hash
-                        SELECT id, provider, instance_key, analyze_instance_key_hash(provider, instance_key),
+                        SELECT id, provider, instance_key,
+                               analyze_instance_key_hash(CAST(provider AS BLOB), CAST(instance_key AS BLOB)),
                                function_id, vm_id, procfs_instance_id, private_ip, first_seen_ms, last_seen_ms
                         FROM instance ORDER BY id;
                     DROP TABLE instance;
                     ALTER TABLE instance_with_hash RENAME TO instance;
                     CREATE INDEX instance_by_key_hash ON instance (key_hash);
-                    \(invocationView(functions: "f.runtime, f.architecture, f.packaging, f.memory_mb, f.version"))
+                    \(invocationView(functions: functionColumnsSinceV8))
                     """)
         }
         return migrator
     }
+
+    /// The function columns the view lists after the name from v8 on.
+    private static let functionColumnsSinceV8 = "f.runtime, f.architecture, f.packaging, f.memory_mb, f.version"
 
     /// One row per invocation with its dimensions spelled out; `functions` lists the function's columns
     /// after its name (v8 added architecture and packaging).

@@ -15,8 +15,13 @@ struct SipHash {
         v3 = key1 ^ 0x7465_6462_7974_6573
     }
 
-    /// The hash of `bytes`.
-    mutating func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    /// The hash of `bytes` (the keyed state is copied: one value hashes any number of inputs).
+    func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var state = self
+        return state.absorb(bytes)
+    }
+
+    private mutating func absorb(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         let whole = bytes.count / 8 * 8
         var offset = 0
         while offset < whole {

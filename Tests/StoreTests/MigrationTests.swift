@@ -89,8 +89,9 @@ import Testing
         #expect(functions == ["python312|arm64|image", "python312|x86_64|zip"])
     }
 
-    /// Instances stored before v14 keep their ids and columns, gain the hash the writer computes (a writer
-    /// finds them by it and adds no row), and the invocation view still spells them out.
+    /// Instances stored before v14 (one with a NUL in its key) keep their ids and columns, gain the hash
+    /// the writer computes (a writer finds them by it and adds no row, through the new index), and the
+    /// invocation view still spells them out.
     @Test func instancesKeepTheirRowsAndAreFoundThroughV14() throws {
         let path = NSTemporaryDirectory() + "migration-" + UUID().uuidString + ".sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
@@ -107,7 +108,8 @@ import Testing
                     INSERT INTO instance (id, provider, instance_key, function_id, procfs_instance_id, private_ip,
                                           first_seen_ms, last_seen_ms)
                     VALUES (7, 'aws', 'i-old', 1, 'sandbox-root', '10.0.0.1', 1000.5, 2000.25),
-                           (9, 'google', 'i-old', 1, NULL, NULL, NULL, NULL);
+                           (9, 'google', 'i-old', 1, NULL, NULL, NULL, NULL),
+                           (10, 'aws', 'nul' || char(0) || 'inside', 1, NULL, NULL, NULL, NULL);
                     INSERT INTO invocation (snapshot_id, source_file_id, line, function_id, instance_id, cold_rule_id,
                                             status)
                     VALUES (1, 1, 1, 1, 7, 0, 'ok');
@@ -119,11 +121,11 @@ import Testing
             let writer = try StoreWriter(db)
             let snapshot = try writer.snapshotID(named: "new")
             _ = try writer.writeFile(snapshotID: snapshot, path: "new.log", format: "x", sizeBytes: 1) { sink in
-                for provider in ["google", "aws"] {
+                for (provider, instance) in [("google", "i-old"), ("aws", "i-old"), ("aws", "nul\u{0}inside")] {
                     var record = InvocationRecord()
                     record.provider = provider
                     record.functionName = "f"
-                    record.instanceID = "i-old"
+                    record.instanceID = instance
                     record.requestSentMs = 3000
                     try sink.add(record, line: 1)
                 }
@@ -134,24 +136,37 @@ import Testing
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, provider, instance_key, function_id, procfs_instance_id, private_ip, first_seen_ms,
-                           last_seen_ms FROM instance ORDER BY id
+                    SELECT id, provider, CAST(instance_key AS BLOB), function_id, procfs_instance_id, private_ip,
+                           first_seen_ms, last_seen_ms FROM instance ORDER BY id
                     """
-            ).map { $0.databaseValues.map(\.description).joined(separator: " ") }
+            ).map { spelledOut($0, keyAt: 2) }
         }
         #expect(
             instances == [
-                "7 \"aws\" \"i-old\" 1 \"sandbox-root\" \"10.0.0.1\" 1000.5 3000.0",
-                "9 \"google\" \"i-old\" 1 NULL NULL 3000.0 3000.0",
+                "7 \"aws\" i-old 1 \"sandbox-root\" \"10.0.0.1\" 1000.5 3000.0",
+                "9 \"google\" i-old 1 NULL NULL 3000.0 3000.0",
+                "10 \"aws\" nul<NUL>inside 1 NULL NULL 3000.0 3000.0",
             ])
+        // The writer's lookup goes through the index the migration built.
+        let plan = try store.queue.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "EXPLAIN QUERY PLAN SELECT id FROM instance WHERE key_hash = 1 AND provider = 'aws' "
+                    + "AND instance_key = 'i-old'"
+            ).map { $0["detail"] as String }
+        }
+        #expect(plan == ["SEARCH instance USING INDEX instance_by_key_hash (key_hash=?)"])
         let viewed = try store.queue.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT provider, instance_key, instance_private_ip FROM invocation_view ORDER BY id"
-            )
-            .map { $0.databaseValues.map(\.description).joined(separator: " ") }
+                db,
+                sql: "SELECT provider, CAST(instance_key AS BLOB), instance_private_ip FROM invocation_view ORDER BY id"
+            ).map { spelledOut($0, keyAt: 1) }
         }
         #expect(
-            viewed == ["\"aws\" \"i-old\" \"10.0.0.1\"", "\"google\" \"i-old\" NULL", "\"aws\" \"i-old\" \"10.0.0.1\""])
+            viewed == [
+                "\"aws\" i-old \"10.0.0.1\"", "\"google\" i-old NULL", "\"aws\" i-old \"10.0.0.1\"",
+                "\"aws\" nul<NUL>inside NULL",
+            ])
     }
 
     /// Family and version of the runtime ids probes write.
@@ -169,4 +184,12 @@ import Testing
         }
         #expect(RuntimeName("3.12") == nil && RuntimeName("") == nil)
     }
+}
+
+/// A row's values spelled out, the instance key (read as a blob: GRDB reads text up to a NUL) as text
+/// with its NULs shown.
+private func spelledOut(_ row: Row, keyAt column: Int) -> String {
+    var values: [String] = row.databaseValues.map(\.description)
+    values[column] = String(decoding: row[column] as Data, as: UTF8.self).replacingOccurrences(of: "\0", with: "<NUL>")
+    return values.joined(separator: " ")
 }
