@@ -185,20 +185,15 @@ public final class StoreWriter {
         }
         guard (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" else { return false }
         // NORMAL is power-safe under WAL only; under a rollback journal it takes FULL (a few more syncs).
-        // A larger page cache than Store's 32 MiB: the unique index of instance keys is inserted into at
-        // random places and grows with the file (51 MB at 10M `#` lines); each of its pages that leaves
-        // the cache is written out and read back. At 48 MiB, which holds most of it, 10M lines read 4.2
-        // GB from the store file instead of 10.5 and wrote 2.8 GB instead of 9.0, with a peak RSS of
-        // 134 MB against the 150 MB target (Benchmarks/notes.md, step 26).
-        _ = try? db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -49152")
+        _ = try? db.execute(sql: "PRAGMA synchronous = FULL")
         return true
     }
 
-    /// After a file written directly: back to WAL, NORMAL syncs and Store's page cache. A failure here leaves the file
-    /// stored; the next file (and the next open of the store) sets WAL again.
+    /// After a file written directly: back to WAL and NORMAL syncs. A failure here leaves the file stored;
+    /// the next file (and the next open of the store) sets WAL again.
     private func leaveRollbackJournal() {
         _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-        _ = try? db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
+        _ = try? db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
 
     /// Records that a whole file could not be used (unreadable, not a measurement format), once per
