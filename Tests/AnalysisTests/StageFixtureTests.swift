@@ -192,6 +192,30 @@ import Testing
         #expect(fixture.value(.newVMMinusExistingVM, .medianDifference) == -150)
     }
 
+    /// New against existing VMs with two functions in one runtime x memory group and a group of its own:
+    /// the difference is taken per group (functions a and b together), then its median over the groups.
+    @Test func newVersusExistingVMGroupsFunctionsByRuntimeAndMemory() throws {
+        let fixture = try Fixture([
+            (
+                Self.aws,
+                [
+                    Call(batch: 1, function: "a", instance: "a1", vm: "vm-1", latency: 100),  // vm-1's first batch
+                    Call(batch: 2, function: "b", instance: "b1", vm: "vm-1", sent: 1000, latency: 300),
+                    Call(batch: 3, function: "a", instance: "a2", vm: "vm-1", sent: 2000, latency: 200),
+                    Call(batch: 4, function: "b", instance: "b2", vm: "vm-2", sent: 3000, latency: 150),  // new
+                    Call(batch: 5, memory: 256, function: "c", instance: "c1", vm: "vm-3", sent: 4000, latency: 500),
+                    Call(batch: 6, memory: 256, function: "c", instance: "c2", vm: "vm-3", sent: 5000, latency: 700),
+                ]
+            )
+        ])
+        // 128 MB: new 100, 150 (median 125), existing 300, 200 (250): -125; 256 MB: 500 against 700: -200.
+        let difference = try #require(fixture.metrics.first { $0.metric == .newVMMinusExistingVM })
+        #expect(difference.value == -162.5 && difference.n == 6)
+        let medians = fixture.metrics.filter { $0.metric == .coldStartLatency && $0.statistic == .median }
+        #expect(medians.first { $0.parameters.grouping == .newVM }?.value == 150)
+        #expect(medians.first { $0.parameters.grouping == .existingVM }?.value == 300)
+    }
+
     /// docs/analyses.md, "Cold and warm start": a group whose values (10 or more) repeat another's exactly,
     /// one file published under two names, counts once in its provider's pooled row; a few equal values do not.
     @Test func aRepeatedGroupCountsOnceInThePooledRow() throws {
