@@ -39,10 +39,13 @@ public struct Store: Sendable {
             // analyses read as fast (make bench).
             // WAL keeps readers consistent and makes an interrupted write roll back cleanly on the
             // next open; NORMAL sync is durable at checkpoints, which is what a re-runnable ingest needs.
+            // Deleted pages are not zeroed (Debian builds SQLite with secure delete on): a store holds
+            // measurements, not secrets, and replacing a 10M snapshot's analysis wrote its 300 MB of old
+            // samples again as zeros (Benchmarks/notes.md, step 28).
             try db.execute(
                 sql:
                     "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                    + "PRAGMA cache_size = -32768"
+                    + "PRAGMA cache_size = -32768; PRAGMA secure_delete = FAST"
             )
         }
         queue = try DatabaseQueue(path: path, configuration: configuration)

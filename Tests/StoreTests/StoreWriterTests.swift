@@ -192,6 +192,13 @@ private func record(instance: String, request: String, sent: Double) -> Invocati
         #expect(try Store(path: path).queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM instance") } == 2)
     }
 
+    /// Freed pages are not zeroed (secure_delete FAST, 2; Debian's SQLite defaults to 1): replacing a
+    /// large analysis would otherwise write its old samples again as zeros.
+    @Test func deletedPagesAreNotZeroed() throws {
+        let store = try Store(path: path)
+        #expect(try store.queue.read { try Int.fetchOne($0, sql: "PRAGMA secure_delete") } == 2)
+    }
+
     /// A file of 32 MiB or more goes under a rollback journal with full syncs, unless another connection
     /// has the store open; WAL and normal syncs before and after, and smaller files through the WAL.
     @Test func largeFilesLeaveTheWALWhenNoOtherConnectionHasTheStore() throws {
