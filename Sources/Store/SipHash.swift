@@ -3,8 +3,8 @@
 ///
 /// The index holds the hash, not the key: 1M keys of about 40 bytes made an index past the page cache of
 /// a 10M-line ingest. The key is fixed (a stored hash must not change between runs, as Swift's seeded
-/// `Hasher` would), so SipHash keeps an input from choosing keys that collide: with a weaker hash a file
-/// of colliding keys would make every lookup walk all of them.
+/// `Hasher` would). Even so, many keys sharing one SipHash cannot be made (a pair takes about 2^32
+/// tries), while with a weaker hash a file of colliding keys would make every lookup walk all of them.
 struct SipHash {
     private var v0, v1, v2, v3: UInt64
 

@@ -39,9 +39,9 @@ public struct Store: Sendable {
             // analyses read as fast (make bench).
             // WAL keeps readers consistent and makes an interrupted write roll back cleanly on the
             // next open; NORMAL sync is durable at checkpoints, which is what a re-runnable ingest needs.
-            // Deleted pages are not zeroed (Debian builds SQLite with secure delete on): a store holds
-            // measurements, not secrets, and replacing a 10M snapshot's analysis wrote its 300 MB of old
-            // samples again as zeros (Benchmarks/notes.md, step 28).
+            // Freed pages are not zeroed (Debian builds SQLite with secure delete on): replacing a 10M
+            // snapshot's analysis wrote its 300 MB of old samples again as zeros (Benchmarks/notes.md,
+            // step 28). FAST, not OFF: deleted content on pages written anyway is still cleared, at no I/O.
             try db.execute(
                 sql:
                     "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "

@@ -250,10 +250,10 @@ private func record(instance: String, request: String, sent: Double) -> Invocati
                 try sink.add(record(instance: "i-0", request: "r", sent: 1), line: 1)
                 return "small"
             }
+            // A cache of 4 pages sends the large file's pages to the store before the crash is copied.
+            try db.execute(sql: "PRAGMA cache_size = 4")
             #expect(throws: ReadFailed.self) {
                 try writer.writeFile(snapshotID: snapshot, path: "big.log", format: "x", sizeBytes: 32 << 20) { sink in
-                    // Pages reach the file early.
-                    try db.execute(sql: "PRAGMA cache_size = 4")
                     for line in 1...5_000 {
                         try sink.add(record(instance: "i-\(line)", request: "r", sent: 1), line: line)
                     }

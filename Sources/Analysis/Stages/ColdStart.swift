@@ -153,9 +153,9 @@ struct ColdStart: Stage {
         _ context: AnalysisContext, _ firstRequests: FirstRequests,
         functions: [Int64: AnalysisContext.Function], label: String, experiment: String?
     ) -> [Metric] {
-        // Latencies per function, those that opened their VM apart: one lookup among a few functions a
-        // cold start (a row per cold start with its provider and runtime strings, grouped by them, took
-        // most of this step on 10M lines). Groups and providers are unions of functions.
+        // Latencies per function, new-VM and existing-VM kept apart: each cold start is one lookup in a
+        // map of a few functions (a row per cold start with its provider and runtime strings, grouped by
+        // them, took most of this step on 10M lines). Groups and providers are unions of functions.
         var byFunction: [Int64: (newVM: [Double], existing: [Double])] = [:]
         for start in firstRequests.coldStarts {
             if firstRequests.first[start.vm]!.batch == start.batch {
