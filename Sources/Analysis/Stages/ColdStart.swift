@@ -155,7 +155,9 @@ struct ColdStart: Stage {
     ) -> [Metric] {
         // Latencies per function, new-VM and existing-VM kept apart: each cold start is one lookup in a
         // map of a few functions (a row per cold start with its provider and runtime strings, grouped by
-        // them, took most of this step on 10M lines). Groups and providers are unions of functions.
+        // them, took most of this step on 10M lines). Groups and providers are unions of functions,
+        // whose values are sorted once here and merged. (Latencies come from SQLite, which has no NaN,
+        // so a sample keeps every value and its count is the group's.)
         var byFunction: [Int64: (newVM: [Double], existing: [Double])] = [:]
         for start in firstRequests.coldStarts {
             if firstRequests.first[start.vm]!.batch == start.batch {
@@ -164,15 +166,15 @@ struct ColdStart: Stage {
                 byFunction[start.function, default: ([], [])].existing.append(start.latency)
             }
         }
-        func latencies(_ ids: [Int64]) -> (newVM: [Double], existing: [Double]) {
-            (ids.flatMap { byFunction[$0]!.newVM }, ids.flatMap { byFunction[$0]!.existing })
+        let samples = byFunction.mapValues { (newVM: Sample($0.newVM), existing: Sample($0.existing)) }
+        byFunction = [:]
+        func latencies(_ ids: [Int64]) -> (newVM: Sample, existing: Sample) {
+            (Sample(merging: ids.map { samples[$0]!.newVM }), Sample(merging: ids.map { samples[$0]!.existing }))
         }
         var metrics: [Metric] = []
-        let providers = Dictionary(grouping: byFunction.keys) { functions[$0]!.provider }
+        let providers = Dictionary(grouping: samples.keys) { functions[$0]!.provider }
         for (provider, ids) in providers.sorted(by: { $0.key < $1.key }) {
-            let (newVMValues, existingValues) = latencies(ids)
-            let newVM = Sample(newVMValues)
-            let existing = Sample(existingValues)
+            let (newVM, existing) = latencies(ids)
             guard !newVM.isEmpty, !existing.isEmpty else { continue }
             metrics += MetricGroup(
                 provider: provider, setting: "cold starts on a new VM, \(label)",
@@ -195,7 +197,7 @@ struct ColdStart: Stage {
             }
             for group in groups.values {
                 let (groupNew, groupExisting) = latencies(group)
-                guard let a = Sample(groupNew).median, let b = Sample(groupExisting).median else { continue }
+                guard let a = groupNew.median, let b = groupExisting.median else { continue }
                 differences.append(a - b)
                 count += groupNew.count + groupExisting.count
             }
