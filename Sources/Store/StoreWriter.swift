@@ -189,8 +189,8 @@ public final class StoreWriter {
         return true
     }
 
-    /// After a file written directly: back to WAL and NORMAL syncs. A failure here leaves the file stored;
-    /// the next file (and the next open of the store) sets WAL again.
+    /// After a file written directly: back to WAL and NORMAL syncs. A failure here leaves the file
+    /// stored; the next file (and the next open of the store) sets WAL again.
     private func leaveRollbackJournal() {
         _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         _ = try? db.execute(sql: "PRAGMA synchronous = NORMAL")

@@ -3,33 +3,40 @@ import GRDB
 import Store
 import Testing
 
-/// A store written before metric parameters were columns (schema v6) opens, migrates, and reads back
-/// every metric row with the same id, dimensions, statistic, value, CI and sample.
-@Suite struct MigrationTests {
-    @Test func metricRowsKeepTheirValuesThroughV7() throws {
-        let path = NSTemporaryDirectory() + "migration-" + UUID().uuidString + ".sqlite"
-        defer { try? FileManager.default.removeItem(atPath: path) }
+/// Stores written under older schemas open, migrate and keep their rows. A class: each test gets an
+/// instance, whose store is removed with it.
+@Suite final class MigrationTests {
+    private let path = NSTemporaryDirectory() + "migration-" + UUID().uuidString + ".sqlite"
+
+    deinit {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// Writes the store as it was after `migration`, holding the rows that `sql` inserts.
+    private func writeOldStore(upTo migration: String, _ sql: String) throws {
         let old = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(old, upTo: "v6: per-file invocation tallies")
-        try old.write { db in
-            try db.execute(sql: "INSERT INTO snapshot (id, name, created_at) VALUES (1, 'old', '2026-01-01T00:00:00Z')")
-            try db.execute(
-                sql: """
-                    INSERT INTO metric (id, snapshot_id, metric, provider, runtime, memory_mb, setting, statistic, \
-                    value, unit, n, ci_low, ci_high, source)
-                    VALUES (1, 1, 'coldstart.latency_ms', 'aws', 'python2.7', 128, 'cold starts, \
-                    experiment=coldstart', 'median',
-                            167.25, 'ms', 3, 150.5, 180.125, 'analyze'),
-                           (2, 1, 'scalability.instances_per_request', 'aws', NULL, NULL, 'concurrency=20', 'mean', \
-                    0.95, 'fraction', 40,
-                            NULL, NULL, 'analyze'),
-                           (3, 1, 'lifetime.instance_minutes', 'google', NULL, 2048, 'interval=60s', 'p90', 351.1, \
-                    'minutes', 12,
-                            NULL, NULL, 'seed');
-                    INSERT INTO metric_sample (metric_id, n, sorted_values) VALUES (1, 3, '[150.5,167.25,180.125]');
-                    """)
-        }
+        try Schema.migrator.migrate(old, upTo: migration)
+        try old.write { try $0.execute(sql: sql) }
         try old.close()
+    }
+
+    /// A store written before metric parameters were columns (schema v6) opens, migrates, and reads back
+    /// every metric row with the same id, dimensions, statistic, value, CI and sample.
+    @Test func metricRowsKeepTheirValuesThroughV7() throws {
+        try writeOldStore(
+            upTo: "v6: per-file invocation tallies",
+            """
+            INSERT INTO snapshot (id, name, created_at) VALUES (1, 'old', '2026-01-01T00:00:00Z');
+            INSERT INTO metric (id, snapshot_id, metric, provider, runtime, memory_mb, setting, statistic,
+                                value, unit, n, ci_low, ci_high, source)
+            VALUES (1, 1, 'coldstart.latency_ms', 'aws', 'python2.7', 128, 'cold starts, experiment=coldstart',
+                    'median', 167.25, 'ms', 3, 150.5, 180.125, 'analyze'),
+                   (2, 1, 'scalability.instances_per_request', 'aws', NULL, NULL, 'concurrency=20', 'mean',
+                    0.95, 'fraction', 40, NULL, NULL, 'analyze'),
+                   (3, 1, 'lifetime.instance_minutes', 'google', NULL, 2048, 'interval=60s', 'p90', 351.1,
+                    'minutes', 12, NULL, NULL, 'seed');
+            INSERT INTO metric_sample (metric_id, n, sorted_values) VALUES (1, 3, '[150.5,167.25,180.125]');
+            """)
         let store = try Store(path: path)
         let metrics = try store.metrics(snapshot: "old", samples: true)
         #expect(metrics.map(\.metric) == [.coldStartLatency, .instanceLifetimeMinutes, .instancesPerRequest])
@@ -46,35 +53,29 @@ import Testing
     /// lambda-perf's reader folded architecture and packaging into the runtime ("python312 image arm64")
     /// before v8: functions and metric rows are split into fields, values untouched.
     @Test func foldedRuntimesSplitIntoFieldsThroughV8() throws {
-        let path = NSTemporaryDirectory() + "migration-" + UUID().uuidString + ".sqlite"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let old = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(old, upTo: "v7: metric parameters as columns")
-        try old.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO snapshot (id, name, created_at) VALUES (1, 'lp', '2026-01-01T00:00:00Z');
-                    INSERT INTO source_file (id, snapshot_id, path, sha256, format, size_bytes, records, rejected,
-                                             ingested_at)
-                    VALUES (1, 1, 'day.json', 'x', 'lambda-perf', 1, 2, 0, '2026-01-01T00:00:00Z');
-                    INSERT INTO function (id, provider, name, runtime, memory_mb)
-                    VALUES (1, 'aws', 'lambda-perf-python312-image-128-arm64', 'python312 image arm64', 128),
-                           (2, 'aws', 'lambda-perf-python312-zip-128-x86_64', 'python312', 128);
-                    INSERT INTO invocation (snapshot_id, source_file_id, line, function_id, cold_rule_id, status,
-                                            init_duration_ms, extra)
-                    VALUES (1, 1, 1, 1, (SELECT min(id) FROM cold_rule), 'ok', 300.5,
-                            '{"architecture":"arm64","display_name":"python312","packaging":"image"}'),
-                           (1, 1, 1, 2, (SELECT min(id) FROM cold_rule), 'ok', 90.25,
-                            '{"architecture":"x86_64","display_name":"python312","packaging":"zip"}');
-                    INSERT INTO metric (id, snapshot_id, metric, provider, runtime, memory_mb, setting, statistic,
-                                        value, unit, source)
-                    VALUES (1, 1, 'memory.used_mb', 'aws', 'python312 image arm64', 128, 'day=2026-01-01', 'mean',
-                            70.5, 'MB', 'lambda-perf'),
-                           (2, 1, 'memory.used_mb', 'aws', 'python312', 128, 'day=2026-01-01', 'mean', 60.25, 'MB',
-                            'lambda-perf');
-                    """)
-        }
-        try old.close()
+        try writeOldStore(
+            upTo: "v7: metric parameters as columns",
+            """
+            INSERT INTO snapshot (id, name, created_at) VALUES (1, 'lp', '2026-01-01T00:00:00Z');
+            INSERT INTO source_file (id, snapshot_id, path, sha256, format, size_bytes, records, rejected,
+                                     ingested_at)
+            VALUES (1, 1, 'day.json', 'x', 'lambda-perf', 1, 2, 0, '2026-01-01T00:00:00Z');
+            INSERT INTO function (id, provider, name, runtime, memory_mb)
+            VALUES (1, 'aws', 'lambda-perf-python312-image-128-arm64', 'python312 image arm64', 128),
+                   (2, 'aws', 'lambda-perf-python312-zip-128-x86_64', 'python312', 128);
+            INSERT INTO invocation (snapshot_id, source_file_id, line, function_id, cold_rule_id, status,
+                                    init_duration_ms, extra)
+            VALUES (1, 1, 1, 1, (SELECT min(id) FROM cold_rule), 'ok', 300.5,
+                    '{"architecture":"arm64","display_name":"python312","packaging":"image"}'),
+                   (1, 1, 1, 2, (SELECT min(id) FROM cold_rule), 'ok', 90.25,
+                    '{"architecture":"x86_64","display_name":"python312","packaging":"zip"}');
+            INSERT INTO metric (id, snapshot_id, metric, provider, runtime, memory_mb, setting, statistic,
+                                value, unit, source)
+            VALUES (1, 1, 'memory.used_mb', 'aws', 'python312 image arm64', 128, 'day=2026-01-01', 'mean',
+                    70.5, 'MB', 'lambda-perf'),
+                   (2, 1, 'memory.used_mb', 'aws', 'python312', 128, 'day=2026-01-01', 'mean', 60.25, 'MB',
+                    'lambda-perf');
+            """)
         let store = try Store(path: path)
         let metrics = try store.metrics(snapshot: "lp")
         #expect(metrics.map(\.value) == [60.25, 70.5])
@@ -93,29 +94,23 @@ import Testing
     /// the writer computes (a writer finds them by it and adds no row, through the new index), and the
     /// invocation view still spells them out.
     @Test func instancesKeepTheirRowsAndAreFoundThroughV14() throws {
-        let path = NSTemporaryDirectory() + "migration-" + UUID().uuidString + ".sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let old = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(old, upTo: "v13: no stored index of invocations by VM")
-        try old.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO snapshot (id, name, created_at) VALUES (1, 'old', '2026-01-01T00:00:00Z');
-                    INSERT INTO source_file (id, snapshot_id, path, sha256, format, size_bytes, records, rejected,
-                                             ingested_at)
-                    VALUES (1, 1, 'old.log', 'x', 'faas-measure', 1, 1, 0, '2026-01-01T00:00:00Z');
-                    INSERT INTO function (id, provider, name) VALUES (1, 'aws', 'f');
-                    INSERT INTO instance (id, provider, instance_key, function_id, procfs_instance_id, private_ip,
-                                          first_seen_ms, last_seen_ms)
-                    VALUES (7, 'aws', 'i-old', 1, 'sandbox-root', '10.0.0.1', 1000.5, 2000.25),
-                           (9, 'google', 'i-old', 1, NULL, NULL, NULL, NULL),
-                           (10, 'aws', 'nul' || char(0) || 'inside', 1, NULL, NULL, NULL, NULL);
-                    INSERT INTO invocation (snapshot_id, source_file_id, line, function_id, instance_id, cold_rule_id,
-                                            status)
-                    VALUES (1, 1, 1, 1, 7, 0, 'ok');
-                    """)
-        }
-        try old.close()
+        try writeOldStore(
+            upTo: "v13: no stored index of invocations by VM",
+            """
+            INSERT INTO snapshot (id, name, created_at) VALUES (1, 'old', '2026-01-01T00:00:00Z');
+            INSERT INTO source_file (id, snapshot_id, path, sha256, format, size_bytes, records, rejected,
+                                     ingested_at)
+            VALUES (1, 1, 'old.log', 'x', 'faas-measure', 1, 1, 0, '2026-01-01T00:00:00Z');
+            INSERT INTO function (id, provider, name) VALUES (1, 'aws', 'f');
+            INSERT INTO instance (id, provider, instance_key, function_id, procfs_instance_id, private_ip,
+                                  first_seen_ms, last_seen_ms)
+            VALUES (7, 'aws', 'i-old', 1, 'sandbox-root', '10.0.0.1', 1000.5, 2000.25),
+                   (9, 'google', 'i-old', 1, NULL, NULL, NULL, NULL),
+                   (10, 'aws', 'nul' || char(0) || 'inside', 1, NULL, NULL, NULL, NULL);
+            INSERT INTO invocation (snapshot_id, source_file_id, line, function_id, instance_id, cold_rule_id,
+                                    status)
+            VALUES (1, 1, 1, 1, 7, 0, 'ok');
+            """)
         let store = try Store(path: path)
         try store.queue.inDatabase { db in
             let writer = try StoreWriter(db)

@@ -204,9 +204,7 @@ private func record(instance: String, request: String, sent: Double) -> Invocati
     @Test func largeFilesLeaveTheWALWhenNoOtherConnectionHasTheStore() throws {
         let store = try Store(path: path)
         func modes(_ db: Database) throws -> String {
-            let journal = try String.fetchOne(db, sql: "PRAGMA journal_mode")!
-            let sync = try Int.fetchOne(db, sql: "PRAGMA synchronous")!
-            return "\(journal) \(sync)"
+            try "\(String.fetchOne(db, sql: "PRAGMA journal_mode")!) \(Int.fetchOne(db, sql: "PRAGMA synchronous")!)"
         }
         func write(_ db: Database, _ writer: StoreWriter, size: Int64) throws -> String {
             var during = ""
@@ -250,8 +248,7 @@ private func record(instance: String, request: String, sent: Double) -> Invocati
                 try sink.add(record(instance: "i-0", request: "r", sent: 1), line: 1)
                 return "small"
             }
-            // A cache of 4 pages sends the large file's pages to the store before the crash is copied.
-            try db.execute(sql: "PRAGMA cache_size = 4")
+            try db.execute(sql: "PRAGMA cache_size = 4")  // pages reach the file early
             #expect(throws: ReadFailed.self) {
                 try writer.writeFile(snapshotID: snapshot, path: "big.log", format: "x", sizeBytes: 32 << 20) { sink in
                     for line in 1...5_000 {
