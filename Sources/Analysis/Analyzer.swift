@@ -72,8 +72,7 @@ public struct Analyzer {
     public func run(snapshot: String) throws -> [StageReport] {
         try store.queue.write { db in
             let snapshotID = try Self.snapshotID(snapshot, db)
-            let reports = try runStages(snapshotID: snapshotID, db)
-            try MetricStore(db).replace(snapshotID: snapshotID, with: reports.flatMap(\.metrics), source: Self.source)
+            let reports = try runStagesAndStore(snapshotID: snapshotID, db)
             try db.execute(sql: "DELETE FROM analysis_stage WHERE snapshot_id = ?", arguments: [snapshotID])
             for (position, report) in reports.enumerated() {
                 var reason: String?
@@ -104,7 +103,10 @@ public struct Analyzer {
     /// Runs the stages on two cores: this connection and a second, read-only one take the next stage
     /// in turn. Both read the same data: this one holds the write lock, so nothing commits meanwhile.
     /// (One after the other, the stages took 2.5 s on 1M invocations, mostly SQLite decoding rows.)
-    private func runStages(snapshotID: Int64, _ db: Database) throws -> [StageReport] {
+    /// With no stage left to take, this connection replaces the snapshot's metrics, adding each stage's
+    /// once it and every stage before it have finished (so that ids keep the stages' order): on 10M `#`
+    /// lines it writes cold start's samples (300 MB of JSON) while the other one runs its last stage.
+    private func runStagesAndStore(snapshotID: Int64, _ db: Database) throws -> [StageReport] {
         let stages = Self.stages
         let results = StageResults(order: Self.startOrder)
         let options = options
@@ -133,9 +135,16 @@ public struct Analyzer {
                 try? second.queue.read { work($0) }
             }
         }
+        defer { helper.wait() }
         work(db)
-        helper.wait()
-        return try results.reports()
+        let replacement = try MetricReplacement(db, snapshotID: snapshotID, source: Self.source)
+        var reports: [StageReport] = []
+        while reports.count < stages.count {
+            let finished = try results.finished(from: reports.count)
+            for report in finished { try replacement.append(report.metrics) }
+            reports += finished
+        }
+        return reports
     }
 
     /// The cold- and warm-start latency rows (by group, and pooled per provider) of the snapshot's
@@ -229,8 +238,8 @@ public struct Analyzer {
 }
 
 /// The stages' outcomes as the two connections compute them, handed out and stored under a lock.
-private final class StageResults: @unchecked Sendable {
-    private let lock = NSLock()
+final class StageResults: @unchecked Sendable {
+    private let condition = NSCondition()
     private let order: [Int]
     private var taken = 0
     private var results: [Result<StageReport, any Error>?]
@@ -243,7 +252,7 @@ private final class StageResults: @unchecked Sendable {
 
     /// The index of the next stage nobody has taken, if any.
     func next() -> Int? {
-        lock.withLock {
+        condition.withLock {
             guard taken < order.count else { return nil }
             taken += 1
             return order[taken - 1]
@@ -251,12 +260,19 @@ private final class StageResults: @unchecked Sendable {
     }
 
     func store(_ index: Int, _ result: Result<StageReport, any Error>) {
-        lock.withLock { results[index] = result }
+        condition.withLock {
+            results[index] = result
+            condition.broadcast()
+        }
     }
 
-    /// The reports in stage order; the first stage's error if one failed.
-    func reports() throws -> [StageReport] {
-        try lock.withLock { results }.map { try $0!.get() }
+    /// The reports of the stages from index `start` on that have finished, in stage order up to the first
+    /// that has not, once stage `start` has; the error of the first of them that failed.
+    func finished(from start: Int) throws -> [StageReport] {
+        try condition.withLock {
+            while results[start] == nil { condition.wait() }
+            return try results[start...].prefix { $0 != nil }.map { try $0!.get() }
+        }
     }
 }
 

@@ -12,16 +12,7 @@ public struct MetricStore {
     /// Replaces the snapshot's metrics from `source` (metrics ingested from a file, such as the
     /// paper's published numbers, stay).
     public func replace(snapshotID: Int64, with metrics: [Metric], source: String) throws {
-        for table in ["metric_sample", "metric_series"] {
-            try db.execute(
-                sql:
-                    "DELETE FROM \(table) WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ? AND source "
-                    + "= ?)",
-                arguments: [snapshotID, source])
-        }
-        try db.execute(sql: "DELETE FROM metric WHERE snapshot_id = ? AND source = ?", arguments: [snapshotID, source])
-        let inserter = try MetricInserter(db)
-        for metric in metrics { try inserter.insert(metric, snapshotID: snapshotID, source: metric.source ?? source) }
+        try MetricReplacement(db, snapshotID: snapshotID, source: source).append(metrics)
     }
 
     /// A runtime's variants in `RuntimeVariant`'s order: the default packaging and architecture (or

@@ -39,6 +39,23 @@ import Testing
         #expect(Analyzer.stages[Analyzer.startOrder[0]].id == .coldStart)
     }
 
+    /// The write connection stores a stage's metrics once it and every stage before it have finished, so
+    /// that ids keep the stages' order whichever connection finishes first; a failed stage stops it.
+    @Test func finishedStagesComeInStageOrder() throws {
+        let results = StageResults(order: [2, 0, 1, 3])
+        #expect([results.next(), results.next(), results.next(), results.next(), results.next()] == [2, 0, 1, 3, nil])
+        @Sendable func report(_ stage: StageID) -> StageReport {
+            StageReport(stage: stage, outcome: .metrics([]), seconds: 0)
+        }
+        results.store(2, .success(report(.coresidency)))
+        results.store(1, .success(report(.scalability)))
+        // Stage 0 finishes later, on the other connection: the call waits for it.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { results.store(0, .success(report(.vmInventory))) }
+        #expect(try results.finished(from: 0).map(\.stage) == [.vmInventory, .scalability, .coresidency])
+        results.store(3, .failure(AnalysisError.unknownSnapshot("x")))
+        #expect(throws: AnalysisError.self) { try results.finished(from: 3) }
+    }
+
     /// A value equal to the one before repeats its text; equal means to the bit, so -0.0 and 0.0 differ.
     @Test func repeatedValuesWriteTheSameTextAsEachValueAlone() {
         #expect(

@@ -1,0 +1,32 @@
+import GRDB
+
+/// Replaces a snapshot's metrics from one source in parts, inside the caller's transaction: the old rows
+/// go when it is made, and the new ones are added as they come. The analyses store a stage's metrics
+/// while the other connection still runs later stages.
+public final class MetricReplacement {
+    private let inserter: MetricInserter
+    private let snapshotID: Int64
+    private let source: String
+
+    /// Deletes the snapshot's metrics from `source` (metrics ingested from a file, such as the paper's
+    /// published numbers, stay).
+    public init(_ db: Database, snapshotID: Int64, source: String) throws {
+        for table in ["metric_sample", "metric_series"] {
+            try db.execute(
+                sql:
+                    "DELETE FROM \(table) WHERE metric_id IN (SELECT id FROM metric WHERE snapshot_id = ? AND source "
+                    + "= ?)",
+                arguments: [snapshotID, source])
+        }
+        try db.execute(sql: "DELETE FROM metric WHERE snapshot_id = ? AND source = ?", arguments: [snapshotID, source])
+        inserter = try MetricInserter(db)
+        self.snapshotID = snapshotID
+        self.source = source
+    }
+
+    /// Adds the metrics after those added before (ids in that order), each under its own source if it
+    /// has one.
+    public func append(_ metrics: [Metric]) throws {
+        for metric in metrics { try inserter.insert(metric, snapshotID: snapshotID, source: metric.source ?? source) }
+    }
+}
