@@ -101,18 +101,20 @@ public struct Analyzer {
         stages.indices.filter { stages[$0].id == .coldStart } + stages.indices.filter { stages[$0].id != .coldStart }
 
     /// Runs the stages on two cores: this connection and a second, read-only one take the next stage
-    /// in turn. Both read the same data: this one holds the write lock, so nothing commits meanwhile.
-    /// (One after the other, the stages took 2.5 s on 1M invocations, mostly SQLite decoding rows.)
-    /// With no stage left to take, this connection replaces the snapshot's metrics, adding each stage's
-    /// once it and every stage before it have finished (so that ids keep the stages' order): on 10M `#`
-    /// lines it writes cold start's samples (300 MB of JSON) while the other one runs its last stage.
+    /// in turn. (One after the other, the stages took 2.5 s on 1M invocations, mostly SQLite decoding
+    /// rows.) This connection holds the write lock, so both read the same data. It takes the first
+    /// stage, cold start, which has the most samples to store; with no stage left to take, it replaces
+    /// the snapshot's metrics, adding each stage's once it and every stage before it have finished (so
+    /// that ids keep the stages' order). On 10M `#` lines it writes cold start's samples (300 MB of
+    /// JSON) while the other connection runs its last stage, which the WAL keeps from seeing them.
     private func runStagesAndStore(snapshotID: Int64, _ db: Database) throws -> [StageReport] {
         let stages = Self.stages
         let results = StageResults(order: Self.startOrder)
         let options = options
-        @Sendable func work(_ db: Database) {
+        @Sendable func work(_ db: Database, from first: Int?) {
             let context = AnalysisContext(db: db, snapshotID: snapshotID, options: options)
-            while let index = results.next() {
+            var next = first
+            while let index = next {
                 let started = Date()
                 do {
                     let outcome = try stages[index].run(context)
@@ -125,24 +127,33 @@ public struct Analyzer {
                 } catch {
                     results.store(index, .failure(error))
                 }
+                next = results.next()
             }
         }
+        let first = results.next()
         let path = store.queue.path
         let second = path.isEmpty || path == ":memory:" ? nil : try? Store(readOnlyPath: path)
         let helper = DispatchGroup()
         if let second {
             DispatchQueue.global(qos: .userInitiated).async(group: helper) {
-                try? second.queue.read { work($0) }
+                try? second.queue.read { work($0, from: results.next()) }
             }
         }
         defer { helper.wait() }
-        work(db)
-        let replacement = try MetricReplacement(db, snapshotID: snapshotID, source: Self.source)
+        work(db, from: first)
         var reports: [StageReport] = []
-        while reports.count < stages.count {
-            let finished = try results.finished(from: reports.count)
-            for report in finished { try replacement.append(report.metrics) }
-            reports += finished
+        do {
+            let replacement = try MetricReplacement(db, snapshotID: snapshotID, source: Self.source)
+            while reports.count < stages.count {
+                let finished = try results.finished(from: reports.count)
+                for report in finished { try replacement.append(report.metrics) }
+                reports += finished
+            }
+        } catch {
+            // A stage's error before the store's: a stage that failed can abort the transaction (a full
+            // disk), and then the store's error only says that it was aborted.
+            helper.wait()
+            throw results.firstFailure() ?? error
         }
         return reports
     }
@@ -237,7 +248,8 @@ public struct Analyzer {
     }
 }
 
-/// The stages' outcomes as the two connections compute them, handed out and stored under a lock.
+/// The stages' outcomes as the two connections compute them, handed out and stored under a lock, and
+/// waited for in stage order.
 final class StageResults: @unchecked Sendable {
     private let condition = NSCondition()
     private let order: [Int]
@@ -272,6 +284,14 @@ final class StageResults: @unchecked Sendable {
         try condition.withLock {
             while results[start] == nil { condition.wait() }
             return try results[start...].prefix { $0 != nil }.map { try $0!.get() }
+        }
+    }
+
+    /// The error of the first stage, in stage order, that failed among those that have finished.
+    func firstFailure() -> (any Error)? {
+        condition.withLock {
+            for case .failure(let error)? in results { return error }
+            return nil
         }
     }
 }

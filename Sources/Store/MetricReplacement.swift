@@ -1,8 +1,8 @@
 import GRDB
 
-/// Replaces a snapshot's metrics from one source in parts, inside the caller's transaction: the old rows
-/// go when it is made, and the new ones are added as they come. The analyses store a stage's metrics
-/// while the other connection still runs later stages.
+/// Replaces a snapshot's metrics from one source, inside the caller's transaction: the old rows go when
+/// it is made, and the new ones are added in parts as the caller has them (the analyses add a stage's
+/// metrics while later stages still run).
 public final class MetricReplacement {
     private let inserter: MetricInserter
     private let snapshotID: Int64

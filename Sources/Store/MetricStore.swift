@@ -9,12 +9,6 @@ public struct MetricStore {
         self.db = db
     }
 
-    /// Replaces the snapshot's metrics from `source` (metrics ingested from a file, such as the
-    /// paper's published numbers, stay).
-    public func replace(snapshotID: Int64, with metrics: [Metric], source: String) throws {
-        try MetricReplacement(db, snapshotID: snapshotID, source: source).append(metrics)
-    }
-
     /// A runtime's variants in `RuntimeVariant`'s order: the default packaging and architecture (or
     /// none stated) first.
     static let variantOrder = """

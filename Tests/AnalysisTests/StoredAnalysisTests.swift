@@ -40,20 +40,25 @@ import Testing
     }
 
     /// The write connection stores a stage's metrics once it and every stage before it have finished, so
-    /// that ids keep the stages' order whichever connection finishes first; a failed stage stops it.
-    @Test func finishedStagesComeInStageOrder() throws {
-        let results = StageResults(order: [2, 0, 1, 3])
-        #expect([results.next(), results.next(), results.next(), results.next(), results.next()] == [2, 0, 1, 3, nil])
-        @Sendable func report(_ stage: StageID) -> StageReport {
-            StageReport(stage: stage, outcome: .metrics([]), seconds: 0)
+    /// that ids keep the stages' order whichever connection finishes first; a failed stage stops it, and
+    /// the first failure in stage order is the one reported.
+    @Test(.timeLimit(.minutes(1))) func finishedStagesComeInStageOrder() throws {
+        let results = StageResults(order: [2, 0, 1, 3, 4])
+        #expect((0..<6).map { _ in results.next() } == [2, 0, 1, 3, 4, nil])
+        @Sendable func report(_ index: Int) -> Result<StageReport, any Error> {
+            .success(StageReport(stage: StageID.allCases[index], outcome: .metrics([]), seconds: 0))
         }
-        results.store(2, .success(report(.coresidency)))
-        results.store(1, .success(report(.scalability)))
+        results.store(2, report(2))
+        results.store(1, report(1))
         // Stage 0 finishes later, on the other connection: the call waits for it.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { results.store(0, .success(report(.vmInventory))) }
-        #expect(try results.finished(from: 0).map(\.stage) == [.vmInventory, .scalability, .coresidency])
-        results.store(3, .failure(AnalysisError.unknownSnapshot("x")))
-        #expect(throws: AnalysisError.self) { try results.finished(from: 3) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { results.store(0, report(0)) }
+        #expect(try results.finished(from: 0).map(\.stage) == Array(StageID.allCases.prefix(3)))
+        #expect(results.firstFailure() == nil)
+        results.store(4, .failure(AnalysisError.unknownSnapshot("4")))
+        results.store(3, .failure(AnalysisError.unknownSnapshot("3")))
+        let thrown = #expect(throws: AnalysisError.self) { try results.finished(from: 3) }
+        #expect(thrown?.description == AnalysisError.unknownSnapshot("3").description)
+        #expect((results.firstFailure() as? AnalysisError)?.description == thrown?.description)
     }
 
     /// A value equal to the one before repeats its text; equal means to the bit, so -0.0 and 0.0 differ.

@@ -29,7 +29,7 @@ import Testing
                 try db.execute(
                     sql: "INSERT INTO snapshot (name, created_at) VALUES (?, '2026-01-01T00:00:00Z')", arguments: [name]
                 )
-                try MetricStore(db).replace(snapshotID: db.lastInsertedRowID, with: metrics, source: "analyze")
+                try MetricReplacement(db, snapshotID: db.lastInsertedRowID, source: "analyze").append(metrics)
             }
         }
         return (store, folder)
@@ -440,12 +440,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         try store.queue.write { db in
             try db.execute(sql: "INSERT INTO snapshot (name, created_at) VALUES ('C', '2026-01-01T00:00:00Z')")
-            try MetricStore(db).replace(
-                snapshotID: db.lastInsertedRowID,
-                with: [
-                    Metric(.maxConcurrentInstances, provider: "aws", statistic: .max, value: 791, unit: "instances")
-                ],
-                source: "analyze")
+            try MetricReplacement(db, snapshotID: db.lastInsertedRowID, source: "analyze").append([
+                Metric(.maxConcurrentInstances, provider: "aws", statistic: .max, value: 791, unit: "instances")
+            ])
         }
         let comparison = try Comparison(store: store, a: ["A"], b: ["B", "C"])
         #expect(comparison.b == "B + C")
