@@ -310,6 +310,33 @@ import Testing
         #expect(fixture.value(.vmUptimeHours, .max) == 100.0 / 3600)
     }
 
+    /// An instance is one per run (the same id in two runs is two instances), each run has its own last
+    /// round, and the lifetime runs' VMs are counted once each.
+    @Test func lifetimeRunsKeepInstancesApartByRun() throws {
+        // Run 0: i1 in rounds 0-1 on vm-1, i2 in rounds 2-3 on vm-2 (cut off by round 3).
+        // Run 1: i1 in round 0 on vm-3, i3 in rounds 1-2 on vm-3 (cut off by round 2).
+        func run(_ rounds: [(instance: String, vm: String)]) -> [Call] {
+            rounds.enumerated().map { round, call in
+                Call(
+                    round: round, instance: call.instance, request: "r\(round)", vm: call.vm,
+                    sent: Double(round) * 60_000)
+            }
+        }
+        let manifest = #"{"provider": "aws", "experiment": "lifetime", "parameters": {"interval_s": 60}}"#
+        let fixture = try Fixture([
+            (manifest, run([("i1", "vm-1"), ("i1", "vm-1"), ("i2", "vm-2"), ("i2", "vm-2")])),
+            (manifest, run([("i1", "vm-3"), ("i3", "vm-3"), ("i3", "vm-3")])),
+        ])
+        // Last seen is the last response: sent + 100 ms latency + 10 ms duration + 5 ms.
+        let (longer, shorter) = ((60_000 + 115.0) / 60_000, 115.0 / 60_000)
+        let minutes = fixture.metrics.first { $0.metric == .instanceLifetimeMinutes && $0.statistic == .median }
+        #expect(minutes?.n == 2)
+        #expect(minutes?.value == shorter + 0.5 * (longer - shorter))
+        #expect(fixture.value(.instanceLifetimeMinutes, .max, memory: 128, setting: "interval=60s") == longer)
+        let uptime = fixture.metrics.first { $0.setting == "longest host VM uptime seen in lifetime runs" }
+        #expect(uptime?.value == 100.0 / 3600 && uptime?.n == 3)
+    }
+
     @Test func idleRecycling() throws {
         // f1: requests 10 min apart, same instance (survived). f2: 30 min apart, a new instance (cold).
         let fixture = try Fixture([
