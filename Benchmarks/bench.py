@@ -13,8 +13,9 @@ and checks that the three agree on every median and p99 to the printed digit. Th
 pace in records/s: the public collections in Datasets/ (lambda-perf, the FaaS Parallelism Benchmark)
 through their built-in readers, and 1M generated invocations as canonical JSON Lines and as a probe's
 nested JSON through a mapping (json_inputs.py). Each figure is the median of several runs, after a
-warm-up run of each size, left out of them; the sizes take turns, one run each. Writes
-Benchmarks/results.md.
+warm-up run of each size, left out of them; the sizes take turns, one run each. Last, every analysis
+stage on the paper's experiments (`analyze simulate`'s aws-2017 profile at scales 1 and 10), since the
+mixed workload leaves six of the ten stages without data. Writes Benchmarks/results.md.
 
 Usage: bench.py --analyze PATH [--sizes 1000000,10000000] [--runs 3] [--big-runs 3] [--work DIR]
 """
@@ -36,6 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DUCKDB_VERSION = "2.0.1"
 HISTORY_RECORDS = 6_700_000  # lambda-perf's whole history, 2022-09 .. 2026-04
+EXPERIMENT_SCALES = (1, 10)  # `analyze simulate --scale`: 1 is the paper's sizes (913k invocations for aws-2017)
 DIGITS = 4  # medians and p99 are compared and printed with 4 decimals (0.1 us)
 LABELS = {"ingest": "ingest", "metrics": "metrics", "report": "report after metrics", "report_fresh": "report alone",
           "duckdb": "DuckDB", "python": "Python pipeline"}
@@ -141,7 +143,8 @@ def main():
                for state in sizes]
     json_results = json_readers(analyze, args)
     history = lambda_perf_history(analyze, args)
-    write(results, json_results, history, args)
+    experiments = experiment_stages(analyze, args)
+    write(results, json_results, history, experiments, args)
     if not all(r["agree"] for r in results):
         sys.exit("the three pipelines disagree on some median (see stderr)")
 
@@ -350,6 +353,60 @@ def json_targets(json_results):
             f"{'met' if rows_agree else 'missed'} |"]
 
 
+def experiment_stages(analyze, args):
+    """Issue 18's check of every stage for work that grows faster than its input: the paper's experiments
+    simulated at each scale of EXPERIMENT_SCALES, ingested, then `analyze metrics` once; a list of dicts
+    (scale, invocations, metrics seconds, stages by title)."""
+    results = []
+    db = os.path.join(args.work, "experiments.sqlite")
+    for scale in EXPERIMENT_SCALES:
+        directory = os.path.join(args.work, f"experiments-aws-2017-scale-{scale}")
+        if not os.path.exists(directory):
+            subprocess.run([analyze, "simulate", "--profile", "aws-2017", "--seed", "2018", "--scale", str(scale),
+                            "--out", directory + ".tmp"], check=True, stdout=subprocess.DEVNULL)
+            os.rename(directory + ".tmp", directory)
+        print(f"Experiments of aws-2017 at scale {scale}: ingest, metrics", file=sys.stderr)
+        remove_store(db)
+        timed([analyze, "ingest", "--db", db, directory])
+        seconds, _, _ = timed([analyze, "metrics", "--db", db])
+        results.append({"scale": scale, "invocations": stored_records(db), "metrics": seconds,
+                        "stages": stage_seconds(db)})
+        remove_store(db)
+    return results
+
+
+def experiment_lines(experiments):
+    """The stages on the paper's experiments at each scale, and whether any grows faster than linear."""
+    first, last = experiments[0], experiments[-1]
+    growth = last["invocations"] / first["invocations"]
+    lines = ["", "## Every stage on the paper's experiments, this run", "",
+             "`analyze simulate --profile aws-2017 --seed 2018 --scale S` writes every experiment of the paper "
+             "(scale 1: its sizes), ingested, then `analyze metrics`, one run each; seconds of each stage as "
+             f"`analysis_stage` stores them. From scale {first['scale']} to {last['scale']} the invocations grow "
+             f"{growth:.1f}x; a stage whose time grew by the square of that would be quadratic.", "",
+             "| stage | " + " | ".join(f"scale {e['scale']}: {e['invocations']:,} invocations (s)" for e in experiments)
+             + " | time ratio | time ratio / invocation ratio |",
+             "|---|" + "---:|" * (len(experiments) + 2)]
+    ratios = []
+    for title in first["stages"]:
+        cells = [f"{e['stages'].get(title, 0):.2f}" for e in experiments]
+        base = first["stages"][title]
+        if base >= 0.05:
+            ratio = last["stages"].get(title, 0) / base
+            ratios.append(ratio / growth)
+            cells += [f"{ratio:.1f}", f"{ratio / growth:.2f}"]
+        else:
+            cells += ["(under 0.05 s)", ""]
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    lines.append("| `analyze metrics` (wall) | " + " | ".join(f"{e['metrics']:.2f}" for e in experiments)
+                 + f" | {last['metrics'] / first['metrics']:.1f} | {last['metrics'] / first['metrics'] / growth:.2f} |")
+    worst = max(ratios)
+    lines += ["", "| target | measured | status |", "|---|---|---|",
+              f"| no quadratic stage (issue 18): every stage's time grows at most twice as fast as its input | "
+              f"largest time ratio / invocation ratio {worst:.2f} | {'met' if worst <= 2 else 'missed'} |"]
+    return lines
+
+
 def history_lines(history):
     return ["", "## A JSON snapshot of lambda-perf's size, this run", "",
             f"`Benchmarks/lambda_perf_history.py` writes {history['files']:,} daily files in lambda-perf's three "
@@ -365,14 +422,19 @@ def history_lines(history):
             f"{history['report_rss']:.0f} | {history['report_fresh']:.2f} | {history['report_fresh_rss']:.0f} |"]
 
 
-def write(results, json_results, history, args):
+def write(results, json_results, history, experiments, args):
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip() or "unknown"
+    changed = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no", "--", ".",
+                              ":!Benchmarks/results.md"], capture_output=True, text=True).stdout.strip()
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `make bench` on {datetime.date.today().isoformat()}. Machine: {os.cpu_count()} cores ({cpu}), "
+        f"Written by `make bench` on {datetime.date.today().isoformat()} at commit {commit}"
+        f"{' with uncommitted changes' if changed else ''}. Machine: {os.cpu_count()} cores ({cpu}), "
         f"{memory_gb:.0f} GB RAM, {platform.system()} {platform.release()}; {swift}; Python {platform.python_version()}, "
         f"DuckDB {DUCKDB_VERSION}.",
         "",
@@ -414,6 +476,7 @@ def write(results, json_results, history, args):
                      f"{anchor} |")
     lines += json_targets(json_results)
     lines += history_lines(history)
+    lines += experiment_lines(experiments)
     lines += ["", "All runs (seconds, in order):", ""]
     for r in results:
         for key in ("ingest", "metrics", "report", "report_fresh", "duckdb", "python"):
