@@ -429,7 +429,8 @@ def write(results, json_results, history, experiments, args):
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip() or "unknown"
     changed = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no", "--", ".",
-                              ":!Benchmarks/results.md"], capture_output=True, text=True).stdout.strip()
+                              ":!Benchmarks/results.md",
+                              ":!Benchmarks/notes.md"], capture_output=True, text=True).stdout.strip()
     lines = [
         "# Benchmarks",
         "",
