@@ -13,8 +13,11 @@ struct Lifetime: Stage {
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         var metrics: [Metric] = []
+        let functions = try context.functions()
+        let longest: LongestUptimes
         if try context.hasExperiment("lifetime") {
-            let runs = try LifetimeRuns(context)
+            let runs = try LifetimeRuns(context, functions)
+            longest = runs.longest
             let groups = Dictionary(grouping: runs.lifetimes) { lifetime in
                 let interval = lifetime.interval.map { $0.rounded(.towardZero) }
                 return MetricGroup(
@@ -36,45 +39,59 @@ struct Lifetime: Stage {
                     .instanceLifetimeHours, Sample(lifetimes.map { $0.minutes / 60 }), unit: "hours",
                     bootstrap: context.bootstrap, statistics: [.median, .max])
             }
-            for (provider, uptime) in runs.uptimes.sorted(by: { $0.key < $1.key }) {
+            for uptime in runs.longestInRuns.byProvider(functions) {
                 metrics.append(
                     MetricGroup(
-                        provider: provider, setting: "longest host VM uptime seen in lifetime runs",
+                        provider: uptime.provider, setting: "longest host VM uptime seen in lifetime runs",
                         parameters: .init(experiment: "lifetime")
-                    ).value(.vmUptimeHours, statistic: .max, uptime.seconds / 3600, unit: "hours", n: uptime.vms.count))
+                    ).value(.vmUptimeHours, statistic: .max, uptime.seconds / 3600, unit: "hours", n: uptime.vms))
             }
+        } else {
+            var seen = LongestUptimes()
+            try context.scan(
+                """
+                SELECT function_id, vm_uptime_s, vm_id FROM invocation
+                WHERE snapshot_id = ?1 AND vm_uptime_s IS NOT NULL
+                """
+            ) { row in seen.see(row.double(1)!, function: row.int(0)!, vm: row.int(2)) }
+            longest = seen
         }
         // The longest VM uptime per provider, over its VMs reporting one.
-        let functions = try context.functions()
-        struct Seen: Hashable { let function: Int64, vm: Int64? }
-        var longest: [Seen: Double] = [:]  // per function and VM: few entries, one lookup a row
-        try context.scan(
-            "SELECT function_id, vm_uptime_s, vm_id FROM invocation WHERE snapshot_id = ?1 AND vm_uptime_s IS NOT NULL"
-        ) { row in
-            let seconds = row.double(1)!
-            longest[Seen(function: row.int(0)!, vm: row.int(2)), default: seconds].raise(to: seconds)
-        }
-        var uptimes: [String: (maxSeconds: Double, vms: Set<Int64>)] = [:]
-        for (seen, seconds) in longest {
-            let provider = functions[seen.function]!.provider
-            var entry = uptimes[provider] ?? (seconds, [])
-            entry.maxSeconds = max(entry.maxSeconds, seconds)
-            if let vm = seen.vm { entry.vms.insert(vm) }
-            uptimes[provider] = entry
-        }
-        for (provider, uptime) in uptimes.sorted(by: { $0.key < $1.key }) {
+        for uptime in longest.byProvider(functions) {
             metrics.append(
-                MetricGroup(provider: provider, setting: "longest host VM uptime seen").value(
-                    .vmUptimeHours, statistic: .max, uptime.maxSeconds / 3600.0, unit: "hours", n: uptime.vms.count))
+                MetricGroup(provider: uptime.provider, setting: "longest host VM uptime seen").value(
+                    .vmUptimeHours, statistic: .max, uptime.seconds / 3600.0, unit: "hours", n: uptime.vms))
         }
         return metrics.isEmpty
             ? .notMeasurable("no runs of the 'lifetime' experiment and no VM uptime") : .metrics(metrics)
     }
 }
 
+/// The longest VM uptime reported per function and VM (few entries, one lookup a row).
+private struct LongestUptimes {
+    private struct Host: Hashable { let function: Int64, vm: Int64? }
+    private var longest: [Host: Double] = [:]
+
+    mutating func see(_ seconds: Double, function: Int64, vm: Int64?) {
+        longest[Host(function: function, vm: vm), default: seconds].raise(to: seconds)
+    }
+
+    /// Per provider in name order: the longest uptime, and how many VMs reported one.
+    func byProvider(_ functions: [Int64: AnalysisContext.Function]) -> [(provider: String, seconds: Double, vms: Int)] {
+        var providers: [String: (seconds: Double, vms: Set<Int64>)] = [:]
+        for (host, seconds) in longest {
+            let provider = functions[host.function]!.provider
+            providers[provider, default: (seconds, [])].seconds.raise(to: seconds)
+            if let vm = host.vm { providers[provider]!.vms.insert(vm) }
+        }
+        return providers.sorted { $0.key < $1.key }.map { ($0.key, $0.value.seconds, $0.value.vms.count) }
+    }
+}
+
 /// What the lifetime runs of a snapshot show, from one scan of its invocations in a C-level cursor:
 /// `GROUP BY` over every instance sorted every invocation, twice (18.7 s of a 9.7M-invocation
-/// simulated profile, 8M of them in lifetime runs).
+/// simulated profile, 8M of them in lifetime runs). The same scan finds the longest VM uptimes, in
+/// lifetime runs and over the snapshot.
 private struct LifetimeRuns {
     struct Lifetime {
         let provider: String, memoryMB: Int?, interval: Double?, minutes: Double
@@ -83,10 +100,9 @@ private struct LifetimeRuns {
     /// Per instance of a run that stopped answering before the run's last round: first seen (earliest
     /// request) to last seen (latest response, else request).
     private(set) var lifetimes: [Lifetime] = []
-    /// Per provider, the longest VM uptime reported in lifetime runs, and the VMs reporting one.
-    private(set) var uptimes: [String: (seconds: Double, vms: Set<Int64>)] = [:]
+    private(set) var longestInRuns = LongestUptimes(), longest = LongestUptimes()
 
-    init(_ context: AnalysisContext) throws {
+    init(_ context: AnalysisContext, _ functions: [Int64: AnalysisContext.Function]) throws {
         // An instance is grouped by its function's provider and memory (not the function itself), its
         // run's interval and file, and its id.
         struct Kind: Hashable {
@@ -98,12 +114,10 @@ private struct LifetimeRuns {
         struct Span {
             var first: Double, last: Double, round: Int64?
         }
-        let functions = try context.functions()
         let kinds = Array(Set(functions.values.map { Kind(provider: $0.provider, memoryMB: $0.memoryMB) }))
         let kindOf = functions.mapValues { kinds.firstIndex(of: Kind(provider: $0.provider, memoryMB: $0.memoryMB))! }
         var lastRound: [Int64: Int64] = [:]  // per file, over every invocation of the snapshot
         var spans: [Key: Span] = [:]
-        var uptimeByFunction: [Int64: (seconds: Double, vms: Set<Int64>)] = [:]
         try context.scan(
             """
             SELECT i.source_file_id, i.round_no, e.kind = 'lifetime', i.function_id, i.interval_s, i.instance_id,
@@ -114,12 +128,11 @@ private struct LifetimeRuns {
             let file = row.int(0)!
             let round = row.int(1)
             if let round { lastRound[file] = max(lastRound[file] ?? round, round) }
-            guard row.bool(2) else { return }
             let function = row.int(3)!
-            if let seconds = row.double(8) {
-                uptimeByFunction[function, default: (seconds, [])].seconds.raise(to: seconds)
-                if let vm = row.int(9) { uptimeByFunction[function]!.vms.insert(vm) }
-            }
+            let uptime = row.double(8)
+            if let uptime { longest.see(uptime, function: function, vm: row.int(9)) }
+            guard row.bool(2) else { return }
+            if let uptime { longestInRuns.see(uptime, function: function, vm: row.int(9)) }
             guard let instance = row.int(5), let sent = row.double(6) else { return }
             let last = row.double(7) ?? sent
             let key = Key(kind: kindOf[function]!, interval: row.double(4), file: file, instance: instance)
@@ -131,11 +144,6 @@ private struct LifetimeRuns {
             span.last = max(span.last, last)
             if let round { span.round = max(span.round ?? round, round) }
             spans[key] = span
-        }
-        for (function, uptime) in uptimeByFunction {
-            let provider = functions[function]!.provider
-            uptimes[provider, default: (uptime.seconds, [])].seconds.raise(to: uptime.seconds)
-            uptimes[provider]!.vms.formUnion(uptime.vms)
         }
         // Instances still answering in their run's last round were cut off by its end: left out.
         for (key, span) in spans {
