@@ -10,7 +10,7 @@ public struct Sample: Sendable, Equatable {
     public init<S: Sequence<Double>>(_ values: S) {
         var values = Array(values)
         values.removeAll { $0.isNaN }
-        values.sort()
+        values.sortAscending()
         sorted = values
     }
 

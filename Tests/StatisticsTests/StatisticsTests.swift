@@ -66,6 +66,37 @@ import Testing
         #expect(Sample(merging: [a, Sample([]), b]).mean == Sample(a.sorted + b.sorted).mean)
     }
 
+    /// The radix sort against a stable comparison sort of (value, position), compared bit for bit so that
+    /// -0.0 and 0.0 must keep their order: random bit patterns (every sign, exponent, subnormals and
+    /// infinities), few distinct values, latency-like values sharing their high bits, all values equal.
+    @Test func radixSortGivesTheStableSortOrderToTheBit() {
+        var random = StatisticsRandom(seed: 11)
+        let special: [Double] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNormalMagnitude, 1, -1]
+        func stablySorted(_ values: [Double]) -> [UInt64] {
+            values.indices.sorted { (values[$0], $0) < (values[$1], $1) }.map { values[$0].bitPattern }
+        }
+        let makers: [(String, () -> Double)] = [
+            ("bit patterns", { Double(bitPattern: random.next()) }),
+            ("few values", { special[random.index(below: special.count)] }),
+            ("latencies", { 40 + random.unit() * 900 }),
+            ("one value", { 3.25 }),
+        ]
+        for (name, make) in makers {
+            for count in [0, 1, 4095, 4096, 50_003] {
+                var values = (0..<count).map { _ in make() }.filter { !$0.isNaN }
+                let expected = stablySorted(values)
+                values.sortAscending()
+                #expect(values.map(\.bitPattern) == expected, "\(name), \(count) values")
+            }
+        }
+        // With a NaN the order is `sort()`'s, whatever that makes of it; the other values are all kept.
+        var withNaN = (0..<5000).map { _ in random.unit() } + [.nan]
+        var bySort = withNaN
+        withNaN.sortAscending()
+        bySort.sort()
+        #expect(withNaN.map(\.bitPattern) == bySort.map(\.bitPattern))
+    }
+
     @Test func meanStandardDeviationModeECDF() {
         #expect(close(a.mean, 14.320000000000002))
         #expect(close(a.standardDeviation, 3.857978745405422))

@@ -107,7 +107,7 @@ struct ColdStart: Stage {
                 var pooledSamples: [String: Set<[Double]>] = [:]
                 for key in values.keys.filter({ $0.definition == definition.rawValue && $0.cold == cold }) {
                     var selected = values.removeValue(forKey: key)!
-                    selected.sort()
+                    selected.sortAscending()
                     let sample = Sample(sorted: selected)
                     let function = functions[key.function]!
                     let scenario = key.experiment.flatMap { scenarios[$0] }

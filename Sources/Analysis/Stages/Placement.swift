@@ -11,14 +11,26 @@ struct Placement: Stage {
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         let (condition, label, experiment) = try context.scope(preferring: "placement")
         // Distinct instances per provider, run and VM (with their function's memory), in one set (one
-        // entry per instance and VM seen), then their memory summed per run and VM.
-        struct Seen: Hashable {
-            let provider: Int, file: Int64, vm: Int64, instance: Int64, memoryMB: Int
+        // entry per instance and VM seen), then their memory summed per run and VM. The function's
+        // provider and memory are one number in the set: the index of the pair in `kinds`.
+        struct Kind: Hashable {
+            let provider: String, memoryMB: Int
+        }
+        struct Seen: FlatKey {
+            let kind: Int64, file: Int64, vm: Int64, instance: Int64
+            var flatHash: UInt64 { Self.fold(Self.fold(Self.fold(UInt64(bitPattern: kind), file), vm), instance) }
         }
         let functions = try context.functions()
-        let providers = Set(functions.values.map(\.provider)).sorted()
-        let providerIndex = functions.mapValues { providers.firstIndex(of: $0.provider)! }
-        var seen = Set<Seen>()
+        let kindOfFunction = functions.compactMapValues { f in
+            f.memoryMB.map { Kind(provider: f.provider, memoryMB: $0) }
+        }
+        let kinds = Array(Set(kindOfFunction.values))
+        let kindOf = kindOfFunction.reduce(into: FlatTable<Int64, Int64>()) {
+            $0.insert($1.key, Int64(kinds.firstIndex(of: $1.value)!))
+        }
+        let providers = Set(kinds.map(\.provider)).sorted()
+        let providerOf = kinds.map { providers.firstIndex(of: $0.provider)! }
+        var seen = FlatTable<Seen, Void>()
         try context.scan(
             """
             SELECT i.source_file_id, i.vm_id, i.instance_id, i.function_id FROM invocation i LEFT JOIN experiment e \
@@ -26,19 +38,17 @@ struct Placement: Stage {
             WHERE i.snapshot_id = ?1 AND \(condition) AND i.vm_id IS NOT NULL AND i.instance_id IS NOT NULL
             """
         ) { row in
-            let function = row.int(3)!
-            guard let memory = functions[function]!.memoryMB else { return }
-            seen.insert(
-                Seen(
-                    provider: providerIndex[function]!, file: row.int(0)!, vm: row.int(1)!, instance: row.int(2)!,
-                    memoryMB: memory))
+            guard let kind = kindOf[row.int(3)!] else { return }
+            seen.insert(Seen(kind: kind, file: row.int(0)!, vm: row.int(1)!, instance: row.int(2)!))
         }
         guard !seen.isEmpty else { return .notMeasurable("no instances with a VM id and a memory size (\(requires))") }
         struct VM: Hashable { let provider: Int, file: Int64, vm: Int64 }
-        let memoryByVM = seen.reduce(into: [VM: Int]()) {
-            $0[VM(provider: $1.provider, file: $1.file, vm: $1.vm), default: 0] += $1.memoryMB
+        var memoryByVM: [VM: Int] = [:]
+        seen.forEach { seen, _ in
+            let kind = Int(seen.kind)
+            memoryByVM[VM(provider: providerOf[kind], file: seen.file, vm: seen.vm), default: 0] += kinds[kind].memoryMB
         }
-        seen = []
+        seen = FlatTable()
         let samples = Dictionary(grouping: memoryByVM, by: \.key.provider).mapValues {
             Sample($0.map { Double($0.value) })
         }

@@ -11,13 +11,13 @@ struct VMInventory: Stage {
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         // The snapshot's VMs, and per instance the lowest CPU model id and vCPU count it reported, in one pass.
-        var vmIDs = Set<Int64>()
-        var instances: [Int64: (cpuModel: Int64?, ncpu: Int64?)] = [:]
+        var vmIDs = FlatTable<Int64, Void>()
+        var instances = FlatTable<Int64, (cpuModel: Int64?, ncpu: Int64?)>()
         try context.scan("SELECT vm_id, instance_id, cpu_model_id, ncpu FROM invocation WHERE snapshot_id = ?1") {
             row in
             if let vm = row.int(0) { vmIDs.insert(vm) }
             guard let instance = row.int(1) else { return }
-            Self.lower(&instances[instance, default: (nil, nil)], to: (row.int(2), row.int(3)))
+            instances.update(instance, initial: (nil, nil)) { Self.lower(&$0, to: (row.int(2), row.int(3))) }
         }
         struct Configuration: Hashable {
             let cpu: String?, ncpu: Int?, memoryMB: Int?
@@ -29,7 +29,7 @@ struct VMInventory: Stage {
                 "SELECT vm.id, vm.provider, cm.name, vm.ncpu, vm.memory_mb FROM vm "
                 + "LEFT JOIN cpu_model cm ON cm.id = vm.cpu_model_id"
         )
-        where vmIDs.contains(row[0]) {
+        where vmIDs[row[0]] != nil {
             vmsByProvider[row[1], default: []].append(Configuration(cpu: row[2], ncpu: row[3], memoryMB: row[4]))
         }
         var metrics: [Metric] = []
