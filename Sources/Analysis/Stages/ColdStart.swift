@@ -41,11 +41,15 @@ struct ColdStart: Stage {
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         let (condition, label, experiment) = try context.scope(preferring: "coldstart")
-        struct Key: Hashable {
+        struct Key: Hashable, FlatKey {
             let function: Int64
             let experiment: Int64?
             let definition: Int
             let cold: Bool
+            var flatHash: UInt64 {
+                Self.fold(
+                    Self.fold(UInt64(bitPattern: function), experiment ?? .min), Int64(definition * 2 + (cold ? 1 : 0)))
+            }
         }
         let functions = try context.functions()
         let scenarios = try Row.fetchAll(
@@ -55,7 +59,9 @@ struct ColdStart: Stage {
         // In one pass: values per function, experiment (for its scenario), definition and temperature;
         // each VM's earliest request (ties to the lowest id: rows come in id order); the cold starts
         // with a VM, for new against existing VMs.
-        var values: [Key: [Double]] = [:]
+        // Each key's values in `lists`, at the index the table gives the key (looked up once a row).
+        var listOfKey = FlatTable<Key, Int>()
+        var lists: [[Double]] = []
         var firstRequests = FirstRequests()
         try context.scan(
             """
@@ -76,7 +82,9 @@ struct ColdStart: Stage {
             if usable, !row.isNull(2), let definition {
                 let key = Key(
                     function: row.int(0)!, experiment: row.int(1), definition: Int(definition), cold: row.bool(2))
-                values[key, default: []].append(row.double(4)!)
+                let list = listOfKey.value(of: key, adding: lists.count)
+                if list == lists.count { lists.append([]) }
+                lists[list].append(row.double(4)!)
             }
             guard let vm = row.int(6), let sent = row.double(7) else { return }
             let batch = FirstRequests.Batch(file: row.int(8)!, round: row.int(9), batch: row.int(10))
@@ -86,6 +94,9 @@ struct ColdStart: Stage {
                     .init(function: row.int(0)!, vm: vm, batch: batch, latency: row.double(4)!))
             }
         }
+        var values: [Key: [Double]] = [:]
+        listOfKey.forEach { key, list in values[key] = lists[list] }
+        lists = []
         guard !values.isEmpty else {
             return .notMeasurable(
                 "no successful invocation with a cold/warm flag and a latency (\(requires), or an init, end-to-end "
@@ -297,12 +308,11 @@ struct ColdStart: Stage {
         struct ColdStart {
             let function: Int64, vm: Int64, batch: Batch, latency: Double
         }
-        private(set) var first: [Int64: (sent: Double, batch: Batch)] = [:]
+        private(set) var first = FlatTable<Int64, (sent: Double, batch: Batch)>()
         var coldStarts: [ColdStart] = []
 
         mutating func see(vm: Int64, sent: Double, batch: Batch) {
-            if let earliest = first[vm]?.sent, earliest <= sent { return }
-            first[vm] = (sent, batch)
+            first.update(vm, initial: (sent, batch)) { if !($0.sent <= sent) { $0 = (sent, batch) } }
         }
     }
 }
