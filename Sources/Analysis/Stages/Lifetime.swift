@@ -69,17 +69,20 @@ struct Lifetime: Stage {
 
 /// The longest VM uptime reported per function and VM (few entries, one lookup a row).
 private struct LongestUptimes {
-    private struct Host: Hashable { let function: Int64, vm: Int64? }
-    private var longest: [Host: Double] = [:]
+    private struct Host: FlatKey {
+        let function: Int64, vm: Int64?
+        var flatHash: UInt64 { Self.fold(UInt64(bitPattern: function), vm ?? .min) }
+    }
+    private var longest = FlatTable<Host, Double>()
 
     mutating func see(_ seconds: Double, function: Int64, vm: Int64?) {
-        longest[Host(function: function, vm: vm), default: seconds].raise(to: seconds)
+        longest.update(Host(function: function, vm: vm), initial: seconds) { $0.raise(to: seconds) }
     }
 
     /// Per provider in name order: the longest uptime, and how many VMs reported one.
     func byProvider(_ functions: [Int64: AnalysisContext.Function]) -> [(provider: String, seconds: Double, vms: Int)] {
         var providers: [String: (seconds: Double, vms: Set<Int64>)] = [:]
-        for (host, seconds) in longest {
+        longest.forEach { host, seconds in
             let provider = functions[host.function]!.provider
             providers[provider, default: (seconds, [])].seconds.raise(to: seconds)
             if let vm = host.vm { providers[provider]!.vms.insert(vm) }
@@ -108,16 +111,24 @@ private struct LifetimeRuns {
         struct Kind: Hashable {
             let provider: String, memoryMB: Int?
         }
-        struct Key: Hashable {
+        struct Key: FlatKey {
             let kind: Int, interval: Double?, file: Int64, instance: Int64
+            var flatHash: UInt64 {
+                // -0.0 and 0.0 are equal intervals: one hash.
+                let interval = interval.map { $0 == 0 ? 0 : Int64(bitPattern: $0.bitPattern) } ?? .min
+                return Self.fold(Self.fold(Self.fold(UInt64(kind), interval), file), instance)
+            }
         }
         struct Span {
             var first: Double, last: Double, round: Int64?
         }
         let kinds = Array(Set(functions.values.map { Kind(provider: $0.provider, memoryMB: $0.memoryMB) }))
-        let kindOf = functions.mapValues { kinds.firstIndex(of: Kind(provider: $0.provider, memoryMB: $0.memoryMB))! }
-        var lastRound: [Int64: Int64] = [:]  // per file, over every invocation of the snapshot
-        var spans: [Key: Span] = [:]
+        var kindOf = FlatTable<Int64, Int>()
+        for (id, f) in functions {
+            kindOf.insert(id, kinds.firstIndex(of: Kind(provider: f.provider, memoryMB: f.memoryMB))!)
+        }
+        var lastRound = FlatTable<Int64, Int64>()  // per file, over every invocation of the snapshot
+        var spans = FlatTable<Key, Span>()
         try context.scan(
             """
             SELECT i.source_file_id, i.round_no, e.kind = 'lifetime', i.function_id, i.interval_s, i.instance_id,
@@ -127,7 +138,7 @@ private struct LifetimeRuns {
         ) { row in
             let file = row.int(0)!
             let round = row.int(1)
-            if let round { lastRound[file] = max(lastRound[file] ?? round, round) }
+            if let round { lastRound.update(file, initial: round) { $0 = max($0, round) } }
             let function = row.int(3)!
             let uptime = row.double(8)
             if let uptime { longest.see(uptime, function: function, vm: row.int(9)) }
@@ -136,18 +147,15 @@ private struct LifetimeRuns {
             guard let instance = row.int(5), let sent = row.double(6) else { return }
             let last = row.double(7) ?? sent
             let key = Key(kind: kindOf[function]!, interval: row.double(4), file: file, instance: instance)
-            guard var span = spans[key] else {
-                spans[key] = Span(first: sent, last: last, round: round)
-                return
+            spans.update(key, initial: Span(first: sent, last: last, round: round)) { span in
+                span.first = min(span.first, sent)
+                span.last = max(span.last, last)
+                if let round { span.round = max(span.round ?? round, round) }
             }
-            span.first = min(span.first, sent)
-            span.last = max(span.last, last)
-            if let round { span.round = max(span.round ?? round, round) }
-            spans[key] = span
         }
         // Instances still answering in their run's last round were cut off by its end: left out.
-        for (key, span) in spans {
-            guard let round = span.round, let fileRound = lastRound[key.file], round < fileRound else { continue }
+        spans.forEach { key, span in
+            guard let round = span.round, let fileRound = lastRound[key.file], round < fileRound else { return }
             let kind = kinds[key.kind]
             lifetimes.append(
                 Lifetime(
