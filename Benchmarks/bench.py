@@ -43,15 +43,24 @@ LABELS = {"ingest": "ingest", "metrics": "metrics", "report": "report after metr
           "duckdb": "DuckDB", "python": "Python pipeline"}
 
 
-def timed(command, env=None):
-    """Runs a command under /usr/bin/time -v; returns (wall seconds, peak RSS MB, stdout)."""
+def measure(command, env=None):
+    """Runs a command under /usr/bin/time -v: wall seconds, peak RSS MB, user and system CPU seconds, stdout."""
     result = subprocess.run(["/usr/bin/time", "-v"] + command, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-2000:]}")
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", result.stderr)
     hours, minutes, seconds = int(wall.group(1) or 0), int(wall.group(2)), float(wall.group(3))
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
-    return hours * 3600 + minutes * 60 + seconds, rss_kb / 1024, result.stdout
+    user = float(re.search(r"User time \(seconds\): ([\d.]+)", result.stderr).group(1))
+    system = float(re.search(r"System time \(seconds\): ([\d.]+)", result.stderr).group(1))
+    return {"wall": hours * 3600 + minutes * 60 + seconds, "rss": rss_kb / 1024, "user": user, "system": system,
+            "out": result.stdout}
+
+
+def timed(command, env=None):
+    """`measure`'s wall seconds, peak RSS MB and stdout."""
+    measured = measure(command, env)
+    return measured["wall"], measured["rss"], measured["out"]
 
 
 def remove_store(path):
@@ -165,8 +174,16 @@ def source_state():
     return f"commit {commit}" + (" with uncommitted changes" if changed else "")
 
 
-FIGURES = ("ingest", "ingest_rss", "metrics", "metrics_rss", "report", "report_rss", "report_fresh", "report_fresh_rss",
-           "duckdb", "duckdb_rss", "python", "python_rss")
+OURS = ("ingest", "metrics", "report", "report_fresh")
+FIGURES = tuple(f"{key}{suffix}" for key in OURS for suffix in ("", "_rss", "_user", "_system")) + (
+    "duckdb", "duckdb_rss", "python", "python_rss")
+
+
+def record(figures, key, command):
+    """Runs one of our commands: its wall time, peak RSS and user and system CPU time join the figures."""
+    measured = measure(command)
+    for suffix, field in (("", "wall"), ("_rss", "rss"), ("_user", "user"), ("_system", "system")):
+        figures[key + suffix].append(measured[field])
 
 
 def one_run(analyze, python_duckdb, state, args):
@@ -174,21 +191,13 @@ def one_run(analyze, python_duckdb, state, args):
     log, figures = state["log"], state["figures"]
     db = os.path.join(args.work, "analyze.sqlite")
     remove_store(db)
-    wall, rss, _ = timed([analyze, "ingest", log, "--db", db])
-    figures["ingest"].append(wall)
-    figures["ingest_rss"].append(rss)
-    wall, rss, _ = timed([analyze, "metrics", "--db", db, "--format", "csv"])
-    figures["metrics"].append(wall)
-    figures["metrics_rss"].append(rss)
+    record(figures, "ingest", [analyze, "ingest", log, "--db", db])
+    record(figures, "metrics", [analyze, "metrics", "--db", db, "--format", "csv"])
     state["stage_runs"].append(stage_seconds(db))
-    wall, rss, _ = timed([analyze, "report", "--db", db, "--out", os.path.join(args.work, "report")])
-    figures["report"].append(wall)
-    figures["report_rss"].append(rss)
+    record(figures, "report", [analyze, "report", "--db", db, "--out", os.path.join(args.work, "report")])
     with sqlite3.connect(db) as connection:  # no current analysis: the report runs every stage itself
         connection.execute("DELETE FROM analysis")
-    wall, rss, _ = timed([analyze, "report", "--db", db, "--out", os.path.join(args.work, "report")])
-    figures["report_fresh"].append(wall)
-    figures["report_fresh_rss"].append(rss)
+    record(figures, "report_fresh", [analyze, "report", "--db", db, "--out", os.path.join(args.work, "report")])
     ours = ours_medians(analyze, db)
     duck_db = os.path.join(args.work, "duck.db")
     for path in (duck_db, duck_db + ".wal"):
@@ -343,9 +352,25 @@ def targets(results, history):
     lines.append(f"| ingest peak RSS under 150 MB at every size | {rss} | {status(all(r['ingest_rss'] < 150 for r in results))} |")
     big = by_size.get(10_000_000)
     if small and big:
-        parts = [f"{LABELS[key]} {big[key] / small[key]:.1f}x" for key in ("ingest", "metrics", "report", "report_fresh")]
-        linear = all(big[key] / small[key] <= 10 for key in ("ingest", "metrics", "report", "report_fresh"))
+        parts = [f"{LABELS[key]} {big[key] / small[key]:.1f}x" for key in OURS]
+        linear = all(big[key] / small[key] <= 10 for key in OURS)
         lines.append(f"| 10M no worse than linear (at most 10x the 1M time) | {', '.join(parts)} | {status(linear)} |")
+        lines += cpu_lines(small, big)
+    return lines
+
+
+def cpu_lines(small, big):
+    """The same runs' CPU time at 1M and 10M: the program's own work (user) apart from the kernel's (system)."""
+    def ratio(key):
+        return f"{big[key] / small[key]:.1f}x" if small[key] > 0 else "(none at 1M)"
+    lines = ["", "The same runs in CPU time (medians, seconds): user time is the program's own work on both cores, "
+             "system time the kernel's on its behalf (page faults, copies into and out of the page cache), which "
+             "on this VM varies from run to run (\"Reading these numbers\", below).", "",
+             "| command | user 1M | user 10M | ratio | system 1M | system 10M | ratio |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for key in OURS:
+        lines.append(f"| {LABELS[key]} | {small[key + '_user']:.2f} | {big[key + '_user']:.2f} | {ratio(key + '_user')} "
+                     f"| {small[key + '_system']:.2f} | {big[key + '_system']:.2f} | {ratio(key + '_system')} |")
     return lines
 
 
