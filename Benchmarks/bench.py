@@ -81,7 +81,8 @@ def duckdb_python(work):
 
 def ours_medians(analyze, db):
     """Cold and warm latency median and p99 by runtime x memory from `analyze metrics`."""
-    out = subprocess.run([analyze, "metrics", "--db", db, "--format", "csv"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([analyze, "metrics", "--db", db, "--format", "csv"], capture_output=True, text=True,
+                         check=True).stdout
     medians = {}
     for row in csv.DictReader(io.StringIO(out)):
         if row["metric"] not in ("coldstart.latency_ms", "warmstart.latency_ms") or not row["runtime"]:
@@ -125,7 +126,8 @@ def main():
         data_dir = os.path.join(args.work, f"records-{size}")
         log = os.path.join(data_dir, "records.log")
         if not os.path.exists(log):
-            subprocess.run([analyze, "simulate", "--records", str(size), "--seed", "2018", "--out", data_dir], check=True)
+            subprocess.run([analyze, "simulate", "--records", str(size), "--seed", "2018", "--out", data_dir],
+                           check=True)
         sizes.append({"size": size, "log": log, "runs": args.runs if size <= 1_000_000 else args.big_runs,
                       "figures": {key: [] for key in FIGURES}, "stage_runs": [], "agree": True, "groups": 0})
     # One warm-up run of each size first, left out of the medians: this VM backs its memory lazily,
@@ -333,23 +335,28 @@ def targets(results, history):
     small = by_size.get(1_000_000)
     if small:
         ratio = small["ingest"] / small["duckdb"]
-        lines.append(f"| `analyze ingest` of 1M at or below DuckDB's wall time | {small['ingest']:.2f} s against {small['duckdb']:.2f} s: "
+        lines.append(f"| `analyze ingest` of 1M at or below DuckDB's wall time | {small['ingest']:.2f} s against "
+                     f"{small['duckdb']:.2f} s: "
                      f"ratio {ratio:.2f} | {status(ratio <= 1)} |")
         lines.append(f"| `analyze ingest` of 1M within 2x of DuckDB's wall time (issue 18) | ratio {ratio:.2f} | "
                      f"{status(ratio <= 2)} |")
         speedup = small["python"] / small["ingest"]
-        lines.append(f"| ingest at least 4x faster than the Python pipeline | {small['python']:.2f} s / {small['ingest']:.2f} s = {speedup:.2f}x | "
+        lines.append(f"| ingest at least 4x faster than the Python pipeline | {small['python']:.2f} s / "
+                     f"{small['ingest']:.2f} s = {speedup:.2f}x | "
                      f"{status(speedup >= 4)} |")
-        lines.append(f"| `analyze report` on 1M under 2 s | after metrics {small['report']:.2f} s; alone (analyses included) "
-                     f"{small['report_fresh']:.2f} s | after metrics {status(small['report'] < 2)}, alone {status(small['report_fresh'] < 2)} |")
-    analyses = ", ".join([f"metrics {r['metrics_rss']:.0f} MB and report alone {r['report_fresh_rss']:.0f} MB at {r['size']:,}"
+        lines.append(f"| `analyze report` on 1M under 2 s | after metrics {small['report']:.2f} s; alone (analyses "
+                     f"included) {small['report_fresh']:.2f} s | after metrics {status(small['report'] < 2)}, alone "
+                     f"{status(small['report_fresh'] < 2)} |")
+    analyses = ", ".join([f"metrics {r['metrics_rss']:.0f} MB and report alone {r['report_fresh_rss']:.0f} MB at "
+                          f"{r['size']:,}"
                           for r in results] + [f"metrics {history['metrics_rss']:.0f} MB and report alone "
                                                f"{history['report_fresh_rss']:.0f} MB on the JSON snapshot"])
     under = all(r["metrics_rss"] < 1024 and r["report_fresh_rss"] < 1024 for r in results + [history])
     lines.append(f"| `metrics` and `report` alone under 1 GB peak RSS (issue 18; the JSON snapshot "
                  f"is lambda-perf's size, below) | {analyses} | {status(under)} |")
     rss = ", ".join(f"{r['ingest_rss']:.0f} MB at {r['size']:,}" for r in results)
-    lines.append(f"| ingest peak RSS under 150 MB at every size | {rss} | {status(all(r['ingest_rss'] < 150 for r in results))} |")
+    lines.append(f"| ingest peak RSS under 150 MB at every size | {rss} | "
+                 f"{status(all(r['ingest_rss'] < 150 for r in results))} |")
     big = by_size.get(10_000_000)
     if small and big:
         parts = [f"{LABELS[key]} {big[key] / small[key]:.1f}x" for key in OURS]
@@ -369,7 +376,8 @@ def cpu_lines(small, big):
              "| command | user 1M | user 10M | ratio | system 1M | system 10M | ratio |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for key in OURS:
-        lines.append(f"| {LABELS[key]} | {small[key + '_user']:.2f} | {big[key + '_user']:.2f} | {ratio(key + '_user')} "
+        lines.append(f"| {LABELS[key]} | {small[key + '_user']:.2f} | {big[key + '_user']:.2f} | "
+                     f"{ratio(key + '_user')} "
                      f"| {small[key + '_system']:.2f} | {big[key + '_system']:.2f} | {ratio(key + '_system')} |")
     return lines
 
@@ -476,7 +484,8 @@ def history_lines(history):
 
 
 def write(results, json_results, history, experiments, args):
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+               platform.processor())
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     lines = [

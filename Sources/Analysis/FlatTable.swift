@@ -14,13 +14,24 @@ extension FlatKey {
     static func fold(_ hash: UInt64, _ field: Int64) -> UInt64 {
         ((hash << 5 | hash >> 59) ^ UInt64(bitPattern: field)) &* 0x517c_c1b7_2722_0a95
     }
+
+    /// Folds an optional id; nil hashes as `Int64.min` does (equality still tells them apart).
+    @inline(__always)
+    static func fold(_ hash: UInt64, _ field: Int64?) -> UInt64 { fold(hash, field ?? .min) }
+
+    /// Folds an optional number: -0.0 and 0.0, which compare equal, hash alike; nil hashes as no number
+    /// does (`Int64.min` is -0.0's bits, and -0.0 is folded as 0.0).
+    @inline(__always)
+    static func fold(_ hash: UInt64, _ field: Double?) -> UInt64 {
+        fold(hash, field.map { $0 == 0 ? 0 : Int64(bitPattern: $0.bitPattern) } ?? .min)
+    }
 }
 
 /// A hash map for the stages' per-row lookups by id (an instance, a VM, an instance in one run), open
 /// addressing with linear probing over one array of slots. Swift's `Dictionary` hashes every key with
-/// seeded SipHash and keeps keys and values apart: with a million instances each lookup missed the
-/// cache twice and hashing was a fifth of the stages' time at 10M invocations (docs in
-/// `Benchmarks/notes.md`, the analyses' step 11). The order of `forEach` is fixed by the keys alone.
+/// SipHash, seeded per process: on 10M invocations that hashing and the lookups were a fifth of the
+/// read-only connection's time (`Benchmarks/notes.md`, the analyses' step 11). Without a seed, the order
+/// of `forEach` follows from the keys and the order they were added.
 struct FlatTable<Key: FlatKey, Value> {
     private struct Slot {
         let key: Key
@@ -108,4 +119,6 @@ extension FlatTable where Value == Void {
     /// Adds `key` to the set; whether it was new.
     @discardableResult
     mutating func insert(_ key: Key) -> Bool { insert(key, ()) }
+
+    func contains(_ key: Key) -> Bool { self[key] != nil }
 }

@@ -46,7 +46,7 @@ public struct MetricStore {
         // the first values can be much shorter: 10M invocations' largest sample starts "10.0," and averages
         // 15 bytes a value). A buffer grown while written is copied and its new pages faulted in again;
         // capacity reserved and never written takes no memory.
-        let step = Swift.max(1, values.count / 1024)
+        let step = Swift.max(1, (values.count + 1023) / 1024)
         let sampled = (values.count + step - 1) / step
         let sampledBytes = stride(from: 0, to: values.count, by: step).reduce(0) {
             $0 + values[$1].description.utf8.count + 1

@@ -48,7 +48,7 @@ struct ColdStart: Stage {
             let cold: Bool
             var flatHash: UInt64 {
                 Self.fold(
-                    Self.fold(UInt64(bitPattern: function), experiment ?? .min), Int64(definition * 2 + (cold ? 1 : 0)))
+                    Self.fold(UInt64(bitPattern: function), experiment), Int64(definition * 2 + (cold ? 1 : 0)))
             }
         }
         let functions = try context.functions()

@@ -71,7 +71,7 @@ struct Lifetime: Stage {
 private struct LongestUptimes {
     private struct Host: FlatKey {
         let function: Int64, vm: Int64?
-        var flatHash: UInt64 { Self.fold(UInt64(bitPattern: function), vm ?? .min) }
+        var flatHash: UInt64 { Self.fold(UInt64(bitPattern: function), vm) }
     }
     private var longest = FlatTable<Host, Double>()
 
@@ -108,25 +108,14 @@ private struct LifetimeRuns {
     init(_ context: AnalysisContext, _ functions: [Int64: AnalysisContext.Function]) throws {
         // An instance is grouped by its function's provider and memory (not the function itself), its
         // run's interval and file, and its id.
-        struct Kind: Hashable {
-            let provider: String, memoryMB: Int?
-        }
         struct Key: FlatKey {
             let kind: Int, interval: Double?, file: Int64, instance: Int64
-            var flatHash: UInt64 {
-                // -0.0 and 0.0 are equal intervals: one hash.
-                let interval = interval.map { $0 == 0 ? 0 : Int64(bitPattern: $0.bitPattern) } ?? .min
-                return Self.fold(Self.fold(Self.fold(UInt64(kind), interval), file), instance)
-            }
+            var flatHash: UInt64 { Self.fold(Self.fold(Self.fold(UInt64(kind), interval), file), instance) }
         }
         struct Span {
             var first: Double, last: Double, round: Int64?
         }
-        let kinds = Array(Set(functions.values.map { Kind(provider: $0.provider, memoryMB: $0.memoryMB) }))
-        var kindOf = FlatTable<Int64, Int>()
-        for (id, f) in functions {
-            kindOf.insert(id, kinds.firstIndex(of: Kind(provider: f.provider, memoryMB: f.memoryMB))!)
-        }
+        let kinds = FunctionKinds(functions)
         var lastRound = FlatTable<Int64, Int64>()  // per file, over every invocation of the snapshot
         var spans = FlatTable<Key, Span>()
         try context.scan(
@@ -146,7 +135,7 @@ private struct LifetimeRuns {
             if let uptime { longestInRuns.see(uptime, function: function, vm: row.int(9)) }
             guard let instance = row.int(5), let sent = row.double(6) else { return }
             let last = row.double(7) ?? sent
-            let key = Key(kind: kindOf[function]!, interval: row.double(4), file: file, instance: instance)
+            let key = Key(kind: kinds[function]!, interval: row.double(4), file: file, instance: instance)
             spans.update(key, initial: Span(first: sent, last: last, round: round)) { span in
                 span.first = min(span.first, sent)
                 span.last = max(span.last, last)
@@ -156,7 +145,7 @@ private struct LifetimeRuns {
         // Instances still answering in their run's last round were cut off by its end: left out.
         spans.forEach { key, span in
             guard let round = span.round, let fileRound = lastRound[key.file], round < fileRound else { return }
-            let kind = kinds[key.kind]
+            let kind = kinds.kinds[key.kind]
             lifetimes.append(
                 Lifetime(
                     provider: kind.provider, memoryMB: kind.memoryMB, interval: key.interval,

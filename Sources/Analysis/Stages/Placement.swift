@@ -13,23 +13,13 @@ struct Placement: Stage {
         // Distinct instances per provider, run and VM (with their function's memory), in one set (one
         // entry per instance and VM seen), then their memory summed per run and VM. The function's
         // provider and memory are one number in the set: the index of the pair in `kinds`.
-        struct Kind: Hashable {
-            let provider: String, memoryMB: Int
-        }
         struct Seen: FlatKey {
-            let kind: Int64, file: Int64, vm: Int64, instance: Int64
-            var flatHash: UInt64 { Self.fold(Self.fold(Self.fold(UInt64(bitPattern: kind), file), vm), instance) }
+            let kind: Int, file: Int64, vm: Int64, instance: Int64
+            var flatHash: UInt64 { Self.fold(Self.fold(Self.fold(UInt64(kind), file), vm), instance) }
         }
-        let functions = try context.functions()
-        let kindOfFunction = functions.compactMapValues { f in
-            f.memoryMB.map { Kind(provider: f.provider, memoryMB: $0) }
-        }
-        let kinds = Array(Set(kindOfFunction.values))
-        let kindOf = kindOfFunction.reduce(into: FlatTable<Int64, Int64>()) {
-            $0.insert($1.key, Int64(kinds.firstIndex(of: $1.value)!))
-        }
-        let providers = Set(kinds.map(\.provider)).sorted()
-        let providerOf = kinds.map { providers.firstIndex(of: $0.provider)! }
+        let kinds = FunctionKinds(try context.functions())
+        let providers = Set(kinds.kinds.map(\.provider)).sorted()
+        let providerOf = kinds.kinds.map { providers.firstIndex(of: $0.provider)! }
         var seen = FlatTable<Seen, Void>()
         try context.scan(
             """
@@ -38,15 +28,16 @@ struct Placement: Stage {
             WHERE i.snapshot_id = ?1 AND \(condition) AND i.vm_id IS NOT NULL AND i.instance_id IS NOT NULL
             """
         ) { row in
-            guard let kind = kindOf[row.int(3)!] else { return }
+            let kind = kinds[row.int(3)!]!
+            guard kinds.kinds[kind].memoryMB != nil else { return }
             seen.insert(Seen(kind: kind, file: row.int(0)!, vm: row.int(1)!, instance: row.int(2)!))
         }
         guard !seen.isEmpty else { return .notMeasurable("no instances with a VM id and a memory size (\(requires))") }
         struct VM: Hashable { let provider: Int, file: Int64, vm: Int64 }
         var memoryByVM: [VM: Int] = [:]
         seen.forEach { seen, _ in
-            let kind = Int(seen.kind)
-            memoryByVM[VM(provider: providerOf[kind], file: seen.file, vm: seen.vm), default: 0] += kinds[kind].memoryMB
+            let vm = VM(provider: providerOf[seen.kind], file: seen.file, vm: seen.vm)
+            memoryByVM[vm, default: 0] += kinds.kinds[seen.kind].memoryMB!
         }
         seen = FlatTable()
         let samples = Dictionary(grouping: memoryByVM, by: \.key.provider).mapValues {

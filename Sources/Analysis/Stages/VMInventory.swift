@@ -29,7 +29,7 @@ struct VMInventory: Stage {
                 "SELECT vm.id, vm.provider, cm.name, vm.ncpu, vm.memory_mb FROM vm "
                 + "LEFT JOIN cpu_model cm ON cm.id = vm.cpu_model_id"
         )
-        where vmIDs[row[0]] != nil {
+        where vmIDs.contains(row[0]) {
             vmsByProvider[row[1], default: []].append(Configuration(cpu: row[2], ncpu: row[3], memoryMB: row[4]))
         }
         var metrics: [Metric] = []
