@@ -491,29 +491,36 @@ def write(results, json_results, history, experiments, args):
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `make bench` on {datetime.date.today().isoformat()} at {args.source}. Machine: {os.cpu_count()} cores ({cpu}), "
-        f"{memory_gb:.0f} GB RAM, {platform.system()} {platform.release()}; {swift}; Python {platform.python_version()}, "
-        f"DuckDB {DUCKDB_VERSION}.",
+        f"Written by `make bench` on {datetime.date.today().isoformat()} at {args.source}. Machine: "
+        f"{os.cpu_count()} cores ({cpu}), {memory_gb:.0f} GB RAM, {platform.system()} {platform.release()}; {swift}; "
+        f"Python {platform.python_version()}, DuckDB {DUCKDB_VERSION}.",
         "",
-        "Input: `analyze simulate --records N --seed 2018` (faas_measure `#` logs, 23 fields a line). Every figure is the "
-        "median of the runs shown, after one warm-up run of each size that they leave out (the sizes then take turns, one run each, so that a slower spell of the machine falls on every size); wall time and peak RSS from `/usr/bin/time -v`. The anchors run on the same file in "
+        "Input: `analyze simulate --records N --seed 2018` (faas_measure `#` logs, 23 fields a line). Every figure "
+        "is the median of the runs shown, after one warm-up run of each size that they leave out (the sizes then take "
+        "turns, one run each, so that a slower spell of the machine falls on every size); wall time and peak RSS from "
+        "`/usr/bin/time -v`. The anchors run on the same file in "
         "the same run: DuckDB reads it with `read_csv(delim='#')` into a database file and computes the cold and warm "
         "latency (function start minus request sent; cold when request id = instance id) median and p99 by runtime x "
         "memory with `quantile_cont`; the Python pipeline splits lines, inserts them with `sqlite3.executemany` in one "
         "transaction and computes the same type-7 quantiles. `analyze metrics` computes every analysis of the paper "
         "(with bootstrap CIs), not only these quantiles, and stores them; `analyze report` renders what it stored "
-        "(\"report after metrics\"), or runs every analysis itself when the store has no current one (\"report alone\", "
-        "timed on the same store with its stored analysis dropped).",
+        "(\"report after metrics\"), or runs every analysis itself when the store has no current one "
+        "(\"report alone\", timed on the same store with its stored analysis dropped).",
         "",
-        "| records | input | runs | ingest (s) | records/s | ingest peak RSS (MB) | metrics (s) | metrics peak RSS (MB) | report after metrics (s) | report alone (s) | report alone peak RSS (MB) | DuckDB ingest + medians (s) | DuckDB RSS (MB) | Python pipeline (s) | Python RSS (MB) | ingest / DuckDB | Python / ingest | medians agree |",
+        "| records | input | runs | ingest (s) | records/s | ingest peak RSS (MB) | metrics (s) | "
+        "metrics peak RSS (MB) | report after metrics (s) | report alone (s) | report alone peak RSS (MB) | "
+        "DuckDB ingest + medians (s) | DuckDB RSS (MB) | Python pipeline (s) | Python RSS (MB) | ingest / DuckDB | "
+        "Python / ingest | medians agree |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         lines.append(
-            f"| {r['size']:,} | {r['size_mb']:,.0f} MB | {r['runs']} | {r['ingest']:.2f} | {r['size'] / r['ingest']:,.0f} | "
-            f"{r['ingest_rss']:.0f} | {r['metrics']:.2f} | {r['metrics_rss']:.0f} | {r['report']:.2f} | {r['report_fresh']:.2f} | {r['report_fresh_rss']:.0f} | "
-            f"{r['duckdb']:.2f} | {r['duckdb_rss']:.0f} | {r['python']:.2f} | {r['python_rss']:.0f} | {r['ingest'] / r['duckdb']:.2f} | "
-            f"{r['python'] / r['ingest']:.2f} | {'yes, ' + str(r['groups'] * 4) + ' values to ' + str(DIGITS) + ' decimals' if r['agree'] else 'NO'} |")
+            f"| {r['size']:,} | {r['size_mb']:,.0f} MB | {r['runs']} | {r['ingest']:.2f} | "
+            f"{r['size'] / r['ingest']:,.0f} | {r['ingest_rss']:.0f} | {r['metrics']:.2f} | {r['metrics_rss']:.0f} | "
+            f"{r['report']:.2f} | {r['report_fresh']:.2f} | {r['report_fresh_rss']:.0f} | {r['duckdb']:.2f} | "
+            f"{r['duckdb_rss']:.0f} | {r['python']:.2f} | {r['python_rss']:.0f} | {r['ingest'] / r['duckdb']:.2f} | "
+            f"{r['python'] / r['ingest']:.2f} | "
+            f"{'yes, ' + str(r['groups'] * 4) + ' values to ' + str(DIGITS) + ' decimals' if r['agree'] else 'NO'} |")
     lines += targets(results, history)
     lines += stages(results)
     lines += ["", "## JSON readers, this run", "",
