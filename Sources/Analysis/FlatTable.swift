@@ -82,14 +82,6 @@ struct FlatTable<Key: FlatKey, Value> {
         change(&slots[index]!.value)
     }
 
-    /// The value of `key`, which is added with `initial` if it is new.
-    @inline(__always)
-    mutating func value(of key: Key, adding initial: @autoclosure () -> Value) -> Value {
-        var stored: Value?
-        update(key, initial: initial()) { stored = $0 }
-        return stored!
-    }
-
     /// Adds `key` with `value`, or changes nothing if it is there; whether it was added.
     @discardableResult
     mutating func insert(_ key: Key, _ value: Value) -> Bool {

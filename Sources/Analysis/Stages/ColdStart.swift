@@ -59,9 +59,7 @@ struct ColdStart: Stage {
         // In one pass: values per function, experiment (for its scenario), definition and temperature;
         // each VM's earliest request (ties to the lowest id: rows come in id order); the cold starts
         // with a VM, for new against existing VMs.
-        // Each key's values in `lists`, at the index the table gives the key (looked up once a row).
-        var listOfKey = FlatTable<Key, Int>()
-        var lists: [[Double]] = []
+        var gathered = FlatTable<Key, [Double]>()  // then `values`, for the steps below
         var firstRequests = FirstRequests()
         try context.scan(
             """
@@ -82,9 +80,8 @@ struct ColdStart: Stage {
             if usable, !row.isNull(2), let definition {
                 let key = Key(
                     function: row.int(0)!, experiment: row.int(1), definition: Int(definition), cold: row.bool(2))
-                let list = listOfKey.value(of: key, adding: lists.count)
-                if list == lists.count { lists.append([]) }
-                lists[list].append(row.double(4)!)
+                let value = row.double(4)!
+                gathered.update(key, initial: []) { $0.append(value) }
             }
             guard let vm = row.int(6), let sent = row.double(7) else { return }
             let batch = FirstRequests.Batch(file: row.int(8)!, round: row.int(9), batch: row.int(10))
@@ -95,8 +92,8 @@ struct ColdStart: Stage {
             }
         }
         var values: [Key: [Double]] = [:]
-        listOfKey.forEach { key, list in values[key] = lists[list] }
-        lists = []
+        gathered.forEach { key, list in values[key] = list }
+        gathered = FlatTable()
         guard !values.isEmpty else {
             return .notMeasurable(
                 "no successful invocation with a cold/warm flag and a latency (\(requires), or an init, end-to-end "
