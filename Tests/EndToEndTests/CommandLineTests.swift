@@ -156,6 +156,13 @@ import Testing
                 == line(["runtime", "n"]) + line(widths.map { String(repeating: "-", count: $0) })
                 + names.map { line([$0, String(log.runtimes[$0]!)]) }.joined())
 
+        // Columns align by characters (an accented letter and an emoji are one each), and no line ends in
+        // white space, a value's own included.
+        let wide = try AnalyzeCommand.run(
+            ["query", "SELECT column1 AS a, column2 AS b FROM (VALUES ('é', 'x'), ('🙂', 'y'), ('abc', 'z '))"],
+            in: directory)
+        #expect(wide.stdout == "a    b\n---  --\né    x\n🙂    y\nabc  z\n")
+
         let write = try AnalyzeCommand.run(["query", "DELETE FROM invocation"], in: directory)
         #expect(write.status != 0)
         #expect(write.stderr.contains("readonly"))
