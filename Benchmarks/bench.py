@@ -370,9 +370,10 @@ def cpu_lines(small, big):
     """The same runs' CPU time at 1M and 10M: the program's own work (user) apart from the kernel's (system)."""
     def ratio(key):
         return f"{big[key] / small[key]:.1f}x" if small[key] > 0 else "(none at 1M)"
-    lines = ["", "The same runs in CPU time (medians, seconds): user time is the program's own work on both cores, "
-             "system time the kernel's on its behalf (page faults, copies into and out of the page cache), which "
-             "on this VM varies from run to run (\"Reading these numbers\", below).", "",
+    lines = ["", "The same runs in CPU time (medians, seconds, summed over the threads, so that it can exceed the "
+             "wall time): user time is the program's own work, system time the kernel's on its behalf (page "
+             "faults, copies into and out of the page cache). Both vary from run to run on this VM, the kernel's "
+             "most; a 1M system time of a few hundredths of a second makes its ratio rough.", "",
              "| command | user 1M | user 10M | ratio | system 1M | system 10M | ratio |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for key in OURS:
