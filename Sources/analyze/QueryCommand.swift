@@ -19,6 +19,6 @@ struct QueryCommand: ParsableCommand {
     var format = OutputFormat.table
 
     func run() throws {
-        try TablePrinter(format: format).print(try Store(readOnlyPath: store.db).query(sql))
+        try Store(readOnlyPath: store.db).withQuery(sql) { try TablePrinter(format: format).print($0) }
     }
 }

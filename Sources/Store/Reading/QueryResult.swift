@@ -66,9 +66,11 @@ extension QueryResult.Value {
 }
 
 extension Store {
-    /// Runs one statement of the user's on this read-only store (`analyze query`).
-    public func query(_ sql: String) throws -> QueryResult {
-        try queue.read { try QueryResult($0.makeStatement(sql: sql), []) }
+    /// Runs one statement of the user's on this read-only store (`analyze query`), its rows read as
+    /// `body` asks, not held: once for CSV or JSON, twice for an aligned table (widths, then lines), in
+    /// one read transaction.
+    public func withQuery<T>(_ sql: String, _ body: (any TableRows) throws -> T) throws -> T {
+        try queue.read { try body(StatementRows(statement: $0.makeStatement(sql: sql), arguments: [])) }
     }
 
     /// Every snapshot: files, records, rejects, providers, time span, formats and description.
