@@ -41,8 +41,8 @@ struct TablePrinter {
         try rows.forEachRow { row in
             for (i, value) in row.enumerated() { widths[i] = max(widths[i], Text.terminal(text(value)).count) }
         }
-        // Built by hand: Foundation's padding and a regular expression per line took 40 µs a row, a
-        // minute for a lambda-perf-sized snapshot's 1.5M metric rows.
+        // Plain appends, not Foundation's padding and a regular expression per line: with them the table
+        // of a lambda-perf-sized snapshot's 1.56M metric rows took 83.8 s against 21 s for CSV; 37.7 s now.
         func line(_ values: [String]) -> String {
             var line = ""
             for index in values.indices {

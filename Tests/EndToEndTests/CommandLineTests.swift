@@ -162,6 +162,10 @@ import Testing
             ["query", "SELECT column1 AS a, column2 AS b FROM (VALUES ('é', 'x'), ('🙂', 'y'), ('abc', 'z '))"],
             in: directory)
         #expect(wide.stdout == "a    b\n---  --\né    x\n🙂    y\nabc  z\n")
+        // Numbers as C's %.6g prints them: six significant digits, an exponent past them.
+        let numbers = try AnalyzeCommand.run(
+            ["query", "SELECT 1234567.891 AS a, 0.000012345 AS b, 2.5 AS c"], in: directory)
+        #expect(numbers.stdout.split(separator: "\n").last == "1.23457e+06  1.2345e-05  2.5")
 
         let write = try AnalyzeCommand.run(["query", "DELETE FROM invocation"], in: directory)
         #expect(write.status != 0)
