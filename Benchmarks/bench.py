@@ -130,11 +130,12 @@ def main():
                            check=True)
         sizes.append({"size": size, "log": log, "runs": args.runs if size <= 1_000_000 else args.big_runs,
                       "figures": {key: [] for key in FIGURES}, "stage_runs": [], "agree": True, "groups": 0})
-    # One warm-up run of each size first, left out of the medians: this VM backs its memory lazily,
-    # and memory it has not used for a while costs up to ten times as much to touch the first time
-    # (notes.md, step 26), which fell on the first 10M run alone. Then the sizes take turns, one run
-    # each, so that a slower spell of the machine falls on every size alike rather than on the one
-    # that ran then (the 10M/1M ratio is a target).
+    # One warm-up run of each size first, left out of the medians: the first 10M run of a session was
+    # the slowest in every figure (notes.md, step 26), with its input coming into the page cache. It
+    # cannot keep memory backed for the runs after it: this VM hands memory freed for a few seconds
+    # back to its host (step 30). Then the sizes take turns, one run each, so that a slower spell of
+    # the machine falls on every size alike rather than on the one that ran then (the 10M/1M ratio
+    # is a target).
     for state in sizes:
         print(f"{state['size']:,} records, warm-up run", file=sys.stderr)
         warm_up = {**state, "figures": {key: [] for key in FIGURES}, "stage_runs": []}
