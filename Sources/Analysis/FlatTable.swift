@@ -90,6 +90,16 @@ struct FlatTable<Key: FlatKey, Value> {
         return count > before
     }
 
+    /// Puts `value` in place of the value of `key`, if the table has the key, and returns the value it
+    /// held (moved out, not copied); nil, and nothing added, when it has not.
+    mutating func replaceValue(_ value: Value, forKey key: Key) -> Value? {
+        let index = position(key)
+        guard slots[index] != nil else { return nil }
+        var value = value
+        swap(&value, &slots[index]!.value)
+        return value
+    }
+
     func forEach(_ body: (Key, Value) throws -> Void) rethrows {
         for case let slot? in slots { try body(slot.key, slot.value) }
     }

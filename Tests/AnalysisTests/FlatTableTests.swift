@@ -29,7 +29,7 @@ import Testing
         var expected: [Key: Int] = [:]
         for step in 0..<operations {
             let k = key(&random)
-            switch random.index(below: 3) {
+            switch random.index(below: 4) {
             case 0:
                 let added = table.insert(k, step)
                 #expect(added == (expected[k] == nil))
@@ -37,6 +37,9 @@ import Testing
             case 1:
                 table.update(k, initial: 0) { $0 += step }
                 expected[k, default: 0] += step
+            case 2:
+                #expect(table.replaceValue(-step, forKey: k) == expected[k])
+                if expected[k] != nil { expected[k] = -step }
             default:
                 #expect(table[k] == expected[k])
             }

@@ -41,7 +41,7 @@ struct ColdStart: Stage {
 
     func run(_ context: AnalysisContext) throws -> StageOutcome {
         let (condition, label, experiment) = try context.scope(preferring: "coldstart")
-        struct Key: Hashable, FlatKey {
+        struct Key: FlatKey {
             let function: Int64
             let experiment: Int64?
             let definition: Int
@@ -59,7 +59,7 @@ struct ColdStart: Stage {
         // In one pass: values per function, experiment (for its scenario), definition and temperature;
         // each VM's earliest request (ties to the lowest id: rows come in id order); the cold starts
         // with a VM, for new against existing VMs.
-        var gathered = FlatTable<Key, [Double]>()  // then `values`, for the steps below
+        var values = FlatTable<Key, [Double]>()
         var firstRequests = FirstRequests()
         try context.scan(
             """
@@ -81,7 +81,7 @@ struct ColdStart: Stage {
                 let key = Key(
                     function: row.int(0)!, experiment: row.int(1), definition: Int(definition), cold: row.bool(2))
                 let value = row.double(4)!
-                gathered.update(key, initial: []) { $0.append(value) }
+                values.update(key, initial: []) { $0.append(value) }
             }
             guard let vm = row.int(6), let sent = row.double(7) else { return }
             let batch = FirstRequests.Batch(file: row.int(8)!, round: row.int(9), batch: row.int(10))
@@ -91,10 +91,9 @@ struct ColdStart: Stage {
                     .init(function: row.int(0)!, vm: vm, batch: batch, latency: row.double(4)!))
             }
         }
-        var values: [Key: [Double]] = [:]
-        gathered.forEach { key, list in values[key] = list }
-        gathered = FlatTable()
-        guard !values.isEmpty else {
+        var keys: [Key] = []
+        values.forEach { key, _ in keys.append(key) }
+        guard !keys.isEmpty else {
             return .notMeasurable(
                 "no successful invocation with a cold/warm flag and a latency (\(requires), or an init, end-to-end "
                     + "or reported duration)"
@@ -113,8 +112,8 @@ struct ColdStart: Stage {
                 // A group whose values repeat another's exactly (one file published under two names, as in
                 // mikhail.io's data) enters its provider's pooled row once.
                 var pooledSamples: [String: Set<[Double]>] = [:]
-                for key in values.keys.filter({ $0.definition == definition.rawValue && $0.cold == cold }) {
-                    var selected = values.removeValue(forKey: key)!
+                for key in keys where key.definition == definition.rawValue && key.cold == cold {
+                    var selected = values.replaceValue([], forKey: key)!
                     selected.sortAscending()
                     let sample = Sample(sorted: selected)
                     let function = functions[key.function]!
